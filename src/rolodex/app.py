@@ -1,0 +1,154 @@
+"""FastAPI app factory: routers, error handlers, middleware, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rolodex import __version__
+from rolodex.auth.dependencies import KeyCache
+from rolodex.config import Settings, get_settings
+from rolodex.customers.endpoints import router as customers_router
+from rolodex.db import Database
+from rolodex.errors import RateLimited, RolodexError
+from rolodex.kit.limits_asgi import BodyLimitMiddleware
+
+log = logging.getLogger("rolodex")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": code.replace("_", " ")}
+    for status, code in HTTP_CODES.items()
+    if status != 405
+}
+
+
+def _error(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RolodexError)
+    async def _domain(_: Request, exc: RolodexError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return _error(exc.status_code, exc.code, exc.message, exc.details, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = []
+        for err in exc.errors():
+            item = {
+                "field": _field_name(tuple(err.get("loc", ()))),
+                "message": err.get("msg", ""),
+                "type": err.get("type"),
+            }
+            details.append(item)
+        if any(d["type"] == "json_invalid" for d in details):
+            return _error(400, "invalid_json", "the request body is not valid JSON", details)
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        return _error(422, "invalid_input", f"invalid input: {fields}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, "error")
+        return _error(exc.status_code, code, str(exc.detail), None, dict(exc.headers or {}) or None)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal_error", "something went wrong on our side; it was logged")
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if db is None:
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="Rolodex",
+        version=__version__,
+        description=(
+            "Customer CRM and customer-data service. "
+            "Authenticate with `Authorization: Bearer <API key>`."
+        ),
+        responses=ERROR_RESPONSES,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db or Database(settings)
+    app.state.key_cache = KeyCache()
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_prefixes=("/v1/imports",),
+    )
+    app.include_router(customers_router)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"])
+    def readyz(request: Request) -> JSONResponse:
+        """The database answers."""
+        try:
+            with request.app.state.db.session(write=False) as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # readiness must answer, whatever the failure
+            log.warning("not ready: %s", exc)
+            return _error(503, "not_ready", "the database does not answer")
+        return JSONResponse({"status": "ready"})
+
+    return app

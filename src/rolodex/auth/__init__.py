@@ -1,0 +1,1 @@
+"""API keys, passwords, principals and role checks."""

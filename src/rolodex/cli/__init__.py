@@ -1,0 +1,1 @@
+"""The `rolodex` command: one file per command group."""

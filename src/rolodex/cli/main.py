@@ -1,0 +1,56 @@
+"""Entry point of the `rolodex` command."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from rolodex.cli.context import console
+from rolodex.cli.demo import demo
+from rolodex.cli.tenants import keys_app, tenants_app, users_app
+from rolodex.config import get_settings
+
+app = typer.Typer(help="Rolodex: one clean record per customer.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.command()(demo)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations (SQLite or PostgreSQL, from ROLODEX_DATABASE_URL)."""
+    from rolodex.db import make_owner_engine
+    from rolodex.migrations.runner import current_revision, upgrade
+
+    settings = get_settings()
+    engine = make_owner_engine(settings.database_url)
+    upgrade(engine, settings.db_app_role if settings.is_postgres else None, revision)
+    console.print(f"database at revision {current_revision(engine)}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes."),
+) -> None:
+    """Run the API and dashboard server."""
+    import uvicorn
+
+    get_settings()  # fail fast on bad configuration
+    uvicorn.run(
+        "rolodex.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=os.environ.get("ROLODEX_LOG_LEVEL", "info").lower(),
+    )
+
+
+if __name__ == "__main__":
+    app()

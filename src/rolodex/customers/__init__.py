@@ -1,0 +1,1 @@
+"""Customer profiles: schemas, rules, queries, use cases and endpoints."""

@@ -1,0 +1,1 @@
+"""Synthetic, realistic customer data for the demo and the benchmarks."""

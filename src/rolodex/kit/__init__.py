@@ -1,0 +1,1 @@
+"""Small shared pieces: column types, money, time, phones, pagination."""

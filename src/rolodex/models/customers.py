@@ -1,0 +1,162 @@
+"""The customer aggregate: profile, tags, addresses, sources."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rolodex.kit.time import utcnow
+from rolodex.kit.types import JSONType, Money, UTCDateTime
+from rolodex.models.base import Base, TenantScoped, Timestamps
+
+STAGES = ("prospect", "lead_qualified", "customer", "churned", "lead_exhausted")
+STATUSES = ("active", "inactive", "vip", "blocked", "pending")
+TYPES = ("guest", "registered", "wholesale", "affiliate")
+ADDRESS_TYPES = ("shipping", "billing", "both")
+SOURCES = ("shopify", "klaviyo", "chat", "import", "manual", "api")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Customer(TenantScoped, Timestamps, Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE"),
+        CheckConstraint(f"lifecycle_stage IN {_in(STAGES)}", name="stage"),
+        CheckConstraint(f"status IN {_in(STATUSES)}", name="status"),
+        CheckConstraint(f"customer_type IN {_in(TYPES)}", name="type"),
+        # One live customer per email and tenant; soft-deleted ones do not collide.
+        Index(
+            "uq_customers_live_email",
+            "tenant_id",
+            "email_normalized",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL AND email_normalized IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND email_normalized IS NOT NULL"),
+        ),
+        Index("ix_customers_tenant_created", "tenant_id", "created_at", "id"),
+        Index("ix_customers_tenant_phone", "tenant_id", "phone_e164"),
+        Index("ix_customers_tenant_stage", "tenant_id", "lifecycle_stage", "created_at"),
+    )
+
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_normalized: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(401))
+    company: Mapped[str | None] = mapped_column(String(200))
+    lifecycle_stage: Mapped[str] = mapped_column(String(20), default="prospect")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    customer_type: Mapped[str] = mapped_column(String(20), default="guest")
+    notes: Mapped[str | None] = mapped_column(Text)
+    internal_notes: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    email_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_consent_source: Mapped[str | None] = mapped_column(String(64))
+    sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sms_consent_source: Mapped[str | None] = mapped_column(String(64))
+    acquisition_source: Mapped[str | None] = mapped_column(String(100))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_term: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
+    ltv: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    tags: Mapped[list[CustomerTag]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CustomerTag.tag"
+    )
+    addresses: Mapped[list[Address]] = relationship(
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by=lambda: [Address.is_default.desc(), Address.created_at],
+    )
+    sources: Mapped[list[CustomerSource]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CustomerSource.source"
+    )
+
+
+class CustomerTag(Base):
+    __tablename__ = "customer_tags"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_customer_tags_tenant_tag", "tenant_id", "tag"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class Address(TenantScoped, Base):
+    __tablename__ = "customer_addresses"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(f"type IN {_in(ADDRESS_TYPES)}", name="type"),
+        Index("ix_customer_addresses_customer", "tenant_id", "customer_id"),
+        Index("ix_customer_addresses_country", "tenant_id", "country"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    type: Mapped[str] = mapped_column(String(10), default="both")
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    line1: Mapped[str | None] = mapped_column(String(300))
+    line2: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CustomerSource(TenantScoped, Base):
+    __tablename__ = "customer_sources"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "customer_id"],
+            ["customers.tenant_id", "customers.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(f"source IN {_in(SOURCES)}", name="source"),
+        Index("uq_customer_sources_external", "tenant_id", "source", "external_id", unique=True),
+        Index("ix_customer_sources_customer", "tenant_id", "customer_id"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    source: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,182 @@
+"""Test set-up: every storage test runs on SQLite and on PostgreSQL.
+
+SQLite: one migrated template file per worker, copied for each test.
+PostgreSQL: one migrated database per xdist worker, emptied (TRUNCATE) before each test.
+The app under test connects through the RLS-bound role, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+
+from rolodex.app import create_app
+from rolodex.config import Settings
+from rolodex.db import Database, make_owner_engine
+from rolodex.migrations.runner import upgrade
+from rolodex.models import Base
+
+PG_URL = os.environ.get("ROLODEX_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+APP_ROLE = "rolodex_app"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = make_owner_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure means: not reachable
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+_PG_PROBLEM = _pg_reachable()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    if _PG_PROBLEM is None:
+        return [f"PostgreSQL: reached at {PG_URL} (tests run on SQLite and PostgreSQL)"]
+    return [f"PostgreSQL: NOT reachable at {PG_URL} ({_PG_PROBLEM}); PostgreSQL tests skipped"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _PG_PROBLEM is not None and IN_CI:
+        raise pytest.UsageError(
+            f"CI=true but PostgreSQL is not reachable at {PG_URL}: {_PG_PROBLEM}. "
+            "Set ROLODEX_TEST_PG_URL or start PostgreSQL."
+        )
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    engine = make_owner_engine(f"sqlite:///{path}")
+    upgrade(engine, None)
+    engine.dispose()  # the last close checkpoints the WAL into the file we copy
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[tuple[str, Engine]]:
+    """(app url, owner engine) of this worker's freshly migrated PostgreSQL database."""
+    if _PG_PROBLEM is not None:
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {_PG_PROBLEM}")
+    name = f"rolodex_test_{_worker()}"
+    admin = create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    owner = make_owner_engine(url)
+    upgrade(owner, APP_ROLE)
+    yield url, owner
+    owner.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_pg_db_cache: dict[str, Database] = {}
+
+
+def _truncate_all(owner: Engine) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with owner.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@dataclass
+class Backend:
+    name: str
+    url: str
+    db: Database
+    owner: Engine
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "rolodex.db"
+        shutil.copy(template, path)
+        url = f"sqlite:///{path}"
+        db = Database(Settings(database_url=url, env="test"))
+        owner = make_owner_engine(url)
+        yield Backend("sqlite", url, db, owner)
+        db.dispose()
+        owner.dispose()
+        return
+    url, owner = request.getfixturevalue("pg_databases")
+    _truncate_all(owner)
+    if url not in _pg_db_cache:
+        _pg_db_cache[url] = Database(Settings(database_url=url, env="test", db_app_role=APP_ROLE))
+    yield Backend("postgres", url, _pg_db_cache[url], owner)
+
+
+@pytest.fixture
+def db(backend: Backend) -> Database:
+    return backend.db
+
+
+@pytest.fixture
+def app_client(backend: Backend) -> Iterator[TestClient]:
+    app = create_app(backend.db.settings, backend.db)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@dataclass
+class TenantCtx:
+    id: uuid.UUID
+    slug: str
+    admin_key: str
+    client: TestClient
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key or self.admin_key}"}
+
+    def key(self, role: str) -> str:
+        from rolodex.tenants import service
+
+        db: Database = self.client.app.state.db  # type: ignore[attr-defined]
+        with db.session(self.id) as session:
+            return service.create_key(session, self.id, role).key
+
+
+def make_tenant(client: TestClient, name: str = "Acme", region: str = "US") -> TenantCtx:
+    from rolodex.tenants import service
+
+    db: Database = client.app.state.db  # type: ignore[attr-defined]
+    with db.session() as session:
+        tenant = service.create_tenant(session, f"{name} {uuid.uuid4().hex[:6]}", default_region=region)
+        tid, slug = tenant.id, tenant.slug
+    with db.session(tid) as session:
+        key = service.create_key(session, tid, "admin").key
+    return TenantCtx(tid, slug, key, client)
+
+
+@pytest.fixture
+def tenant(app_client: TestClient) -> TenantCtx:
+    return make_tenant(app_client)
+
+
+@pytest.fixture
+def other_tenant(app_client: TestClient) -> TenantCtx:
+    return make_tenant(app_client, "Globex", region="GB")
