@@ -58,7 +58,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Unique per run and worker, so concurrent runs on one server never share a database."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    return f"{run}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +167,9 @@ def make_tenant(client: TestClient, name: str = "Acme", region: str = "US") -> T
 
     db: Database = client.app.state.db  # type: ignore[attr-defined]
     with db.session() as session:
-        tenant = service.create_tenant(session, f"{name} {uuid.uuid4().hex[:6]}", default_region=region)
+        tenant = service.create_tenant(
+            session, f"{name} {uuid.uuid4().hex[:6]}", default_region=region
+        )
         tid, slug = tenant.id, tenant.slug
     with db.session(tid) as session:
         key = service.create_key(session, tid, "admin").key

@@ -21,7 +21,7 @@ app.command()(demo)
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
     """Apply migrations (SQLite or PostgreSQL, from ROLODEX_DATABASE_URL)."""
     from rolodex.db import make_owner_engine
     from rolodex.migrations.runner import current_revision, upgrade

@@ -1,4 +1,6 @@
-"""Request body size limit as pure ASGI middleware: a 413 before the app sees too much."""
+"""Request guard as pure ASGI middleware: a 413 before the app sees too much, and a 422 for
+NUL characters in the query or a JSON body (PostgreSQL cannot store them in text; refusing them
+at the edge keeps both engines alike)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from rolodex.errors import PayloadTooLarge
+from rolodex.errors import InvalidInput, PayloadTooLarge, RolodexError
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -27,27 +29,39 @@ class BodyLimitMiddleware:
             return
         path: str = scope.get("path", "")
         limit = self.upload_max_bytes if path.startswith(self.upload_prefixes) else self.max_bytes
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _send_413(send, limit)
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_error(send, _too_large(limit))
             return
-        state = {"seen": 0, "exceeded": False, "started": False}
+        query: bytes = scope.get("query_string", b"")
+        if b"\x00" in query or b"%00" in query.lower():
+            await _send_error(send, _nul("query"))
+            return
+        is_json = "json" in (_header(scope, b"content-type") or "")
+        state: dict[str, Any] = {"seen": 0, "error": None, "started": False, "tail": b""}
 
         async def limited_receive() -> Message:
             message: Message = await receive()
             if message["type"] == "http.request":
-                state["seen"] += len(message.get("body", b""))
+                chunk: bytes = message.get("body", b"")
+                state["seen"] += len(chunk)
                 if state["seen"] > limit:
-                    state["exceeded"] = True
-                    # Tell the app the body ended; its response is replaced by the 413.
+                    state["error"] = _too_large(limit)
+                elif is_json:
+                    window = state["tail"] + chunk
+                    if b"\\u0000" in window or b"\x00" in window:
+                        state["error"] = _nul("body")
+                    state["tail"] = window[-6:]
+                if state["error"] is not None:
+                    # Tell the app the body ended; its response is replaced by the error.
                     return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
         async def guarded_send(message: Message) -> None:
-            if state["exceeded"]:
+            if state["error"] is not None:
                 if message["type"] == "http.response.start" and not state["started"]:
                     state["started"] = True
-                    await _send_413(send, limit)
+                    await _send_error(send, state["error"])
                 return
             if message["type"] == "http.response.start":
                 state["started"] = True
@@ -56,25 +70,32 @@ class BodyLimitMiddleware:
         await self.app(scope, limited_receive, guarded_send)
 
 
-def _content_length(scope: Scope) -> int | None:
+def _header(scope: Scope, wanted: bytes) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
+        if name == wanted:
+            return bytes(value).decode("latin-1").lower()
     return None
 
 
-async def _send_413(send: Any, limit: int) -> None:
-    err = PayloadTooLarge(
+def _too_large(limit: int) -> RolodexError:
+    return PayloadTooLarge(
         f"the request body is larger than {limit} bytes", details={"limit": limit}
     )
+
+
+def _nul(where: str) -> RolodexError:
+    return InvalidInput(
+        f"the {where} contains a NUL character, which no field accepts",
+        details=[{"field": where, "message": "NUL character"}],
+    )
+
+
+async def _send_error(send: Any, err: RolodexError) -> None:
     body = orjson.dumps(err.to_dict())
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": err.status_code,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

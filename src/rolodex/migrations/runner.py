@@ -18,7 +18,7 @@ def alembic_config() -> Config:
 
 
 def upgrade(
-    owner_engine: Engine, app_role: str | None = "rolodex_app", revision: str = "head"
+    owner_engine: Engine, app_role: str | None = "rolodex_app", revision: str = "heads"
 ) -> None:
     """Upgrade to ``revision``; on PostgreSQL also keep the RLS-bound app role able to work."""
     cfg = alembic_config()
