@@ -81,7 +81,7 @@ def current_principal(
 ) -> Principal:
     principal = getattr(request.state, "principal", None)
     if principal is not None:
-        return principal  # type: ignore[no-any-return]
+        return principal
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("send an API key: Authorization: Bearer <key>")
     principal = authenticate_key(

@@ -15,8 +15,8 @@ from rolodex.errors import RolodexError
 from rolodex.models import Tenant
 from rolodex.tenants import service as tenants
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def is_terminal() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -78,7 +79,7 @@ def demo(
     uvicorn.run("rolodex.app:create_app", factory=True, host=host, port=port, log_level="warning")
 
 
-def _plain_progress(total: int):  # type: ignore[no-untyped-def]
+def _plain_progress(total: int) -> Callable[[int], None]:
     step = max(total // 10, 1)
     state = {"next": step}
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from rolodex.kit import pagination
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag
 
-SORTABLE: dict[str, ColumnElement[Any]] = {
+SORTABLE: dict[str, pagination.Sortable] = {
     "created_at": Customer.created_at,
     "updated_at": Customer.updated_at,
     "ltv": Customer.ltv,
@@ -56,7 +56,7 @@ def live_by_email(session: Session, tenant_id: uuid.UUID, email_normalized: str)
     ).first()
 
 
-def _filtered(tenant_id: uuid.UUID, f: CustomerFilter) -> Select[tuple[Customer]]:
+def _filtered(tenant_id: uuid.UUID, f: CustomerFilter) -> Select[Any]:
     stmt = select(Customer).where(Customer.tenant_id == tenant_id)
     if not f.include_deleted:
         stmt = stmt.where(Customer.deleted_at.is_(None))

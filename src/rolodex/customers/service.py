@@ -236,9 +236,9 @@ def to_out(customer: Customer) -> CustomerOut:
         last_name=customer.last_name,
         full_name=customer.full_name,
         company=customer.company,
-        lifecycle_stage=customer.lifecycle_stage,  # type: ignore[arg-type]
-        status=customer.status,  # type: ignore[arg-type]
-        customer_type=customer.customer_type,  # type: ignore[arg-type]
+        lifecycle_stage=customer.lifecycle_stage,
+        status=customer.status,
+        customer_type=customer.customer_type,
         tags=[t.tag for t in customer.tags],
         notes=customer.notes,
         internal_notes=customer.internal_notes,
@@ -260,8 +260,8 @@ def to_out(customer: Customer) -> CustomerOut:
             content=customer.utm_content,
         ),
         ltv=customer.ltv,
-        addresses=customer.addresses,  # type: ignore[arg-type]
-        sources=customer.sources,  # type: ignore[arg-type]
+        addresses=customer.addresses,
+        sources=customer.sources,
         created_at=customer.created_at,
         updated_at=customer.updated_at,
         last_active_at=customer.last_active_at,

@@ -15,21 +15,24 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import QueryableAttribute
 
 from rolodex.errors import field_error
+
+Sortable = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True, slots=True)
 class SortKey:
     name: str
-    expr: ColumnElement[Any]
+    expr: Sortable
     desc: bool
 
 
 def parse_sort(
     spec: str | None,
-    allowed: dict[str, ColumnElement[Any]],
-    tiebreak: ColumnElement[Any],
+    allowed: dict[str, Sortable],
+    tiebreak: Sortable,
     default: str = "-created_at",
 ) -> list[SortKey]:
     """``-ltv,created_at`` → sort keys; unknown names are a 422 naming the allowed ones."""
@@ -91,7 +94,7 @@ def _decode_value(item: Any) -> Any:
 
 
 def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
-    payload = {"k": [k.name + ("-" if k.desc else "") for k in keys]}
+    payload: dict[str, list[Any]] = {"k": [k.name + ("-" if k.desc else "") for k in keys]}
     payload["v"] = [_encode_value(v) for v in values]
     return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
 

@@ -1,0 +1,86 @@
+"""rolodex tenants / keys / users against a real database file."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from rolodex.app import create_app
+from rolodex.cli.main import app
+from rolodex.config import Settings, get_settings
+from rolodex.db import Database, make_owner_engine
+from rolodex.migrations.runner import upgrade
+
+KEY_RE = re.compile(r"rdx_[0-9a-f]{32}_[0-9a-f]{32}_[A-Za-z0-9_-]+")
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(make_owner_engine(url), None)
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+def test_tenant_create_prints_a_working_admin_key(cli_db):
+    result = run("tenants", "create", "Blue Bottle Shop")
+    assert result.exit_code == 0, result.output
+    assert "blue-bottle-shop" in result.output
+    key = KEY_RE.search(result.output).group(0)
+    client = TestClient(
+        create_app(Settings(database_url=cli_db), Database(Settings(database_url=cli_db)))
+    )
+    r = client.post(
+        "/v1/customers", json={"email": "x@example.com"}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert r.status_code == 201
+
+
+def test_keys_create_with_role_and_users_create(cli_db):
+    assert run("tenants", "create", "Shop", "--slug", "shop").exit_code == 0
+    result = run("keys", "create", "--tenant", "shop", "--role", "viewer")
+    assert result.exit_code == 0, result.output
+    viewer = KEY_RE.search(result.output).group(0)
+    client = TestClient(
+        create_app(Settings(database_url=cli_db), Database(Settings(database_url=cli_db)))
+    )
+    h = {"Authorization": f"Bearer {viewer}"}
+    assert client.get("/v1/customers", headers=h).status_code == 200
+    assert client.post("/v1/customers", json={}, headers=h).status_code == 403
+    result = run(
+        "users",
+        "create",
+        "--tenant",
+        "shop",
+        "--email",
+        "Owner@Shop.com",
+        "--password",
+        "correct horse battery",
+    )
+    assert result.exit_code == 0, result.output
+    assert "owner@shop.com" in result.output
+
+
+def test_cli_errors_are_one_line_not_tracebacks(cli_db):
+    result = run("keys", "create", "--tenant", "nope", "--role", "admin")
+    assert result.exit_code == 1
+    assert "no tenant 'nope'" in result.output
+    assert run("tenants", "create", "Shop", "--slug", "shop").exit_code == 0
+    result = run("keys", "create", "--tenant", "shop", "--role", "god")
+    assert result.exit_code == 1
+    assert "role" in result.output
+    result = run("tenants", "create", "Shop", "--slug", "shop")
+    assert result.exit_code == 1
+    assert "exists" in result.output
+    result = run("users", "create", "--tenant", "shop", "--email", "a@b.co", "--password", "short")
+    assert result.exit_code == 1
+    assert "password" in result.output
