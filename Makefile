@@ -10,7 +10,18 @@ export ROLODEX_TEST_REDIS_URL ?= $(REDIS_URL)
 
 .PHONY: install run test lint format bench services clean
 
-install: $(STAMP)
+VENDOR := src/rolodex/web/static/vendor
+ASSETS := $(VENDOR)/.installed
+
+install: $(STAMP) $(ASSETS)
+
+# Dashboard libraries come from the npm registry at install time; they are not committed.
+$(ASSETS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the dashboard's htmx and Chart.js (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	@touch $(ASSETS)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

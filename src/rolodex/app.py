@@ -15,6 +15,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rolodex import __version__
+from rolodex.analytics.endpoints import router as analytics_router
 from rolodex.auth.dependencies import KeyCache
 from rolodex.config import Settings, get_settings
 from rolodex.customers.endpoints import router as customers_router
@@ -104,6 +105,41 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "something went wrong on our side; it was logged")
 
 
+def install_dashboard(app: FastAPI, settings: Settings) -> None:
+    """The server-rendered dashboard: signed session cookie, static files, pages."""
+    from pathlib import Path
+
+    from fastapi.staticfiles import StaticFiles
+    from starlette.middleware.sessions import SessionMiddleware
+
+    from rolodex.web import auth, customers, overview
+    from rolodex.web.session import SignInRequired
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="rolodex_session",
+        same_site="lax",
+        https_only=settings.env == "production",
+        max_age=12 * 3600,
+    )
+    static = Path(__file__).parent / "web" / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for module in (auth, overview, customers):
+        app.include_router(module.router)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Any:
+        from urllib.parse import quote
+
+        from fastapi.responses import RedirectResponse
+
+        if request.headers.get("hx-request"):
+            return JSONResponse(exc.to_dict(), status_code=401, headers={"HX-Redirect": "/signin"})
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/signin?next={target}", status_code=303)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -134,6 +170,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         upload_prefixes=("/v1/imports",),
     )
     app.include_router(customers_router)
+    app.include_router(analytics_router)
+    install_dashboard(app, settings)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

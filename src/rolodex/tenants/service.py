@@ -113,12 +113,18 @@ def create_user(
 
 
 def authenticate_user(session: Session, email: str, password: str) -> User:
-    """The user with this email and password. The session must allow the login lookup."""
+    """The user with this email and password; reads only (the session may not know the tenant
+    yet: on PostgreSQL it is opened with ``login_email`` so that RLS admits the lookup)."""
     candidates = repository.users_by_email(session, normalize_email(email))
     for user in candidates:
         if user.disabled_at is None and verify_password(password, user.password_hash):
-            user.last_login_at = utcnow()
             return user
     if not candidates:
         verify_password(password, None)
     raise InvalidInput("email or password is wrong", code="invalid_credentials")
+
+
+def record_login(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    user = session.get(User, (tenant_id, user_id))
+    if user is not None:
+        user.last_login_at = utcnow()

@@ -1,0 +1,1 @@
+"""Dashboard figures and analytics."""

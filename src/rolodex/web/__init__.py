@@ -1,0 +1,1 @@
+"""The server-rendered dashboard: <area>.py routes and templates/<area>/*.html."""
