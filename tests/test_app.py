@@ -113,3 +113,11 @@ def test_no_body_gives_a_500(tenant, body):
 def test_odd_queries_never_500(tenant, query):
     r = tenant.client.get(f"/v1/customers?{query}", headers=tenant.headers())
     assert r.status_code < 500, r.text
+
+
+def test_metrics_and_request_id(tenant):
+    r = tenant.client.get("/v1/customers", headers={**tenant.headers(), "X-Request-Id": "abc123"})
+    assert r.headers["x-request-id"] == "abc123"
+    assert len(tenant.client.get("/healthz").headers["x-request-id"]) == 32
+    body = tenant.client.get("/metrics").text
+    assert 'rolodex_http_requests_total{method="GET",route="/v1/customers",status="200"}' in body

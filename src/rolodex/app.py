@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -15,13 +15,20 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rolodex import __version__
+from rolodex.activities.endpoints import router as activities_router
 from rolodex.analytics.endpoints import router as analytics_router
+from rolodex.audit.endpoints import router as audit_router
 from rolodex.auth.dependencies import KeyCache
 from rolodex.config import Settings, get_settings
 from rolodex.customers.endpoints import router as customers_router
 from rolodex.db import Database
 from rolodex.errors import RateLimited, RolodexError
+from rolodex.identity.endpoints import router as identity_router
 from rolodex.kit.limits_asgi import BodyLimitMiddleware
+from rolodex.kit.observability import ObservabilityMiddleware, configure_logging, metrics_body
+from rolodex.kit.request_meta import RequestMetaMiddleware
+from rolodex.lifecycle.endpoints import router as lifecycle_router
+from rolodex.orders.endpoints import router as orders_router
 
 log = logging.getLogger("rolodex")
 
@@ -142,6 +149,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -170,8 +178,22 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         upload_prefixes=("/v1/imports",),
     )
     app.include_router(customers_router)
+    app.include_router(identity_router)
+    app.include_router(lifecycle_router)
+    app.include_router(activities_router)
+    app.include_router(orders_router)
+    app.include_router(audit_router)
+    app.add_middleware(RequestMetaMiddleware)  # IP and user agent for the audit log
     app.include_router(analytics_router)
     install_dashboard(app, settings)
+
+    app.add_middleware(ObservabilityMiddleware)
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus metrics."""
+        body, content_type = metrics_body()
+        return Response(body, media_type=content_type)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
