@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     rate_limit_api: str = "600/minute"
     rate_limit_hooks: str = "6000/minute"
+    # Jobs (rolodex.jobs): `rolodex serve` runs an embedded worker unless --no-worker.
+    embedded_worker: bool = False
+    job_max_attempts: int = Field(default=8, ge=1, le=100)
+    job_lease_seconds: int = Field(default=300, ge=1)
+    job_backoff_base_seconds: float = Field(default=2.0, gt=0)
+    job_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    # Webhooks (rolodex.ingest): Klaviyo-Timestamp tolerance; grace of a rotated secret.
+    webhook_timestamp_tolerance_seconds: int = Field(default=300, ge=1)
+    webhook_secret_grace_hours: float = Field(default=24.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

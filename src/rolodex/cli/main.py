@@ -6,7 +6,9 @@ import os
 
 import typer
 
+from rolodex.cli.audit import audit_app
 from rolodex.cli.context import console
+from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.tenants import keys_app, tenants_app, users_app
 from rolodex.config import get_settings
@@ -17,6 +19,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(dedupe_app, name="dedupe")
 app.command()(demo)
 
 

@@ -8,11 +8,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from rolodex.kit import pagination
-from rolodex.models import Address, Customer, CustomerSource, CustomerTag
+from rolodex.kit.time import utcnow
+from rolodex.models import Customer, Tenant
+from rolodex.search import conditions, filters
+from rolodex.search import sql as search_sql
+from rolodex.search.conditions import Context
 
 SORTABLE: dict[str, pagination.Sortable] = {
     "created_at": Customer.created_at,
@@ -20,14 +24,37 @@ SORTABLE: dict[str, pagination.Sortable] = {
     "ltv": Customer.ltv,
     "last_name": func.coalesce(Customer.last_name, ""),
     "first_name": func.coalesce(Customer.first_name, ""),
+    "full_name": func.coalesce(Customer.full_name, ""),
     "email": func.coalesce(Customer.email_normalized, ""),
+    "phone": func.coalesce(Customer.phone_e164, ""),
+    "company": func.coalesce(Customer.company, ""),
     "lifecycle_stage": Customer.lifecycle_stage,
     "status": Customer.status,
+    "customer_type": Customer.customer_type,
+    "campaign": func.coalesce(Customer.utm_campaign, ""),
+    # Never active / never ordered sorts as the oldest time (see search.sql.Never).
+    "last_active_at": search_sql.or_never(Customer.last_active_at),
+    "last_order_at": search_sql.or_never(Customer.last_order_at),
+    "order_count": Customer.order_count,
+    # More days since the last order = an older last order: the same key, reversed.
+    "days_since_last_order": search_sql.or_never(Customer.last_order_at),
 }
+REVERSED = {"days_since_last_order"}
+
+
+def sort_keys(spec: str | None) -> list[pagination.SortKey]:
+    """Parsed ``sort`` (422 on unknown names) with computed keys turned the right way."""
+    keys = pagination.parse_sort(spec, SORTABLE, Customer.id)
+    return [
+        pagination.SortKey(k.name, k.expr, not k.desc) if k.name in REVERSED else k for k in keys
+    ]
 
 
 @dataclass
 class CustomerFilter:
+    """What to list. The named fields are shorthands; ``expr`` is the filter language
+    (rolodex.search.filters), ANDed with them. ``now`` anchors relative times."""
+
     q: str | None = None
     stage: list[str] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
@@ -40,6 +67,35 @@ class CustomerFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     include_deleted: bool = False
+    expr: filters.Node | None = None
+    now: datetime | None = None
+
+    def node(self) -> filters.Node:
+        """The whole filter as one tree of the filter language."""
+        parts: list[filters.Node | None] = [self.expr]
+        for name, values in (
+            ("stage", self.stage),
+            ("status", self.status),
+            ("type", self.type),
+            ("source", self.source),
+            ("country", self.country),
+        ):
+            if values:
+                parts.append(filters.cond(name, "in", values))
+        parts += [filters.cond("tags", "all", [t]) for t in self.tags]
+        if self.ltv_min is not None:
+            parts.append(filters.cond("ltv", "gte", self.ltv_min, where="ltv_min"))
+        if self.ltv_max is not None:
+            parts.append(filters.cond("ltv", "lte", self.ltv_max, where="ltv_max"))
+        if self.created_after is not None:
+            parts.append(filters.Cond("created_at", "gte", self.created_after))
+        if self.created_before is not None:
+            parts.append(filters.Cond("created_at", "lt", self.created_before))
+        if self.q and self.q.strip():
+            parts.append(filters.cond("q", "match", self.q.strip()[:200], where="q"))
+        if self.include_deleted and not filters.conditions(self.expr, "deleted"):
+            parts.append(filters.Cond("deleted", "eq", "include"))
+        return filters.join(*parts)
 
 
 def get(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
@@ -56,63 +112,21 @@ def live_by_email(session: Session, tenant_id: uuid.UUID, email_normalized: str)
     ).first()
 
 
-def _filtered(tenant_id: uuid.UUID, f: CustomerFilter) -> Select[Any]:
-    stmt = select(Customer).where(Customer.tenant_id == tenant_id)
-    if not f.include_deleted:
+def _filtered(
+    session: Session, tenant_id: uuid.UUID, f: CustomerFilter, ctx: Context | None = None
+) -> Select[Any]:
+    if ctx is None:
+        tenant = session.get(Tenant, tenant_id)
+        region = tenant.default_region if tenant else "US"
+        ctx = Context(session, tenant_id, f.now or utcnow(), region)
+    node = f.node()
+    stmt = select(Customer).where(Customer.tenant_id == tenant_id, conditions.where(ctx, node))
+    mode = conditions.deleted_mode(node)
+    if mode == "exclude":
         stmt = stmt.where(Customer.deleted_at.is_(None))
-    if f.stage:
-        stmt = stmt.where(Customer.lifecycle_stage.in_(f.stage))
-    if f.status:
-        stmt = stmt.where(Customer.status.in_(f.status))
-    if f.type:
-        stmt = stmt.where(Customer.customer_type.in_(f.type))
-    for tag in f.tags:
-        stmt = stmt.where(
-            exists().where(
-                CustomerTag.tenant_id == Customer.tenant_id,
-                CustomerTag.customer_id == Customer.id,
-                CustomerTag.tag == tag,
-            )
-        )
-    if f.source:
-        stmt = stmt.where(
-            exists().where(
-                CustomerSource.tenant_id == Customer.tenant_id,
-                CustomerSource.customer_id == Customer.id,
-                CustomerSource.source.in_(f.source),
-            )
-        )
-    if f.country:
-        stmt = stmt.where(
-            exists().where(
-                Address.tenant_id == Customer.tenant_id,
-                Address.customer_id == Customer.id,
-                Address.country.in_(f.country),
-            )
-        )
-    if f.ltv_min is not None:
-        stmt = stmt.where(Customer.ltv >= f.ltv_min)
-    if f.ltv_max is not None:
-        stmt = stmt.where(Customer.ltv <= f.ltv_max)
-    if f.created_after is not None:
-        stmt = stmt.where(Customer.created_at >= f.created_after)
-    if f.created_before is not None:
-        stmt = stmt.where(Customer.created_at < f.created_before)
-    if f.q:
-        like = f"%{_escape_like(f.q.strip().lower())}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Customer.full_name).like(like, escape="\\"),
-                Customer.email_normalized.like(like, escape="\\"),
-                Customer.phone_e164.like(like, escape="\\"),
-                func.lower(Customer.company).like(like, escape="\\"),
-            )
-        )
+    elif mode == "only":
+        stmt = stmt.where(Customer.deleted_at.isnot(None))
     return stmt
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def page(
@@ -122,9 +136,11 @@ def page(
     keys: list[pagination.SortKey],
     cursor_values: list[Any] | None,
     limit: int,
+    *,
+    ctx: Context | None = None,
 ) -> tuple[list[Customer], list[Any] | None]:
     """One page and the sort values of its last row when another page follows."""
-    stmt = _filtered(tenant_id, f)
+    stmt = _filtered(session, tenant_id, f, ctx)
     if cursor_values is not None:
         stmt = stmt.where(pagination.after(keys, cursor_values))
     cols = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
@@ -138,6 +154,8 @@ def page(
     return items, list(last[1:])
 
 
-def count(session: Session, tenant_id: uuid.UUID, f: CustomerFilter) -> int:
-    sub = _filtered(tenant_id, f).with_only_columns(Customer.id).subquery()
+def count(
+    session: Session, tenant_id: uuid.UUID, f: CustomerFilter, *, ctx: Context | None = None
+) -> int:
+    sub = _filtered(session, tenant_id, f, ctx).with_only_columns(Customer.id).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers import repository
 from rolodex.customers.normalize import clean_tags, full_name, normalize_email
@@ -20,9 +21,12 @@ from rolodex.customers.schemas import (
     SourceIn,
     UtmOut,
 )
+from rolodex.customers.snapshot import snapshot
 from rolodex.errors import Conflict, NotFound, field_error
+from rolodex.identity.errors import CustomerMerged
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import utcnow
+from rolodex.lifecycle import service as lifecycle
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Tenant
 
 _PLAIN = (
@@ -41,6 +45,9 @@ def get_customer(
     session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, *, include_deleted: bool = False
 ) -> Customer:
     customer = repository.get(session, tenant_id, customer_id)
+    merged_into = customer.merged_into_id if customer and customer.deleted_at else None
+    if merged_into is not None and not include_deleted:
+        raise CustomerMerged(customer_id, merged_into)  # a 409; GET turns it into a 307
     if customer is None or (customer.deleted_at is not None and not include_deleted):
         raise NotFound(f"no customer {customer_id}")
     return customer
@@ -61,6 +68,9 @@ def create_customer(
     _check_email_free(session, customer)
     session.add(customer)
     _flush_unique(session, customer)
+    audit.record(
+        session, principal, "create", customer.id, None, snapshot(customer), meta={"channel": channel}
+    )
     return customer
 
 
@@ -69,6 +79,8 @@ def update_customer(
 ) -> Customer:
     tenant = _tenant(session, principal.tenant_id)
     customer = get_customer(session, tenant.id, customer_id)
+    before = snapshot(customer)
+    old_stage = customer.lifecycle_stage
     sent = data.model_fields_set
     old_email = customer.email_normalized
     _apply_fields(customer, data, tenant, set_only=sent)
@@ -83,6 +95,9 @@ def update_customer(
         _check_email_free(session, customer)
     customer.updated_at = utcnow()
     _flush_unique(session, customer)
+    if customer.lifecycle_stage != old_stage:  # a stage change joins the transition history
+        lifecycle.note_stage_change(session, principal, customer, old_stage, None)
+    audit.record(session, principal, "update", customer.id, before, snapshot(customer))
     return customer
 
 

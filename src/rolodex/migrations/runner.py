@@ -40,6 +40,8 @@ def ensure_app_role(conn: object, role: str) -> None:
         text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
     )
     execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    # e.g. rolodex_claim_jobs: workers claim across tenants through SECURITY DEFINER functions
+    execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))
     # The current user must be able to SET ROLE to it (a superuser always can).
     execute(text(f'GRANT "{role}" TO CURRENT_USER'))
 
@@ -48,4 +50,6 @@ def current_revision(owner_engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with owner_engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        # Several branches (0002, 0004, ...) upgrade side by side: report every head.
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) or None

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKeyConstraint,
     Index,
+    Integer,
     String,
     Text,
     Uuid,
@@ -53,7 +54,14 @@ class Customer(TenantScoped, Timestamps, Base):
         ),
         Index("ix_customers_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_customers_tenant_phone", "tenant_id", "phone_e164"),
+        # Sort keys of the customer list (search, migration 0003; last_active_at and
+        # last_order_at are sorted through expression indexes made there).
+        Index("ix_customers_tenant_ltv", "tenant_id", "ltv", "id"),
+        Index("ix_customers_tenant_order_count", "tenant_id", "order_count", "id"),
         Index("ix_customers_tenant_stage", "tenant_id", "lifecycle_stage", "created_at"),
+        # Matching keys (identity, migration 0004), kept by a flush hook in models/identity.py.
+        Index("ix_customers_tenant_email_key", "tenant_id", "email_key"),
+        Index("ix_customers_tenant_name_key", "tenant_id", "name_key"),
     )
 
     email: Mapped[str | None] = mapped_column(String(320))
@@ -83,8 +91,16 @@ class Customer(TenantScoped, Timestamps, Base):
     utm_term: Mapped[str | None] = mapped_column(String(200))
     utm_content: Mapped[str | None] = mapped_column(String(200))
     ltv: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # Kept by database triggers on orders (migration 0003_order_stats): paid orders only.
+    order_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    first_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Identity (migration 0004): the survivor a merged duplicate points to, matching keys.
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    email_key: Mapped[str | None] = mapped_column(String(320))
+    name_key: Mapped[str | None] = mapped_column(String(64))
 
     tags: Mapped[list[CustomerTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="CustomerTag.tag"

@@ -1,0 +1,1 @@
+"""Activities (events on a customer timeline), their ingestion, and the merged timeline."""

@@ -1,0 +1,1 @@
+"""Tamper-evident audit log: recording, hash chain, verification, history, erasure."""

@@ -1,0 +1,207 @@
+"""Audit queries. SQL about the audit log lives here."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rolodex.audit.hashing import GENESIS, new_key, redact_values
+from rolodex.models import AuditEntry, AuditErasure, AuditHead, AuditSubjectKey
+
+NO_SUBJECT = uuid.UUID(int=0)  # the key row of entries about no customer
+_T = AuditEntry.__table__
+
+
+def _insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def lock_head(session: Session, tenant_id: uuid.UUID) -> AuditHead:
+    """The tenant's chain head, locked until commit (SQLite writers are serialized anyway)."""
+    session.execute(
+        _insert(session, AuditHead)
+        .values(tenant_id=tenant_id, seq=0, hash=GENESIS)
+        .on_conflict_do_nothing()
+    )
+    return session.scalars(
+        select(AuditHead)
+        .where(AuditHead.tenant_id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
+    return session.get(AuditHead, tenant_id)
+
+
+def subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str | None:
+    return session.scalar(
+        select(AuditSubjectKey.key).where(
+            AuditSubjectKey.tenant_id == tenant_id, AuditSubjectKey.customer_id == customer_id
+        )
+    )
+
+
+def subject_keys(
+    session: Session, tenant_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not customer_ids:
+        return {}
+    rows = session.execute(
+        select(AuditSubjectKey.customer_id, AuditSubjectKey.key).where(
+            AuditSubjectKey.tenant_id == tenant_id,
+            AuditSubjectKey.customer_id.in_(list(customer_ids)),
+        )
+    )
+    return {cid: key for cid, key in rows}
+
+
+def ensure_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str:
+    existing = subject_key(session, tenant_id, customer_id)
+    if existing is not None:
+        return existing
+    key = new_key()
+    session.add(AuditSubjectKey(tenant_id=tenant_id, customer_id=customer_id, key=key))
+    session.flush()
+    return key
+
+
+def delete_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    key = session.get(AuditSubjectKey, (tenant_id, customer_id))
+    if key is not None:
+        session.delete(key)
+        session.flush()
+
+
+def has_history(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
+    return (
+        session.scalar(
+            select(AuditEntry.seq)
+            .where(AuditEntry.tenant_id == tenant_id, AuditEntry.customer_id == customer_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def chain(session: Session, tenant_id: uuid.UUID, batch: int = 1000) -> Iterator[Row[Any]]:
+    """Every entry of the tenant in seq order, as plain rows (no identity map growth)."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(*_T.c)
+            .where(_T.c.tenant_id == tenant_id, _T.c.seq > last)
+            .order_by(_T.c.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def last_erasures(session: Session, tenant_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Per customer, the seq of the latest 'erase' entry: entries before it may be blank."""
+    rows = session.execute(
+        select(AuditEntry.customer_id, func.max(AuditEntry.seq))
+        .where(AuditEntry.tenant_id == tenant_id, AuditEntry.action == "erase")
+        .group_by(AuditEntry.customer_id)
+    )
+    return {cid: int(seq) for cid, seq in rows if cid is not None}
+
+
+def customer_entries_until(
+    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, at: datetime
+) -> list[Row[Any]]:
+    return list(
+        session.execute(
+            select(*_T.c)
+            .where(_T.c.tenant_id == tenant_id, _T.c.customer_id == customer_id, _T.c.at <= at)
+            .order_by(_T.c.seq)
+        ).all()
+    )
+
+
+@dataclass
+class AuditFilter:
+    customer_id: uuid.UUID | None = None
+    actions: list[str] = field(default_factory=list)
+    actor_type: str | None = None
+    actor_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def filtered(tenant_id: uuid.UUID, f: AuditFilter) -> Select[tuple[AuditEntry]]:
+    stmt = select(AuditEntry).where(AuditEntry.tenant_id == tenant_id)
+    if f.customer_id is not None:
+        stmt = stmt.where(AuditEntry.customer_id == f.customer_id)
+    if f.actions:
+        stmt = stmt.where(AuditEntry.action.in_(f.actions))
+    if f.actor_type:
+        stmt = stmt.where(AuditEntry.actor_type == f.actor_type)
+    if f.actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == f.actor_id)
+    if f.since is not None:
+        stmt = stmt.where(AuditEntry.at >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(AuditEntry.at < f.until)
+    return stmt
+
+
+def changed_includes(names: Sequence[str]) -> ColumnElement[bool]:
+    """Entries whose comma-separated ``changed`` list names any of ``names``."""
+    padded = literal(",") + AuditEntry.changed + literal(",")
+    clauses = [padded.like(f"%,{name},%") for name in names]
+    out = clauses[0]
+    for clause in clauses[1:]:
+        out = out | clause
+    return out
+
+
+def open_erasure(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> AuditErasure:
+    grant = AuditErasure(tenant_id=tenant_id, id=uuid.uuid4(), customer_id=customer_id)
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+def close_erasure(session: Session, grant: AuditErasure) -> None:
+    grant.is_open = False
+    session.flush()
+
+
+def redact_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """Blank the personal values of a customer's entries (needs an open erasure grant)."""
+    rows = session.execute(
+        select(_T.c.seq, _T.c.before, _T.c.after, _T.c.ip, _T.c.user_agent).where(
+            _T.c.tenant_id == tenant_id, _T.c.customer_id == customer_id
+        )
+    ).all()
+    params = []
+    for row in rows:
+        before, after = redact_values(row.before), redact_values(row.after)
+        if (before, after, row.ip, row.user_agent) != (row.before, row.after, None, None):
+            params.append({"s": row.seq, "b": before, "a": after})
+    if params:
+        stmt = (
+            update(_T)
+            .where(_T.c.tenant_id == tenant_id, _T.c.seq == bindparam("s"))
+            .values(
+                before=bindparam("b", type_=_T.c.before.type),
+                after=bindparam("a", type_=_T.c.after.type),
+                ip=None,
+                user_agent=None,
+            )
+        )
+        session.execute(stmt, params)
+    return len(params)

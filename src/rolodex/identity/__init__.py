@@ -1,0 +1,1 @@
+"""Identity resolution: matching keys, scoring, match on ingest, duplicates, merge and undo."""

@@ -1,0 +1,344 @@
+"""Identity queries: blocking lookups, candidates, dismissals, merge log, scans, settings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, union_all, update
+from sqlalchemy.orm import Session, aliased
+
+from rolodex.identity import scoring
+from rolodex.models import (
+    Address,
+    Customer,
+    DedupeScan,
+    DismissedPair,
+    DuplicateCandidate,
+    IdentitySettings,
+    MergeLog,
+)
+
+
+def ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """A pair in its stored order (smaller id first)."""
+    return (a, b) if str(a) < str(b) else (b, a)
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    auto_merge: float = scoring.DEFAULT_AUTO_MERGE
+    review: float = scoring.DEFAULT_REVIEW
+
+
+def thresholds(session: Session, tenant_id: uuid.UUID) -> Thresholds:
+    row = session.get(IdentitySettings, tenant_id)
+    if row is None:
+        return Thresholds()
+    return Thresholds(row.auto_merge_threshold, row.review_threshold)
+
+
+def save_thresholds(session: Session, tenant_id: uuid.UUID, value: Thresholds) -> None:
+    row = session.get(IdentitySettings, tenant_id)
+    if row is None:
+        row = IdentitySettings(tenant_id=tenant_id)
+        session.add(row)
+    row.auto_merge_threshold, row.review_threshold = value.auto_merge, value.review
+    session.flush()
+
+
+# -- blocking -------------------------------------------------------------------------------
+
+BLOCK_COLUMNS = (
+    Customer.id,
+    Customer.email_normalized,
+    Customer.phone_e164,
+    Customer.first_name,
+    Customer.last_name,
+    Customer.attributes,
+    Customer.created_at,
+)
+
+
+def block(
+    session: Session,
+    tenant_id: uuid.UUID,
+    *,
+    email_key: str | None,
+    email_normalized: str | None,
+    phone: str | None,
+    name_key: str | None,
+    per_key: int = 50,
+) -> Sequence[Row[Any]]:
+    """Live customers sharing a blocking key with the probe: one index lookup per key
+    (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``."""
+    branches = []
+    live = and_(Customer.tenant_id == tenant_id, Customer.deleted_at.is_(None))
+    for column, value in (
+        (Customer.email_key, email_key),
+        (Customer.email_normalized, email_normalized),
+        (Customer.phone_e164, phone),
+        (Customer.name_key, name_key),
+    ):
+        if value:
+            branches.append(
+                select(Customer.id).where(live, column == value).limit(per_key).subquery().select()
+            )
+    if not branches:
+        return []
+    ids = union_all(*branches).subquery()
+    default = aliased(Address)
+    stmt = (
+        select(
+            *BLOCK_COLUMNS,
+            default.line1,
+            default.postcode,
+            default.city,
+            default.country,
+        )
+        .where(Customer.tenant_id == tenant_id, Customer.id.in_(select(ids.c.id)))
+        .outerjoin(
+            default,
+            and_(
+                default.tenant_id == Customer.tenant_id,
+                default.customer_id == Customer.id,
+                default.is_default.is_(True),
+            ),
+        )
+    )
+    return session.execute(stmt).all()
+
+
+# -- candidates -----------------------------------------------------------------------------
+
+
+def dismissed(session: Session, tenant_id: uuid.UUID, a: uuid.UUID, b: uuid.UUID) -> bool:
+    a, b = ordered(a, b)
+    return session.get(DismissedPair, (tenant_id, a, b)) is not None
+
+
+def upsert_candidate(
+    session: Session,
+    tenant_id: uuid.UUID,
+    a: uuid.UUID,
+    b: uuid.UUID,
+    score: float,
+    reasons: list[dict[str, Any]],
+    origin: str,
+    scan_id: uuid.UUID | None = None,
+) -> DuplicateCandidate:
+    a, b = ordered(a, b)
+    row = session.scalars(
+        select(DuplicateCandidate).where(
+            DuplicateCandidate.tenant_id == tenant_id,
+            DuplicateCandidate.customer_a_id == a,
+            DuplicateCandidate.customer_b_id == b,
+        )
+    ).first()
+    if row is None:
+        row = DuplicateCandidate(
+            tenant_id=tenant_id, id=uuid.uuid4(), customer_a_id=a, customer_b_id=b
+        )
+        session.add(row)
+    row.score, row.reasons, row.origin, row.scan_id = score, reasons, origin, scan_id
+    return row
+
+
+def _open_candidates(tenant_id: uuid.UUID) -> Any:
+    ca, cb = aliased(Customer), aliased(Customer)
+    return (
+        select(DuplicateCandidate)
+        .join(ca, and_(ca.tenant_id == tenant_id, ca.id == DuplicateCandidate.customer_a_id))
+        .join(cb, and_(cb.tenant_id == tenant_id, cb.id == DuplicateCandidate.customer_b_id))
+        .where(
+            DuplicateCandidate.tenant_id == tenant_id,
+            ca.deleted_at.is_(None),
+            cb.deleted_at.is_(None),
+            ~exists().where(
+                DismissedPair.tenant_id == tenant_id,
+                DismissedPair.customer_a_id == DuplicateCandidate.customer_a_id,
+                DismissedPair.customer_b_id == DuplicateCandidate.customer_b_id,
+            ),
+        )
+    )
+
+
+def candidate_page(
+    session: Session,
+    tenant_id: uuid.UUID,
+    *,
+    min_score: float,
+    customer_id: uuid.UUID | None,
+    after: tuple[float, uuid.UUID] | None,
+    limit: int,
+) -> list[DuplicateCandidate]:
+    """Open candidates (both customers live, pair not dismissed), best first."""
+    stmt = _open_candidates(tenant_id).where(DuplicateCandidate.score >= min_score)
+    if customer_id is not None:
+        stmt = stmt.where(
+            or_(
+                DuplicateCandidate.customer_a_id == customer_id,
+                DuplicateCandidate.customer_b_id == customer_id,
+            )
+        )
+    if after is not None:
+        score, last_id = after
+        stmt = stmt.where(
+            or_(
+                DuplicateCandidate.score < score,
+                and_(DuplicateCandidate.score == score, DuplicateCandidate.id > last_id),
+            )
+        )
+    stmt = stmt.order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def candidate(
+    session: Session, tenant_id: uuid.UUID, candidate_id: uuid.UUID
+) -> DuplicateCandidate | None:
+    return session.get(DuplicateCandidate, (tenant_id, candidate_id))
+
+
+def dismiss(
+    session: Session,
+    tenant_id: uuid.UUID,
+    a: uuid.UUID,
+    b: uuid.UUID,
+    score: float | None,
+    actor_type: str,
+    actor_id: str,
+) -> DismissedPair:
+    a, b = ordered(a, b)
+    row = session.get(DismissedPair, (tenant_id, a, b))
+    if row is None:
+        row = DismissedPair(
+            tenant_id=tenant_id,
+            customer_a_id=a,
+            customer_b_id=b,
+            score=score,
+            actor_type=actor_type,
+            actor_id=actor_id,
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def customers_by_id(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Customer]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(Customer).where(Customer.tenant_id == tenant_id, Customer.id.in_(wanted))
+    )
+    return {c.id: c for c in rows}
+
+
+def replace_scan_candidates(
+    session: Session, tenant_id: uuid.UUID, scan_id: uuid.UUID, rows: list[dict[str, Any]]
+) -> int:
+    """Replace the scan-found candidates of a tenant by ``rows`` (ingest ones stay)."""
+    session.execute(
+        delete(DuplicateCandidate).where(
+            DuplicateCandidate.tenant_id == tenant_id, DuplicateCandidate.origin == "scan"
+        )
+    )
+    kept = {
+        (r.customer_a_id, r.customer_b_id)
+        for r in session.execute(
+            select(DuplicateCandidate.customer_a_id, DuplicateCandidate.customer_b_id).where(
+                DuplicateCandidate.tenant_id == tenant_id
+            )
+        )
+    }
+    fresh = [r for r in rows if (r["customer_a_id"], r["customer_b_id"]) not in kept]
+    for start in range(0, len(fresh), 5000):
+        session.execute(insert(DuplicateCandidate), fresh[start : start + 5000])
+    return len(fresh)
+
+
+# -- merges ---------------------------------------------------------------------------------
+
+
+def merge(session: Session, tenant_id: uuid.UUID, merge_id: uuid.UUID) -> MergeLog | None:
+    return session.get(MergeLog, (tenant_id, merge_id))
+
+
+def later_merges(session: Session, log: MergeLog) -> list[MergeLog]:
+    """Merges after ``log``, not undone, that touch its survivor or duplicate."""
+    ids = (log.survivor_id, log.duplicate_id)
+    return list(
+        session.scalars(
+            select(MergeLog).where(
+                MergeLog.tenant_id == log.tenant_id,
+                MergeLog.id != log.id,
+                MergeLog.undone_at.is_(None),
+                MergeLog.created_at >= log.created_at,
+                or_(MergeLog.survivor_id.in_(ids), MergeLog.duplicate_id.in_(ids)),
+            )
+        )
+    )
+
+
+def merges_page(
+    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID | None, limit: int
+) -> list[MergeLog]:
+    stmt = select(MergeLog).where(MergeLog.tenant_id == tenant_id)
+    if customer_id is not None:
+        stmt = stmt.where(
+            or_(MergeLog.survivor_id == customer_id, MergeLog.duplicate_id == customer_id)
+        )
+    return list(session.scalars(stmt.order_by(MergeLog.created_at.desc()).limit(limit)))
+
+
+def lock_customers(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
+    """Row locks on customers, in id order (two merges of one pair cannot deadlock)."""
+    session.execute(
+        select(Customer.id)
+        .where(Customer.tenant_id == tenant_id, Customer.id.in_(sorted(ids, key=str)))
+        .order_by(Customer.id)
+        .with_for_update()
+    ).all()
+
+
+# -- scans ----------------------------------------------------------------------------------
+
+
+def running_scan(session: Session, tenant_id: uuid.UUID) -> DedupeScan | None:
+    return session.scalars(
+        select(DedupeScan).where(
+            DedupeScan.tenant_id == tenant_id, DedupeScan.state.in_(("queued", "running"))
+        )
+    ).first()
+
+
+def scan(session: Session, tenant_id: uuid.UUID, scan_id: uuid.UUID) -> DedupeScan | None:
+    return session.get(DedupeScan, (tenant_id, scan_id))
+
+
+def scan_progress(
+    session: Session, tenant_id: uuid.UUID, scan_id: uuid.UUID, **values: Any
+) -> None:
+    session.execute(
+        update(DedupeScan)
+        .where(DedupeScan.tenant_id == tenant_id, DedupeScan.id == scan_id)
+        .values(**values)
+    )
+
+
+def count_live(session: Session, tenant_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.tenant_id == tenant_id, Customer.deleted_at.is_(None))
+        )
+        or 0
+    )

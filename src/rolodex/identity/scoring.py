@@ -1,0 +1,196 @@
+"""Pair scoring: how likely two customers are one person, 0–1, with the reasons.
+
+The rule, in order:
+
+1. Same email key → 1.00, whatever else differs.
+2. Otherwise the base is the strongest single signal: same phone 0.90, or a similar name
+   (similarity ≥ 0.85) 0.70–0.80 by how similar it is.
+3. Agreeing evidence raises the score towards 1 without reaching it: each item closes part of
+   the remaining gap (``gap *= 1 - strength``): a similar name beside a shared phone, the same
+   postcode, street (number and name), city, date of birth.
+4. Conflicts lower it by a fixed amount: different emails, different phones, a clearly
+   different name beside a shared phone (a family line), a different birth date; and when the
+   name is the only signal, a different postcode in the same country (a namesake elsewhere;
+   with a shared email or phone a new postcode just means the person moved).
+
+Every step is monotonic: adding agreeing evidence never lowers the score; replacing a missing
+email or phone by a conflicting one always lowers a positive score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from rolodex.identity.normalize import MatchRecord, same_given_name
+
+SAME_EMAIL = 1.0
+SAME_PHONE = 0.90
+NAME_FLOOR = 0.70  # base of a name just similar enough
+NAME_CEIL = 0.80  # base of identical names
+SIMILAR_NAME = 0.85  # name similarity from which a name counts as evidence
+DIFFERENT_NAME = 0.75  # below this, two present names disagree (same surname, other given name)
+
+# Agreeing evidence: share of the remaining gap to 1.0 that each item closes.
+STRENGTH = {
+    "similar_name": 0.5,
+    "same_postcode": 0.3,
+    "same_street": 0.5,
+    "same_city": 0.1,
+    "same_dob": 0.6,
+}
+# Conflicts: subtracted.
+PENALTY = {
+    "different_email": 0.15,
+    "different_phone": 0.08,
+    "different_name": 0.20,
+    "different_dob": 0.25,
+    "different_postcode": 0.12,
+}
+
+DEFAULT_AUTO_MERGE = 0.95
+DEFAULT_REVIEW = 0.70
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    effect: float  # the score change it caused (the base for the first reason)
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "effect": round(self.effect, 4), "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    value: float
+    reasons: tuple[Reason, ...] = ()
+
+    def reasons_json(self) -> list[dict[str, object]]:
+        return [r.as_dict() for r in self.reasons]
+
+
+def _first_name_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return 0.75 if a[0] == b[0] else 0.0
+    if a.startswith(b) or b.startswith(a):
+        return 0.9  # Alex / Alexander when the nickname list does not know it
+    return float(Indel.normalized_similarity(a, b))
+
+
+def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
+    """0–1 similarity of two folded token lists; None when either name is unknown."""
+    if not a or not b:
+        return None
+    if a == b:
+        return 1.0
+    sa, sb = " ".join(sorted(a)), " ".join(sorted(b))
+    if sa == sb:
+        return 1.0  # first and last swapped
+    if a[0] != b[0] and same_given_name(a[0], b[0]):
+        # Bill and William: compare as if the same given name, a shade below identical
+        similarity = name_similarity((b[0], *a[1:]), b)
+        return None if similarity is None else 0.97 * similarity
+    best = float(Indel.normalized_similarity(sa, sb))
+    if len(a) >= 2 and len(b) >= 2:
+        first = _first_name_similarity(a[0], b[0])
+        last = float(Indel.normalized_similarity(a[-1], b[-1]))
+        best = max(best, 0.4 * first + 0.6 * last)
+    if best < SIMILAR_NAME and (set(a) <= set(b) or set(b) <= set(a)):
+        best = SIMILAR_NAME  # "John" and "John Smith": compatible, not proof
+    return min(best, 1.0)
+
+
+def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
+    """The pair score of two records; symmetric; with reasons unless ``explain`` is False."""
+    reasons: list[Reason] = []
+    if a.email and a.email == b.email:
+        if explain:
+            reasons.append(Reason("same_email", SAME_EMAIL, a.email))
+        return Score(SAME_EMAIL, tuple(reasons))
+
+    similarity = name_similarity(a.tokens, b.tokens)
+    same_phone = bool(a.phone) and a.phone == b.phone
+    name_similar = similarity is not None and similarity >= SIMILAR_NAME
+
+    if same_phone:
+        base = SAME_PHONE
+        if explain:
+            reasons.append(Reason("same_phone", base, a.phone or ""))
+    elif name_similar:
+        assert similarity is not None
+        span = (similarity - SIMILAR_NAME) / (1.0 - SIMILAR_NAME)
+        base = NAME_FLOOR + (NAME_CEIL - NAME_FLOOR) * span
+        if explain:
+            reasons.append(Reason("similar_name", base, f"similarity {similarity:.2f}"))
+    else:
+        base = 0.0
+
+    value = base
+    if base > 0:
+        gap = 1.0 - base
+
+        def agree(code: str, detail: str = "") -> None:
+            nonlocal gap
+            before = 1.0 - gap
+            gap *= 1.0 - STRENGTH[code]
+            if explain:
+                reasons.append(Reason(code, (1.0 - gap) - before, detail))
+
+        if same_phone and name_similar:
+            agree("similar_name", f"similarity {similarity:.2f}")
+        if a.postcode and a.postcode == b.postcode and _same_country(a, b):
+            agree("same_postcode", a.postcode)
+            if a.street and a.street == b.street:
+                agree("same_street", a.street)
+        elif a.street and a.street == b.street and a.city and a.city == b.city:
+            agree("same_street", a.street)
+        if a.city and a.city == b.city and _same_country(a, b):
+            agree("same_city", a.city)
+        if a.dob and a.dob == b.dob:
+            agree("same_dob", a.dob)
+        value = 1.0 - gap
+
+    def conflict(code: str, detail: str = "") -> None:
+        nonlocal value
+        if value <= 0:
+            return
+        cut = min(PENALTY[code], value)
+        value -= cut
+        if explain:
+            reasons.append(Reason(code, -cut, detail))
+
+    if a.email and b.email:
+        conflict("different_email")
+    if a.phone and b.phone and not same_phone:
+        conflict("different_phone")
+    if same_phone and similarity is not None and similarity < DIFFERENT_NAME:
+        conflict("different_name", f"similarity {similarity:.2f}")
+    if a.dob and b.dob and a.dob != b.dob:
+        conflict("different_dob")
+    if (
+        not same_phone
+        and a.postcode
+        and b.postcode
+        and a.postcode != b.postcode
+        and _same_country(a, b)
+    ):
+        conflict("different_postcode")
+    return Score(round(max(0.0, min(value, 1.0)), 4), tuple(reasons))
+
+
+def _same_country(a: MatchRecord, b: MatchRecord) -> bool:
+    return not a.country or not b.country or a.country == b.country
+
+
+def decide(value: float, auto_merge: float, review: float) -> str:
+    """``auto_merge``, ``review`` or ``ignore`` for a score under a tenant's thresholds."""
+    if value >= auto_merge:
+        return "auto_merge"
+    if value >= review:
+        return "review"
+    return "ignore"

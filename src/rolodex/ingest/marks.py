@@ -1,0 +1,70 @@
+"""Version marks: what was last applied for an outside entity (or one aspect of it).
+
+An update applies only if its version time is not older than the mark's, so a late, older
+webhook never overwrites newer data. Taking a mark locks it until commit (insert-if-absent, then
+SELECT ... FOR UPDATE), which serializes concurrent workers on the same entity. Locks are taken
+in one order everywhere: order → refund → customer → customer aspects → tags.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rolodex.kit.time import as_utc, utcnow
+from rolodex.models import IngestMark
+
+
+def lock(
+    session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_id: str
+) -> IngestMark:
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(IngestMark)
+        .values(
+            tenant_id=tenant_id,
+            provider=provider,
+            kind=kind,
+            external_id=external_id[:300],
+            updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    return session.scalars(
+        select(IngestMark)
+        .where(
+            IngestMark.tenant_id == tenant_id,
+            IngestMark.provider == provider,
+            IngestMark.kind == kind,
+            IngestMark.external_id == external_id[:300],
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lock_many(
+    session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_ids: list[str]
+) -> dict[str, IngestMark]:
+    """Several marks of one kind, locked in sorted order (no deadlock between two workers)."""
+    return {
+        eid: lock(session, tenant_id, provider, kind, eid) for eid in sorted(set(external_ids))
+    }
+
+
+def is_current(mark: IngestMark, version: datetime | None) -> bool:
+    """Whether an update made at ``version`` may apply: not older than what was applied.
+    Equal times apply (same-second updates; the later delivery wins)."""
+    if version is None or mark.version_at is None:
+        return True
+    return as_utc(version) >= as_utc(mark.version_at)
+
+
+def advance(mark: IngestMark, version: datetime | None) -> None:
+    if version is not None and (mark.version_at is None or as_utc(version) > as_utc(mark.version_at)):
+        mark.version_at = version
+    mark.updated_at = utcnow()

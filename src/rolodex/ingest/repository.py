@@ -1,0 +1,177 @@
+"""Ingestion queries: sources, the inbox, version marks, predictions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rolodex.jobs import queue
+from rolodex.models import CustomerPrediction, InboxItem, IngestMark, Job, WebhookSource
+from rolodex.models.customers import Customer, CustomerSource
+
+
+def _insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+# -- sources -----------------------------------------------------------------------------
+def sources(session: Session, tenant_id: uuid.UUID) -> list[WebhookSource]:
+    return list(
+        session.scalars(
+            select(WebhookSource)
+            .where(WebhookSource.tenant_id == tenant_id)
+            .order_by(WebhookSource.created_at, WebhookSource.id)
+        )
+    )
+
+
+def active_sources(session: Session, tenant_id: uuid.UUID, provider: str) -> list[WebhookSource]:
+    return list(
+        session.scalars(
+            select(WebhookSource).where(
+                WebhookSource.tenant_id == tenant_id,
+                WebhookSource.provider == provider,
+                WebhookSource.disabled_at.is_(None),
+            )
+        )
+    )
+
+
+def source(session: Session, tenant_id: uuid.UUID, source_id: uuid.UUID) -> WebhookSource | None:
+    return session.get(WebhookSource, (tenant_id, source_id))
+
+
+def source_name_taken(session: Session, tenant_id: uuid.UUID, provider: str, name: str) -> bool:
+    return (
+        session.scalar(
+            select(WebhookSource.id).where(
+                WebhookSource.tenant_id == tenant_id,
+                WebhookSource.provider == provider,
+                WebhookSource.name == name,
+            )
+        )
+        is not None
+    )
+
+
+# -- inbox -------------------------------------------------------------------------------
+def store_delivery(
+    session: Session, row: dict[str, Any], job_kind: str, job_payload: dict[str, Any]
+) -> bool:
+    """Insert the inbox row and its job; False (nothing written) if the delivery key is known.
+    Core inserts: this is the acknowledgement path, it must be quick."""
+    inserted = session.execute(
+        _insert(session, InboxItem)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "provider", "delivery_key"])
+        .returning(InboxItem.id)
+    ).first()
+    if inserted is None:
+        return False
+    session.execute(
+        insert(Job).values(
+            **queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload)
+        )
+    )
+    return True
+
+
+def inbox_item(session: Session, tenant_id: uuid.UUID, item_id: uuid.UUID) -> InboxItem | None:
+    return session.get(InboxItem, (tenant_id, item_id))
+
+
+def inbox_query(tenant_id: uuid.UUID, provider: str | None) -> Select[tuple[InboxItem]]:
+    stmt = select(InboxItem).where(InboxItem.tenant_id == tenant_id)
+    if provider:
+        stmt = stmt.where(InboxItem.provider == provider)
+    return stmt
+
+
+def job_states(
+    session: Session, tenant_id: uuid.UUID, job_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    if not job_ids:
+        return {}
+    rows = session.execute(
+        select(Job.id, Job.state, Job.last_error).where(
+            Job.tenant_id == tenant_id, Job.id.in_(job_ids)
+        )
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+# -- marks -------------------------------------------------------------------------------
+def mark(
+    session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_id: str
+) -> IngestMark | None:
+    return session.get(IngestMark, (tenant_id, provider, kind, external_id))
+
+
+def marks(
+    session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_ids: list[str]
+) -> dict[str, IngestMark]:
+    if not external_ids:
+        return {}
+    rows = session.scalars(
+        select(IngestMark).where(
+            IngestMark.tenant_id == tenant_id,
+            IngestMark.provider == provider,
+            IngestMark.kind == kind,
+            IngestMark.external_id.in_(external_ids),
+        )
+    )
+    return {m.external_id: m for m in rows}
+
+
+def child_marks(
+    session: Session, tenant_id: uuid.UUID, provider: str, kind: str, parent_id: str
+) -> list[IngestMark]:
+    return list(
+        session.scalars(
+            select(IngestMark).where(
+                IngestMark.tenant_id == tenant_id,
+                IngestMark.provider == provider,
+                IngestMark.kind == kind,
+                IngestMark.parent_id == parent_id,
+            )
+        )
+    )
+
+
+# -- customers by outside id -------------------------------------------------------------
+def customer_by_source(
+    session: Session, tenant_id: uuid.UUID, source_name: str, external_id: str
+) -> Customer | None:
+    """The customer linked to this outside id (soft-deleted ones included)."""
+    return session.scalars(
+        select(Customer)
+        .join(
+            CustomerSource,
+            (CustomerSource.tenant_id == Customer.tenant_id)
+            & (CustomerSource.customer_id == Customer.id),
+        )
+        .where(
+            CustomerSource.tenant_id == tenant_id,
+            CustomerSource.source == source_name,
+            CustomerSource.external_id == external_id,
+        )
+    ).first()
+
+
+# -- predictions -------------------------------------------------------------------------
+def prediction(
+    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, source_name: str
+) -> CustomerPrediction | None:
+    return session.get(CustomerPrediction, (tenant_id, customer_id, source_name))
+
+
+def count_inbox(session: Session, tenant_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(select(func.count()).where(InboxItem.tenant_id == tenant_id)) or 0
+    )
+

@@ -1,0 +1,132 @@
+"""The job that applies one stored webhook (kind ``ingest.webhook``).
+
+The inbox row is marked processed in the same transaction as the changes it makes, and a
+processed row is never applied again: running the job twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from rolodex.ingest import repository, shopify
+from rolodex.ingest.klaviyo_apply import apply_batch
+from rolodex.ingest.orders import apply_order, apply_refund
+from rolodex.ingest.profiles import (
+    Applied,
+    apply_consent,
+    apply_tag_change,
+    merge_attributes,
+    soft_delete,
+    upsert_profile,
+    webhook_principal,
+)
+from rolodex.ingest.records import (
+    ConsentChange,
+    Deletion,
+    OrderRec,
+    PayloadError,
+    Profile,
+    PurchasingSummary,
+    Refund,
+    TagChange,
+)
+from rolodex.jobs.registry import JobContext, NonRetryable, registry
+from rolodex.kit.time import utcnow
+from rolodex.models import InboxItem, Tenant
+
+KIND = "ingest.webhook"
+
+
+@registry.handler(KIND, lease_seconds=60)
+def apply_webhook(session: Session, job: JobContext) -> None:
+    try:
+        item_id = uuid.UUID(str(job.payload["inbox_id"]))
+    except (KeyError, ValueError) as exc:
+        raise NonRetryable("the job names no inbox row") from exc
+    item = repository.inbox_item(session, job.tenant_id, item_id)
+    if item is None:
+        raise NonRetryable(f"inbox row {item_id} is gone")
+    if item.processed_at is not None:
+        return  # applied by an earlier run of this job
+    tenant = session.get(Tenant, job.tenant_id)
+    if tenant is None:
+        raise NonRetryable("the tenant is gone")
+    try:
+        payload = orjson.loads(item.body)
+    except orjson.JSONDecodeError as exc:
+        raise NonRetryable(f"the body is not JSON: {exc}") from exc
+    principal = webhook_principal(tenant.id, item.provider, item.source_id)
+    try:
+        if item.provider == "shopify":
+            result = _apply_shopify(session, principal, tenant, item, payload)
+        else:
+            result = apply_batch(session, principal, tenant, payload)
+    except PayloadError as exc:
+        raise NonRetryable(f"{item.provider} {item.topic}: {exc}") from exc
+    item.processed_at = utcnow()
+    item.result = result
+
+
+def _apply_shopify(
+    session: Session, principal: Any, tenant: Tenant, item: InboxItem, payload: Any
+) -> dict[str, Any]:
+    record = shopify.parse(item.topic, payload, item.triggered_at)
+    if record is None:
+        return {"action": "ignored", "reason": f"topic {item.topic} is not used"}
+    applied = _apply_record(session, principal, tenant, record)
+    return {
+        "action": applied.action,
+        "customer_id": str(applied.customer_id) if applied.customer_id else None,
+        "notes": applied.notes[:20],
+    }
+
+
+def _apply_record(session: Session, principal: Any, tenant: Tenant, record: Any) -> Applied:
+    if isinstance(record, Profile):
+        return upsert_profile(session, principal, tenant, record)
+    if isinstance(record, OrderRec):
+        return apply_order(session, principal, tenant, record)
+    if isinstance(record, Refund):
+        return apply_refund(session, principal, tenant, record)
+    if isinstance(record, TagChange):
+        return apply_tag_change(session, principal, tenant, "shopify", record)
+    if isinstance(record, ConsentChange):
+        return apply_consent(
+            session, principal, tenant, "shopify", record.customer_id, record.channel,
+            record.consent,
+        )
+    if isinstance(record, Deletion):
+        return soft_delete(session, principal, tenant, "shopify", record.customer_id, record.at)
+    assert isinstance(record, PurchasingSummary)
+    return _purchasing_summary(session, principal, tenant, record)
+
+
+def _purchasing_summary(
+    session: Session, principal: Any, tenant: Tenant, summary: PurchasingSummary
+) -> Applied:
+    """Shopify's own totals, kept beside ours (the LTV ledger comes from the orders)."""
+    from rolodex.ingest import marks
+    from rolodex.ingest.profiles import find_customer
+
+    mark = marks.lock(session, tenant.id, "shopify", "customer.purchasing", summary.customer_id)
+    if not marks.is_current(mark, summary.at):
+        return Applied("stale")
+    marks.advance(mark, summary.at)
+    customer = find_customer(session, tenant.id, "shopify", summary.customer_id)
+    if customer is None or customer.deleted_at is not None:
+        return Applied("skipped", None, ["customer not known"])
+    values = {
+        "purchasing_summary": {
+            "amount_spent": str(summary.amount_spent) if summary.amount_spent is not None else None,
+            "currency": summary.currency,
+            "number_of_orders": summary.number_of_orders,
+            "last_order_id": summary.last_order_id,
+            "at": summary.at.isoformat() if summary.at else None,
+        }
+    }
+    changed = merge_attributes(session, principal, customer, "shopify", values)
+    return Applied("updated" if changed else "unchanged", customer.id)

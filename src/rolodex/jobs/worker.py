@@ -1,0 +1,165 @@
+"""The worker loop: claim a batch of due jobs, run each in its own transaction with its tenant
+set, retry failures with backoff and jitter, bury what cannot succeed.
+
+Run as ``rolodex worker`` (any number of processes, on any machines sharing the database) or
+embedded in ``rolodex serve`` as a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from rolodex.db import Database
+from rolodex.errors import InvalidInput, RolodexError
+from rolodex.jobs import queue
+from rolodex.jobs.backoff import backoff_seconds
+from rolodex.jobs.registry import JobContext, NonRetryable, Registry, load_handlers
+from rolodex.models import Job
+
+log = logging.getLogger("rolodex.jobs")
+
+
+def describe(exc: BaseException) -> str:
+    """One line (or a few) an operator can act on; never a stack trace."""
+    if isinstance(exc, RolodexError):
+        details = f" {exc.details}" if exc.details else ""
+        return f"{exc.code}: {exc.message}{details}"
+    if isinstance(exc, ValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
+        return "invalid payload: " + "; ".join(parts)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def is_permanent(exc: BaseException) -> bool:
+    return isinstance(exc, NonRetryable | ValidationError | InvalidInput)
+
+
+@dataclass
+class Stats:
+    done: int = 0
+    retried: int = 0
+    dead: int = 0
+    lost: int = 0
+
+
+@dataclass
+class Worker:
+    db: Database
+    registry: Registry = field(default_factory=load_handlers)
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    batch: int = 20
+    poll_interval: float = 0.5
+    rng: random.Random = field(default_factory=random.Random)
+    stats: Stats = field(default_factory=Stats)
+    wakeup: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        s = self.db.settings
+        self.lease_seconds = s.job_lease_seconds
+        self.max_attempts = s.job_max_attempts
+        self.backoff_base = s.job_backoff_base_seconds
+        self.backoff_max = s.job_backoff_max_seconds
+
+    # -- one round -----------------------------------------------------------------------
+    def run_once(self) -> int:
+        """Claim one batch and run it; the number of jobs claimed (0 when nothing is due)."""
+        with self.db.session() as session:
+            claimed = queue.claim(session, self.name, self.batch, self.lease_seconds)
+        for item in claimed:
+            self.process(item)
+        return len(claimed)
+
+    def drain(self, max_rounds: int = 10_000) -> Stats:
+        """Run until nothing is due (tests, `rolodex worker --once`)."""
+        for _ in range(max_rounds):
+            if self.run_once() == 0:
+                break
+        return self.stats
+
+    def run(self, stop: threading.Event) -> None:
+        """Loop until ``stop`` is set; sleeps ``poll_interval`` (or until woken) when idle."""
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # the database went away: wait and try again
+                log.exception("worker %s could not claim jobs", self.name)
+                busy = 0
+                stop.wait(min(5.0, self.poll_interval * 4))
+            if not busy:
+                self.wakeup.wait(self.poll_interval)
+                self.wakeup.clear()
+        log.info("worker %s stopped", self.name)
+
+    def start_thread(self, stop: threading.Event) -> threading.Thread:
+        thread = threading.Thread(target=self.run, args=(stop,), name="rolodex-worker", daemon=True)
+        thread.start()
+        return thread
+
+    # -- one job -------------------------------------------------------------------------
+    def _limit(self, job: Job) -> int:
+        kind = self.registry.get(job.kind)
+        return job.max_attempts or (kind.max_attempts if kind else None) or self.max_attempts
+
+    def process(self, item: queue.Claimed) -> None:
+        try:
+            with self.db.session(item.tenant_id) as session:
+                job = queue.lock_claimed(session, item)
+                if job is None:
+                    self.stats.lost += 1  # another worker took it after our lease expired
+                    return
+                limit = self._limit(job)
+                if job.attempts > limit:
+                    queue.bury(job, f"gave up after {limit} tries (last worker lost its lease)")
+                    self.stats.dead += 1
+                    return
+                kind = self.registry.get(job.kind)
+                if kind is None:
+                    raise LookupError(f"no handler registered for job kind {job.kind!r}")
+                context = JobContext(
+                    job.tenant_id, job.id, job.kind, dict(job.payload or {}), job.attempts, limit
+                )
+                kind.handler(session, context)
+                queue.complete(job)
+                self.stats.done += 1
+        except Exception as exc:
+            self._failed(item, exc)
+
+    def _failed(self, item: queue.Claimed, exc: Exception) -> None:
+        error = describe(exc)
+        with self.db.session(item.tenant_id) as session:
+            job = queue.lock_claimed(session, item)
+            if job is None:
+                self.stats.lost += 1
+                return
+            limit = self._limit(job)
+            if is_permanent(exc) or job.attempts >= limit:
+                queue.bury(job, error)
+                self.stats.dead += 1
+                log.warning("job %s (%s) is dead: %s", job.id, job.kind, error)
+                return
+            delay = backoff_seconds(job.attempts, self.backoff_base, self.backoff_max, self.rng)
+            queue.reschedule(job, error, delay)
+            self.stats.retried += 1
+            log.info("job %s (%s) failed, retry in %.1fs: %s", job.id, job.kind, delay, error)
+
+
+def run_workers(db: Database, concurrency: int, stop: threading.Event, **options: object) -> None:
+    """``concurrency`` worker threads in this process until ``stop`` is set."""
+    threads = []
+    for n in range(concurrency):
+        worker = Worker(db, **options)  # type: ignore[arg-type]
+        worker.name = f"{worker.name}:{n}"
+        threads.append(worker.start_thread(stop))
+    while not stop.is_set():
+        time.sleep(0.2)
+    for thread in threads:
+        thread.join(timeout=30)

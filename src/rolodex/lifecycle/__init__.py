@@ -1,0 +1,1 @@
+"""Lifecycle stages, transitions and the LTV ledger."""

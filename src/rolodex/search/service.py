@@ -1,0 +1,195 @@
+"""Finding customers: one entry point for the customer list, segment members and exports.
+
+Two ways to order a list:
+
+- by relevance (a text query and no other sort): each index clause gives its candidates
+  (at most CAP each; a clause with more gives its best tier, then its newest), Python scores
+  them with the same rules on both engines (search/text.py) and pages by (score, created_at,
+  id). Relevance lists end after the candidates: refine the query or sort by a column;
+- by columns (``sort=-ltv,created_at``): SQL with keyset pagination over every match, the
+  text query then being a plain condition.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, literal_column, select
+from sqlalchemy.orm import Session
+
+from rolodex.customers import repository as customers
+from rolodex.errors import NotFound, field_error
+from rolodex.kit import pagination
+from rolodex.kit.time import utcnow
+from rolodex.models import Customer, Tenant
+from rolodex.search import conditions, filters, text
+from rolodex.search import repository as index
+from rolodex.search.filters import Node
+
+RELEVANCE_KEYS = [
+    pagination.SortKey("relevance", literal_column("relevance"), True),
+    pagination.SortKey("created_at", Customer.created_at, True),
+    pagination.SortKey("id", Customer.id, True),
+]
+
+
+@dataclass
+class ListQuery:
+    filter: Node | None = None
+    q: str | None = None  # ranked text query; a q inside ``filter`` is only a condition
+    sort: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+    count: bool = False
+
+
+@dataclass
+class ListResult:
+    items: list[Customer]
+    next_cursor: str | None
+    total: int | None = None
+    relevance: list[int] | None = None
+
+
+def context(
+    session: Session, tenant_id: uuid.UUID, now: datetime | None = None
+) -> conditions.Context:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound("tenant not found")
+    return conditions.Context(session, tenant_id, now or utcnow(), tenant.default_region)
+
+
+def base_condition(ctx: conditions.Context, node: Node | None) -> ColumnElement[bool]:
+    """Tenant, deleted switch and the filter: every list, count and export starts here."""
+    mode = conditions.deleted_mode(node)
+    parts = [Customer.tenant_id == ctx.tenant_id, conditions.where(ctx, node)]
+    if mode == "exclude":
+        parts.append(Customer.deleted_at.is_(None))
+    elif mode == "only":
+        parts.append(Customer.deleted_at.isnot(None))
+    return and_(*parts)
+
+
+def list_customers(
+    session: Session, tenant_id: uuid.UUID, query: ListQuery, *, now: datetime | None = None
+) -> ListResult:
+    ctx = context(session, tenant_id, now)
+    q = (query.q or "").strip() or None
+    if q and (query.sort in (None, "", "relevance", "-relevance")):
+        return _by_relevance(ctx, q, query)
+    if query.sort and query.sort.lstrip("+-") == "relevance":
+        raise field_error("sort", "relevance needs a text query (q)")
+    node = filters.join(query.filter, filters.cond("q", "match", q, where="q") if q else None)
+    keys = pagination.parse_sort(query.sort, customers.SORTABLE, Customer.id)
+    values = pagination.decode_cursor(query.cursor, keys) if query.cursor else None
+    f = customers.CustomerFilter(expr=node, now=ctx.now)
+    items, last = customers.page(session, tenant_id, f, keys, values, query.limit, ctx=ctx)
+    total = customers.count(session, tenant_id, f, ctx=ctx) if query.count else None
+    cursor = pagination.encode_cursor(keys, last) if last is not None else None
+    return ListResult(items, cursor, total)
+
+
+def count_customers(
+    session: Session, tenant_id: uuid.UUID, node: Node | None, *, now: datetime | None = None
+) -> int:
+    ctx = context(session, tenant_id, now)
+    return customers.count(session, tenant_id, customers.CustomerFilter(expr=node), ctx=ctx)
+
+
+def customer_ids(ctx: conditions.Context, node: Node | None) -> Any:
+    """A SELECT of the ids of matching customers (for exports, stats, segment refreshes)."""
+    return select(Customer.id).where(base_condition(ctx, node))
+
+
+# ---- relevance -------------------------------------------------------------------------------
+
+
+def rank(
+    ctx: conditions.Context, q: str, node: Node | None
+) -> list[tuple[int, datetime, uuid.UUID]]:
+    """(score, created_at, id) of every candidate, best first; the same on both engines."""
+    query, words = conditions.parse_text(ctx, q)
+    cond = base_condition(ctx, node)
+    by_clause = index.candidates(ctx.session, ctx.tenant_id, query, words, cond)
+    full = {via for via, rows in by_clause.items() if len(rows) > index.CAP}
+    if "name" in full:
+        by_clause["name"] = _name_fallback(ctx, query, words, cond)
+    if full - {"name"}:
+        by_clause.update(
+            index.candidates(
+                ctx.session, ctx.tenant_id, query, words, cond, only=full - {"name"}, ordered=True
+            )
+        )
+    found: dict[uuid.UUID, tuple[index.Row, set[str]]] = {}
+    for via, rows in by_clause.items():
+        for row in list(rows.values())[: index.CAP]:
+            found.setdefault(row.customer_id, (row, set()))[1].add(via)
+    ranked = [
+        (text.score(query, row.candidate, frozenset(vias)), row.created_at, cid)
+        for cid, (row, vias) in found.items()
+    ]
+    ranked = [r for r in ranked if r[0] > 0]
+    ranked.sort(reverse=True)
+    return ranked
+
+
+def _name_fallback(
+    ctx: conditions.Context,
+    query: text.Query,
+    words: index.Words | None,
+    cond: ColumnElement[bool],
+) -> dict[uuid.UUID, index.Row]:
+    """Too many name matches: prefer exact words, then the newest (deterministic)."""
+
+    def run(tier: str, ordered: bool = False) -> dict[uuid.UUID, index.Row]:
+        found = index.candidates(
+            ctx.session, ctx.tenant_id, query, words, cond, tier=tier, only={"name"},
+            ordered=ordered,
+        )  # fmt: skip
+        return found.get("name", {})
+
+    prefix = run("prefix")
+    if len(prefix) <= index.CAP:
+        return prefix
+    exact = run("exact")
+    if 0 < len(exact) <= index.CAP:
+        return exact
+    return run("exact" if exact else "prefix", ordered=True)
+
+
+def _by_relevance(ctx: conditions.Context, q: str, query: ListQuery) -> ListResult:
+    ranked = rank(ctx, q, query.filter)
+    if query.cursor:
+        after = pagination.decode_cursor(query.cursor, RELEVANCE_KEYS)
+        if not isinstance(after[0], int) or not isinstance(after[1], datetime):
+            raise field_error("cursor", "not a cursor from this list and sort")
+        mark = (after[0], after[1], after[2])
+        ranked = [r for r in ranked if r < mark]
+    page = ranked[: query.limit]
+    loaded = {
+        c.id: c
+        for c in ctx.session.scalars(
+            select(Customer).where(
+                Customer.tenant_id == ctx.tenant_id, Customer.id.in_([r[2] for r in page])
+            )
+        )
+    }
+    items = [loaded[r[2]] for r in page if r[2] in loaded]
+    cursor = None
+    if len(ranked) > query.limit and page:
+        cursor = pagination.encode_cursor(RELEVANCE_KEYS, list(page[-1]))
+    total = None
+    if query.count:
+        node = filters.join(query.filter, filters.cond("q", "match", q, where="q"))
+        total = customers.count(
+            ctx.session, ctx.tenant_id, customers.CustomerFilter(expr=node), ctx=ctx
+        )
+    return ListResult(items, cursor, total, [r[0] for r in page])
+
+
+def with_filter(query: ListQuery, node: Node | None) -> ListQuery:
+    return replace(query, filter=filters.join(query.filter, node))

@@ -1,0 +1,135 @@
+"""Pair scoring: the documented rules and its properties (Hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rolodex.identity.normalize import MatchRecord, match_record
+from rolodex.identity.scoring import (
+    DEFAULT_AUTO_MERGE,
+    DEFAULT_REVIEW,
+    decide,
+    name_similarity,
+    score,
+)
+
+NAMES = [(), ("john",), ("john", "smith"), ("jon", "smith"), ("smith", "john"), ("bill", "jones"),
+         ("william", "jones"), ("maria", "garcia"), ("mary", "smith"), ("j", "smith")]  # fmt: skip
+
+records = st.builds(
+    MatchRecord,
+    email=st.sampled_from([None, "a@x.com", "b@x.com", "c@y.org"]),
+    phone=st.sampled_from([None, "+14155550100", "+14155550101"]),
+    tokens=st.sampled_from(NAMES),
+    street=st.sampled_from([None, "1 main st", "2 oak ave"]),
+    postcode=st.sampled_from([None, "10001", "10002"]),
+    city=st.sampled_from([None, "new york", "boston"]),
+    country=st.sampled_from([None, "US", "GB"]),
+    dob=st.sampled_from([None, "1980-01-01", "1990-02-02"]),
+)
+AGREEING = {
+    "email": st.sampled_from(["a@x.com", "z@z.com"]),
+    "phone": st.sampled_from(["+14155550100", "+14155550199"]),
+    "tokens": st.sampled_from([n for n in NAMES if n]),
+    "street": st.sampled_from(["1 main st", "9 elm rd"]),
+    "postcode": st.sampled_from(["10001", "99999"]),
+    "city": st.sampled_from(["new york", "paris"]),
+    "dob": st.sampled_from(["1980-01-01", "2000-12-31"]),
+}
+
+
+@given(records, records)
+def test_bounded_and_symmetric(a, b):
+    ab, ba = score(a, b), score(b, a)
+    assert 0.0 <= ab.value <= 1.0
+    assert ab.value == ba.value
+    assert ab.value == score(a, b, explain=False).value
+
+
+@given(records, records, st.sampled_from(["a@x.com", "zz@q.net"]))
+def test_same_email_scores_one(a, b, email):
+    result = score(replace(a, email=email), replace(b, email=email))
+    assert result.value == 1.0
+    assert result.reasons[0].code == "same_email"
+
+
+@given(records, records, st.sampled_from(sorted(AGREEING)), st.data())
+def test_agreeing_evidence_never_lowers(a, b, field, data):
+    if getattr(a, field) and getattr(b, field):
+        b = replace(b, **{field: None})  # make room: one side unknown
+    value = data.draw(AGREEING[field])
+    before = score(a, b).value
+    after = score(replace(a, **{field: value}), replace(b, **{field: value})).value
+    assert after >= before
+
+
+@given(records, records, st.sampled_from(["email", "phone"]))
+def test_conflicting_email_or_phone_lowers(a, b, field):
+    """One side's email (phone) unknown → both known and different: a lower score, unless
+    the emails are equal (then it is 1.00 whatever else differs)."""
+    a = replace(a, **{field: None})
+    if a.email and a.email == b.email:
+        return
+    before = score(a, b)
+    if before.value == 0:
+        return
+    mine, theirs = {"email": ("me@z.org", "you@z.org"), "phone": ("+442079460958", "+33142685300")}[
+        field
+    ]
+    if getattr(b, field) is None:
+        b = replace(b, **{field: theirs})
+    after = score(replace(a, **{field: mine}), b)
+    assert after.value < before.value
+    assert any(r.code == f"different_{field}" for r in after.reasons)
+
+
+def test_reasons_explain_the_score():
+    a = match_record(first_name="Jon", last_name="Smith", phone_e164="+12125550142",
+                     postcode="10001", city="New York", country="US")  # fmt: skip
+    b = match_record(first_name="John", last_name="Smith", phone_e164="+12125550142",
+                     postcode="10001", city="New York", country="US")  # fmt: skip
+    result = score(a, b)
+    codes = [r.code for r in result.reasons]
+    assert codes[:2] == ["same_phone", "similar_name"]
+    assert "same_postcode" in codes and "same_city" in codes
+    assert abs(sum(r.effect for r in result.reasons) - result.value) < 1e-3
+    assert result.value >= DEFAULT_AUTO_MERGE
+
+
+def test_seed_example_same_email_is_one_customer():
+    first = match_record(first_name="John", email="john@email.com")
+    later = match_record(first_name="John", last_name="Smith", email=" John@Email.com",
+                         phone_e164="+15551234567")  # fmt: skip
+    assert score(first, later).value == 1.0
+
+
+def test_equal_names_with_different_emails_and_phones_is_not_auto_merged():
+    where = {"line1": "12 Main St", "postcode": "10001", "city": "New York", "country": "US"}
+    a = match_record(first_name="John", last_name="Smith", email="john@a.com",
+                     phone_e164="+12125550100", **where)  # fmt: skip
+    b = match_record(first_name="John", last_name="Smith", email="jsmith@b.com",
+                     phone_e164="+12125550199", **where)  # fmt: skip
+    value = score(a, b).value
+    assert decide(value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) != "auto_merge"
+    # and elsewhere they are namesakes, not even worth a review
+    c = replace(b, postcode="60601", street="5 oak ave", city="chicago")
+    assert decide(score(a, c).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "ignore"
+
+
+def test_phone_shared_by_a_household_is_not_a_match():
+    a = match_record(first_name="Ann", last_name="Lee", phone_e164="+12125550100")
+    b = match_record(first_name="Bob", last_name="Lee", phone_e164="+12125550100")
+    assert score(a, b).value < DEFAULT_AUTO_MERGE
+    assert any(r.code == "different_name" for r in score(a, b).reasons)
+
+
+def test_name_similarity_cases():
+    assert name_similarity(("john", "smith"), ("smith", "john")) == 1.0
+    assert name_similarity(("bill", "jones"), ("william", "jones")) >= 0.95
+    assert name_similarity(("j", "smith"), ("john", "smith")) >= 0.85
+    assert name_similarity(("john",), ("john", "smith")) == 0.85
+    assert name_similarity(("ann", "lee"), ("bob", "lee")) < 0.85
+    assert name_similarity((), ("ann",)) is None
