@@ -18,7 +18,7 @@ from rolodex.web import nav
 from rolodex.web.session import check_csrf, current_user, render, require_permission
 
 router = APIRouter(prefix="/customers", include_in_schema=False)
-nav.add("Customers", "/customers")
+nav.add("Customers", "/customers", order=10)
 
 COLUMNS = [
     ("full_name", "Name", "last_name"),

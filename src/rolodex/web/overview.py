@@ -13,7 +13,7 @@ from rolodex.web import nav
 from rolodex.web.session import current_user, render
 
 router = APIRouter(include_in_schema=False)
-nav.add("Overview", "/")
+nav.add("Overview", "/", order=0)
 
 
 @router.get("/")

@@ -11,11 +11,13 @@
     ] },
     options: { animation: false, maintainAspectRatio: false }
   });
+  var colors = { prospect: "#94a3b8", lead_qualified: "#f59e0b", customer: "#16a34a",
+                 churned: "#ef4444", lead_exhausted: "#6b7280" };
   new Chart(document.getElementById("stages"), {
     type: "doughnut",
-    data: { labels: Object.keys(d.stages).map(function (s) { return s.replace("_", " "); }),
-            datasets: [{ data: Object.values(d.stages),
-                         backgroundColor: ["#94a3b8", "#f59e0b", "#16a34a", "#ef4444", "#6b7280"] }] },
+    data: { labels: d.stages.map(function (p) { return p[0].replace("_", " "); }),
+            datasets: [{ data: d.stages.map(function (p) { return p[1]; }),
+                         backgroundColor: d.stages.map(function (p) { return colors[p[0]] || "#2f5bea"; }) }] },
     options: { animation: false, maintainAspectRatio: false }
   });
 })();

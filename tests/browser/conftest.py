@@ -1,0 +1,135 @@
+"""Browser tests: a real server on loopback, Debian's Chromium driven by Playwright.
+
+Chromium comes from Debian's `chromium` package (`make test` installs it when missing and
+running as root). With CI=true a missing browser fails the run; it never skips there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from rolodex.app import create_app
+from rolodex.db import Database
+from rolodex.tenants import service
+from tests.conftest import IN_CI, Backend
+
+CHROMIUM = os.environ.get("ROLODEX_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "correct horse battery"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _browser_problem() -> str | None:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    problem = _browser_problem()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"CI=true and the browser tests cannot run: {problem}")
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveSite:
+    base: str
+    db: Database
+    tenant_id: uuid.UUID
+    api_key: str
+    email: str
+    backend: Backend
+
+    def api(self) -> object:
+        import httpx
+
+        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {self.api_key}"})
+
+
+@pytest.fixture
+def site(backend: Backend) -> Iterator[LiveSite]:
+    """The app served by uvicorn in a thread, with a tenant and a signed-up admin user."""
+    db = backend.db
+    with db.session() as s:
+        tenant = service.create_tenant(s, f"Browser Shop {uuid.uuid4().hex[:6]}")
+        tid = tenant.id
+    with db.session(tid) as s:
+        key = service.create_key(s, tid, "admin").key
+        email = f"owner-{tid.hex[:6]}@example.com"
+        service.create_user(s, tid, email, PASSWORD, role="admin")
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(db.settings, db), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield LiveSite(f"http://127.0.0.1:{port}", db, tid, key, email, backend)
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(chromium: object, site: LiveSite, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def shot(page: object, name: str) -> Path:
+    """Save a screenshot under test-artifacts/screenshots/ and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+def sign_in(page: object, site: LiveSite) -> None:
+    page.goto(f"{site.base}/signin")  # type: ignore[attr-defined]
+    page.get_by_label("Email").fill(site.email)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{site.base}/")  # type: ignore[attr-defined]
