@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Table, insert
 
 from rolodex.customers.normalize import clean_tags, full_name, normalize_email
 from rolodex.demo.record import SynthRecord
@@ -32,6 +32,10 @@ from rolodex.kit.phones import to_e164
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag
 
 BATCH_SIZE = 5_000
+_CUSTOMERS = cast(Table, Customer.__table__)
+_TAGS = cast(Table, CustomerTag.__table__)
+_ADDRESSES = cast(Table, Address.__table__)
+_SOURCES = cast(Table, CustomerSource.__table__)
 
 
 def customer_id_for(tenant_id: uuid.UUID, record_id: int) -> uuid.UUID:
@@ -172,11 +176,11 @@ def _flush(
 ) -> int:
     """Insert and clear the buffered rows; customers first, for the foreign keys."""
     n = len(customers)
-    conn.execute(insert(Customer.__table__), customers)
+    conn.execute(insert(_CUSTOMERS), customers)
     if tags:
-        conn.execute(insert(CustomerTag.__table__), tags)
-    conn.execute(insert(Address.__table__), addresses)
-    conn.execute(insert(CustomerSource.__table__), sources)
+        conn.execute(insert(_TAGS), tags)
+    conn.execute(insert(_ADDRESSES), addresses)
+    conn.execute(insert(_SOURCES), sources)
     for rows in (customers, tags, addresses, sources):
         rows.clear()
     return n

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from rolodex.demo.vocab import words as _words
+
 Template = tuple[str, tuple[tuple[int, int], ...]]
 
 
@@ -33,7 +35,7 @@ class Country(NamedTuple):
     code: str
     weight: int
     postcode_style: str  # num5, num4, gb, ca, nl
-    street_style: str  # us, de, fr, es, mx (see synth._line1)
+    street_style: str  # us, de, fr, es, mx (see people.PersonMaker.place)
     street_names: tuple[str, ...]
     street_kinds: tuple[str, ...]
     groups: tuple[tuple[str, int], ...]  # name groups of vocab.NAMES and their weights
@@ -50,7 +52,7 @@ def _templates(lens_default: tuple[int, ...], *specs: tuple[Any, ...]) -> tuple[
     out: list[Template] = []
     for spec in specs:
         fmt, weight = spec[0], spec[1]
-        lens = spec[2] if len(spec) > 2 else lens_default  # type: ignore[misc]
+        lens = spec[2] if len(spec) > 2 else lens_default
         bounds, pos = [], 0
         for n in lens:
             bounds.append((pos, pos + n))
@@ -72,10 +74,17 @@ def _spaced(n: int, sep: str = " ") -> str:
     return sep.join(f"{{{i}}}" for i in range(n))
 
 
-def _plan(cc: str, trunk: str, lens: tuple[int, ...], extra: tuple = ()) -> tuple[Template, ...]:
+def _plan(
+    cc: str, trunk: str, lens: tuple[int, ...], extra: tuple[tuple[Any, ...], ...] = ()
+) -> tuple[Template, ...]:
     """The usual ways to write a number: national spaced and run together, then +cc forms."""
     n, sp, flat = len(lens), _spaced(len(lens)), _spaced(len(lens), "")
-    specs: list = [(trunk + sp, 6), (trunk + flat, 1), (f"+{cc} " + sp, 2), (f"+{cc}" + flat, 1)]
+    specs: list[tuple[Any, ...]] = [
+        (trunk + sp, 6),
+        (trunk + flat, 1),
+        (f"+{cc} " + sp, 2),
+        (f"+{cc}" + flat, 1),
+    ]
     if trunk == "0" and cc != "61":
         specs.append((f"+{cc} (0)" + sp, 1))
     if n == 3 and cc in ("52", "39"):
@@ -100,15 +109,6 @@ D, N29 = "0123456789", "23456789"
 
 def _kind(heads: str, lead: str, lens: tuple[int, ...], plan: tuple[Template, ...]) -> PhoneKind:
     return PhoneKind(_heads(heads), lead, sum(lens), plan)
-
-
-def _city(name: str, region: str, w: int, tz: str, pc: str, kind: PhoneKind) -> City:
-    return City(name, region, w, tz, pc, kind)
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """Whitespace-separated words; an underscore stands for a space inside one."""
-    return tuple(w.replace("_", " ") for w in text.split())
 
 
 def _nanp(heads: str) -> PhoneKind:
@@ -161,7 +161,7 @@ US = Country(
      ("icloud.com", 9), ("aol.com", 3), ("comcast.net", 2), ("protonmail.com", 1)),
     ".com", ("Inc.", "LLC", "Co.", "Corp.", "", "", ""),
     _nanp("212"), 0.0,
-    tuple(_city(n, r, w, tz, pc, _nanp(a)) for n, r, w, tz, pc, a in (
+    tuple(City(n, r, w, tz, pc, _nanp(a)) for n, r, w, tz, pc, a in (
         ("New York", "NY", 30, "America/New_York", "10001-10282", "212 646 718 917 347"),
         ("Los Angeles", "CA", 22, "America/Los_Angeles", "90001-90089", "213 310 323 818"),
         ("Chicago", "IL", 15, "America/Chicago", "60601-60661", "312 773 872"),
@@ -213,7 +213,7 @@ CA = Country(
      ("icloud.com", 8), ("shaw.ca", 4), ("rogers.com", 4), ("videotron.ca", 3)),
     ".ca", ("Inc.", "Ltd.", "Corp.", "", "", ""),
     _nanp("416"), 0.0,
-    tuple(_city(n, r, w, tz, pc, _nanp(a)) for n, r, w, tz, pc, a in (
+    tuple(City(n, r, w, tz, pc, _nanp(a)) for n, r, w, tz, pc, a in (
         ("Toronto", "ON", 30, "America/Toronto", "M4B M5V M6G M4C M5A M6K M4Y M5R",
          "416 647 437"),
         ("Montréal", "QC", 20, "America/Toronto", "H2X H3B H2J H1A H3H H4A", "514 438"),
@@ -242,7 +242,7 @@ GB = Country(
      ("icloud.com", 8), ("btinternet.com", 6), ("sky.com", 4), ("live.co.uk", 3)),
     ".co.uk", ("Ltd", "Ltd", "LLP", "plc", "", ""),
     _kind("700-759 771-789 792-799", D, (4, 6), GB_MOBILE), 0.55,
-    tuple(_city(n, r, w, "Europe/London", pc, _gb(*k)) for n, r, w, pc, k in (
+    tuple(City(n, r, w, "Europe/London", pc, _gb(*k)) for n, r, w, pc, k in (
         ("London", "Greater London", 40, "SW1A SW3 SE1 E1 N1 NW3 W1 WC2 EC1 E14 SW11 N16",
          ("20", "378", (2, 4, 4))),
         ("Manchester", "Greater Manchester", 9, "M1 M4 M14 M20", ("161", N29, (3, 3, 4))),
@@ -281,7 +281,7 @@ DE = Country(
     _kind("150-152 155-157 159 160 162 163 170-179", D, (3, 8),
           _plan("49", "0", (3, 8), (("0{0}/{1}", 2), ("0{0}-{1}", 1)))),
     0.45,
-    tuple(_city(n, r, w, "Europe/Berlin", pc, _de(a)) for n, r, w, pc, a in (
+    tuple(City(n, r, w, "Europe/Berlin", pc, _de(a)) for n, r, w, pc, a in (
         ("Berlin", "Berlin", 22, "10115-14199", "30"),
         ("Hamburg", "Hamburg", 12, "20095-22769", "40"),
         ("München", "Bayern", 11, "80331-81929", "89"),
@@ -315,7 +315,7 @@ FR = Country(
      ("outlook.fr", 7), ("yahoo.fr", 7), ("laposte.net", 6), ("sfr.fr", 5), ("icloud.com", 4)),
     ".fr", ("SARL", "SAS", "SA", "EURL", "", ""),
     _kind("60-62 64-68 73-79", D, (1, 2, 2, 2, 2), FR_PLAN), 0.6,
-    tuple(_city(n, r, w, "Europe/Paris", pc, _kind(a, "23457", (1, 2, 2, 2, 2), FR_PLAN))
+    tuple(City(n, r, w, "Europe/Paris", pc, _kind(a, "23457", (1, 2, 2, 2, 2), FR_PLAN))
           for n, r, w, pc, a in (
         ("Paris", "Île-de-France", 30, "75001-75020", "1"),
         ("Lyon", "Auvergne-Rhône-Alpes", 9, "69001-69009", "4"),
@@ -344,7 +344,7 @@ ES = Country(
      ("telefonica.net", 5), ("icloud.com", 4)),
     ".es", ("S.L.", "S.L.", "S.A.", "S.L.U.", "", ""),
     _kind("60-74 78", D, (3, 2, 2, 2), _es("600").templates), 0.6,
-    tuple(_city(n, r, w, "Europe/Madrid", pc, _es(a)) for n, r, w, pc, a in (
+    tuple(City(n, r, w, "Europe/Madrid", pc, _es(a)) for n, r, w, pc, a in (
         ("Madrid", "Comunidad de Madrid", 30, "28001-28055", "91"),
         ("Barcelona", "Cataluña", 22, "08001-08042", "93"),
         ("Valencia", "Comunidad Valenciana", 9, "46001-46026", "96"),
@@ -373,7 +373,7 @@ IT = Country(
     _kind("320 324 327-340 342-351 360 366 368 371 377 380 388 389 391-393", D, (3, 3, 4),
           _it("320").templates),
     0.65,
-    tuple(_city(n, r, w, "Europe/Rome", pc, _it(a)) for n, r, w, pc, a in (
+    tuple(City(n, r, w, "Europe/Rome", pc, _it(a)) for n, r, w, pc, a in (
         ("Roma", "Lazio", 25, "00118-00199", "06"),
         ("Milano", "Lombardia", 20, "20121-20162", "02"),
         ("Napoli", "Campania", 10, "80121-80147", "081"),
@@ -402,7 +402,7 @@ NL = Country(
         (1, 8), ("0{0} {1}", 4), ("0{0}-{1}", 2), ("0{0} {1} {2} {3} {4}", 2, (1, 2, 2, 2, 2)),
         ("0{0}{1}", 1), ("+31 {0} {1}", 2), ("+31 (0){0} {1}", 1), ("+31{0}{1}", 1))),
     0.6,
-    tuple(_city(n, r, w, "Europe/Amsterdam", pc, _nl(a)) for n, r, w, pc, a in (
+    tuple(City(n, r, w, "Europe/Amsterdam", pc, _nl(a)) for n, r, w, pc, a in (
         ("Amsterdam", "Noord-Holland", 25, "1011-1109", "20"),
         ("Rotterdam", "Zuid-Holland", 16, "3011-3089", "10"),
         ("Den Haag", "Zuid-Holland", 12, "2491-2599", "70"),
@@ -431,7 +431,7 @@ MX = Country(
      ("prodigy.net.mx", 4), ("icloud.com", 5)),
     ".com.mx", ("S.A. de C.V.", "S.A. de C.V.", "S. de R.L. de C.V.", "", ""),
     _mx("55"), 0.0,
-    tuple(_city(n, r, w, tz, pc, _mx(a)) for n, r, w, tz, pc, a in (
+    tuple(City(n, r, w, tz, pc, _mx(a)) for n, r, w, tz, pc, a in (
         ("Ciudad de México", "CDMX", 35, "America/Mexico_City", "01000-16999", "55"),
         ("Guadalajara", "Jalisco", 14, "America/Mexico_City", "44100-44990", "33"),
         ("Monterrey", "Nuevo León", 12, "America/Monterrey", "64000-64999", "81"),
@@ -458,7 +458,7 @@ AU = Country(
      ("yahoo.com.au", 8), ("icloud.com", 8), ("optusnet.com.au", 4)),
     ".com.au", ("Pty Ltd", "Pty Ltd", "Pty Ltd", "", ""),
     _kind("40-43 46", D, (3, 3, 3), _plan("61", "0", (3, 3, 3))), 0.6,
-    tuple(_city(n, r, w, tz, pc, _au(a)) for n, r, w, tz, pc, a in (
+    tuple(City(n, r, w, tz, pc, _au(a)) for n, r, w, tz, pc, a in (
         ("Sydney", "NSW", 30, "Australia/Sydney", "2000-2234", "29 28"),
         ("Melbourne", "VIC", 27, "Australia/Melbourne", "3000-3207", "39 38"),
         ("Brisbane", "QLD", 14, "Australia/Brisbane", "4000-4179", "73"),

@@ -7,6 +7,7 @@ LTV amounts) are pre-drawn with a fixed internal seed, so they never depend on t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from operator import itemgetter
 from random import Random
@@ -31,7 +32,7 @@ _TAG_COUNTS = (0, 0, 1, 1, 1, 2, 2, 2, 3, 4)
 ZERO = Decimal("0.00")
 
 
-def pool(items: list[Any], weights: tuple[float, ...] | list[float]) -> list[Any]:
+def pool(items: list[Any], weights: Sequence[float]) -> list[Any]:
     """Each item repeated in proportion to its (integer) weight."""
     return [item for item, w in zip(items, weights, strict=True) for _ in range(int(w))]
 

@@ -7,14 +7,14 @@ underscore stands for a space inside a name ("De_la_Cruz").
 from __future__ import annotations
 
 
-def _words(text: str) -> tuple[str, ...]:
+def words(text: str) -> tuple[str, ...]:
     return tuple(w.replace("_", " ") for w in text.split())
 
 
 # (first names, last names) per origin group; countries mix groups (places.Country.groups).
 NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "es": (
-        _words(
+        words(
             "José María Antonio Carmen Juan Ana Manuel Isabel Francisco Laura Luis Lucía Javier "
             "Cristina Miguel Marta Carlos Elena David Paula Alejandro Sara Jesús Raquel Rafael "
             "Rosa Pedro Pilar Ángel Dolores Pablo Mercedes Sergio Beatriz Fernando Julia Jorge "
@@ -25,7 +25,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Verónica Ricardo Lorena Arturo Adriana Héctor Claudia Emilio Natalia Salvador "
             "Yolanda Gonzalo Leticia Agustín Susana Lorenzo Gloria Tomás Marisol Felipe Estela"
         ),
-        _words(
+        words(
             "García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín "
             "Jiménez Ruiz Hernández Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro "
             "Torres Domínguez Vázquez Ramos Gil Ramírez Serrano Blanco Molina Morales Suárez "
@@ -42,7 +42,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "en": (
-        _words(
+        words(
             "James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David "
             "Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa "
             "Daniel Nancy Matthew Betty Anthony Margaret Mark Sandra Donald Ashley Steven "
@@ -65,7 +65,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Lindsay Malcolm Heidi Clive Harriet Rupert Imogen Giles Florence Hugo Matilda Jasper "
             "Beatrix Felix Penelope Miles Rosalind Dominic Eleanor Theodore Josephine Frederick"
         ),
-        _words(
+        words(
             "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Thomas Taylor Moore "
             "Jackson Martin Lee Thompson White Harris Clark Lewis Robinson Walker Young Allen "
             "King Wright Scott Hill Green Adams Nelson Baker Hall Campbell Mitchell Carter "
@@ -90,7 +90,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "fr": (
-        _words(
+        words(
             "Jean Marie Pierre Nathalie Michel Isabelle André Sylvie Philippe Catherine Alain "
             "Françoise Nicolas Valérie Christophe Sophie Frédéric Sandrine Laurent Céline "
             "Stéphane Stéphanie Sébastien Aurélie Julien Camille Thierry Léa Olivier Manon Éric "
@@ -101,7 +101,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Juliette Gaël Margot Loïc Capucine Jean-Pierre Marie-Claire Jean-Luc Anne-Sophie "
             "Xavier Solène Thibault Ophélie Damien Maëlle Grégoire Héloïse Aurélien Gwenaëlle"
         ),
-        _words(
+        words(
             "Martin Bernard Dubois Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel "
             "Garcia David Bertrand Roux Vincent Fournier Morel Girard André Lefèvre Mercier "
             "Dupont Lambert Bonnet François Fontaine Rousseau Blanc Guérin Muller Henry Roussel "
@@ -118,7 +118,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "de": (
-        _words(
+        words(
             "Thomas Sabine Michael Petra Andreas Monika Stefan Ursula Peter Claudia Markus "
             "Susanne Christian Andrea Wolfgang Stefanie Klaus Nicole Jürgen Birgit Frank Heike "
             "Uwe Anja Matthias Katrin Alexander Julia Tobias Anna Florian Lena Sebastian Lea "
@@ -129,7 +129,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Werner Hildegard Jörg Annika Björn Jana Sören Maren Dirk Silke Holger Antje Torsten "
             "Kerstin Volker Tanja Ralf Nadine Sven Sandra Kai Miriam Lars Svenja Henning Wiebke"
         ),
-        _words(
+        words(
             "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer "
             "Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger "
             "Hofmann Hartmann Lange Schmitt Werner Schmitz Krause Meier Lehmann Schmid Schulze "
@@ -143,7 +143,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "it": (
-        _words(
+        words(
             "Giuseppe Maria Giovanni Anna Antonio Giuseppina Mario Rosa Luigi Angela Francesco "
             "Giovanna Angelo Teresa Vincenzo Lucia Pietro Carmela Salvatore Caterina Carlo "
             "Francesca Franco Antonietta Domenico Carla Bruno Elena Paolo Concetta Michele Rita "
@@ -154,7 +154,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Elisabetta Claudio Giorgia Enrico Greta Gianluca Arianna Cesare Donatella Ettore "
             "Ludovica Umberto Benedetta Raffaele Rebecca Pasquale Noemi Gennaro Annalisa"
         ),
-        _words(
+        words(
             "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo "
             "Conti De_Luca Mancini Costa Giordano Rizzo Lombardi Moretti Barbieri Fontana "
             "Santoro Mariani Rinaldi Caruso Ferrara Galli Martini Leone Longo Gentile Martinelli "
@@ -168,7 +168,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "nl": (
-        _words(
+        words(
             "Jan Maria Johannes Anna Peter Johanna Hendrik Cornelia Cornelis Elisabeth Willem "
             "Wilhelmina Daan Emma Sem Julia Levi Mila Luuk Tess Bram Sophie Thijs Sara Lars Nora "
             "Ruben Fenna Sven Lotte Stijn Eva Niels Lisa Jeroen Sanne Bas Fleur Koen Iris Wouter "
@@ -177,7 +177,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Wilma Sjoerd Els Jesse Joke Milan Anke Finn Noor Tim Roos Thomas Evi Jasper Jasmijn "
             "Teun Floor Gijs Isa Jelle Merel Hidde Maud Sietse Femmie Arjen Liesbeth Bart Ymke"
         ),
-        _words(
+        words(
             "de_Jong Jansen de_Vries van_den_Berg van_Dijk Bakker Janssen Visser Smit Meijer "
             "de_Boer Mulder de_Groot Bos Vos Hendriks van_Leeuwen Dekker Brouwer de_Wit "
             "Dijkstra Smits de_Graaf van_der_Meer van_der_Linden Kok Jacobs de_Haan Vermeulen "
@@ -192,122 +192,122 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     # Smaller origins, drawn together as "multi" (places.Country.groups) in every country.
     "ar": (
-        _words(
+        words(
             "Mohammed Fatima Ahmed Aisha Ali Layla Omar Yasmin Yusuf Mariam Hassan Noor Ibrahim "
             "Khalid Salma Karim Leila Tariq Rania Samir Hana Walid Amira Bilal Zainab"
         ),
-        _words(
+        words(
             "Khan Ahmed Ali Hussain Rahman Haddad Nasser Aziz Saleh Mansour Farouk Hamdan "
             "Khalil Darwish Najjar Qureshi Siddiqui Malik Sheikh Abbas"
         ),
     ),
     "sa": (
-        _words(
+        words(
             "Priya Rahul Ananya Arjun Pooja Deepak Sunita Sanjay Kavya Anil Neha Ravi Aarav "
             "Divya Vikram Meera Rohan Anjali Karan Shreya Amit Lakshmi Suresh Nisha Harpreet"
         ),
-        _words(
+        words(
             "Patel Singh Kumar Sharma Gupta Das Reddy Iyer Nair Shah Mehta Joshi Desai Rao "
             "Chopra Kapoor Malhotra Bose Banerjee Pillai Verma Agarwal Chauhan Menon Gill"
         ),
     ),
     "cn": (
-        _words(
+        words(
             "Wei Jing Min Xin Hui Yan Ming Lei Jun Fang Li_Na Xiaoming Yu Hong Tao Ying Jie "
             "Lan Bo Mei Qiang Ling Hao Yun"
         ),
-        _words(
+        words(
             "Chen Wang Li Zhang Liu Yang Huang Zhao Wu Zhou Xu Sun Lin Ma Zhu Hu Guo He Luo "
             "Gao Zheng Liang Song Tang Xie Han Feng Deng Cao Wong Leung Chan Cheung Ho"
         ),
     ),
     "jp": (
-        _words(
+        words(
             "Hiroshi Yuki Haruto Sakura Kenji Aiko Takeshi Yui Sota Hana Ren Mei Daiki Akari "
             "Kaito Rin Shota Emi Ryo Naomi"
         ),
-        _words(
+        words(
             "Tanaka Suzuki Sato Takahashi Watanabe Yamamoto Nakamura Kobayashi Ito Kato "
             "Yoshida Yamada Sasaki Matsumoto Inoue Kimura Hayashi Shimizu Mori Ikeda"
         ),
     ),
     "kr": (
-        _words(
+        words(
             "Ji-woo Seo-yeon Min-jun Ji-ho Ha-eun Do-yun Soo-ah Jae-won Eun-ji Hyun-woo "
             "Ye-jin Sung-min Da-eun Joon-ho Yu-na"
         ),
-        _words("Kim Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song"),
+        words("Kim Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song"),
     ),
     "vn": (
-        _words("Minh Linh Thanh Anh Huong Tuan Lan Duc Mai Quang Thu Hieu Trang Long Ngoc Phuong"),
-        _words("Nguyen Tran Le Pham Hoang Vu Dang Bui Do Ho Ngo Duong Ly Truong Phan Vo"),
+        words("Minh Linh Thanh Anh Huong Tuan Lan Duc Mai Quang Thu Hieu Trang Long Ngoc Phuong"),
+        words("Nguyen Tran Le Pham Hoang Vu Dang Bui Do Ho Ngo Duong Ly Truong Phan Vo"),
     ),
     "pl": (
-        _words(
+        words(
             "Piotr Agnieszka Katarzyna Tomasz Krzysztof Magdalena Aleksandra Mateusz Anna "
             "Paweł Małgorzata Michał Joanna Marcin Ewa Łukasz Monika Jakub Barbara Kamil"
         ),
-        _words(
+        words(
             "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński "
             "Szymański Woźniak Dąbrowski Kozłowski Jankowski Mazur Kwiatkowski Krawczyk"
         ),
     ),
     "ru": (
-        _words(
+        words(
             "Olga Ivan Dmitri Natalia Sergei Anastasia Alexei Ekaterina Andrei Tatiana "
             "Mikhail Svetlana Nikolai Irina Vladimir Yulia Pavel Elena Oleksandr Oksana"
         ),
-        _words(
+        words(
             "Ivanov Petrov Smirnova Kuznetsov Popov Sokolov Lebedev Kozlov Novikova Morozov "
             "Volkov Pavlova Semenov Shevchenko Bondarenko Kovalenko Melnyk Tkachenko"
         ),
     ),
     "tr": (
-        _words(
+        words(
             "Mehmet Ayşe Emre Zeynep Mustafa Elif Ahmet Fatma Burak Merve Can Ebru Murat "
             "Selin Hakan Derya Kemal Esra Yusuf_Emre Deniz"
         ),
-        _words(
+        words(
             "Yılmaz Kaya Demir Şahin Çelik Öztürk Yıldız Aydın Arslan Doğan Kılıç Aslan "
             "Çetin Koç Kurt Özdemir Polat Erdoğan"
         ),
     ),
     "af": (
-        _words(
+        words(
             "Kwame Ama Kofi Chinedu Ngozi Oluwaseun Tunde Amara Abena Emeka Chiamaka Kojo "
             "Adaeze Femi Zanele Thabo Wanjiru Kip Nia Sipho"
         ),
-        _words(
+        words(
             "Mensah Okafor Adeyemi Okonkwo Mwangi Boateng Owusu Eze Nwosu Adebayo Ndlovu "
             "Dlamini Kamau Otieno Asante Diallo Traoré Keita Mbeki Achebe"
         ),
     ),
     "gr": (
-        _words(
+        words(
             "Nikos Eleni Giorgos Dimitra Kostas Maria Yannis Sofia Christos Katerina Panagiotis "
             "Vasiliki Andreas Georgia Stavros Ioanna"
         ),
-        _words(
+        words(
             "Papadopoulos Nikolaidis Georgiou Papageorgiou Oikonomou Vlachos Antoniou "
             "Karagiannis Christodoulou Dimitriou Pappas Makris Konstantinidis Alexiou"
         ),
     ),
     "nordic": (
-        _words(
+        words(
             "Astrid Sigrid Lars-Erik Erik Ingrid Nils Freja Magnus Sofie Anders Linnea Henrik "
             "Karin Mikkel Emil Elin Oskar Maja Johan Hedda"
         ),
-        _words(
+        words(
             "Andersson Johansson Larsson Nilsson Jensen Nielsen Hansen Pedersen Karlsson "
             "Eriksson Olsen Berg Lindqvist Lindberg Halvorsen Sørensen Dahl Holm"
         ),
     ),
     "pt": (
-        _words(
+        words(
             "João Beatriz Thiago Larissa Rafaela Lucas Gabriela Pedro Mariana Gustavo "
             "Fernanda Rodrigo Juliana Felipe Camila Bruno Letícia Matheus Ana_Clara Caio"
         ),
-        _words(
+        words(
             "Silva Santos Oliveira Souza Pereira Carvalho Ferreira Almeida Costa Ribeiro "
             "Rodrigues Lima Gomes Martins Araújo Barbosa Cardoso Rocha Teixeira Moura"
         ),
@@ -358,21 +358,21 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # Free-mail domains by country live in places.Country.domains; work email uses the company.
-COMPANY_WORDS = _words(
+COMPANY_WORDS = words(
     "Acme Northwind Blue_Harbor Summit Evergreen Silverline Redwood Brightside Keystone "
     "Pinnacle Horizon Oakridge Riverbend Maple_Leaf Ironwood Sunflower Lighthouse Copperfield "
     "Greenfield Starling Westbrook Eastgate Bluebird Cedar_Point Goldcrest Foxglove Harborview "
     "Stonebridge Wildflower Nordic Alpine Atlas Orion Juniper Willowbrook Clearwater Highland "
     "Meridian Sterling Cobalt Lumen Vantage Aurora Beacon Crescent Fjord Granite Halcyon"
 )
-COMPANY_KINDS = _words(
+COMPANY_KINDS = words(
     "Trading Logistics Studio Bakery Consulting Design Outdoor_Living Kitchens Coffee_Roasters "
     "Garden_Supply Fitness Dental Legal Realty Interiors Media Software Analytics Wines "
     "Brewing Florist Catering Motors Pet_Care Tailors Print_Works Travel Yoga Ceramics "
     "Hardware Textiles Organics Pharmacy Photography Events Cycles Books Surf_Shop Bistro"
 )
 
-TAGS = _words(
+TAGS = words(
     "newsletter wholesale-lead spring-2025 summer-2025 autumn-2024 black-friday-2024 "
     "holiday-2024 vip referral repeat-buyer first-order abandoned-cart instagram tiktok "
     "trade-show webinar high-intent price-sensitive b2b gift-buyer eco loyalty beta-tester "
@@ -382,7 +382,7 @@ TAGS = _words(
 LOYALTY_TIERS = ("bronze", "silver", "gold", "platinum")
 LANGUAGES = {"US": "en", "GB": "en", "CA": "en", "AU": "en", "DE": "de", "FR": "fr",
              "ES": "es", "MX": "es", "IT": "it", "NL": "nl"}  # fmt: skip
-INTERESTS = _words(
+INTERESTS = words(
     "outdoor-kitchens grills patio-furniture coffee tea running yoga cycling skincare "
     "fragrance home-decor gardening pets baby kids-toys books vinyl gaming photography "
     "camping wine cooking fashion sneakers jewelry watches"
