@@ -21,6 +21,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--reuse", action="store_true", help="keep the databases of a former run")
     args = parser.parse_args()
 
     results: dict[str, dict[str, object]] = {}
@@ -36,10 +37,15 @@ def main() -> None:
     print(f"ceiling (constant endpoint): {const['rps']:,} req/s, p50 {const['p50_ms']} ms")
     for engine in args.engines.split(","):
         print(f"[{engine}] preparing {args.customers:,} customers")
-        prep = prepare(engine, "rolodex_bench_api", args.customers)
+        prep = prepare(engine, "rolodex_bench_api", args.customers, reuse=args.reuse)
         ids_file = DATA / f"ids_{engine}.txt"
         ids_file.write_text("\n".join(prep.ids) + "\n")
-        env = {"ROLODEX_DATABASE_URL": prep.url, "ROLODEX_LOG_LEVEL": "WARNING"}
+        # Rate limits would turn the measurement into a count of 429s: lift them here.
+        env = {
+            "ROLODEX_DATABASE_URL": prep.url,
+            "ROLODEX_LOG_LEVEL": "WARNING",
+            "ROLODEX_RATE_LIMIT_API": "100000000/minute",
+        }
         scenarios = {
             "get_by_id": ("get_by_id.lua", {"BENCH_IDS_FILE": str(ids_file)}),
             "list_page_50": ("get_path.lua", {"BENCH_PATH": "/v1/customers?limit=50"}),

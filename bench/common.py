@@ -63,13 +63,23 @@ def fresh_database(engine: str, name: str) -> str:
     return url
 
 
-def prepare(engine: str, name: str, customers: int, seed: int = 42, sample: int = 2000) -> Prepared:
-    """A migrated database with one tenant holding ``customers`` generated customers."""
-    from rolodex.demo.load import load_people
-    from rolodex.demo.synth import generate_people
+def prepare(
+    engine: str, name: str, customers: int, seed: int = 42, sample: int = 2000, reuse: bool = False
+) -> Prepared:
+    """A migrated database with one tenant holding ``customers`` generated customers.
 
+    With ``reuse`` a database prepared before with the same name and size is taken as it is."""
+    meta = DATA / f"{name}_{engine}.json"
+    if reuse and meta.exists():
+        saved = json.loads(meta.read_text())
+        if saved["customers"] == customers:
+            return Prepared(
+                engine, saved["url"], uuid.UUID(saved["tenant_id"]), saved["key"], saved["ids"]
+            )
     from rolodex.config import Settings
     from rolodex.db import Database, make_owner_engine
+    from rolodex.demo.load import load_people
+    from rolodex.demo.synth import generate_people
     from rolodex.tenants import service
 
     url = fresh_database(engine, name)
@@ -104,6 +114,11 @@ def prepare(engine: str, name: str, customers: int, seed: int = 42, sample: int 
         ids = [str(uuid.UUID(str(r))) for r in rows]
     owner.dispose()
     db.dispose()
+    meta.write_text(
+        json.dumps(
+            {"customers": customers, "url": url, "tenant_id": str(tid), "key": key, "ids": ids}
+        )
+    )
     return Prepared(engine, url, tid, key, ids)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from rolodex.customers.loading import load_children
 from rolodex.kit import pagination
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer, Tenant
@@ -148,6 +149,7 @@ def page(
         stmt.add_columns(*cols).order_by(*pagination.order_by(keys)).limit(limit + 1)
     ).all()
     items = [row[0] for row in rows[:limit]]
+    load_children(session, items)
     if len(rows) <= limit:
         return items, None
     last = rows[limit - 1]

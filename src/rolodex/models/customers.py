@@ -103,15 +103,15 @@ class Customer(TenantScoped, Timestamps, Base):
     name_key: Mapped[str | None] = mapped_column(String(64))
 
     tags: Mapped[list[CustomerTag]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="CustomerTag.tag"
+        cascade="all, delete-orphan", lazy="select", order_by="CustomerTag.tag"
     )
     addresses: Mapped[list[Address]] = relationship(
         cascade="all, delete-orphan",
-        lazy="selectin",
+        lazy="select",
         order_by=lambda: [Address.is_default.desc(), Address.created_at],
     )
     sources: Mapped[list[CustomerSource]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="CustomerSource.source"
+        cascade="all, delete-orphan", lazy="select", order_by="CustomerSource.source"
     )
 
 
