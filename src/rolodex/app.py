@@ -23,12 +23,19 @@ from rolodex.config import Settings, get_settings
 from rolodex.customers.endpoints import router as customers_router
 from rolodex.db import Database
 from rolodex.errors import RateLimited, RolodexError
+from rolodex.exports.endpoints import router as exports_router
 from rolodex.identity.endpoints import router as identity_router
+from rolodex.imports.endpoints import router as imports_router
+from rolodex.ingest.endpoints import hooks_router, sources_router
+from rolodex.jobs import embedded as embedded_worker
+from rolodex.jobs.endpoints import router as jobs_router
 from rolodex.kit.limits_asgi import BodyLimitMiddleware
 from rolodex.kit.observability import ObservabilityMiddleware, configure_logging, metrics_body
 from rolodex.kit.request_meta import RequestMetaMiddleware
 from rolodex.lifecycle.endpoints import router as lifecycle_router
 from rolodex.orders.endpoints import router as orders_router
+from rolodex.segments.endpoints import router as segments_router
+from rolodex.views.endpoints import router as views_router
 
 log = logging.getLogger("rolodex")
 
@@ -153,7 +160,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = embedded_worker.start(app)  # `rolodex serve` without --no-worker
         yield
+        embedded_worker.stop(worker)
         if db is None:
             app.state.db.dispose()
 
@@ -178,11 +187,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         upload_prefixes=("/v1/imports",),
     )
     app.include_router(customers_router)
+    app.include_router(imports_router)
+    app.include_router(exports_router)
+    app.include_router(views_router)
+    app.include_router(segments_router)
     app.include_router(identity_router)
     app.include_router(lifecycle_router)
     app.include_router(activities_router)
     app.include_router(orders_router)
     app.include_router(audit_router)
+    app.include_router(jobs_router)
+    app.include_router(hooks_router)
+    app.include_router(sources_router)
     app.add_middleware(RequestMetaMiddleware)  # IP and user agent for the audit log
     app.include_router(analytics_router)
     install_dashboard(app, settings)

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # Jobs (rolodex.jobs): `rolodex serve` runs an embedded worker unless --no-worker.
     embedded_worker: bool = False
     job_max_attempts: int = Field(default=8, ge=1, le=100)
-    job_lease_seconds: int = Field(default=300, ge=1)
+    job_lease_seconds: int = Field(default=60, ge=1)
     job_backoff_base_seconds: float = Field(default=2.0, gt=0)
     job_backoff_max_seconds: float = Field(default=3600.0, gt=0)
     # Webhooks (rolodex.ingest): Klaviyo-Timestamp tolerance; grace of a rotated secret.

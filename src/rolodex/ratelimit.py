@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from typing import Any
 
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage, storage_from_string
@@ -29,13 +31,12 @@ REJECT_WINDOW_SECONDS = 3600
 
 class RateLimiter:
     def __init__(self, settings: Settings, storage: Storage | None = None) -> None:
-        if storage is None:
-            if settings.redis_url:
-                storage = storage_from_string(settings.redis_url, key_prefix=PREFIX)
-            else:
-                storage = MemoryStorage()
-        self.storage = storage
-        self.strategy = SlidingWindowCounterRateLimiter(storage)
+        if storage is None and settings.redis_url:
+            found = storage_from_string(settings.redis_url, key_prefix=PREFIX)
+            assert isinstance(found, Storage)
+            storage = found
+        self.storage: Storage = storage or MemoryStorage()
+        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
         self.api_limits = _parse(settings.rate_limit_api)
         self.hook_limits = _parse(settings.rate_limit_hooks)
 
@@ -86,3 +87,18 @@ def _reject_key(tenant_id: str, provider: str) -> str:
 
 def _parse(spec: str) -> list[RateLimitItem]:
     return list(parse_many(spec)) if spec and spec.strip() else []
+
+
+_init_lock = threading.Lock()
+
+
+def limiter_for(app: Any) -> RateLimiter:
+    """The app's limiter, made on first use from the app's settings."""
+    found = getattr(app.state, "rate_limiter", None)
+    if found is None:
+        with _init_lock:
+            found = getattr(app.state, "rate_limiter", None)
+            if found is None:
+                found = RateLimiter(app.state.settings)
+                app.state.rate_limiter = found
+    return found

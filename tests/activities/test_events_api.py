@@ -31,7 +31,9 @@ def test_one_event_is_stored_and_moves_last_active(tenant):
     assert body["items"][0]["customer_id"] == cid
     assert get_customer(tenant, cid).json()["last_active_at"] == "2026-05-01T10:00:00Z"
     # an older event never moves it back
-    events(tenant, {"type": "email_open", "customer_id": cid, "occurred_at": "2026-04-01T00:00:00Z"})
+    events(
+        tenant, {"type": "email_open", "customer_id": cid, "occurred_at": "2026-04-01T00:00:00Z"}
+    )
     assert get_customer(tenant, cid).json()["last_active_at"] == "2026-05-01T10:00:00Z"
 
 
@@ -111,7 +113,9 @@ def test_bad_event_is_422_naming_the_field(tenant, backend, body, field):
     assert [d["field"] for d in r.json()["error"]["details"]] == [field]
     r = events(tenant, [{"type": "page_view", "customer_id": cid}, payload])
     assert r.status_code == 422
-    assert r.json()["error"]["details"][0]["field"] == (f"[1].{field}" if field != "body" else "[1]")
+    assert r.json()["error"]["details"][0]["field"] == (
+        f"[1].{field}" if field != "body" else "[1]"
+    )
     assert count_rows(backend, "activities") == 0
 
 

@@ -9,9 +9,7 @@ from tests.factories.records import events, new_customer, order, transition
 
 
 def _timeline(tenant, cid, **params):
-    r = tenant.client.get(
-        f"/v1/customers/{cid}/timeline", params=params, headers=tenant.headers()
-    )
+    r = tenant.client.get(f"/v1/customers/{cid}/timeline", params=params, headers=tenant.headers())
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -28,16 +26,22 @@ def _walk(tenant, cid, **params):
 
 def _busy_customer(tenant):
     cid = new_customer(tenant)["id"]
-    events(tenant, [
-        {"type": "page_view", "customer_id": cid, "occurred_at": "2026-01-01T10:00:00Z"},
-        {"type": "add_to_cart", "customer_id": cid, "occurred_at": "2026-01-02T10:00:00Z"},
-        {"type": "quote_requested", "customer_id": cid, "occurred_at": "2026-01-03T10:00:00Z"},
-    ])
+    events(
+        tenant,
+        [
+            {"type": "page_view", "customer_id": cid, "occurred_at": "2026-01-01T10:00:00Z"},
+            {"type": "add_to_cart", "customer_id": cid, "occurred_at": "2026-01-02T10:00:00Z"},
+            {"type": "quote_requested", "customer_id": cid, "occurred_at": "2026-01-03T10:00:00Z"},
+        ],
+    )
     order(tenant, cid, amount="20.00", placed_at="2026-01-04T10:00:00Z")
     transition(tenant, cid, stage="customer", reason="bought")
-    tenant.client.patch(f"/v1/customers/{cid}", json={"add_tags": ["vip"]}, headers=tenant.headers())
-    tenant.client.patch(f"/v1/customers/{cid}", json={"notes": "likes grills"},
-                        headers=tenant.headers())
+    tenant.client.patch(
+        f"/v1/customers/{cid}", json={"add_tags": ["vip"]}, headers=tenant.headers()
+    )
+    tenant.client.patch(
+        f"/v1/customers/{cid}", json={"notes": "likes grills"}, headers=tenant.headers()
+    )
     tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers())
     tenant.client.post(f"/v1/customers/{cid}/restore", headers=tenant.headers())
     return cid
@@ -81,8 +85,9 @@ def test_pages_cover_every_item_once(tenant):
 def test_same_instant_items_are_paged_without_loss(tenant):
     cid = new_customer(tenant)["id"]
     same = "2026-02-02T02:02:02Z"
-    events(tenant, [{"type": "page_view", "customer_id": cid, "occurred_at": same}
-                    for _ in range(5)])
+    events(
+        tenant, [{"type": "page_view", "customer_id": cid, "occurred_at": same} for _ in range(5)]
+    )
     order(tenant, cid, placed_at=same)
     order(tenant, cid, placed_at=same)
     walked = _walk(tenant, cid, limit=2, type="page_view,order")
@@ -115,11 +120,34 @@ def test_bad_cursor_and_unknown_customer(tenant, other_tenant):
 def test_deleted_customers_timeline_needs_an_admin(tenant):
     cid = new_customer(tenant)["id"]
     tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers())
-    assert tenant.client.get(f"/v1/customers/{cid}/timeline", headers=tenant.headers()).status_code == 404
+    assert (
+        tenant.client.get(f"/v1/customers/{cid}/timeline", headers=tenant.headers()).status_code
+        == 404
+    )
     agent = tenant.key("agent")
     r = tenant.client.get(
-        f"/v1/customers/{cid}/timeline", params={"include_deleted": True}, headers=tenant.headers(agent)
+        f"/v1/customers/{cid}/timeline",
+        params={"include_deleted": True},
+        headers=tenant.headers(agent),
     )
     assert r.status_code == 403
     items = _timeline(tenant, cid, include_deleted=True)["items"]
     assert [i["type"] for i in items] == ["deleted", "created"]
+
+
+def test_merges_appear_on_both_timelines_and_moved_activities_follow(tenant):
+    survivor = new_customer(tenant)["id"]
+    duplicate = new_customer(tenant)["id"]
+    events(tenant, {"type": "page_view", "customer_id": duplicate,
+                    "occurred_at": "2026-01-05T00:00:00Z"})  # fmt: skip
+    r = tenant.client.post(
+        "/v1/merges",
+        json={"survivor_id": survivor, "duplicate_id": duplicate},
+        headers=tenant.headers(),
+    )
+    assert r.status_code in (200, 201), r.text
+    kinds = [i["type"] for i in _timeline(tenant, survivor)["items"]]
+    assert kinds[0] == "merge"
+    assert "page_view" in kinds
+    merged_away = _timeline(tenant, duplicate, include_deleted=True)["items"]
+    assert merged_away[0]["type"] == "merge"

@@ -31,11 +31,15 @@ def test_writes_are_recorded_with_actor_origin_and_changed_fields_only(tenant):
     assert r.status_code == 200
     update, create = _entries(tenant, cid)
     assert create["action"] == "create"
-    assert create["after"]["email"] and create["before"] is None
+    assert create["after"]["email"]
+    assert create["before"] is None
     assert update["action"] == "update"
     assert update["changed"] == ["company", "first_name", "full_name"]
-    assert update["before"] == {"company": None, "first_name": "Ada",
-                                "full_name": create["after"]["full_name"]}
+    assert update["before"] == {
+        "company": None,
+        "first_name": "Ada",
+        "full_name": create["after"]["full_name"],
+    }
     assert update["after"]["first_name"] == "Augusta"
     assert update["actor"]["type"] == "api_key"
     assert update["user_agent"] == "crm-sync/2.1"
@@ -74,8 +78,14 @@ def test_filters_on_the_tenant_log(tenant, other_tenant):
 
 def test_viewer_may_read_the_log_and_ingest_may_not(tenant):
     new_customer(tenant)
-    assert tenant.client.get("/v1/audit", headers=tenant.headers(tenant.key("viewer"))).status_code == 200
-    assert tenant.client.get("/v1/audit", headers=tenant.headers(tenant.key("ingest"))).status_code == 403
+    assert (
+        tenant.client.get("/v1/audit", headers=tenant.headers(tenant.key("viewer"))).status_code
+        == 200
+    )
+    assert (
+        tenant.client.get("/v1/audit", headers=tenant.headers(tenant.key("ingest"))).status_code
+        == 403
+    )
 
 
 def _owner_exec(backend, sql, **params):
@@ -92,7 +102,7 @@ def test_tampering_in_the_database_is_refused_by_the_trigger(tenant, backend):
     transition(tenant, cid, stage="customer", ltv_amount="50.00")
     t = _tid(backend, tenant)
     statements = [
-        "UPDATE audit_log SET after = '{\"ltv\": \"5000.00\"}' WHERE tenant_id = :t AND seq = 2",
+        'UPDATE audit_log SET after = \'{"ltv": "5000.00"}\' WHERE tenant_id = :t AND seq = 2',
         "UPDATE audit_log SET action = 'create' WHERE tenant_id = :t AND seq = 2",
         "UPDATE audit_log SET ip = NULL WHERE tenant_id = :t AND seq = 1",
         "DELETE FROM audit_log WHERE tenant_id = :t AND seq = 2",
@@ -102,12 +112,14 @@ def test_tampering_in_the_database_is_refused_by_the_trigger(tenant, backend):
         with pytest.raises(DBAPIError, match="append-only"):
             _owner_exec(backend, sql, t=t)
     # the app's own role cannot either
-    with pytest.raises(DBAPIError, match="append-only"), tenant.client.app.state.db.session(
-        tenant.id
-    ) as session:
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        tenant.client.app.state.db.session(tenant.id) as session,
+    ):
         session.execute(text("DELETE FROM audit_log"))
     result = verify(tenant)
-    assert result["ok"] and result["entries"] == 2
+    assert result["ok"]
+    assert result["entries"] == 2
 
 
 @pytest.fixture
@@ -140,12 +152,22 @@ def _three_entries(tenant):
 @pytest.mark.parametrize(
     ("sql", "broken", "reason"),
     [
-        ("UPDATE audit_log SET after = '{\"lifecycle_stage\": \"customer\", \"ltv\": \"9999.00\"}'"
-         " WHERE tenant_id = :t AND seq = 3", 3, "after.ltv"),
-        ("UPDATE audit_log SET actor_id = 'someone-else' WHERE tenant_id = :t AND seq = 2",
-         2, "hash"),
-        ("UPDATE audit_log SET hash = '" + "a" * 64 + "' WHERE tenant_id = :t AND seq = 1",
-         1, "hash"),
+        (
+            'UPDATE audit_log SET after = \'{"lifecycle_stage": "customer", "ltv": "9999.00"}\''
+            " WHERE tenant_id = :t AND seq = 3",
+            3,
+            "after.ltv",
+        ),
+        (
+            "UPDATE audit_log SET actor_id = 'someone-else' WHERE tenant_id = :t AND seq = 2",
+            2,
+            "hash",
+        ),
+        (
+            "UPDATE audit_log SET hash = '" + "a" * 64 + "' WHERE tenant_id = :t AND seq = 1",
+            1,
+            "hash",
+        ),
         ("UPDATE audit_log SET ip = '10.9.9.9' WHERE tenant_id = :t AND seq = 2", 2, "ip"),
         ("DELETE FROM audit_log WHERE tenant_id = :t AND seq = 2", 2, "missing"),
         ("DELETE FROM audit_log WHERE tenant_id = :t AND seq = 3", 3, "missing"),
@@ -210,8 +232,9 @@ def test_odd_json_values_still_verify(tenant):
     # JSONB respells numbers (1.0, -0.0, 1e300, huge integers); the hash must not care
     attrs = {"x": 1.0, "y": -0.0, "z": 1e300, "w": 12345678901234567890123, "s": "é\u2028"}
     cid = new_customer(tenant, attributes=attrs)["id"]
-    tenant.client.patch(f"/v1/customers/{cid}", json={"attributes": {"x": 2.5}},
-                        headers=tenant.headers())
+    tenant.client.patch(
+        f"/v1/customers/{cid}", json={"attributes": {"x": 2.5}}, headers=tenant.headers()
+    )
     assert verify(tenant)["ok"]
 
 
@@ -237,7 +260,10 @@ def test_profile_as_of_a_past_moment(tenant):
     assert then["company"] == "Babbage & Co"
     later = get_customer(tenant, cid, as_of=t2.isoformat()).json()
     assert (later["first_name"], later["lifecycle_stage"], later["ltv"]) == (
-        "Augusta", "customer", "50.00")
+        "Augusta",
+        "customer",
+        "50.00",
+    )
     assert later["tags"] == ["newsletter", "vip"]
     assert later["company"] == "Babbage & Co"
     now = get_customer(tenant, cid).json()
@@ -271,12 +297,16 @@ def test_customer_audited_first_after_a_bulk_load_gets_a_baseline(tenant, backen
     cid = uuid.uuid4()
     with tenant.client.app.state.db.session(tenant.id) as session:
         session.add(Customer(tenant_id=tenant.id, id=cid, first_name="Grace", attributes={}))
-    tenant.client.patch(f"/v1/customers/{cid}", json={"first_name": "Hopper"},
-                        headers=tenant.headers())
+    tenant.client.patch(
+        f"/v1/customers/{cid}", json={"first_name": "Hopper"}, headers=tenant.headers()
+    )
     baseline, update = sorted(_entries(tenant, cid), key=lambda e: e["seq"])
-    assert baseline["action"] == "baseline" and baseline["after"]["first_name"] == "Grace"
+    assert baseline["action"] == "baseline"
+    assert baseline["after"]["first_name"] == "Grace"
     assert update["after"]["first_name"] == "Hopper"
-    assert get_customer(tenant, str(cid), as_of=datetime.now(UTC).isoformat()).json()[
-        "first_name"] == "Hopper"
+    assert (
+        get_customer(tenant, str(cid), as_of=datetime.now(UTC).isoformat()).json()["first_name"]
+        == "Hopper"
+    )
     assert verify(tenant)["ok"]
     assert customers  # the service is what the PATCH went through

@@ -7,9 +7,16 @@ from tests.factories.records import get_customer, new_customer, transition
 
 
 def _listed_ids(tenant, **params):
-    r = tenant.client.get("/v1/customers", params={"limit": 500, **params}, headers=tenant.headers())
+    r = tenant.client.get(
+        "/v1/customers", params={"limit": 500, **params}, headers=tenant.headers()
+    )
     assert r.status_code == 200, r.text
     return {c["id"] for c in r.json()["items"]}, r.headers.get("X-Total-Count")
+
+
+def _stats(tenant):
+    body = tenant.client.get("/v1/stats", headers=tenant.headers()).json()
+    return body["total_customers"], body["total_ltv"]
 
 
 def test_deleted_customer_leaves_list_search_and_counts_and_comes_back(tenant):
@@ -18,18 +25,25 @@ def test_deleted_customer_leaves_list_search_and_counts_and_comes_back(tenant):
     transition(tenant, gone, stage="customer", ltv_amount="42.00")
     assert _listed_ids(tenant, count="true") == ({keep, gone}, "2")
 
+    assert _stats(tenant) == (2, "42.00")
     r = tenant.client.delete(f"/v1/customers/{gone}", headers=tenant.headers())
     assert r.status_code == 204
+    assert _stats(tenant) == (1, "0.00")
     assert _listed_ids(tenant, count="true") == ({keep}, "1")
     assert _listed_ids(tenant, q="zebra")[0] == {keep}
     assert _listed_ids(tenant, q="goner")[0] == set()
     assert _listed_ids(tenant, stage="customer")[0] == set()
     assert _listed_ids(tenant, ltv_min="1")[0] == set()
     assert get_customer(tenant, gone).status_code == 404
-    assert tenant.client.patch(
-        f"/v1/customers/{gone}", json={"notes": "x"}, headers=tenant.headers()
-    ).status_code == 404
-    assert tenant.client.delete(f"/v1/customers/{gone}", headers=tenant.headers()).status_code == 404
+    assert (
+        tenant.client.patch(
+            f"/v1/customers/{gone}", json={"notes": "x"}, headers=tenant.headers()
+        ).status_code
+        == 404
+    )
+    assert (
+        tenant.client.delete(f"/v1/customers/{gone}", headers=tenant.headers()).status_code == 404
+    )
 
     admin_view = get_customer(tenant, gone, include_deleted="true")
     assert admin_view.status_code == 200
@@ -43,6 +57,7 @@ def test_deleted_customer_leaves_list_search_and_counts_and_comes_back(tenant):
     assert _listed_ids(tenant, count="true") == ({keep, gone}, "2")
     assert _listed_ids(tenant, q="goner")[0] == {gone}
     assert get_customer(tenant, gone).status_code == 200
+    assert _stats(tenant) == (2, "42.00")
     # history survived
     history = tenant.client.get(f"/v1/customers/{gone}/transitions", headers=tenant.headers())
     assert len(history.json()["items"]) == 1
@@ -65,7 +80,10 @@ def test_only_admins_see_deleted_customers(tenant):
 def test_viewer_cannot_delete_or_restore(tenant):
     cid = new_customer(tenant)["id"]
     viewer = tenant.key("viewer")
-    assert tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers(viewer)).status_code == 403
+    assert (
+        tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers(viewer)).status_code
+        == 403
+    )
     assert get_customer(tenant, cid).status_code == 200
     tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers())
     r = tenant.client.post(f"/v1/customers/{cid}/restore", headers=tenant.headers(viewer))
@@ -82,11 +100,15 @@ def test_recreating_a_deleted_email_is_allowed_and_restore_then_conflicts(tenant
     assert r.status_code == 409
     error = r.json()["error"]
     assert error["code"] == "duplicate_email"
-    assert "cannot restore" in error["message"] and "sam@example.com" in error["message"]
+    assert "cannot restore" in error["message"]
+    assert "sam@example.com" in error["message"]
     assert error["details"]["existing_id"] == new
     assert get_customer(tenant, old).status_code == 404  # still deleted
     tenant.client.delete(f"/v1/customers/{new}", headers=tenant.headers())
-    assert tenant.client.post(f"/v1/customers/{old}/restore", headers=tenant.headers()).status_code == 200
+    assert (
+        tenant.client.post(f"/v1/customers/{old}/restore", headers=tenant.headers()).status_code
+        == 200
+    )
 
 
 def test_restoring_a_live_customer_changes_nothing(tenant):
@@ -101,7 +123,9 @@ def test_delete_and_restore_are_audited(tenant):
     cid = new_customer(tenant)["id"]
     tenant.client.delete(f"/v1/customers/{cid}", headers=tenant.headers())
     tenant.client.post(f"/v1/customers/{cid}/restore", headers=tenant.headers())
-    items = tenant.client.get(f"/v1/customers/{cid}/audit", headers=tenant.headers()).json()["items"]
+    items = tenant.client.get(f"/v1/customers/{cid}/audit", headers=tenant.headers()).json()[
+        "items"
+    ]
     assert [(e["action"], e["changed"]) for e in items] == [
         ("restore", ["deleted_at"]),
         ("delete", ["deleted_at"]),

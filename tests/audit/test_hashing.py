@@ -16,7 +16,9 @@ from rolodex.audit.hashing import GENESIS, Hashed
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=15,
 )
 
@@ -44,17 +46,26 @@ def test_canonical_equal_spellings(a, b):
     assert hashing.canonical(a) == hashing.canonical(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [(1, "1"), (None, "null"), (True, 1), ([1, 2], [2, 1]),
-                                      (10**40, 10**40 + 1)])
+@pytest.mark.parametrize(
+    ("a", "b"), [(1, "1"), (None, "null"), (True, 1), ([1, 2], [2, 1]), (10**40, 10**40 + 1)]
+)
 def test_canonical_different_values(a, b):
     assert hashing.canonical(a) != hashing.canonical(b)
 
 
 def _entry(**over):
     base = dict(
-        tenant_id=uuid.UUID(int=1), seq=1, at=datetime(2026, 3, 1, 12, tzinfo=UTC),
-        actor_type="api_key", actor_id="k1", actor_name="key", action="update",
-        customer_id=uuid.UUID(int=2), changed="email", meta={}, sealed={"after": {"email": "h:x"}},
+        tenant_id=uuid.UUID(int=1),
+        seq=1,
+        at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        actor_type="api_key",
+        actor_id="k1",
+        actor_name="key",
+        action="update",
+        customer_id=uuid.UUID(int=2),
+        changed="email",
+        meta={},
+        sealed={"after": {"email": "h:x"}},
         prev_hash=GENESIS,
     )
     base.update(over)
@@ -63,9 +74,17 @@ def _entry(**over):
 
 @pytest.mark.parametrize(
     "change",
-    [{"seq": 2}, {"action": "delete"}, {"actor_id": "k2"}, {"changed": "phone"},
-     {"meta": {"x": 1}}, {"sealed": {"after": {"email": "h:y"}}}, {"prev_hash": "1" * 64},
-     {"at": datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC)}, {"customer_id": None}],
+    [
+        {"seq": 2},
+        {"action": "delete"},
+        {"actor_id": "k2"},
+        {"changed": "phone"},
+        {"meta": {"x": 1}},
+        {"sealed": {"after": {"email": "h:y"}}},
+        {"prev_hash": "1" * 64},
+        {"at": datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC)},
+        {"customer_id": None},
+    ],
 )
 def test_every_hashed_field_changes_the_hash(change):
     assert hashing.entry_hash(_entry()) != hashing.entry_hash(_entry(**change))
@@ -81,7 +100,9 @@ def test_seal_hides_personal_values_and_keeps_the_rest():
     assert sealed["after"]["ltv"] == "10.00"
     assert sealed["after"]["notes"] is None
     assert sealed["after"]["tags"] == ["vip"]
-    assert hashing.plain_matches_sealed(key, False, None, after, "203.0.113.7", "curl", sealed) is None
+    assert (
+        hashing.plain_matches_sealed(key, False, None, after, "203.0.113.7", "curl", sealed) is None
+    )
 
 
 def test_digests_are_unlinkable_across_keys():

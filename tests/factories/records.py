@@ -11,7 +11,9 @@ from tests.factories.customers import customer_payload
 
 
 def new_customer(tenant: Any, **fields: Any) -> dict[str, Any]:
-    r = tenant.client.post("/v1/customers", json=customer_payload(**fields), headers=tenant.headers())
+    r = tenant.client.post(
+        "/v1/customers", json=customer_payload(**fields), headers=tenant.headers()
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -51,4 +53,6 @@ def count_rows(backend: Any, table: str, **where: Any) -> int:
         for k, v in where.items()
     }
     with backend.owner.connect() as conn:
-        return int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {clause}"), params).scalar())
+        return int(
+            conn.execute(text(f"SELECT count(*) FROM {table} WHERE {clause}"), params).scalar()
+        )

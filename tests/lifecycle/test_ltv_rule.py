@@ -29,7 +29,9 @@ def test_customer_stage_adds(current, amount):
     assert ltv.after_transition(current, "customer", amount) == current + amount
 
 
-@given(current=big_money, amount=money, stage=st.sampled_from([s for s in STAGES if s != "customer"]))
+@given(
+    current=big_money, amount=money, stage=st.sampled_from([s for s in STAGES if s != "customer"])
+)
 def test_any_other_stage_sets(current, amount, stage):
     assert ltv.after_transition(current, stage, amount) == amount
 
@@ -62,11 +64,16 @@ def test_decimal_sums_are_exact(amounts):
     assert ltv.replay((Kind.PURCHASE, a) for a in amounts) == sum(amounts, Decimal("0.00"))
 
 
-@given(old_status=st.sampled_from(["paid", "refunded", "cancelled"]),
-       new_status=st.sampled_from(["paid", "refunded", "cancelled"]),
-       old_amount=big_money, new_amount=big_money, start=big_money)
-def test_order_changes_move_ltv_by_the_difference(old_status, new_status, old_amount,
-                                                  new_amount, start):
+@given(
+    old_status=st.sampled_from(["paid", "refunded", "cancelled"]),
+    new_status=st.sampled_from(["paid", "refunded", "cancelled"]),
+    old_amount=big_money,
+    new_amount=big_money,
+    start=big_money,
+)
+def test_order_changes_move_ltv_by_the_difference(
+    old_status, new_status, old_amount, new_amount, start
+):
     old = ltv.order_contribution(old_status, old_amount)
     new = ltv.order_contribution(new_status, new_amount)
     value = start + old  # the order already counted
@@ -77,8 +84,15 @@ def test_order_changes_move_ltv_by_the_difference(old_status, new_status, old_am
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("25.50", "25.50"), (25.5, "25.50"), ("0", "0.00"), (10000, "10000.00"), ("-0", "0.00"),
-     (" 7.1 ", "7.10"), (Decimal("0.10"), "0.10")],
+    [
+        ("25.50", "25.50"),
+        (25.5, "25.50"),
+        ("0", "0.00"),
+        (10000, "10000.00"),
+        ("-0", "0.00"),
+        (" 7.1 ", "7.10"),
+        (Decimal("0.10"), "0.10"),
+    ],
 )
 def test_manual_amounts_accepted(raw, expected):
     assert str(ltv.parse_manual_amount(raw)) == expected

@@ -23,9 +23,7 @@ def test_seed_example_through_the_api(tenant):
     assert body["lifecycle_stage"] == "customer"
     assert body["ltv"] == "75.50"
 
-    history = tenant.client.get(
-        f"/v1/customers/{cid}/transitions", headers=tenant.headers()
-    ).json()
+    history = tenant.client.get(f"/v1/customers/{cid}/transitions", headers=tenant.headers()).json()
     assert [(t["from_stage"], t["to_stage"], t["reason"]) for t in history["items"]] == [
         ("lead_qualified", "customer", "made a purchase"),
         ("prospect", "lead_qualified", "showed interest"),
@@ -172,9 +170,9 @@ def test_stage_changed_by_patch_joins_the_history(tenant):
         f"/v1/customers/{cid}", json={"lifecycle_stage": "churned"}, headers=tenant.headers()
     )
     assert r.status_code == 200
-    items = tenant.client.get(
-        f"/v1/customers/{cid}/transitions", headers=tenant.headers()
-    ).json()["items"]
+    items = tenant.client.get(f"/v1/customers/{cid}/transitions", headers=tenant.headers()).json()[
+        "items"
+    ]
     assert [(t["from_stage"], t["to_stage"]) for t in items] == [("prospect", "churned")]
 
 

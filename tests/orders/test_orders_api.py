@@ -23,8 +23,13 @@ def test_order_with_items_sums_and_adds_to_ltv(tenant):
         amount=None,
         number="#1001",
         items=[
-            {"product": "Grill", "category": "outdoor", "brand": "Acme", "quantity": 2,
-             "price": "199.95"},
+            {
+                "product": "Grill",
+                "category": "outdoor",
+                "brand": "Acme",
+                "quantity": 2,
+                "price": "199.95",
+            },
             {"product": "Cover", "quantity": 1, "price": 0.1},
         ],
     )
@@ -58,7 +63,11 @@ def test_refund_and_cancel_subtract_and_repaying_adds_again(tenant):
     set_status(a, "paid")  # no change, no ledger entry
     ledger = tenant.client.get(f"/v1/customers/{cid}/ledger", headers=tenant.headers()).json()
     assert [e["kind"] for e in ledger["items"]] == [
-        "purchase", "purchase", "refund", "refund", "purchase"
+        "purchase",
+        "purchase",
+        "refund",
+        "refund",
+        "purchase",
     ]
 
 
@@ -74,8 +83,9 @@ def test_same_external_id_updates_the_order(tenant):
     cid = new_customer(tenant)["id"]
     first = order(tenant, cid, source="shopify", external_id="gid://1", amount="50.00")
     assert first.status_code == 201
-    again = order(tenant, cid, source="shopify", external_id="gid://1", amount="50.00",
-                  status="refunded")
+    again = order(
+        tenant, cid, source="shopify", external_id="gid://1", amount="50.00", status="refunded"
+    )
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert get_customer(tenant, cid).json()["ltv"] == "0.00"
@@ -124,20 +134,29 @@ def test_ingest_key_records_orders_but_viewer_cannot(tenant):
     cid = new_customer(tenant)["id"]
     ingest, viewer = tenant.key("ingest"), tenant.key("viewer")
     body = {"customer_id": cid, "amount": "1.00"}
-    assert tenant.client.post("/v1/orders", json=body, headers=tenant.headers(ingest)).status_code == 201
-    assert tenant.client.post("/v1/orders", json=body, headers=tenant.headers(viewer)).status_code == 403
+    assert (
+        tenant.client.post("/v1/orders", json=body, headers=tenant.headers(ingest)).status_code
+        == 201
+    )
+    assert (
+        tenant.client.post("/v1/orders", json=body, headers=tenant.headers(viewer)).status_code
+        == 403
+    )
 
 
 def test_customer_orders_list_newest_first(tenant):
     cid = new_customer(tenant)["id"]
-    for n, when in enumerate(["2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-02-01T00:00:00Z"]):
+    for n, when in enumerate(
+        ["2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-02-01T00:00:00Z"]
+    ):
         order(tenant, cid, number=f"#{n}", placed_at=when)
     page = tenant.client.get(
         f"/v1/customers/{cid}/orders", params={"limit": 2}, headers=tenant.headers()
     ).json()
     assert [o["number"] for o in page["items"]] == ["#1", "#2"]
     rest = tenant.client.get(
-        f"/v1/customers/{cid}/orders", params={"cursor": page["next_cursor"]},
+        f"/v1/customers/{cid}/orders",
+        params={"cursor": page["next_cursor"]},
         headers=tenant.headers(),
     ).json()
     assert [o["number"] for o in rest["items"]] == ["#0"]

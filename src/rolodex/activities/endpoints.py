@@ -18,9 +18,7 @@ from rolodex.lifecycle.endpoints import check_include_deleted
 router = APIRouter(tags=["activities"])
 
 
-@router.post(
-    "/v1/events", status_code=201, response_model=EventsOut, openapi_extra=EVENTS_OPENAPI
-)
+@router.post("/v1/events", status_code=201, response_model=EventsOut, openapi_extra=EVENTS_OPENAPI)
 def ingest_events(
     request: Request,
     body: Annotated[Any, Body()],

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.audit.repository import changed_includes
 from rolodex.models import Activity, AuditEntry, Customer, Order, StageTransition
 
-_A = Activity.__table__
+_A = cast(Table, Activity.__table__)
 _INSERT_CHUNK = 500  # rows per INSERT: well under both engines' bind parameter limits
 
 
@@ -88,10 +88,11 @@ def touch_last_active(
     session: Session, tenant_id: uuid.UUID, latest: dict[uuid.UUID, datetime]
 ) -> None:
     """Move last_active_at forward (never back); customers in id order to avoid deadlocks."""
-    c = Customer.__table__.c
+    customers = cast(Table, Customer.__table__)
+    c = customers.c
     at = bindparam("at", type_=c.last_active_at.type)
     stmt = (
-        update(Customer.__table__)
+        update(customers)
         .where(
             c.tenant_id == tenant_id,
             c.id == bindparam("cid", type_=c.id.type),
@@ -129,9 +130,7 @@ def redact_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UU
         {
             "aid": row.id,
             "props": {
-                k: v
-                for k, v in (row.properties or {}).items()
-                if isinstance(v, bool | int | float)
+                k: v for k, v in (row.properties or {}).items() if isinstance(v, bool | int | float)
             },
         }
         for row in rows
@@ -153,9 +152,7 @@ def redact_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UU
 # --- timeline sources: each returns up to ``limit`` rows newest first, after a cursor ---
 
 
-def _after(
-    at_col: ColumnElement[Any], id_col: ColumnElement[Any], rank: int, cursor: Any
-) -> ColumnElement[bool] | None:
+def _after(at_col: Any, id_col: Any, rank: int, cursor: Any) -> ColumnElement[bool] | None:
     """Rows after the cursor (at, rank, id) in (at desc, rank desc, id desc) order."""
     if cursor is None:
         return None
@@ -170,8 +167,8 @@ def _after(
 def _run(
     session: Session,
     stmt: Any,
-    at_col: ColumnElement[Any],
-    id_col: ColumnElement[Any],
+    at_col: Any,
+    id_col: Any,
     rank: int,
     cursor: Any,
     limit: int,
@@ -200,7 +197,11 @@ def timeline_activities(
 
 
 def timeline_orders(
-    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, rank: int, cursor: Any,
+    session: Session,
+    tenant_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    rank: int,
+    cursor: Any,
     limit: int,
 ) -> list[Order]:
     stmt = select(Order).where(Order.tenant_id == tenant_id, Order.customer_id == customer_id)
@@ -208,15 +209,17 @@ def timeline_orders(
 
 
 def timeline_transitions(
-    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, rank: int, cursor: Any,
+    session: Session,
+    tenant_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    rank: int,
+    cursor: Any,
     limit: int,
 ) -> list[StageTransition]:
     stmt = select(StageTransition).where(
         StageTransition.tenant_id == tenant_id, StageTransition.customer_id == customer_id
     )
-    return _run(
-        session, stmt, StageTransition.created_at, StageTransition.id, rank, cursor, limit
-    )
+    return _run(session, stmt, StageTransition.created_at, StageTransition.id, rank, cursor, limit)
 
 
 def timeline_audit(

@@ -21,6 +21,7 @@ from pydantic import (
 
 from rolodex.customers.normalize import check_email
 from rolodex.errors import InvalidInput, field_error
+from rolodex.kit.json_values import check_storable
 from rolodex.kit.time import as_utc, utcnow
 
 MAX_BATCH = 1000
@@ -84,11 +85,8 @@ class EventIn(BaseModel):
     @field_validator("properties")
     @classmethod
     def _properties(cls, v: dict[str, Any]) -> dict[str, Any]:
-        try:
-            size = len(json.dumps(v, allow_nan=False))
-        except (TypeError, ValueError) as exc:
-            raise ValueError("properties must be plain JSON (no NaN or Infinity)") from exc
-        if size > MAX_PROPERTIES_BYTES:
+        check_storable(v)
+        if len(json.dumps(v)) > MAX_PROPERTIES_BYTES:
             raise ValueError(f"properties are larger than {MAX_PROPERTIES_BYTES} bytes")
         return v
 

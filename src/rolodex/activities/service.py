@@ -28,7 +28,9 @@ def _resolve_customers(
         session, tenant_id, (e.customer_id for e in events if e.customer_id)
     )
     by_email = repository.live_ids_by_email(
-        session, tenant_id, (normalize_email(e.email) for e in events if e.email and not e.customer_id)
+        session,
+        tenant_id,
+        (normalize_email(e.email) for e in events if e.email and not e.customer_id),
     )
     out: list[uuid.UUID] = []
     problems: list[dict[str, Any]] = []
@@ -38,8 +40,11 @@ def _resolve_customers(
                 out.append(e.customer_id)
                 continue
             problems.append(
-                {"field": _where(i, single, "customer_id"), "message": "no customer with this id",
-                 "value": str(e.customer_id)}
+                {
+                    "field": _where(i, single, "customer_id"),
+                    "message": "no customer with this id",
+                    "value": str(e.customer_id),
+                }
             )
         else:
             cid = by_email.get(normalize_email(e.email or ""))
@@ -61,22 +66,28 @@ def ingest(
     """Store the events; one already stored (same event id) is reported as a duplicate."""
     tenant_id = principal.tenant_id
     customers = _resolve_customers(session, tenant_id, events, single)
-    seen = repository.existing_events(session, tenant_id, (e.event_id for e in events if e.event_id))
+    seen = repository.existing_events(
+        session, tenant_id, (e.event_id for e in events if e.event_id)
+    )
     now = utcnow()
     results: list[EventResult] = []
     rows: list[dict[str, Any]] = []
     for event, customer_id in zip(events, customers, strict=True):
         if event.event_id and event.event_id in seen:
             aid, cid = seen[event.event_id]
-            results.append(EventResult(id=aid, event_id=event.event_id, customer_id=cid,
-                                       duplicate=True))
+            results.append(
+                EventResult(id=aid, event_id=event.event_id, customer_id=cid, duplicate=True)
+            )
             continue
         row = _row(tenant_id, customer_id, event, now)
         if event.event_id:
             seen[event.event_id] = (row["id"], customer_id)
         rows.append(row)
-        results.append(EventResult(id=row["id"], event_id=event.event_id,
-                                   customer_id=customer_id, duplicate=False))
+        results.append(
+            EventResult(
+                id=row["id"], event_id=event.event_id, customer_id=customer_id, duplicate=False
+            )
+        )
     inserted = repository.insert_new(session, rows) if rows else set()
     lost = {r["id"]: r["event_id"] for r in rows if r["id"] not in inserted}
     if lost:  # stored by a concurrent request meanwhile: theirs is the event
@@ -97,9 +108,7 @@ def ingest(
     return results
 
 
-def _row(
-    tenant_id: uuid.UUID, customer_id: uuid.UUID, e: EventIn, now: datetime
-) -> dict[str, Any]:
+def _row(tenant_id: uuid.UUID, customer_id: uuid.UUID, e: EventIn, now: datetime) -> dict[str, Any]:
     return {
         "tenant_id": tenant_id,
         "id": uuid.uuid4(),

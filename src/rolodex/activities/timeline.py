@@ -172,15 +172,27 @@ def timeline(
     for name, changed in (("tag_change", ["tags"]), ("note_change", NOTE_FIELDS)):
         if on(name):
             entries = repository.timeline_audit(
-                session, tenant_id, customer_id, actions=None, changed=changed,
-                rank=RANK[name], cursor=cur(name, int), limit=n,
+                session,
+                tenant_id,
+                customer_id,
+                actions=None,
+                changed=changed,
+                rank=RANK[name],
+                cursor=cur(name, int),
+                limit=n,
             )
             fetched += [(_audit(name, changed)(e), RANK[name]) for e in entries]
     actions = [a for a, t in AUDIT_EVENT_TYPES.items() if on(t)]
     if actions:
         entries = repository.timeline_audit(
-            session, tenant_id, customer_id, actions=actions, changed=None,
-            rank=RANK["audit"], cursor=cur("audit", int), limit=n,
+            session,
+            tenant_id,
+            customer_id,
+            actions=actions,
+            changed=None,
+            rank=RANK["audit"],
+            cursor=cur("audit", int),
+            limit=n,
         )
         fetched += [(_audit(None, [])(e), RANK["audit"]) for e in entries]
     fetched.sort(key=_order_key, reverse=True)

@@ -25,8 +25,13 @@ Short = Annotated[str | None, Query(max_length=200)]
 
 
 def _page(
-    request: Request, principal: Principal, f: repository.AuditFilter, cursor: str | None,
-    limit: int, customer_check: uuid.UUID | None = None, include_deleted: bool = False,
+    request: Request,
+    principal: Principal,
+    f: repository.AuditFilter,
+    cursor: str | None,
+    limit: int,
+    customer_check: uuid.UUID | None = None,
+    include_deleted: bool = False,
 ) -> AuditList:
     keys = pagination.parse_sort("-seq", {"seq": AuditEntry.seq}, AuditEntry.seq)
     with request.app.state.db.session(principal.tenant_id, write=False) as session:

@@ -24,6 +24,7 @@ from rolodex.kit.time import utcnow
 from rolodex.lifecycle import repository as lifecycle_repo
 from rolodex.lifecycle import service as lifecycle
 from rolodex.models import Customer
+from rolodex.search import erasure as search_index
 
 # (session, tenant id, customer id) -> rows redacted; run inside the erasing transaction.
 Eraser = Callable[[Session, uuid.UUID, uuid.UUID], int]
@@ -72,7 +73,9 @@ def erase_customer(
     session: Session, principal: Principal, customer_id: uuid.UUID, confirm: str
 ) -> Erasure:
     if confirm.strip().lower() != str(customer_id):
-        raise field_error("confirm", "repeat the customer's id to confirm: erasure cannot be undone")
+        raise field_error(
+            "confirm", "repeat the customer's id to confirm: erasure cannot be undone"
+        )
     tenant_id = principal.tenant_id
     customer = lifecycle.lock_customer(session, tenant_id, customer_id, include_deleted=True)
     before = snapshot(customer)
@@ -86,7 +89,12 @@ def erase_customer(
     _anonymize(customer)
     now = utcnow()
     customer.updated_at = now
-    session.flush()
+    session.flush()  # the search index rows follow by trigger
+    redacted["search_words"] = search_index.forget_words(
+        session,
+        tenant_id,
+        search_index.name_words(before["full_name"], before["first_name"], before["last_name"]),
+    )
     repository.close_erasure(session, grant)
     after = snapshot(customer)
     _, erased = audit.diff(before, after)

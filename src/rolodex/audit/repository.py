@@ -6,9 +6,19 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,7 +26,7 @@ from rolodex.audit.hashing import GENESIS, new_key, redact_values
 from rolodex.models import AuditEntry, AuditErasure, AuditHead, AuditSubjectKey
 
 NO_SUBJECT = uuid.UUID(int=0)  # the key row of entries about no customer
-_T = AuditEntry.__table__
+_T = cast(Table, AuditEntry.__table__)
 
 
 def _insert(session: Session, model: Any) -> Any:
@@ -141,7 +151,7 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def filtered(tenant_id: uuid.UUID, f: AuditFilter) -> Select[tuple[AuditEntry]]:
+def filtered(tenant_id: uuid.UUID, f: AuditFilter) -> Select[Any]:
     stmt = select(AuditEntry).where(AuditEntry.tenant_id == tenant_id)
     if f.customer_id is not None:
         stmt = stmt.where(AuditEntry.customer_id == f.customer_id)
@@ -162,7 +172,7 @@ def changed_includes(names: Sequence[str]) -> ColumnElement[bool]:
     """Entries whose comma-separated ``changed`` list names any of ``names``."""
     padded = literal(",") + AuditEntry.changed + literal(",")
     clauses = [padded.like(f"%,{name},%") for name in names]
-    out = clauses[0]
+    out: ColumnElement[bool] = clauses[0]
     for clause in clauses[1:]:
         out = out | clause
     return out

@@ -62,6 +62,8 @@ def record(
     """Append one entry. ``before``/``after`` are full snapshots (JSON-ready); only the
     fields that differ are kept. An update that changes nothing records nothing."""
     tenant_id = principal.tenant_id
+    b: dict[str, Any] | None
+    a: dict[str, Any] | None
     if before is not None and after is not None:
         b, a = diff(before, after)
         if not a and changed is None:
@@ -74,21 +76,24 @@ def record(
     if changed is not None:
         names = sorted(changed)
     head = repository.lock_head(session, tenant_id)
-    if customer_id is not None and before is not None:
-        if not repository.has_history(session, tenant_id, customer_id):
-            # Made before auditing (bulk load, older version): keep its prior state first.
-            _append(
-                session,
-                system_principal(tenant_id, "baseline"),
-                head,
-                "baseline",
-                customer_id,
-                None,
-                dict(before),
-                sorted(before),
-                {},
-                request_meta.RequestMeta(),
-            )
+    if (
+        customer_id is not None
+        and before is not None
+        and not repository.has_history(session, tenant_id, customer_id)
+    ):
+        # Made before auditing (bulk load, older version): keep its prior state first.
+        _append(
+            session,
+            system_principal(tenant_id, "baseline"),
+            head,
+            "baseline",
+            customer_id,
+            None,
+            dict(before),
+            sorted(before),
+            {},
+            request_meta.RequestMeta(),
+        )
     return _append(
         session,
         principal,

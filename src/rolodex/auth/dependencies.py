@@ -15,6 +15,7 @@ from rolodex.auth.roles import Permission, Principal
 from rolodex.db import Database
 from rolodex.errors import Forbidden, Unauthorized
 from rolodex.kit.time import utcnow
+from rolodex.ratelimit import limiter_for
 from rolodex.tenants import repository
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer rdx_...`")
@@ -87,6 +88,7 @@ def current_principal(
     principal = authenticate_key(
         request.app.state.db, request.app.state.key_cache, credentials.credentials
     )
+    limiter_for(request.app).hit_api(principal.actor_id)  # 429 with Retry-After past the limit
     request.state.principal = principal
     return principal
 

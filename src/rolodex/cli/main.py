@@ -10,6 +10,9 @@ from rolodex.cli.audit import audit_app
 from rolodex.cli.context import console
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
+from rolodex.cli.jobs import jobs_app, worker
+from rolodex.cli.segments import segments_app
+from rolodex.cli.sources import sources_app
 from rolodex.cli.tenants import keys_app, tenants_app, users_app
 from rolodex.config import get_settings
 
@@ -21,6 +24,10 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(dedupe_app, name="dedupe")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(sources_app, name="sources")
+app.add_typer(segments_app, name="segments")
+app.command()(worker)
 app.command()(demo)
 
 
@@ -41,10 +48,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Worker processes."),
+    no_worker: bool = typer.Option(
+        False, "--no-worker", help="No embedded job worker (run `rolodex worker` instead)."
+    ),
 ) -> None:
-    """Run the API and dashboard server."""
+    """Run the API and dashboard server (with an embedded job worker unless --no-worker)."""
     import uvicorn
 
+    os.environ["ROLODEX_EMBEDDED_WORKER"] = "0" if no_worker else "1"
     get_settings()  # fail fast on bad configuration
     uvicorn.run(
         "rolodex.app:create_app",

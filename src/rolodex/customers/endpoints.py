@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -13,16 +12,19 @@ from rolodex.audit import erasure, history
 from rolodex.audit.schemas import EraseIn, ErasureOut
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
-from rolodex.customers import deletion, repository, service
+from rolodex.customers import deletion, service
 from rolodex.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
 from rolodex.errors import Forbidden
 from rolodex.identity import http as identity_http
 from rolodex.identity.errors import CustomerMerged
-from rolodex.kit import pagination
+from rolodex.search import params as search_params
+from rolodex.search import service as search_service
+from rolodex.views import service as views_service
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
 
 Csv = Annotated[list[str] | None, Query()]
+Text = Annotated[str | None, Query(max_length=2000)]
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -52,57 +54,52 @@ def list_customers(
     request: Request,
     response: Response,
     principal: Principal = Depends(require(Permission.READ)),
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    stage: Csv = None,
-    status: Csv = None,
-    type: Csv = None,
-    tag: Csv = None,
-    source: Csv = None,
-    country: Csv = None,
-    ltv_min: Annotated[Decimal | None, Query(ge=0, le=10**10)] = None,
-    ltv_max: Annotated[Decimal | None, Query(ge=0, le=10**10)] = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200, description=search_params.Q_DOC)] = None,
+    stage: Text = None,
+    status: Text = None,
+    type: Text = None,
+    tag: Annotated[str | None, Query(description="every listed tag (a,b)")] = None,
+    tag_any: Text = None,
+    tag_none: Text = None,
+    source: Text = None,
+    country: Text = None,
+    campaign: Text = None,
+    segment: Annotated[str | None, Query(description="segment ids or keys (any of)")] = None,
+    ltv_min: Text = None,
+    ltv_max: Text = None,
+    orders_min: Text = None,
+    orders_max: Text = None,
+    created_after: Annotated[str | None, Query(description="ISO date/time or e.g. -30d")] = None,
+    created_before: Text = None,
+    last_active_after: Text = None,
+    last_active_before: Text = None,
+    filter: Annotated[
+        str | None, Query(max_length=4000, description=search_params.FILTER_DOC)
+    ] = None,
+    view: Annotated[uuid.UUID | None, Query(description="apply a saved view")] = None,
     include_deleted: bool = False,
-    sort: Annotated[str | None, Query(max_length=200)] = None,
+    sort: Annotated[str | None, Query(max_length=200, description=search_params.SORT_DOC)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     count: bool = False,
 ) -> CustomerList:
-    """Search and filter customers; keyset pagination with next_cursor."""
-    if include_deleted and not principal.can(Permission.ADMIN):
-        raise Forbidden("only an admin can list deleted customers")
-    f = repository.CustomerFilter(
-        q=q,
-        stage=_split(stage),
-        status=_split(status),
-        type=_split(type),
-        tags=_split(tag),
-        source=_split(source),
-        country=[c.upper() for c in _split(country)],
-        ltv_min=ltv_min,
-        ltv_max=ltv_max,
-        created_after=created_after,
-        created_before=created_before,
-        include_deleted=include_deleted,
-    )
-    keys = pagination.parse_sort(sort, repository.SORTABLE, repository.Customer.id)
-    values = pagination.decode_cursor(cursor, keys) if cursor else None
+    """Search, filter and sort customers; keyset pagination with next_cursor."""
+    node = search_params.filter_from_params(request.query_params.multi_items())
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
-        items, last = repository.page(session, principal.tenant_id, f, keys, values, limit)
-        if count:
-            response.headers["X-Total-Count"] = str(
-                repository.count(session, principal.tenant_id, f)
-            )
+        query = search_service.ListQuery(node, q, sort, limit, cursor, count)
+        if view is not None:
+            query = views_service.apply_view(session, principal, view, query)
+        if search_service.needs_admin(query.filter) and not principal.can(Permission.ADMIN):
+            raise Forbidden("only an admin can list deleted customers")
+        result = search_service.list_customers(session, principal.tenant_id, query)
+        if result.total is not None:
+            response.headers["X-Total-Count"] = str(result.total)
         return CustomerList(
-            items=[service.to_out(c) for c in items],
-            next_cursor=pagination.encode_cursor(keys, last) if last is not None else None,
+            items=[service.to_out(c) for c in result.items], next_cursor=result.next_cursor
         )
 
 
-@router.get(
-    "/{customer_id}", response_model=CustomerOut, responses=identity_http.MERGED_RESPONSES
-)
+@router.get("/{customer_id}", response_model=CustomerOut, responses=identity_http.MERGED_RESPONSES)
 def get_customer(
     request: Request,
     customer_id: uuid.UUID,

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from rolodex.customers.normalize import check_email, clean_tags
+from rolodex.kit.json_values import check_storable
 from rolodex.kit.phones import is_region
 
 Stage = Literal["prospect", "lead_qualified", "customer", "churned", "lead_exhausted"]
@@ -119,6 +120,7 @@ def _check_attributes(v: dict[str, Any] | None) -> dict[str, Any] | None:
     for key in v:
         if not key or len(key) > 64:
             raise ValueError("attribute names are 1 to 64 characters")
+    check_storable(v)
     return v
 
 

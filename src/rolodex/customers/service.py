@@ -68,9 +68,8 @@ def create_customer(
     _check_email_free(session, customer)
     session.add(customer)
     _flush_unique(session, customer)
-    audit.record(
-        session, principal, "create", customer.id, None, snapshot(customer), meta={"channel": channel}
-    )
+    after = snapshot(customer)
+    audit.record(session, principal, "create", customer.id, None, after, meta={"channel": channel})
     return customer
 
 

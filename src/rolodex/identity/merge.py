@@ -195,29 +195,14 @@ def _plan_fields(
 def _plan_table(session: Session, table: Table, survivor: Customer, dup: Customer) -> TablePlan:
     out = TablePlan(table)
     pk = rows.pk_columns(table)
-    keys = [] if table.name == LEDGER else rows.unique_keys(table)
-    key_cols = sorted({c for k in keys for c in k})
-    extra = [c for c in ("tag", "is_default", "seq") if c in table.c]
-    wanted = list(dict.fromkeys([c.name for c in pk] + key_cols + extra))
-    where = (table.c.tenant_id == dup.tenant_id, table.c.customer_id == dup.id)
-    dup_rows = [
-        dict(r)
-        for r in session.execute(select(*[table.c[n] for n in wanted]).where(*where)).mappings()
-    ]
+    d_where = (table.c.tenant_id == dup.tenant_id, table.c.customer_id == dup.id)
+    s_where = (table.c.tenant_id == survivor.tenant_id, table.c.customer_id == survivor.id)
+    extra = [table.c[n] for n in ("is_default", "seq") if n in table.c]
+    dup_rows = [dict(r) for r in session.execute(select(*pk, *extra).where(*d_where)).mappings()]
     if not dup_rows:
         return out
-    s_where = (table.c.tenant_id == survivor.tenant_id, table.c.customer_id == survivor.id)
-    taken: list[set[tuple[Any, ...]]] = []
-    for key in keys:
-        if not key:
-            continue
-        cols = [table.c[n] for n in key]
-        if table.name == "customer_tags":
-            taken.append(
-                {(str(v).lower(),) for (v,) in session.execute(select(*cols).where(*s_where))}
-            )
-        else:
-            taken.append({tuple(r) for r in session.execute(select(*cols).where(*s_where))})
+    # The ledger's (customer, seq) key is renumbered, never a collision.
+    blocked = set() if table.name == LEDGER else _collisions(session, table, s_where, d_where)
     survivor_default = "is_default" in table.c and bool(
         session.scalar(select(func.count()).where(*s_where, table.c.is_default.is_(True)))
     )
@@ -226,14 +211,7 @@ def _plan_table(session: Session, table: Table, survivor: Customer, dup: Custome
         seq_base = int(session.scalar(select(func.max(table.c.seq)).where(*s_where)) or 0)
     for row in dup_rows:
         pk_values = {c.name: row[c.name] for c in pk}
-        collides = False
-        for key, used in zip([k for k in keys if k], taken, strict=True):
-            values = tuple(row[n] for n in key)
-            if table.name == "customer_tags":
-                values = (str(values[0]).lower(),)
-            if None not in values and values in used:
-                collides = True
-        if collides:
+        if tuple(pk_values.values()) in blocked:
             out.stay.append(pk_values)
             continue
         index = len(out.move)
@@ -245,6 +223,32 @@ def _plan_table(session: Session, table: Table, survivor: Customer, dup: Custome
             out.overrides[index] = {"seq": seq_base + int(row["seq"])}
             out.originals[index] = {"seq": int(row["seq"])}
     return out
+
+
+def _collisions(
+    session: Session, table: Table, s_where: tuple[Any, ...], d_where: tuple[Any, ...]
+) -> set[tuple[Any, ...]]:
+    """Primary keys of the duplicate's rows that the survivor already has an equal of under a
+    unique key or (partial) unique index including customer_id. Tags compare without case."""
+    pk = rows.pk_columns(table)
+    blocked: set[tuple[Any, ...]] = set()
+    for key, condition in rows.unique_keys(table, session.get_bind().dialect.name):
+        cols = [table.c[n] for n in key]
+        when = [condition] if condition is not None else []
+
+        def norm(values: Any) -> tuple[Any, ...]:
+            if table.name == "customer_tags":
+                return tuple(str(v).lower() for v in values)
+            return tuple(values)
+
+        taken = {norm(r) for r in session.execute(select(*cols).where(*s_where, *when))}
+        if not taken:
+            continue
+        for r in session.execute(select(*pk, *cols).where(*d_where, *when)):
+            values = norm(r[len(pk) :])
+            if None not in values and values in taken:
+                blocked.add(tuple(r[: len(pk)]))
+    return blocked
 
 
 def apply(
@@ -344,7 +348,7 @@ def _move_rows(
         session.execute(
             update(table)
             .where(*base, _pk_clause(table, pks))
-            .values(customer_id=survivor.id, **values)
+            .values(rows.owner_change(table, {"customer_id": survivor.id, **values}))
             .execution_options(synchronize_session=False)
         )
 

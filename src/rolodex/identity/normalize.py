@@ -92,14 +92,26 @@ _APOSTROPHES = re.compile(r"['’`´ʼ]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=262_144)
-def fold(text: str) -> str:
-    """Lowercase ASCII with accents removed, apostrophes dropped, other punctuation a space."""
+# ASCII fast path of fold: letters lowered, apostrophes dropped, other punctuation a space.
+_ASCII_FOLD = {
+    i: (chr(i).lower() if chr(i).isalnum() else ("" if chr(i) in "'`" else " ")) for i in range(128)
+}
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_FOLD).split())
     lowered = text.lower().translate(_FOLD_EXTRA)
     decomposed = unicodedata.normalize("NFKD", lowered)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
     ascii_text = _APOSTROPHES.sub("", ascii_text)
     return " ".join(_NON_ALNUM.sub(" ", ascii_text).split())
+
+
+fold = lru_cache(maxsize=262_144)(_fold)
+fold.__doc__ = (
+    "Lowercase ASCII with accents removed, apostrophes dropped, other punctuation a space."
+)
 
 
 TITLES = frozenset(
@@ -279,9 +291,15 @@ def same_given_name(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=262_144)
+def _part_tokens(part: str) -> tuple[str, ...]:
+    return tuple(t for t in fold(part).split() if t not in TITLES)
+
+
 def name_tokens(first: str | None, last: str | None) -> tuple[str, ...]:
     """Folded name tokens (first name first), titles and suffixes dropped."""
-    return tuple(t for t in fold(f"{first or ''} {last or ''}").split() if t not in TITLES)
+    if first and last:
+        return _part_tokens(first) + _part_tokens(last)
+    return _part_tokens(first or last or "")
 
 
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnraeiouyhw", "11112222222233455600000000")
@@ -308,15 +326,21 @@ def phonetic(token: str) -> str:
     return "".join(out).ljust(4, "0")
 
 
-@lru_cache(maxsize=262_144)
 def name_key(first: str | None, last: str | None) -> str | None:
     """Blocking key: sorted Soundex codes of the name tokens, a nickname first token taken as
     its formal name (tolerates order, case, accents, many typos and common nicknames)."""
-    tokens = list(name_tokens(first, last))
+    return tokens_key(name_tokens(first, last))
+
+
+@lru_cache(maxsize=262_144)
+def tokens_key(tokens: tuple[str, ...]) -> str | None:
+    """name_key of already folded tokens."""
     if not tokens:
         return None
-    tokens[0] = CANONICAL_GIVEN_NAME.get(tokens[0], tokens[0])
-    return " ".join(sorted(phonetic(t) for t in tokens))[:64]
+    codes = [phonetic(CANONICAL_GIVEN_NAME.get(tokens[0], tokens[0]))]
+    codes.extend(phonetic(t) for t in tokens[1:])
+    codes.sort()
+    return " ".join(codes)[:64]
 
 
 # Street words written in full or abbreviated, by their short form.
@@ -349,12 +373,14 @@ _STREET_WORDS = {
 _UNIT_WORDS = frozenset({"apt", "apartment", "unit", "suite", "ste", "flat", "piso", "no"})
 
 
-@lru_cache(maxsize=262_144)
 def street_key(line1: str | None) -> str | None:
     """House number and street, folded and abbreviated (``12 Main Street`` → ``12 main st``)."""
     if not line1:
         return None
-    tokens = fold(line1).replace("strasse", " strasse").split()
+    if line1.isascii():  # unique per customer: not cached, the fast path matters
+        tokens = line1.translate(_ASCII_FOLD).replace("strasse", " strasse").split()
+    else:
+        tokens = _fold(line1).replace("strasse", " strasse").split()
     words = []
     for token in tokens:
         if token in _UNIT_WORDS:
@@ -372,7 +398,7 @@ def postcode_key(raw: str | None, country: str | None = None) -> str | None:
     """Upper case without spaces or dashes; a US ZIP+4 keeps its first five digits."""
     if not raw:
         return None
-    text = re.sub(r"[\s\-]+", "", raw.upper())
+    text = raw.upper().replace(" ", "").replace("-", "").replace("\t", "")
     if (country or "").upper() == "US" and len(text) == 9 and text.isdigit():
         text = text[:5]
     return text or None
@@ -407,7 +433,7 @@ def dob_from_attributes(attributes: dict[str, Any] | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MatchRecord:
     """What scoring compares: normalized keys of one customer (None when unknown)."""
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
+from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
     Customer,
@@ -112,6 +114,44 @@ def block(
         )
     )
     return session.execute(stmt).all()
+
+
+# -- full scan ------------------------------------------------------------------------------
+
+# The scan reads every live customer of a tenant: plain SQL on the driver's cursor, because
+# per-row processing by SQLAlchemy would cost more than the matching itself at a million.
+SCAN_SQL = {
+    "customers": "SELECT id, email_normalized, phone_e164, first_name, last_name, created_at, "
+    "email_key, name_key FROM customers WHERE tenant_id = :t AND deleted_at IS NULL",
+    "addresses": "SELECT customer_id, line1, postcode, city, country FROM customer_addresses "
+    "WHERE tenant_id = :t AND is_default",
+    "birth_dates/sqlite": "SELECT id, coalesce(json_extract(attributes, '$.date_of_birth'), "
+    "json_extract(attributes, '$.dob')) FROM customers WHERE tenant_id = :t AND deleted_at IS "
+    "NULL AND (attributes LIKE '%\"date_of_birth\"%' OR attributes LIKE '%\"dob\"%')",
+    "birth_dates/postgresql": "SELECT id, coalesce(attributes->>'date_of_birth', "
+    "attributes->>'dob') FROM customers WHERE tenant_id = :t AND deleted_at IS NULL AND "
+    "(attributes->>'date_of_birth' IS NOT NULL OR attributes->>'dob' IS NOT NULL)",
+}
+
+
+def scan_rows(session: Session, tenant_id: uuid.UUID, query: str) -> Iterator[tuple[Any, ...]]:
+    """Rows of one SCAN_SQL query as the driver returns them (ids: hex text on SQLite, UUID
+    on PostgreSQL), streamed in batches (a server-side cursor on PostgreSQL)."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    sql = SCAN_SQL.get(f"{query}/{dialect}") or SCAN_SQL[query]
+    driver = conn.connection.driver_connection
+    if dialect == "sqlite":
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql.replace(":t", "?"), (tenant_id.hex,))
+    else:
+        cursor = driver.cursor(name=f"identity_scan_{uuid.uuid4().hex[:8]}")  # type: ignore[union-attr]
+        cursor.execute(sql.replace(":t", "%s").replace('%"', '%%"'), (tenant_id,))
+    try:
+        while batch := cursor.fetchmany(20_000):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -311,12 +351,20 @@ def lock_customers(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID])
 # -- scans ----------------------------------------------------------------------------------
 
 
+SCAN_STALE = timedelta(hours=2)  # a scan still "running" after this died with its process
+
+
 def running_scan(session: Session, tenant_id: uuid.UUID) -> DedupeScan | None:
-    return session.scalars(
+    """The tenant's scan in progress; older unfinished ones are marked failed on the way."""
+    for row in session.scalars(
         select(DedupeScan).where(
             DedupeScan.tenant_id == tenant_id, DedupeScan.state.in_(("queued", "running"))
         )
-    ).first()
+    ):
+        if row.created_at > utcnow() - SCAN_STALE:
+            return row
+        row.state, row.error, row.finished_at = "failed", "abandoned (process ended)", utcnow()
+    return None
 
 
 def scan(session: Session, tenant_id: uuid.UUID, scan_id: uuid.UUID) -> DedupeScan | None:

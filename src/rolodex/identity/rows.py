@@ -40,30 +40,35 @@ def pk_columns(table: Table) -> list[Column[Any]]:
     return [c for c in table.primary_key.columns if c.name not in ("tenant_id", "customer_id")]
 
 
-def unique_keys(table: Table) -> list[list[str]]:
-    """Full (non-partial) unique keys that include customer_id, as their other columns: a row
-    cannot move to a customer that already has a row with equal values in them."""
-    keys: list[list[str]] = []
-    candidates: list[list[Column[Any]]] = [list(table.primary_key.columns)]
+def unique_keys(table: Table, dialect: str) -> list[tuple[list[str], Any]]:
+    """Unique keys and unique indexes that include customer_id, as (their other columns, the
+    index's WHERE clause or None): a row cannot move to a customer that already has a row
+    with equal values in those columns (and, for a partial index, both rows meet WHERE)."""
+    candidates: list[tuple[list[Column[Any]], Any]] = [(list(table.primary_key.columns), None)]
     for index in table.indexes:
-        if isinstance(index, Index) and index.unique and not _is_partial(index):
-            candidates.append(list(index.columns))
+        if isinstance(index, Index) and index.unique:
+            candidates.append((list(index.columns), _where(index, dialect)))
     for constraint in table.constraints:
         if isinstance(constraint, UniqueConstraint):
-            candidates.append(list(constraint.columns))
-    for cols in candidates:
+            candidates.append((list(constraint.columns), None))
+    keys = []
+    for cols, where in candidates:
         names = [c.name for c in cols]
         if "customer_id" in names:
-            keys.append([n for n in names if n not in ("tenant_id", "customer_id")])
+            keys.append(([n for n in names if n not in ("tenant_id", "customer_id")], where))
     return keys
 
 
-def _is_partial(index: Index) -> bool:
-    return any(
-        opts.get("where") is not None
-        for name, opts in index.dialect_options.items()
-        if name in ("sqlite", "postgresql")
-    )
+def _where(index: Index, dialect: str) -> Any:
+    options = index.dialect_options.get(dialect)
+    return options.get("where") if options is not None else None
+
+
+def owner_change(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` plus every column with an ``onupdate`` default set to itself: moving a row to
+    another customer is not an edit of it, and undo must find it exactly as it was."""
+    keep = {c.name: c for c in table.c if c.onupdate is not None and c.name not in values}
+    return {**values, **keep}
 
 
 def encode(value: Any) -> Any:

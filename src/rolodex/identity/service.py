@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rolodex.audit import erasure as audit_erasure
 from rolodex.auth.roles import Principal
 from rolodex.customers import service as customers
 from rolodex.customers.normalize import normalize_email
 from rolodex.customers.schemas import CustomerCreate, CustomerUpdate, UtmIn
 from rolodex.errors import NotFound, field_error
+from rolodex.identity import erasure as identity_erasure
 from rolodex.identity import matcher, merge, normalize, repository, undo
 from rolodex.identity.errors import CustomerMerged
 from rolodex.identity.normalize import fold
@@ -21,6 +23,9 @@ from rolodex.models import Customer, DuplicateCandidate, IdentityMatch, MergeLog
 from rolodex.models.customers import SOURCES
 
 MAX_REDIRECTS = 20
+
+# Erasing a customer also erases its values in merge logs and the records merged into it.
+audit_erasure.register("identity", identity_erasure.erase)
 
 
 @dataclass

@@ -146,7 +146,7 @@ def _move_back(session: Session, log: MergeLog) -> tuple[dict[str, int], dict[st
             result = session.execute(
                 update(table)
                 .where(*base, _pk_clause(table, plain[start : start + 500]))
-                .values(customer_id=log.duplicate_id)
+                .values(rows.owner_change(table, {"customer_id": log.duplicate_id}))
                 .execution_options(synchronize_session=False)
             )
             count += int(getattr(result, "rowcount", 0) or 0)
@@ -155,7 +155,12 @@ def _move_back(session: Session, log: MergeLog) -> tuple[dict[str, int], dict[st
                 result = session.execute(
                     update(table)
                     .where(*base, _pk_clause(table, [rows.decode_row(entry["pk"])]))
-                    .values(customer_id=log.duplicate_id, **rows.decode_row(entry["set"]))
+                    .values(
+                        rows.owner_change(
+                            table,
+                            {"customer_id": log.duplicate_id, **rows.decode_row(entry["set"])},
+                        )
+                    )
                     .execution_options(synchronize_session=False)
                 )
                 count += int(getattr(result, "rowcount", 0) or 0)

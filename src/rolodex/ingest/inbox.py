@@ -79,7 +79,7 @@ class Receiver:
         if target is None or not verdict.ok or verdict.secret_index is None:
             if target is not None:
                 self.limiter.count_rejected(str(target.tenant_id), provider)
-            log.warning("rejected %s webhook for %r: %s", provider, tenant_ref, verdict.reason)
+            log.info("rejected %s webhook for %r: %s", provider, tenant_ref, verdict.reason)
             raise Unauthorized(
                 f"the webhook signature is {_REASONS.get(verdict.reason, 'not valid')}",
                 code="invalid_signature",

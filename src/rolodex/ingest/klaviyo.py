@@ -111,13 +111,13 @@ def parse_event(event_id: str, topic: str, payload: Any) -> KlaviyoEvent:
     attrs = obj(main.get("attributes"))
     profile_ref = obj(obj(obj(main.get("relationships")).get("profile")).get("data"))
     profile_id = outside_id(profile_ref.get("id"))
-    profile = None
+    seen: Profile | None = None
     for resource in included:
         if resource.get("type") == "profile" and outside_id(resource.get("id")) == profile_id:
-            profile, _ = profile_record(resource)
+            seen = profile_record(resource)[0]
     occurred = when(attrs.get("datetime")) or _unix(attrs.get("timestamp"))
     name = topic.removeprefix("event:klaviyo.")
-    event = KlaviyoEvent(event_id, topic, "ignored", profile_id, profile, occurred_at=occurred)
+    event = KlaviyoEvent(event_id, topic, "ignored", profile_id, seen, occurred_at=occurred)
     if name in CONSENT_TOPICS:
         event.kind = "consent"
         event.channel, event.subscribed = CONSENT_TOPICS[name]

@@ -76,9 +76,7 @@ def _apply_event(
     return "ignored"
 
 
-def _store_predictions(
-    session: Session, tenant: Tenant, customer_id: Any, p: Predictions
-) -> None:
+def _store_predictions(session: Session, tenant: Tenant, customer_id: Any, p: Predictions) -> None:
     row = repository.prediction(session, tenant.id, customer_id, PROVIDER)
     if row is None:
         row = CustomerPrediction(tenant_id=tenant.id, customer_id=customer_id, source=PROVIDER)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,38 +21,28 @@ from rolodex.models import IngestMark
 def lock(
     session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_id: str
 ) -> IngestMark:
+    """The mark, created if absent, locked until commit: one upsert ... RETURNING (an upsert
+    that touches the row takes its lock on PostgreSQL; SQLite writers are serialized)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(IngestMark)
-        .values(
-            tenant_id=tenant_id,
-            provider=provider,
-            kind=kind,
-            external_id=external_id[:300],
-            updated_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
+    stmt = insert(IngestMark).values(
+        tenant_id=tenant_id,
+        provider=provider,
+        kind=kind,
+        external_id=external_id[:300],
+        updated_at=utcnow(),
     )
-    return session.scalars(
-        select(IngestMark)
-        .where(
-            IngestMark.tenant_id == tenant_id,
-            IngestMark.provider == provider,
-            IngestMark.kind == kind,
-            IngestMark.external_id == external_id[:300],
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["tenant_id", "provider", "kind", "external_id"],
+        set_={"updated_at": stmt.excluded.updated_at},
+    ).returning(IngestMark)
+    return session.scalars(stmt, execution_options={"populate_existing": True}).one()
 
 
 def lock_many(
     session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_ids: list[str]
 ) -> dict[str, IngestMark]:
     """Several marks of one kind, locked in sorted order (no deadlock between two workers)."""
-    return {
-        eid: lock(session, tenant_id, provider, kind, eid) for eid in sorted(set(external_ids))
-    }
+    return {eid: lock(session, tenant_id, provider, kind, eid) for eid in sorted(set(external_ids))}
 
 
 def is_current(mark: IngestMark, version: datetime | None) -> bool:
@@ -65,6 +54,8 @@ def is_current(mark: IngestMark, version: datetime | None) -> bool:
 
 
 def advance(mark: IngestMark, version: datetime | None) -> None:
-    if version is not None and (mark.version_at is None or as_utc(version) > as_utc(mark.version_at)):
+    if version is not None and (
+        mark.version_at is None or as_utc(version) > as_utc(mark.version_at)
+    ):
         mark.version_at = version
     mark.updated_at = utcnow()

@@ -52,9 +52,7 @@ def contribution(state: str, gross: Decimal, refunded: Decimal) -> tuple[str, De
     return ("paid", net) if net > 0 else ("refunded", gross)
 
 
-def _record_refund(
-    session: Session, tenant_id: Any, order_id: str, refund: Refund
-) -> bool:
+def _record_refund(session: Session, tenant_id: Any, order_id: str, refund: Refund) -> bool:
     mark = marks.lock(session, tenant_id, PROVIDER, "refund", refund.external_id)
     if mark.amount is not None:
         return False  # this refund was counted already
@@ -100,16 +98,18 @@ def sync(
     if mark is None or mark.amount is None or mark.state is None:
         return Applied("skipped", notes=["order not known yet; refund remembered"])
     refunded = sum(
-        (m.amount or Decimal(0) for m in repository.child_marks(
-            session, tenant.id, PROVIDER, "refund", order_id
-        )),
+        (
+            m.amount or Decimal(0)
+            for m in repository.child_marks(session, tenant.id, PROVIDER, "refund", order_id)
+        ),
         Decimal("0.00"),
     )
     wanted = contribution(mark.state, mark.amount, refunded)
     existing = orders_repo.by_external(session, tenant.id, PROVIDER, order_id)
     if wanted is None:
-        return Applied("skipped", existing.customer_id if existing else None,
-                       ["order not paid yet"])
+        return Applied(
+            "skipped", existing.customer_id if existing else None, ["order not paid yet"]
+        )
     customer_id = existing.customer_id if existing else _uuid(mark.parent_id)
     if customer_id is None:
         return Applied("skipped", notes=["order has no customer to attach to"])
@@ -119,19 +119,25 @@ def sync(
         external_id=order_id,
         source=PROVIDER,
         number=rec.number if rec else (existing.number if existing else None),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         amount=amount,
         currency=rec.currency if rec else (existing.currency if existing else "USD"),
         placed_at=rec.placed_at if rec else None,
         items=[_item(i) for i in rec.items] if rec else [],
     )
-    if existing is not None and existing.status == status and existing.amount == amount and (
-        rec is None or not rec.items
+    if (
+        existing is not None
+        and existing.status == status
+        and existing.amount == amount
+        and (rec is None or not rec.items)
     ):
         return Applied("unchanged", customer_id)
     order, created = orders.record_order(session, principal, data)
-    return Applied("created" if created else "updated", order.customer_id,
-                   [f"order {order.id} {status} {amount}"])
+    return Applied(
+        "created" if created else "updated",
+        order.customer_id,
+        [f"order {order.id} {status} {amount}"],
+    )
 
 
 def _item(item: LineItem) -> OrderItemIn:

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
-from rolodex.customers import repository as customers_repo
 from rolodex.customers import deletion
+from rolodex.customers import repository as customers_repo
 from rolodex.customers import service as customers
 from rolodex.customers.normalize import normalize_email
 from rolodex.customers.schemas import (
@@ -106,21 +106,30 @@ def _consent_fields(
     channel: str,
     consent: Consent | None,
     version: datetime | None,
+    *,
+    remembered: bool = False,
 ) -> tuple[Consent | None, bool]:
     """(the consent to apply, whether it is the given one). A given consent older than the
-    last one applied for this channel yields the remembered one instead (which may have
-    arrived, on its own topic, before the customer existed)."""
+    last one applied for this channel yields nothing; with ``remembered`` (a new customer) a
+    consent that arrived on its own topic before the customer existed is used instead."""
     if not external_id:
         return consent, consent is not None
-    mark = marks.lock(session, tenant_id, provider, CONSENT_KINDS[channel], external_id)
-    at = (consent.at or version) if consent is not None else None
-    if consent is not None and marks.is_current(mark, at):
+    kind = CONSENT_KINDS[channel]
+    if consent is None:
+        found = (
+            repository.mark(session, tenant_id, provider, kind, external_id) if remembered else None
+        )
+        if found is not None and found.state:
+            return Consent(found.state == "subscribed", found.state, found.version_at), False
+        return None, False
+    mark = marks.lock(session, tenant_id, provider, kind, external_id)
+    at = consent.at or version
+    if marks.is_current(mark, at):
         marks.advance(mark, at)
         mark.state = consent.state
         return consent, True
-    if mark.state:
-        remembered = Consent(mark.state == "subscribed", mark.state, mark.version_at)
-        return remembered, False
+    if remembered and mark.state:
+        return Consent(mark.state == "subscribed", mark.state, mark.version_at), False
     return None, False
 
 
@@ -139,18 +148,35 @@ def upsert_profile(
 ) -> Applied:
     """Create or update the customer this profile describes."""
     tid, provider = tenant.id, rec.provider
-    mark = marks.lock(session, tid, provider, "customer", rec.external_id) if rec.external_id else None
+    mark = (
+        marks.lock(session, tid, provider, "customer", rec.external_id) if rec.external_id else None
+    )
     customer = find_customer(session, tid, provider, rec.external_id)
     if customer is not None and customer.deleted_at is not None:
         return Applied("skipped", customer.id, ["the customer is deleted"])
     if mark is not None and not marks.is_current(mark, rec.version_at):
         return Applied("stale", customer.id if customer else None)
     notes: list[str] = []
+    new = customer is None
     email_consent, _ = _consent_fields(
-        session, tid, provider, rec.external_id, "email", rec.email_consent, rec.version_at
+        session,
+        tid,
+        provider,
+        rec.external_id,
+        "email",
+        rec.email_consent,
+        rec.version_at,
+        remembered=new,
     )
     sms_consent, _ = _consent_fields(
-        session, tid, provider, rec.external_id, "sms", rec.sms_consent, rec.version_at
+        session,
+        tid,
+        provider,
+        rec.external_id,
+        "sms",
+        rec.sms_consent,
+        rec.version_at,
+        remembered=new,
     )
     tag_marks = _lock_tag_marks(session, tid, provider, rec, customer)
     fields = _profile_fields(session, tenant, rec, customer, notes)
@@ -167,7 +193,7 @@ def upsert_profile(
         action = "created" if outcome.created else "matched"
         notes += [f"kept {c['field']}: {c['kept']}" for c in outcome.conflicts[:10]]
         if rec.external_id:
-            apply_remembered_tags(session, principal, tenant, provider, rec.external_id)
+            apply_remembered_tags(session, principal, customer, provider, rec.external_id)
     else:
         add, remove = _tags_to_apply(rec, customer, tag_marks)
         if add:
@@ -226,7 +252,7 @@ def _profile_fields(
             s.source == rec.provider and s.external_id == rec.external_id for s in customer.sources
         )
     ):
-        wanted["sources"] = [SourceIn(source=rec.provider, external_id=rec.external_id)]  # type: ignore[arg-type]
+        wanted["sources"] = [SourceIn(source=rec.provider, external_id=rec.external_id)]
     if customer is None:
         return wanted
     return {k: v for k, v in wanted.items() if _differs(customer, k, v)}
@@ -319,7 +345,7 @@ def apply_tag_change(
         mark.parent_id = change.customer_id
     if customer is None:
         # Tags of a customer we have not seen yet: remember them; the profile applies them.
-        for key, mark in locked.items():
+        for mark in locked.values():
             if marks.is_current(mark, change.at):
                 marks.advance(mark, change.at)
                 mark.state = "present" if change.added else "absent"
@@ -346,14 +372,13 @@ def apply_tag_change(
 
 
 def apply_remembered_tags(
-    session: Session, principal: Principal, tenant: Tenant, provider: str, external_id: str
+    session: Session, principal: Principal, customer: Customer, provider: str, external_id: str
 ) -> None:
     """Tags that arrived (split topics) before their customer did."""
-    customer = find_customer(session, tenant.id, provider, external_id)
-    if customer is None or customer.deleted_at is not None:
-        return
     prefix = f"{external_id}:"
-    found = repository.child_marks(session, tenant.id, provider, "customer.tag", external_id)
+    found = repository.child_marks(
+        session, customer.tenant_id, provider, "customer.tag", external_id
+    )
     have = {t.tag.lower() for t in customer.tags}
     add = [m.external_id[len(prefix) :] for m in found if m.state == "present"]
     add = [t for t in add if t not in have]
@@ -380,8 +405,12 @@ def apply_consent(
         return Applied("skipped", customer.id, ["the customer is deleted"])
     if given is None or not fresh:
         return Applied("stale", customer.id)
-    values = _consent_in(customer, given if channel == "email" else None,
-                         given if channel == "sms" else None, provider)
+    values = _consent_in(
+        customer,
+        given if channel == "email" else None,
+        given if channel == "sms" else None,
+        provider,
+    )
     if values is not None:
         customers.update_customer(session, principal, customer.id, CustomerUpdate(consent=values))
     _set_consent_times(customer, channel, given)
@@ -406,7 +435,11 @@ def merge_attributes(
 
 
 def soft_delete(
-    session: Session, principal: Principal, tenant: Tenant, provider: str, external_id: str,
+    session: Session,
+    principal: Principal,
+    tenant: Tenant,
+    provider: str,
+    external_id: str,
     at: datetime | None,
 ) -> Applied:
     """customers/delete: the customer leaves every list and keeps its history."""

@@ -227,3 +227,15 @@ def tag_list(value: Any) -> list[str]:
 
 def bool_or_none(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
+
+
+def without_nul(value: Any) -> Any:
+    """The payload with NUL characters removed from every string (PostgreSQL text and JSON
+    cannot hold them; the raw body in the inbox keeps them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value

@@ -85,7 +85,7 @@ def inbox_item(session: Session, tenant_id: uuid.UUID, item_id: uuid.UUID) -> In
     return session.get(InboxItem, (tenant_id, item_id))
 
 
-def inbox_query(tenant_id: uuid.UUID, provider: str | None) -> Select[tuple[InboxItem]]:
+def inbox_query(tenant_id: uuid.UUID, provider: str | None) -> Select[Any]:
     stmt = select(InboxItem).where(InboxItem.tenant_id == tenant_id)
     if provider:
         stmt = stmt.where(InboxItem.provider == provider)
@@ -171,7 +171,4 @@ def prediction(
 
 
 def count_inbox(session: Session, tenant_id: uuid.UUID) -> int:
-    return int(
-        session.scalar(select(func.count()).where(InboxItem.tenant_id == tenant_id)) or 0
-    )
-
+    return int(session.scalar(select(func.count()).where(InboxItem.tenant_id == tenant_id)) or 0)

@@ -26,7 +26,6 @@ from rolodex.ingest.records import (
     PurchasingSummary,
     Refund,
     TagChange,
-    bool_or_none,
     country,
     email,
     items,
@@ -91,7 +90,10 @@ def parse(topic: str, payload: Any, triggered_at: datetime | None) -> Record | N
         if consent is None:
             raise PayloadError("email_marketing_consent: missing")
         return ConsentChange(
-            _required_id(payload, "customer_id"), "email", consent, email(payload.get("email_address"))
+            _required_id(payload, "customer_id"),
+            "email",
+            consent,
+            email(payload.get("email_address")),
         )
     if topic == SMS_CONSENT_TOPIC:
         consent = _consent(payload.get("sms_marketing_consent"), "shopify", triggered_at)
@@ -306,7 +308,9 @@ def purchasing_summary(payload: dict[str, Any], triggered_at: datetime | None) -
         customer_id=_required_id(payload, "customerId"),
         amount_spent=optional_money(spent.get("amount")),
         currency=text(spent.get("currencyCode"), 3),
-        number_of_orders=orders if isinstance(orders, int) and not isinstance(orders, bool) else None,
+        number_of_orders=orders
+        if isinstance(orders, int) and not isinstance(orders, bool)
+        else None,
         last_order_id=outside_id(payload.get("lastOrderId")),
         at=when(payload.get("occurredAt")) or triggered_at,
     )

@@ -33,6 +33,7 @@ from rolodex.ingest.records import (
     PurchasingSummary,
     Refund,
     TagChange,
+    without_nul,
 )
 from rolodex.jobs.registry import JobContext, NonRetryable, registry
 from rolodex.kit.time import utcnow
@@ -41,7 +42,7 @@ from rolodex.models import InboxItem, Tenant
 KIND = "ingest.webhook"
 
 
-@registry.handler(KIND, lease_seconds=60)
+@registry.handler(KIND)  # lease: settings.job_lease_seconds
 def apply_webhook(session: Session, job: JobContext) -> None:
     try:
         item_id = uuid.UUID(str(job.payload["inbox_id"]))
@@ -56,9 +57,11 @@ def apply_webhook(session: Session, job: JobContext) -> None:
     if tenant is None:
         raise NonRetryable("the tenant is gone")
     try:
-        payload = orjson.loads(item.body)
+        payload = without_nul(orjson.loads(item.body))
     except orjson.JSONDecodeError as exc:
         raise NonRetryable(f"the body is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise NonRetryable("the body is nested too deeply") from exc
     principal = webhook_principal(tenant.id, item.provider, item.source_id)
     try:
         if item.provider == "shopify":
@@ -96,7 +99,12 @@ def _apply_record(session: Session, principal: Any, tenant: Tenant, record: Any)
         return apply_tag_change(session, principal, tenant, "shopify", record)
     if isinstance(record, ConsentChange):
         return apply_consent(
-            session, principal, tenant, "shopify", record.customer_id, record.channel,
+            session,
+            principal,
+            tenant,
+            "shopify",
+            record.customer_id,
+            record.channel,
             record.consent,
         )
     if isinstance(record, Deletion):

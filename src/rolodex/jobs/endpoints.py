@@ -26,7 +26,7 @@ def to_out(job: Job, default_max_attempts: int) -> JobOut:
     return JobOut(
         id=job.id,
         kind=job.kind,
-        state=job.state,  # type: ignore[arg-type]
+        state=job.state,
         payload=job.payload or {},
         attempts=job.attempts,
         max_attempts=limit,
@@ -100,4 +100,3 @@ def retry_job(
     if wake is not None:
         wake.set()
     return out
-

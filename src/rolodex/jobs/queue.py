@@ -118,7 +118,7 @@ def claim(session: Session, worker: str, limit: int, lease_seconds: int) -> list
         .returning(Job.tenant_id, Job.id, Job.lease_token, Job.lease_seconds)
         .execution_options(synchronize_session=False)
     ).all()
-    claimed = [Claimed(r[0], r[1], r[2]) for r in rows]
+    claimed = [Claimed(r[0], r[1], token) for r in rows]
     custom = [(r[0], r[1], r[3]) for r in rows if r[3] is not None]
     for tenant_id, job_id, seconds in custom:  # a job with its own lease length
         session.execute(
@@ -186,7 +186,7 @@ def requeue(job: Job) -> None:
     job.finished_at = job.locked_until = job.lease_token = None
 
 
-def list_query(tenant_id: uuid.UUID, state: list[str], kind: list[str]) -> Select[tuple[Job]]:
+def list_query(tenant_id: uuid.UUID, state: list[str], kind: list[str]) -> Select[Any]:
     stmt = select(Job).where(Job.tenant_id == tenant_id)
     if state:
         stmt = stmt.where(Job.state.in_(state))

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 # Modules that register handlers; the worker imports them all at start.
-HANDLER_MODULES: tuple[str, ...] = ("rolodex.ingest.tasks",)
+HANDLER_MODULES: tuple[str, ...] = ("rolodex.ingest.tasks", "rolodex.imports.tasks")
 
 
 class NonRetryable(Exception):

@@ -32,6 +32,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, RolodexError):
         details = f" {exc.details}" if exc.details else ""
         return f"{exc.code}: {exc.message}{details}"
+    if isinstance(exc, NonRetryable):
+        return str(exc)
     if isinstance(exc, ValidationError):
         parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
         return "invalid payload: " + "; ".join(parts)

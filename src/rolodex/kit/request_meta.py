@@ -13,11 +13,12 @@ class RequestMeta:
     user_agent: str | None = None
 
 
-_current: ContextVar[RequestMeta] = ContextVar("rolodex_request_meta", default=RequestMeta())
+_NONE = RequestMeta()
+_current: ContextVar[RequestMeta | None] = ContextVar("rolodex_request_meta", default=None)
 
 
 def current() -> RequestMeta:
-    return _current.get()
+    return _current.get() or _NONE
 
 
 class RequestMetaMiddleware:

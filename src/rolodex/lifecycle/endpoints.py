@@ -33,8 +33,8 @@ def transition_out(t: StageTransition) -> TransitionOut:
     return TransitionOut(
         id=t.id,
         customer_id=t.customer_id,
-        from_stage=t.from_stage,  # type: ignore[arg-type]
-        to_stage=t.to_stage,  # type: ignore[arg-type]
+        from_stage=t.from_stage,
+        to_stage=t.to_stage,
         reason=t.reason,
         ltv_amount=t.ltv_amount,
         ltv_before=t.ltv_before,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -10,7 +11,9 @@ from sqlalchemy.orm import Session
 from rolodex.models import Customer, LtvEntry, StageTransition
 
 
-def lock_customer(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:
+def lock_customer(
+    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID
+) -> Customer | None:
     """The customer, fresh and locked until commit: LTV changes of one customer serialize."""
     return session.scalars(
         select(Customer)
@@ -41,13 +44,13 @@ def ledger(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> li
     )
 
 
-def ledger_query(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[tuple[LtvEntry]]:
+def ledger_query(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[Any]:
     return select(LtvEntry).where(
         LtvEntry.tenant_id == tenant_id, LtvEntry.customer_id == customer_id
     )
 
 
-def transitions_query(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[tuple[StageTransition]]:
+def transitions_query(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[Any]:
     return select(StageTransition).where(
         StageTransition.tenant_id == tenant_id, StageTransition.customer_id == customer_id
     )

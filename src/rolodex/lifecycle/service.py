@@ -39,8 +39,18 @@ def add_ledger_entry(
     seq = repository.last_ledger_seq(session, customer.tenant_id, customer.id)
     if seq == 0 and customer.ltv != ltv.ZERO:
         # LTV given before the ledger existed (bulk load): the ledger opens with it.
-        session.add(_entry(principal, customer, 1, ltv.Kind.MANUAL_SET, customer.ltv, ltv.ZERO,
-                           "opening_balance", None))
+        session.add(
+            _entry(
+                principal,
+                customer,
+                1,
+                ltv.Kind.MANUAL_SET,
+                customer.ltv,
+                ltv.ZERO,
+                "opening_balance",
+                None,
+            )
+        )
         seq = 1
     entry = _entry(principal, customer, seq + 1, kind, amount, customer.ltv, source_type, source_id)
     customer.ltv = entry.ltv_after
@@ -153,4 +163,6 @@ def _transition(
 
 def ledger_ltv(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Decimal:
     """The LTV the ledger gives when applied in order (equals the customer's LTV)."""
-    return ltv.replay((e.kind, e.amount) for e in repository.ledger(session, tenant_id, customer_id))
+    return ltv.replay(
+        (e.kind, e.amount) for e in repository.ledger(session, tenant_id, customer_id)
+    )

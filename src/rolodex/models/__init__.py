@@ -12,6 +12,14 @@ from rolodex.models.identity import (
     IdentitySettings,
     MergeLog,
 )
+from rolodex.models.imports import (
+    ImportChunk,
+    ImportKey,
+    ImportOverlay,
+    ImportRow,
+    ImportRowError,
+    ImportRun,
+)
 from rolodex.models.ingest import CustomerPrediction, InboxItem, IngestMark, WebhookSource
 from rolodex.models.jobs import Job
 from rolodex.models.lifecycle import LtvEntry, StageTransition
@@ -22,6 +30,12 @@ from rolodex.models.views import SavedView
 
 __all__ = [
     "Activity",
+    "ImportChunk",
+    "ImportKey",
+    "ImportOverlay",
+    "ImportRow",
+    "ImportRowError",
+    "ImportRun",
     "CustomerPrediction",
     "InboxItem",
     "IngestMark",

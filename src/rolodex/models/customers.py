@@ -58,6 +58,15 @@ class Customer(TenantScoped, Timestamps, Base):
         # last_order_at are sorted through expression indexes made there).
         Index("ix_customers_tenant_ltv", "tenant_id", "ltv", "id"),
         Index("ix_customers_tenant_order_count", "tenant_id", "order_count", "id"),
+        # The dashboard's main filters, already in LTV order (stage=…&status=…&sort=-ltv).
+        Index(
+            "ix_customers_tenant_stage_status_ltv",
+            "tenant_id",
+            "lifecycle_stage",
+            "status",
+            "ltv",
+            "id",
+        ),
         Index("ix_customers_tenant_stage", "tenant_id", "lifecycle_stage", "created_at"),
         # Matching keys (identity, migration 0004), kept by a flush hook in models/identity.py.
         Index("ix_customers_tenant_email_key", "tenant_id", "email_key"),

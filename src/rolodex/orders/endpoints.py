@@ -77,6 +77,4 @@ def list_customer_orders(
         )
         stmt = repository.customer_orders(principal.tenant_id, customer_id)
         items, next_cursor = keyset.page(session, stmt, keys, cursor, limit)
-        return OrderList(
-            items=[OrderOut.model_validate(o) for o in items], next_cursor=next_cursor
-        )
+        return OrderList(items=[OrderOut.model_validate(o) for o in items], next_cursor=next_cursor)

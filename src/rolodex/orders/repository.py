@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -38,5 +39,5 @@ def by_external(
     ).first()
 
 
-def customer_orders(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[tuple[Order]]:
+def customer_orders(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[Any]:
     return select(Order).where(Order.tenant_id == tenant_id, Order.customer_id == customer_id)

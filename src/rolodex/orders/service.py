@@ -33,8 +33,9 @@ def _total(data: OrderIn) -> Decimal:
 
 def _items(tenant_id: uuid.UUID, order_id: uuid.UUID, items: list[OrderItemIn]) -> list[OrderItem]:
     return [
-        OrderItem(tenant_id=tenant_id, id=uuid.uuid4(), order_id=order_id, position=n,
-                  **item.model_dump())
+        OrderItem(
+            tenant_id=tenant_id, id=uuid.uuid4(), order_id=order_id, position=n, **item.model_dump()
+        )
         for n, item in enumerate(items)
     ]
 
@@ -151,4 +152,3 @@ def get_order(session: Session, tenant_id: uuid.UUID, order_id: uuid.UUID) -> Or
     if order is None:
         raise NotFound(f"no order {order_id}")
     return order
-

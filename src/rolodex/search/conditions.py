@@ -194,7 +194,7 @@ def _days_since(ctx: Context, op: str, n: int) -> ColumnElement[bool]:
     col = search_sql.or_never(raw)
 
     def ago(days: int) -> datetime:
-        return ctx.now - timedelta(days=days)
+        return ctx.now - timedelta(days=min(days, 365_000))  # 1000 years is "ever"
 
     exact = and_(col > ago(n + 1), col <= ago(n))
     cond = {

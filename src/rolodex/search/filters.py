@@ -31,6 +31,7 @@ MAX_TEXT = 200
 ATTR_KEY = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 SEGMENT_KEY = re.compile(r"[a-z0-9][a-z0-9_\-]{0,99}")
 RELATIVE = re.compile(r"(?:now)?\s*-\s*(\d{1,5})\s*([hdwmy])|now|today", re.IGNORECASE)
+MAX_PAST = 1000 * 365 * 86400
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 
 SET_OPS = frozenset({"eq", "ne", "in", "nin"})
@@ -160,7 +161,10 @@ def parse_time(where: str, v: Any) -> datetime | Relative:
         if s.lower() == "today":
             return Relative(0, "today")
         n, unit = m.group(1), m.group(2)
-        return Relative(int(n) * _UNITS[unit.lower()] if n else 0, s.lower().replace(" ", ""))
+        seconds = int(n) * _UNITS[unit.lower()] if n else 0
+        if seconds > MAX_PAST:
+            raise field_error(where, "at most 1000 years back")
+        return Relative(seconds, s.lower().replace(" ", ""))
     try:
         if len(s) == 10:
             d = date.fromisoformat(s)

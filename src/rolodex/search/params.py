@@ -64,6 +64,18 @@ def parse_filter_param(value: str, where: str = "filter") -> Node:
     return filters.parse_expression(text, where)
 
 
+def canonical_filter(value: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    """The stored form of a filter (JSON of the filter language); a 422 if it is not one."""
+    if value is None:
+        return None
+    node = (
+        filters.from_json(value, "filter")
+        if isinstance(value, dict)
+        else parse_filter_param(value, "filter")
+    )
+    return filters.to_json(node)
+
+
 def _attr_param(key: str, value: str) -> Node:
     m = _ATTR.fullmatch(key)
     if m is None:  # pragma: no cover - the pattern matches any attr.* key
@@ -106,3 +118,21 @@ def filter_from_params(items: Iterable[tuple[str, str]]) -> Node:
     if len(modes) > 1:
         raise field_error("deleted", "conflicting deleted settings")
     return node
+
+
+Q_DOC = (
+    "Text search over name, email, phone (any format), company and notes: prefixes, one or two "
+    "typos in names, ranked by relevance unless `sort` is given."
+)
+FILTER_DOC = (
+    'The filter language: JSON (`{"and": [{"field": "stage", "op": "in", "value": '
+    '["customer"]}]}`) or terms such as `stage:customer status:vip tag:a,b -tag:spam '
+    "attr.score>=5 ltv>100 last_active>=-30d segment:value_high`. Also `attr.<name>=value` "
+    "parameters (`attr.score>=5` in a URL reads as name `attr.score>` and value `5`)."
+)
+SORT_DOC = (
+    "Comma-separated keys, `-` for descending: created_at, updated_at, ltv, last_name, "
+    "first_name, full_name, email, phone, company, lifecycle_stage, status, customer_type, "
+    "campaign, last_active_at, last_order_at, order_count, days_since_last_order; "
+    "`relevance` (the default with `q`)."
+)

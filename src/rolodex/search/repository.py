@@ -129,28 +129,32 @@ def prefix_match(dialect: str, field: str, words: tuple[str, ...]) -> str:
     return " & ".join(_tsq_word(tag, w) + ":*" for w in words)
 
 
+# What a lookup returns of each matching row: what the score needs.
+COLUMNS = (cs.c.customer_id, cs.c.name, cs.c.email, cs.c.phone, cs.c.company)
+
+
 def _doc_match(dialect: str, expr: str) -> Select[Any]:
     """customer_search rows whose words match ``expr`` (FTS5 query or tsquery)."""
     if dialect == "sqlite":
         fts = table(FTS, column("rowid", Integer))
         return (
-            select(cs.c.customer_id)
+            select(*COLUMNS)
             .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
             .where(literal_column(FTS).op("MATCH")(literal(expr)))
         )
-    return select(cs.c.customer_id).where(cs.c.doc.op("@@")(cast(literal(expr), TSQUERY)))
+    return select(*COLUMNS).where(cs.c.doc.op("@@")(cast(literal(expr), TSQUERY)))
 
 
 def _substring(dialect: str, field: str, needle: str) -> Select[Any]:
     if dialect == "sqlite":
         tri = table(TRI, column("rowid", Integer))
         return (
-            select(cs.c.customer_id)
+            select(*COLUMNS)
             .select_from(cs.join(tri, tri.c.rowid == cs.c.rid))
             .where(literal_column(TRI).op("MATCH")(literal(f"{field} : {_fts_word(needle)}")))
         )
     like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return select(cs.c.customer_id).where(cs.c[field].like(like, escape="\\"))
+    return select(*COLUMNS).where(cs.c[field].like(like, escape="\\"))
 
 
 def _next_prefix(p: str) -> str | None:
@@ -172,13 +176,13 @@ def clauses(
         rng = (
             cs.c.email >= q.email if end is None else and_(cs.c.email >= q.email, cs.c.email < end)
         )
-        out["email"] = [select(cs.c.customer_id).where(rng)]
+        out["email"] = [select(*COLUMNS).where(rng)]
         if len(q.email) >= 3:
             out["email"].append(_substring(dialect, "email", q.email))
     if q.phone:
         out["phone"] = []
         if q.phone_e164:
-            out["phone"].append(select(cs.c.customer_id).where(cs.c.phone == q.phone_e164))
+            out["phone"].append(select(*COLUMNS).where(cs.c.phone == q.phone_e164))
         for digits in filter(None, (q.phone, q.phone_trunkless)):
             out["phone"].append(_substring(dialect, "phone", digits))
     return {
@@ -193,7 +197,7 @@ def predicate(
     subs = [s for selects in clauses(dialect, tenant_id, q, words).values() for s in selects]
     if not subs:
         return false()
-    return or_(*(Customer.id.in_(s) for s in subs))
+    return or_(*(Customer.id.in_(s.with_only_columns(cs.c.customer_id)) for s in subs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,22 +229,11 @@ def candidates(
         for sel in selects:
             sub = sel.subquery()
             stmt = (
-                select(
-                    cs.c.customer_id,
-                    cs.c.name,
-                    cs.c.email,
-                    cs.c.phone,
-                    cs.c.company,
-                    Customer.created_at,
-                    literal(via).label("via"),
-                )
+                select(*sub.c, Customer.created_at, literal(via).label("via"))
                 .select_from(
                     sub.join(
-                        cs,
-                        and_(cs.c.tenant_id == tenant_id, cs.c.customer_id == sub.c.customer_id),
-                    ).join(
                         Customer,
-                        and_(Customer.tenant_id == tenant_id, Customer.id == cs.c.customer_id),
+                        and_(Customer.tenant_id == tenant_id, Customer.id == sub.c.customer_id),
                     )
                 )
                 .where(where)

@@ -84,7 +84,7 @@ def list_customers(
     if query.sort and query.sort.lstrip("+-") == "relevance":
         raise field_error("sort", "relevance needs a text query (q)")
     node = filters.join(query.filter, filters.cond("q", "match", q, where="q") if q else None)
-    keys = pagination.parse_sort(query.sort, customers.SORTABLE, Customer.id)
+    keys = customers.sort_keys(query.sort)
     values = pagination.decode_cursor(query.cursor, keys) if query.cursor else None
     f = customers.CustomerFilter(expr=node, now=ctx.now)
     items, last = customers.page(session, tenant_id, f, keys, values, query.limit, ctx=ctx)
@@ -193,3 +193,8 @@ def _by_relevance(ctx: conditions.Context, q: str, query: ListQuery) -> ListResu
 
 def with_filter(query: ListQuery, node: Node | None) -> ListQuery:
     return replace(query, filter=filters.join(query.filter, node))
+
+
+def needs_admin(node: Node | None) -> bool:
+    """Deleted customers are for admins only."""
+    return conditions.deleted_mode(node) != "exclude"

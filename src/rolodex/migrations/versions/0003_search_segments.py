@@ -30,6 +30,7 @@ TABLES = ["segments", "segment_memberships", "segment_history", "saved_views"]
 SORT_INDEXES = {
     "ix_customers_tenant_ltv": ["tenant_id", "ltv", "id"],
     "ix_customers_tenant_order_count": ["tenant_id", "order_count", "id"],
+    "ix_customers_tenant_stage_status_ltv": ["tenant_id", "lifecycle_stage", "status", "ltv", "id"],
 }
 
 

@@ -93,7 +93,10 @@ def upgrade() -> None:
             "state IN ('queued', 'running', 'done', 'dead')", name=op.f("ck_jobs_state")
         ),
         sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_jobs_tenant_id_tenants"), ondelete="CASCADE"
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_jobs_tenant_id_tenants"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_jobs")),
     )
@@ -224,7 +227,9 @@ def upgrade() -> None:
         enable_tenant_rls(table)
     if op.get_bind().dialect.name == "postgresql":
         # The claim functions run as the migrating role; only that role sees every tenant's jobs.
-        op.execute("CREATE POLICY worker_claim ON jobs TO CURRENT_USER USING (true) WITH CHECK (true)")
+        op.execute(
+            "CREATE POLICY worker_claim ON jobs TO CURRENT_USER USING (true) WITH CHECK (true)"
+        )
         op.execute(CLAIM_FUNCTION)
         op.execute(JOB_TENANT_FUNCTION)
         op.execute("REVOKE ALL ON FUNCTION rolodex_claim_jobs(text, integer, integer) FROM PUBLIC")

@@ -1,0 +1,1 @@
+"""Export of any customer filter to CSV, JSON or NDJSON, streamed."""

@@ -1,0 +1,36 @@
+"""Spreadsheet formula injection, pure: neutralize cells a spreadsheet would run as a formula.
+
+A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefixed with a
+single quote, which spreadsheets show as text. A cell that already looks neutralized (quotes
+followed by one of those characters) gets one more quote, so ``restore`` (applied by imports
+to CSV cells) gives back exactly the original value: ``restore(neutralize(s)) == s``.
+"""
+
+from __future__ import annotations
+
+TRIGGERS = frozenset("=+-@\t\r")
+QUOTE = "'"
+
+
+def needs_quote(value: str) -> bool:
+    """Would a spreadsheet read this as a formula, or is it quoted text that looks like one?"""
+    if not value:
+        return False
+    if value[0] in TRIGGERS:
+        return True
+    if value[0] != QUOTE:
+        return False
+    rest = value.lstrip(QUOTE)
+    return bool(rest) and rest[0] in TRIGGERS
+
+
+def neutralize(value: str) -> str:
+    """The cell as written to CSV: never starts with a formula character."""
+    return QUOTE + value if needs_quote(value) else value
+
+
+def restore(cell: str) -> str:
+    """The value a neutralized cell stands for (other cells are returned as they are)."""
+    if cell.startswith(QUOTE) and needs_quote(cell[1:]):
+        return cell[1:]
+    return cell

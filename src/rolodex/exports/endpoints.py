@@ -1,0 +1,62 @@
+"""Export endpoint: any customer list filter as CSV, JSON or NDJSON, streamed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from rolodex.auth.dependencies import require
+from rolodex.auth.roles import Permission, Principal
+from rolodex.exports import service, writers
+from rolodex.kit.time import utcnow
+from rolodex.search import filters
+from rolodex.search import params as search_params
+from rolodex.search import service as search_service
+from rolodex.views import service as views_service
+
+router = APIRouter(prefix="/v1/exports", tags=["exports"])
+
+FILTERS_DOC = (
+    "Any filter of GET /v1/customers (stage, status, type, tag, tag_any, source, country, "
+    "segment, ltv_min, created_after, attr.<name>, filter=...). Deleted customers are never "
+    "exported."
+)
+CONTENT = {
+    200: {
+        "description": "the customers, streamed",
+        "content": {media: {} for media in writers.MEDIA_TYPES.values()},
+    }
+}
+
+
+@router.get("", response_class=StreamingResponse, responses=CONTENT)  # type: ignore[arg-type]
+def export_customers(
+    request: Request,
+    format: Annotated[str, Query(pattern="^(csv|json|ndjson)$", description=FILTERS_DOC)] = "csv",
+    q: Annotated[str | None, Query(max_length=200, description=search_params.Q_DOC)] = None,
+    view: Annotated[uuid.UUID | None, Query(description="apply a saved view")] = None,
+    principal: Principal = Depends(require(Permission.READ)),
+) -> StreamingResponse:
+    """Export the customers of a filter (CSV cells safe from formula injection); audited."""
+    items = request.query_params.multi_items()
+    node = search_params.filter_from_params(items)
+    if q and q.strip():
+        node = filters.join(node, filters.cond("q", "match", q.strip()[:200], where="q"))
+    db = request.app.state.db
+    with db.session(principal.tenant_id) as session:
+        if view is not None:
+            query = views_service.apply_view(
+                session, principal, view, search_service.ListQuery(node)
+            )
+            node = query.filter or node
+        service.check(node, format)
+        service.record_audit(session, principal, format, node, items)
+    name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
+    return StreamingResponse(
+        service.stream(db, principal.tenant_id, format, node),
+        media_type=writers.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,57 @@
+"""Export queries: keyset pages of customers matching a condition, and the shape of a CSV
+(how many addresses, which custom attributes) over the same condition."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, func, select, true
+from sqlalchemy.orm import Session
+
+from rolodex.models import Address, Customer
+
+CUSTOMERS = cast(Table, Customer.__table__)
+ADDRESSES = cast(Table, Address.__table__)
+
+
+def page(
+    session: Session,
+    tenant_id: uuid.UUID,
+    condition: ColumnElement[bool],
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` matching customers after ``after``, by id (the primary key's order)."""
+    c = CUSTOMERS.c
+    stmt = select(CUSTOMERS).where(c.tenant_id == tenant_id, condition)
+    if after is not None:
+        stmt = stmt.where(c.id > after)
+    rows = session.execute(stmt.order_by(c.id).limit(limit)).mappings()
+    return [dict(r) for r in rows]
+
+
+def max_addresses(session: Session, tenant_id: uuid.UUID, condition: ColumnElement[bool]) -> int:
+    ids = select(CUSTOMERS.c.id).where(CUSTOMERS.c.tenant_id == tenant_id, condition)
+    per = (
+        select(func.count().label("n"))
+        .where(ADDRESSES.c.tenant_id == tenant_id, ADDRESSES.c.customer_id.in_(ids))
+        .group_by(ADDRESSES.c.customer_id)
+        .subquery()
+    )
+    return int(session.scalar(select(func.max(per.c.n))) or 0)
+
+
+def attribute_names(
+    session: Session, tenant_id: uuid.UUID, condition: ColumnElement[bool]
+) -> list[str]:
+    """Every custom attribute name used by a matching customer, sorted."""
+    c = CUSTOMERS.c
+    where = (c.tenant_id == tenant_id, condition)
+    if session.get_bind().dialect.name == "postgresql":
+        keys = func.jsonb_object_keys(c.attributes)
+        stmt = select(keys.label("k")).where(*where, func.jsonb_typeof(c.attributes) == "object")
+    else:
+        each = func.json_each(c.attributes).table_valued("key", name="je")
+        stmt = select(each.c.key).select_from(CUSTOMERS).join(each, true()).where(*where)
+    return sorted({str(k) for k in session.scalars(stmt.distinct())})

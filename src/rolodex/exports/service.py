@@ -1,0 +1,170 @@
+"""Export use cases: the customers of any list filter as CSV, JSON or NDJSON, streamed.
+
+The filter is the customer list's own (search.params / search.service.base_condition), so an
+export gives exactly the customers GET /v1/customers lists for the same parameters; deleted
+customers are never exported. Pages of PAGE customers are read in primary-key order (keyset),
+so memory stays flat at any size. A JSON or NDJSON record is the API representation of a
+customer (CustomerOut) plus its order figures; a CSV row flattens it: consent and UTM parts,
+``addressN_part`` columns for each address, ``attr.name`` for each custom attribute, tags and
+sources joined with ``|``. Exports are audited (who, which filter, which format).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from rolodex.audit import service as audit
+from rolodex.auth.roles import Principal
+from rolodex.db import Database
+from rolodex.errors import field_error
+from rolodex.exports import repository, writers
+from rolodex.imports import repository as customer_rows
+from rolodex.imports.mapping import ADDRESS_PARTS
+from rolodex.imports.rows import attr_cell
+from rolodex.imports.state import State, snapshot
+from rolodex.search import filters
+from rolodex.search import service as search
+from rolodex.search.filters import Node
+
+PAGE = 1000
+FORMATS = ("csv", "json", "ndjson")
+COLUMNS = (
+    "id", "email", "email_normalized", "phone", "phone_e164", "first_name", "last_name",
+    "full_name", "company", "lifecycle_stage", "status", "customer_type", "tags", "notes",
+    "internal_notes", "email_consent", "email_consent_at", "email_consent_source",
+    "sms_consent", "sms_consent_at", "sms_consent_source", "acquisition_source", "utm_source",
+    "utm_medium", "utm_campaign", "utm_term", "utm_content", "ltv", "order_count",
+    "first_order_at", "last_order_at", "last_active_at", "created_at", "updated_at", "sources",
+)  # fmt: skip
+_PLAIN = (
+    "id", "email", "email_normalized", "phone", "phone_e164", "first_name", "last_name",
+    "full_name", "company", "lifecycle_stage", "status", "customer_type", "notes",
+    "internal_notes", "acquisition_source", "ltv", "order_count", "first_order_at",
+    "last_order_at", "last_active_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def check(node: Node, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise field_error("format", "one of csv, json, ndjson", fmt)
+    if search.needs_admin(node):
+        raise field_error("deleted", "exports never include deleted customers")
+
+
+def record_audit(
+    session: Session, principal: Principal, fmt: str, node: Node, params: list[tuple[str, str]]
+) -> None:
+    """Who exported which filter, in which format."""
+    audit.record(
+        session,
+        principal,
+        "export",
+        None,
+        None,
+        None,
+        meta={
+            "format": fmt,
+            "filter": filters.to_json(node),
+            "params": [[k, v[:500]] for k, v in params[:50]],
+        },
+    )
+
+
+def _when(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value.isoformat())
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def records(
+    session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The export records of customers (their column rows): CustomerOut + order figures."""
+    tags, addresses, sources = customer_rows.children(session, tenant_id, [r["id"] for r in rows])
+    out = []
+    for row in rows:
+        cid = row["id"]
+        doc = snapshot(State(cid, row, tags[cid], addresses[cid], sources[cid]))
+        doc["order_count"] = row["order_count"]
+        doc["first_order_at"] = _when(row["first_order_at"])
+        doc["last_order_at"] = _when(row["last_order_at"])
+        out.append(doc)
+    return out
+
+
+def pages(
+    session: Session, tenant_id: uuid.UUID, node: Node, page_size: int = PAGE
+) -> Iterator[list[dict[str, Any]]]:
+    """Export records of every matching customer, a page at a time."""
+    ctx = search.context(session, tenant_id)
+    condition = search.base_condition(ctx, node)
+    after: uuid.UUID | None = None
+    while True:
+        rows = repository.page(session, tenant_id, condition, after, page_size)
+        if not rows:
+            return
+        yield records(session, tenant_id, rows)
+        after = rows[-1]["id"]
+
+
+def csv_columns(
+    session: Session, tenant_id: uuid.UUID, node: Node
+) -> tuple[list[str], int, list[str]]:
+    """The CSV header for these customers: fixed columns, their addresses, their attributes."""
+    ctx = search.context(session, tenant_id)
+    condition = search.base_condition(ctx, node)
+    n = repository.max_addresses(session, tenant_id, condition)
+    names = repository.attribute_names(session, tenant_id, condition)
+    columns = list(COLUMNS)
+    columns += [f"address{i}_{part}" for i in range(1, n + 1) for part in ADDRESS_PARTS]
+    columns += [f"attr.{name}" for name in names]
+    return columns, n, names
+
+
+def attr_text(value: Any) -> str:
+    """A custom attribute as CSV text that an import reads back as the same value: text that
+    would read as something else (``5``, ``true``, ``""``) is written as a JSON string."""
+    if isinstance(value, str) and value and attr_cell(value) == value:
+        return value
+    return orjson.dumps(value).decode()
+
+
+def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str, Any]:
+    """One CSV row of an export record."""
+    out: dict[str, Any] = {name: doc[name] for name in _PLAIN}
+    out["tags"] = "|".join(doc["tags"])
+    consent = doc["consent"]
+    for channel in ("email", "sms"):
+        out[f"{channel}_consent"] = consent[channel]
+        out[f"{channel}_consent_at"] = consent[f"{channel}_at"]
+        out[f"{channel}_consent_source"] = consent[f"{channel}_source"]
+    for part, value in doc["utm"].items():
+        out[f"utm_{part}"] = value
+    out["sources"] = "|".join(f"{s['source']}:{s['external_id'] or ''}" for s in doc["sources"])
+    for i, address in enumerate(doc["addresses"][:addresses], start=1):
+        for part in ADDRESS_PARTS:
+            out[f"address{i}_{part}"] = address[part]
+    attrs = doc["attributes"] or {}
+    for name in attributes:
+        if name in attrs:
+            out[f"attr.{name}"] = attr_text(attrs[name])
+    return out
+
+
+def stream(db: Database, tenant_id: uuid.UUID, fmt: str, node: Node) -> Iterator[bytes]:
+    """The whole export as bytes, in one read transaction (a consistent view)."""
+    with db.session(tenant_id, write=False) as session:
+        if fmt == "csv":
+            columns, n, names = csv_columns(session, tenant_id, node)
+            rows = ([flat(d, n, names) for d in page] for page in pages(session, tenant_id, node))
+            yield from writers.stream(writers.CsvWriter(columns), rows)
+        elif fmt == "json":
+            yield from writers.stream(writers.JsonWriter(), pages(session, tenant_id, node))
+        else:
+            yield from writers.stream(writers.NdjsonWriter(), pages(session, tenant_id, node))

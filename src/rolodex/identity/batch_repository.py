@@ -1,0 +1,89 @@
+"""Blocking lookups for a batch of probes (identity/batch.py): repository.block for many."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy.orm import Session
+
+from rolodex.identity.batch import PER_KEY
+from rolodex.models import Address, Customer
+
+CHUNK = 900
+_C = cast(Table, Customer.__table__)
+_A = cast(Table, Address.__table__)
+KEY_COLUMNS = {
+    "e": _C.c.email_key,
+    "n": _C.c.email_normalized,
+    "p": _C.c.phone_e164,
+    "k": _C.c.name_key,
+}
+ADDRESS_COLUMNS = ("line1", "line2", "city", "region", "postcode", "country")
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    items = sorted(set(values), key=str)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def block_many(
+    session: Session, tenant_id: uuid.UUID, keys: dict[str, set[str]], per_key: int = PER_KEY
+) -> dict[str, list[uuid.UUID]]:
+    """For each blocking key (``e:``/``n:``/``p:``/``k:`` + value), the live customers holding
+    it, oldest first, at most ``per_key`` of them."""
+    found: dict[str, list[uuid.UUID]] = {}
+    for kind, values in keys.items():
+        column = KEY_COLUMNS[kind]
+        for chunk in _chunks(values):
+            where: list[ColumnElement[bool]] = [
+                _C.c.tenant_id == tenant_id,
+                _C.c.deleted_at.is_(None),
+                column.in_(chunk),
+            ]
+            if kind == "n":
+                where.append(_C.c.email_normalized.isnot(None))  # the partial unique index
+            rank = (
+                func.row_number()
+                .over(partition_by=column, order_by=(_C.c.created_at, _C.c.id))
+                .label("rn")
+            )
+            inner = select(_C.c.id, column.label("key"), rank).where(*where).subquery()
+            rows = session.execute(
+                select(inner.c.id, inner.c.key)
+                .where(inner.c.rn <= per_key)
+                .order_by(inner.c.key, inner.c.rn)
+            )
+            for cid, key in rows:
+                found.setdefault(f"{kind}:{key}", []).append(cid)
+    return found
+
+
+def customer_rows(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> list[dict[str, Any]]:
+    """Every column of these customers, with their default address as ``address`` (a dict,
+    or None when they have none)."""
+    out: dict[uuid.UUID, dict[str, Any]] = {}
+    default = and_(_A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id)
+    columns = [_A.c[name].label(f"_a_{name}") for name in ADDRESS_COLUMNS]
+    for chunk in _chunks(ids):
+        stmt = (
+            select(_C, _A.c.id.label("_a_id"), *columns)
+            .select_from(_C.outerjoin(_A, and_(default, _A.c.is_default.is_(True))))
+            .where(_C.c.tenant_id == tenant_id, _C.c.id.in_(chunk))
+        )
+        for row in session.execute(stmt).mappings():
+            if row["id"] in out:
+                continue  # a second default address: the first is enough for matching
+            cols = {c.name: row[c.name] for c in _C.c}
+            cols["address"] = (
+                {name: row[f"_a_{name}"] for name in ADDRESS_COLUMNS}
+                if row["_a_id"] is not None
+                else None
+            )
+            out[row["id"]] = cols
+    return list(out.values())

@@ -1,0 +1,1 @@
+"""Bulk import of CSV, JSON and NDJSON files: mapping, validation, matching, revert."""

@@ -1,0 +1,306 @@
+"""One batch of records: look up, match and decide (pass 1), then work out each change on the
+customers' full rows (pass 2). ``imports.writes`` then stores the outcome.
+
+Pass 1 goes through the records in file order against a ``BatchIndex`` holding every
+customer the batch's blocking keys found (and, in a dry run, the overlay of what earlier
+batches would have done), adding each creation and update as it goes: a record finds what
+the records before it made, exactly as if they had come one by one. Pass 1 knows only the
+customers' columns and default address, which is all matching needs. Pass 2 loads tags,
+addresses and sources of the customers that are updated (locked on PostgreSQL) and replays
+the decided changes on them in order, which gives the rows to write, the audit snapshots and
+what revert needs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rolodex.auth.roles import Principal
+from rolodex.customers.normalize import normalize_email
+from rolodex.identity import batch_repository
+from rolodex.identity.batch import BatchIndex, Found, block_keys, decide, probe_record
+from rolodex.identity.normalize import MatchRecord
+from rolodex.imports import encoding, repository, state
+from rolodex.imports.reader import Record
+from rolodex.imports.rows import Prepared, RowError, e164
+from rolodex.imports.state import Change, State
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    tenant_id: uuid.UUID
+    import_id: uuid.UUID
+    principal: Principal
+    region: str
+    auto_merge: float
+    review: float
+    mode: str  # update | skip | create
+    overwrite: bool
+    dry_run: bool
+    source: str  # where external keys live (see encoding.external_pair)
+
+
+@dataclass(slots=True)
+class Outcome:
+    record: Record
+    prep: Prepared | None = None
+    errors: list[RowError] = field(default_factory=list)
+    action: str = "fail"
+    target: uuid.UUID | None = None
+    matched_by: str | None = None
+    matched_row: int | None = None
+    score: float | None = None
+    rule: str | None = None
+    external: tuple[str, str] | None = None
+    review: list[Found] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
+    probe: MatchRecord | None = None
+    email: str | None = None  # lowercased
+    change: Change | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    audit_seq: int | None = None
+
+    def fail(self, reason: str, field_name: str | None = None, value: Any = None) -> None:
+        self.action = "fail"
+        self.errors.append(
+            RowError(reason, field_name, None, None if value is None else str(value))
+        )
+
+
+_REASON = {"same_email": "email", "same_phone": "phone", "similar_name": "name"}
+
+
+@dataclass
+class Batch:
+    session: Session
+    ctx: Context
+    outcomes: list[Outcome]
+    now: datetime
+    states: dict[uuid.UUID, State] = field(default_factory=dict)
+    originals: dict[uuid.UUID, State] = field(default_factory=dict)  # as loaded
+    created: dict[uuid.UUID, State] = field(default_factory=dict)  # as created
+    full: set[uuid.UUID] = field(default_factory=set)  # loaded with their rows (overlay)
+    final: dict[uuid.UUID, State] = field(default_factory=dict)  # after pass 2
+    index: BatchIndex = field(default_factory=BatchIndex)
+    externals: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)
+    deleted_externals: set[tuple[str, str]] = field(default_factory=set)
+
+    # -- pass 1 ---------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        ctx = self.ctx
+        for o in self.outcomes:
+            prep = o.prep
+            if prep is None or o.errors:
+                continue
+            if prep.data.phone:
+                region = _region(prep, ctx.region)
+                prep.phone_e164 = e164(prep.data.phone, region)
+                if prep.phone_e164 is None:
+                    o.prep = None
+                    o.errors.append(
+                        RowError(
+                            f"not a valid phone number (read with the region {region})",
+                            "phone",
+                            None,
+                            prep.data.phone,
+                        )
+                    )
+                    continue
+            o.email = normalize_email(prep.data.email) if prep.data.email else None
+            o.probe = probe_record(prep.data, prep.phone_e164)
+            if prep.external_id:
+                pair = encoding.external_pair(ctx.source, prep.external_id)
+                if len(pair[1]) > 200:
+                    o.prep = None
+                    o.errors.append(
+                        RowError("at most 200 characters with the source name", "external_id",
+                                 None, prep.external_id)
+                    )  # fmt: skip
+                    continue
+                o.external = pair
+
+    def load(self) -> None:
+        ctx, session = self.ctx, self.session
+        wanted: dict[str, set[str]] = {"e": set(), "n": set(), "p": set(), "k": set()}
+        keys: set[str] = set()
+        for o in self.outcomes:
+            if o.probe is None:
+                continue
+            for key in block_keys(o.probe, o.email):
+                if ctx.mode != "create" or key.startswith("n:"):
+                    wanted[key[0]].add(key[2:])
+                    keys.add(key)
+        found = batch_repository.block_many(session, ctx.tenant_id, wanted)
+        pairs = [o.external for o in self.outcomes if o.external]
+        for pair, (cid, deleted) in repository.external_ids(session, ctx.tenant_id, pairs).items():
+            if deleted:
+                self.deleted_externals.add(pair)
+            else:
+                self.externals[pair] = cid
+        ids = {cid for members in found.values() for cid in members} | set(self.externals.values())
+        overlay_found: dict[str, list[uuid.UUID]] = {}
+        overlay: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
+        if ctx.dry_run:
+            keys |= {encoding.external_key(p) for p in pairs}
+            overlay_found = repository.overlay_keys(session, ctx.tenant_id, ctx.import_id, keys)
+            ids |= {cid for members in overlay_found.values() for cid in members}
+            overlay = repository.overlay_states(session, ctx.tenant_id, ctx.import_id, ids)
+        for row in batch_repository.customer_rows(session, ctx.tenant_id, ids - set(overlay)):
+            self.states[row["id"]] = State(row["id"], row)
+        for cid, (origin, data) in overlay.items():
+            self.states[cid] = encoding.decode_state(cid, origin, data)
+            self.full.add(cid)
+        for key, members in (*found.items(), *overlay_found.items()):
+            for cid in members:
+                if key.startswith("x:"):
+                    source, _, ext = key[2:].partition(":")
+                    self.externals[(source, ext)] = cid
+                    self.deleted_externals.discard((source, ext))
+                else:
+                    self.index.add_key(key, cid)
+        for cid, st in self.states.items():
+            self.originals[cid] = st.copy()
+            self.index.put(st.person())
+
+    def decide(self) -> None:
+        ctx = self.ctx
+        for o in self.outcomes:
+            prep = o.prep
+            if prep is None:
+                if not o.errors:
+                    o.action, o.note = "skip", "empty row"
+                continue
+            assert o.probe is not None
+            target = None
+            if o.external is not None:
+                target = self.externals.get(o.external)
+                if target is None and o.external in self.deleted_externals:
+                    o.fail("belongs to a deleted customer; restore it first", "external_id",
+                           prep.external_id)  # fmt: skip
+                    continue
+            if ctx.mode == "create":
+                if target is not None:
+                    o.fail(f"already used by customer {target}", "external_id", prep.external_id)
+                    continue
+                holder = self.index.email_holder(o.email) if o.email else None
+                if holder is not None:
+                    o.fail(f"a customer with this email already exists ({holder})", "email",
+                           prep.data.email)  # fmt: skip
+                    continue
+                self._create(o)
+                continue
+            if target is not None:
+                o.target, o.matched_by, o.score, o.rule = (
+                    target,
+                    "external_id",
+                    1.0,
+                    "authoritative",
+                )
+            else:
+                decision = decide(self.index, o.probe, o.email, ctx.auto_merge, ctx.review)
+                o.score = decision.best
+                if decision.match is not None:
+                    o.target = decision.match.person.id
+                    o.score, o.reasons = decision.match.score, decision.match.reasons
+                    o.matched_by = _REASON.get(str(o.reasons[0]["code"]), "name")
+                    o.rule = "overwrite" if ctx.overwrite else "fill"
+                else:
+                    o.review = decision.review
+            if o.target is None:
+                self._create(o)
+                continue
+            st = self.states[o.target]
+            o.matched_row = st.origin_row
+            if ctx.mode == "skip":
+                o.action = "skip"
+                continue
+            email = _email_after(st, prep, o.rule or "fill")
+            holder = self.index.email_holder(email) if email else None
+            if holder is not None and holder != o.target:
+                o.fail(f"the email already belongs to customer {holder}", "email", prep.data.email)
+                continue
+            change = state.apply(st, prep, o.rule or "fill", self.now, o.external)
+            o.action = "update" if not change.empty else "unchanged"
+            self.index.put(st.person())
+            if o.external is not None:
+                self.externals[o.external] = o.target
+
+    def _create(self, o: Outcome) -> None:
+        assert o.prep is not None
+        st = state.create(self.ctx.tenant_id, o.prep, self.now, o.external)
+        o.action, o.target = "create", st.id
+        self.states[st.id] = st
+        self.created[st.id] = st.copy()
+        self.index.put(st.person())
+        if o.external is not None:
+            self.externals[o.external] = st.id
+
+    # -- pass 2 ---------------------------------------------------------------------------
+
+    def replay(self) -> None:
+        ctx = self.ctx
+        updated = {o.target for o in self.outcomes if o.action in ("update", "unchanged")}
+        stored = {t for t in updated if t is not None and t not in self.created} - self.full
+        tags, addresses, sources = repository.children(
+            self.session, ctx.tenant_id, stored, lock=not ctx.dry_run
+        )
+        # Read again once locked (PostgreSQL): a change made since pass 1 is not overwritten.
+        fresh = {
+            r["id"]: r for r in batch_repository.customer_rows(self.session, ctx.tenant_id, stored)
+        }
+        for cid in stored:
+            cols = dict(fresh.get(cid) or self.originals[cid].cols)
+            cols.pop("address", None)
+            self.final[cid] = State(cid, cols, tags[cid], addresses[cid], sources[cid])
+        for cid in self.full & updated:
+            self.final[cid] = self.originals[cid].copy()
+        for cid, st in self.created.items():
+            self.final[cid] = st.copy()
+        for o in self.outcomes:
+            if o.action == "create" and o.target is not None:
+                o.after = state.snapshot(self.final[o.target])
+            elif o.action in ("update", "unchanged") and o.target is not None and o.prep:
+                st = self.final[o.target]
+                before = state.snapshot(st)
+                o.change = state.apply(st, o.prep, o.rule or "fill", self.now, o.external)
+                if o.change.empty:
+                    o.action = "unchanged"
+                else:
+                    o.action, o.before, o.after = "update", before, state.snapshot(st)
+
+    def run(self) -> None:
+        self.prepare()
+        self.load()
+        self.decide()
+        self.replay()
+
+
+def _region(prep: Prepared, default: str) -> str:
+    """A local number is read in the record's country (its default, else first, address);
+    without one, in the tenant's region."""
+    addresses = prep.data.addresses
+    if addresses:
+        address = next((a for a in addresses if a.is_default), addresses[0])
+        if address.country:
+            return address.country
+    return default
+
+
+def _email_after(st: State, prep: Prepared, rule: str) -> str | None:
+    """The lowercased email ``apply`` would give the customer, when it would change it."""
+    if "email" not in prep.given or not prep.data.email:
+        return None
+    email = normalize_email(prep.data.email)
+    if email == st.cols["email_normalized"]:
+        return None
+    if not st.cols["email"] or rule == "authoritative":
+        return email
+    return None

@@ -1,0 +1,293 @@
+"""What kind of file an upload is, pure: format, text encoding, CSV delimiter and line ends.
+
+Encodings: a byte-order mark decides (UTF-8, UTF-16 LE/BE); without one, UTF-16 is recognized
+by its zero bytes, and text that is not UTF-8 is read as Windows-1252 (Latin-1 plus the
+printable 0x80–0x9F range). A UTF-8 file with some Latin-1 bytes in it (a file assembled from
+two sources) is read as UTF-8 with each stray byte taken as Windows-1252; the import warns.
+Binary files (NUL bytes, known magic numbers, control characters) are refused with 415.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import threading
+from dataclasses import dataclass, field
+
+import orjson
+
+FORMATS = ("csv", "json", "ndjson")
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "utf-16be": "utf-16-be",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "iso-8859-1": "cp1252",
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+}
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "|": "|"}
+SAMPLE_BYTES = 256 * 1024
+MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save the sheet as CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save the sheet as CSV"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive; upload the file inside it"),
+    (b"BZh", "a bzip2 archive; upload the file inside it"),
+    (b"\xff\xfe\x00\x00", "UTF-32 text, which is not supported; save it as UTF-8"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text, which is not supported; save it as UTF-8"),
+)
+_WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+}
+
+
+class FileProblem(Exception):
+    """The upload cannot be imported at all; ``status`` is 415 or 422."""
+
+    def __init__(self, message: str, *, status: int = 422, field: str = "file") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    format: str
+    encoding: str  # a Python codec name: utf-8, utf-16-le, utf-16-be or cp1252
+    delimiter: str | None = None
+    newline: str = "\n"
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- decoding -----------------------------------------------------------------------------
+
+_CP1252 = [
+    bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b)
+    for b in range(256)
+]
+_fallbacks = threading.local()
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    _fallbacks.count = getattr(_fallbacks, "count", 0) + 1
+    return "".join(_CP1252[b] for b in bad), exc.end
+
+
+codecs.register_error("rolodex-cp1252", _cp1252_fallback)
+
+
+def cp1252_text(data: bytes) -> str:
+    """Windows-1252, with the five bytes it leaves undefined taken as Latin-1."""
+    return data.decode("cp1252", errors="rolodex-cp1252") if data else ""
+
+
+class TextDecoder:
+    """Bytes in pieces → text, for one encoding; drops a byte-order mark; counts the stray
+    non-UTF-8 bytes it read as Windows-1252 (``fallbacks``)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.fallbacks = 0
+        self._started = False
+        self._decoder: codecs.IncrementalDecoder | None
+        if encoding == "cp1252":
+            self._decoder = None
+        elif encoding == "utf-8":
+            self._decoder = codecs.getincrementaldecoder("utf-8")(errors="rolodex-cp1252")
+        else:
+            self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        if not self._started and data:
+            self._started = True
+            for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                if data.startswith(bom) and self.encoding != "cp1252":
+                    data = data[len(bom) :]
+                    break
+        if self._decoder is None:
+            return cp1252_text(data)
+        _fallbacks.count = 0
+        text = self._decoder.decode(data, final)
+        self.fallbacks += getattr(_fallbacks, "count", 0)
+        return text
+
+
+# -- detection ----------------------------------------------------------------------------
+
+
+def detect(
+    sample: bytes,
+    *,
+    total_size: int,
+    filename: str | None = None,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Detected:
+    """Sniff the first bytes of an upload (``sample``, at most SAMPLE_BYTES of it)."""
+    if total_size == 0 or not sample:
+        raise FileProblem("the file is empty")
+    codec = _encoding(sample, encoding)
+    decoder = TextDecoder(codec)
+    text = decoder.decode(sample, final=len(sample) >= total_size)
+    if not text.strip():
+        raise FileProblem("the file is empty (only blank space)")
+    _refuse_binary_text(text)
+    warnings = []
+    if decoder.fallbacks:
+        warnings.append(
+            "some bytes are not UTF-8; they were read as Windows-1252 (Latin-1): "
+            "check accented letters in the result"
+        )
+    kind = _format(text, filename, format)
+    if kind != "csv":
+        return Detected(kind, codec, None, "\n", warnings)
+    newline = "\r" if "\r" in text and "\n" not in text else "\n"
+    whole = len(sample) >= total_size
+    lines = text.split(newline)
+    if len(lines) == 1 and not whole:
+        raise FileProblem(
+            f"the first line is longer than {SAMPLE_BYTES // 1024} KiB: a CSV file starts with "
+            "a header row naming its columns"
+        )
+    complete = lines if whole else lines[:-1]
+    sep = _delimiter(complete[:50], delimiter)
+    return Detected("csv", codec, sep, newline, warnings)
+
+
+def _encoding(sample: bytes, given: str | None) -> str:
+    for magic, what in MAGIC:
+        if sample.startswith(magic):
+            raise FileProblem(f"the file is {what}", status=415)
+    if given:
+        codec = ENCODINGS.get(given.strip().lower())
+        if codec is None:
+            raise FileProblem(
+                f"unknown encoding {given!r}; use utf-8, utf-16 or latin-1", field="encoding"
+            )
+        if codec == "utf-16":
+            return "utf-16-be" if sample.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
+        return codec
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if sample.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    head = sample[:4096]
+    zeros_even, zeros_odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = max(len(head) // 2, 1)
+    if zeros_odd > pairs * 0.3 and zeros_even < pairs * 0.05:
+        return "utf-16-le"
+    if zeros_even > pairs * 0.3 and zeros_odd < pairs * 0.05:
+        return "utf-16-be"
+    if b"\x00" in sample:
+        raise FileProblem("the file is not text: it holds binary data (NUL bytes)", status=415)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8 throughout: UTF-8 with stray Latin-1 bytes, or plain Latin-1?
+    return "utf-8" if _has_utf8_sequences(sample) else "cp1252"
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    """Does ``data`` hold at least one valid multi-byte UTF-8 sequence?"""
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            i += 1
+            continue
+        size = 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
+        if size and i + size <= n:
+            try:
+                data[i : i + size].decode("utf-8")
+                return True
+            except UnicodeDecodeError:
+                pass
+        i += 1
+    return False
+
+
+def _refuse_binary_text(text: str) -> None:
+    controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f\v")
+    if "\x00" in text or controls > max(8, len(text[:65536]) // 100):
+        raise FileProblem("the file is not text: it holds binary data", status=415)
+
+
+def _format(text: str, filename: str | None, given: str | None) -> str:
+    if given:
+        kind = given.strip().lower()
+        if kind not in FORMATS:
+            raise FileProblem(f"unknown format {given!r}; use csv, json or ndjson", field="format")
+        return kind
+    name = (filename or "").lower()
+    for ext, kind in _EXTENSIONS.items():
+        if name.endswith(ext):
+            return kind
+    start = text.lstrip()[:1]
+    if start == "[":
+        return "json"
+    if start == "{":
+        if _WRAPPER.match(text.lstrip()):
+            return "json"
+        first = text.lstrip().split("\n", 1)[0]
+        try:
+            orjson.loads(first)
+            return "ndjson"
+        except orjson.JSONDecodeError:
+            return "json"
+    return "csv"
+
+
+def _delimiter(lines: list[str], given: str | None) -> str:
+    if given:
+        sep = DELIMITERS.get(given if given in DELIMITERS else given.strip().lower())
+        if sep is None:
+            raise FileProblem(
+                f"unknown delimiter {given!r}; use comma, semicolon, tab or |", field="delimiter"
+            )
+        return sep
+    best, best_score = ",", (0, 0.0, 0)
+    body = "\n".join(lines)
+    for sep in (",", ";", "\t", "|"):
+        if sep not in body:
+            continue
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=sep) if r]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        same = sum(1 for r in rows if len(r) == width) / len(rows)
+        score = (1, same, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best

@@ -1,0 +1,77 @@
+"""JSON forms of import bookkeeping, pure: a customer state (dry-run overlay), a change (the
+row report and what revert needs), the external key of a record."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rolodex.identity.batch import block_keys
+from rolodex.identity.rows import decode_row, encode, encode_row
+from rolodex.imports.state import Change, State
+from rolodex.models.customers import SOURCES
+
+
+def external_pair(source_name: str, key: str) -> tuple[str, str]:
+    """Where an external key lives: under its own source when the import's source is one of
+    ours (``shopify``: the Shopify customer id, found again by Shopify webhooks), otherwise
+    under ``import`` prefixed with the source name (``hubspot:123``)."""
+    if source_name in SOURCES:
+        return source_name, key
+    return "import", f"{source_name}:{key}"
+
+
+def external_key(pair: tuple[str, str]) -> str:
+    return f"x:{pair[0]}:{pair[1]}"
+
+
+def encode_state(state: State) -> dict[str, Any]:
+    cols = {k: v for k, v in state.cols.items() if k != "address"}
+    return {
+        "cols": encode_row(cols),
+        "tags": state.tags or [],
+        "addresses": [encode_row(a) for a in state.addresses or []],
+        "sources": [encode_row(s) for s in state.sources or []],
+    }
+
+
+def decode_state(target_id: uuid.UUID, origin_row: int, data: dict[str, Any]) -> State:
+    return State(
+        target_id,
+        decode_row(data["cols"]),
+        list(data["tags"]),
+        [decode_row(a) for a in data["addresses"]],
+        [decode_row(s) for s in data["sources"]],
+        origin_row or None,
+    )
+
+
+def state_keys(state: State) -> list[str]:
+    """Every key a later record could find this customer by (matching and external keys)."""
+    person = state.person()
+    out = block_keys(person.record, person.email_normalized)
+    for source in state.sources or []:
+        if source["external_id"]:
+            out.append(external_key((source["source"], source["external_id"])))
+    return out
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """A row's change: the report shows it, revert undoes it."""
+    out: dict[str, Any] = {}
+    if change.cols:
+        out["cols"] = {k: [encode(b), encode(a)] for k, (b, a) in change.cols.items()}
+    if change.tags_added:
+        out["tags"] = change.tags_added
+    if change.addresses_added:
+        out["addresses"] = [str(a["id"]) for a in change.addresses_added]
+    if change.sources_added:
+        out["sources_added"] = [str(s["id"]) for s in change.sources_added]
+    if change.sources_changed:
+        out["sources_changed"] = [
+            [str(b["id"]), b["external_id"], encode(b["last_synced_at"])]
+            for b, _ in change.sources_changed
+        ]
+    if change.conflicts:
+        out["conflicts"] = change.conflicts
+    return out

@@ -1,0 +1,311 @@
+"""Import endpoints: upload, preview, progress, cancel, error report, row report, revert."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
+
+from rolodex.auth.dependencies import require
+from rolodex.auth.roles import Permission, Principal
+from rolodex.errors import InvalidInput, UnsupportedMediaType, field_error
+from rolodex.exports.writers import CsvWriter, stream
+from rolodex.imports import mapping, repository, revert, service
+from rolodex.imports.schemas import (
+    ImportList,
+    ImportOptions,
+    ImportOut,
+    ImportRowList,
+    ImportRowOut,
+    PreviewOut,
+    RowErrorList,
+    RowErrorOut,
+)
+from rolodex.kit import keyset, pagination
+from rolodex.models import ImportRow, ImportRowError, ImportRun
+
+router = APIRouter(prefix="/v1/imports", tags=["imports"])
+
+FormText = Annotated[str | None, Form()]
+MAPPING_DOC = (
+    'Column → field as a JSON object (`{"E-mail": "email", "Tier": "attr.tier", "Notes": '
+    '"ignore"}`); columns not named are guessed from their header.'
+)
+MAP_DOC = "Repeatable `column=field` (the CLI's --map); merged into `mapping`."
+
+
+def _options(
+    format: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    mapping_json: str | None,
+    maps: list[str] | None,
+    dry_run: bool,
+    match: str,
+    overwrite: bool,
+    tags: str | None,
+    source: str | None,
+    tag_delimiter: str | None,
+) -> ImportOptions:
+    overrides: dict[str, Any] = {}
+    if mapping_json and mapping_json.strip():
+        try:
+            overrides = orjson.loads(mapping_json)
+        except orjson.JSONDecodeError as exc:
+            raise field_error("mapping", "not a JSON object") from exc
+        if not isinstance(overrides, dict) or not all(
+            isinstance(v, str) for v in overrides.values()
+        ):
+            raise field_error("mapping", "a JSON object of column → field names")
+    overrides.update(mapping.parse_overrides(maps or []))
+    values: dict[str, Any] = {
+        "format": format or None,
+        "encoding": encoding or None,
+        "delimiter": delimiter or None,
+        "mapping": overrides,
+        "dry_run": dry_run,
+        "match": match,
+        "overwrite": overwrite,
+        "tags": [t for t in (tags or "").split(",") if t.strip()],
+        "source": source or "import",
+        "tag_delimiter": tag_delimiter or None,
+    }
+    try:
+        return ImportOptions.model_validate(values)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        raise InvalidInput(f"invalid input: {fields}", details=details) from exc
+
+
+def _upload(request: Request, file: UploadFile | None) -> UploadFile:
+    if file is None:
+        kind = request.headers.get("content-type", "")
+        if not kind.startswith("multipart/form-data"):
+            raise UnsupportedMediaType(
+                "send the file as multipart/form-data in the field 'file'",
+                details=[{"field": "file", "message": f"content type {kind or 'none'}"}],
+            )
+        raise field_error("file", "the file is missing")
+    return file
+
+
+def _size(file: UploadFile) -> int:
+    if file.size is not None:
+        return file.size
+    file.file.seek(0, 2)
+    size = file.file.tell()
+    file.file.seek(0)
+    return size
+
+
+@router.post("", status_code=202, response_model=ImportOut)
+def create_import(
+    request: Request,
+    file: Annotated[UploadFile | None, File(description="CSV, JSON or NDJSON")] = None,
+    format: FormText = None,
+    encoding: FormText = None,
+    delimiter: FormText = None,
+    mapping_json: Annotated[str | None, Form(alias="mapping", description=MAPPING_DOC)] = None,
+    maps: Annotated[list[str] | None, Form(alias="map", description=MAP_DOC)] = None,
+    dry_run: Annotated[bool, Form()] = False,
+    match: Annotated[str, Form(description="update, skip or create")] = "update",
+    overwrite: Annotated[bool, Form()] = False,
+    tags: Annotated[str | None, Form(description="tags for every row, a,b")] = None,
+    source: Annotated[str | None, Form(description="where the file comes from")] = None,
+    tag_delimiter: FormText = None,
+    principal: Principal = Depends(require(Permission.INGEST)),
+) -> ImportOut:
+    """Upload a file to import; it runs as a job: follow it at GET /v1/imports/{id}."""
+    upload = _upload(request, file)
+    options = _options(format, encoding, delimiter, mapping_json, maps, dry_run, match,
+                       overwrite, tags, source, tag_delimiter)  # fmt: skip
+    with request.app.state.db.session(principal.tenant_id) as session:
+        run = service.create_import(
+            session,
+            principal,
+            upload.file,
+            _size(upload),
+            upload.filename,
+            upload.content_type,
+            options,
+        )
+        out = service.to_out(run)
+    wake = getattr(request.app.state, "job_wakeup", None)
+    if wake is not None:
+        wake.set()
+    return out
+
+
+@router.post("/preview", response_model=PreviewOut)
+def preview_import(
+    request: Request,
+    file: Annotated[UploadFile | None, File()] = None,
+    format: FormText = None,
+    encoding: FormText = None,
+    delimiter: FormText = None,
+    mapping_json: Annotated[str | None, Form(alias="mapping", description=MAPPING_DOC)] = None,
+    maps: Annotated[list[str] | None, Form(alias="map", description=MAP_DOC)] = None,
+    tags: FormText = None,
+    tag_delimiter: FormText = None,
+    principal: Principal = Depends(require(Permission.INGEST)),
+) -> PreviewOut:
+    """How a file would be read: format, columns → fields, the first rows and their errors."""
+    upload = _upload(request, file)
+    options = _options(format, encoding, delimiter, mapping_json, maps, False, "update", False,
+                       tags, None, tag_delimiter)  # fmt: skip
+    with request.app.state.db.session(principal.tenant_id, write=False) as session:
+        return service.preview(
+            session, principal.tenant_id, upload.file, _size(upload), upload.filename, options
+        )
+
+
+@router.get("", response_model=ImportList)
+def list_imports(
+    request: Request,
+    principal: Principal = Depends(require(Permission.READ)),
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ImportList:
+    """Imports of the tenant, newest first."""
+    keys = pagination.parse_sort("-created_at", {"created_at": ImportRun.created_at}, ImportRun.id)
+    with request.app.state.db.session(principal.tenant_id, write=False) as session:
+        stmt = repository.list_query(principal.tenant_id)
+        items, next_cursor = keyset.page(session, stmt, keys, cursor, limit)
+        return ImportList(items=[service.to_out(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get("/{import_id}", response_model=ImportOut)
+def get_import(
+    request: Request, import_id: uuid.UUID, principal: Principal = Depends(require(Permission.READ))
+) -> ImportOut:
+    """State and progress: rows read, created, updated, skipped, failed, rate, ETA."""
+    with request.app.state.db.session(principal.tenant_id, write=False) as session:
+        run = service.get_import(session, principal.tenant_id, import_id)
+        count = repository.count_errors(session, principal.tenant_id, import_id)
+        return service.to_out(run, count)
+
+
+@router.post("/{import_id}/cancel", response_model=ImportOut)
+def cancel_import(
+    request: Request,
+    import_id: uuid.UUID,
+    principal: Principal = Depends(require(Permission.INGEST)),
+) -> ImportOut:
+    """Stop at the next batch boundary, keeping the rows already imported."""
+    with request.app.state.db.session(principal.tenant_id) as session:
+        return service.to_out(service.cancel(session, principal, import_id))
+
+
+@router.post("/{import_id}/revert", status_code=202, response_model=ImportOut)
+def revert_import(
+    request: Request,
+    import_id: uuid.UUID,
+    principal: Principal = Depends(require(Permission.WRITE)),
+) -> ImportOut:
+    """Undo the import where nothing changed since; what is kept is listed in its rows."""
+    with request.app.state.db.session(principal.tenant_id) as session:
+        out = service.to_out(revert.request(session, principal, import_id))
+    wake = getattr(request.app.state, "job_wakeup", None)
+    if wake is not None:
+        wake.set()
+    return out
+
+
+ERROR_KEYS = [
+    pagination.SortKey("row", ImportRowError.row_no, False),
+    pagination.SortKey("seq", ImportRowError.seq, False),
+]
+ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
+ERROR_COLUMNS = ["row", "line", "column", "field", "value", "reason"]
+
+
+def _error_out(e: ImportRowError) -> RowErrorOut:
+    return RowErrorOut(
+        row=e.row_no, line=e.line, column=e.column, field=e.field, value=e.value, reason=e.reason
+    )
+
+
+@router.get("/{import_id}/errors", response_model=RowErrorList)
+def import_errors(
+    request: Request,
+    import_id: uuid.UUID,
+    principal: Principal = Depends(require(Permission.READ)),
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Any:
+    """Row number, column, field, value and reason of each problem; `format=csv` downloads all."""
+    db, tid = request.app.state.db, principal.tenant_id
+    with db.session(tid, write=False) as session:
+        service.get_import(session, tid, import_id)
+        if format == "json":
+            stmt = repository.errors_query(tid, import_id)
+            items, next_cursor = keyset.page(session, stmt, ERROR_KEYS, cursor, limit)
+            return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
+
+    def pages() -> Iterator[list[dict[str, Any]]]:
+        after: str | None = None
+        while True:
+            with db.session(tid, write=False) as session:
+                stmt = repository.errors_query(tid, import_id)
+                items, after = keyset.page(session, stmt, ERROR_KEYS, after, 1000)
+                yield [_error_out(e).model_dump() for e in items]
+            if after is None:
+                return
+
+    return StreamingResponse(
+        stream(CsvWriter(ERROR_COLUMNS), pages()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )
+
+
+@router.get("/{import_id}/rows", response_model=ImportRowList)
+def import_rows(
+    request: Request,
+    import_id: uuid.UUID,
+    principal: Principal = Depends(require(Permission.READ)),
+    action: Annotated[str | None, Query(description="create,update,unchanged,skip,fail")] = None,
+    revert_state: Annotated[str | None, Query(alias="revert", pattern="^(reverted|kept)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ImportRowList:
+    """Row by row: what each record did (a dry run: would do), the customer, the changes."""
+    actions = [a.strip() for a in (action or "").split(",") if a.strip()]
+    for a in actions:
+        if a not in ("create", "update", "unchanged", "skip", "fail"):
+            raise field_error("action", "one of create, update, unchanged, skip, fail", a)
+    tid = principal.tenant_id
+    with request.app.state.db.session(tid, write=False) as session:
+        service.get_import(session, tid, import_id)
+        stmt = repository.rows_query(tid, import_id, actions, revert_state)
+        items, next_cursor = keyset.page(session, stmt, ROW_KEYS, cursor, limit)
+        errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
+        return ImportRowList(
+            items=[
+                ImportRowOut(
+                    row=r.row_no,
+                    line=r.line,
+                    action=r.action,
+                    customer_id=r.target_id,
+                    matched_by=r.matched_by,
+                    matched_row=r.matched_row,
+                    score=r.score,
+                    changes=r.changes,
+                    note=r.note,
+                    errors=[_error_out(e) for e in errors.get(r.row_no, [])],
+                    revert=r.revert,
+                    revert_reason=r.revert_reason,
+                )
+                for r in items
+            ],
+            next_cursor=next_cursor,
+        )

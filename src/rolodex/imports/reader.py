@@ -1,0 +1,366 @@
+"""Records of an uploaded file, streamed in constant memory: CSV (quoted newlines, any of the
+detected delimiters), a JSON array (or ``{"items": [...]}``, or one object) and NDJSON.
+
+A record longer than MAX_RECORD_CHARS is not kept in memory: it becomes a record with a
+``problem`` (so one bad line fails one row, not the file), and reading goes on after it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from rolodex.imports.detect import Detected, FileProblem, TextDecoder
+
+MAX_RECORD_CHARS = 1024 * 1024
+MAX_COLUMNS = 2000
+PIECE = 64 * 1024
+_WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
+_STRUCT = re.compile(r'[{}\[\]",]')
+_IN_STRING = re.compile(r'["\\]')
+
+csv.field_size_limit(MAX_RECORD_CHARS)
+
+
+@dataclass(slots=True)
+class Record:
+    row_no: int  # 1-based, data records only
+    line: int  # the line of the file where it starts
+    cells: list[str] | dict[str, Any] | None
+    problem: str | None = None
+
+
+class Pieces:
+    """The file's bytes in pieces of at most PIECE, counting what was handed out."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks = iter(chunks)
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            for start in range(0, len(chunk), PIECE):
+                piece = chunk[start : start + PIECE]
+                self.bytes_read += len(piece)
+                yield piece
+
+
+def _texts(pieces: Pieces, decoder: TextDecoder) -> Iterator[str]:
+    for piece in pieces:
+        text = decoder.decode(piece)
+        if text:
+            yield text
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+class _Lines:
+    """Physical lines (ends kept) of a text stream; a line past MAX_RECORD_CHARS is dropped
+    and noted in ``overlong`` (its place is taken by an empty line)."""
+
+    def __init__(self, texts: Iterator[str], newline: str) -> None:
+        self.texts = texts
+        self.newline = newline
+        self.number = 0
+        self.overlong: list[int] = []
+
+    def __iter__(self) -> Iterator[str]:
+        pending: list[str] = []
+        size = 0
+        skipping = False
+        nl = self.newline
+        for text in self.texts:
+            parts = text.split(nl)
+            for i, part in enumerate(parts):
+                last = i == len(parts) - 1
+                if skipping:
+                    if not last:
+                        skipping = False
+                        self.number += 1
+                        yield nl
+                    continue
+                if last:
+                    if part:
+                        pending.append(part)
+                        size += len(part)
+                        if size > MAX_RECORD_CHARS:
+                            pending, size, skipping = [], 0, True
+                            self.overlong.append(self.number + 1)
+                    continue
+                self.number += 1
+                if pending:
+                    pending.append(part)
+                    line = "".join(pending)
+                    pending, size = [], 0
+                else:
+                    line = part
+                if len(line) > MAX_RECORD_CHARS:
+                    self.overlong.append(self.number)
+                    yield nl
+                    continue
+                yield line + nl
+        if pending:
+            self.number += 1
+            yield "".join(pending)
+        elif skipping:
+            self.number += 1
+            yield nl
+
+
+class Reader:
+    """``header()`` (CSV), then iterate the data records."""
+
+    def __init__(self, chunks: Iterable[bytes], detected: Detected) -> None:
+        self.detected = detected
+        self.pieces = Pieces(chunks)
+        self.decoder = TextDecoder(detected.encoding)
+        self._texts = _texts(self.pieces, self.decoder)
+        self._header: list[str] | None = None
+        self._csv: Any = None
+        self._lines: _Lines | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        return self.pieces.bytes_read
+
+    def header(self) -> list[str]:
+        if self._header is not None:
+            return self._header
+        if self.detected.format != "csv":
+            raise ValueError("only CSV files have a header row")
+        self._lines = _Lines(self._texts, self.detected.newline)
+        self._csv = csv.reader(iter(self._lines), delimiter=self.detected.delimiter or ",")
+        while True:
+            try:
+                row = next(self._csv)
+            except StopIteration:
+                raise FileProblem("the file has no header row") from None
+            except csv.Error as exc:
+                raise FileProblem(f"the header row cannot be read: {exc}") from exc
+            if self._lines.overlong:
+                raise FileProblem("the header row is longer than 1 MiB")
+            if any(cell.strip() for cell in row):
+                break
+        if len(row) > MAX_COLUMNS:
+            raise FileProblem(f"the file has {len(row)} columns; at most {MAX_COLUMNS} are read")
+        self._header = row
+        return row
+
+    def __iter__(self) -> Iterator[Record]:
+        kind = self.detected.format
+        if kind == "csv":
+            return self._csv_records()
+        if kind == "ndjson":
+            return self._ndjson_records()
+        return self._json_records()
+
+    def _csv_records(self) -> Iterator[Record]:
+        width = len(self.header())
+        reader, lines = self._csv, self._lines
+        assert lines is not None
+        row_no = 0
+        while True:
+            start = reader.line_num + 1
+            seen = len(lines.overlong)
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row_no += 1
+                yield Record(row_no, start, None, f"the row cannot be read as CSV: {exc}")
+                continue
+            if len(lines.overlong) > seen:
+                row_no += 1
+                yield Record(row_no, start, None, "the row is longer than 1 MiB; it was skipped")
+                continue
+            if not cells:
+                continue  # a blank line
+            row_no += 1
+            if len(cells) > width:
+                if any(c.strip() for c in cells[width:]):
+                    yield Record(
+                        row_no,
+                        start,
+                        None,
+                        f"the row has {len(cells)} values but the header names {width} columns",
+                    )
+                    continue
+                cells = cells[:width]
+            elif len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield Record(row_no, start, cells)
+
+    def _ndjson_records(self) -> Iterator[Record]:
+        lines = _Lines(self._texts, "\n")
+        row_no = 0
+        for text in lines:
+            line = lines.number
+            if lines.overlong and lines.overlong[-1] == line:
+                row_no += 1
+                yield Record(row_no, line, None, "the line is longer than 1 MiB; it was skipped")
+                continue
+            if not text.strip():
+                continue
+            row_no += 1
+            yield _document(row_no, line, text)
+
+    def _json_records(self) -> Iterator[Record]:
+        row_no = 0
+        for line, text in _JsonElements(self._texts):
+            row_no += 1
+            if text is None:
+                yield Record(row_no, line, None, "the element is longer than 1 MiB; skipped")
+                continue
+            yield _document(row_no, line, text)
+
+
+def _document(row_no: int, line: int, text: str) -> Record:
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return Record(row_no, line, None, f"not valid JSON: {exc}")
+    if not isinstance(value, dict):
+        return Record(row_no, line, None, "not a JSON object")
+    return Record(row_no, line, flatten(value))
+
+
+def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted keys (``consent.email``); ``attributes`` and lists stay."""
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and key != "attributes" and not prefix:
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+class _JsonElements:
+    """(line, text) of each element of the top-level array; text None when too long."""
+
+    def __init__(self, texts: Iterator[str]) -> None:
+        self.texts = texts
+        self.buf = ""
+        self.pos = 0
+        self.line = 1
+        self.eof = False
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        try:
+            piece = next(self.texts)
+        except StopIteration:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.pos :] + piece
+        self.pos = 0
+        return True
+
+    def _advance(self, to: int) -> None:
+        self.line += self.buf.count("\n", self.pos, to)
+        self.pos = to
+
+    def _skip_space(self) -> str | None:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                if self.buf[self.pos] == "\n":
+                    self.line += 1
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return None
+
+    def __iter__(self) -> Iterator[tuple[int, str | None]]:
+        first = self._skip_space()
+        while len(self.buf) - self.pos < 200 and self._more():
+            pass
+        if first == "{":
+            m = _WRAPPER.match(self.buf, self.pos)
+            if m is None:  # one object: one record
+                yield self.line, self._element()
+                return
+            self._advance(m.end())
+        elif first == "[":
+            self._advance(self.pos + 1)
+        else:
+            raise FileProblem("a JSON file must hold an array of objects; use NDJSON for lines")
+        expect_value = True
+        while True:
+            ch = self._skip_space()
+            if ch is None:
+                raise FileProblem(f"the JSON array is not closed (line {self.line})")
+            if ch == "]":
+                return
+            if ch == ",":
+                if expect_value:
+                    raise FileProblem(f"a JSON syntax error: unexpected comma (line {self.line})")
+                self._advance(self.pos + 1)
+                expect_value = True
+                continue
+            if not expect_value:
+                raise FileProblem(f"a JSON syntax error: a comma is missing (line {self.line})")
+            line = self.line
+            yield line, self._element()
+            expect_value = False
+
+    def _element(self) -> str | None:
+        """Scan one value from ``pos``; its text (None past MAX_RECORD_CHARS)."""
+        start = i = self.pos
+        depth, in_string, overlong = 0, False, False
+        while True:
+            m = (_IN_STRING if in_string else _STRUCT).search(self.buf, i)
+            split_escape = m is not None and in_string and m.group() == "\\"
+            if m is None or (split_escape and m.end() >= len(self.buf)):
+                resume = len(self.buf) if m is None else m.start()
+                overlong = overlong or resume - start > MAX_RECORD_CHARS
+                # Keep the element's text (or, once too long, nothing) and read on.
+                self._advance(resume if overlong else start)
+                offset = self.pos
+                if not self._more():
+                    if depth == 0 and not in_string:
+                        end = len(self.buf)
+                        break
+                    raise FileProblem(f"the JSON file ends inside a value (line {self.line})")
+                i, start = resume - offset, (resume if overlong else start) - offset
+                continue
+            j, ch = m.start(), m.group()
+            if in_string:
+                if ch == "\\":
+                    i = j + 2
+                    continue
+                in_string, i = False, j + 1
+                if depth == 0:
+                    end = i
+                    break
+            elif ch == '"':
+                in_string, i = True, j + 1
+            elif ch in "{[":
+                depth, i = depth + 1, j + 1
+            elif ch in "}]":
+                if depth == 0:
+                    end = j
+                    break
+                depth, i = depth - 1, j + 1
+                if depth == 0:
+                    end = i
+                    break
+            elif depth == 0:  # a comma ends a top-level scalar
+                end = j
+                break
+            else:
+                i = j + 1
+        text = self.buf[start:end]
+        self._advance(end)
+        if overlong or len(text) > MAX_RECORD_CHARS:
+            return None
+        return text.strip()

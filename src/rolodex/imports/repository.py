@@ -1,0 +1,371 @@
+"""Import queries. SQL about imports (and the bulk writes they make) lives here."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rolodex.imports.state import WRITABLE
+from rolodex.kit.time import utcnow
+from rolodex.models import (
+    Address,
+    Customer,
+    CustomerSource,
+    CustomerTag,
+    DuplicateCandidate,
+    IdentityMatch,
+    ImportChunk,
+    ImportKey,
+    ImportOverlay,
+    ImportRow,
+    ImportRowError,
+    ImportRun,
+    Job,
+    LtvEntry,
+    StageTransition,
+)
+
+
+def _t(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+CUSTOMERS, TAGS, ADDRESSES, SOURCES = _t(Customer), _t(CustomerTag), _t(Address), _t(CustomerSource)
+CHUNK = 900
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _insert(session: Session, table: Table) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+# -- runs ---------------------------------------------------------------------------------
+
+
+def get(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> ImportRun | None:
+    return session.get(ImportRun, (tenant_id, import_id), populate_existing=True)
+
+
+def lock(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> ImportRun | None:
+    return session.scalars(
+        select(ImportRun)
+        .where(ImportRun.tenant_id == tenant_id, ImportRun.id == import_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def list_query(tenant_id: uuid.UUID) -> Select[Any]:
+    return select(ImportRun).where(ImportRun.tenant_id == tenant_id)
+
+
+def acquire(
+    session: Session, run: ImportRun, runner: str, seconds: int, *, state: str = "running"
+) -> bool:
+    """Take (or renew) the run for ``runner`` unless another runner's lease is still good."""
+    now = utcnow()
+    result = session.execute(
+        update(ImportRun)
+        .where(
+            ImportRun.tenant_id == run.tenant_id,
+            ImportRun.id == run.id,
+            or_(
+                ImportRun.runner.is_(None),
+                ImportRun.runner == runner,
+                ImportRun.lease_until < now,
+            ),
+        )
+        .values(runner=runner, lease_until=now + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def release(session: Session, run: ImportRun) -> None:
+    run.runner, run.lease_until = None, None
+
+
+def touch_job(session: Session, tenant_id: uuid.UUID, job_id: uuid.UUID, seconds: int) -> None:
+    """Keep the job that runs an import leased while it works (jobs/queue has no such call)."""
+    session.execute(
+        update(Job)
+        .where(Job.tenant_id == tenant_id, Job.id == job_id, Job.state == "running")
+        .values(locked_until=utcnow() + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- the stored file ----------------------------------------------------------------------
+
+
+def add_chunk(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, seq: int, data: bytes
+) -> None:
+    session.execute(
+        insert(_t(ImportChunk)),
+        [{"tenant_id": tenant_id, "import_id": import_id, "seq": seq, "data": data}],
+    )
+
+
+def chunks(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, count: int
+) -> Iterator[bytes]:
+    """The file's pieces in order, one query each (safe across the runner's commits)."""
+    table = _t(ImportChunk)
+    for seq in range(count):
+        data = session.scalar(
+            select(table.c.data).where(
+                table.c.tenant_id == tenant_id,
+                table.c.import_id == import_id,
+                table.c.seq == seq,
+            )
+        )
+        if data is None:
+            raise LookupError(f"piece {seq} of the uploaded file is missing")
+        yield bytes(data)
+
+
+def drop_chunks(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    table = _t(ImportChunk)
+    session.execute(
+        delete(table).where(table.c.tenant_id == tenant_id, table.c.import_id == import_id)
+    )
+
+
+# -- lookups for a batch ------------------------------------------------------------------
+
+
+def external_ids(
+    session: Session, tenant_id: uuid.UUID, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[uuid.UUID, bool]]:
+    """(source, external id) → (customer id, whether that customer is deleted)."""
+    by_source: dict[str, list[str]] = {}
+    for source, ext in set(pairs):
+        by_source.setdefault(source, []).append(ext)
+    out: dict[tuple[str, str], tuple[uuid.UUID, bool]] = {}
+    s, c = SOURCES.c, CUSTOMERS.c
+    for source, values in by_source.items():
+        for chunk in _chunks(sorted(values)):
+            rows = session.execute(
+                select(s.external_id, s.customer_id, c.deleted_at)
+                .join(CUSTOMERS, and_(c.tenant_id == s.tenant_id, c.id == s.customer_id))
+                .where(s.tenant_id == tenant_id, s.source == source, s.external_id.in_(chunk))
+            )
+            for ext, cid, deleted_at in rows:
+                out[(source, ext)] = (cid, deleted_at is not None)
+    return out
+
+
+def children(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID], *, lock: bool = False
+) -> tuple[dict[uuid.UUID, list[str]], dict[uuid.UUID, list[dict[str, Any]]],
+           dict[uuid.UUID, list[dict[str, Any]]]]:  # fmt: skip
+    """Tags, addresses and sources of customers (locking the customers first on request)."""
+    wanted = sorted(set(ids), key=str)
+    tags: dict[uuid.UUID, list[str]] = {i: [] for i in wanted}
+    addresses: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in wanted}
+    sources: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in wanted}
+    for chunk in _chunks(wanted):
+        if lock and session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                select(CUSTOMERS.c.id)
+                .where(CUSTOMERS.c.tenant_id == tenant_id, CUSTOMERS.c.id.in_(chunk))
+                .order_by(CUSTOMERS.c.id)
+                .with_for_update()
+            ).all()
+        for cid, tag in session.execute(
+            select(TAGS.c.customer_id, TAGS.c.tag)
+            .where(TAGS.c.tenant_id == tenant_id, TAGS.c.customer_id.in_(chunk))
+            .order_by(TAGS.c.customer_id, TAGS.c.tag)
+        ):
+            tags[cid].append(tag)
+        for row in session.execute(
+            select(ADDRESSES).where(
+                ADDRESSES.c.tenant_id == tenant_id, ADDRESSES.c.customer_id.in_(chunk)
+            )
+        ).mappings():
+            addresses[row["customer_id"]].append(dict(row))
+        for row in session.execute(
+            select(SOURCES).where(
+                SOURCES.c.tenant_id == tenant_id, SOURCES.c.customer_id.in_(chunk)
+            )
+        ).mappings():
+            sources[row["customer_id"]].append(dict(row))
+    return tags, addresses, sources
+
+
+# -- bulk writes --------------------------------------------------------------------------
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(_t(model)), rows)
+
+
+def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    """Write the import-changeable columns of existing customers (``rows`` hold them all)."""
+    if not rows:
+        return
+    c = CUSTOMERS.c
+    stmt = (
+        update(CUSTOMERS)
+        .where(c.tenant_id == bindparam("_t"), c.id == bindparam("_id"))
+        .values({name: bindparam(f"_v_{name}", type_=c[name].type) for name in WRITABLE})
+    )
+    params = [
+        {"_t": tenant_id, "_id": r["id"], **{f"_v_{n}": r[n] for n in WRITABLE}} for r in rows
+    ]
+    session.connection().execute(stmt, params)
+
+
+def update_sources(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    s = SOURCES.c
+    stmt = (
+        update(SOURCES)
+        .where(s.tenant_id == bindparam("_t"), s.id == bindparam("_id"))
+        .values(
+            external_id=bindparam("_ext"),
+            last_synced_at=bindparam("_at", type_=s.last_synced_at.type),
+        )
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {"_t": r["tenant_id"], "_id": r["id"], "_ext": r["external_id"],
+             "_at": r["last_synced_at"]}
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+TABLES = {
+    "customers": Customer,
+    "tags": CustomerTag,
+    "addresses": Address,
+    "sources": CustomerSource,
+    "ledger": LtvEntry,
+    "transitions": StageTransition,
+    "matches": IdentityMatch,
+    "candidates": DuplicateCandidate,
+    "rows": ImportRow,
+    "errors": ImportRowError,
+}
+
+
+# -- dry-run overlay ----------------------------------------------------------------------
+
+
+def overlay_keys(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, keys: Iterable[str]
+) -> dict[str, list[uuid.UUID]]:
+    table = _t(ImportKey).c
+    out: dict[str, list[uuid.UUID]] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        rows = session.execute(
+            select(table.key, table.target_id).where(
+                table.tenant_id == tenant_id, table.import_id == import_id, table.key.in_(chunk)
+            )
+        )
+        for key, target in rows:
+            out.setdefault(key, []).append(target)
+    return out
+
+
+def overlay_states(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, tuple[int, dict[str, Any]]]:
+    table = _t(ImportOverlay).c
+    out: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
+    for chunk in _chunks(sorted(set(ids), key=str)):
+        rows = session.execute(
+            select(table.target_id, table.row_no, table.state).where(
+                table.tenant_id == tenant_id,
+                table.import_id == import_id,
+                table.target_id.in_(chunk),
+            )
+        )
+        for target, row_no, state in rows:
+            out[target] = (row_no, state)
+    return out
+
+
+def put_overlay(session: Session, rows: list[dict[str, Any]], keys: list[dict[str, Any]]) -> None:
+    if rows:
+        stmt = _insert(session, _t(ImportOverlay))
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "import_id", "target_id"],
+                set_={"state": stmt.excluded.state},
+            ),
+            rows,
+        )
+    if keys:
+        session.execute(_insert(session, _t(ImportKey)).on_conflict_do_nothing(), keys)
+
+
+def clear_overlay(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    for model in (ImportKey, ImportOverlay):
+        table = _t(model)
+        session.execute(
+            delete(table).where(table.c.tenant_id == tenant_id, table.c.import_id == import_id)
+        )
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+def errors_query(tenant_id: uuid.UUID, import_id: uuid.UUID) -> Select[Any]:
+    return select(ImportRowError).where(
+        ImportRowError.tenant_id == tenant_id, ImportRowError.import_id == import_id
+    )
+
+
+def rows_query(
+    tenant_id: uuid.UUID, import_id: uuid.UUID, actions: list[str], revert: str | None
+) -> Select[Any]:
+    stmt = select(ImportRow).where(
+        ImportRow.tenant_id == tenant_id, ImportRow.import_id == import_id
+    )
+    if actions:
+        stmt = stmt.where(ImportRow.action.in_(actions))
+    if revert:
+        stmt = stmt.where(ImportRow.revert == revert)
+    return stmt
+
+
+def errors_for_rows(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, row_nos: list[int]
+) -> dict[int, list[ImportRowError]]:
+    out: dict[int, list[ImportRowError]] = {}
+    for chunk in _chunks(row_nos):
+        for err in session.scalars(
+            errors_query(tenant_id, import_id)
+            .where(ImportRowError.row_no.in_(chunk))
+            .order_by(ImportRowError.row_no, ImportRowError.seq)
+        ):
+            out.setdefault(err.row_no, []).append(err)
+    return out
+
+
+def count_errors(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
+    sub = errors_query(tenant_id, import_id).with_only_columns(ImportRowError.row_no).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def now() -> datetime:
+    return utcnow()

@@ -1,0 +1,219 @@
+"""Undo an import: customers it created are removed, fields it changed get their previous
+values back, as long as nothing changed them since. What cannot be reverted is kept, and its
+rows say why (``GET /v1/imports/{id}/rows?revert=kept``).
+
+"Changed since" is read from the audit log, which records every change to customer data: a
+customer is reverted only when every audit entry about it since the import's first entry is
+the import's own. A created customer is removed only when nothing else hangs off it either
+(orders, activities, conversations...). Per customer, all of the import's rows revert together
+or not at all. Removal is a hard delete (the import made it; the audit log keeps its history
+with a ``remove`` entry), so the same file can be imported again.
+
+Runs as the job ``import.revert`` in batches of customers, each committed with its progress.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rolodex.audit import bulk as audit_bulk
+from rolodex.auth.roles import Principal
+from rolodex.errors import Conflict, NotFound
+from rolodex.identity import batch_repository
+from rolodex.identity.rows import decode
+from rolodex.imports import repository, state
+from rolodex.imports import revert_repository as rr
+from rolodex.imports.state import State
+from rolodex.jobs import queue
+from rolodex.kit.time import utcnow
+from rolodex.models import ImportRun, StageTransition
+
+KIND = "import.revert"
+BATCH = 500
+
+
+def request(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
+    run = repository.lock(session, principal.tenant_id, import_id)
+    if run is None:
+        raise NotFound(f"no import {import_id}")
+    if run.dry_run:
+        raise Conflict("a dry run changed nothing; there is nothing to revert")
+    if run.state in ("queued", "running"):
+        raise Conflict(f"the import is {run.state}; cancel it first", details={"state": run.state})
+    if run.revert_state in ("queued", "running"):
+        return run
+    if run.revert_state == "done":
+        raise Conflict("the import was reverted already")
+    run.revert_state = "queued"
+    run.revert_actor_id = principal.actor_id
+    run.options = {
+        **(run.options or {}),
+        "revert_by": {
+            "type": principal.actor_type,
+            "id": principal.actor_id,
+            "name": principal.name,
+            "role": principal.role,
+        },
+    }
+    run.updated_at = utcnow()
+    queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
+    session.flush()
+    return run
+
+
+def run_revert(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, runner: str) -> None:
+    """Revert in batches, committing each; resumable (decided customers are marked)."""
+    run = repository.get(session, tenant_id, import_id)
+    if run is None or run.revert_state in (None, "done"):
+        return
+    by = (run.options or {}).get("revert_by") or {}
+    principal = Principal(
+        tenant_id, by.get("role", "admin"), by.get("type", "system"), by.get("id", runner),
+        by.get("name", ""),
+    )  # fmt: skip
+    run.revert_state = "running"
+    run.revert_started_at = run.revert_started_at or utcnow()
+    session.commit()
+    while True:
+        targets = rr.next_targets(session, tenant_id, import_id, BATCH)
+        if not targets:
+            break
+        reverted, kept = _batch(session, principal, run, targets)
+        run.reverted += reverted
+        run.revert_kept += kept
+        run.updated_at = utcnow()
+        session.commit()
+    run.revert_state = "done"
+    run.revert_finished_at = run.updated_at = utcnow()
+    session.commit()
+
+
+def _batch(
+    session: Session, principal: Principal, run: ImportRun, targets: list[uuid.UUID]
+) -> tuple[int, int]:
+    tenant_id = run.tenant_id
+    groups: dict[uuid.UUID, list[Any]] = {}
+    for row in rr.rows_for(session, tenant_id, run.id, targets):
+        groups.setdefault(row.target_id, []).append(row)
+    cols = {r["id"]: r for r in batch_repository.customer_rows(session, tenant_id, targets)}
+    tags, addresses, sources = repository.children(session, tenant_id, cols, lock=True)
+    seqs = [r.audit_seq for rows in groups.values() for r in rows if r.audit_seq is not None]
+    history = rr.audit_since(session, tenant_id, list(cols), min(seqs)) if seqs else {}
+    used = rr.used_since(session, tenant_id, [c for c in cols if _created(groups[c])])
+    decisions: list[tuple[uuid.UUID, str, str | None]] = []
+    removals: list[uuid.UUID] = []
+    changes: list[audit_bulk.Change] = []
+    restored: list[dict[str, Any]] = []
+    meta = {"import_id": str(run.id), "revert": True}
+    for cid in targets:
+        rows = groups.get(cid, [])
+        why = _kept_because(cid, rows, cols.get(cid), history.get(cid, []), used.get(cid))
+        if why is not None:
+            decisions.append((cid, "kept", why))
+            continue
+        current = cols[cid]
+        current.pop("address", None)
+        st = State(cid, current, tags[cid], addresses[cid], sources[cid])
+        before = state.snapshot(st)
+        if _created(rows):
+            removals.append(cid)
+            changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
+        else:
+            _undo_updates(session, st, rows, principal)
+            restored.append(st.cols)
+            changes.append(audit_bulk.Change("update", cid, before, state.snapshot(st), dict(meta)))
+        decisions.append((cid, "reverted", None))
+    rr.delete_customers(session, tenant_id, removals)
+    repository.update_customers(session, tenant_id, restored)
+    audit_bulk.record_many(session, principal, changes)
+    rr.mark(session, tenant_id, run.id, decisions)
+    reverted = sum(1 for _, r, _ in decisions if r == "reverted")
+    return reverted, len(decisions) - reverted
+
+
+def _created(rows: list[Any]) -> bool:
+    return any(r.action == "create" for r in rows)
+
+
+def _kept_because(
+    cid: uuid.UUID,
+    rows: list[Any],
+    current: dict[str, Any] | None,
+    history: list[tuple[int, str, str]],
+    used: str | None,
+) -> str | None:
+    if current is None:
+        return "the customer no longer exists"
+    if current["deleted_at"] is not None:
+        return "the customer was deleted or merged since the import"
+    ours = {r.audit_seq for r in rows if r.audit_seq is not None}
+    if ours:
+        first = min(ours)
+        for seq, action, actor in history:
+            if seq >= first and seq not in ours:
+                return f"changed since the import (audit entry {seq}: {action} by {actor})"
+    if used is not None and _created(rows):
+        return f"in use since the import ({used})"
+    return None
+
+
+def _undo_updates(session: Session, st: State, rows: list[Any], principal: Principal) -> None:
+    """Put back what the rows changed (the earliest row's 'before' wins), in place."""
+    restore: dict[str, Any] = {}
+    tags: set[str] = set()
+    address_ids: set[str] = set()
+    source_ids: set[str] = set()
+    source_values: dict[str, tuple[Any, Any]] = {}
+    for row in rows:
+        change = row.changes or {}
+        for name, (before, _after) in change.get("cols", {}).items():
+            restore.setdefault(name, decode(before))
+        tags.update(change.get("tags", []))
+        address_ids.update(change.get("addresses", []))
+        source_ids.update(change.get("sources_added", []))
+        for sid, ext, synced in change.get("sources_changed", []):
+            source_values.setdefault(sid, (ext, decode(synced)))
+    c = st.cols
+    stage_before = c["lifecycle_stage"]
+    for name, value in restore.items():
+        if name != "updated_at" and name in state.WRITABLE:
+            c[name] = value
+    c["updated_at"] = utcnow()
+    removed_tags = [t for t in st.tags or [] if t in tags]
+    st.tags = [t for t in st.tags or [] if t not in tags]
+    st.addresses = [a for a in st.addresses or [] if str(a["id"]) not in address_ids]
+    kept_sources = []
+    updates = []
+    for s in st.sources or []:
+        if str(s["id"]) in source_ids:
+            continue
+        if str(s["id"]) in source_values:
+            s["external_id"], s["last_synced_at"] = source_values[str(s["id"])]
+            updates.append(s)
+        kept_sources.append(s)
+    st.sources = kept_sources
+    tenant_id = c["tenant_id"]
+    rr.delete_tags(session, tenant_id, [(st.id, t) for t in removed_tags])
+    rr.delete_by_id(session, rr.ADDRESSES, tenant_id, [uuid.UUID(a) for a in address_ids])
+    rr.delete_by_id(session, rr.SOURCES, tenant_id, [uuid.UUID(s) for s in source_ids])
+    repository.update_sources(session, updates)
+    if c["lifecycle_stage"] != stage_before:
+        session.add(
+            StageTransition(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                customer_id=st.id,
+                from_stage=stage_before,
+                to_stage=c["lifecycle_stage"],
+                reason="import reverted",
+                ltv_amount=None,
+                ltv_before=c["ltv"],
+                ltv_after=c["ltv"],
+                actor_type=principal.actor_type,
+                actor_id=principal.actor_id,
+                created_at=utcnow(),
+            )
+        )

@@ -1,0 +1,178 @@
+"""Queries of an import's revert (imports/revert.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from rolodex.identity.rows import child_tables
+from rolodex.models import Address as AddressModel
+from rolodex.models import AuditEntry, Customer, CustomerSource, CustomerTag, ImportRow
+
+_ROWS = cast(Table, ImportRow.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
+CHUNK = 900
+# Rows that belong to the profile an import wrote (or are derived from it): removing the
+# customer removes them. Any other row about the customer (orders, activities, ...) means it
+# has been used since, and it is kept.
+PROFILE_TABLES = frozenset(
+    {
+        "customer_tags",
+        "customer_addresses",
+        "customer_sources",
+        "ltv_ledger",
+        "stage_transitions",
+        "segment_memberships",
+        "segment_history",
+    }
+)
+WROTE = ("create", "update")
+
+
+def next_targets(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, limit: int
+) -> list[uuid.UUID]:
+    """Customers this import created or changed whose revert is not decided yet."""
+    return list(
+        session.scalars(
+            select(_ROWS.c.target_id)
+            .where(
+                _ROWS.c.tenant_id == tenant_id,
+                _ROWS.c.import_id == import_id,
+                _ROWS.c.target_id.isnot(None),
+                _ROWS.c.action.in_(WROTE),
+                _ROWS.c.revert.is_(None),
+            )
+            .group_by(_ROWS.c.target_id)
+            .order_by(_ROWS.c.target_id)
+            .limit(limit)
+        )
+    )
+
+
+def rows_for(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, targets: list[uuid.UUID]
+) -> list[Any]:
+    return list(
+        session.execute(
+            select(_ROWS.c.target_id, _ROWS.c.row_no, _ROWS.c.action, _ROWS.c.audit_seq,
+                   _ROWS.c.changes)
+            .where(
+                _ROWS.c.tenant_id == tenant_id,
+                _ROWS.c.import_id == import_id,
+                _ROWS.c.target_id.in_(targets),
+                _ROWS.c.action.in_(WROTE),
+            )
+            .order_by(_ROWS.c.target_id, _ROWS.c.row_no)
+        ).all()
+    )  # fmt: skip
+
+
+def audit_since(
+    session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
+) -> dict[uuid.UUID, list[tuple[int, str, str]]]:
+    """(seq, action, actor) of every audit entry about these customers from ``first_seq``."""
+    out: dict[uuid.UUID, list[tuple[int, str, str]]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_id)
+            .where(
+                _AUDIT.c.tenant_id == tenant_id,
+                _AUDIT.c.customer_id.in_(ids[start : start + CHUNK]),
+                _AUDIT.c.seq >= first_seq,
+            )
+            .order_by(_AUDIT.c.seq)
+        )
+        for cid, seq, action, actor in rows:
+            out.setdefault(cid, []).append((seq, action, actor))
+    return out
+
+
+def used_since(
+    session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Customers with rows outside their profile (orders, activities...): id → table name."""
+    out: dict[uuid.UUID, str] = {}
+    for table in child_tables():
+        if table.name in PROFILE_TABLES or table.name.startswith(("customer_search", "search_")):
+            continue
+        for start in range(0, len(ids), CHUNK):
+            found = session.scalars(
+                select(table.c.customer_id)
+                .where(
+                    table.c.tenant_id == tenant_id,
+                    table.c.customer_id.in_(ids[start : start + CHUNK]),
+                )
+                .distinct()
+            )
+            for cid in found:
+                out.setdefault(cid, table.name)
+    return out
+
+
+def delete_customers(session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> None:
+    wanted = list(ids)
+    for start in range(0, len(wanted), CHUNK):
+        session.execute(
+            delete(Customer)
+            .where(Customer.tenant_id == tenant_id, Customer.id.in_(wanted[start : start + CHUNK]))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def delete_tags(session: Session, tenant_id: uuid.UUID, pairs: list[tuple[uuid.UUID, str]]) -> None:
+    for cid, tag in pairs:
+        session.execute(
+            delete(CustomerTag)
+            .where(
+                CustomerTag.tenant_id == tenant_id,
+                CustomerTag.customer_id == cid,
+                CustomerTag.tag == tag,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def delete_by_id(session: Session, model: Any, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            delete(model)
+            .where(model.tenant_id == tenant_id, model.id.in_(ids[start : start + CHUNK]))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def mark(
+    session: Session,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    decisions: list[tuple[uuid.UUID, str, str | None]],
+) -> None:
+    """Record per customer whether its rows were reverted or kept, and why."""
+    if not decisions:
+        return
+    stmt = (
+        update(_ROWS)
+        .where(
+            _ROWS.c.tenant_id == bindparam("_t"),
+            _ROWS.c.import_id == bindparam("_i"),
+            _ROWS.c.target_id == bindparam("_c"),
+            _ROWS.c.action.in_(WROTE),
+        )
+        .values(revert=bindparam("_r"), revert_reason=bindparam("_why"))
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {"_t": tenant_id, "_i": import_id, "_c": c, "_r": r, "_why": why}
+            for c, r, why in decisions
+        ],
+    )
+
+
+ADDRESSES = AddressModel
+SOURCES = CustomerSource

@@ -1,0 +1,390 @@
+"""One record of a file → customer data and per-field errors, pure.
+
+The profile is validated by ``customers.schemas.CustomerCreate`` (the API's own rules); the
+email by ``fast_check_email``, which gives the same verdict as ``check_email`` and caches the
+expensive part (the domain). What CustomerCreate has no field for is read here: the external
+key, a historic creation time, an opening LTV, consent times and sources, provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from rolodex.customers.normalize import check_email
+from rolodex.customers.schemas import CustomerCreate
+from rolodex.exports.csv_safety import restore
+from rolodex.imports import mapping
+from rolodex.kit.phones import to_e164
+from rolodex.kit.time import as_utc
+from rolodex.models.customers import SOURCES, STAGES, STATUSES, TYPES
+
+ENUMS = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES}
+TRUE = frozenset({"true", "t", "yes", "y", "1", "on", "subscribed", "optedin", "optin", "x"})
+FALSE = frozenset({"false", "f", "no", "n", "0", "off", "unsubscribed", "optedout", "optout"})
+MAX_VALUE_CHARS = 500  # of a value quoted in the error report
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_SEPARATORS = re.compile(r"[\s\-]+")
+_UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+_PROFILE = ("first_name", "last_name", "company", "notes", "internal_notes", "acquisition_source")
+
+
+@dataclass(slots=True)
+class RowError:
+    reason: str
+    field: str | None = None
+    column: str | None = None
+    value: str | None = None
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A valid record: ``data`` as the API would take it, plus what imports add."""
+
+    row_no: int
+    line: int
+    data: CustomerCreate
+    given: frozenset[str]  # CustomerCreate fields the record gave a value for
+    phone_e164: str | None = None
+    external_id: str | None = None
+    created_at: datetime | None = None
+    ltv: Decimal | None = None
+    consent: dict[str, Any] = field(default_factory=dict)
+    sources: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+class CellError(ValueError):
+    pass
+
+
+# -- cells --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> bool:
+    try:
+        check_email("a@" + domain)
+    except ValueError:
+        return False
+    return True
+
+
+def fast_check_email(raw: str) -> str:
+    """``check_email`` with its domain verdict cached: a plain ASCII local part (dot-atom,
+    at most 64 characters) is valid exactly when the domain is, so only the domain is checked;
+    anything else goes through ``check_email`` itself."""
+    text = raw.strip()
+    local, at, domain = text.rpartition("@")
+    if (
+        at
+        and len(text) <= 254
+        and len(local) <= 64
+        and domain.isascii()
+        and _LOCAL.fullmatch(local)
+        and _domain_ok(domain)
+    ):
+        return text
+    return check_email(raw)
+
+
+@lru_cache(maxsize=65_536)
+def e164(raw: str, region: str) -> str | None:
+    """The E.164 form, or None when it is not a valid number (cached: files repeat numbers)."""
+    try:
+        return to_e164(raw, region)
+    except ValueError:
+        return None
+
+
+def enum_value(name: str, raw: str) -> str:
+    value = _SEPARATORS.sub("_", raw.strip().lower())
+    if value not in ENUMS[name]:
+        raise CellError(f"must be one of {', '.join(ENUMS[name])}")
+    return value
+
+
+def bool_value(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = mapping.normal(str(raw))
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise CellError("must be true or false (yes/no, 1/0)")
+
+
+def datetime_value(raw: Any) -> datetime:
+    text = str(raw).strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise CellError(
+            "not an ISO 8601 date or time, e.g. 2024-01-31 or 2024-01-31T10:00Z"
+        ) from exc
+    return as_utc(value)
+
+
+def money_value(raw: Any) -> Decimal:
+    text = str(raw).strip().lstrip("$€£").replace(",", "") if not isinstance(raw, bool) else "x"
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise CellError("not an amount such as 125.50") from exc
+    if not value.is_finite() or value < 0:
+        raise CellError("must be an amount of zero or more")
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError("must have at most two decimal places")
+    if value >= Decimal("1e13"):
+        raise CellError("is too large")
+    return value.quantize(Decimal("0.01"))
+
+
+def attr_cell(text: str) -> Any:
+    """A custom attribute from CSV text: a JSON literal (number, true, object...) is that
+    value, anything else is the text itself."""
+    if not text or text[0] not in '{["-0123456789tfn':
+        return text
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    if isinstance(value, float) and not any(c in text for c in ".eE"):
+        return int(text)  # an integer too large for a double: keep it exact
+    return value
+
+
+def split_tags(raw: Any, delimiter: str | None) -> list[str]:
+    if isinstance(raw, list):
+        return [str(t) for t in raw if t is not None and str(t).strip()]
+    text = str(raw)
+    sep = delimiter or ("|" if "|" in text else ";" if ";" in text else ",")
+    return [t for t in (p.strip() for p in text.split(sep)) if t]
+
+
+def sources_value(raw: Any) -> list[tuple[str, str | None]]:
+    items: list[Any] = raw if isinstance(raw, list) else str(raw).split("|")
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            source, external = item.get("source"), item.get("external_id")
+        else:
+            source, _, external = str(item).strip().partition(":")
+        source = str(source or "").strip().lower()
+        if not source:
+            continue
+        if source not in SOURCES:
+            raise CellError(f"unknown source {source!r}; use {', '.join(SOURCES)}")
+        ext = str(external).strip() if external not in (None, "") else None
+        if ext and len(ext) > 200:
+            raise CellError("an external id is at most 200 characters")
+        out.append((source, ext))
+    return out
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+    return text[:MAX_VALUE_CHARS]
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    default_tags: tuple[str, ...] = ()
+    tag_delimiter: str | None = None
+    is_csv: bool = True
+
+
+def _text(raw: Any) -> str:
+    """Text as given (the schema trims where the API trims); numbers from JSON as text."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise CellError("must be text")
+    return str(raw)
+
+
+def _address(parts: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part, raw in parts.items():
+        if part == "is_default":
+            out[part] = bool_value(raw)
+        elif part in ("lat", "lng"):
+            try:
+                out[part] = float(raw)
+            except (TypeError, ValueError) as exc:
+                raise CellError("not a number") from exc
+        elif part == "type":
+            out[part] = _text(raw).strip().lower()
+        else:
+            out[part] = _text(raw)
+    return out
+
+
+def convert(
+    row_no: int, line: int, cells: list[tuple[str, str, Any]], options: Options
+) -> Prepared | list[RowError]:
+    """``cells`` are (field, column, raw value) of one record; empty values are absent."""
+    errors: list[RowError] = []
+    columns: dict[str, str] = {}
+    raws: dict[str, Any] = {}
+    body: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    attributes: dict[str, Any] = {}
+    addresses: dict[int, dict[str, Any]] = {}
+    tags: list[str] = []
+    for name, column, raw in cells:
+        if raw is None or raw == "" or raw == [] or raw == {}:
+            continue
+        if isinstance(raw, str):
+            if options.is_csv:
+                raw = restore(raw)
+            if not raw.strip():
+                continue
+        columns.setdefault(name, column)
+        raws.setdefault(name, raw)
+        try:
+            if has_nul(raw):
+                raise CellError("contains a NUL character")
+            _cell(name, raw, options, body, extra, attributes, addresses, tags)
+        except CellError as exc:
+            errors.append(RowError(str(exc), name, column, shown(raw)))
+    if errors:
+        return errors
+    if "full_name" in extra and not body.get("first_name") and not body.get("last_name"):
+        first, _, last = extra.pop("full_name").rpartition(" ")
+        body["first_name"], body["last_name"] = (first, last) if first else (last, None)
+    if attributes:
+        body["attributes"] = {**body.get("attributes", {}), **attributes}
+    if addresses:
+        body["addresses"] = [addresses[n] for n in sorted(addresses)]
+    all_tags = tags + list(options.default_tags)
+    if all_tags:
+        body["tags"] = all_tags
+    utm = {k[4:]: body.pop(k) for k in _UTM if k in body}
+    if utm:
+        body["utm"] = utm
+    email = body.pop("email", None)
+    try:
+        data = CustomerCreate.model_validate(body)
+    except ValidationError as exc:
+        return [_pydantic_error(e, columns, raws) for e in exc.errors()]
+    given = set(body) - {"utm"} | {f"utm_{k}" for k in utm}
+    if email is not None:
+        try:
+            data.email = fast_check_email(email)
+        except ValueError as exc:
+            return [RowError(f"not a valid email address: {exc}", "email", columns["email"], email)]
+        given.add("email")
+    consent = {k: extra[k] for k in extra if k.startswith(("email_consent", "sms_consent"))}
+    return Prepared(
+        row_no,
+        line,
+        data,
+        frozenset(given),
+        external_id=extra.get("external_id"),
+        created_at=extra.get("created_at"),
+        ltv=extra.get("ltv"),
+        consent=consent,
+        sources=extra.get("sources", []),
+    )
+
+
+def _cell(
+    name: str,
+    raw: Any,
+    options: Options,
+    body: dict[str, Any],
+    extra: dict[str, Any],
+    attributes: dict[str, Any],
+    addresses: dict[int, dict[str, Any]],
+    tags: list[str],
+) -> None:
+    kind = mapping.field_kind(name)
+    if kind == "attr":
+        key = name[5:]
+        attributes[key] = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
+    elif kind == "address":
+        number, _, part = name[7:].partition("_")
+        addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
+    elif kind == "addresses":
+        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+            raise CellError("must be a list of address objects")
+        keep = set(mapping.ADDRESS_PARTS)
+        for n, item in enumerate(raw, start=1):
+            addresses[n] = _address({k: v for k, v in item.items() if k in keep and v is not None})
+    elif kind == "tags":
+        tags.extend(split_tags(raw, options.tag_delimiter))
+    elif kind == "attributes":
+        value = raw
+        if isinstance(raw, str):
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise CellError("must be a JSON object") from exc
+        if not isinstance(value, dict):
+            raise CellError("must be a JSON object")
+        body["attributes"] = value
+    elif kind == "sources":
+        extra["sources"] = sources_value(raw)
+    elif kind == "enum":
+        body[name] = enum_value(name, _text(raw))
+    elif kind == "bool":
+        extra[name] = bool_value(raw)
+    elif kind == "datetime":
+        value = datetime_value(raw)
+        (extra if name != "last_active_at" else body)[name] = value
+    elif kind == "money":
+        extra[name] = money_value(raw)
+    elif name == "external_id":
+        text = _text(raw).strip()
+        if len(text) > 200:
+            raise CellError("at most 200 characters")
+        extra[name] = text
+    elif name in ("email_consent_source", "sms_consent_source"):
+        text = _text(raw).strip()
+        if len(text) > 64:
+            raise CellError("at most 64 characters")
+        extra[name] = text
+    elif name == "full_name":
+        extra[name] = " ".join(_text(raw).split())
+    elif kind in ("text", "longtext"):
+        body[name] = _text(raw)
+
+
+def _pydantic_error(err: Any, columns: dict[str, str], raws: dict[str, Any]) -> RowError:
+    loc = tuple(err.get("loc", ()))
+    name = str(loc[0]) if loc else None
+    if name == "utm" and len(loc) > 1:
+        name = f"utm_{loc[1]}"
+    elif name == "addresses" and len(loc) > 2:
+        name = f"address{int(loc[1]) + 1}_{loc[2]}"
+    message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    column = columns.get(name or "")
+    if column is None and name == "addresses" and "addresses" not in columns:
+        column = next((c for f, c in columns.items() if f.startswith("address")), None)
+    if column is None and name == "attributes":
+        column = next((c for f, c in columns.items() if f.startswith("attr.")), None)
+    raw = raws.get(name or "", err.get("input"))
+    return RowError(message, name, column, shown(raw))

@@ -1,0 +1,262 @@
+"""Run an import: read the stored file, convert, match and write it batch by batch.
+
+Each batch commits its customers together with the import's progress (``rows_read`` is the
+committed offset), so a crash loses at most the batch in hand and a restarted run goes on from
+the offset without writing a row twice. Cancellation is checked between batches. The runner
+holds a lease on the import (renewed every batch), so two runners never work on one import:
+a worker and `rolodex import` may both try; the second waits or stops.
+
+The runner commits the session it is given (between batches and at the end).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from itertools import islice
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rolodex.auth.roles import Principal
+from rolodex.identity import repository as identity_repository
+from rolodex.imports import mapping, repository, rows, writes
+from rolodex.imports.batch import Batch, Context, Outcome
+from rolodex.imports.detect import Detected, FileProblem
+from rolodex.imports.reader import Reader, Record
+from rolodex.kit.time import utcnow
+from rolodex.models import ImportRun, Tenant
+
+log = logging.getLogger("rolodex.imports")
+
+BATCH_ROWS = 2000
+LEASE_SECONDS = 120
+TRIES = 3
+FINISHED = ("done", "failed", "cancelled")
+Progress = Callable[[ImportRun], None]
+
+
+class Busy(Exception):
+    """Another runner holds the import's lease until ``until``."""
+
+    def __init__(self, until: Any) -> None:
+        super().__init__(f"another runner works on this import until {until}")
+        self.until = until
+
+
+def principal_of(run: ImportRun) -> Principal:
+    return Principal(run.tenant_id, run.actor_role, run.actor_type, run.actor_id, run.actor_name)
+
+
+class Converter:
+    """Records → Outcomes with their Prepared data (or errors), by the run's mapping."""
+
+    def __init__(
+        self,
+        format: str,
+        options: dict[str, Any],
+        stored: dict[str, str],
+        header: list[str] | None,
+    ) -> None:
+        self.options = rows.Options(
+            default_tags=tuple(options.get("tags") or ()),
+            tag_delimiter=options.get("tag_delimiter"),
+            is_csv=format == "csv",
+        )
+        self.overrides = {k.lower(): v for k, v in (options.get("overrides") or {}).items()}
+        self.columns: dict[str, str] = {}  # field → column, for the error report
+        self.used: list[tuple[int, str, str]] = []
+        if header is not None:
+            for i, column in enumerate(mapping.unique_headers(header)):
+                target = stored.get(column)
+                if target and target != mapping.IGNORE:
+                    self.used.append((i, column, target))
+                    self.columns.setdefault(target, column)
+        self._keys: dict[str, str | None] = {}
+
+    def field_for(self, key: str) -> str | None:
+        if key not in self._keys:
+            raw = self.overrides.get(key.lower())
+            target = mapping.target_of(raw) if raw is not None else mapping.guess(key)[0]
+            self._keys[key] = None if target in (None, mapping.IGNORE) else target
+            if self._keys[key]:
+                self.columns.setdefault(str(self._keys[key]), key)
+        return self._keys[key]
+
+    def outcome(self, record: Record) -> Outcome:
+        o = Outcome(record)
+        if record.cells is None:
+            o.errors.append(rows.RowError(record.problem or "unreadable row"))
+            return o
+        cells: list[tuple[str, str, Any]]
+        if isinstance(record.cells, list):
+            values = record.cells
+            cells = [(f, c, values[i]) for i, c, f in self.used]
+        else:
+            seen: set[str] = set()
+            cells = []
+            for key, value in record.cells.items():
+                target = self.field_for(key)
+                if target is None or (target in seen and target not in mapping.MULTI):
+                    continue
+                seen.add(target)
+                cells.append((target, key, value))
+        if not any(_present(v) for _, _, v in cells):
+            o.note = "empty row"
+            return o
+        result = rows.convert(record.row_no, record.line, cells, self.options)
+        if isinstance(result, list):
+            o.errors = result
+        else:
+            o.prep = result
+        return o
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in (None, [], {})
+
+
+def context(session: Session, run: ImportRun) -> Context:
+    tenant = session.get(Tenant, run.tenant_id)
+    region = tenant.default_region if tenant else "US"
+    limits = identity_repository.thresholds(session, run.tenant_id)
+    options = run.options or {}
+    return Context(
+        tenant_id=run.tenant_id,
+        import_id=run.id,
+        principal=principal_of(run),
+        region=region,
+        auto_merge=limits.auto_merge,
+        review=limits.review,
+        mode=options.get("match", "update"),
+        overwrite=bool(options.get("overwrite")),
+        dry_run=run.dry_run,
+        source=options.get("source") or "import",
+    )
+
+
+def run_import(
+    session: Session,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    *,
+    runner: str,
+    job_id: uuid.UUID | None = None,
+    progress: Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportRun | None:
+    """Run (or resume) the import to its end; None when it does not exist. Raises Busy when
+    another runner holds it."""
+    run = repository.get(session, tenant_id, import_id)
+    if run is None:
+        return None
+    if run.state in FINISHED:
+        return run
+    if not repository.acquire(session, run, runner, LEASE_SECONDS):
+        raise Busy(run.lease_until)
+    if run.cancel_requested_at is not None:
+        return _finish(session, run, "cancelled")
+    run.state = "running"
+    run.started_at = run.started_at or utcnow()
+    run.updated_at = utcnow()
+    session.commit()
+    detected = Detected(
+        run.format, run.encoding, run.delimiter, (run.options or {}).get("newline", "\n")
+    )
+    reader = Reader(repository.chunks(session, tenant_id, import_id, run.chunk_count), detected)
+    try:
+        header = reader.header() if run.format == "csv" else None
+        converter = Converter(run.format, run.options or {}, run.mapping or {}, header)
+        records = iter(reader)
+        for _ in islice(records, run.rows_read):
+            pass  # resuming: these were committed by an earlier run
+        ctx = context(session, run)
+        started, done_before = time.monotonic(), run.rows_read
+        while True:
+            chunk = list(islice(records, batch_rows))
+            if not chunk:
+                break
+            _batch(session, ctx, run, converter, chunk, reader)
+            repository.acquire(session, run, runner, LEASE_SECONDS)
+            if job_id is not None:
+                repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
+            session.commit()
+            if progress is not None:
+                progress(run)
+            if _cancelled(session, run):
+                return _finish(session, run, "cancelled")
+        log.info(
+            "import %s: %d rows in %.1fs",
+            import_id,
+            run.rows_read - done_before,
+            time.monotonic() - started,
+        )
+    except FileProblem as exc:
+        session.rollback()
+        run = repository.get(session, tenant_id, import_id) or run
+        run.error = f"{exc.message} (after row {run.rows_read})"
+        return _finish(session, run, "failed")
+    if reader.decoder.fallbacks and not any("Windows-1252" in w for w in run.warnings or []):
+        run.warnings = [
+            *(run.warnings or []),
+            "some bytes are not UTF-8; they were read as Windows-1252 (Latin-1)",
+        ]
+    if run.rows_read == 0:
+        run.warnings = [*(run.warnings or []), "the file has no data rows"]
+    return _finish(session, run, "done")
+
+
+def _batch(
+    session: Session,
+    ctx: Context,
+    run: ImportRun,
+    converter: Converter,
+    records: list[Record],
+    reader: Reader,
+) -> None:
+    for attempt in range(1, TRIES + 1):
+        outcomes = [converter.outcome(r) for r in records]
+        batch = Batch(session, ctx, outcomes, utcnow())
+        try:
+            batch.run()
+            counts = writes.store(batch, converter.columns)
+            session.flush()
+        except IntegrityError:
+            # Someone else wrote a customer this batch also wrote (an email, an external id):
+            # look again and decide again.
+            session.rollback()
+            if attempt == TRIES:
+                raise
+            continue
+        run.rows_read += len(records)
+        run.created += counts["create"]
+        run.updated += counts["update"]
+        run.unchanged += counts["unchanged"]
+        run.skipped += counts["skip"]
+        run.failed += counts["fail"]
+        run.bytes_read = max(run.bytes_read, reader.bytes_read)
+        run.updated_at = utcnow()
+        return
+
+
+def _cancelled(session: Session, run: ImportRun) -> bool:
+    fresh = repository.get(session, run.tenant_id, run.id)
+    return fresh is not None and fresh.cancel_requested_at is not None
+
+
+def _finish(session: Session, run: ImportRun, state: str) -> ImportRun:
+    now = utcnow()
+    run.state, run.finished_at, run.updated_at = state, now, now
+    if state == "done":
+        run.bytes_read = run.size_bytes
+    repository.release(session, run)
+    if run.dry_run:
+        repository.clear_overlay(session, run.tenant_id, run.id)
+    repository.drop_chunks(session, run.tenant_id, run.id)
+    session.commit()
+    return run

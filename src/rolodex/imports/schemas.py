@@ -1,0 +1,147 @@
+"""Request and response shapes of the import API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+MatchMode = Literal["update", "skip", "create"]
+ImportState = Literal["queued", "running", "done", "failed", "cancelled"]
+SourceName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.-]+$")
+]
+
+
+class ImportOptions(BaseModel):
+    """How to read and apply a file (the multipart fields of POST /v1/imports)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["csv", "json", "ndjson"] | None = None
+    encoding: str | None = Field(default=None, max_length=32)
+    delimiter: str | None = Field(default=None, max_length=5)
+    mapping: dict[str, str] = Field(default_factory=dict, max_length=2000)
+    dry_run: bool = False
+    match: MatchMode = "update"
+    overwrite: bool = False
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=100)]] = Field(
+        default_factory=list, max_length=20
+    )  # fmt: skip
+    source: SourceName = "import"
+    tag_delimiter: str | None = Field(default=None, min_length=1, max_length=3)
+
+    @field_validator("source")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class ColumnOut(BaseModel):
+    name: str
+    field: str | None
+    how: str  # explicit | auto | ignored | duplicate | unknown
+
+
+class Progress(BaseModel):
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    failed: int
+    bytes_read: int
+    size_bytes: int
+    percent: float
+    rows_per_second: float | None
+    eta_seconds: float | None
+    elapsed_seconds: float | None
+
+
+class RevertOut(BaseModel):
+    state: Literal["queued", "running", "done"] | None
+    reverted: int
+    kept: int
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class ImportOut(BaseModel):
+    id: uuid.UUID
+    state: ImportState
+    dry_run: bool
+    filename: str
+    format: str
+    encoding: str
+    delimiter: str | None
+    options: dict[str, Any]
+    columns: list[ColumnOut]
+    progress: Progress
+    warnings: list[str]
+    error: str | None
+    errors_count: int | None = None
+    cancel_requested_at: datetime | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    revert: RevertOut
+    links: dict[str, str]
+
+
+class ImportList(BaseModel):
+    items: list[ImportOut]
+    next_cursor: str | None
+
+
+class RowErrorOut(BaseModel):
+    row: int
+    line: int
+    column: str | None
+    field: str | None
+    value: str | None
+    reason: str
+
+
+class RowErrorList(BaseModel):
+    items: list[RowErrorOut]
+    next_cursor: str | None
+
+
+class ImportRowOut(BaseModel):
+    row: int
+    line: int
+    action: Literal["create", "update", "unchanged", "skip", "fail"]
+    customer_id: uuid.UUID | None
+    matched_by: str | None
+    matched_row: int | None
+    score: float | None
+    changes: dict[str, Any] | None
+    note: str | None
+    errors: list[RowErrorOut]
+    revert: str | None
+    revert_reason: str | None
+
+
+class ImportRowList(BaseModel):
+    items: list[ImportRowOut]
+    next_cursor: str | None
+
+
+class PreviewRow(BaseModel):
+    row: int
+    line: int
+    values: dict[str, Any]
+    errors: list[RowErrorOut]
+
+
+class PreviewOut(BaseModel):
+    format: str
+    encoding: str
+    delimiter: str | None
+    columns: list[ColumnOut]
+    warnings: list[str]
+    rows: list[PreviewRow]
+    fields: list[str]

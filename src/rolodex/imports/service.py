@@ -1,0 +1,343 @@
+"""Import use cases: sniff and store an upload, preview it, read progress, cancel. Take the
+session first, never commit (the runner, which commits per batch, is in runner.py).
+
+The upload is stored in the database (``import_chunks``, 1 MiB pieces) in the transaction
+that creates the import: every worker can read it wherever it runs (API processes are
+stateless, workers may be on other machines), it survives crashes and restarts with the
+import, and PostgreSQL's row-level security covers it like any tenant row. Pieces are
+dropped when the import ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO
+
+from sqlalchemy.orm import Session
+
+from rolodex.auth.roles import Principal
+from rolodex.errors import Conflict, InvalidInput, NotFound, RolodexError, UnsupportedMediaType
+from rolodex.imports import mapping, repository
+from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
+from rolodex.imports.reader import Reader, Record
+from rolodex.imports.rows import RowError
+from rolodex.imports.runner import Converter
+from rolodex.imports.schemas import (
+    ColumnOut,
+    ImportOptions,
+    ImportOut,
+    PreviewOut,
+    PreviewRow,
+    Progress,
+    RevertOut,
+    RowErrorOut,
+)
+from rolodex.jobs import queue
+from rolodex.kit.time import utcnow
+from rolodex.models import ImportRun, Tenant
+
+KIND = "import.run"
+CHUNK_BYTES = 1024 * 1024
+PREVIEW_ROWS = 20
+SAMPLE_RECORDS = 50
+
+
+def problem(exc: FileProblem) -> RolodexError:
+    detail = [{"field": exc.field, "message": exc.message}]
+    if exc.status == 415:
+        return UnsupportedMediaType(exc.message, details=detail)
+    return InvalidInput(f"{exc.field}: {exc.message}", details=detail)
+
+
+@dataclass
+class Sniffed:
+    detected: Detected
+    header: list[str] | None
+    mapping: mapping.Mapping
+    records: list[Record]
+    options: dict[str, Any]
+
+
+def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOptions) -> Sniffed:
+    """Detect the file's kind, read its header (or first documents) and resolve the mapping;
+    a file that cannot be imported at all is a 415 or 422 here, before anything is stored."""
+    upload.seek(0)
+    sample = upload.read(SAMPLE_BYTES)
+    whole = len(sample) >= size
+    try:
+        detected = detect(
+            sample,
+            total_size=size,
+            filename=filename,
+            format=options.format,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+        )
+        reader = Reader([sample], detected)
+        header = reader.header() if detected.format == "csv" else None
+        records: list[Record] = []
+        try:
+            for record in reader:
+                records.append(record)
+                if len(records) >= SAMPLE_RECORDS:
+                    break
+        except FileProblem:
+            if whole:
+                raise
+        if not whole and records and records[-1].problem:
+            records.pop()  # the sample may end inside the last record
+    except FileProblem as exc:
+        raise problem(exc) from exc
+    if whole and not records:
+        what = "a header row and no data rows" if header is not None else "no records"
+        raise InvalidInput(
+            f"file: the file has {what}", details=[{"field": "file", "message": f"has {what}"}]
+        )
+    if header is None:
+        keys: dict[str, None] = {}
+        for record in records:
+            if isinstance(record.cells, dict):
+                keys.update(dict.fromkeys(record.cells))
+        names = list(keys)
+    else:
+        names = header
+    resolved = mapping.resolve(names, options.mapping)
+    if not resolved.used():
+        raise InvalidInput(
+            "mapping: no column of the file could be mapped to a customer field; map them "
+            "with mapping (column=field)",
+            details=[{"field": "mapping", "message": "no column mapped", "value": names[:50]}],
+        )
+    stored = {
+        "match": options.match,
+        "overwrite": options.overwrite,
+        "tags": options.tags,
+        "source": options.source,
+        "tag_delimiter": options.tag_delimiter,
+        "newline": detected.newline,
+        "overrides": options.mapping,
+    }
+    return Sniffed(detected, header, resolved, records, stored)
+
+
+def _columns(resolved: mapping.Mapping) -> list[dict[str, Any]]:
+    return [
+        {"name": c, "field": f if f != mapping.IGNORE else None, "how": h}
+        for c, f, h in zip(resolved.columns, resolved.fields, resolved.how, strict=True)
+    ]
+
+
+def create_import(
+    session: Session,
+    principal: Principal,
+    upload: BinaryIO,
+    size: int,
+    filename: str | None,
+    content_type: str | None,
+    options: ImportOptions,
+    *,
+    run_after: timedelta | None = timedelta(0),
+) -> ImportRun:
+    """Store the upload and its import; queue the job that runs it (``run_after`` from now;
+    None: no job, the caller runs it)."""
+    sniffed = sniff(upload, size, filename, options)
+    now = utcnow()
+    run = ImportRun(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        state="queued",
+        dry_run=options.dry_run,
+        filename=(filename or "upload")[:300],
+        content_type=(content_type or None) and content_type[:200],
+        size_bytes=size,
+        format=sniffed.detected.format,
+        encoding=sniffed.detected.encoding,
+        delimiter=sniffed.detected.delimiter,
+        options=sniffed.options,
+        columns=_columns(sniffed.mapping),
+        mapping=sniffed.mapping.as_dict(),
+        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings],
+        actor_type=principal.actor_type,
+        actor_id=principal.actor_id,
+        actor_name=principal.name[:200],
+        actor_role=principal.role,
+        created_at=now,
+        updated_at=now,
+        rows_read=0,
+        created=0,
+        updated=0,
+        unchanged=0,
+        skipped=0,
+        failed=0,
+        bytes_read=0,
+        reverted=0,
+        revert_kept=0,
+    )
+    session.add(run)
+    session.flush()
+    upload.seek(0)
+    digest, seq = hashlib.sha256(), 0
+    while data := upload.read(CHUNK_BYTES):
+        digest.update(data)
+        repository.add_chunk(session, run.tenant_id, run.id, seq, data)
+        seq += 1
+    run.chunk_count, run.sha256 = seq, digest.hexdigest()
+    if run_after is not None:
+        job = queue.enqueue(
+            session, run.tenant_id, KIND, {"import_id": str(run.id)}, run_at=now + run_after
+        )
+        run.job_id = job.id
+    session.flush()
+    return run
+
+
+def preview(
+    session: Session,
+    tenant_id: uuid.UUID,
+    upload: BinaryIO,
+    size: int,
+    filename: str | None,
+    options: ImportOptions,
+) -> PreviewOut:
+    """What the file looks like to an import: kind, columns and their fields, the first rows
+    as they would be read, with their errors. Nothing is stored."""
+    from rolodex.imports.rows import e164
+
+    sniffed = sniff(upload, size, filename, options)
+    tenant = session.get(Tenant, tenant_id)
+    region = tenant.default_region if tenant else "US"
+    converter = Converter(
+        sniffed.detected.format, sniffed.options, sniffed.mapping.as_dict(), sniffed.header
+    )
+    out_rows = []
+    for record in sniffed.records[:PREVIEW_ROWS]:
+        o = converter.outcome(record)
+        values: dict[str, Any] = {}
+        errors = list(o.errors)
+        if o.prep is not None:
+            values = o.prep.data.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+            if o.prep.external_id:
+                values["external_id"] = o.prep.external_id
+            if o.prep.data.phone and e164(o.prep.data.phone, region) is None:
+                errors.append(RowError(f"not a valid phone number (region {region})", "phone"))
+        out_rows.append(
+            PreviewRow(
+                row=record.row_no,
+                line=record.line,
+                values=values,
+                errors=[_error_out(record, e, converter.columns) for e in errors],
+            )
+        )
+    return PreviewOut(
+        format=sniffed.detected.format,
+        encoding=sniffed.detected.encoding,
+        delimiter=sniffed.detected.delimiter,
+        columns=[ColumnOut(**c) for c in _columns(sniffed.mapping)],
+        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings],
+        rows=out_rows,
+        fields=mapping.field_names(),
+    )
+
+
+def _error_out(record: Record, err: RowError, columns: dict[str, str]) -> RowErrorOut:
+    return RowErrorOut(
+        row=record.row_no,
+        line=record.line,
+        column=err.column or columns.get(err.field or ""),
+        field=err.field,
+        value=err.value,
+        reason=err.reason,
+    )
+
+
+def get_import(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> ImportRun:
+    run = repository.get(session, tenant_id, import_id)
+    if run is None:
+        raise NotFound(f"no import {import_id}")
+    return run
+
+
+def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
+    """Stop at the next batch boundary, keeping what is done (a queued import stops now)."""
+    run = repository.lock(session, principal.tenant_id, import_id)
+    if run is None:
+        raise NotFound(f"no import {import_id}")
+    if run.state in ("done", "failed"):
+        raise Conflict(
+            f"the import is {run.state}; revert it to undo what it did",
+            details={"state": run.state},
+        )
+    now = utcnow()
+    if run.cancel_requested_at is None:
+        run.cancel_requested_at = now
+    if run.state == "queued":
+        run.state, run.finished_at = "cancelled", now
+        repository.drop_chunks(session, run.tenant_id, run.id)
+    run.updated_at = now
+    session.flush()
+    return run
+
+
+def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
+    now = utcnow()
+    end: datetime = run.finished_at or now
+    elapsed = (end - run.started_at).total_seconds() if run.started_at else None
+    rate = run.rows_read / elapsed if elapsed and elapsed > 0 else None
+    done = run.state in ("done", "failed", "cancelled")
+    share = (
+        1.0 if run.state == "done" else (run.bytes_read / run.size_bytes if run.size_bytes else 0.0)
+    )
+    eta = None
+    if run.state == "running" and elapsed and 0 < share < 1:
+        eta = round(elapsed * (1 - share) / share, 1)
+    base = f"/v1/imports/{run.id}"
+    return ImportOut(
+        id=run.id,
+        state=run.state,
+        dry_run=run.dry_run,
+        filename=run.filename,
+        format=run.format,
+        encoding=run.encoding,
+        delimiter=run.delimiter,
+        options={k: v for k, v in (run.options or {}).items() if k != "newline"},
+        columns=[ColumnOut(**c) for c in run.columns or []],
+        progress=Progress(
+            rows_read=run.rows_read,
+            created=run.created,
+            updated=run.updated,
+            unchanged=run.unchanged,
+            skipped=run.skipped,
+            failed=run.failed,
+            bytes_read=run.bytes_read,
+            size_bytes=run.size_bytes,
+            percent=round(100.0 * share, 1),
+            rows_per_second=round(rate, 1) if rate is not None else None,
+            eta_seconds=None if done else eta,
+            elapsed_seconds=round(elapsed, 3) if elapsed is not None else None,
+        ),
+        warnings=run.warnings or [],
+        error=run.error,
+        errors_count=errors_count,
+        cancel_requested_at=run.cancel_requested_at,
+        created_at=run.created_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        revert=RevertOut(
+            state=run.revert_state,
+            reverted=run.reverted,
+            kept=run.revert_kept,
+            started_at=run.revert_started_at,
+            finished_at=run.revert_finished_at,
+        ),
+        links={
+            "self": base,
+            "errors": f"{base}/errors",
+            "errors_csv": f"{base}/errors?format=csv",
+            "rows": f"{base}/rows",
+            "cancel": f"{base}/cancel",
+            "revert": f"{base}/revert",
+        },
+    )

@@ -1,0 +1,516 @@
+"""A customer as plain values, and what one imported record does to it, pure.
+
+``create`` builds a new customer the way ``customers.service.create_customer`` does (same
+defaults, derived fields, matching keys, first address default, the ``import`` source when no
+other is given). ``apply`` updates an existing one by one of three rules:
+
+* ``fill`` — a record matched by email/phone/name (match_or_create's rule): empty fields are
+  filled, tags added, new attributes added, addresses set when it has none, sources merged,
+  an explicit consent applied, a later last-active time taken; a value that differs from a
+  present one is kept and reported as a conflict.
+* ``overwrite`` — the same match, with the import's ``overwrite`` option: present values are
+  replaced by the record's (blank cells never erase), except email and phone, which identify
+  the customer and are only filled.
+* ``authoritative`` — a record matched by its external key: like ``overwrite``, email and
+  phone included.
+
+``snapshot`` is the customer's API representation (CustomerOut as JSON), the form the audit
+log keeps.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from rolodex.customers.normalize import clean_tags, full_name, normalize_email
+from rolodex.identity import normalize
+from rolodex.identity.batch import Person, stored_record
+from rolodex.identity.normalize import fold
+from rolodex.imports.rows import Prepared
+
+FILLABLE = ("first_name", "last_name", "company", "acquisition_source", "notes", "internal_notes")
+CHOICES = ("lifecycle_stage", "status", "customer_type")
+UTM = ("source", "medium", "campaign", "term", "content")
+# Columns an import may change on an existing customer (and revert may set back).
+WRITABLE = (
+    "email",
+    "email_normalized",
+    "email_key",
+    "phone",
+    "phone_e164",
+    "first_name",
+    "last_name",
+    "full_name",
+    "name_key",
+    "company",
+    "lifecycle_stage",
+    "status",
+    "customer_type",
+    "notes",
+    "internal_notes",
+    "attributes",
+    "email_consent",
+    "email_consent_at",
+    "email_consent_source",
+    "sms_consent",
+    "sms_consent_at",
+    "sms_consent_source",
+    "acquisition_source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "last_active_at",
+    "updated_at",
+)
+
+
+@dataclass(slots=True)
+class State:
+    """Column values of a customer and its rows. ``tags``/``addresses``/``sources`` are None
+    while only the columns are loaded (``cols["address"]`` is then its default address)."""
+
+    id: uuid.UUID
+    cols: dict[str, Any]
+    tags: list[str] | None = None
+    addresses: list[dict[str, Any]] | None = None
+    sources: list[dict[str, Any]] | None = None
+    origin_row: int | None = None  # the row of this import that created it
+
+    def default_address(self) -> dict[str, Any] | None:
+        if self.addresses is None:
+            address: dict[str, Any] | None = self.cols.get("address")
+            return address
+        if not self.addresses:
+            return None
+        return next((a for a in self.addresses if a["is_default"]), self.addresses[0])
+
+    def has_addresses(self) -> bool:
+        return self.default_address() is not None
+
+    def person(self) -> Person:
+        c = self.cols
+        record = stored_record(
+            c["email_normalized"],
+            c["phone_e164"],
+            c["first_name"],
+            c["last_name"],
+            c["attributes"],
+            self.default_address(),
+        )
+        return Person(self.id, record, c["created_at"], c["email_normalized"])
+
+    def copy(self) -> State:
+        return State(
+            self.id,
+            dict(self.cols),
+            list(self.tags) if self.tags is not None else None,
+            [dict(a) for a in self.addresses] if self.addresses is not None else None,
+            [dict(s) for s in self.sources] if self.sources is not None else None,
+            self.origin_row,
+        )
+
+
+@dataclass(slots=True)
+class Change:
+    """What one record changed on one customer: enough to write it and to revert it."""
+
+    cols: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    tags_added: list[str] = field(default_factory=list)
+    addresses_added: list[dict[str, Any]] = field(default_factory=list)
+    sources_added: list[dict[str, Any]] = field(default_factory=list)
+    sources_changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
+    stage_from: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.cols
+            or self.tags_added
+            or self.addresses_added
+            or self.sources_added
+            or self.sources_changed
+        )
+
+
+def keys(email_normalized: str | None, first: str | None, last: str | None) -> dict[str, Any]:
+    return {
+        "email_key": normalize.email_key(email_normalized),
+        "name_key": normalize.name_key(first, last),
+    }
+
+
+def _address_rows(
+    tenant_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    items: list[Any],
+    now: datetime,
+    *,
+    first_default: bool,
+) -> list[dict[str, Any]]:
+    rows = []
+    for n, item in enumerate(items):
+        values = item.model_dump()
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "id": uuid.uuid4(),
+                "customer_id": customer_id,
+                **values,
+                "created_at": now + timedelta(microseconds=n),  # keeps the given order
+            }
+        )
+    if rows and first_default and not any(r["is_default"] for r in rows):
+        rows[0]["is_default"] = True
+    return rows
+
+
+def _source_row(
+    tenant_id: uuid.UUID, customer_id: uuid.UUID, source: str, ext: str | None, at: datetime | None
+) -> dict[str, Any]:
+    return {
+        "tenant_id": tenant_id,
+        "id": uuid.uuid4(),
+        "customer_id": customer_id,
+        "source": source,
+        "external_id": ext,
+        "last_synced_at": at,
+    }
+
+
+def create(
+    tenant_id: uuid.UUID,
+    prep: Prepared,
+    now: datetime,
+    external: tuple[str, str] | None,
+) -> State:
+    """A new customer from a record (as ``create_customer`` makes one)."""
+    data = prep.data
+    cid = uuid.uuid4()
+    email_normalized = normalize_email(data.email) if data.email else None
+    consent = prep.consent
+    cols: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "id": cid,
+        "email": data.email,
+        "email_normalized": email_normalized,
+        "phone": data.phone,
+        "phone_e164": prep.phone_e164 if data.phone else None,
+        "first_name": data.first_name or None,
+        "last_name": data.last_name or None,
+        "full_name": full_name(data.first_name, data.last_name),
+        "company": data.company,
+        "lifecycle_stage": data.lifecycle_stage or "prospect",
+        "status": data.status or "active",
+        "customer_type": data.customer_type or "guest",
+        "notes": data.notes,
+        "internal_notes": data.internal_notes,
+        "attributes": dict(data.attributes or {}),
+        "acquisition_source": data.acquisition_source,
+        "ltv": prep.ltv or Decimal("0.00"),
+        "order_count": 0,
+        "first_order_at": None,
+        "last_order_at": None,
+        "last_active_at": data.last_active_at,
+        "deleted_at": None,
+        "merged_into_id": None,
+        "created_at": prep.created_at or now,
+        "updated_at": now,
+        **keys(email_normalized, data.first_name, data.last_name),
+    }
+    for part in UTM:
+        cols[f"utm_{part}"] = getattr(data.utm, part) if data.utm else None
+    for channel in ("email", "sms"):
+        given = consent.get(f"{channel}_consent")
+        at = consent.get(f"{channel}_consent_at")
+        cols[f"{channel}_consent"] = bool(given)
+        cols[f"{channel}_consent_at"] = at if at is not None else (now if given else None)
+        cols[f"{channel}_consent_source"] = consent.get(f"{channel}_consent_source")
+    addresses = _address_rows(tenant_id, cid, data.addresses or [], now, first_default=True)
+    sources = [_source_row(tenant_id, cid, s, e, now if e else None) for s, e in prep.sources]
+    if external is not None and not any(
+        s["source"] == external[0] and s["external_id"] == external[1] for s in sources
+    ):
+        sources.append(_source_row(tenant_id, cid, external[0], external[1], now))
+    if not sources:
+        sources.append(_source_row(tenant_id, cid, "import", None, None))
+    return State(cid, cols, list(data.tags), addresses, sources, prep.row_no)
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return fold(str(a or "")) == fold(str(b or ""))
+
+
+def apply(
+    state: State,
+    prep: Prepared,
+    rule: str,
+    now: datetime,
+    external: tuple[str, str] | None,
+) -> Change:
+    """Update ``state`` in place by one record under ``rule`` (fill, overwrite or
+    authoritative); returns what changed."""
+    data, given, c = prep.data, prep.given, state.cols
+    change = Change()
+    replace = rule != "fill"
+
+    def put(name: str, value: Any) -> None:
+        if c.get(name) != value:
+            change.cols.setdefault(name, (c.get(name), value))
+            c[name] = value
+
+    def conflict(name: str, kept: Any, value: Any) -> None:
+        change.conflicts.append({"field": name, "kept": str(kept), "given": str(value)})
+
+    if "email" in given and data.email:
+        email = normalize_email(data.email)
+        if not c["email"]:
+            put("email", data.email)
+            put("email_normalized", email)
+            change.filled.append("email")
+        elif email != c["email_normalized"]:
+            if rule == "authoritative":
+                put("email", data.email)
+                put("email_normalized", email)
+            else:
+                conflict("email", c["email"], data.email)
+    if "phone" in given and data.phone:
+        if not c["phone"]:
+            put("phone", data.phone)
+            put("phone_e164", prep.phone_e164)
+            change.filled.append("phone")
+        elif prep.phone_e164 != c["phone_e164"]:
+            if rule == "authoritative":
+                put("phone", data.phone)
+                put("phone_e164", prep.phone_e164)
+            else:
+                conflict("phone", c["phone"], data.phone)
+    for name in FILLABLE:
+        value = getattr(data, name)
+        if name not in given or value in (None, ""):
+            continue
+        if c[name] in (None, ""):
+            put(name, value)
+            change.filled.append(name)
+        elif not _same_text(value, c[name]):
+            if replace:
+                put(name, value)
+            else:
+                conflict(name, c[name], value)
+    for name in CHOICES:
+        value = getattr(data, name)
+        if name in given and value is not None and value != c[name]:
+            if replace:
+                if name == "lifecycle_stage":
+                    change.stage_from = c[name]
+                put(name, value)
+            else:
+                conflict(name, c[name], value)
+    _attributes(c, data.attributes or {}, replace, change, put)
+    if data.utm is not None:
+        for part in UTM:
+            value = getattr(data.utm, part)
+            if value and (not c[f"utm_{part}"] or (replace and value != c[f"utm_{part}"])):
+                put(f"utm_{part}", value)
+    _addresses(state, data.addresses or [], replace, now, change)
+    _consent(c, prep.consent, now, put)
+    if data.last_active_at and (
+        c["last_active_at"] is None or data.last_active_at > c["last_active_at"]
+    ):
+        put("last_active_at", data.last_active_at)
+    _sources(state, prep, external, now, change)
+    if state.tags is not None:
+        current = {t.lower() for t in state.tags}
+        added = [t for t in clean_tags(list(data.tags)) if t.lower() not in current]
+        state.tags.extend(added)
+        change.tags_added = added
+    if {"first_name", "last_name"} & set(change.cols):
+        put("full_name", full_name(c["first_name"], c["last_name"]))
+    if {"email_normalized", "first_name", "last_name"} & set(change.cols):
+        for name, value in keys(c["email_normalized"], c["first_name"], c["last_name"]).items():
+            put(name, value)
+    if not change.empty:
+        put("updated_at", now)
+    return change
+
+
+def _attributes(c: dict[str, Any], given: dict[str, Any], replace: bool, change: Change,
+                put: Any) -> None:  # fmt: skip
+    current = c["attributes"] or {}
+    merged = dict(current)
+    for key, value in given.items():
+        if key not in current:
+            merged[key] = value
+        elif current[key] != value:
+            if replace:
+                merged[key] = value
+            else:
+                change.conflicts.append(
+                    {"field": f"attributes.{key}", "kept": str(current[key]), "given": str(value)}
+                )
+    if merged != current:
+        if set(merged) - set(current):
+            change.filled.append("attributes")
+        put("attributes", merged)
+
+
+def _addresses(
+    state: State, given: list[Any], replace: bool, now: datetime, change: Change
+) -> None:
+    if not given:
+        return
+    tenant_id, cid = state.cols["tenant_id"], state.id
+    if not state.has_addresses():
+        rows = _address_rows(tenant_id, cid, given, now, first_default=True)
+        change.filled.append("addresses")
+    else:
+        known = {
+            (normalize.street_key(a["line1"]), normalize.postcode_key(a["postcode"]))
+            for a in (state.addresses if state.addresses is not None else [state.default_address()])
+            if a is not None
+        }
+        fresh = [
+            a
+            for a in given
+            if (normalize.street_key(a.line1), normalize.postcode_key(a.postcode)) not in known
+        ]
+        if not fresh:
+            return
+        if not replace:
+            for a in fresh:
+                change.conflicts.append(
+                    {
+                        "field": "addresses",
+                        "kept": "existing addresses",
+                        "given": ", ".join(filter(None, (a.line1, a.postcode, a.city))),
+                    }
+                )
+            return
+        rows = _address_rows(tenant_id, cid, fresh, now, first_default=False)
+        for row in rows:
+            row["is_default"] = False
+    change.addresses_added = rows
+    if state.addresses is not None:
+        state.addresses.extend(rows)
+    elif state.cols.get("address") is None:
+        default = next((r for r in rows if r["is_default"]), None)
+        state.cols["address"] = default
+
+
+def _consent(c: dict[str, Any], consent: dict[str, Any], now: datetime, put: Any) -> None:
+    for channel in ("email", "sms"):
+        value = consent.get(f"{channel}_consent")
+        if value is None or value == c[f"{channel}_consent"]:
+            continue
+        at = consent.get(f"{channel}_consent_at")
+        put(f"{channel}_consent", value)
+        put(f"{channel}_consent_at", at if at is not None else now)
+        put(f"{channel}_consent_source", consent.get(f"{channel}_consent_source"))
+
+
+def _sources(
+    state: State, prep: Prepared, external: tuple[str, str] | None, now: datetime, change: Change
+) -> None:
+    """``customers.service._merge_sources`` for the record's sources and external key."""
+    if state.sources is None:
+        return
+    wanted = list(prep.sources) + ([external] if external else [])
+    for source, ext in wanted:
+        for existing in state.sources:
+            if existing["source"] != source:
+                continue
+            if ext is None:
+                break  # provenance without a key: this source is already known
+            if existing["external_id"] == ext:
+                break  # already known: a re-import of the same file changes nothing
+            if existing["external_id"] is None:
+                before = dict(existing)
+                existing["external_id"], existing["last_synced_at"] = ext, now
+                change.sources_changed.append((before, dict(existing)))
+                break
+        else:
+            row = _source_row(state.cols["tenant_id"], state.id, source, ext, now if ext else None)
+            state.sources.append(row)
+            change.sources_added.append(row)
+
+
+# -- the API representation ----------------------------------------------------------------
+
+
+def _dt(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def snapshot(state: State) -> dict[str, Any]:
+    """``customers.snapshot.snapshot`` of this state (CustomerOut as JSON)."""
+    c = state.cols
+    addresses = sorted(state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"]))
+    sources = sorted(state.sources or [], key=lambda s: s["source"])
+    return {
+        "id": str(state.id),
+        "email": c["email"],
+        "email_normalized": c["email_normalized"],
+        "phone": c["phone"],
+        "phone_e164": c["phone_e164"],
+        "first_name": c["first_name"],
+        "last_name": c["last_name"],
+        "full_name": c["full_name"],
+        "company": c["company"],
+        "lifecycle_stage": c["lifecycle_stage"],
+        "status": c["status"],
+        "customer_type": c["customer_type"],
+        "tags": sorted(state.tags or []),
+        "notes": c["notes"],
+        "internal_notes": c["internal_notes"],
+        "attributes": c["attributes"] or {},
+        "consent": {
+            "email": c["email_consent"],
+            "email_at": _dt(c["email_consent_at"]),
+            "email_source": c["email_consent_source"],
+            "sms": c["sms_consent"],
+            "sms_at": _dt(c["sms_consent_at"]),
+            "sms_source": c["sms_consent_source"],
+        },
+        "acquisition_source": c["acquisition_source"],
+        "utm": {part: c[f"utm_{part}"] for part in UTM},
+        "ltv": str(c["ltv"]),
+        "addresses": [
+            {
+                "id": str(a["id"]),
+                "type": a["type"],
+                "is_default": a["is_default"],
+                "line1": a["line1"],
+                "line2": a["line2"],
+                "city": a["city"],
+                "region": a["region"],
+                "postcode": a["postcode"],
+                "country": a["country"],
+                "lat": a["lat"],
+                "lng": a["lng"],
+                "timezone": a["timezone"],
+            }
+            for a in addresses
+        ],
+        "sources": [
+            {
+                "source": s["source"],
+                "external_id": s["external_id"],
+                "last_synced_at": _dt(s["last_synced_at"]),
+            }
+            for s in sources
+        ],
+        "created_at": _dt(c["created_at"]),
+        "updated_at": _dt(c["updated_at"]),
+        "last_active_at": _dt(c["last_active_at"]),
+        "deleted_at": _dt(c["deleted_at"]),
+    }

@@ -1,0 +1,1 @@
+"""Segments: dynamic (a saved filter) or assigned, system segments and their history."""

@@ -1,0 +1,1 @@
+"""Saved views: named filter, sort and columns, private or shared."""

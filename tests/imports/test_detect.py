@@ -1,0 +1,134 @@
+"""File sniffing, pure: encodings, delimiters, formats, and files that are not text."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from rolodex.imports.detect import FileProblem, TextDecoder, detect
+from rolodex.imports.reader import Reader
+
+HEADER = "email,first_name,last_name,city\n"
+ROWS = "ada@example.com,Ada,Lovelace,Zürich\nbob@example.com,Bob,Müller,Köln\n"
+
+
+def sniff(data: bytes, **kw):
+    return detect(data, total_size=len(data), **kw)
+
+
+def read_all(data: bytes, **kw) -> tuple[list[str], list[list[str]]]:
+    found = sniff(data, **kw)
+    reader = Reader([data[i : i + 7] for i in range(0, len(data), 7)], found)
+    header = reader.header()
+    return header, [r.cells for r in reader]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ((HEADER + ROWS).encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + (HEADER + ROWS).encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF16_LE + (HEADER + ROWS).encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + (HEADER + ROWS).encode("utf-16-be"), "utf-16-be"),
+        ((HEADER + ROWS).encode("utf-16-le"), "utf-16-le"),
+        ((HEADER + ROWS).encode("latin-1"), "cp1252"),
+    ],
+)
+def test_encodings_are_recognized_and_read_back_the_same_text(data, encoding):
+    assert sniff(data).encoding == encoding
+    header, rows = read_all(data)
+    assert header == ["email", "first_name", "last_name", "city"]
+    assert rows[0][3] == "Zürich" and rows[1][2] == "Müller" and rows[1][3] == "Köln"
+
+
+def test_a_mixed_file_reads_stray_latin1_bytes_and_warns():
+    data = (HEADER + "ada@example.com,Ada,Lovelace,Zürich\n").encode() + (
+        "bob@example.com,Bob,Müller,Köln\n".encode("latin-1")
+    )
+    found = sniff(data)
+    assert found.encoding == "utf-8"
+    assert any("Windows-1252" in w for w in found.warnings)
+    _, rows = read_all(data)
+    assert rows[0][3] == "Zürich" and rows[1][2] == "Müller" and rows[1][3] == "Köln"
+
+
+def test_the_decoder_keeps_a_multibyte_character_split_across_pieces():
+    decoder = TextDecoder("utf-8")
+    data = "Zoë".encode()
+    assert decoder.decode(data[:3]) + decoder.decode(data[3:], final=True) == "Zoë"
+    assert decoder.fallbacks == 0
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiters_are_sniffed(sep):
+    text = f"email{sep}first_name{sep}tags\nada@example.com{sep}Ada{sep}\"a, b\"\n"
+    assert sniff(text.encode()).delimiter == sep
+    _, rows = read_all(text.encode())
+    assert rows == [["ada@example.com", "Ada", "a, b"]]
+
+
+def test_quoted_newlines_stay_inside_their_field_and_lines_are_counted():
+    text = 'email,notes\r\nada@example.com,"first line\r\nsecond line"\r\nbob@example.com,x\r\n'
+    found = sniff(text.encode())
+    reader = Reader([text.encode()], found)
+    reader.header()
+    records = list(reader)
+    assert records[0].cells == ["ada@example.com", "first line\r\nsecond line"]
+    assert [r.line for r in records] == [2, 4]
+
+
+def test_old_mac_line_ends_are_read():
+    text = "email,first_name\rada@example.com,Ada\rbob@example.com,Bob\r"
+    _, rows = read_all(text.encode())
+    assert rows == [["ada@example.com", "Ada"], ["bob@example.com", "Bob"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "kind"),
+    [
+        (b'[{"email": "a@example.com"}]', None, "json"),
+        (b'{"items": [{"email": "a@example.com"}]}', None, "json"),
+        (b'{"email": "a@example.com"}\n{"email": "b@example.com"}\n', None, "ndjson"),
+        (b"email\na@example.com\n", None, "csv"),
+        (b"email\na@example.com\n", "people.json", "json"),
+        (b'{"email": "a@example.com"}\n', "people.jsonl", "ndjson"),
+    ],
+)
+def test_formats_by_name_or_content(data, filename, kind):
+    assert sniff(data, filename=filename).format == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "words"),
+    [
+        (b"", 422, "empty"),
+        (b"   \n\n ", 422, "empty"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"x" * 100, 415, "Excel"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, 415, "PNG"),
+        (b"email,name\n\x00\x01\x02\x03binary\x00\x00", 415, "binary"),
+        (bytes(range(1, 32)) * 40, 415, "binary"),
+    ],
+)
+def test_files_that_cannot_be_imported_are_refused_clearly(data, status, words):
+    with pytest.raises(FileProblem) as err:
+        sniff(data)
+    assert err.value.status == status
+    assert words in err.value.message
+
+
+def test_a_first_line_longer_than_the_sample_is_not_a_csv_header():
+    data = b"x" * (300 * 1024)
+    with pytest.raises(FileProblem, match="first line"):
+        detect(data[: 256 * 1024], total_size=len(data))
+
+
+def test_explicit_options_win_and_bad_ones_name_their_field():
+    assert sniff(b"a;b\n1;2\n", delimiter=",").delimiter == ","
+    assert sniff("é,b\n".encode("latin-1"), encoding="latin-1").encoding == "cp1252"
+    with pytest.raises(FileProblem) as err:
+        sniff(b"a,b\n", encoding="ebcdic")
+    assert err.value.field == "encoding"
+    with pytest.raises(FileProblem) as err:
+        sniff(b"a,b\n", format="xlsx")
+    assert err.value.field == "format"
