@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--reuse", action="store_true", help="keep the databases of a former run")
+    parser.add_argument("--out", default="api", help="results file name under bench/results/")
     args = parser.parse_args()
 
     results: dict[str, dict[str, object]] = {}

@@ -23,44 +23,113 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from common import DATA, Server, fresh_database, write_result, wrk
 from sqlalchemy import func, select
+
+from common import DATA, Server, fresh_database, write_result, wrk
 
 SECRET = "shpss_bench-secret-0123456789abcdef"
 FIRST = ["Ada", "Grace", "Alan", "Joan", "Linus", "Barbara", "Ken", "Frances", "Dennis", "Radia"]
-LAST = ["Lovelace", "Hopper", "Turing", "Clarke", "Torvalds", "Liskov", "Thompson", "Allen",
-        "Ritchie", "Perlman", "Hamilton", "Dijkstra", "Lamarr", "Shannon", "Knuth", "Wirth"]
+LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Clarke",
+    "Torvalds",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Ritchie",
+    "Perlman",
+    "Hamilton",
+    "Dijkstra",
+    "Lamarr",
+    "Shannon",
+    "Knuth",
+    "Wirth",
+]
 
 
 def customer(n: int) -> dict[str, Any]:
     cid = 7_000_000_000_000 + n
     first, last = FIRST[n % len(FIRST)], f"{LAST[(n // 10) % len(LAST)]}{n}"
-    address = {"id": cid + 1, "customer_id": cid, "first_name": first, "last_name": last,
-               "address1": f"{n % 900 + 1} Main Street", "address2": None, "city": "Ottawa",
-               "province": "Ontario", "province_code": "ON", "country": "Canada",
-               "country_code": "CA", "zip": "K2P 2L8", "phone": None, "company": None,
-               "default": True}
-    return {"id": cid, "email": f"{first}.{last}@example.com".lower(),
-            "created_at": "2025-01-10T09:00:00-05:00", "updated_at": "2025-01-10T09:00:00-05:00",
-            "first_name": first, "last_name": last, "state": "enabled", "note": None,
-            "verified_email": True, "multipass_identifier": None, "tax_exempt": False,
-            "currency": "USD", "phone": f"+1613{2000000 + n % 7_000_000:07d}",
-            "addresses": [address], "tax_exemptions": [],
-            "admin_graphql_api_id": f"gid://shopify/Customer/{cid}", "default_address": address}
+    address = {
+        "id": cid + 1,
+        "customer_id": cid,
+        "first_name": first,
+        "last_name": last,
+        "address1": f"{n % 900 + 1} Main Street",
+        "address2": None,
+        "city": "Ottawa",
+        "province": "Ontario",
+        "province_code": "ON",
+        "country": "Canada",
+        "country_code": "CA",
+        "zip": "K2P 2L8",
+        "phone": None,
+        "company": None,
+        "default": True,
+    }
+    return {
+        "id": cid,
+        "email": f"{first}.{last}@example.com".lower(),
+        "created_at": "2025-01-10T09:00:00-05:00",
+        "updated_at": "2025-01-10T09:00:00-05:00",
+        "first_name": first,
+        "last_name": last,
+        "state": "enabled",
+        "note": None,
+        "verified_email": True,
+        "multipass_identifier": None,
+        "tax_exempt": False,
+        "currency": "USD",
+        "phone": f"+1613{2000000 + n % 7_000_000:07d}",
+        "addresses": [address],
+        "tax_exemptions": [],
+        "admin_graphql_api_id": f"gid://shopify/Customer/{cid}",
+        "default_address": address,
+    }
 
 
 def order(n: int, buyer: dict[str, Any]) -> dict[str, Any]:
     oid = 8_000_000_000_000 + n
-    item = {"id": oid + 1, "name": "IPod Nano - 8GB", "title": "IPod Nano - 8GB",
-            "price": "199.00", "quantity": 1, "sku": "IPOD2008PINK", "vendor": "Apple"}
-    return {"id": oid, "admin_graphql_api_id": f"gid://shopify/Order/{oid}", "name": f"#{n}",
-            "email": buyer["email"], "created_at": "2025-02-01T10:00:00-05:00",
-            "processed_at": "2025-02-01T10:00:00-05:00",
-            "updated_at": "2025-02-01T10:00:00-05:00", "currency": "USD",
-            "financial_status": "paid", "cancelled_at": None, "total_price": "199.00",
-            "subtotal_price": "199.00", "total_tax": "0.00", "line_items": [item], "refunds": [],
-            "customer": {k: buyer[k] for k in ("id", "email", "first_name", "last_name",
-                                               "updated_at", "state", "default_address")}}
+    item = {
+        "id": oid + 1,
+        "name": "IPod Nano - 8GB",
+        "title": "IPod Nano - 8GB",
+        "price": "199.00",
+        "quantity": 1,
+        "sku": "IPOD2008PINK",
+        "vendor": "Apple",
+    }
+    return {
+        "id": oid,
+        "admin_graphql_api_id": f"gid://shopify/Order/{oid}",
+        "name": f"#{n}",
+        "email": buyer["email"],
+        "created_at": "2025-02-01T10:00:00-05:00",
+        "processed_at": "2025-02-01T10:00:00-05:00",
+        "updated_at": "2025-02-01T10:00:00-05:00",
+        "currency": "USD",
+        "financial_status": "paid",
+        "cancelled_at": None,
+        "total_price": "199.00",
+        "subtotal_price": "199.00",
+        "total_tax": "0.00",
+        "line_items": [item],
+        "refunds": [],
+        "customer": {
+            k: buyer[k]
+            for k in (
+                "id",
+                "email",
+                "first_name",
+                "last_name",
+                "updated_at",
+                "state",
+                "default_address",
+            )
+        },
+    }
 
 
 def hooks_file(path: Path, slug: str, count: int) -> int:
@@ -92,8 +161,9 @@ def prepare(engine: str) -> tuple[str, str]:
         tenant = service.create_tenant(s, "Bench Shop", slug="bench")
         tid = tenant.id
     with db.session(tid) as s:
-        sources.create_source(s, tid, "shopify", SECRET, name="shopify",
-                              secret_key=settings.secret_key)
+        sources.create_source(
+            s, tid, "shopify", SECRET, name="shopify", secret_key=settings.secret_key
+        )
     db.dispose()
     return url, "bench"
 
@@ -113,9 +183,12 @@ def process(url: str, workers: int, seconds: float, env: dict[str, str]) -> dict
     """Start ``workers`` `rolodex worker` processes on the backlog; jobs done per second over a
     window that starts once they are busy (process start-up is not counted)."""
     procs = [
-        subprocess.Popen([sys.executable, "-m", "rolodex.cli.main", "worker", "--batch", "50",
-                          "--poll", "0.05"], env={**os.environ, **env},
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "rolodex.cli.main", "worker", "--batch", "50", "--poll", "0.05"],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(workers)
     ]
     try:
@@ -128,9 +201,14 @@ def process(url: str, workers: int, seconds: float, env: dict[str, str]) -> dict
         counts = job_counts(url)
         elapsed = time.monotonic() - start
         processed = counts.get("done", 0) - done0
-        return {"workers": workers, "window_s": round(elapsed, 1), "processed": processed,
-                "per_s": round(processed / elapsed, 1), "backlog_at_start": backlog,
-                "dead": counts.get("dead", 0)}
+        return {
+            "workers": workers,
+            "window_s": round(elapsed, 1),
+            "processed": processed,
+            "per_s": round(processed / elapsed, 1),
+            "backlog_at_start": backlog,
+            "dead": counts.get("dead", 0),
+        }
     finally:
         for p in procs:
             p.terminate()
@@ -156,39 +234,60 @@ def main() -> None:
     body_file.write_text(json.dumps(customer(1), separators=(",", ":")))
     with Server("ingest_bare_app:app") as bare:
         bare.wait("/bare")
-        ceiling = wrk(bare.base, "post_body.lua", {"BENCH_PATH": "/bare",
-                                                   "BENCH_BODY_FILE": str(body_file)},
-                      args.duration, args.connections)
+        ceiling = wrk(
+            bare.base,
+            "post_body.lua",
+            {"BENCH_PATH": "/bare", "BENCH_BODY_FILE": str(body_file)},
+            args.duration,
+            args.connections,
+        )
     print(f"bare endpoint (reads the body): {ceiling['rps']:,} req/s, p50 {ceiling['p50_ms']} ms")
     results: dict[str, Any] = {}
     for engine in args.engines.split(","):
         url, slug = prepare(engine)
-        env = {"ROLODEX_DATABASE_URL": url, "ROLODEX_LOG_LEVEL": "WARNING",
-               "ROLODEX_EMBEDDED_WORKER": "0", "ROLODEX_RATE_LIMIT_HOOKS": "1000000000/minute"}
+        env = {
+            "ROLODEX_DATABASE_URL": url,
+            "ROLODEX_LOG_LEVEL": "WARNING",
+            "ROLODEX_EMBEDDED_WORKER": "0",
+            "ROLODEX_RATE_LIMIT_HOOKS": "1000000000/minute",
+        }
         with Server("rolodex.app:create_app", env=env, factory=True) as app:
             app.wait("/readyz")
-            ack = wrk(app.base, "signed_hooks.lua", {"BENCH_HOOKS_FILE": str(hooks)},
-                      args.duration, args.connections)
+            ack = wrk(
+                app.base,
+                "signed_hooks.lua",
+                {"BENCH_HOOKS_FILE": str(hooks)},
+                args.duration,
+                args.connections,
+            )
         counts = job_counts(url)
         stored = sum(counts.values())
         ack["stored"] = stored
         ack["ratio_to_bare"] = round(ack["rps"] / ceiling["rps"], 3)
-        print(f"[{engine}] acknowledged: {ack['rps']:,}/s (x{ack['ratio_to_bare']} of bare), "
-              f"p50 {ack['p50_ms']} ms, p99 {ack['p99_ms']} ms, non-2xx {ack['non_2xx']}, "
-              f"stored {stored}")
+        print(
+            f"[{engine}] acknowledged: {ack['rps']:,}/s (x{ack['ratio_to_bare']} of bare), "
+            f"p50 {ack['p50_ms']} ms, p99 {ack['p99_ms']} ms, non-2xx {ack['non_2xx']}, "
+            f"stored {stored}"
+        )
         done = process(url, args.workers, args.process_seconds, env)
-        print(f"[{engine}] processed: {done['per_s']:,}/s with {done['workers']} worker "
-              f"process(es) ({done['processed']} in {done['window_s']} s, dead {done['dead']})")
+        print(
+            f"[{engine}] processed: {done['per_s']:,}/s with {done['workers']} worker "
+            f"process(es) ({done['processed']} in {done['window_s']} s, dead {done['dead']})"
+        )
         results[engine] = {"acknowledged": ack, "processed": done}
-    path = write_result("ingest", {
-        "duration_s": args.duration,
-        "connections": args.connections,
-        "body_bytes_avg": size,
-        "mix": "customers/create and orders/paid pairs, Shopify-signed, unique webhook ids",
-        "server": "uvicorn, 1 process, no embedded worker; load from wrk -t1 on loopback",
-        "bare_endpoint": ceiling,
-        "engines": results,
-    })
+    path = write_result(
+        "ingest",
+        {
+            "duration_s": args.duration,
+            "connections": args.connections,
+            "body_bytes_avg": size,
+            "mix": "customers/create and orders/paid pairs, Shopify-signed, unique webhook ids",
+            "server": "uvicorn, 1 process, no embedded worker; load from wrk -t1 on loopback",
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            "bare_endpoint": ceiling,
+            "engines": results,
+        },
+    )
     print(f"wrote {path}")
 
 

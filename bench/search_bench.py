@@ -15,7 +15,9 @@ its triggers as in production) into bench/data/search_bench.db and the PostgreSQ
 - list3: three filters (stage, status, country) sorted by LTV, first page of 50, and raw:
   the same SQL without the Python around it.
 
-Writes bench/results/search.json.
+``service_cpu`` is this process's CPU time for the service call: on a busy machine the gap
+between it and the wall time is time spent waiting for a CPU. Writes bench/results/search.json
+(or --out; ``--merge a.json b.json`` joins runs made separately per engine).
 """
 
 from __future__ import annotations
@@ -167,9 +169,11 @@ def run_engine(engine: str, n: int, queries: int, reuse: bool) -> dict[str, Any]
                         res = service.list_customers(s, tid, service.ListQuery(q=query, limit=20))
                         return [(c.id, c.full_name) for c in res.items]
 
+                cpu = time.process_time()
                 dt, found = timed(svc)
                 if not warm:
                     record(kind, "service", dt)
+                    record(kind, "service_cpu", time.process_time() - cpu)
                     ids = [f[0] for f in found]
                     if kind == "typo":
                         same = found and stext.normalize(found[0][1]) == stext.normalize(
@@ -242,7 +246,18 @@ def main() -> None:
     ap.add_argument("--engines", default="sqlite,postgres")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--reuse", action="store_true", help="keep a database loaded before")
+    ap.add_argument("--out", default=str(RESULTS / "search.json"))
+    ap.add_argument("--merge", nargs="*", help="only merge these result files into --out")
     args = ap.parse_args()
+    if args.merge:
+        merged: dict[str, Any] = {"runs": [], "engines": {}}
+        for name in args.merge:
+            part = json.loads(Path(name).read_text())
+            merged["runs"].append({k: v for k, v in part.items() if k != "engines"})
+            merged["engines"].update(part["engines"])
+        Path(args.out).write_text(json.dumps(merged, indent=2, default=str))
+        print(f"wrote {args.out}")
+        return
     out: dict[str, Any] = {
         "command": " ".join([".venv/bin/python", "bench/search_bench.py", *sys.argv[1:]]),
         "machine": {
@@ -260,7 +275,7 @@ def main() -> None:
         print(json.dumps(out["engines"][engine]["latency"], indent=1), flush=True)
     out["machine"]["load_average_end"] = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / "search.json"
+    path = Path(args.out)
     path.write_text(json.dumps(out, indent=2, default=str))
     print(f"wrote {path}")
 

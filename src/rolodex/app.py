@@ -126,7 +126,20 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
     from fastapi.staticfiles import StaticFiles
     from starlette.middleware.sessions import SessionMiddleware
 
-    from rolodex.web import auth, customers, overview
+    from rolodex.web import (
+        audit_log,
+        auth,
+        customer_actions,
+        customer_tabs,
+        customer_views,
+        customers,
+        duplicates,
+        errors,
+        imports,
+        ingestion,
+        overview,
+        segments,
+    )
     from rolodex.web.session import SignInRequired
 
     app.add_middleware(
@@ -139,8 +152,11 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
     )
     static = Path(__file__).parent / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (auth, overview, customers):
+    # customer_views before customers: /customers/export is not a customer id.
+    for module in (auth, overview, customer_views, customers, customer_tabs, customer_actions,
+                   segments, duplicates, imports, ingestion, audit_log):  # fmt: skip
         app.include_router(module.router)
+    errors.install(app)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Any:
@@ -184,7 +200,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        upload_prefixes=("/v1/imports",),
+        upload_prefixes=("/v1/imports", "/imports"),
     )
     app.include_router(customers_router)
     app.include_router(imports_router)

@@ -28,7 +28,7 @@ from rolodex.imports.mapping import FIELDS, IGNORE, resolve
         ("ZIP code", "address1_postcode"),
         ("Postal Code", "address1_postcode"),
         ("Street Address", "address1_line1"),
-        ("State/Province", None),
+        ("State/Province", "address1_region"),
         ("State", "address1_region"),
         ("Country Code", "address1_country"),
         ("Default Address City", "address1_city"),

@@ -39,13 +39,17 @@ class Hooks:
     def shopify(self, topic: str, payload: Any, **kw: Any) -> Any:
         body = payload if isinstance(payload, bytes) else body_of(payload)
         headers = shopify_headers(topic, body, **kw)
-        return self.client.post(f"/v1/hooks/{self.tenant.slug}/shopify", content=body,
-                                headers=headers)
+        return self.client.post(
+            f"/v1/hooks/{self.tenant.slug}/shopify", content=body, headers=headers
+        )
 
     def klaviyo(self, payload: Any, **kw: Any) -> Any:
         body = payload if isinstance(payload, bytes) else body_of(payload)
-        return self.client.post(f"/v1/hooks/{self.tenant.slug}/klaviyo", content=body,
-                                headers=klaviyo_headers(body, **kw))
+        return self.client.post(
+            f"/v1/hooks/{self.tenant.slug}/klaviyo",
+            content=body,
+            headers=klaviyo_headers(body, **kw),
+        )
 
     def work(self) -> Stats:
         return Worker(self.db).drain()
@@ -58,8 +62,11 @@ class Hooks:
         return int(inbox), int(jobs)
 
     def customer(self, email: str) -> dict[str, Any]:
-        r = self.client.get("/v1/customers", params={"q": email, "include_deleted": "true"},
-                            headers=self.tenant.headers())
+        r = self.client.get(
+            "/v1/customers",
+            params={"q": email, "include_deleted": "true"},
+            headers=self.tenant.headers(),
+        )
         assert r.status_code == 200, r.text
         found = [c for c in r.json()["items"] if (c["email"] or "").lower() == email.lower()]
         assert len(found) == 1, found
@@ -72,8 +79,9 @@ class Hooks:
 
 
 def add_source(tenant: TenantCtx, provider: str, secret: str) -> str:
-    r = tenant.client.post("/v1/sources", json={"provider": provider, "secret": secret},
-                           headers=tenant.headers())
+    r = tenant.client.post(
+        "/v1/sources", json={"provider": provider, "secret": secret}, headers=tenant.headers()
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]  # type: ignore[no-any-return]
 

@@ -19,13 +19,70 @@ KLAVIYO_SECRET = "klaviyo-webhook-secret-0123456789"
 _ids = itertools.count(7_064_055_069_303_700_84)
 
 
-FIRST = ["Bob", "Ada", "Grace", "Alan", "Joan", "Linus", "Barbara", "Ken", "Frances", "Dennis",
-         "Margaret", "Edsger", "Radia", "Tim", "Hedy", "Claude", "Karen", "Donald", "Sophie",
-         "John", "Mary", "Niklaus", "Anita", "Guido", "Shafi", "Leslie", "Adele", "Butler"]
-LAST = ["Biller", "Lovelace", "Hopper", "Turing", "Clarke", "Torvalds", "Liskov", "Thompson",
-        "Allen", "Ritchie", "Hamilton", "Dijkstra", "Perlman", "Berners", "Lamarr", "Shannon",
-        "Jones", "Knuth", "Wilson", "McCarthy", "Shaw", "Wirth", "Borg", "Rossum", "Goldwasser",
-        "Lamport", "Goldberg", "Lampson", "Kay", "Backus", "Hoare", "Milner"]
+FIRST = [
+    "Bob",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Joan",
+    "Linus",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Dennis",
+    "Margaret",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "Claude",
+    "Karen",
+    "Donald",
+    "Sophie",
+    "John",
+    "Mary",
+    "Niklaus",
+    "Anita",
+    "Guido",
+    "Shafi",
+    "Leslie",
+    "Adele",
+    "Butler",
+]
+LAST = [
+    "Biller",
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Clarke",
+    "Torvalds",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Ritchie",
+    "Hamilton",
+    "Dijkstra",
+    "Perlman",
+    "Berners",
+    "Lamarr",
+    "Shannon",
+    "Jones",
+    "Knuth",
+    "Wilson",
+    "McCarthy",
+    "Shaw",
+    "Wirth",
+    "Borg",
+    "Rossum",
+    "Goldwasser",
+    "Lamport",
+    "Goldberg",
+    "Lampson",
+    "Kay",
+    "Backus",
+    "Hoare",
+    "Milner",
+]
 
 
 def next_id() -> int:
@@ -165,9 +222,22 @@ def shopify_order(
     customer = person
     oid = order_id or next_id()
     items = [shopify_line_item(), shopify_line_item(name="Case", title="Case", price="20.00")]
-    buyer = {k: customer[k] for k in ("id", "email", "first_name", "last_name", "phone",
-                                       "created_at", "updated_at", "state", "currency",
-                                       "admin_graphql_api_id", "default_address")}
+    buyer = {
+        k: customer[k]
+        for k in (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "created_at",
+            "updated_at",
+            "state",
+            "currency",
+            "admin_graphql_api_id",
+            "default_address",
+        )
+    }
     data = {
         "id": oid,
         "admin_graphql_api_id": f"gid://shopify/Order/{oid}",
@@ -218,14 +288,33 @@ def shopify_refund(order_id: int, amount: str, **over: Any) -> dict[str, Any]:
         "refund_shipping_lines": [],
         "admin_graphql_api_id": f"gid://shopify/Refund/{rid}",
         "refund_line_items": [
-            {"id": next_id(), "quantity": 1, "line_item_id": next_id(), "location_id": None,
-             "restock_type": "no_restock", "subtotal": float(amount), "total_tax": 0.0}
+            {
+                "id": next_id(),
+                "quantity": 1,
+                "line_item_id": next_id(),
+                "location_id": None,
+                "restock_type": "no_restock",
+                "subtotal": float(amount),
+                "total_tax": 0.0,
+            }
         ],
         "transactions": [
-            {"id": next_id(), "order_id": order_id, "kind": "refund", "gateway": "bogus",
-             "status": "success", "message": None, "created_at": "2025-02-03T12:00:00-05:00",
-             "test": False, "authorization": None, "parent_id": None, "source_name": "web",
-             "receipt": {}, "amount": amount, "currency": "USD"}
+            {
+                "id": next_id(),
+                "order_id": order_id,
+                "kind": "refund",
+                "gateway": "bogus",
+                "status": "success",
+                "message": None,
+                "created_at": "2025-02-03T12:00:00-05:00",
+                "test": False,
+                "authorization": None,
+                "parent_id": None,
+                "source_name": "web",
+                "receipt": {},
+                "amount": amount,
+                "currency": "USD",
+            }
         ],
         "order_adjustments": [],
     }
@@ -242,9 +331,7 @@ def tags_event(customer_id: int, tags: list[str], occurred_at: str) -> dict[str,
     }
 
 
-def email_consent_event(
-    customer_id: int, email: str, state: str, at: str
-) -> dict[str, Any]:
+def email_consent_event(customer_id: int, email: str, state: str, at: str) -> dict[str, Any]:
     """customers_email_marketing_consent/update."""
     return {
         "customer_id": customer_id,
@@ -350,11 +437,17 @@ def klaviyo_profile(profile_id: str | None = None, **attrs: Any) -> dict[str, An
         },
     }
     attributes.update(attrs)
-    return {"type": "profile", "id": pid, "attributes": attributes,
-            "links": {"self": f"https://a.klaviyo.com/api/profiles/{pid}/"}}
+    return {
+        "type": "profile",
+        "id": pid,
+        "attributes": attributes,
+        "links": {"self": f"https://a.klaviyo.com/api/profiles/{pid}/"},
+    }
 
 
-def klaviyo_event(profile: dict[str, Any], metric: str, *, when: str | None = None) -> dict[str, Any]:
+def klaviyo_event(
+    profile: dict[str, Any], metric: str, *, when: str | None = None
+) -> dict[str, Any]:
     """An event as the Get Event API returns it (with its profile included)."""
     eid = "4vRpBT" + uuid.uuid4().hex[:12]
     stamp = when or "2025-03-02T10:00:00+00:00"
@@ -364,8 +457,11 @@ def klaviyo_event(profile: dict[str, Any], metric: str, *, when: str | None = No
             "id": eid,
             "attributes": {
                 "timestamp": 1740909600,
-                "event_properties": {"Subject": "Spring sale", "Campaign Name": "Spring",
-                                     "$message": "01JMSG"},
+                "event_properties": {
+                    "Subject": "Spring sale",
+                    "Campaign Name": "Spring",
+                    "$message": "01JMSG",
+                },
                 "datetime": stamp,
                 "uuid": str(uuid.uuid4()),
             },
@@ -374,8 +470,7 @@ def klaviyo_event(profile: dict[str, Any], metric: str, *, when: str | None = No
                 "metric": {"data": {"type": "metric", "id": "RESQ6t"}},
             },
         },
-        "included": [profile, {"type": "metric", "id": "RESQ6t",
-                                "attributes": {"name": metric}}],
+        "included": [profile, {"type": "metric", "id": "RESQ6t", "attributes": {"name": metric}}],
     }
 
 

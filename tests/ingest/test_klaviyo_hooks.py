@@ -27,12 +27,14 @@ def test_a_batch_applies_profiles_predictions_consent_and_email_activity(hooks: 
         ("event:klaviyo.bounced_email", klaviyo_event(profile, "Bounced Email")),
     )
     r = hooks.klaviyo(batch)
-    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    assert r.status_code == 200
+    assert r.json()["status"] == "accepted"
     assert hooks.work().done == 1
     got = hooks.customer(profile["attributes"]["email"])
     assert (got["first_name"], got["last_name"], got["company"]) == ("Sarah", "Mason", "Klaviyo")
     assert got["phone_e164"] == "+15005550006"
-    assert got["consent"]["email"] is True and got["consent"]["sms"] is False
+    assert got["consent"]["email"] is True
+    assert got["consent"]["sms"] is False
     assert got["addresses"][0]["city"] == "New York"
     assert got["addresses"][0]["timezone"] == "America/New_York"
     assert got["addresses"][0]["lat"] == 40.7527
@@ -40,16 +42,23 @@ def test_a_batch_applies_profiles_predictions_consent_and_email_activity(hooks: 
     assert {(s["source"], s["external_id"]) for s in got["sources"]} == {("klaviyo", profile["id"])}
     with hooks.db.session(hooks.tenant.id, write=False) as s:
         [p] = s.scalars(select(CustomerPrediction)).all()
-    assert str(p.predicted_clv) == "27.24" and str(p.total_clv) == "121.11"
-    assert p.churn_probability == 0.36 and p.expected_next_order_at.year == 2025
-    timeline = hooks.client.get(f"/v1/customers/{got['id']}/timeline",
-                                headers=hooks.tenant.headers())
+    assert str(p.predicted_clv) == "27.24"
+    assert str(p.total_clv) == "121.11"
+    assert p.churn_probability == 0.36
+    assert p.expected_next_order_at.year == 2025
+    timeline = hooks.client.get(
+        f"/v1/customers/{got['id']}/timeline", headers=hooks.tenant.headers()
+    )
     assert timeline.status_code == 200, timeline.text
     types = [i["type"] for i in timeline.json()["items"]]
-    assert "email_open" in types and "email_click" in types
+    assert "email_open" in types
+    assert "email_click" in types
     inbox = hooks.client.get("/v1/inbox", headers=hooks.tenant.headers()).json()["items"]
     assert inbox[0]["result"]["events"] == {
-        "profile_created": 1, "activity_created": 2, "ignored": 1}
+        "profile_created": 1,
+        "activity_created": 2,
+        "ignored": 1,
+    }
 
 
 def test_bad_missing_or_stale_klaviyo_signatures_get_401(hooks: Hooks):
@@ -68,8 +77,9 @@ def test_bad_missing_or_stale_klaviyo_signatures_get_401(hooks: Hooks):
     for headers in cases:
         r = hooks.client.post(url, content=body, headers=headers)
         assert r.status_code == 401, r.text
-    assert "too old" in hooks.client.post(url, content=body, headers=stale).json()["error"][
-        "message"]
+    assert (
+        "too old" in hooks.client.post(url, content=body, headers=stale).json()["error"]["message"]
+    )
     assert hooks.counts() == (0, 0)
 
 
@@ -85,8 +95,9 @@ def test_redelivered_batch_is_stored_once_and_events_apply_once(hooks: Hooks):
     assert hooks.klaviyo(again).json()["status"] == "accepted"
     hooks.work()
     got = hooks.customer(profile["attributes"]["email"])
-    timeline = hooks.client.get(f"/v1/customers/{got['id']}/timeline",
-                                headers=hooks.tenant.headers()).json()["items"]
+    timeline = hooks.client.get(
+        f"/v1/customers/{got['id']}/timeline", headers=hooks.tenant.headers()
+    ).json()["items"]
     assert [i["type"] for i in timeline].count("email_open") == 1
 
 
@@ -96,18 +107,23 @@ def test_unsubscribe_events_and_older_profiles(hooks: Hooks):
     hooks.work()
     unsub = klaviyo_event(profile, "Unsubscribed", when="2025-03-05T10:00:00+00:00")
     hooks.klaviyo(klaviyo_batch(("event:klaviyo.unsubscribed_from_email_marketing", unsub)))
-    older = klaviyo_profile(profile["id"], **{**profile["attributes"], "first_name": "Old",
-                                              "updated": "2025-01-01T00:00:00+00:00"})
+    older = klaviyo_profile(
+        profile["id"],
+        **{**profile["attributes"], "first_name": "Old", "updated": "2025-01-01T00:00:00+00:00"},
+    )
     hooks.klaviyo(klaviyo_batch(("profile:updated", older)))
     hooks.work()
     got = hooks.customer(profile["attributes"]["email"])
-    assert got["consent"]["email"] is False and got["first_name"] == "Sarah"
+    assert got["consent"]["email"] is False
+    assert got["first_name"] == "Sarah"
 
 
 def test_a_bad_event_is_reported_and_the_others_apply(hooks: Hooks):
     profile = klaviyo_profile()
-    batch = klaviyo_batch(("profile:created", profile), ("event:klaviyo.opened_email",
-                                                         {"type": "event", "attributes": {}}))
+    batch = klaviyo_batch(
+        ("profile:created", profile),
+        ("event:klaviyo.opened_email", {"type": "event", "attributes": {}}),
+    )
     hooks.klaviyo(batch)
     assert hooks.work().done == 1
     hooks.customer(profile["attributes"]["email"])

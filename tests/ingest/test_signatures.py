@@ -34,9 +34,9 @@ def test_shopify_rejects_missing_malformed_and_wrong():
     assert verify_shopify(body, "   ", [SECRET]).reason == "missing"
     assert verify_shopify(body, "not base64!!", [SECRET]).reason == "malformed"
     assert verify_shopify(body, "x" * 10_000, [SECRET]).reason == "malformed"
-    assert verify_shopify(body, shopify_signature("other-secret-xxxxxx", body), [SECRET]).reason == (
-        "mismatch"
-    )
+    assert verify_shopify(
+        body, shopify_signature("other-secret-xxxxxx", body), [SECRET]
+    ).reason == ("mismatch")
     assert verify_shopify(body + b" ", shopify_signature(SECRET, body), [SECRET]).reason == (
         "mismatch"
     )
@@ -56,16 +56,18 @@ def test_klaviyo_signature_is_body_then_timestamp_hex():
     header = klaviyo_headers(body, secret=SECRET, timestamp=ts)["Klaviyo-Signature"]
     assert klaviyo_signature(SECRET, body, ts) == header
     verdict = verify_klaviyo(body, header, ts, [SECRET], now=NOW, tolerance_seconds=300)
-    assert verdict.ok and verdict.secret_index == 0
+    assert verdict.ok
+    assert verdict.secret_index == 0
 
 
 def test_klaviyo_rejects_tampered_timestamp_stale_and_missing():
     body = b'{"data": []}'
     ts = str(int(NOW.timestamp()))
     sig = klaviyo_signature(SECRET, body, ts)
-    check = lambda s, t, now=NOW: verify_klaviyo(  # noqa: E731
-        body, s, t, [SECRET], now=now, tolerance_seconds=300
-    ).reason
+
+    def check(s, t, now=NOW):
+        return verify_klaviyo(body, s, t, [SECRET], now=now, tolerance_seconds=300).reason
+
     assert check(sig, str(int(NOW.timestamp()) + 1)) == "mismatch"
     assert check(sig, ts, NOW + timedelta(minutes=6)) == "stale"
     assert check(sig, ts, NOW - timedelta(minutes=6)) == "stale"  # from the future

@@ -19,8 +19,12 @@ def test_delay_stays_between_half_and_the_whole_capped_ceiling(attempt, seed):
 
 def test_delays_grow_then_stop_at_the_cap():
     lows = [backoff_seconds(n, 1.0, 100.0, random.Random(0)) for n in range(1, 12)]
-    assert lows[0] <= 1.0 and lows[3] >= 4.0 and lows[-1] <= 100.0
-    assert [backoff_seconds(9, 1.0, 100.0, random.Random(s)) >= 50 for s in range(20)] == [True] * 20
+    assert lows[0] <= 1.0
+    assert lows[3] >= 4.0
+    assert lows[-1] <= 100.0
+    assert [backoff_seconds(9, 1.0, 100.0, random.Random(s)) >= 50 for s in range(20)] == [
+        True
+    ] * 20
 
 
 def test_jitter_spreads_retries_of_the_same_attempt():

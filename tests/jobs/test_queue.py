@@ -36,14 +36,21 @@ def job(db: Database, tenant_id: uuid.UUID, job_id: uuid.UUID) -> Job:
 def make_due(db: Database, tenant_id: uuid.UUID, job_id: uuid.UUID) -> None:
     """Skip the backoff wait (the test does not sleep through it)."""
     with db.session(tenant_id) as s:
-        s.execute(update(Job).where(Job.tenant_id == tenant_id, Job.id == job_id)
-                  .values(run_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(Job)
+            .where(Job.tenant_id == tenant_id, Job.id == job_id)
+            .values(run_at=utcnow() - timedelta(seconds=1))
+        )
 
 
 def test_enqueue_belongs_to_the_callers_transaction(db, tenant: TenantCtx):
-    with pytest.raises(RuntimeError), db.session(tenant.id) as s:
-        queue.enqueue(s, tenant.id, "noop", {})
-        raise RuntimeError("the caller fails after enqueueing")
+    def fail_after_enqueue() -> None:
+        with db.session(tenant.id) as s:
+            queue.enqueue(s, tenant.id, "noop", {})
+            raise RuntimeError("the caller fails after enqueueing")
+
+    with pytest.raises(RuntimeError):
+        fail_after_enqueue()
     with db.session(tenant.id, write=False) as s:
         assert s.scalars(select(Job)).all() == []
 
@@ -57,15 +64,17 @@ def test_handler_runs_in_the_jobs_tenant_and_commits_with_completion(db, tenant,
         seen.append((ctx.tenant_id, 1 if found else 0))
 
     registry.register("count", count_customers)
-    tenant.client.post("/v1/customers", json={"email": "mine@example.com"},
-                       headers=tenant.headers())
+    tenant.client.post(
+        "/v1/customers", json={"email": "mine@example.com"}, headers=tenant.headers()
+    )
     a = enqueue(db, tenant.id, "count", {"email": "mine@example.com"})
     b = enqueue(db, other_tenant.id, "count", {"email": "mine@example.com"})
     stats = Worker(db, registry=registry).drain()
     assert stats.done == 2
     # Each handler saw its own tenant's rows only (on PostgreSQL through RLS).
     assert sorted(seen) == sorted([(tenant.id, 1), (other_tenant.id, 0)])
-    assert job(db, tenant.id, a).state == "done" and job(db, other_tenant.id, b).state == "done"
+    assert job(db, tenant.id, a).state == "done"
+    assert job(db, other_tenant.id, b).state == "done"
 
 
 def test_failures_retry_with_backoff_then_go_dead_with_their_error(db, tenant):
@@ -81,7 +90,8 @@ def test_failures_retry_with_backoff_then_go_dead_with_their_error(db, tenant):
     worker = Worker(db, registry=registry)
     worker.drain()
     first = job(db, tenant.id, jid)
-    assert first.state == "queued" and first.attempts == 1
+    assert first.state == "queued"
+    assert first.attempts == 1
     assert first.last_error == "ConnectionError: upstream down (try 1)"
     wait = (first.run_at - utcnow()).total_seconds()
     assert 0.5 <= wait <= 2.1  # base 2s, first retry waits between 1 and 2 seconds
@@ -89,7 +99,9 @@ def test_failures_retry_with_backoff_then_go_dead_with_their_error(db, tenant):
         make_due(db, tenant.id, jid)
         worker.drain()
     dead = job(db, tenant.id, jid)
-    assert dead.state == "dead" and dead.attempts == 3 and calls[jid] == 3
+    assert dead.state == "dead"
+    assert dead.attempts == 3
+    assert calls[jid] == 3
     assert "try 3" in (dead.last_error or "")
 
 
@@ -122,14 +134,19 @@ def test_a_dead_job_is_listed_and_runs_again_after_a_fix(db, tenant):
     listed = tenant.client.get("/v1/jobs", params={"state": "dead"}, headers=tenant.headers())
     assert listed.status_code == 200
     [item] = listed.json()["items"]
-    assert item["id"] == str(jid) and item["last_error"] == "cannot read field 'amount'"
+    assert item["id"] == str(jid)
+    assert item["last_error"] == "cannot read field 'amount'"
     fixed["deployed"] = True
     r = tenant.client.post(f"/v1/jobs/{jid}/retry", headers=tenant.headers())
-    assert r.status_code == 200 and r.json()["state"] == "queued" and r.json()["attempts"] == 0
+    assert r.status_code == 200
+    assert r.json()["state"] == "queued"
+    assert r.json()["attempts"] == 0
     Worker(db, registry=registry).drain()
-    assert applied == ["42"] and job(db, tenant.id, jid).state == "done"
+    assert applied == ["42"]
+    assert job(db, tenant.id, jid).state == "done"
     again = tenant.client.post(f"/v1/jobs/{jid}/retry", headers=tenant.headers())
-    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "conflict"
 
 
 def test_job_api_is_per_tenant_and_validates(db, tenant, other_tenant):
@@ -141,8 +158,10 @@ def test_job_api_is_per_tenant_and_validates(db, tenant, other_tenant):
     assert tenant.client.get("/v1/jobs?state=zombie", headers=tenant.headers()).status_code == 422
     assert tenant.client.get(f"/v1/jobs/{jid}", headers=tenant.headers()).json()["kind"] == "noop"
     viewer = tenant.key("viewer")
-    assert tenant.client.post(f"/v1/jobs/{jid}/retry",
-                              headers=tenant.headers(viewer)).status_code == 403
+    assert (
+        tenant.client.post(f"/v1/jobs/{jid}/retry", headers=tenant.headers(viewer)).status_code
+        == 403
+    )
     counts = tenant.client.get("/v1/jobs/counts", headers=tenant.headers()).json()
     assert counts["queued"] == 1
 
@@ -156,14 +175,16 @@ def test_a_job_whose_worker_died_is_taken_again_after_its_lease(db, tenant):
         [claimed] = queue.claim(s, "dead-worker", 10, lease_seconds=300)
     assert Worker(db, registry=registry).drain().done == 0  # leased: nobody else takes it
     with db.session(tenant.id) as s:
-        s.execute(update(Job).where(Job.id == jid)
-                  .values(locked_until=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            update(Job).where(Job.id == jid).values(locked_until=utcnow() - timedelta(seconds=1))
+        )
     assert Worker(db, registry=registry).drain().done == 1
     assert done == [2]  # second try
     # The dead worker's claim no longer holds the job: finishing it changes nothing.
     late = Worker(db, registry=registry)
     late.process(claimed)
-    assert late.stats.lost == 1 and done == [2]
+    assert late.stats.lost == 1
+    assert done == [2]
 
 
 def test_a_job_that_keeps_killing_its_worker_ends_dead(db, tenant):
@@ -174,11 +195,15 @@ def test_a_job_that_keeps_killing_its_worker_ends_dead(db, tenant):
         with db.session() as s:
             assert queue.claim(s, "w", 10, lease_seconds=300)
         with db.session(tenant.id) as s:
-            s.execute(update(Job).where(Job.id == jid)
-                      .values(locked_until=utcnow() - timedelta(seconds=1)))
+            s.execute(
+                update(Job)
+                .where(Job.id == jid)
+                .values(locked_until=utcnow() - timedelta(seconds=1))
+            )
     Worker(db, registry=registry).drain()
     found = job(db, tenant.id, jid)
-    assert found.state == "dead" and "gave up after 2 tries" in (found.last_error or "")
+    assert found.state == "dead"
+    assert "gave up after 2 tries" in (found.last_error or "")
 
 
 def test_concurrent_workers_run_each_job_exactly_once(db, tenant):
@@ -199,7 +224,8 @@ def test_concurrent_workers_run_each_job_exactly_once(db, tenant):
         t.start()
     for t in threads:
         t.join(60)
-    assert set(runs) == set(ids) and set(runs.values()) == {1}
+    assert set(runs) == set(ids)
+    assert set(runs.values()) == {1}
     assert sum(w.stats.done for w in workers) == 60
 
 
@@ -207,4 +233,5 @@ def test_unknown_kinds_are_retried_not_lost(db, tenant):
     jid = enqueue(db, tenant.id, "from.a.newer.version")
     Worker(db, registry=Registry()).drain()
     found = job(db, tenant.id, jid)
-    assert found.state == "queued" and "no handler registered" in (found.last_error or "")
+    assert found.state == "queued"
+    assert "no handler registered" in (found.last_error or "")

@@ -141,3 +141,28 @@ def test_cli_refresh(backend, tenant, monkeypatch):
     assert listed.exit_code == 0, listed.output
     line = next(x for x in listed.output.splitlines() if x.startswith("engagement_active"))
     assert line.split()[3] == "1"
+
+
+def test_a_merge_through_the_api_carries_segments_to_the_survivor(tenant):
+    survivor, duplicate = create(tenant)["id"], create(tenant)["id"]
+    r = tenant.client.post("/v1/segments", json={"name": "Upsell"}, headers=tenant.headers())
+    seg = r.json()
+    r = tenant.client.post(
+        f"/v1/customers/{duplicate}/segments/{seg['id']}",
+        json={"assigned_by": "model", "confidence": 0.7},
+        headers=tenant.headers(),
+    )
+    assert r.status_code == 201
+    r = tenant.client.post(
+        "/v1/merges",
+        json={"survivor_id": survivor, "duplicate_id": duplicate},
+        headers=tenant.headers(),
+    )
+    assert r.status_code in (200, 201), r.text
+    assert _keys(tenant, survivor) == {"upsell"}
+    members = tenant.client.get(f"/v1/segments/{seg['id']}/members", headers=tenant.headers())
+    assert [c["id"] for c in members.json()["items"]] == [survivor]
+    history = tenant.client.get(
+        f"/v1/customers/{survivor}/segments", params={"history": "true"}, headers=tenant.headers()
+    ).json()["history"]
+    assert [(h["segment_key"], h["left_at"]) for h in history] == [("upsell", None)]

@@ -202,3 +202,25 @@ def test_segments_of_other_tenants_are_invisible(tenant, other_tenant):
         "/v1/customers", params={"segment": seg["key"]}, headers=other_tenant.headers()
     )
     assert r.status_code == 422
+
+
+def test_segment_membership_filters_lists_exports_and_stats(tenant):
+    seg = segment(tenant, name="Picked")
+    picked = [create(tenant, status="vip"), create(tenant)]
+    create(tenant, status="vip")  # not picked
+    for c in picked:
+        assign(tenant, c["id"], seg["id"])
+    assert sorted(all_ids(tenant, segment=seg["key"])) == sorted(c["id"] for c in picked)
+    stats = tenant.client.get(
+        "/v1/stats", params={"segment": seg["key"]}, headers=tenant.headers()
+    ).json()
+    assert (stats["total_customers"], stats["vip"]) == (2, 1)
+    everyone = tenant.client.get("/v1/stats", headers=tenant.headers()).json()
+    assert everyone["total_customers"] == 3
+    r = tenant.client.get(
+        "/v1/exports", params={"format": "ndjson", "segment": seg["key"]}, headers=tenant.headers()
+    )
+    assert r.status_code == 200, r.text
+    exported = [line for line in r.text.splitlines() if line.strip()]
+    assert len(exported) == 2
+    assert all(c["id"] in r.text for c in picked)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from rolodex.analytics import stats
+from rolodex.analytics import cache, stats
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
+from rolodex.search import service as search_service
 
 router = APIRouter(prefix="/v1", tags=["analytics"])
 
@@ -15,6 +16,12 @@ router = APIRouter(prefix="/v1", tags=["analytics"])
 def get_stats(
     request: Request, principal: Principal = Depends(require(Permission.READ))
 ) -> stats.Stats:
-    """Dashboard figures over live (not deleted) customers."""
+    """Dashboard figures over live (not deleted) customers; the customer list's filter
+    parameters (e.g. `segment=value_high`, `filter=...`) narrow them."""
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
-        return stats.compute(session, principal.tenant_id)
+        items = request.query_params.multi_items()
+        scope = search_service.scope_from_params(session, principal.tenant_id, items)
+        if scope is not None:
+            return stats.compute(session, principal.tenant_id, scope=scope)
+    # The whole tenant: the dashboard's figures (cached past a size, with their as_of).
+    return cache.for_app(request.app).figures(request.app.state.db, principal.tenant_id)

@@ -1,15 +1,20 @@
-"""Dashboard figures: one pass over live customers, the same numbers for API and dashboard."""
+"""Dashboard figures: one pass over live customers, the same numbers for API and dashboard.
+
+Large tenants read them through analytics.cache (recounted in the background)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import BigInteger, case, func, select
+from pydantic import BaseModel, Field
+from sqlalchemy import BigInteger, ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from rolodex.analytics.risk import HIGH_RISK_DAYS
+from rolodex.analytics.segments import SegmentCount, segment_counts
 from rolodex.kit.money import quantize
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer
@@ -34,6 +39,15 @@ class Stats(BaseModel):
     high_churn_risk: int
     stages: dict[str, int]
     growth: list[MonthCount]
+    segments: list[SegmentCount] = Field(
+        default_factory=list, description="Live members per segment (segment distribution)."
+    )
+    as_of: datetime | None = Field(
+        default=None, description="When these figures were counted (large tenants: cached)."
+    )
+
+
+STAGES = ("prospect", "lead_qualified", "customer", "churned", "lead_exhausted")
 
 
 def _month_start(moment: datetime, back: int = 0) -> datetime:
@@ -44,93 +58,71 @@ def _month_start(moment: datetime, back: int = 0) -> datetime:
     return moment.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def compute(session: Session, tenant_id: uuid.UUID, now: datetime | None = None) -> Stats:
+def compute(
+    session: Session,
+    tenant_id: uuid.UUID,
+    now: datetime | None = None,
+    *,
+    scope: ColumnElement[bool] | None = None,
+) -> Stats:
+    """Every figure in one pass over the tenant's live customers (plus segment counts);
+    ``scope`` (a condition on customers, e.g. one segment) narrows them."""
     now = now or utcnow()
-    this_month, last_month = _month_start(now), _month_start(now, 1)
-    live = (Customer.tenant_id == tenant_id, Customer.deleted_at.is_(None))
+    months = [_month_start(now, back) for back in range(11, -1, -1)]  # oldest first
+    cutoff = now - timedelta(days=HIGH_RISK_DAYS)
+    live = [Customer.tenant_id == tenant_id, Customer.deleted_at.is_(None)]
+    if scope is not None:
+        live.append(scope)
+
+    def n(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    stage = Customer.lifecycle_stage
+    buckets = [
+        n((Customer.created_at >= start) & (Customer.created_at < end))
+        for start, end in zip(months, months[1:], strict=False)
+    ] + [n(Customer.created_at >= months[-1])]
     row = session.execute(
         select(
             func.count(),
-            func.sum(case((Customer.status == "active", 1), else_=0)),
-            func.sum(case((Customer.status == "vip", 1), else_=0)),
+            n(Customer.status == "active"),
+            n(Customer.status == "vip"),
             func.sum(Customer.ltv, type_=BigInteger()),
-            func.sum(case((Customer.lifecycle_stage == "churned", 1), else_=0)),
-            func.sum(case((Customer.created_at >= this_month, 1), else_=0)),
-            func.sum(
-                case(
-                    ((Customer.created_at >= last_month) & (Customer.created_at < this_month), 1),
-                    else_=0,
-                )
+            n(
+                (stage == "customer")
+                & (func.coalesce(Customer.last_active_at, Customer.created_at) < cutoff)
             ),
-            func.sum(case((Customer.lifecycle_stage == "customer", 1), else_=0)),
+            *[n(stage == s) for s in STAGES],
+            *buckets,
         ).where(*live)
     ).one()
-    total = int(row[0] or 0)
+    values = [int(v or 0) for v in row]
+    total, active, vip, ltv_cents, high_risk = values[:5]
+    stages = dict(zip(STAGES, values[5 : 5 + len(STAGES)], strict=True))
+    per_month = values[5 + len(STAGES) :]
     # The Money column stores cents; summed as a plain integer.
-    total_ltv = Decimal(int(row[3] or 0)) / 100
-    churned, paying = int(row[4] or 0), int(row[7] or 0)
-    new_this, new_last = int(row[5] or 0), int(row[6] or 0)
-    stages = dict(
-        session.execute(
-            select(Customer.lifecycle_stage, func.count())
-            .where(*live)
-            .group_by(Customer.lifecycle_stage)
-        ).all()
-    )
+    total_ltv = Decimal(ltv_cents) / 100
+    churned, paying = stages["churned"], stages["customer"]
+    new_this, new_last = per_month[-1], per_month[-2]
+    running = total - sum(per_month)
+    growth = []
+    for start, count in zip(months, per_month, strict=True):
+        running += count
+        key = f"{start.year:04d}-{start.month:02d}"
+        growth.append(MonthCount(month=key, new_customers=count, total=running))
     return Stats(
         total_customers=total,
-        active=int(row[1] or 0),
-        vip=int(row[2] or 0),
+        active=active,
+        vip=vip,
         average_ltv=quantize(total_ltv / total) if total else Decimal("0.00"),
         total_ltv=quantize(total_ltv),
         churn_rate=round(churned / (churned + paying), 4) if churned + paying else 0.0,
         new_this_month=new_this,
         new_last_month=new_last,
         growth_rate=round((new_this - new_last) / new_last, 4) if new_last else None,
-        high_churn_risk=_high_risk(session, tenant_id),
-        stages={
-            s: int(stages.get(s, 0))
-            for s in ("prospect", "lead_qualified", "customer", "churned", "lead_exhausted")
-        },
-        growth=_growth(session, tenant_id, now, total),
+        high_churn_risk=high_risk,
+        stages=stages,
+        growth=growth,
+        segments=segment_counts(session, tenant_id, now) if scope is None else [],
+        as_of=now,
     )
-
-
-def _high_risk(session: Session, tenant_id: uuid.UUID) -> int:
-    """Paying customers with no activity for 90 days (until churn predictions exist)."""
-    cutoff = utcnow() - timedelta(days=90)
-    return int(
-        session.scalar(
-            select(func.count()).where(
-                Customer.tenant_id == tenant_id,
-                Customer.deleted_at.is_(None),
-                Customer.lifecycle_stage == "customer",
-                func.coalesce(Customer.last_active_at, Customer.created_at) < cutoff,
-            )
-        )
-        or 0
-    )
-
-
-def _growth(session: Session, tenant_id: uuid.UUID, now: datetime, total: int) -> list[MonthCount]:
-    """New customers per month for the last 12 months, with the running total."""
-    start = _month_start(now, 11)
-    created = session.scalars(
-        select(Customer.created_at).where(
-            Customer.tenant_id == tenant_id,
-            Customer.deleted_at.is_(None),
-            Customer.created_at >= start,
-        )
-    )
-    counts: dict[str, int] = {}
-    for moment in created:
-        key = f"{moment.year:04d}-{moment.month:02d}"
-        counts[key] = counts.get(key, 0) + 1
-    months = [_month_start(now, back) for back in range(11, -1, -1)]
-    keys = [f"{m.year:04d}-{m.month:02d}" for m in months]
-    running = total - sum(counts.values())
-    out = []
-    for key in keys:
-        running += counts.get(key, 0)
-        out.append(MonthCount(month=key, new_customers=counts.get(key, 0), total=running))
-    return out

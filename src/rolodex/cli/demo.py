@@ -37,6 +37,7 @@ def demo(
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db_file.resolve()}"
     os.environ["ROLODEX_DATABASE_URL"] = url
+    os.environ.setdefault("ROLODEX_EMBEDDED_WORKER", "1")  # webhooks and jobs run in-process
     settings = Settings(database_url=url)
     upgrade(make_owner_engine(url), None)
     db = Database(settings)

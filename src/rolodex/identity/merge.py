@@ -109,12 +109,15 @@ def load_pair(
     return found[survivor_id], found[duplicate_id]
 
 
-def plan(session: Session, survivor: Customer, duplicate: Customer) -> MergePlan:
-    """What a merge would do; reads only."""
+def plan(
+    session: Session, survivor: Customer, duplicate: Customer, prefer: frozenset[str] = frozenset()
+) -> MergePlan:
+    """What a merge would do; reads only. ``prefer`` names conflicting fields (of FILL_GROUPS
+    and SURVIVOR_WINS) where the duplicate's value is kept instead of the survivor's."""
     table = rows.customers_table()
     s_row = rows.snapshot_row(session, table, survivor.tenant_id, survivor.id)
     d_row = rows.snapshot_row(session, table, duplicate.tenant_id, duplicate.id)
-    changes, filled, conflicts = _plan_fields(s_row, d_row)
+    changes, filled, conflicts = _plan_fields(s_row, d_row, prefer)
     tables = [_plan_table(session, t, survivor, duplicate) for t in rows.child_tables()]
     total = (survivor.ltv or Decimal("0")) + (duplicate.ltv or Decimal("0"))
     if total != survivor.ltv:
@@ -131,7 +134,7 @@ def _show(value: Any) -> Any:
 
 
 def _plan_fields(
-    s: dict[str, Any], d: dict[str, Any]
+    s: dict[str, Any], d: dict[str, Any], prefer: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]]:
     changes: dict[str, Any] = {}
     filled: list[str] = []
@@ -155,7 +158,10 @@ def _plan_fields(
         a, b = (s[key], d[key]) if key else (sv, dv)
         if lead in FOLDED:
             a, b = fold(str(a)), fold(str(b))
-        if a != b:
+        if a != b and lead in prefer:
+            changes.update({c: d[c] for c in group})
+            conflict(lead, sv, dv, kept="duplicate")
+        elif a != b:
             conflict(lead, sv, dv)
     if "first_name" in changes or "last_name" in changes:
         first = changes.get("first_name", s.get("first_name"))
@@ -181,7 +187,10 @@ def _plan_fields(
         elif s.get(at) is not None and d.get(at) is not None and s[flag] != d[flag]:
             conflict(flag, s[flag], d[flag])
     for name in SURVIVOR_WINS:
-        if s.get(name) != d.get(name):
+        if s.get(name) != d.get(name) and name in prefer:
+            changes[name] = d[name]
+            conflict(name, s.get(name), d.get(name), kept="duplicate")
+        elif s.get(name) != d.get(name):
             conflict(name, s.get(name), d.get(name))
     if d.get("created_at") and s.get("created_at") and d["created_at"] < s["created_at"]:
         changes["created_at"] = d["created_at"]
@@ -259,6 +268,7 @@ def apply(
     *,
     origin: str = "api",
     score: float | None = None,
+    prefer: frozenset[str] = frozenset(),
 ) -> MergeLog:
     """Merge now, in the caller's transaction; returns the merge log."""
     tenant_id = principal.tenant_id
@@ -266,7 +276,7 @@ def apply(
     repository.lock_customers(session, tenant_id, [survivor_id, duplicate_id])
     session.expire_all()  # read both as locked, not as an earlier query left them
     survivor, dup = load_pair(session, tenant_id, survivor_id, duplicate_id)
-    the_plan = plan(session, survivor, dup)
+    the_plan = plan(session, survivor, dup, prefer)
     table = rows.customers_table()
     s_before = rows.snapshot_row(session, table, tenant_id, survivor.id)
     d_before = rows.snapshot_row(session, table, tenant_id, dup.id)

@@ -271,10 +271,14 @@ def dismiss(session: Session, principal: Principal, candidate_id: uuid.UUID) -> 
 
 
 def preview_merge(
-    session: Session, tenant_id: uuid.UUID, survivor_id: uuid.UUID, duplicate_id: uuid.UUID
+    session: Session,
+    tenant_id: uuid.UUID,
+    survivor_id: uuid.UUID,
+    duplicate_id: uuid.UUID,
+    prefer: frozenset[str] = frozenset(),
 ) -> merge.MergePlan:
     survivor, duplicate = merge.load_pair(session, tenant_id, survivor_id, duplicate_id)
-    return merge.plan(session, survivor, duplicate)
+    return merge.plan(session, survivor, duplicate, prefer)
 
 
 def merge_customers(
@@ -285,8 +289,12 @@ def merge_customers(
     *,
     origin: str = "api",
     score: float | None = None,
+    prefer: frozenset[str] = frozenset(),
 ) -> MergeLog:
-    return merge.apply(session, principal, survivor_id, duplicate_id, origin=origin, score=score)
+    """``prefer``: conflicting fields where the duplicate's value wins (merge.plan)."""
+    return merge.apply(
+        session, principal, survivor_id, duplicate_id, origin=origin, score=score, prefer=prefer
+    )
 
 
 def undo_merge(session: Session, principal: Principal, merge_id: uuid.UUID) -> undo.UndoResult:

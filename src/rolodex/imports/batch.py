@@ -158,6 +158,10 @@ class Batch:
         for cid, (origin, data) in overlay.items():
             self.states[cid] = encoding.decode_state(cid, origin, data)
             self.full.add(cid)
+        if not ctx.dry_run:  # made by an earlier batch of this import: which row made it
+            made = repository.created_rows(session, ctx.tenant_id, ctx.import_id, self.states)
+            for cid, row_no in made.items():
+                self.states[cid].origin_row = row_no
         for key, members in (*found.items(), *overlay_found.items()):
             for cid in members:
                 if key.startswith("x:"):

@@ -146,7 +146,15 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "address1_line1": ("address", "address1", "addressline1", "street", "streetaddress", "line1"),
     "address1_line2": ("address2", "addressline2", "line2", "apartment", "suite", "apt"),
     "address1_city": ("city", "town", "locality"),
-    "address1_region": ("region", "state", "province", "provincecode", "county", "stateregion"),
+    "address1_region": (
+        "region",
+        "state",
+        "province",
+        "provincecode",
+        "county",
+        "stateregion",
+        "stateprovince",
+    ),
     "address1_postcode": ("postcode", "zip", "zipcode", "postalcode", "postal", "zippostalcode"),
     "address1_country": ("country", "countrycode"),
     "address1_timezone": ("timezone", "tz"),
@@ -180,7 +188,7 @@ _EXACT.update(
     }
 )
 
-_ADDRESS = re.compile(r"address(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
+_ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
 _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -327,7 +335,8 @@ def resolve(headers: list[str], overrides: dict[str, str] | None = None) -> Mapp
     if errors:
         names = ", ".join(e["field"] for e in errors)
         raise InvalidInput(f"invalid mapping: {names}", details=errors)
-    guesses = [(i, *guess(c)) for i, c in enumerate(columns) if how[i] == "unknown"]
+    # Guess from the header as written: a repeated "Email" guesses email like the first one.
+    guesses = [(i, *guess(headers[i])) for i in range(len(columns)) if how[i] == "unknown"]
     warnings: list[str] = []
     # Best confidence first, then leftmost: who gets a field several columns guess.
     for i, guessed, _confidence in sorted(guesses, key=lambda g: (-g[2], g[0])):

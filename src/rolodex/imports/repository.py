@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, or_, select, update
@@ -207,6 +207,25 @@ def children(
     return tags, addresses, sources
 
 
+def created_rows(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Customers among ``ids`` this import created: id → the row that created it."""
+    table = _t(ImportRow).c
+    out: dict[uuid.UUID, int] = {}
+    for chunk in _chunks(sorted(ids, key=str)):
+        rows = session.execute(
+            select(table.target_id, table.row_no).where(
+                table.tenant_id == tenant_id,
+                table.import_id == import_id,
+                table.target_id.in_(chunk),
+                table.action == "create",
+            )
+        )
+        out.update({target: row_no for target, row_no in rows})
+    return out
+
+
 # -- bulk writes --------------------------------------------------------------------------
 
 
@@ -365,7 +384,3 @@ def errors_for_rows(
 def count_errors(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
     sub = errors_query(tenant_id, import_id).with_only_columns(ImportRowError.row_no).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)
-
-
-def now() -> datetime:
-    return utcnow()

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from rolodex.identity.rows import child_tables
@@ -161,7 +161,7 @@ def mark(
             _ROWS.c.tenant_id == bindparam("_t"),
             _ROWS.c.import_id == bindparam("_i"),
             _ROWS.c.target_id == bindparam("_c"),
-            _ROWS.c.action.in_(WROTE),
+            or_(_ROWS.c.action == "create", _ROWS.c.action == "update"),  # no IN: executemany
         )
         .values(revert=bindparam("_r"), revert_reason=bindparam("_why"))
     )

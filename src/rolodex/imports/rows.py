@@ -199,11 +199,17 @@ def has_nul(value: Any) -> bool:
     return False
 
 
+def storable(text: str) -> str:
+    """Text any column accepts (PostgreSQL refuses NUL): for reports about bad input."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def shown(value: Any) -> str | None:
+    """A value as the error report quotes it: text, cut short, storable."""
     if value is None:
         return None
     text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
-    return text[:MAX_VALUE_CHARS]
+    return storable(text[:MAX_VALUE_CHARS])
 
 
 # -- records ------------------------------------------------------------------------------
@@ -274,7 +280,10 @@ def convert(
         return errors
     if "full_name" in extra and not body.get("first_name") and not body.get("last_name"):
         first, _, last = extra.pop("full_name").rpartition(" ")
-        body["first_name"], body["last_name"] = (first, last) if first else (last, None)
+        if first:
+            body["first_name"], body["last_name"] = first, last
+        else:
+            body["first_name"] = last  # one word: a given name
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:

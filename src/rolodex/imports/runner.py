@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -178,10 +178,14 @@ def run_import(
         ctx = context(session, run)
         started, done_before = time.monotonic(), run.rows_read
         while True:
-            chunk = list(islice(records, batch_rows))
-            if not chunk:
+            chunk, broken = _take(records, batch_rows)
+            if not chunk and broken is None:
                 break
-            _batch(session, ctx, run, converter, chunk, reader)
+            if chunk:
+                _batch(session, ctx, run, converter, chunk, reader)
+            if broken is not None:  # the rows before the break are kept
+                session.commit()
+                raise broken
             repository.acquire(session, run, runner, LEASE_SECONDS)
             if job_id is not None:
                 repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
@@ -209,6 +213,19 @@ def run_import(
     if run.rows_read == 0:
         run.warnings = [*(run.warnings or []), "the file has no data rows"]
     return _finish(session, run, "done")
+
+
+def _take(records: Iterator[Record], n: int) -> tuple[list[Record], FileProblem | None]:
+    """Up to ``n`` records, and the problem that stopped reading early, if one did."""
+    out: list[Record] = []
+    try:
+        for record in records:
+            out.append(record)
+            if len(out) >= n:
+                break
+    except FileProblem as exc:
+        return out, exc
+    return out, None
 
 
 def _batch(

@@ -14,6 +14,7 @@ from rolodex.audit import bulk as audit_bulk
 from rolodex.identity.repository import ordered
 from rolodex.imports import encoding, repository
 from rolodex.imports.batch import Batch, Outcome
+from rolodex.imports.rows import storable
 from rolodex.lifecycle.ltv import Kind
 from rolodex.models import (
     Address,
@@ -171,6 +172,10 @@ def _overlay(batch: Batch) -> None:
     repository.put_overlay(batch.session, states, keys)
 
 
+def _text(value: str | None, limit: int) -> str | None:
+    return storable(value[:limit]) if value is not None else None
+
+
 def _report(batch: Batch, columns: dict[str, str]) -> None:
     ctx = batch.ctx
     rows, errors = [], []
@@ -194,8 +199,9 @@ def _report(batch: Batch, columns: dict[str, str]) -> None:
             errors.append(
                 {"tenant_id": ctx.tenant_id, "import_id": ctx.import_id, "row_no": record.row_no,
                  "seq": seq, "line": record.line,
-                 "column": (err.column or columns.get(err.field or "") or None),
-                 "field": err.field, "value": err.value, "reason": err.reason[:2000]}
+                 "column": _text(err.column or columns.get(err.field or "") or None, 300),
+                 "field": err.field, "value": _text(err.value, 2000),
+                 "reason": _text(err.reason, 2000)}
             )  # fmt: skip
     repository.insert_rows(batch.session, ImportRow, rows)
     repository.insert_rows(batch.session, ImportRowError, errors)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,6 +64,14 @@ class Receiver:
     limiter: RateLimiter
     targets: TargetCache
 
+    def __post_init__(self) -> None:
+        # Receiving may run on the event loop when it cannot block on the network: SQLite, with
+        # the tenant and its secrets cached (a cache miss reads the database; still local).
+        self.inline = not self.db.is_postgres
+        self._writers: AbstractContextManager[Any] = (
+            nullcontext() if self.db.is_postgres else threading.Lock()
+        )
+
     def target(self, tenant_ref: str, provider: str) -> Target | None:
         hit, target = self.targets.get(tenant_ref, provider)
         if not hit:
@@ -87,7 +97,8 @@ class Receiver:
         source_id = keys[verdict.secret_index].source_id
         self.limiter.hit_hook(str(source_id))
         row = _row(target.tenant_id, source_id, provider, headers, body, now)
-        with self.db.session(target.tenant_id) as session:
+        # SQLite has one writer: queue here rather than in its busy handler's sleeps.
+        with self._writers, self.db.session(target.tenant_id) as session:
             stored = repository.store_delivery(session, row, KIND, {"inbox_id": str(row["id"])})
         return Receipt(row["id"] if stored else None, duplicate=not stored)
 

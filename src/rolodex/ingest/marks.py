@@ -24,16 +24,16 @@ def lock(
     """The mark, created if absent, locked until commit: one upsert ... RETURNING (an upsert
     that touches the row takes its lock on PostgreSQL; SQLite writers are serialized)."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(IngestMark).values(
+    values = insert(IngestMark).values(
         tenant_id=tenant_id,
         provider=provider,
         kind=kind,
         external_id=external_id[:300],
         updated_at=utcnow(),
     )
-    stmt = stmt.on_conflict_do_update(
+    stmt = values.on_conflict_do_update(
         index_elements=["tenant_id", "provider", "kind", "external_id"],
-        set_={"updated_at": stmt.excluded.updated_at},
+        set_={"updated_at": values.excluded.updated_at},
     ).returning(IngestMark)
     return session.scalars(stmt, execution_options={"populate_existing": True}).one()
 

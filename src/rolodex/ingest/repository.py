@@ -60,23 +60,32 @@ def source_name_taken(session: Session, tenant_id: uuid.UUID, provider: str, nam
 
 
 # -- inbox -------------------------------------------------------------------------------
+_INBOX: Any = InboxItem.__table__
+_JOBS: Any = Job.__table__
+_STORE: dict[str, tuple[Any, Any]] = {}
+
+
+def _store_statements(dialect: str) -> tuple[Any, Any]:
+    """Built once per dialect: compiled once and cached, values passed as parameters."""
+    if dialect not in _STORE:
+        insert_inbox = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_INBOX)
+        inbox = insert_inbox.on_conflict_do_nothing(
+            index_elements=["tenant_id", "provider", "delivery_key"]
+        ).returning(_INBOX.c.id)
+        _STORE[dialect] = (inbox, insert(_JOBS))
+    return _STORE[dialect]
+
+
 def store_delivery(
     session: Session, row: dict[str, Any], job_kind: str, job_payload: dict[str, Any]
 ) -> bool:
     """Insert the inbox row and its job; False (nothing written) if the delivery key is known.
-    Core inserts: this is the acknowledgement path, it must be quick."""
-    inserted = session.execute(
-        _insert(session, InboxItem)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "provider", "delivery_key"])
-        .returning(InboxItem.id)
-    ).first()
-    if inserted is None:
+    Core statements on the tables: this is the acknowledgement path, it must be quick."""
+    inbox, jobs = _store_statements(session.get_bind().dialect.name)
+    if session.execute(inbox, row).first() is None:
         return False
     session.execute(
-        insert(Job).values(
-            **queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload)
-        )
+        jobs, queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload)
     )
     return True
 

@@ -43,6 +43,8 @@ class Activity(TenantScoped, Base):
         ),
         Index("ix_activities_customer", "tenant_id", "customer_id", "occurred_at", "id"),
         Index("ix_activities_type", "tenant_id", "type", "occurred_at"),
+        # The overview's recent activity across customers (migration 0007).
+        Index("ix_activities_tenant_at", "tenant_id", "occurred_at", "id"),
         # Idempotency: one activity per event id and tenant.
         Index(
             "uq_activities_event_id",

@@ -198,3 +198,16 @@ def with_filter(query: ListQuery, node: Node | None) -> ListQuery:
 def needs_admin(node: Node | None) -> bool:
     """Deleted customers are for admins only."""
     return conditions.deleted_mode(node) != "exclude"
+
+
+def scope_from_params(
+    session: Session, tenant_id: uuid.UUID, items: Any, now: datetime | None = None
+) -> ColumnElement[bool] | None:
+    """The filter parameters of a request (as for GET /v1/customers) as one condition on
+    customers, for figures over a part of them (stats of a segment); None without any."""
+    from rolodex.search.params import filter_from_params
+
+    node = filter_from_params(items)
+    if node == filters.TRUE:
+        return None
+    return conditions.where(context(session, tenant_id, now), node)

@@ -335,11 +335,14 @@ def pg_upgrade() -> list[str]:
         # Not led by tenant_id (btree_gin): a GIN key with every row of a big tenant costs more
         # than the match itself (10 ms instead of 0.1 ms at 20,000 rows); the tenant is a
         # recheck on the few matching rows.
-        "CREATE INDEX ix_customer_search_doc ON customer_search USING gin (doc)",
+        # fastupdate off: a pending list (unsorted entries waiting for vacuum) is read in full
+        # by every search, 7 ms instead of 0.1 ms after a 20,000-row import.
+        "CREATE INDEX ix_customer_search_doc ON customer_search USING gin (doc) "
+        "WITH (fastupdate = off)",
         "CREATE INDEX ix_customer_search_email_trgm ON customer_search "
-        "USING gin (email gin_trgm_ops)",
+        "USING gin (email gin_trgm_ops) WITH (fastupdate = off)",
         "CREATE INDEX ix_customer_search_phone_trgm ON customer_search "
-        "USING gin (phone gin_trgm_ops)",
+        "USING gin (phone gin_trgm_ops) WITH (fastupdate = off)",
         "CREATE INDEX ix_customer_search_email ON customer_search (tenant_id, email)",
         "CREATE INDEX ix_customer_search_phone ON customer_search (tenant_id, phone)",
         """CREATE TABLE search_terms (

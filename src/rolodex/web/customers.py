@@ -10,84 +10,45 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from rolodex.auth.roles import Permission
-from rolodex.customers import repository, service
+from rolodex.customers import service
 from rolodex.customers.schemas import CustomerUpdate
 from rolodex.errors import RolodexError
-from rolodex.kit import pagination
-from rolodex.web import nav
+from rolodex.web import customer_tabs, listing, nav
 from rolodex.web.session import check_csrf, current_user, render, require_permission
 
 router = APIRouter(prefix="/customers", include_in_schema=False)
 nav.add("Customers", "/customers", order=10)
 
-COLUMNS = [
-    ("full_name", "Name", "last_name"),
-    ("email", "Email", "email"),
-    ("lifecycle_stage", "Stage", "lifecycle_stage"),
-    ("status", "Status", "status"),
-    ("ltv", "LTV", "ltv"),
-    ("created_at", "Created", "created_at"),
-]
 STAGES = ["prospect", "lead_qualified", "customer", "churned", "lead_exhausted"]
 STATUSES = ["active", "inactive", "vip", "blocked", "pending"]
-
-
-def _list_filter(
-    q: str | None, stage: str | None, status: str | None, tag: str | None
-) -> repository.CustomerFilter:
-    return repository.CustomerFilter(
-        q=q or None,
-        stage=[stage] if stage else [],
-        status=[status] if status else [],
-        tags=[tag] if tag else [],
-    )
 
 
 @router.get("")
 def customer_list(
     request: Request,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    stage: Annotated[str | None, Query(max_length=40)] = None,
-    status: Annotated[str | None, Query(max_length=40)] = None,
-    tag: Annotated[str | None, Query(max_length=100)] = None,
-    sort: Annotated[str | None, Query(max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=10, le=200)] = 50,
 ) -> Any:
+    """Search, filters, sort and pages: the same search service as GET /v1/customers."""
     user = current_user(request)
-    error = None
-    items: list[Any] = []
-    next_cursor = None
-    try:
-        keys = pagination.parse_sort(sort, repository.SORTABLE, repository.Customer.id)
-        values = pagination.decode_cursor(cursor, keys) if cursor else None
-        f = _list_filter(q, stage, status, tag)
-        with request.app.state.db.session(user.tenant_id, write=False) as session:
-            rows, last = repository.page(session, user.tenant_id, f, keys, values, limit)
-            items = [service.to_out(c) for c in rows]
-            next_cursor = pagination.encode_cursor(keys, last) if last is not None else None
-    except RolodexError as exc:
-        error = exc.message
-    params = {
-        "q": q or "",
-        "stage": stage or "",
-        "status": status or "",
-        "tag": tag or "",
-        "sort": sort or "-created_at",
-    }
+    require_permission(user, Permission.READ)
+    with request.app.state.db.session(user.tenant_id, write=False) as session:
+        page = listing.load(session, user.principal, request, limit, cursor)
+        offer = listing.choices(session, user.principal)
     template = (
         "customers/_rows.html" if request.headers.get("hx-request") else "customers/list.html"
     )
     return render(
         request,
         template,
-        items=items,
-        next_cursor=next_cursor,
-        params=params,
-        columns=COLUMNS,
-        stages=STAGES,
-        statuses=STATUSES,
-        error=error,
+        page=page,
+        items=page.items,
+        next_cursor=page.next_cursor,
+        params=page.params,
+        error=page.error,
+        link=lambda **changes: listing.link(page.params, **changes),
+        limit=limit,
+        **offer,
     )
 
 
@@ -115,11 +76,13 @@ def bulk_tag(
 
 
 @router.get("/{customer_id}")
-def customer_detail(request: Request, customer_id: uuid.UUID) -> Any:
-    user = current_user(request)
-    with request.app.state.db.session(user.tenant_id, write=False) as session:
-        customer = service.to_out(service.get_customer(session, user.tenant_id, customer_id))
-    return render(request, "customers/detail.html", c=customer, stages=STAGES, statuses=STATUSES)
+def customer_detail(
+    request: Request,
+    customer_id: uuid.UUID,
+    tab: Annotated[str | None, Query(max_length=20)] = None,
+) -> Any:
+    """Header, metrics, tabs and sidebar (web.customer_tabs builds it)."""
+    return customer_tabs.detail_page(request, customer_id, tab)
 
 
 @router.post("/{customer_id}/edit")

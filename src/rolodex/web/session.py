@@ -98,11 +98,23 @@ def require_permission(user: WebUser, permission: Permission) -> None:
         raise Forbidden(f"your role ({user.role}) cannot do this")
 
 
+def flash(
+    request: Request, message: str, kind: str = "ok", action: tuple[str, str] | None = None
+) -> None:
+    """A one-line message shown on the next page rendered (after a redirect); ``action`` is
+    (label, path) of a button that posts there (e.g. Undo)."""
+    shown: dict[str, Any] = {"message": message[:500], "kind": kind}
+    if action is not None:
+        shown["action"] = {"label": action[0], "path": action[1]}
+    request.session["flash"] = shown
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Any:
     user = getattr(request.state, "web_user", None)
+    shown = request.session.pop("flash", None) if not request.headers.get("hx-request") else None
     return templates.TemplateResponse(
         request,
         template,
-        {"user": user, "csrf": csrf_token(request), "nav": nav.NAV, **context},
+        {"user": user, "csrf": csrf_token(request), "nav": nav.NAV, "flash": shown, **context},
         status_code=status_code,
     )

@@ -20,4 +20,14 @@
                          backgroundColor: d.stages.map(function (p) { return colors[p[0]] || "#2f5bea"; }) }] },
     options: { animation: false, maintainAspectRatio: false }
   });
+  var seg = document.getElementById("segments");
+  if (seg && d.segments.length) {
+    new Chart(seg, {
+      type: "bar",
+      data: { labels: d.segments, datasets: [{ label: "Customers", data: d.segment_counts,
+                                              backgroundColor: "#2f5bea" }] },
+      options: { animation: false, maintainAspectRatio: false, indexAxis: "y",
+                 plugins: { legend: { display: false } } }
+    });
+  }
 })();

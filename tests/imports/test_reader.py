@@ -1,0 +1,79 @@
+"""Reading records in constant memory, pure: JSON arrays in any pieces, NDJSON, CSV rows of
+the wrong width, and records too long to keep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rolodex.imports.detect import FileProblem, detect
+from rolodex.imports.reader import MAX_RECORD_CHARS, Reader
+
+
+def records(data: bytes, piece: int = 5, **kw):
+    found = detect(data[: 256 * 1024], total_size=len(data), **kw)
+    reader = Reader([data[i : i + piece] for i in range(0, len(data), piece)], found)
+    if found.format == "csv":
+        reader.header()
+    return list(reader)
+
+
+@pytest.mark.parametrize("piece", [1, 3, 64, 10_000])
+def test_a_json_array_is_split_into_its_objects_whatever_the_pieces(piece):
+    docs = [{"email": f"a{i}@x.com", "notes": 'quote " brace } bracket ] comma , \\', "n": [1, {"d": 2}]}
+            for i in range(30)]  # fmt: skip
+    data = json.dumps(docs, indent=2).encode()
+    found = records(data, piece)
+    assert [r.cells["email"] for r in found] == [d["email"] for d in docs]  # type: ignore[index]
+    assert found[0].cells["notes"] == docs[0]["notes"]  # type: ignore[index]
+    assert found[1].line > found[0].line
+
+
+def test_json_wrapper_objects_and_lone_objects():
+    wrapped = b'{"items": [{"email": "a@x.com"}, {"email": "b@x.com"}], "next_cursor": null}'
+    assert [r.cells for r in records(wrapped)] == [{"email": "a@x.com"}, {"email": "b@x.com"}]
+    lone = b'{\n  "email": "a@x.com",\n  "consent": {"email": true}\n}'
+    assert [r.cells for r in records(lone, format="json")] == [
+        {"email": "a@x.com", "consent.email": True}
+    ]
+
+
+def test_json_elements_that_are_not_objects_are_row_problems():
+    found = records(b'[{"email": "a@x.com"}, 5, "x", [1], {"email": "b@x.com"}]')
+    assert [r.problem for r in found] == [None, "not a JSON object", "not a JSON object",
+                                          "not a JSON object", None]  # fmt: skip
+    assert [r.row_no for r in found] == [1, 2, 3, 4, 5]
+
+
+def test_a_broken_json_array_is_a_file_problem():
+    with pytest.raises(FileProblem, match="comma"):
+        records(b'[{"a": 1} {"b": 2}]')
+    with pytest.raises(FileProblem, match="not closed|ends"):
+        records(b'[{"a": 1}, {"b": ')
+
+
+def test_ndjson_lines_and_bad_lines():
+    data = b'{"email": "a@x.com"}\n\n{"email": \n{"email": "c@x.com"}\n'
+    found = records(data)
+    assert [(r.line, r.problem is None) for r in found] == [(1, True), (3, False), (4, True)]
+
+
+def test_csv_rows_of_the_wrong_width():
+    data = b"email,first_name\na@x.com\nb@x.com,B,,,\nc@x.com,C,extra\n"
+    found = records(data)
+    assert found[0].cells == ["a@x.com", ""]
+    assert found[1].cells == ["b@x.com", "B"]
+    assert found[2].cells is None and "3 values" in (found[2].problem or "")
+
+
+def test_a_record_too_long_to_keep_is_one_failed_row_and_reading_goes_on():
+    huge = b"x" * (MAX_RECORD_CHARS + 10)
+    csv_data = b"email,notes\na@x.com,ok\nb@x.com," + huge + b"\nc@x.com,fine\n"
+    found = records(csv_data, piece=65536)
+    assert [r.cells[0] if r.cells else None for r in found] == ["a@x.com", None, "c@x.com"]
+    assert "longer than 1 MiB" in (found[1].problem or "")
+    ndjson = b'{"email": "a@x.com"}\n{"notes": "' + huge + b'"}\n{"email": "c@x.com"}\n'
+    assert [r.problem is None for r in records(ndjson, piece=65536)] == [True, False, True]
+    array = b'[{"email": "a@x.com"}, {"notes": "' + huge + b'"}, {"email": "c@x.com"}]'
+    assert [r.problem is None for r in records(array, piece=65536)] == [True, False, True]

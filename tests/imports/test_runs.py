@@ -1,0 +1,242 @@
+"""An import's life on SQLite and PostgreSQL: dry run, batches, cancellation, a crash and the
+resume, revert."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+
+from rolodex.imports import runner
+from rolodex.kit.time import utcnow
+from rolodex.models import AuditHead, ImportKey, ImportOverlay, ImportRun
+from tests.conftest import TenantCtx
+from tests.imports.helpers import csv_text, customers, drain, rows, status, upload
+
+
+def run_inline(
+    tenant: TenantCtx, import_id: str, batch_rows: int, progress: Any = None, name: str = "test"
+) -> None:
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+    with db.session(tenant.id) as session:
+        runner.run_import(
+            session, tenant.id, uuid.UUID(import_id), runner=name, batch_rows=batch_rows,
+            progress=progress,
+        )  # fmt: skip
+
+
+def start(tenant: TenantCtx, text: str, **fields: Any) -> str:
+    response = upload(tenant, text, **fields)
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+def seed(tenant: TenantCtx) -> dict[str, str]:
+    h = tenant.headers()
+    out = {}
+    for body in (
+        {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"},
+        {"first_name": "Bob", "last_name": "Builder", "phone": "+1 415 555 0101"},
+        {"email": "cy@example.com", "first_name": "Cy", "status": "inactive"},
+    ):
+        made = tenant.client.post("/v1/customers", json=body, headers=h).json()
+        out[body["first_name"]] = made["id"]
+    return out
+
+
+FILE = csv_text(
+    [
+        ["email", "first_name", "last_name", "phone", "company", "tags"],
+        ["ada@example.com", "Ada", "Lovelace", "", "Engines", "x"],  # update Ada
+        ["new1@example.com", "Nina", "New", "+1 415 555 0200", "", ""],  # create
+        ["", "Bob", "Builder", "(415) 555-0101", "Fix It", ""],  # update Bob (phone + name)
+        ["bad-email", "Zed", "", "", "", ""],  # fail
+        ["", "", "", "", "", ""],  # empty: skip
+        ["NEW1@example.com", "", "", "", "Nina Co", "y"],  # update row 2's customer (2nd batch)
+        ["", "Nina", "New", "415-555-0200", "", "z"],  # same again by phone + name
+        ["cy@example.com", "", "", "", "", ""],  # matched, nothing to change
+        ["new2@example.com", "Otto", "", "", "", ""],  # create
+    ]
+)
+
+
+def _summary(report: list[dict], people: dict[str, str], made: dict[int, str]) -> list[tuple]:
+    """Comparable outcome of each row: action, how matched, and who (existing or which row)."""
+    names = {v: k for k, v in people.items()}
+    out = []
+    for r in report:
+        target = r["customer_id"]
+        who = names.get(target) or (f"row {made[target]}" if target in made else target)
+        out.append((r["row"], r["action"], r["matched_by"], r["matched_row"], who))
+    return out
+
+
+def test_a_dry_run_reports_exactly_what_the_real_run_then_does_and_writes_nothing(
+    tenant, backend
+):
+    people = seed(tenant)
+    before = customers(tenant)
+    with backend.db.session(tenant.id) as s:
+        head_before = s.scalar(select(AuditHead.seq).where(AuditHead.tenant_id == tenant.id))
+    dry = start(tenant, FILE, dry_run=True)
+    run_inline(tenant, dry, batch_rows=3)
+    dry_status = status(tenant, dry)
+    assert dry_status["state"] == "done" and dry_status["dry_run"]
+    # Nothing written: customers, their audit trail, the overlay scratch all as before
+    assert customers(tenant) == before
+    with backend.db.session(tenant.id) as s:
+        assert s.scalar(select(AuditHead.seq).where(AuditHead.tenant_id == tenant.id)) == head_before
+        assert s.scalar(select(func.count()).select_from(ImportOverlay)) == 0
+        assert s.scalar(select(func.count()).select_from(ImportKey)) == 0
+    dry_rows = rows(tenant, dry)
+    dry_made = {r["customer_id"]: r["row"] for r in dry_rows if r["action"] == "create"}
+    expected = [
+        (1, "update", "email", None, "Ada"),
+        (2, "create", None, None, "row 2"),
+        (3, "update", "phone", None, "Bob"),
+        (4, "fail", None, None, None),
+        (5, "skip", None, None, None),
+        (6, "update", "email", 2, "row 2"),
+        (7, "update", "phone", 2, "row 2"),
+        (8, "unchanged", "email", None, "Cy"),
+        (9, "create", None, None, "row 9"),
+    ]
+    assert _summary(dry_rows, people, dry_made) == expected
+    assert dry_rows[0]["changes"]["cols"]["company"] == [None, "Engines"]
+    real = start(tenant, FILE)
+    run_inline(tenant, real, batch_rows=3)
+    real_rows = rows(tenant, real)
+    real_made = {r["customer_id"]: r["row"] for r in real_rows if r["action"] == "create"}
+    assert _summary(real_rows, people, real_made) == expected
+    for d, r in zip(dry_rows, real_rows, strict=True):
+        assert (d["changes"] or {}).get("cols", {}).keys() == (r["changes"] or {}).get("cols", {}).keys()
+    counts = ("created", "updated", "unchanged", "skipped", "failed")
+    assert [dry_status["progress"][k] for k in counts] == [
+        status(tenant, real)["progress"][k] for k in counts
+    ]
+    nina = {c["email"]: c for c in customers(tenant)}["new1@example.com"]
+    assert nina["company"] == "Nina Co" and nina["tags"] == ["y", "z"]
+
+
+def test_a_queued_import_cancels_at_once(tenant):
+    run_id = start(tenant, FILE)
+    response = tenant.client.post(f"/v1/imports/{run_id}/cancel", headers=tenant.headers())
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    drain(tenant)
+    assert status(tenant, run_id)["progress"]["rows_read"] == 0
+    assert customers(tenant) == []
+
+
+def test_a_running_import_stops_at_a_batch_boundary_keeping_what_is_done(tenant):
+    run_id = start(tenant, csv_text([["email"], *[[f"p{i}@example.com"] for i in range(10)]]))
+
+    def cancel_after_first_batch(run: ImportRun) -> None:
+        if run.rows_read == 3:
+            tenant.client.post(f"/v1/imports/{run_id}/cancel", headers=tenant.headers())
+
+    run_inline(tenant, run_id, batch_rows=3, progress=cancel_after_first_batch)
+    done = status(tenant, run_id)
+    assert done["state"] == "cancelled"
+    assert (done["progress"]["rows_read"], done["progress"]["created"]) == (3, 3)
+    assert len(customers(tenant)) == 3
+    again = tenant.client.post(f"/v1/imports/{run_id}/cancel", headers=tenant.headers())
+    assert again.status_code == 200 and again.json()["state"] == "cancelled"
+
+
+class Crash(Exception):
+    pass
+
+
+def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicates(
+    tenant, backend
+):
+    text = csv_text([["email", "first_name"], *[[f"p{i}@example.com", f"P{i}"] for i in range(11)]])
+    run_id = start(tenant, text)
+
+    def crash_after_two_batches(run: ImportRun) -> None:
+        if run.rows_read == 4:
+            raise Crash("the worker died")
+
+    with pytest.raises(Crash):
+        run_inline(tenant, run_id, batch_rows=2, progress=crash_after_two_batches, name="dead")
+    halfway = status(tenant, run_id)
+    assert halfway["state"] == "running" and halfway["progress"]["rows_read"] == 4
+    assert 0 < halfway["progress"]["percent"] <= 100
+    # Another runner must wait for the dead one's lease...
+    with pytest.raises(runner.Busy):
+        run_inline(tenant, run_id, batch_rows=2, name="other")
+    # ...and takes over once it has passed (here: by a queued job)
+    with backend.db.session(tenant.id) as s:
+        s.execute(update(ImportRun).values(lease_until=utcnow() - timedelta(seconds=1)))
+    drain(tenant)
+    done = status(tenant, run_id)
+    assert done["state"] == "done"
+    assert (done["progress"]["rows_read"], done["progress"]["created"]) == (11, 11)
+    emails = sorted(c["email"] for c in customers(tenant))
+    assert emails == sorted(f"p{i}@example.com" for i in range(11))
+    assert [r["row"] for r in rows(tenant, run_id)] == list(range(1, 12))
+    assert tenant.client.get("/v1/audit/verify", headers=tenant.headers()).json()["ok"]
+
+
+def test_revert_removes_what_was_created_restores_what_was_updated_and_keeps_the_rest(tenant):
+    h = tenant.headers()
+    people = seed(tenant)
+    text = csv_text(
+        [
+            ["email", "first_name", "last_name", "phone", "company", "tags", "address1_city"],
+            ["ada@example.com", "", "", "", "Engines", "x", "London"],
+            ["new1@example.com", "Nina", "New", "", "", "", ""],
+            ["new2@example.com", "Otto", "", "", "", "", ""],
+            ["cy@example.com", "", "", "+1 415 555 0300", "Cy Co", "", ""],
+        ]
+    )
+    run_id = start(tenant, text)
+    drain(tenant)
+    made = {c["email"]: c["id"] for c in customers(tenant)}
+    # Someone edits one created and one updated customer afterwards
+    tenant.client.patch(f"/v1/customers/{made['new2@example.com']}", json={"company": "Mine"},
+                        headers=h)  # fmt: skip
+    tenant.client.patch(f"/v1/customers/{people['Cy']}", json={"status": "vip"}, headers=h)
+    response = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    assert response.status_code == 202 and response.json()["revert"]["state"] == "queued"
+    drain(tenant)
+    done = status(tenant, run_id)["revert"]
+    assert (done["state"], done["reverted"], done["kept"]) == ("done", 2, 2)
+    assert tenant.client.get(f"/v1/customers/{made['new1@example.com']}", headers=h).status_code == 404
+    ada = tenant.client.get(f"/v1/customers/{people['Ada']}", headers=h).json()
+    assert (ada["company"], ada["tags"], ada["addresses"]) == (None, [], [])
+    assert tenant.client.get(f"/v1/customers/{made['new2@example.com']}", headers=h).json()[
+        "company"] == "Mine"  # fmt: skip
+    cy = tenant.client.get(f"/v1/customers/{people['Cy']}", headers=h).json()
+    assert (cy["company"], cy["status"]) == ("Cy Co", "vip")
+    kept = rows(tenant, run_id, revert="kept")
+    assert {r["row"] for r in kept} == {3, 4}
+    assert all("changed since the import" in r["revert_reason"] for r in kept)
+    assert {r["row"] for r in rows(tenant, run_id, revert="reverted")} == {1, 2}
+    assert tenant.client.get("/v1/audit/verify", headers=h).json()["ok"]
+    again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    assert again.status_code == 409
+    # What was removed can be imported again (its external keys and emails are free)
+    rerun = upload(tenant, text)
+    assert rerun.status_code == 202
+
+
+def test_a_created_customer_with_orders_is_kept_and_a_dry_run_cannot_be_reverted(tenant):
+    h = tenant.headers()
+    run_id = start(tenant, csv_text([["email"], ["buyer@example.com"]]))
+    drain(tenant)
+    (buyer,) = customers(tenant)
+    order = {"customer_id": buyer["id"], "number": "1001", "amount": "25.00", "currency": "USD",
+             "status": "paid"}  # fmt: skip
+    assert tenant.client.post("/v1/orders", json=order, headers=h).status_code in (200, 201)
+    tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    drain(tenant)
+    (kept,) = rows(tenant, run_id, revert="kept")
+    assert "since the import" in kept["revert_reason"]
+    assert tenant.client.get(f"/v1/customers/{buyer['id']}", headers=h).status_code == 200
+    dry = start(tenant, csv_text([["email"], ["x@example.com"]]), dry_run=True)
+    drain(tenant)
+    assert tenant.client.post(f"/v1/imports/{dry}/revert", headers=h).status_code == 409
