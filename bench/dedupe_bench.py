@@ -307,6 +307,8 @@ def ingest_latency(
 def run_engine(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     n = args.customers
     prep = prepare(engine, n, args.seed, args.dup_rate, args.reuse)
+    if args.prepare_only:
+        return {"customers": n, **{k: v for k, v in prep.items() if k.endswith("seconds")}}
     url, tid = prep["url"], prep["tenant_id"]
     role = "rolodex_app" if engine == "postgres" else None
     db = Database(Settings(database_url=url, db_app_role=role or "rolodex_app"))
@@ -351,6 +353,7 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=2000)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database")
     parser.add_argument("--name", default="dedupe", help="results file name")
+    parser.add_argument("--prepare-only", action="store_true", help="load, do not measure")
     args = parser.parse_args()
     results = {e: run_engine(args, e) for e in args.engines.split(",") if e}
     command = "bench/dedupe_bench.py " + " ".join(sys.argv[1:])

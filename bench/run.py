@@ -14,7 +14,9 @@ BENCHES = [
     ["api_bench.py", "--customers", SIZE],
 ]
 
-for extra in ("search_bench.py", "dedupe_bench.py", "ingest_bench.py", "import_bench.py"):
+for extra in (
+    "search_bench.py", "dedupe_bench.py", "ingest_bench.py", "import_bench.py", "dashboard_bench.py"
+):  # fmt: skip
     if (HERE / extra).exists():
         BENCHES.append([extra, "--customers", SIZE])
 

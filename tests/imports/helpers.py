@@ -43,8 +43,9 @@ def drain(tenant: TenantCtx) -> None:
     Worker(tenant.client.app.state.db).drain()  # type: ignore[attr-defined]
 
 
-def imported(tenant: TenantCtx, content: bytes | str, filename: str = "customers.csv",
-             **fields: Any) -> dict[str, Any]:  # fmt: skip
+def imported(
+    tenant: TenantCtx, content: bytes | str, filename: str = "customers.csv", **fields: Any
+) -> dict[str, Any]:
     """Upload, run, and return the finished import."""
     response = upload(tenant, content, filename, **fields)
     assert response.status_code == 202, response.text
@@ -62,8 +63,9 @@ def rows(tenant: TenantCtx, import_id: str, **params: Any) -> list[dict[str, Any
     out, cursor = [], None
     while True:
         query = {**params, "limit": 1000, **({"cursor": cursor} if cursor else {})}
-        page = tenant.client.get(f"/v1/imports/{import_id}/rows", params=query,
-                                 headers=tenant.headers()).json()  # fmt: skip
+        page = tenant.client.get(
+            f"/v1/imports/{import_id}/rows", params=query, headers=tenant.headers()
+        ).json()
         out += page["items"]
         cursor = page["next_cursor"]
         if not cursor:
@@ -71,8 +73,9 @@ def rows(tenant: TenantCtx, import_id: str, **params: Any) -> list[dict[str, Any
 
 
 def errors(tenant: TenantCtx, import_id: str) -> list[dict[str, Any]]:
-    page = tenant.client.get(f"/v1/imports/{import_id}/errors", params={"limit": 1000},
-                             headers=tenant.headers()).json()  # fmt: skip
+    page = tenant.client.get(
+        f"/v1/imports/{import_id}/errors", params={"limit": 1000}, headers=tenant.headers()
+    ).json()
     return page["items"]
 
 

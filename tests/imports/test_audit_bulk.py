@@ -16,11 +16,16 @@ from rolodex.demo.load import customer_id_for, load_people
 from rolodex.demo.synth import generate_people
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**30), 10**30)
-    | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=300)
@@ -30,9 +35,14 @@ def test_fast_canonical_is_canonical(value):
 
 
 @settings(max_examples=150)
-@given(st.dictionaries(st.sampled_from(sorted(hashing.PERSONAL_FIELDS) + ["status", "tags"]),
-                       json_values, max_size=8),
-       st.none() | st.text(max_size=20))  # fmt: skip
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(hashing.PERSONAL_FIELDS) + ["status", "tags"]),
+        json_values,
+        max_size=8,
+    ),
+    st.none() | st.text(max_size=20),
+)
 def test_fast_seal_is_seal(values, ip):
     key = hashing.new_key()
     assert bulk.seal(key, values, values, ip, None) == hashing.seal(key, values, values, ip, None)
@@ -41,12 +51,19 @@ def test_fast_seal_is_seal(values, ip):
 @given(st.integers(1, 10**12), st.dictionaries(st.text(max_size=5), json_values, max_size=3))
 def test_fast_entry_hash_is_entry_hash(seq, meta):
     values = {
-        "tenant_id": uuid.uuid4(), "seq": seq, "at": datetime(2024, 5, 6, 7, 8, 9, 10, tzinfo=UTC),
-        "actor_type": "api_key", "actor_id": "k", "actor_name": "Key", "action": "update",
-        "customer_id": uuid.uuid4(), "changed": "email,status", "meta": meta,
+        "tenant_id": uuid.uuid4(),
+        "seq": seq,
+        "at": datetime(2024, 5, 6, 7, 8, 9, 10, tzinfo=UTC),
+        "actor_type": "api_key",
+        "actor_id": "k",
+        "actor_name": "Key",
+        "action": "update",
+        "customer_id": uuid.uuid4(),
+        "changed": "email,status",
+        "meta": meta,
         "sealed": {"before": None, "after": {"status": "vip"}, "ip": None, "user_agent": None},
         "prev_hash": "ab" * 32,
-    }  # fmt: skip
+    }
     assert bulk.entry_hash(values) == hashing.entry_hash(hashing.Hashed(**values))
 
 
@@ -63,14 +80,21 @@ def test_bulk_entries_verify_and_baseline_customers_first_audited_by_them(backen
             session,
             principal,
             [
-                bulk.Change("create", new_id, None, {"id": str(new_id), "email": "n@x.com"}, {}, True),
-                bulk.Change("update", ids[0], {"status": "active", "email": "a@x.com"},
-                            {"status": "vip", "email": "a@x.com"}, {"row": 2}),
+                bulk.Change(
+                    "create", new_id, None, {"id": str(new_id), "email": "n@x.com"}, {}, True
+                ),
+                bulk.Change(
+                    "update",
+                    ids[0],
+                    {"status": "active", "email": "a@x.com"},
+                    {"status": "vip", "email": "a@x.com"},
+                    {"row": 2},
+                ),
                 bulk.Change("update", ids[1], {"status": "active"}, {"status": "active"}),
                 bulk.Change("update", new_id, {"email": "n@x.com"}, {"email": "m@x.com"}, {}, True),
                 bulk.Change("update", ids[0], {"status": "vip"}, {"status": "blocked"}),
             ],
-        )  # fmt: skip
+        )
     # 1 export, create (2), baseline + update of ids[0] (3, 4), nothing for ids[1],
     # update of the new one (5), second update of ids[0] without a second baseline (6)
     assert seqs == [2, 4, None, 5, 6]

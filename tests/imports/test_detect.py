@@ -39,7 +39,9 @@ def test_encodings_are_recognized_and_read_back_the_same_text(data, encoding):
     assert sniff(data).encoding == encoding
     header, rows = read_all(data)
     assert header == ["email", "first_name", "last_name", "city"]
-    assert rows[0][3] == "Zürich" and rows[1][2] == "Müller" and rows[1][3] == "Köln"
+    assert rows[0][3] == "Zürich"
+    assert rows[1][2] == "Müller"
+    assert rows[1][3] == "Köln"
 
 
 def test_a_mixed_file_reads_stray_latin1_bytes_and_warns():
@@ -50,7 +52,9 @@ def test_a_mixed_file_reads_stray_latin1_bytes_and_warns():
     assert found.encoding == "utf-8"
     assert any("Windows-1252" in w for w in found.warnings)
     _, rows = read_all(data)
-    assert rows[0][3] == "Zürich" and rows[1][2] == "Müller" and rows[1][3] == "Köln"
+    assert rows[0][3] == "Zürich"
+    assert rows[1][2] == "Müller"
+    assert rows[1][3] == "Köln"
 
 
 def test_the_decoder_keeps_a_multibyte_character_split_across_pieces():
@@ -62,7 +66,7 @@ def test_the_decoder_keeps_a_multibyte_character_split_across_pieces():
 
 @pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
 def test_delimiters_are_sniffed(sep):
-    text = f"email{sep}first_name{sep}tags\nada@example.com{sep}Ada{sep}\"a, b\"\n"
+    text = f'email{sep}first_name{sep}tags\nada@example.com{sep}Ada{sep}"a, b"\n'
     assert sniff(text.encode()).delimiter == sep
     _, rows = read_all(text.encode())
     assert rows == [["ada@example.com", "Ada", "a, b"]]

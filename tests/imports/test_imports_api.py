@@ -29,28 +29,73 @@ def _audit(tenant: TenantCtx) -> dict:
 def test_an_import_creates_customers_and_reports_progress(tenant):
     text = csv_text(
         [
-            ["E-mail", "First", "Last", "Phone Number", "Zip", "City", "Country", "Tags",
-             "Stage", "Status", "attr.loyalty_tier", "Accepts Email Marketing"],
-            ["ada@example.com", "Ada", "Lovelace", "+1 415 555 0100", "94110", "San Francisco",
-             "us", "vip|newsletter", "Customer", "VIP", "gold", "yes"],
-            ["grace@example.com", "Grace", "Hopper", "07911 123456", "SW1A 1AA", "London", "GB",
-             "", "lead qualified", "", "", "no"],
+            [
+                "E-mail",
+                "First",
+                "Last",
+                "Phone Number",
+                "Zip",
+                "City",
+                "Country",
+                "Tags",
+                "Stage",
+                "Status",
+                "attr.loyalty_tier",
+                "Accepts Email Marketing",
+            ],
+            [
+                "ada@example.com",
+                "Ada",
+                "Lovelace",
+                "+1 415 555 0100",
+                "94110",
+                "San Francisco",
+                "us",
+                "vip|newsletter",
+                "Customer",
+                "VIP",
+                "gold",
+                "yes",
+            ],
+            [
+                "grace@example.com",
+                "Grace",
+                "Hopper",
+                "07911 123456",
+                "SW1A 1AA",
+                "London",
+                "GB",
+                "",
+                "lead qualified",
+                "",
+                "",
+                "no",
+            ],
         ]
-    )  # fmt: skip
+    )
     run = imported(tenant, text)
     assert run["state"] == "done"
     p = run["progress"]
     assert (p["rows_read"], p["created"], p["updated"], p["failed"]) == (2, 2, 0, 0)
-    assert p["percent"] == 100.0 and p["rows_per_second"] > 0 and p["eta_seconds"] is None
+    assert p["percent"] == 100.0
+    assert p["rows_per_second"] > 0
+    assert p["eta_seconds"] is None
     assert {c["name"]: c["field"] for c in run["columns"]}["Zip"] == "address1_postcode"
     people = _by_email(tenant)
     ada, grace = people["ada@example.com"], people["grace@example.com"]
-    assert (ada["lifecycle_stage"], ada["status"], ada["tags"]) == ("customer", "vip", ["newsletter", "vip"])
-    assert ada["attributes"] == {"loyalty_tier": "gold"} and ada["consent"]["email"] is True
-    assert ada["addresses"][0]["postcode"] == "94110" and ada["addresses"][0]["is_default"]
+    assert (ada["lifecycle_stage"], ada["status"], ada["tags"]) == (
+        "customer",
+        "vip",
+        ["newsletter", "vip"],
+    )
+    assert ada["attributes"] == {"loyalty_tier": "gold"}
+    assert ada["consent"]["email"] is True
+    assert ada["addresses"][0]["postcode"] == "94110"
+    assert ada["addresses"][0]["is_default"]
     assert ada["phone_e164"] == "+14155550100"
     # A local number is read in the row's country
-    assert grace["phone_e164"] == "+447911123456" and grace["lifecycle_stage"] == "lead_qualified"
+    assert grace["phone_e164"] == "+447911123456"
+    assert grace["lifecycle_stage"] == "lead_qualified"
     assert ada["sources"] == [{"source": "import", "external_id": None, "last_synced_at": None}]
     # One audit entry per created customer, and the chain holds
     history = tenant.client.get(f"/v1/customers/{ada['id']}/audit", headers=tenant.headers())
@@ -62,10 +107,16 @@ def test_an_import_creates_customers_and_reports_progress(tenant):
 
 def test_rows_are_matched_like_match_or_create_instead_of_duplicated(tenant):
     h = tenant.headers()
-    ada = tenant.client.post("/v1/customers", json={"email": "ada@example.com", "first_name": "Ada",
-                                                     "status": "active"}, headers=h).json()  # fmt: skip
-    bob = tenant.client.post("/v1/customers", json={"first_name": "Bob", "last_name": "Builder",
-                                                     "phone": "+1 415 555 0101"}, headers=h).json()  # fmt: skip
+    ada = tenant.client.post(
+        "/v1/customers",
+        json={"email": "ada@example.com", "first_name": "Ada", "status": "active"},
+        headers=h,
+    ).json()
+    bob = tenant.client.post(
+        "/v1/customers",
+        json={"first_name": "Bob", "last_name": "Builder", "phone": "+1 415 555 0101"},
+        headers=h,
+    ).json()
     text = csv_text(
         [
             ["email", "first_name", "last_name", "phone", "company", "status"],
@@ -78,13 +129,19 @@ def test_rows_are_matched_like_match_or_create_instead_of_duplicated(tenant):
     assert (run["progress"]["created"], run["progress"]["updated"]) == (1, 2)
     report = rows(tenant, run["id"])
     assert [r["action"] for r in report] == ["update", "update", "create"]
-    assert report[0]["customer_id"] == ada["id"] and report[0]["matched_by"] == "email"
-    assert report[1]["customer_id"] == bob["id"] and report[1]["matched_by"] == "phone"
+    assert report[0]["customer_id"] == ada["id"]
+    assert report[0]["matched_by"] == "email"
+    assert report[1]["customer_id"] == bob["id"]
+    assert report[1]["matched_by"] == "phone"
     # Fill, never overwrite: a different first name and status are kept and reported
     conflicts = {c["field"] for c in report[0]["changes"]["conflicts"]}
     assert conflicts == {"first_name", "status"}
     after = tenant.client.get(f"/v1/customers/{ada['id']}", headers=h).json()
-    assert (after["first_name"], after["status"], after["company"]) == ("Ada", "active", "Analytical Engines")
+    assert (after["first_name"], after["status"], after["company"]) == (
+        "Ada",
+        "active",
+        "Analytical Engines",
+    )
     assert after["last_name"] == "Lovelace"
     # Same phone, other name: a new customer, queued for review
     pairs = tenant.client.get("/v1/duplicates", headers=h).json()["items"]
@@ -95,26 +152,49 @@ def test_rows_are_matched_like_match_or_create_instead_of_duplicated(tenant):
 
 def test_overwrite_replaces_present_values_but_not_email_or_phone(tenant):
     h = tenant.headers()
-    ada = tenant.client.post("/v1/customers", json={"email": "ada@example.com", "first_name": "Ada",
-                                                     "phone": "+1 415 555 0100"}, headers=h).json()  # fmt: skip
-    text = csv_text([["email", "first_name", "status", "stage", "phone"],
-                     ["ada@example.com", "Adeline", "vip", "customer", "+1 415 555 0199"]])  # fmt: skip
+    ada = tenant.client.post(
+        "/v1/customers",
+        json={"email": "ada@example.com", "first_name": "Ada", "phone": "+1 415 555 0100"},
+        headers=h,
+    ).json()
+    text = csv_text(
+        [
+            ["email", "first_name", "status", "stage", "phone"],
+            ["ada@example.com", "Adeline", "vip", "customer", "+1 415 555 0199"],
+        ]
+    )
     run = imported(tenant, text, overwrite=True)
     assert run["progress"]["updated"] == 1
     after = tenant.client.get(f"/v1/customers/{ada['id']}", headers=h).json()
-    assert (after["first_name"], after["status"], after["lifecycle_stage"]) == ("Adeline", "vip", "customer")
+    assert (after["first_name"], after["status"], after["lifecycle_stage"]) == (
+        "Adeline",
+        "vip",
+        "customer",
+    )
     assert after["phone_e164"] == "+14155550100"
     history = tenant.client.get(f"/v1/customers/{ada['id']}/transitions", headers=h).json()
-    assert [(t["from_stage"], t["to_stage"]) for t in history["items"]] == [("prospect", "customer")]
+    assert [(t["from_stage"], t["to_stage"]) for t in history["items"]] == [
+        ("prospect", "customer")
+    ]
 
 
 def test_an_external_key_upserts_and_the_file_wins_for_its_own_records(tenant):
-    first = csv_text([["Customer ID", "email", "first_name", "tags"],
-                      ["c-1", "ada@example.com", "Ada", "a"], ["c-2", "bob@example.com", "Bob", ""]])  # fmt: skip
+    first = csv_text(
+        [
+            ["Customer ID", "email", "first_name", "tags"],
+            ["c-1", "ada@example.com", "Ada", "a"],
+            ["c-2", "bob@example.com", "Bob", ""],
+        ]
+    )
     run = imported(tenant, first, source="shopify")
     assert run["progress"]["created"] == 2
-    second = csv_text([["Customer ID", "email", "first_name", "tags"],
-                       ["c-1", "ada.l@example.com", "Ada", "b"], ["c-3", "cy@example.com", "Cy", ""]])  # fmt: skip
+    second = csv_text(
+        [
+            ["Customer ID", "email", "first_name", "tags"],
+            ["c-1", "ada.l@example.com", "Ada", "b"],
+            ["c-3", "cy@example.com", "Cy", ""],
+        ]
+    )
     run = imported(tenant, second, source="shopify")
     assert (run["progress"]["created"], run["progress"]["updated"]) == (1, 1)
     report = rows(tenant, run["id"])
@@ -123,16 +203,20 @@ def test_an_external_key_upserts_and_the_file_wins_for_its_own_records(tenant):
     assert set(people) == {"ada.l@example.com", "bob@example.com", "cy@example.com"}
     ada = people["ada.l@example.com"]
     assert ada["tags"] == ["a", "b"]
-    assert ada["sources"][0]["source"] == "shopify" and ada["sources"][0]["external_id"] == "c-1"
+    assert ada["sources"][0]["source"] == "shopify"
+    assert ada["sources"][0]["external_id"] == "c-1"
     # Importing the same file again changes nothing
     again = imported(tenant, second, source="shopify")
-    assert again["progress"]["unchanged"] == 2 and again["progress"]["updated"] == 0
+    assert again["progress"]["unchanged"] == 2
+    assert again["progress"]["updated"] == 0
 
 
 def test_a_source_name_of_another_tool_namespaces_its_keys(tenant):
     text = csv_text([["Record ID", "email"], ["42", "ada@example.com"]])
     imported(tenant, text, source="HubSpot")
-    imported(tenant, csv_text([["Record ID", "email"], ["42", "ada@example.com"]]), source="pipedrive")
+    imported(
+        tenant, csv_text([["Record ID", "email"], ["42", "ada@example.com"]]), source="pipedrive"
+    )
     sources = {(s["source"], s["external_id"]) for c in customers(tenant) for s in c["sources"]}
     assert sources == {("import", "hubspot:42"), ("import", "pipedrive:42")}
 
@@ -172,7 +256,7 @@ def test_the_error_report_lists_row_field_value_and_reason_also_as_csv(tenant):
         [
             ["email", "stage", "created_at", "first_name"],
             ["ok@example.com", "customer", "", "Ok"],
-            ["not an email", "customer", "", "=HYPERLINK(\"x\")"],
+            ["not an email", "customer", "", '=HYPERLINK("x")'],
             ["b@example.com", "Lead", "yesterday", ""],
         ]
     )
@@ -185,30 +269,44 @@ def test_the_error_report_lists_row_field_value_and_reason_also_as_csv(tenant):
         (3, 4, "stage", "lifecycle_stage"),
         (3, 4, "created_at", "created_at"),
     ]
-    assert found[1]["value"] == "Lead" and "must be one of" in found[1]["reason"]
-    response = tenant.client.get(f"/v1/imports/{run['id']}/errors", params={"format": "csv"},
-                                 headers=tenant.headers())  # fmt: skip
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert found[1]["value"] == "Lead"
+    assert "must be one of" in found[1]["reason"]
+    response = tenant.client.get(
+        f"/v1/imports/{run['id']}/errors", params={"format": "csv"}, headers=tenant.headers()
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert table[0] == ["row", "line", "column", "field", "value", "reason"]
     assert [r[0] for r in table[1:]] == ["2", "3", "3"]
     failed = [r for r in rows(tenant, run["id"]) if r["action"] == "fail"]
-    assert [r["row"] for r in failed] == [2, 3] and failed[1]["errors"][0]["field"] == "lifecycle_stage"
+    assert [r["row"] for r in failed] == [2, 3]
+    assert failed[1]["errors"][0]["field"] == "lifecycle_stage"
 
 
 def test_json_and_ndjson_files(tenant):
-    docs = [{"email": "ada@example.com", "name": "Ada Lovelace", "tags": ["a"],
-             "attributes": {"score": 5}, "consent": {"email": True}},
-            {"email": "bob@example.com", "addresses": [{"city": "Paris", "country": "FR"}]}]  # fmt: skip
+    docs = [
+        {
+            "email": "ada@example.com",
+            "name": "Ada Lovelace",
+            "tags": ["a"],
+            "attributes": {"score": 5},
+            "consent": {"email": True},
+        },
+        {"email": "bob@example.com", "addresses": [{"city": "Paris", "country": "FR"}]},
+    ]
     import json
 
     run = imported(tenant, json.dumps(docs), "people.json")
-    assert run["format"] == "json" and run["progress"]["created"] == 2
+    assert run["format"] == "json"
+    assert run["progress"]["created"] == 2
     ndjson = "\n".join(json.dumps({"email": f"n{i}@example.com"}) for i in range(3))
     run = imported(tenant, ndjson, "people.ndjson")
-    assert run["format"] == "ndjson" and run["progress"]["created"] == 3
+    assert run["format"] == "ndjson"
+    assert run["progress"]["created"] == 3
     ada = _by_email(tenant)["ada@example.com"]
-    assert ada["attributes"] == {"score": 5} and ada["consent"]["email"] is True
+    assert ada["attributes"] == {"score": 5}
+    assert ada["consent"]["email"] is True
     assert ada["last_name"] == "Lovelace"
 
 
@@ -217,10 +315,13 @@ def test_imports_are_listed_and_isolated_between_tenants(tenant, other_tenant):
     listed = tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"]
     assert [i["id"] for i in listed] == [run["id"]]
     for path in ("", "/errors", "/rows"):
-        response = other_tenant.client.get(f"/v1/imports/{run['id']}{path}",
-                                           headers=other_tenant.headers())  # fmt: skip
+        response = other_tenant.client.get(
+            f"/v1/imports/{run['id']}{path}", headers=other_tenant.headers()
+        )
         assert response.status_code == 404
-    assert other_tenant.client.get("/v1/imports", headers=other_tenant.headers()).json()["items"] == []
+    assert (
+        other_tenant.client.get("/v1/imports", headers=other_tenant.headers()).json()["items"] == []
+    )
 
 
 def test_permissions(tenant):
@@ -230,23 +331,34 @@ def test_permissions(tenant):
     response = upload(tenant, text, key=ingest)
     assert response.status_code == 202
     run_id = response.json()["id"]
-    assert tenant.client.get(f"/v1/imports/{run_id}", headers=tenant.headers(viewer)).status_code == 200
+    assert (
+        tenant.client.get(f"/v1/imports/{run_id}", headers=tenant.headers(viewer)).status_code
+        == 200
+    )
     revert = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers(ingest))
     assert revert.status_code == 403
 
 
 def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):
-    text = csv_text([["E-mail", "Phone Number", "Stage", "Mystery"],
-                     ["ada@example.com", "+1 415 555 0100", "customer", "x"],
-                     ["bad", "12", "nope", ""]])  # fmt: skip
+    text = csv_text(
+        [
+            ["E-mail", "Phone Number", "Stage", "Mystery"],
+            ["ada@example.com", "+1 415 555 0100", "customer", "x"],
+            ["bad", "12", "nope", ""],
+        ]
+    )
     response = upload(tenant, text, path="/v1/imports/preview")
     assert response.status_code == 200, response.text
     body = response.json()
     assert [(c["name"], c["field"]) for c in body["columns"]] == [
-        ("E-mail", "email"), ("Phone Number", "phone"), ("Stage", "lifecycle_stage"),
-        ("Mystery", None)]  # fmt: skip
+        ("E-mail", "email"),
+        ("Phone Number", "phone"),
+        ("Stage", "lifecycle_stage"),
+        ("Mystery", None),
+    ]
     first, second = body["rows"]
-    assert first["values"]["email"] == "ada@example.com" and first["errors"] == []
+    assert first["values"]["email"] == "ada@example.com"
+    assert first["errors"] == []
     assert {e["field"] for e in second["errors"]} == {"lifecycle_stage"}
     assert "attr.<name>" in body["fields"]
     assert tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"] == []

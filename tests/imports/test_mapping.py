@@ -76,7 +76,8 @@ def test_a_field_guessed_twice_goes_to_the_best_guess_then_the_leftmost():
 def test_duplicate_header_names_become_distinct_columns():
     found = resolve(["Email", "email", "", "Email"])
     assert found.columns == ["Email", "email (2)", "column 3", "Email (3)"]
-    assert found.fields[0] == "email" and found.fields[1] is None
+    assert found.fields[0] == "email"
+    assert found.fields[1] is None
 
 
 def test_bad_overrides_are_a_422_naming_them():
@@ -89,7 +90,10 @@ def test_bad_overrides_are_a_422_naming_them():
 
 
 def test_parse_overrides():
-    assert mapping.parse_overrides(["E-mail=email", "a=b=attr.x"]) == {"E-mail": "email", "a=b": "attr.x"}
+    assert mapping.parse_overrides(["E-mail=email", "a=b=attr.x"]) == {
+        "E-mail": "email",
+        "a=b": "attr.x",
+    }
     with pytest.raises(InvalidInput):
         mapping.parse_overrides(["no equals sign"])
 

@@ -21,8 +21,14 @@ def records(data: bytes, piece: int = 5, **kw):
 
 @pytest.mark.parametrize("piece", [1, 3, 64, 10_000])
 def test_a_json_array_is_split_into_its_objects_whatever_the_pieces(piece):
-    docs = [{"email": f"a{i}@x.com", "notes": 'quote " brace } bracket ] comma , \\', "n": [1, {"d": 2}]}
-            for i in range(30)]  # fmt: skip
+    docs = [
+        {
+            "email": f"a{i}@x.com",
+            "notes": 'quote " brace } bracket ] comma , \\',
+            "n": [1, {"d": 2}],
+        }
+        for i in range(30)
+    ]
     data = json.dumps(docs, indent=2).encode()
     found = records(data, piece)
     assert [r.cells["email"] for r in found] == [d["email"] for d in docs]  # type: ignore[index]
@@ -41,8 +47,13 @@ def test_json_wrapper_objects_and_lone_objects():
 
 def test_json_elements_that_are_not_objects_are_row_problems():
     found = records(b'[{"email": "a@x.com"}, 5, "x", [1], {"email": "b@x.com"}]')
-    assert [r.problem for r in found] == [None, "not a JSON object", "not a JSON object",
-                                          "not a JSON object", None]  # fmt: skip
+    assert [r.problem for r in found] == [
+        None,
+        "not a JSON object",
+        "not a JSON object",
+        "not a JSON object",
+        None,
+    ]
     assert [r.row_no for r in found] == [1, 2, 3, 4, 5]
 
 
@@ -64,7 +75,8 @@ def test_csv_rows_of_the_wrong_width():
     found = records(data)
     assert found[0].cells == ["a@x.com", ""]
     assert found[1].cells == ["b@x.com", "B"]
-    assert found[2].cells is None and "3 values" in (found[2].problem or "")
+    assert found[2].cells is None
+    assert "3 values" in (found[2].problem or "")
 
 
 def test_a_record_too_long_to_keep_is_one_failed_row_and_reading_goes_on():

@@ -54,12 +54,14 @@ def test_a_full_record():
         }
     )
     d = p.data
-    assert d.email == "Ada@Example.com" and d.first_name == "Ada"
+    assert d.email == "Ada@Example.com"
+    assert d.first_name == "Ada"
     assert (d.lifecycle_stage, d.status, d.customer_type) == ("lead_qualified", "vip", "wholesale")
     assert d.tags == ["vip", "newsletter"]
     assert d.attributes == {"loyalty_tier": "gold", "score": 5}
     assert [a.country for a in d.addresses or []] == ["US", "FR"]
-    assert d.utm is not None and d.utm.campaign == "spring"
+    assert d.utm is not None
+    assert d.utm.campaign == "spring"
     assert p.consent == {"email_consent": True}
     assert p.created_at == datetime(2021, 3, 4, tzinfo=UTC)
     assert p.ltv == Decimal("1250.50")
@@ -78,7 +80,8 @@ def test_a_full_name_is_split_only_without_first_and_last():
 def test_empty_cells_are_absent_and_neutralized_cells_are_restored():
     p = ok({"first_name": "  ", "company": "'=ACME", "notes": "'-5 points"})
     assert "first_name" not in p.given
-    assert p.data.company == "=ACME" and p.data.notes == "-5 points"
+    assert p.data.company == "=ACME"
+    assert p.data.notes == "-5 points"
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,8 @@ def test_bad_cells_are_row_errors_naming_field_column_and_value(cells, field, wo
     errors = bad(cells)
     assert len(errors) == 1
     err = errors[0]
-    assert err.field == field and words in err.reason
+    assert err.field == field
+    assert words in err.reason
     assert err.column == f"col {field}"
     assert err.value
 
@@ -115,10 +119,21 @@ def test_several_bad_cells_give_several_errors():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("5", 5), ("1.5", 1.5), ("true", True), ('"5"', "5"), ('""', ""), ("null", None),
-     ('{"a": 1}', {"a": 1}), ("gold", "gold"), ("007", "007"), ("-", "-"),
-     ("123456789012345678901234567890", 123456789012345678901234567890), ("1e999", "1e999")],
-)  # fmt: skip
+    [
+        ("5", 5),
+        ("1.5", 1.5),
+        ("true", True),
+        ('"5"', "5"),
+        ('""', ""),
+        ("null", None),
+        ('{"a": 1}', {"a": 1}),
+        ("gold", "gold"),
+        ("007", "007"),
+        ("-", "-"),
+        ("123456789012345678901234567890", 123456789012345678901234567890),
+        ("1e999", "1e999"),
+    ],
+)
 def test_attribute_cells(text, value):
     assert rows.attr_cell(text) == value
 
@@ -134,21 +149,41 @@ def test_json_documents_keep_their_types():
         },
         Options(is_csv=False),
     )
-    assert p.data.tags == ["a", "b"] and p.data.attributes == {"score": 5, "nested": {"x": [1]}}
-    assert p.data.addresses and p.data.addresses[0].lat == 1.5
+    assert p.data.tags == ["a", "b"]
+    assert p.data.attributes == {"score": 5, "nested": {"x": [1]}}
+    assert p.data.addresses
+    assert p.data.addresses[0].lat == 1.5
     assert p.sources == [("shopify", "123"), ("api", None)]
     assert p.data.phone == "4155550100"
 
 
 # -- the email fast path gives check_email's verdict ----------------------------------------
 
-local = st.text(alphabet=st.sampled_from(list("abcXYZ019.-_+'!#$%&*/=?^`{|}~\"() ,:;<>@[]\\é")),
-                min_size=0, max_size=70)  # fmt: skip
+local = st.text(
+    alphabet=st.sampled_from(list("abcXYZ019.-_+'!#$%&*/=?^`{|}~\"() ,:;<>@[]\\é")),
+    min_size=0,
+    max_size=70,
+)
 domain = st.sampled_from(
-    ["example.com", "gmail.com", "localhost", "a.b", "x-.com", "-x.com", "ex ample.com",
-     "example..com", "xn--bcher-kva.ch", "bücher.ch", "[127.0.0.1]", "example.invalid",
-     "a" * 64 + ".com", "123.com", "e.c", ""]
-)  # fmt: skip
+    [
+        "example.com",
+        "gmail.com",
+        "localhost",
+        "a.b",
+        "x-.com",
+        "-x.com",
+        "ex ample.com",
+        "example..com",
+        "xn--bcher-kva.ch",
+        "bücher.ch",
+        "[127.0.0.1]",
+        "example.invalid",
+        "a" * 64 + ".com",
+        "123.com",
+        "e.c",
+        "",
+    ]
+)
 
 
 def _verdict(fn, text):

@@ -23,9 +23,13 @@ def run_inline(
     db = tenant.client.app.state.db  # type: ignore[attr-defined]
     with db.session(tenant.id) as session:
         runner.run_import(
-            session, tenant.id, uuid.UUID(import_id), runner=name, batch_rows=batch_rows,
+            session,
+            tenant.id,
+            uuid.UUID(import_id),
+            runner=name,
+            batch_rows=batch_rows,
             progress=progress,
-        )  # fmt: skip
+        )
 
 
 def start(tenant: TenantCtx, text: str, **fields: Any) -> str:
@@ -74,9 +78,7 @@ def _summary(report: list[dict], people: dict[str, str], made: dict[int, str]) -
     return out
 
 
-def test_a_dry_run_reports_exactly_what_the_real_run_then_does_and_writes_nothing(
-    tenant, backend
-):
+def test_a_dry_run_reports_exactly_what_the_real_run_then_does_and_writes_nothing(tenant, backend):
     people = seed(tenant)
     before = customers(tenant)
     with backend.db.session(tenant.id) as s:
@@ -84,11 +86,14 @@ def test_a_dry_run_reports_exactly_what_the_real_run_then_does_and_writes_nothin
     dry = start(tenant, FILE, dry_run=True)
     run_inline(tenant, dry, batch_rows=3)
     dry_status = status(tenant, dry)
-    assert dry_status["state"] == "done" and dry_status["dry_run"]
+    assert dry_status["state"] == "done"
+    assert dry_status["dry_run"]
     # Nothing written: customers, their audit trail, the overlay scratch all as before
     assert customers(tenant) == before
     with backend.db.session(tenant.id) as s:
-        assert s.scalar(select(AuditHead.seq).where(AuditHead.tenant_id == tenant.id)) == head_before
+        assert (
+            s.scalar(select(AuditHead.seq).where(AuditHead.tenant_id == tenant.id)) == head_before
+        )
         assert s.scalar(select(func.count()).select_from(ImportOverlay)) == 0
         assert s.scalar(select(func.count()).select_from(ImportKey)) == 0
     dry_rows = rows(tenant, dry)
@@ -112,19 +117,23 @@ def test_a_dry_run_reports_exactly_what_the_real_run_then_does_and_writes_nothin
     real_made = {r["customer_id"]: r["row"] for r in real_rows if r["action"] == "create"}
     assert _summary(real_rows, people, real_made) == expected
     for d, r in zip(dry_rows, real_rows, strict=True):
-        assert (d["changes"] or {}).get("cols", {}).keys() == (r["changes"] or {}).get("cols", {}).keys()
+        assert (d["changes"] or {}).get("cols", {}).keys() == (r["changes"] or {}).get(
+            "cols", {}
+        ).keys()
     counts = ("created", "updated", "unchanged", "skipped", "failed")
     assert [dry_status["progress"][k] for k in counts] == [
         status(tenant, real)["progress"][k] for k in counts
     ]
     nina = {c["email"]: c for c in customers(tenant)}["new1@example.com"]
-    assert nina["company"] == "Nina Co" and nina["tags"] == ["y", "z"]
+    assert nina["company"] == "Nina Co"
+    assert nina["tags"] == ["y", "z"]
 
 
 def test_a_queued_import_cancels_at_once(tenant):
     run_id = start(tenant, FILE)
     response = tenant.client.post(f"/v1/imports/{run_id}/cancel", headers=tenant.headers())
-    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    assert response.status_code == 200
+    assert response.json()["state"] == "cancelled"
     drain(tenant)
     assert status(tenant, run_id)["progress"]["rows_read"] == 0
     assert customers(tenant) == []
@@ -143,16 +152,15 @@ def test_a_running_import_stops_at_a_batch_boundary_keeping_what_is_done(tenant)
     assert (done["progress"]["rows_read"], done["progress"]["created"]) == (3, 3)
     assert len(customers(tenant)) == 3
     again = tenant.client.post(f"/v1/imports/{run_id}/cancel", headers=tenant.headers())
-    assert again.status_code == 200 and again.json()["state"] == "cancelled"
+    assert again.status_code == 200
+    assert again.json()["state"] == "cancelled"
 
 
 class Crash(Exception):
     pass
 
 
-def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicates(
-    tenant, backend
-):
+def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicates(tenant, backend):
     text = csv_text([["email", "first_name"], *[[f"p{i}@example.com", f"P{i}"] for i in range(11)]])
     run_id = start(tenant, text)
 
@@ -163,7 +171,8 @@ def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicat
     with pytest.raises(Crash):
         run_inline(tenant, run_id, batch_rows=2, progress=crash_after_two_batches, name="dead")
     halfway = status(tenant, run_id)
-    assert halfway["state"] == "running" and halfway["progress"]["rows_read"] == 4
+    assert halfway["state"] == "running"
+    assert halfway["progress"]["rows_read"] == 4
     assert 0 < halfway["progress"]["percent"] <= 100
     # Another runner must wait for the dead one's lease...
     with pytest.raises(runner.Busy):
@@ -197,19 +206,25 @@ def test_revert_removes_what_was_created_restores_what_was_updated_and_keeps_the
     drain(tenant)
     made = {c["email"]: c["id"] for c in customers(tenant)}
     # Someone edits one created and one updated customer afterwards
-    tenant.client.patch(f"/v1/customers/{made['new2@example.com']}", json={"company": "Mine"},
-                        headers=h)  # fmt: skip
+    tenant.client.patch(
+        f"/v1/customers/{made['new2@example.com']}", json={"company": "Mine"}, headers=h
+    )
     tenant.client.patch(f"/v1/customers/{people['Cy']}", json={"status": "vip"}, headers=h)
     response = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
-    assert response.status_code == 202 and response.json()["revert"]["state"] == "queued"
+    assert response.status_code == 202
+    assert response.json()["revert"]["state"] == "queued"
     drain(tenant)
     done = status(tenant, run_id)["revert"]
     assert (done["state"], done["reverted"], done["kept"]) == ("done", 2, 2)
-    assert tenant.client.get(f"/v1/customers/{made['new1@example.com']}", headers=h).status_code == 404
+    assert (
+        tenant.client.get(f"/v1/customers/{made['new1@example.com']}", headers=h).status_code == 404
+    )
     ada = tenant.client.get(f"/v1/customers/{people['Ada']}", headers=h).json()
     assert (ada["company"], ada["tags"], ada["addresses"]) == (None, [], [])
-    assert tenant.client.get(f"/v1/customers/{made['new2@example.com']}", headers=h).json()[
-        "company"] == "Mine"  # fmt: skip
+    assert (
+        tenant.client.get(f"/v1/customers/{made['new2@example.com']}", headers=h).json()["company"]
+        == "Mine"
+    )
     cy = tenant.client.get(f"/v1/customers/{people['Cy']}", headers=h).json()
     assert (cy["company"], cy["status"]) == ("Cy Co", "vip")
     kept = rows(tenant, run_id, revert="kept")
@@ -229,8 +244,13 @@ def test_a_created_customer_with_orders_is_kept_and_a_dry_run_cannot_be_reverted
     run_id = start(tenant, csv_text([["email"], ["buyer@example.com"]]))
     drain(tenant)
     (buyer,) = customers(tenant)
-    order = {"customer_id": buyer["id"], "number": "1001", "amount": "25.00", "currency": "USD",
-             "status": "paid"}  # fmt: skip
+    order = {
+        "customer_id": buyer["id"],
+        "number": "1001",
+        "amount": "25.00",
+        "currency": "USD",
+        "status": "paid",
+    }
     assert tenant.client.post("/v1/orders", json=order, headers=h).status_code in (200, 201)
     tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
     drain(tenant)

@@ -224,3 +224,44 @@ def test_segment_membership_filters_lists_exports_and_stats(tenant):
     exported = [line for line in r.text.splitlines() if line.strip()]
     assert len(exported) == 2
     assert all(c["id"] in r.text for c in picked)
+
+
+def test_a_segment_used_by_another_cannot_be_deleted(tenant):
+    base = segment(tenant, name="Base")
+    on_top = segment(tenant, name="On top", filter=f"segment:{base['key']} status:vip")
+    r = tenant.client.delete(f"/v1/segments/{base['id']}", headers=tenant.headers())
+    assert r.status_code == 409
+    assert r.json()["error"]["details"]["used_by"] == on_top["id"]
+    assert (
+        tenant.client.delete(f"/v1/segments/{on_top['id']}", headers=tenant.headers()).status_code
+        == 204
+    )
+    assert (
+        tenant.client.delete(f"/v1/segments/{base['id']}", headers=tenant.headers()).status_code
+        == 204
+    )
+    assert (
+        tenant.client.get(f"/v1/segments/{base['id']}", headers=tenant.headers()).status_code == 404
+    )
+
+
+def test_editing_a_dynamic_segment_changes_its_members_at_once(tenant):
+    seg = segment(tenant, name="Tier", filter="attr.tier=gold")
+    gold, silver = (
+        create(tenant, attributes={"tier": "gold"}),
+        create(tenant, attributes={"tier": "silver"}),
+    )
+    assert members(tenant, seg["id"]) == [gold["id"]]
+    r = tenant.client.patch(
+        f"/v1/segments/{seg['id']}", json={"filter": "attr.tier=silver", "kind": "value"},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "value"
+    assert members(tenant, seg["id"]) == [silver["id"]]
+    listed = tenant.client.get("/v1/segments", params={"counts": "true"}, headers=tenant.headers())
+    assert [(s["key"], s["member_count"]) for s in listed.json()["items"]] == [("tier", 1)]
+    r = tenant.client.patch(
+        f"/v1/segments/{seg['id']}", json={"filter": None}, headers=tenant.headers()
+    )
+    assert r.status_code == 422

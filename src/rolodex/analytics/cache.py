@@ -1,8 +1,8 @@
 """Dashboard figures without a full count on every page view at a million customers.
 
 The figures come from one pass over a tenant's live customers (analytics.stats). While that
-pass is cheap (under ``live_below`` seconds: any tenant up to tens of thousands of
-customers) every request counts afresh, so the figures are exact. Past that, requests are
+pass is cheap (a tenant under ``live_below`` customers at its last count) every request
+counts afresh, so the figures are exact. Past that, requests are
 answered from the last count while it is younger than ``ttl`` seconds; an older one is still
 answered at once and a background thread recounts (one at a time per tenant). The page and
 ``GET /v1/stats`` carry ``as_of``, the time of the count, so nobody mistakes it for live.
@@ -34,7 +34,7 @@ class _Entry:
 
 
 class StatsCache:
-    def __init__(self, ttl: float = 60.0, live_below: float = 0.15) -> None:
+    def __init__(self, ttl: float = 60.0, live_below: int = 50_000) -> None:
         self.ttl = ttl
         self.live_below = live_below
         self._entries: dict[uuid.UUID, _Entry] = {}
@@ -43,7 +43,7 @@ class StatsCache:
 
     def figures(self, db: Any, tenant_id: uuid.UUID) -> stats.Stats:
         entry = self._entries.get(tenant_id)
-        if entry is None or entry.cost < self.live_below:
+        if entry is None or entry.figures.total_customers < self.live_below:
             return self._count(db, tenant_id).figures
         if time.monotonic() - entry.counted_at > self.ttl:
             self._refresh_in_background(db, tenant_id)

@@ -10,6 +10,8 @@ from rolodex.cli.audit import audit_app
 from rolodex.cli.context import console
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
+from rolodex.cli.exports import export_command
+from rolodex.cli.imports import import_command
 from rolodex.cli.jobs import jobs_app, worker
 from rolodex.cli.segments import segments_app
 from rolodex.cli.sources import sources_app
@@ -29,6 +31,8 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(segments_app, name="segments")
 app.command()(worker)
 app.command()(demo)
+app.command("import")(import_command)
+app.command("export")(export_command)
 
 
 @db_app.command("upgrade")

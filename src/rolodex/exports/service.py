@@ -12,7 +12,7 @@ sources joined with ``|``. Exports are audited (who, which filter, which format)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -26,7 +26,8 @@ from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.mapping import ADDRESS_PARTS
 from rolodex.imports.rows import attr_cell
-from rolodex.imports.state import State, snapshot
+from rolodex.imports.snapshot import snapshot
+from rolodex.imports.state import State
 from rolodex.search import filters
 from rolodex.search import service as search
 from rolodex.search.filters import Node
@@ -157,14 +158,28 @@ def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str
     return out
 
 
-def stream(db: Database, tenant_id: uuid.UUID, fmt: str, node: Node) -> Iterator[bytes]:
-    """The whole export as bytes, in one read transaction (a consistent view)."""
+def stream(
+    db: Database,
+    tenant_id: uuid.UUID,
+    fmt: str,
+    node: Node,
+    on_page: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """The whole export as bytes, in one read transaction (a consistent view);
+    ``on_page`` hears how many customers each page held."""
     with db.session(tenant_id, write=False) as session:
+
+        def counted() -> Iterator[list[dict[str, Any]]]:
+            for page in pages(session, tenant_id, node):
+                if on_page is not None:
+                    on_page(len(page))
+                yield page
+
         if fmt == "csv":
             columns, n, names = csv_columns(session, tenant_id, node)
-            rows = ([flat(d, n, names) for d in page] for page in pages(session, tenant_id, node))
+            rows = ([flat(d, n, names) for d in page] for page in counted())
             yield from writers.stream(writers.CsvWriter(columns), rows)
         elif fmt == "json":
-            yield from writers.stream(writers.JsonWriter(), pages(session, tenant_id, node))
+            yield from writers.stream(writers.JsonWriter(), counted())
         else:
-            yield from writers.stream(writers.NdjsonWriter(), pages(session, tenant_id, node))
+            yield from writers.stream(writers.NdjsonWriter(), counted())

@@ -9,9 +9,9 @@ The rule, in order:
    the remaining gap (``gap *= 1 - strength``): a similar name beside a shared phone, the same
    postcode, street (number and name), city, date of birth.
 4. Conflicts lower it by a fixed amount: different emails, different phones, a clearly
-   different name beside a shared phone (a family line), a different birth date; and when the
-   name is the only signal, a different postcode in the same country (a namesake elsewhere;
-   with a shared email or phone a new postcode just means the person moved).
+   different name beside a shared phone (a family line), a different birth date; and unless
+   the phone is shared (then the person moved), a different postcode or a different street
+   in the same country (a namesake elsewhere, or a neighbour).
 
 Every step is monotonic: adding agreeing evidence never lowers the score; replacing a missing
 email or phone by a conflicting one always lowers a positive score.
@@ -47,7 +47,9 @@ PENALTY = {
     "different_name": 0.20,
     "different_dob": 0.25,
     "different_postcode": 0.12,
+    "different_street": 0.20,
 }
+SAME_STREET_TYPO = 0.85  # street keys this similar are one street written twice
 
 DEFAULT_AUTO_MERGE = 0.95
 DEFAULT_REVIEW = 0.70
@@ -57,7 +59,7 @@ DEFAULT_REVIEW = 0.70
 class Reason:
     code: str
     effect: float  # the score change it caused (the base for the first reason)
-    detail: str = ""
+    detail: str = ""  # never a personal value (reasons are stored): similarities only
 
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "effect": round(self.effect, 4), "detail": self.detail}
@@ -72,18 +74,31 @@ class Score:
         return [r.as_dict() for r in self.reasons]
 
 
-def _first_name_similarity(a: str, b: str) -> float:
+COMPATIBLE_GIVEN = 0.75  # below this, two given names are two people (Giovanna, Anna)
+
+
+def _indel(a: str, b: str) -> float:
+    return float(Indel.normalized_similarity(a, b))
+
+
+def _given_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.75 if a[0] == b[0] else 0.0
     if a.startswith(b) or b.startswith(a):
         return 0.9  # Alex / Alexander when the nickname list does not know it
-    return float(Indel.normalized_similarity(a, b))
+    return _indel(a, b)
 
 
 def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
-    """0–1 similarity of two folded token lists; None when either name is unknown."""
+    """0–1 similarity of two folded token lists; None when either name is unknown.
+
+    Two-part names compare given name with given name and surname with surname (or crosswise
+    when the parts were swapped); a given name too different to be a typo, an initial or a
+    nickname keeps the pair below "similar" whatever the surname (Giovanna and Anna Moretti).
+    Other shapes compare the sorted whole names.
+    """
     if not a or not b:
         return None
     if a == b:
@@ -95,11 +110,17 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
         # Bill and William: compare as if the same given name, a shade below identical
         similarity = name_similarity((b[0], *a[1:]), b)
         return None if similarity is None else 0.97 * similarity
-    best = float(Indel.normalized_similarity(sa, sb))
     if len(a) >= 2 and len(b) >= 2:
-        first = _first_name_similarity(a[0], b[0])
-        last = float(Indel.normalized_similarity(a[-1], b[-1]))
-        best = max(best, 0.4 * first + 0.6 * last)
+        given = _given_similarity(a[0], b[0])
+        best = 0.4 * given + 0.6 * _indel(a[-1], b[-1])
+        if given < COMPATIBLE_GIVEN:
+            best = min(best, SIMILAR_NAME - 0.01)
+        crossed = 0.5 * _indel(a[0], b[-1]) + 0.5 * _indel(a[-1], b[0])
+        best = max(best, crossed)
+        if len(a) != len(b):  # middle names, compound surnames
+            best = max(best, _indel(sa, sb))
+    else:
+        best = _indel(sa, sb)
     if best < SIMILAR_NAME and (set(a) <= set(b) or set(b) <= set(a)):
         best = SIMILAR_NAME  # "John" and "John Smith": compatible, not proof
     return min(best, 1.0)
@@ -110,7 +131,7 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
     reasons: list[Reason] = []
     if a.email and a.email == b.email:
         if explain:
-            reasons.append(Reason("same_email", SAME_EMAIL, a.email))
+            reasons.append(Reason("same_email", SAME_EMAIL))
         return Score(SAME_EMAIL, tuple(reasons))
 
     similarity = name_similarity(a.tokens, b.tokens)
@@ -120,7 +141,7 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
     if same_phone:
         base = SAME_PHONE
         if explain:
-            reasons.append(Reason("same_phone", base, a.phone or ""))
+            reasons.append(Reason("same_phone", base))
     elif name_similar:
         assert similarity is not None
         span = (similarity - SIMILAR_NAME) / (1.0 - SIMILAR_NAME)
@@ -144,15 +165,15 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
         if same_phone and name_similar:
             agree("similar_name", f"similarity {similarity:.2f}")
         if a.postcode and a.postcode == b.postcode and _same_country(a, b):
-            agree("same_postcode", a.postcode)
+            agree("same_postcode")
             if a.street and a.street == b.street:
-                agree("same_street", a.street)
+                agree("same_street")
         elif a.street and a.street == b.street and a.city and a.city == b.city:
-            agree("same_street", a.street)
+            agree("same_street")
         if a.city and a.city == b.city and _same_country(a, b):
-            agree("same_city", a.city)
+            agree("same_city")
         if a.dob and a.dob == b.dob:
-            agree("same_dob", a.dob)
+            agree("same_dob")
         value = 1.0 - gap
 
     def conflict(code: str, detail: str = "") -> None:
@@ -180,6 +201,15 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
         and _same_country(a, b)
     ):
         conflict("different_postcode")
+    if (
+        not same_phone
+        and a.street
+        and b.street
+        and a.street != b.street
+        and _same_country(a, b)
+        and _indel(a.street, b.street) < SAME_STREET_TYPO
+    ):
+        conflict("different_street")  # another house: a namesake (a shared phone says moved)
     return Score(round(max(0.0, min(value, 1.0)), 4), tuple(reasons))
 
 

@@ -28,6 +28,7 @@ from rolodex.identity.normalize import MatchRecord
 from rolodex.imports import encoding, repository, state
 from rolodex.imports.reader import Record
 from rolodex.imports.rows import Prepared, RowError, e164
+from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
 
 
@@ -270,15 +271,15 @@ class Batch:
             self.final[cid] = st.copy()
         for o in self.outcomes:
             if o.action == "create" and o.target is not None:
-                o.after = state.snapshot(self.final[o.target])
+                o.after = snapshot(self.final[o.target])
             elif o.action in ("update", "unchanged") and o.target is not None and o.prep:
                 st = self.final[o.target]
-                before = state.snapshot(st)
+                before = snapshot(st)
                 o.change = state.apply(st, o.prep, o.rule or "fill", self.now, o.external)
                 if o.change.empty:
                     o.action = "unchanged"
                 else:
-                    o.action, o.before, o.after = "update", before, state.snapshot(st)
+                    o.action, o.before, o.after = "update", before, snapshot(st)
 
     def run(self) -> None:
         self.prepare()

@@ -26,6 +26,7 @@ from rolodex.identity import batch_repository
 from rolodex.identity.rows import decode
 from rolodex.imports import repository, state
 from rolodex.imports import revert_repository as rr
+from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.jobs import queue
 from rolodex.kit.time import utcnow
@@ -117,14 +118,14 @@ def _batch(
         current = cols[cid]
         current.pop("address", None)
         st = State(cid, current, tags[cid], addresses[cid], sources[cid])
-        before = state.snapshot(st)
+        before = snapshot(st)
         if _created(rows):
             removals.append(cid)
             changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
         else:
             _undo_updates(session, st, rows, principal)
             restored.append(st.cols)
-            changes.append(audit_bulk.Change("update", cid, before, state.snapshot(st), dict(meta)))
+            changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
         decisions.append((cid, "reverted", None))
     rr.delete_customers(session, tenant_id, removals)
     repository.update_customers(session, tenant_id, restored)

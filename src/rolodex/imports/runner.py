@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
@@ -204,6 +204,13 @@ def run_import(
         session.rollback()
         run = repository.get(session, tenant_id, import_id) or run
         run.error = f"{exc.message} (after row {run.rows_read})"
+        return _finish(session, run, "failed")
+    except DataError as exc:  # a value the database refuses: stop cleanly, not forever retry
+        session.rollback()
+        run = repository.get(session, tenant_id, import_id) or run
+        log.exception("import %s: a batch could not be stored", import_id)
+        first = str(exc.orig).splitlines()[0] if exc.orig else "unknown"
+        run.error = f"rows after {run.rows_read} could not be stored: {first[:300]}"
         return _finish(session, run, "failed")
     if reader.decoder.fallbacks and not any("Windows-1252" in w for w in run.warnings or []):
         run.warnings = [

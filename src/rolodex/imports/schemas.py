@@ -6,7 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 MatchMode = Literal["update", "skip", "create"]
 ImportState = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -38,6 +45,14 @@ class ImportOptions(BaseModel):
     @classmethod
     def _lower(cls, v: str) -> str:
         return v.lower()
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> ImportOptions:
+        texts = [*self.mapping, *self.mapping.values(), *self.tags, self.encoding or "",
+                 self.delimiter or "", self.tag_delimiter or ""]  # fmt: skip
+        if any("\x00" in t for t in texts):
+            raise ValueError("options cannot contain NUL characters")
+        return self
 
 
 class ColumnOut(BaseModel):

@@ -23,7 +23,7 @@ from rolodex.errors import Conflict, InvalidInput, NotFound, RolodexError, Unsup
 from rolodex.imports import mapping, repository
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
 from rolodex.imports.reader import Reader, Record
-from rolodex.imports.rows import RowError
+from rolodex.imports.rows import RowError, storable
 from rolodex.imports.runner import Converter
 from rolodex.imports.schemas import (
     ColumnOut,
@@ -125,7 +125,7 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
 
 def _columns(resolved: mapping.Mapping) -> list[dict[str, Any]]:
     return [
-        {"name": c, "field": f if f != mapping.IGNORE else None, "how": h}
+        {"name": storable(c), "field": f if f != mapping.IGNORE else None, "how": h}
         for c, f, h in zip(resolved.columns, resolved.fields, resolved.how, strict=True)
     ]
 
@@ -150,7 +150,7 @@ def create_import(
         id=uuid.uuid4(),
         state="queued",
         dry_run=options.dry_run,
-        filename=(filename or "upload")[:300],
+        filename=storable((filename or "upload")[:300]),
         content_type=(content_type or None) and content_type[:200],
         size_bytes=size,
         format=sniffed.detected.format,
@@ -158,8 +158,8 @@ def create_import(
         delimiter=sniffed.detected.delimiter,
         options=sniffed.options,
         columns=_columns(sniffed.mapping),
-        mapping=sniffed.mapping.as_dict(),
-        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings],
+        mapping={storable(k): v for k, v in sniffed.mapping.as_dict().items()},
+        warnings=[storable(w) for w in (*sniffed.detected.warnings, *sniffed.mapping.warnings)],
         actor_type=principal.actor_type,
         actor_id=principal.actor_id,
         actor_name=principal.name[:200],

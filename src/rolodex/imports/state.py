@@ -14,8 +14,7 @@ other is given). ``apply`` updates an existing one by one of three rules:
 * ``authoritative`` — a record matched by its external key: like ``overwrite``, email and
   phone included.
 
-``snapshot`` is the customer's API representation (CustomerOut as JSON), the form the audit
-log keeps.
+The customer's API representation of a state is in ``imports.snapshot``.
 """
 
 from __future__ import annotations
@@ -439,78 +438,3 @@ def _sources(
             row = _source_row(state.cols["tenant_id"], state.id, source, ext, now if ext else None)
             state.sources.append(row)
             change.sources_added.append(row)
-
-
-# -- the API representation ----------------------------------------------------------------
-
-
-def _dt(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def snapshot(state: State) -> dict[str, Any]:
-    """``customers.snapshot.snapshot`` of this state (CustomerOut as JSON)."""
-    c = state.cols
-    addresses = sorted(state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"]))
-    sources = sorted(state.sources or [], key=lambda s: s["source"])
-    return {
-        "id": str(state.id),
-        "email": c["email"],
-        "email_normalized": c["email_normalized"],
-        "phone": c["phone"],
-        "phone_e164": c["phone_e164"],
-        "first_name": c["first_name"],
-        "last_name": c["last_name"],
-        "full_name": c["full_name"],
-        "company": c["company"],
-        "lifecycle_stage": c["lifecycle_stage"],
-        "status": c["status"],
-        "customer_type": c["customer_type"],
-        "tags": sorted(state.tags or []),
-        "notes": c["notes"],
-        "internal_notes": c["internal_notes"],
-        "attributes": c["attributes"] or {},
-        "consent": {
-            "email": c["email_consent"],
-            "email_at": _dt(c["email_consent_at"]),
-            "email_source": c["email_consent_source"],
-            "sms": c["sms_consent"],
-            "sms_at": _dt(c["sms_consent_at"]),
-            "sms_source": c["sms_consent_source"],
-        },
-        "acquisition_source": c["acquisition_source"],
-        "utm": {part: c[f"utm_{part}"] for part in UTM},
-        "ltv": str(c["ltv"]),
-        "addresses": [
-            {
-                "id": str(a["id"]),
-                "type": a["type"],
-                "is_default": a["is_default"],
-                "line1": a["line1"],
-                "line2": a["line2"],
-                "city": a["city"],
-                "region": a["region"],
-                "postcode": a["postcode"],
-                "country": a["country"],
-                "lat": a["lat"],
-                "lng": a["lng"],
-                "timezone": a["timezone"],
-            }
-            for a in addresses
-        ],
-        "sources": [
-            {
-                "source": s["source"],
-                "external_id": s["external_id"],
-                "last_synced_at": _dt(s["last_synced_at"]),
-            }
-            for s in sources
-        ],
-        "created_at": _dt(c["created_at"]),
-        "updated_at": _dt(c["updated_at"]),
-        "last_active_at": _dt(c["last_active_at"]),
-        "deleted_at": _dt(c["deleted_at"]),
-    }

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
-from rolodex.errors import Conflict, NotFound, field_error
+from rolodex.errors import Conflict, InvalidInput, NotFound, field_error
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer, Segment, SegmentHistory, SegmentMembership
 from rolodex.search import conditions, filters
@@ -123,8 +123,23 @@ def delete_segment(session: Session, principal: Principal, segment_id: uuid.UUID
     seg = get_segment(session, principal.tenant_id, segment_id)
     if seg.system:
         raise Conflict("system segments cannot be deleted")
+    refs = {seg.key, str(seg.id)}
+    for other in repository.all_segments(session, principal.tenant_id):
+        used = filters.conditions(filters.TRUE if not other.filter else _node(other), "segment")
+        if any(refs & set(c.value) for c in used):
+            raise Conflict(
+                f"segment {other.key!r} uses this one in its filter",
+                details={"used_by": str(other.id)},
+            )
     session.delete(seg)
     session.flush()
+
+
+def _node(seg: Segment) -> filters.Node:
+    try:
+        return filters.from_json(seg.filter or {"and": []})
+    except InvalidInput:
+        return filters.TRUE
 
 
 def member_count(session: Session, seg: Segment, now: datetime | None = None) -> int:
@@ -255,7 +270,10 @@ def customer_segments(
     for seg in repository.all_segments(session, tenant_id):
         if seg.membership != "dynamic":
             continue
-        cond = search.base_condition(ctx, filters.from_json(seg.filter or {"and": []}))
+        try:
+            cond = search.base_condition(ctx, filters.from_json(seg.filter or {"and": []}))
+        except InvalidInput:  # its filter names a segment deleted since: it matches no one
+            continue
         hit = session.scalar(select(Customer.id).where(cond, Customer.id == customer_id))
         if hit is not None:
             items.append(membership_out(seg, None))

@@ -10,6 +10,7 @@ evaluated live; the job makes system segments current and keeps the entered/left
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from rolodex.errors import InvalidInput
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.models import Customer, CustomerPrediction, Segment, SegmentHistory
 from rolodex.models.segments import SegmentMembership
@@ -27,6 +29,7 @@ from rolodex.search import service as search
 from rolodex.segments import repository, rfm
 
 CHUNK = 1000
+log = logging.getLogger("rolodex.segments")
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Change:
 class RefreshReport:
     segments: dict[str, Change] = field(default_factory=dict)
     expired: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 def ensure_system_segments(session: Session, tenant_id: uuid.UUID) -> dict[str, Segment]:
@@ -186,6 +190,11 @@ def refresh_system_segments(
     for key, members in wanted.items():
         report.segments[key] = sync_assignments(session, system[key], members, now)
     for seg in repository.all_segments(session, tenant_id):
-        if seg.membership == "dynamic":
+        if seg.membership != "dynamic":
+            continue
+        try:
             report.segments[seg.key] = record_dynamic_history(session, seg, now)
+        except InvalidInput as exc:  # a filter naming a deleted segment: report, go on
+            log.warning("segment %s skipped: %s", seg.key, exc.message)
+            report.skipped.append(seg.key)
     return report

@@ -25,8 +25,9 @@
     new Chart(seg, {
       type: "bar",
       data: { labels: d.segments, datasets: [{ label: "Customers", data: d.segment_counts,
-                                              backgroundColor: "#2f5bea" }] },
+                                              backgroundColor: "#2f5bea", maxBarThickness: 26 }] },
       options: { animation: false, maintainAspectRatio: false, indexAxis: "y",
+                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
                  plugins: { legend: { display: false } } }
     });
   }

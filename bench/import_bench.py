@@ -1,0 +1,290 @@
+"""Import and export throughput at N customers, on SQLite and PostgreSQL.
+
+    python bench/import_bench.py --customers 1000000 [--engines sqlite,postgres]
+
+1. Writes N generated customers (rolodex.demo.synth, ~8% near-duplicates, the columns of
+   bench/generate.py) to bench/data/import-N.csv, once.
+2. Ceiling: the same CSV rows inserted with plain SQLAlchemy Core executemany (customers, tags,
+   addresses, sources; no validation, no matching, no audit) into a fresh database.
+3. Import: the CSV stored as an upload and run by the import runner in this process, exactly
+   as the worker runs it: per-row validation, matching (external key record_id, email, phone,
+   name), audit entries, report rows, batches of 2,000 committed with progress.
+4. Export: the imported tenant streamed as CSV and as NDJSON by a child process writing to
+   /dev/null; rows/s and the child's peak RSS (and the RSS of the same child doing nothing).
+
+Results: bench/results/import.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from common import DATA, fresh_database, write_result
+from generate import COLUMNS, row
+
+BATCH = 5000
+
+
+def make_csv(n: int) -> Path:
+    from rolodex.demo.synth import generate_people
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"import-{n}.csv"
+    if path.exists() and path.stat().st_size > 0:
+        return path
+    started = time.perf_counter()
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for rec in generate_people(n, 42, now=None):
+            writer.writerow(row(rec))
+    tmp.rename(path)
+    took = time.perf_counter() - started
+    print(f"  wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {took:.0f}s")
+    return path
+
+
+def tenant(url: str, slug: str) -> tuple[Any, uuid.UUID]:
+    from rolodex.config import Settings
+    from rolodex.db import Database
+    from rolodex.tenants import service
+
+    db = Database(Settings(database_url=url))
+    with db.session() as s:
+        tid = service.create_tenant(s, "Bench Shop", slug=slug).id
+    return db, tid
+
+
+def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
+    """Plain executemany of the CSV's rows: the most an import could do on this database."""
+    from rolodex.models import Address, Customer, CustomerSource, CustomerTag
+
+    url = fresh_database(engine, f"import_ceiling_{engine}")
+    db, tid = tenant(url, "ceiling")
+    tables = [t.__table__ for t in (Customer, CustomerTag, Address, CustomerSource)]
+    inserting = 0.0
+    started = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as f, db.engine.begin() as conn:
+        if engine == "postgres":
+            conn.exec_driver_sql(f"SELECT set_config('app.tenant_id', '{tid}', true)")
+        reader = csv.DictReader(f)
+        batch: list[list[dict[str, Any]]] = [[], [], [], []]
+        seen: set[str] = set()  # a live email is unique: a repeated one is left out (as load.py)
+        for rec in reader:
+            cid = uuid.uuid4()
+            email = rec["email"] or None
+            if email and email.lower() in seen:
+                email = None
+            elif email:
+                seen.add(email.lower())
+            batch[0].append(
+                {
+                    "tenant_id": tid,
+                    "id": cid,
+                    "email": email,
+                    "email_normalized": email.lower() if email else None,
+                    "phone": rec["phone"] or None,
+                    "first_name": rec["first_name"] or None,
+                    "last_name": rec["last_name"] or None,
+                    "company": rec["company"] or None,
+                    "lifecycle_stage": rec["lifecycle_stage"],
+                    "status": rec["status"],
+                    "customer_type": rec["customer_type"],
+                    "attributes": {},
+                    "ltv": Decimal(rec["ltv"] or "0"),
+                }
+            )
+            batch[1] += [
+                {"tenant_id": tid, "customer_id": cid, "tag": t}
+                for t in dict.fromkeys(filter(None, rec["tags"].split("|")))
+            ]
+            batch[2].append(
+                {
+                    "tenant_id": tid,
+                    "id": uuid.uuid4(),
+                    "customer_id": cid,
+                    "line1": rec["line1"],
+                    "city": rec["city"],
+                    "region": rec["region"],
+                    "postcode": rec["postcode"],
+                    "country": rec["country"],
+                    "is_default": True,
+                }
+            )
+            batch[3].append(
+                {
+                    "tenant_id": tid,
+                    "id": uuid.uuid4(),
+                    "customer_id": cid,
+                    "source": "import",
+                    "external_id": rec["record_id"],
+                }
+            )
+            if len(batch[0]) >= BATCH:
+                inserting += _flush(conn, tables, batch)
+        inserting += _flush(conn, tables, batch)
+    total = time.perf_counter() - started
+    db.dispose()
+    return {
+        "rows": n,
+        "insert_seconds": round(inserting, 2),
+        "rows_per_second": round(n / inserting, 1),
+        "with_csv_parsing_rows_per_second": round(n / total, 1),
+    }
+
+
+def _flush(conn: Any, tables: list[Any], batch: list[list[dict[str, Any]]]) -> float:
+    from sqlalchemy import insert
+
+    started = time.perf_counter()
+    for table, rows in zip(tables, batch, strict=True):
+        if rows:
+            conn.execute(insert(table), rows)
+            rows.clear()
+    return time.perf_counter() - started
+
+
+def run_import(engine: str, path: Path, n: int) -> tuple[dict[str, Any], str, uuid.UUID]:
+    from rolodex.auth.roles import Principal
+    from rolodex.imports import runner, service
+    from rolodex.imports.schemas import ImportOptions
+
+    url = fresh_database(engine, f"import_bench_{engine}")
+    db, tid = tenant(url, "bench")
+    principal = Principal(tid, "admin", "system", "bench", "import bench")
+    started = time.perf_counter()
+    with db.session(tid) as s, path.open("rb") as f:
+        run = service.create_import(
+            s,
+            principal,
+            f,
+            path.stat().st_size,
+            path.name,
+            "text/csv",
+            ImportOptions(),
+            run_after=None,
+        )
+        run_id = run.id
+    upload = time.perf_counter() - started
+    step = max(n // 10, runner.BATCH_ROWS)
+    marks = {"next": step}
+    t0 = time.perf_counter()
+
+    def progress(r: Any) -> None:
+        if r.rows_read >= marks["next"]:
+            marks["next"] += step
+            rate = r.rows_read / (time.perf_counter() - t0)
+            print(f"  [{engine}] imported {r.rows_read:,}/{n:,} ({rate:,.0f} rows/s)", flush=True)
+
+    with db.session(tid) as s:
+        done = runner.run_import(s, tid, run_id, runner="bench", progress=progress)
+    seconds = time.perf_counter() - t0
+    assert done is not None
+    assert done.state == "done", done.error
+    result = {
+        "rows": done.rows_read,
+        "upload_seconds": round(upload, 2),
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(done.rows_read / seconds, 1),
+        "created": done.created,
+        "updated": done.updated,
+        "unchanged": done.unchanged,
+        "skipped": done.skipped,
+        "failed": done.failed,
+    }
+    db.dispose()
+    return result, url, tid
+
+
+def export_child(url: str, tid: str, fmt: str, idle: bool) -> None:
+    """In a child process: stream one export to /dev/null; print rows, seconds, peak RSS."""
+    from rolodex.config import Settings
+    from rolodex.db import Database
+    from rolodex.exports import service
+    from rolodex.search import filters
+
+    db = Database(Settings(database_url=url))
+    counted = {"rows": 0}
+    started = time.perf_counter()
+    if not idle:
+        with open("/dev/null", "wb") as sink:
+            for piece in service.stream(
+                db,
+                uuid.UUID(tid),
+                fmt,
+                filters.TRUE,
+                lambda k: counted.__setitem__("rows", counted["rows"] + k),
+            ):
+                sink.write(piece)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": counted["rows"], "seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
+
+
+def run_export(url: str, tid: uuid.UUID, fmt: str, idle: bool = False) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--export-child", url, str(tid), fmt]
+    out = subprocess.run(
+        args + (["--idle"] if idle else []),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent,
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    if not idle:
+        found["rows_per_second"] = round(found["rows"] / found["seconds"], 1)
+    found["seconds"] = round(found["seconds"], 2)
+    found["peak_rss_mb"] = round(found["peak_rss_mb"], 1)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--export-child", nargs=3, metavar=("URL", "TENANT", "FORMAT"))
+    parser.add_argument("--idle", action="store_true")
+    args = parser.parse_args()
+    if args.export_child:
+        export_child(*args.export_child, idle=args.idle)
+        return
+    n = args.customers
+    path = make_csv(n)
+    results: dict[str, Any] = {"customers": n, "file_mb": round(path.stat().st_size / 1e6, 1)}
+    for engine in args.engines.split(","):
+        print(f"== {engine}: ceiling (plain executemany)", flush=True)
+        top = ceiling(engine, path, n)
+        print(f"  {top}", flush=True)
+        print(f"== {engine}: import with matching", flush=True)
+        imported, url, tid = run_import(engine, path, n)
+        print(f"  {imported}", flush=True)
+        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson")}
+        exports["idle_child"] = run_export(url, tid, "csv", idle=True)
+        print(f"  export {exports}", flush=True)
+        results[engine] = {
+            "ceiling_executemany": top,
+            "import": imported,
+            "import_share_of_ceiling": round(
+                imported["rows_per_second"] / top["rows_per_second"], 3
+            ),
+            "export": exports,
+        }
+        write_result("import", results)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    io.DEFAULT_BUFFER_SIZE = 1 << 16
+    main()

@@ -1,0 +1,154 @@
+"""rolodex import FILE: import a CSV, JSON or NDJSON file into a tenant, with progress."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rolodex.auth.roles import Principal
+from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
+from rolodex.errors import InvalidInput
+from rolodex.models import ImportRun
+
+
+def import_command(
+    file: Path = typer.Argument(..., help="CSV, JSON or NDJSON file.", exists=True, dir_okay=False),
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
+    maps: list[str] = typer.Option([], "--map", help="column=field (repeatable)."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Report what would happen; write nothing."
+    ),
+    match: str = typer.Option("update", "--match", help="update, skip or create."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Matched rows replace values."),
+    tags: str = typer.Option("", "--tags", help="Tags for every row: a,b."),
+    source: str = typer.Option("import", "--source", help="Where the file comes from."),
+    format: str | None = typer.Option(None, "--format", help="csv, json or ndjson."),
+    encoding: str | None = typer.Option(None, "--encoding", help="utf-8, utf-16 or latin-1."),
+    delimiter: str | None = typer.Option(None, "--delimiter", help="',', ';', tab or '|'."),
+    batch: int = typer.Option(2000, "--batch", min=1, max=50_000, help="Rows per batch."),
+) -> None:
+    """Import customers from a file (matching existing ones); a progress bar on a terminal."""
+    from pydantic import ValidationError
+
+    from rolodex.imports import mapping, runner, service
+    from rolodex.imports.schemas import ImportOptions
+
+    db = database()
+    with handled():
+        t = resolve_tenant(db, tenant)
+        try:
+            options = ImportOptions(
+                format=format, encoding=encoding, delimiter=delimiter,
+                mapping=mapping.parse_overrides(maps), dry_run=dry_run, match=match,
+                overwrite=overwrite, tags=[x for x in tags.split(",") if x.strip()], source=source,
+            )  # fmt: skip
+        except ValidationError as exc:
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+            raise InvalidInput(f"invalid option: {fields}") from exc
+        principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
+        size = file.stat().st_size
+        with db.session(t.id) as session, file.open("rb") as handle:
+            # A job that takes over only if this command dies (its lease then runs out).
+            later = timedelta(seconds=runner.LEASE_SECONDS + 30)
+            run = service.create_import(
+                session, principal, handle, size, file.name, None, options, run_after=later
+            )
+            run_id = run.id
+        for warning in run.warnings:
+            err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        _print_mapping(run)
+        started = time.monotonic()
+        name = f"cli:{socket.gethostname()}:{os.getpid()}"
+        try:
+            with _reporter(size) as progress, db.session(t.id) as session:
+                done = runner.run_import(
+                    session, t.id, run_id, runner=name, progress=progress, batch_rows=batch
+                )
+        except KeyboardInterrupt:
+            with db.session(t.id) as session:
+                service.cancel(session, principal, run_id)
+            err_console.print("interrupted: the import stops here, keeping what is done")
+            raise typer.Exit(130) from None
+    assert done is not None
+    _summary(db, done, time.monotonic() - started)
+    if done.state == "failed":
+        raise typer.Exit(1)
+
+
+def _print_mapping(run: ImportRun) -> None:
+    parts = [f"{c['name']} → {c['field']}" for c in run.columns if c.get("field")]
+    skipped = [c["name"] for c in run.columns if not c.get("field")]
+    console.print(f"{run.format}, {run.encoding}: " + ", ".join(parts), highlight=False)
+    if skipped:
+        console.print("not imported: " + ", ".join(skipped), style="dim", highlight=False)
+
+
+class _reporter:
+    """A Rich progress bar (by bytes) on a terminal; a plain line every 10% otherwise."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(size, 1)
+        self.bar: Progress | None = None
+        self.task: object = None
+        self.step = -1
+
+    def __enter__(self) -> _reporter:
+        if is_terminal():
+            self.bar = Progress(
+                TextColumn("importing"), BarColumn(), DownloadColumn(),
+                TextColumn("{task.fields[rows]:,} rows"), TimeRemainingColumn(), console=console,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task("import", total=self.size, rows=0)
+        return self
+
+    def __call__(self, run: ImportRun) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=min(run.bytes_read, self.size), rows=run.rows_read)  # type: ignore[arg-type]
+            return
+        step = int(10 * run.bytes_read / self.size)
+        if step != self.step:
+            self.step = step
+            console.print(
+                f"imported {run.rows_read:,} rows ({min(100, step * 10)}%): {run.created:,} "
+                f"created, {run.updated:,} updated, {run.failed:,} failed",
+                highlight=False,
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.size)  # type: ignore[arg-type]
+            self.bar.stop()
+
+
+def _summary(db: object, run: ImportRun, seconds: float) -> None:
+    from rolodex.imports import repository
+
+    table = Table(title=("dry run: " if run.dry_run else "") + f"import {run.id}", show_header=True)
+    for column in ("rows", "created", "updated", "unchanged", "skipped", "failed", "rows/s"):
+        table.add_column(column, justify="right")
+    rate = run.rows_read / seconds if seconds > 0 else 0.0
+    table.add_row(*(f"{n:,}" for n in (run.rows_read, run.created, run.updated, run.unchanged,
+                                       run.skipped, run.failed)), f"{rate:,.0f}")  # fmt: skip
+    console.print(table)
+    if run.error:
+        err_console.print(f"[red]failed:[/red] {run.error}", highlight=False)
+    if run.failed:
+        with db.session(run.tenant_id, write=False) as session:  # type: ignore[attr-defined]
+            stmt = repository.errors_query(run.tenant_id, run.id).limit(10)
+            for e in session.scalars(stmt.order_by("row_no", "seq")):
+                console.print(
+                    f"  row {e.row_no} (line {e.line}) {e.column or e.field or ''}: {e.reason}",
+                    highlight=False,
+                )
+        console.print(
+            f"all errors: GET /v1/imports/{run.id}/errors?format=csv", style="dim", highlight=False
+        )
+    console.print(f"state {run.state} in {seconds:.1f}s", highlight=False)

@@ -1,0 +1,103 @@
+"""rolodex import / rolodex export on SQLite and PostgreSQL (plain output: not a terminal)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from rolodex.cli.main import app
+from rolodex.config import get_settings
+from tests.imports.helpers import csv_text, customers
+
+
+@pytest.fixture
+def cli(backend, monkeypatch):
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
+    get_settings.cache_clear()
+    yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
+    get_settings.cache_clear()
+
+
+def test_import_dry_run_then_for_real_with_mapping_tags_and_a_summary(cli, tenant, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        csv_text(
+            [
+                ["Mail", "Name", "Level"],
+                ["ada@example.com", "Ada Lovelace", "gold"],
+                ["nope", "Bad Row", ""],
+            ]
+        )
+    )
+    args = [
+        "import",
+        path,
+        "--tenant",
+        tenant.slug,
+        "--map",
+        "Mail=email",
+        "--map",
+        "Level=attr.tier",
+        "--tags",
+        "cli,imported",
+    ]
+    dry = cli(*args, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "dry run" in dry.output
+    assert "Mail → email" in dry.output
+    assert "imported 2 rows" in dry.output
+    assert "row 2 (line 3) Mail" in dry.output
+    assert customers(tenant) == []
+    real = cli(*args)
+    assert real.exit_code == 0, real.output
+    assert "state done" in real.output
+    (ada,) = customers(tenant)
+    assert ada["tags"] == ["cli", "imported"]
+    assert ada["attributes"] == {"tier": "gold"}
+    history = tenant.client.get(f"/v1/customers/{ada['id']}/audit", headers=tenant.headers())
+    assert history.json()["items"][0]["actor"]["id"] == "cli:import"
+
+
+def test_import_refuses_a_file_it_cannot_read_and_a_bad_option(cli, tenant, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 10)
+    result = cli("import", path, "--tenant", tenant.slug)
+    assert result.exit_code == 1
+    assert "Excel" in result.output
+    path.write_text("email\na@example.com\n")
+    result = cli("import", path, "--tenant", tenant.slug, "--match", "merge")
+    assert result.exit_code == 1
+    assert "match" in result.output
+    assert cli("import", tmp_path / "missing.csv", "--tenant", tenant.slug).exit_code == 2
+
+
+def test_export_to_a_file_and_to_stdout_with_filters(cli, tenant, tmp_path):
+    h = tenant.headers()
+    for n, stage in enumerate(["customer", "prospect", "customer"]):
+        tenant.client.post(
+            "/v1/customers",
+            json={"email": f"p{n}@example.com", "lifecycle_stage": stage},
+            headers=h,
+        )
+    out = tmp_path / "out.csv"
+    result = cli(
+        "export", "--tenant", tenant.slug, "--format", "csv", "--stage", "customer", "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    assert "exported 2 customers" in result.output
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("id,email")
+    assert len(lines) == 3
+    result = cli(
+        "export", "--tenant", tenant.slug, "--format", "ndjson", "--where", "stage=prospect"
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == ["p1@example.com"]
+    bad = cli("export", "--tenant", tenant.slug, "--where", "include_deleted=true")
+    assert bad.exit_code == 1
+    assert "deleted" in bad.output
+    audit = tenant.client.get("/v1/audit", params={"action": "export"}, headers=h).json()["items"]
+    assert len(audit) == 2
+    assert {e["actor"]["id"] for e in audit} == {"cli:export"}

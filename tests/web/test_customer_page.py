@@ -1,0 +1,150 @@
+"""The customer page through HTTP: tabs, stage change with LTV, segments, delete and restore,
+readable errors, and what a viewer may not do."""
+
+from __future__ import annotations
+
+from tests.web.helpers import api_customer, assert_page, new_customer, signed_in
+
+
+def test_page_tabs_and_load_more(tenant):
+    csrf = signed_in(tenant)
+    c = new_customer(tenant, first_name="Grace", last_name="Hopper")
+    events = [
+        {"customer_id": c["id"], "type": "page_view", "properties": {"n": n}} for n in range(25)
+    ]
+    assert (
+        tenant.client.post("/v1/events", json=events, headers=tenant.headers()).status_code == 201
+    )
+    order = {"customer_id": c["id"], "number": "1001", "amount": "40.00", "currency": "USD"}
+    assert tenant.client.post("/v1/orders", json=order, headers=tenant.headers()).status_code == 201
+    page = assert_page(tenant.client.get(f"/customers/{c['id']}"))
+    assert "GH" in page
+    assert "Change stage" in page
+    assert 'data-testid="orders">1<' in page
+    assert "Load more" in page  # 25 events + order + creation: more than one page
+    more = page.split('hx-get="/customers/' + c["id"] + "/timeline?cursor=")[1].split('"')[0]
+    rest = assert_page(tenant.client.get(f"/customers/{c['id']}/timeline?cursor={more}"))
+    assert rest.count('<li class="event') >= 5
+    assert "Load more" not in rest
+    for tab, text in (("orders", "1001"), ("audit", "create"), ("notes", "Internal notes")):
+        assert text in assert_page(tenant.client.get(f"/customers/{c['id']}/tab/{tab}"))
+        assert text in assert_page(tenant.client.get(f"/customers/{c['id']}?tab={tab}"))
+    assert csrf
+
+
+def test_stage_change_adds_or_sets_ltv(tenant):
+    csrf = signed_in(tenant)
+    c = new_customer(tenant)
+    client = tenant.client
+    r = client.post(
+        f"/customers/{c['id']}/stage",
+        data={
+            "stage": "lead_qualified",
+            "ltv_amount": "25.50",
+            "reason": "call",
+            "csrf_token": csrf,
+        },
+    )
+    assert "Stage changed to lead qualified. LTV is now $25.50." in assert_page(r)
+    r = client.post(
+        f"/customers/{c['id']}/stage",
+        data={"stage": "customer", "ltv_amount": "50.00", "csrf_token": csrf},
+    )
+    page = assert_page(r)
+    assert 'data-testid="ltv">$75.50<' in page
+    assert api_customer(tenant, c["id"])["ltv"] == "75.50"
+    history = client.get(f"/v1/customers/{c['id']}/transitions", headers=tenant.headers()).json()
+    assert [t["to_stage"] for t in history["items"]] == ["customer", "lead_qualified"]
+
+
+def test_bad_amount_is_a_readable_message_and_changes_nothing(tenant):
+    csrf = signed_in(tenant)
+    c = new_customer(tenant)
+    r = tenant.client.post(
+        f"/customers/{c['id']}/stage",
+        data={"stage": "customer", "ltv_amount": "20000", "csrf_token": csrf},
+    )
+    page = assert_page(r)
+    assert "The stage was not changed. LTV amount: must be between 0.00 and 10,000.00" in page
+    after = api_customer(tenant, c["id"])
+    assert (after["lifecycle_stage"], after["ltv"]) == ("prospect", "0.00")
+
+
+def test_segments_card_add_and_remove(tenant):
+    csrf = signed_in(tenant)
+    c = new_customer(tenant)
+    seg = tenant.client.post(
+        "/v1/segments", json={"name": "Trade show 2025"}, headers=tenant.headers()
+    ).json()
+    card = assert_page(tenant.client.get(f"/customers/{c['id']}/segments"))
+    assert "Trade show 2025" in card
+    assert "In no segment" in card
+    r = tenant.client.post(
+        f"/customers/{c['id']}/segments",
+        data={"segment_id": seg["id"], "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert "Remove from segment Trade show 2025" in assert_page(r)
+    r = tenant.client.post(
+        f"/customers/{c['id']}/segments/{seg['id']}/remove",
+        data={"csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert "In no segment" in assert_page(r)
+
+
+def test_delete_then_restore(tenant):
+    csrf = signed_in(tenant)
+    c = new_customer(tenant, first_name="Dora", last_name="Deleted")
+    new_customer(tenant, first_name="Kept")
+    r = tenant.client.post(f"/customers/{c['id']}/delete", data={"csrf_token": csrf})
+    page = assert_page(r)
+    assert "Dora Deleted was deleted" in page
+    assert "Undo" in page
+    assert "Dora Deleted</a>" not in page  # gone from the list it lands on
+    stats = tenant.client.get("/v1/stats", headers=tenant.headers()).json()
+    assert stats["total_customers"] == 1
+    # An admin can still open it, with a banner and a restore button.
+    assert "This customer was deleted" in assert_page(tenant.client.get(f"/customers/{c['id']}"))
+    r = tenant.client.post(f"/customers/{c['id']}/restore", data={"csrf_token": csrf})
+    assert "Dora Deleted is back." in assert_page(r)
+    assert tenant.client.get("/v1/stats", headers=tenant.headers()).json()["total_customers"] == 2
+
+
+def test_unknown_customer_and_bad_id_are_pages_not_json(tenant):
+    signed_in(tenant)
+    page = assert_page(tenant.client.get("/customers/9b2f4b4e-0000-4000-8000-000000000000"), 404)
+    assert "Not found" in page
+    assert_page(tenant.client.get("/customers/not-an-id"), 422)
+    assert "There is no page here." in assert_page(tenant.client.get("/no-such-page"), 404)
+    # The API keeps its JSON errors.
+    r = tenant.client.get("/v1/customers/not-an-id", headers=tenant.headers())
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_input"
+
+
+def test_viewer_sees_no_actions_and_every_post_is_refused(tenant):
+    c = new_customer(tenant)
+    csrf = signed_in(tenant, role="viewer")
+    page = assert_page(tenant.client.get(f"/customers/{c['id']}"))
+    for control in ("Change stage", "Merge with", ">Delete<", "Add to segment", "Add a tag"):
+        assert control not in page, control
+    posts = [
+        (f"/customers/{c['id']}/stage", {"stage": "customer", "ltv_amount": "10"}),
+        (f"/customers/{c['id']}/delete", {}),
+        (f"/customers/{c['id']}/restore", {}),
+        (f"/customers/{c['id']}/edit", {"status": "blocked"}),
+        ("/customers/bulk-tag", {"ids": c["id"], "tag": "x"}),
+        ("/segments", {"name": "Nope"}),
+        ("/imports", {}),
+        ("/duplicates/merge", {"survivor_id": c["id"], "duplicate_id": c["id"]}),
+    ]
+    for path, data in posts:
+        r = tenant.client.post(path, data={**data, "csrf_token": csrf})
+        assert "cannot do this" in assert_page(r, 403), path
+    after = api_customer(tenant, c["id"])
+    assert (after["lifecycle_stage"], after["status"], after["deleted_at"]) == (
+        "prospect",
+        "active",
+        None,
+    )
