@@ -283,7 +283,7 @@ def main() -> None:
             "body_bytes_avg": size,
             "mix": "customers/create and orders/paid pairs, Shopify-signed, unique webhook ids",
             "server": "uvicorn, 1 process, no embedded worker; load from wrk -t1 on loopback",
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "bare_endpoint": ceiling,
             "engines": results,
         },

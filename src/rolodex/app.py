@@ -202,6 +202,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         upload_max_bytes=settings.max_upload_bytes,
         upload_prefixes=("/v1/imports", "/imports"),
     )
+    app.include_router(hooks_router)  # first: the hottest path matches at once
     app.include_router(customers_router)
     app.include_router(imports_router)
     app.include_router(exports_router)
@@ -213,7 +214,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(orders_router)
     app.include_router(audit_router)
     app.include_router(jobs_router)
-    app.include_router(hooks_router)
     app.include_router(sources_router)
     app.add_middleware(RequestMetaMiddleware)  # IP and user agent for the audit log
     app.include_router(analytics_router)

@@ -81,7 +81,9 @@ class LiveSite:
     def api(self) -> object:
         import httpx
 
-        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {self.api_key}"})
+        return httpx.Client(
+            base_url=self.base, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30
+        )
 
 
 @pytest.fixture
@@ -102,9 +104,10 @@ def site(backend: Backend) -> Iterator[LiveSite]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert server.started, "the test server did not start within 30 s"
     yield LiveSite(f"http://127.0.0.1:{port}", db, tid, key, email, backend)
     server.should_exit = True
     thread.join(10)
@@ -114,7 +117,11 @@ def site(backend: Backend) -> Iterator[LiveSite]:
 def page(chromium: object, site: LiveSite, request: pytest.FixtureRequest) -> Iterator[object]:
     context = chromium.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    # Generous waits: a loaded CI machine can take seconds for what usually takes milliseconds.
+    pg.set_default_timeout(20_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     yield pg
     context.close()
 

@@ -260,3 +260,22 @@ def test_a_created_customer_with_orders_is_kept_and_a_dry_run_cannot_be_reverted
     dry = start(tenant, csv_text([["email"], ["x@example.com"]]), dry_run=True)
     drain(tenant)
     assert tenant.client.post(f"/v1/imports/{dry}/revert", headers=h).status_code == 409
+
+
+def test_other_writers_get_through_while_an_import_runs(tenant):
+    import threading
+
+    text = csv_text([["email", "first_name"], *[[f"bulk{i}@example.com", "B"] for i in range(600)]])
+    run_id = start(tenant, text)
+    worker = threading.Thread(target=run_inline, args=(tenant, run_id, 100))
+    worker.start()
+    written = 0
+    while worker.is_alive() or written == 0:
+        response = tenant.client.post(
+            "/v1/customers", json={"email": f"api{written}@example.com"}, headers=tenant.headers()
+        )
+        assert response.status_code == 201, response.text
+        written += 1
+    worker.join()
+    assert status(tenant, run_id)["progress"]["created"] == 600
+    assert len(customers(tenant)) == 600 + written

@@ -224,3 +224,54 @@ def test_no_list_parameters_make_a_500(tenant, params):
 def test_odd_expressions_are_answered(tenant, expression):
     r = tenant.client.get("/v1/customers", params={"filter": expression}, headers=tenant.headers())
     assert r.status_code in (200, 422), r.text
+
+
+def _index_state(backend) -> tuple[list, list]:
+    with backend.owner.connect() as conn:
+        rows = conn.execute(
+            sql("SELECT customer_id, name, email, phone, company FROM customer_search")
+        ).all()
+        terms = conn.execute(sql("SELECT term FROM search_terms")).scalars().all()
+    return sorted(map(tuple, rows), key=str), sorted(terms)
+
+
+def test_rebuild_gives_the_index_the_triggers_keep(backend, tenant, monkeypatch):
+    from typer.testing import CliRunner
+
+    from rolodex.cli.main import app as cli
+    from rolodex.config import get_settings
+
+    for first, last in [("Zoë", "O'Brien"), ("John", "Smith"), ("Ann", "Lee")]:
+        r = tenant.client.post(
+            "/v1/customers",
+            json={"first_name": first, "last_name": last, "company": "Acme-Co", "notes": "hi"},
+            headers=tenant.headers(),
+        )
+        assert r.status_code == 201
+    before = _index_state(backend)
+    with backend.owner.begin() as conn:  # damage the index
+        conn.execute(sql("DELETE FROM customer_search"))
+        conn.execute(sql("DELETE FROM search_term_keys"))
+        conn.execute(sql("DELETE FROM search_terms"))
+    assert tenant.client.get("/v1/customers", params={"q": "jhon smiht"},
+                             headers=tenant.headers()).json()["items"] == []  # fmt: skip
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["search", "reindex", "--tenant", tenant.slug])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "indexed 3 customers" in result.output
+    assert _index_state(backend) == before
+    found = tenant.client.get("/v1/customers", params={"q": "jhon smiht"}, headers=tenant.headers())
+    assert [c["full_name"] for c in found.json()["items"]] == ["John Smith"]
+    # and the triggers are back: a new customer is indexed as usual
+    tenant.client.post("/v1/customers", json={"first_name": "Kate", "last_name": "McCarthy"},
+                       headers=tenant.headers())  # fmt: skip
+    found = tenant.client.get("/v1/customers", params={"q": "mcarthy"}, headers=tenant.headers())
+    assert [c["full_name"] for c in found.json()["items"]] == ["Kate McCarthy"]
+    if backend.name == "sqlite":
+        with backend.owner.begin() as conn:
+            for fts in ("customer_search_fts", "customer_search_tri"):
+                conn.execute(sql(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')"))

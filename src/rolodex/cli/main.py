@@ -13,6 +13,7 @@ from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
 from rolodex.cli.imports import import_command
 from rolodex.cli.jobs import jobs_app, worker
+from rolodex.cli.search import search_app
 from rolodex.cli.segments import segments_app
 from rolodex.cli.sources import sources_app
 from rolodex.cli.tenants import keys_app, tenants_app, users_app
@@ -29,6 +30,7 @@ app.add_typer(dedupe_app, name="dedupe")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(sources_app, name="sources")
 app.add_typer(segments_app, name="segments")
+app.add_typer(search_app, name="search")
 app.command()(worker)
 app.command()(demo)
 app.command("import")(import_command)

@@ -25,15 +25,16 @@ def load_children(session: Session, customers: Sequence[Customer]) -> None:
         return
     tenant_id = customers[0].tenant_id
     ids = [c.id for c in customers]
-    for attr, model, order in (
+    children: tuple[tuple[str, Any, tuple[Any, ...]], ...] = (
         ("tags", CustomerTag, (CustomerTag.tag,)),
         ("addresses", Address, (Address.is_default.desc(), Address.created_at)),
         ("sources", CustomerSource, (CustomerSource.source,)),
-    ):
+    )
+    for attr, model, order in children:
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
         rows = session.scalars(
             select(model)
-            .where(model.tenant_id == tenant_id, model.customer_id.in_(ids))  # type: ignore[attr-defined]
+            .where(model.tenant_id == tenant_id, model.customer_id.in_(ids))
             .order_by(*order)
         )
         for row in rows:

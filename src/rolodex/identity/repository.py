@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, exists, func, insert, or_, select, union_all, update
+from sqlalchemy import (
+    Row,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
@@ -67,6 +79,42 @@ BLOCK_COLUMNS = (
 )
 
 
+def _block_statement() -> Any:
+    """Built once: live customers sharing any of four keys (each lookup capped), with their
+    default address. A missing key is bound as NULL, which matches nothing."""
+    live = and_(Customer.tenant_id == bindparam("t"), Customer.deleted_at.is_(None))
+    branches = [
+        select(Customer.id)
+        .where(live, column == bindparam(name))
+        .limit(bindparam("cap"))
+        .subquery()
+        .select()
+        for column, name in (
+            (Customer.email_key, "ek"),
+            (Customer.email_normalized, "en"),
+            (Customer.phone_e164, "ph"),
+            (Customer.name_key, "nk"),
+        )
+    ]
+    ids = union_all(*branches).subquery()
+    default = aliased(Address)
+    return (
+        select(*BLOCK_COLUMNS, default.line1, default.postcode, default.city, default.country)
+        .where(Customer.tenant_id == bindparam("t"), Customer.id.in_(select(ids.c.id)))
+        .outerjoin(
+            default,
+            and_(
+                default.tenant_id == Customer.tenant_id,
+                default.customer_id == Customer.id,
+                default.is_default.is_(True),
+            ),
+        )
+    )
+
+
+_BLOCK = _block_statement()
+
+
 def block(
     session: Session,
     tenant_id: uuid.UUID,
@@ -79,41 +127,17 @@ def block(
 ) -> Sequence[Row[Any]]:
     """Live customers sharing a blocking key with the probe: one index lookup per key
     (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``."""
-    branches = []
-    live = and_(Customer.tenant_id == tenant_id, Customer.deleted_at.is_(None))
-    for column, value in (
-        (Customer.email_key, email_key),
-        (Customer.email_normalized, email_normalized),
-        (Customer.phone_e164, phone),
-        (Customer.name_key, name_key),
-    ):
-        if value:
-            branches.append(
-                select(Customer.id).where(live, column == value).limit(per_key).subquery().select()
-            )
-    if not branches:
+    if not (email_key or email_normalized or phone or name_key):
         return []
-    ids = union_all(*branches).subquery()
-    default = aliased(Address)
-    stmt = (
-        select(
-            *BLOCK_COLUMNS,
-            default.line1,
-            default.postcode,
-            default.city,
-            default.country,
-        )
-        .where(Customer.tenant_id == tenant_id, Customer.id.in_(select(ids.c.id)))
-        .outerjoin(
-            default,
-            and_(
-                default.tenant_id == Customer.tenant_id,
-                default.customer_id == Customer.id,
-                default.is_default.is_(True),
-            ),
-        )
-    )
-    return session.execute(stmt).all()
+    params = {
+        "t": tenant_id,
+        "ek": email_key,
+        "en": email_normalized,
+        "ph": phone,
+        "nk": name_key,
+        "cap": per_key,
+    }
+    return session.execute(_BLOCK, params).all()
 
 
 # -- full scan ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
 from rolodex.db import Database
+from rolodex.errors import RolodexError
 from rolodex.identity import keys, merge, repository, scoring
 from rolodex.identity.normalize import (
     MatchRecord,
@@ -260,7 +261,8 @@ def run(
             session.add(_new_scan(tenant_id, scan_id, auto_merge, principal))
         repository.scan_progress(session, tenant_id, scan_id, state="running", started_at=utcnow())
     try:
-        outcome = _run(db, principal, scan_id, auto_merge, progress, started)
+        report = _recorder(db, tenant_id, scan_id, progress)
+        outcome = _run(db, principal, scan_id, auto_merge, report, started)
     except Exception as exc:
         with db.session(tenant_id) as session:
             repository.scan_progress(
@@ -273,6 +275,28 @@ def run(
             )
         raise
     return outcome
+
+
+def _recorder(
+    db: Database, tenant_id: uuid.UUID, scan_id: uuid.UUID, also: Progress | None
+) -> Progress:
+    """Progress to the caller and, every few seconds, onto the scan row (GET .../scans/{id})."""
+    last = [0.0]
+    columns = {"reading": "processed", "merging": "merged"}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if also is not None:
+            also(phase, done, total)
+        now = time.monotonic()
+        if phase in columns and (now - last[0] >= 2.0 or done == total):
+            last[0] = now
+            values: dict[str, Any] = {columns[phase]: done}
+            if phase == "reading":
+                values["customers"] = total
+            with db.session(tenant_id) as session:
+                repository.scan_progress(session, tenant_id, scan_id, **values)
+
+    return report
 
 
 def _new_scan(
@@ -396,15 +420,18 @@ def _auto_merge(
             if other == survivor:
                 continue
             score = best.get((min(survivor, other), max(survivor, other)))
-            with db.session(principal.tenant_id) as session:
-                merge.apply(
-                    session,
-                    principal,
-                    found.uuid_of(survivor),
-                    found.uuid_of(other),
-                    origin="auto",
-                    score=score,
-                )
+            try:
+                with db.session(principal.tenant_id) as session:
+                    merge.apply(
+                        session,
+                        principal,
+                        found.uuid_of(survivor),
+                        found.uuid_of(other),
+                        origin="auto",
+                        score=score,
+                    )
+            except RolodexError:
+                continue  # changed since the read (deleted, merged elsewhere): leave it
             merged += 1
             if progress is not None and (merged % 100 == 0 or merged == total):
                 progress("merging", merged, total)

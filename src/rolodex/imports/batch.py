@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from rolodex.auth.roles import Principal
 from rolodex.customers.normalize import normalize_email
 from rolodex.identity import batch_repository
-from rolodex.identity.batch import BatchIndex, Found, block_keys, decide, probe_record
+from rolodex.identity.batch import BatchIndex, Found, Person, block_keys, decide, probe_record
 from rolodex.identity.normalize import MatchRecord
 from rolodex.imports import encoding, repository, state
 from rolodex.imports.reader import Record
@@ -244,7 +244,8 @@ class Batch:
         o.action, o.target = "create", st.id
         self.states[st.id] = st
         self.created[st.id] = st.copy()
-        self.index.put(st.person())
+        assert o.probe is not None  # a new customer's matching view is the probe's own
+        self.index.put(Person(st.id, o.probe, st.cols["created_at"], o.email))
         if o.external is not None:
             self.externals[o.external] = st.id
 

@@ -35,6 +35,7 @@ log = logging.getLogger("rolodex.imports")
 BATCH_ROWS = 2000
 LEASE_SECONDS = 120
 TRIES = 3
+WRITER_PAUSE = 0.1  # seconds between batches on SQLite: longer than its busy handler's naps
 FINISHED = ("done", "failed", "cancelled")
 Progress = Callable[[ImportRun], None]
 
@@ -176,6 +177,7 @@ def run_import(
         for _ in islice(records, run.rows_read):
             pass  # resuming: these were committed by an earlier run
         ctx = context(session, run)
+        sqlite = session.get_bind().dialect.name == "sqlite"
         started, done_before = time.monotonic(), run.rows_read
         while True:
             chunk, broken = _take(records, batch_rows)
@@ -190,6 +192,8 @@ def run_import(
             if job_id is not None:
                 repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
             session.commit()
+            if sqlite:
+                time.sleep(WRITER_PAUSE)  # let writers waiting for SQLite's one lock in
             if progress is not None:
                 progress(run)
             if _cancelled(session, run):

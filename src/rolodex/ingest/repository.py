@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,16 +77,14 @@ def _store_statements(dialect: str) -> tuple[Any, Any]:
 
 
 def store_delivery(
-    session: Session, row: dict[str, Any], job_kind: str, job_payload: dict[str, Any]
+    conn: Connection, row: dict[str, Any], job_kind: str, job_payload: dict[str, Any]
 ) -> bool:
     """Insert the inbox row and its job; False (nothing written) if the delivery key is known.
-    Core statements on the tables: this is the acknowledgement path, it must be quick."""
-    inbox, jobs = _store_statements(session.get_bind().dialect.name)
-    if session.execute(inbox, row).first() is None:
+    Core statements on a connection: this is the acknowledgement path, it must be quick."""
+    inbox, jobs = _store_statements(conn.dialect.name)
+    if conn.execute(inbox, row).first() is None:
         return False
-    session.execute(
-        jobs, queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload)
-    )
+    conn.execute(jobs, queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload))
     return True
 
 

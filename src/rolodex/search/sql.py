@@ -29,6 +29,7 @@ from rolodex.kit.types import UTCDateTime
 from rolodex.search.text import FOLD, INDEXED_NOTES, MAX_TERM, REMOVE, SPACE
 
 POSITIONS = 1024  # longest normalized name the SQLite word splitter reads
+FTS_NAME, TRI_NAME = "customer_search_fts", "customer_search_tri"
 
 SEARCH_FIELDS = ("first_name", "last_name", "full_name", "email_normalized", "phone_e164",
                  "company", "notes", "internal_notes")  # fmt: skip
@@ -130,7 +131,7 @@ def _changed(dialect: str) -> str:
 # ---- SQLite ----------------------------------------------------------------------------------
 
 
-def _sqlite_raw(p: str) -> str:
+def sqlite_raw_values(p: str) -> str:
     return (
         f"{_name_expr(p)}, coalesce({p}.email_normalized, ''), "
         f"replace(coalesce({p}.phone_e164, ''), '+', ''), coalesce({p}.company, ''), "
@@ -222,14 +223,14 @@ def sqlite_upgrade() -> list[str]:
         f"WHEN OLD.pending = 0 BEGIN {fts_del} END",
         f"CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN "
         f"INSERT INTO customer_search ({cols}) "
-        f"VALUES (NEW.tenant_id, NEW.id, {_sqlite_raw('NEW')}, 1); {normalize} {done} END",
+        f"VALUES (NEW.tenant_id, NEW.id, {sqlite_raw_values('NEW')}, 1); {normalize} {done} END",
         f"CREATE TRIGGER customers_search_au AFTER UPDATE ON customers "
         f"WHEN {_changed('sqlite')} BEGIN "
         f"UPDATE customer_search SET (name, email, phone, company, notes, pending) = "
-        f"({_sqlite_raw('NEW')}, 1) WHERE {this}; {normalize} {done} END",
+        f"({sqlite_raw_values('NEW')}, 1) WHERE {this}; {normalize} {done} END",
         # Customers that existed before this migration.
         f"INSERT INTO customer_search ({cols}) "
-        f"SELECT x.tenant_id, x.id, {_sqlite_raw('x')}, 1 FROM customers x",
+        f"SELECT x.tenant_id, x.id, {sqlite_raw_values('x')}, 1 FROM customers x",
         *[step.rstrip(";") for step in sqlite_normalize_steps("pending = 1")],
         "UPDATE customer_search SET pending = 0 WHERE pending = 1",
     ]
@@ -267,6 +268,18 @@ def _pg_doc(n: str, c: str, o: str) -> str:
         "array_to_tsvector(ARRAY(" + _pg_words(n, "n") + " UNION " + _pg_words(c, "c")
         + " UNION " + _pg_words(o, "o") + "))"
     )  # fmt: skip
+
+
+def pg_backfill() -> str:
+    """Index every customer (a WHERE on ``x`` may follow): the trigger's work, set-based."""
+    return f"""
+        INSERT INTO customer_search (tenant_id, customer_id, name, email, phone, company, doc)
+        SELECT x.tenant_id, x.id, v.n, coalesce(x.email_normalized, ''),
+               replace(coalesce(x.phone_e164, ''), '+', ''), v.c, {_pg_doc("v.n", "v.c", "v.o")}
+        FROM customers x CROSS JOIN LATERAL (
+            SELECT rolodex_search_norm({_name_expr("x")}) AS n,
+                   rolodex_search_norm(x.company) AS c,
+                   rolodex_search_norm({_notes_expr("x")}) AS o) v"""
 
 
 PG_TENANT_TABLES = ("customer_search", "search_terms", "search_term_keys")
@@ -308,14 +321,6 @@ def pg_upgrade() -> list[str]:
         ) keys ON CONFLICT DO NOTHING;
         RETURN NULL;
     END $fn$"""
-    backfill = f"""
-        INSERT INTO customer_search (tenant_id, customer_id, name, email, phone, company, doc)
-        SELECT x.tenant_id, x.id, v.n, coalesce(x.email_normalized, ''),
-               replace(coalesce(x.phone_e164, ''), '+', ''), v.c, {_pg_doc("v.n", "v.c", "v.o")}
-        FROM customers x CROSS JOIN LATERAL (
-            SELECT rolodex_search_norm({_name_expr("x")}) AS n,
-                   rolodex_search_norm(x.company) AS c,
-                   rolodex_search_norm({_notes_expr("x")}) AS o) v"""
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         _LEAKPROOF.format(flag="LEAKPROOF"),
@@ -364,7 +369,7 @@ def pg_upgrade() -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION rolodex_customer_search_sync()",
         f"CREATE TRIGGER customers_search_au AFTER UPDATE ON customers FOR EACH ROW "
         f"WHEN ({_changed('postgresql')}) EXECUTE FUNCTION rolodex_customer_search_sync()",
-        backfill,
+        pg_backfill(),
         "INSERT INTO search_terms (tenant_id, term) SELECT DISTINCT s.tenant_id, w "
         "FROM customer_search s, unnest(string_to_array(s.name, ' ')) w WHERE w <> '' "
         "ON CONFLICT DO NOTHING",

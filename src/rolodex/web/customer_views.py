@@ -87,7 +87,7 @@ def export(
     db = request.app.state.db
     with db.session(user.tenant_id) as session:
         query = search.ListQuery(node, q)
-        view_id = listing._view_id(params.get("view"))
+        view_id = listing.view_id_of(params.get("view"))
         if view_id is not None:
             query = views.apply_view(session, user.principal, view_id, query)
         node = listing.with_text(query.filter, q)

@@ -18,7 +18,14 @@ from rolodex.identity import service as identity
 from rolodex.identity.merge import FILL_GROUPS, SURVIVOR_WINS
 from rolodex.web import nav
 from rolodex.web.errors import readable
-from rolodex.web.session import check_csrf, current_user, flash, render, require_permission
+from rolodex.web.session import (
+    check_csrf,
+    current_user,
+    flash,
+    render,
+    require_permission,
+    templates,
+)
 
 router = APIRouter(prefix="/duplicates", include_in_schema=False)
 nav.add("Duplicates", "/duplicates", order=30)
@@ -61,6 +68,21 @@ COMPARED = [
     ("tags", "Tags"),
     ("ltv", "LTV"),
 ]
+
+
+def differs(a: Any, b: Any, attr: str) -> bool:
+    """Whether two shown values differ for a person: phones by their digits, text by case."""
+    if attr == "phone" and a and b:
+        return (
+            "".join(c for c in str(a) if c.isdigit())[-10:]
+            != "".join(c for c in str(b) if c.isdigit())[-10:]
+        )
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().casefold() != b.strip().casefold()
+    return bool(a != b)
+
+
+templates.env.globals["differs"] = differs
 
 
 def _cursor(score: float, last: uuid.UUID) -> str:

@@ -82,7 +82,7 @@ def with_text(node: filters.Node | None, q: str | None) -> filters.Node:
     return filters.join(node, text)
 
 
-def _view_id(raw: str | None) -> uuid.UUID | None:
+def view_id_of(raw: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(raw) if raw else None
     except ValueError:
@@ -103,7 +103,7 @@ def load(
             [(k, v) for k, v in request.query_params.multi_items() if k in KEPT]
         )
         query = search.ListQuery(node, q, sort, limit, cursor)
-        view_id = _view_id(params.get("view"))
+        view_id = view_id_of(params.get("view"))
         if view_id is not None:
             view = views.get_view(session, principal, view_id)
             page.view_name = view.name
