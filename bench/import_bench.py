@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from common import DATA, fresh_database, write_result
+from common import DATA, RESULTS, fresh_database, write_result
 from generate import COLUMNS, row
 
 BATCH = 5000
@@ -229,8 +229,21 @@ def export_child(url: str, tid: str, fmt: str, idle: bool) -> None:
             ):
                 sink.write(piece)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rows": counted["rows"], "seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
+    print(
+        json.dumps({"rows": counted["rows"], "seconds": seconds, "peak_rss_mb": _peak_kb() / 1024})
+    )
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss does not
+    (Linux keeps the parent's high-water mark across execve), so it is only the fallback."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_export(url: str, tid: uuid.UUID, fmt: str, idle: bool = False) -> dict[str, Any]:
@@ -250,19 +263,55 @@ def run_export(url: str, tid: uuid.UUID, fmt: str, idle: bool = False) -> dict[s
     return found
 
 
+def remeasure_exports(engines: list[str]) -> None:
+    from sqlalchemy import text
+
+    from common import pg_url
+    from rolodex.db import make_owner_engine
+
+    results = {
+        k: v for k, v in json.loads((RESULTS / "import.json").read_text()).items() if k != "machine"
+    }
+    for engine in engines:
+        name = f"import_bench_{engine}"
+        url = f"sqlite:///{DATA / (name + '.db')}" if engine == "sqlite" else pg_url(name)
+        owner = make_owner_engine(url)
+        with owner.connect() as conn:
+            tid = uuid.UUID(
+                str(conn.execute(text("SELECT id FROM tenants WHERE slug = 'bench'")).scalar())
+            )
+        owner.dispose()
+        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson")}
+        exports["idle_child"] = run_export(url, tid, "csv", idle=True)
+        print(f"  {engine} export {exports}", flush=True)
+        results[engine]["export"] = exports
+        write_result("import", results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--export-child", nargs=3, metavar=("URL", "TENANT", "FORMAT"))
     parser.add_argument("--idle", action="store_true")
+    parser.add_argument(
+        "--exports-only",
+        action="store_true",
+        help="measure the exports again on the databases of the last run",
+    )
     args = parser.parse_args()
     if args.export_child:
         export_child(*args.export_child, idle=args.idle)
         return
+    if args.exports_only:
+        remeasure_exports(args.engines.split(","))
+        return
     n = args.customers
     path = make_csv(n)
-    results: dict[str, Any] = {"customers": n, "file_mb": round(path.stat().st_size / 1e6, 1)}
+    results: dict[str, Any] = {}
+    previous = RESULTS / "import.json"
+    if previous.exists():  # engines run separately (and at other sizes) keep their figures
+        results = {k: v for k, v in json.loads(previous.read_text()).items() if k != "machine"}
     for engine in args.engines.split(","):
         print(f"== {engine}: ceiling (plain executemany)", flush=True)
         top = ceiling(engine, path, n)
@@ -274,6 +323,8 @@ def main() -> None:
         exports["idle_child"] = run_export(url, tid, "csv", idle=True)
         print(f"  export {exports}", flush=True)
         results[engine] = {
+            "customers": n,
+            "file_mb": round(path.stat().st_size / 1e6, 1),
             "ceiling_executemany": top,
             "import": imported,
             "import_share_of_ceiling": round(

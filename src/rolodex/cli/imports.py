@@ -14,6 +14,7 @@ from rich.table import Table
 
 from rolodex.auth.roles import Principal
 from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
+from rolodex.db import Database
 from rolodex.errors import InvalidInput
 from rolodex.models import ImportRun
 
@@ -128,7 +129,7 @@ class _reporter:
             self.bar.stop()
 
 
-def _summary(db: object, run: ImportRun, seconds: float) -> None:
+def _summary(db: Database, run: ImportRun, seconds: float) -> None:
     from rolodex.imports import repository
 
     table = Table(title=("dry run: " if run.dry_run else "") + f"import {run.id}", show_header=True)
@@ -141,7 +142,7 @@ def _summary(db: object, run: ImportRun, seconds: float) -> None:
     if run.error:
         err_console.print(f"[red]failed:[/red] {run.error}", highlight=False)
     if run.failed:
-        with db.session(run.tenant_id, write=False) as session:  # type: ignore[attr-defined]
+        with db.session(run.tenant_id, write=False) as session:
             stmt = repository.errors_query(run.tenant_id, run.id).limit(10)
             for e in session.scalars(stmt.order_by("row_no", "seq")):
                 console.print(
