@@ -63,32 +63,31 @@ def database_url(engine: str, n: int) -> str:
     return pg_url(PG_DB)
 
 
-def _loaded(url: str, n: int) -> uuid.UUID | None:
-    """The bench tenant when the database already holds exactly ``n`` customers."""
+CHUNK = 50_000  # records per committed transaction: a killed load resumes where it stopped
+
+
+def ready_marker(engine: str, n: int, seed: int) -> Path:
+    return DATA / f"dedupe_{engine}_{n}_{seed}.ready"
+
+
+def _state(url: str) -> tuple[uuid.UUID, int] | None:
+    """The bench tenant and how many customers it has, when the database exists."""
     try:
         engine = make_owner_engine(url)
         with engine.connect() as conn:
             tid = conn.execute(text("SELECT id FROM tenants WHERE slug = 'dedupe'")).scalar()
-            count = conn.execute(text("SELECT count(*) FROM customers")).scalar()
+            count = conn.execute(text("SELECT count(*) FROM customers")).scalar() or 0
         engine.dispose()
     except Exception:
         return None
-    if tid is None or count != n:
+    if tid is None:
         return None
-    return tid if isinstance(tid, uuid.UUID) else uuid.UUID(str(tid))
+    return (tid if isinstance(tid, uuid.UUID) else uuid.UUID(str(tid))), int(count)
 
 
-def prepare(engine: str, n: int, seed: int, dup_rate: float, reuse: bool) -> dict[str, Any]:
-    from rolodex.demo.load import customer_id_for, load_people
-    from rolodex.demo.synth import generate_people
+def _fresh(engine: str, n: int, url: str) -> uuid.UUID:
     from rolodex.tenants import service as tenants
 
-    url = database_url(engine, n)
-    tid = _loaded(url, n) if reuse and truth_path(n, seed).exists() else None
-    if tid is not None:
-        log(f"[{engine}] reusing {n:,} loaded customers (schema upgraded to the current heads)")
-        upgrade(make_owner_engine(url), "rolodex_app" if engine == "postgres" else None)
-        return {"url": url, "tenant_id": tid, "load_seconds": None, "keys_seconds": None}
     DATA.mkdir(parents=True, exist_ok=True)
     if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
@@ -102,33 +101,76 @@ def prepare(engine: str, n: int, seed: int, dup_rate: float, reuse: bool) -> dic
             conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{PG_DB}"'))
         admin.dispose()
-    owner = make_owner_engine(url)
-    upgrade(owner, "rolodex_app" if engine == "postgres" else None)
+    upgrade(make_owner_engine(url), "rolodex_app" if engine == "postgres" else None)
     db = Database(Settings(database_url=url))
     with db.session() as s:
         tid = tenants.create_tenant(s, "Dedupe Bench", slug="dedupe").id
     db.dispose()
+    return tid
+
+
+def _index_triggers(conn: Any, on: bool) -> None:
+    """The search index's per-row customer triggers: off for the bulk load (rebuilt set-based
+    after it, with search.rebuild: the same SQL, the same index)."""
+    from rolodex.search.rebuild import drop_customer_triggers
+
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ALTER TABLE customers {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
+    elif not on:
+        drop_customer_triggers(conn)
+
+
+def prepare(engine: str, n: int, seed: int, dup_rate: float, reuse: bool) -> dict[str, Any]:
+    from rolodex.demo.load import customer_id_for, load_people
+    from rolodex.demo.synth import generate_people
+    from rolodex.search.rebuild import rebuild
+
+    url = database_url(engine, n)
+    marker = ready_marker(engine, n, seed)
+    state = _state(url) if reuse else None
+    if state is not None and state[1] == n and marker.exists():
+        log(f"[{engine}] reusing {n:,} loaded customers (schema upgraded to the current heads)")
+        upgrade(make_owner_engine(url), "rolodex_app" if engine == "postgres" else None)
+        return {"url": url, "tenant_id": state[0], "load_seconds": None, "keys_seconds": None}
+    marker.unlink(missing_ok=True)
+    if state is None:
+        tid, done = _fresh(engine, n, url), 0
+    else:
+        tid, done = state
+        log(f"[{engine}] resuming the load after {done:,} customers")
+    owner = make_owner_engine(url)
+    with owner.begin() as conn:
+        _index_triggers(conn, on=False)
     truth = open(truth_path(n, seed), "w", newline="")  # noqa: SIM115
     writer = csv.writer(truth)
     writer.writerow(["record_id", "person_id", "customer_id", "dup_kind"])
-
-    def records() -> Any:
-        for rec in generate_people(n, seed=seed, duplicate_rate=dup_rate):
-            cid = customer_id_for(tid, rec.record_id)
-            writer.writerow([rec.record_id, rec.person_id, cid, rec.dup_kind or ""])
-            yield rec
-
     started = time.perf_counter()
-    step = max(n // 20, 1)
+    batch: list[Any] = []
 
-    def progress(done: int) -> None:
-        if done % step < 5000 or done == n:
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            log(f"[{engine}] loaded {done:,}/{n:,} ({rate:,.0f}/s)")
+    def flush() -> None:
+        with owner.begin() as conn:
+            load_people(conn, tid, batch)
+        batch.clear()
 
-    with owner.begin() as conn:
-        load_people(conn, tid, records(), on_progress=progress)
+    for rec in generate_people(n, seed=seed, duplicate_rate=dup_rate):
+        writer.writerow(
+            [rec.record_id, rec.person_id, customer_id_for(tid, rec.record_id), rec.dup_kind or ""]
+        )
+        if rec.record_id <= done:
+            continue  # loaded before the interruption
+        batch.append(rec)
+        if len(batch) >= CHUNK:
+            flush()
+            rate = (rec.record_id - done) / max(time.perf_counter() - started, 1e-9)
+            log(f"[{engine}] loaded {rec.record_id:,}/{n:,} ({rate:,.0f}/s)")
+    if batch:
+        flush()
     truth.close()
+    with owner.begin() as conn:
+        t = time.perf_counter()
+        rebuild(conn, tid)  # restores the SQLite triggers too
+        _index_triggers(conn, on=True)
+        log(f"[{engine}] search index rebuilt in {time.perf_counter() - t:.0f}s")
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
     db = Database(Settings(database_url=url))
@@ -140,6 +182,7 @@ def prepare(engine: str, n: int, seed: int, dup_rate: float, reuse: bool) -> dic
         conn.execute(text("ANALYZE"))
     owner.dispose()
     db.dispose()
+    marker.write_text(f"{n} customers, seed {seed}\n")
     return {
         "url": url,
         "tenant_id": tid,
