@@ -115,6 +115,16 @@ def test_odd_queries_never_500(tenant, query):
     assert r.status_code < 500, r.text
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/customers/%00", "/v1/hooks/%00/shopify", "/v1/segments/a%00b", "/customers/%00"],
+)
+def test_nul_in_the_path_is_a_clear_422(tenant, path):
+    r = tenant.client.get(path, headers=tenant.headers())
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["details"][0]["field"] == "path"
+
+
 def test_metrics_and_request_id(tenant):
     r = tenant.client.get("/v1/customers", headers={**tenant.headers(), "X-Request-Id": "abc123"})
     assert r.headers["x-request-id"] == "abc123"

@@ -33,6 +33,9 @@ class BodyLimitMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _send_error(send, _too_large(limit))
             return
+        if "\x00" in path:
+            await _send_error(send, _nul("path"))
+            return
         query: bytes = scope.get("query_string", b"")
         if b"\x00" in query or b"%00" in query.lower():
             await _send_error(send, _nul("query"))
