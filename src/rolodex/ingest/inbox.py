@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from rolodex.config import Settings
 from rolodex.db import Database
 from rolodex.errors import Unauthorized
 from rolodex.ingest import repository, signatures
+from rolodex.ingest.group_commit import GroupWriter
 from rolodex.ingest.signatures import Verdict
 from rolodex.ingest.sources import Target, TargetCache, load_target
 from rolodex.ingest.tasks import KIND
@@ -28,7 +29,6 @@ from rolodex.kit.time import utcnow
 from rolodex.ratelimit import RateLimiter
 
 log = logging.getLogger("rolodex.ingest")
-_SET_TENANT = text("SELECT set_config('app.tenant_id', :t, true)")
 
 KEEP_HEADERS = {
     "shopify": (
@@ -52,6 +52,13 @@ KEEP_HEADERS = {
 }
 
 
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     id: uuid.UUID | None
@@ -68,12 +75,13 @@ class Receiver:
     targets: TargetCache
 
     def __post_init__(self) -> None:
-        # Receiving may run on the event loop when it cannot block on the network: SQLite, with
-        # the tenant and its secrets cached (a cache miss reads the database; still local).
-        self.inline = not self.db.is_postgres
+        # Checks run on the event loop when they cannot block on the network (the rate limiter
+        # in memory, the tenant and its secrets cached); rows are stored by the group writer.
         self._writers: AbstractContextManager[Any] = (
             nullcontext() if self.db.is_postgres else threading.Lock()
         )
+        self.inline_checks = not self.settings.redis_url
+        self.writer = GroupWriter(self.store)
 
     def target(self, tenant_ref: str, provider: str) -> Target | None:
         hit, target = self.targets.get(tenant_ref, provider)
@@ -82,10 +90,21 @@ class Receiver:
             self.targets.put(tenant_ref, provider, target)
         return target
 
-    def receive(
-        self, tenant_ref: str, provider: str, headers: Mapping[str, str], body: bytes
-    ) -> Receipt:
-        target = self.target(tenant_ref, provider) if 0 < len(tenant_ref) <= 100 else None
+    def resolve(self, tenant_ref: str, provider: str) -> Target | None:
+        return self.target(tenant_ref, provider) if 0 < len(tenant_ref) <= 100 else None
+
+    def check(
+        self,
+        tenant_ref: str,
+        provider: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        target: Target | None | _Unset = _UNSET,
+    ) -> dict[str, Any]:
+        """Verify and rate-limit a delivery; the inbox row to store. Raises Unauthorized (a bad
+        signature or an unknown tenant) or RateLimited."""
+        if isinstance(target, _Unset):
+            target = self.resolve(tenant_ref, provider)
         now = utcnow()
         keys = target.secrets(now) if target else []
         verdict = self._verify(provider, headers, body, [k.secret for k in keys], now)
@@ -99,12 +118,35 @@ class Receiver:
             )
         source_id = keys[verdict.secret_index].source_id
         self.limiter.hit_hook(str(source_id))
-        row = _row(target.tenant_id, source_id, provider, headers, body, now)
+        return _row(target.tenant_id, source_id, provider, headers, body, now)
+
+    def receive(
+        self, tenant_ref: str, provider: str, headers: Mapping[str, str], body: bytes
+    ) -> Receipt:
+        """Check and store one delivery in its own transaction (callers off the event loop)."""
+        row = self.check(tenant_ref, provider, headers, body)
+        stored = self.store([row])
+        return Receipt(row["id"] if row["id"] in stored else None, duplicate=not stored)
+
+    def store(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Rows and their jobs in one transaction, committed on return; the ids stored."""
         # SQLite has one writer: queue here rather than in its busy handler's sleeps.
         with self._writers, self.db.engine.begin() as conn:  # no ORM session: the quick path
-            if self.db.is_postgres:  # the tenant for row-level security, this transaction only
-                conn.execute(_SET_TENANT, {"t": str(target.tenant_id)})
-            stored = repository.store_delivery(conn, row, KIND, {"inbox_id": str(row["id"])})
+            return repository.store_deliveries(conn, rows, KIND, _job_payload)
+
+    async def receive_async(
+        self, tenant_ref: str, provider: str, headers: Mapping[str, str], body: bytes
+    ) -> Receipt:
+        """Check on the event loop (the tenant and secrets cached; a miss is read in a thread),
+        then store through the group writer: answered after the batch holding it committed."""
+        hit, target = self.targets.get(tenant_ref, provider)
+        if not hit:
+            target = await run_in_threadpool(self.resolve, tenant_ref, provider)
+        if self.inline_checks:
+            row = self.check(tenant_ref, provider, headers, body, target)
+        else:  # the rate limiter talks to Redis: not on the event loop
+            row = await run_in_threadpool(self.check, tenant_ref, provider, headers, body, target)
+        stored = await self.writer.submit(row)
         return Receipt(row["id"] if stored else None, duplicate=not stored)
 
     def _verify(
@@ -135,6 +177,10 @@ _REASONS = {
     "stale": "too old (check the sender's clock)",
     "mismatch": "not valid",
 }
+
+
+def _job_payload(row: dict[str, Any]) -> dict[str, Any]:
+    return {"inbox_id": str(row["id"])}
 
 
 def _clip(value: str | None, limit: int = 200) -> str | None:

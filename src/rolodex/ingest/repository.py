@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,6 +64,7 @@ def source_name_taken(session: Session, tenant_id: uuid.UUID, provider: str, nam
 _INBOX: Any = InboxItem.__table__
 _JOBS: Any = Job.__table__
 _STORE: dict[str, tuple[Any, Any]] = {}
+_SET_TENANT = text("SELECT set_config('app.tenant_id', :t, true)")
 
 
 def _store_statements(dialect: str) -> tuple[Any, Any]:
@@ -86,6 +88,40 @@ def store_delivery(
         return False
     conn.execute(jobs, queue.insert_values(row["tenant_id"], row["job_id"], job_kind, job_payload))
     return True
+
+
+def store_deliveries(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    job_kind: str,
+    job_payload: Callable[[dict[str, Any]], dict[str, Any]],
+) -> set[uuid.UUID]:
+    """Insert many inbox rows and a job for each new one, in the caller's transaction: one
+    multi-row insert per tenant (the tenant set first on PostgreSQL, for row-level security).
+    The ids of the rows stored; a known delivery key (or one repeated in ``rows``: the first
+    wins) stores nothing."""
+    inbox, jobs = _store_statements(conn.dialect.name)
+    postgres = conn.dialect.name == "postgresql"
+    by_tenant: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_tenant.setdefault(row["tenant_id"], []).append(row)
+    stored: set[uuid.UUID] = set()
+    for tenant_id, group in by_tenant.items():
+        if postgres:
+            conn.execute(_SET_TENANT, {"t": str(tenant_id)})
+        if len(group) == 1:
+            found = {r[0] for r in conn.execute(inbox, group[0])}
+        else:
+            found = {r[0] for r in conn.execute(inbox, group)}
+        new = [
+            queue.insert_values(tenant_id, row["job_id"], job_kind, job_payload(row))
+            for row in group
+            if row["id"] in found
+        ]
+        if new:
+            conn.execute(jobs, new)
+        stored |= found
+    return stored
 
 
 def inbox_item(session: Session, tenant_id: uuid.UUID, item_id: uuid.UUID) -> InboxItem | None:
