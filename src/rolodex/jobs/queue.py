@@ -143,6 +143,22 @@ def lock_claimed(session: Session, claimed: Claimed) -> Job | None:
     return job
 
 
+def lock_claimed_many(
+    session: Session, tenant_id: uuid.UUID, claimed: list[Claimed]
+) -> dict[uuid.UUID, Job]:
+    """The jobs (of one tenant), locked, that these claims still hold, by id."""
+    if not claimed:
+        return {}
+    tokens = {c.id: c.token for c in claimed}
+    rows = session.scalars(
+        select(Job)
+        .where(Job.tenant_id == tenant_id, Job.id.in_(list(tokens)))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {j.id: j for j in rows if j.state == "running" and j.lease_token == tokens[j.id]}
+
+
 def complete(job: Job) -> None:
     now = utcnow()
     job.state, job.finished_at, job.updated_at = "done", now, now

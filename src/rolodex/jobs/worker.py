@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from rolodex.db import Database
 from rolodex.errors import InvalidInput, RolodexError
@@ -62,6 +63,9 @@ class Worker:
     rng: random.Random = field(default_factory=random.Random)
     stats: Stats = field(default_factory=Stats)
     wakeup: threading.Event = field(default_factory=threading.Event)
+    # Claimed jobs run in shared transactions of up to this long, one SAVEPOINT per job; 0 runs
+    # each job in its own transaction.
+    batch_seconds: float = 0.25
 
     def __post_init__(self) -> None:
         s = self.db.settings
@@ -75,8 +79,11 @@ class Worker:
         """Claim one batch and run it; the number of jobs claimed (0 when nothing is due)."""
         with self.db.session() as session:
             claimed = queue.claim(session, self.name, self.batch, self.lease_seconds)
-        for item in claimed:
-            self.process(item)
+        if len(claimed) > 1 and self.batch_seconds > 0:
+            self.process_batch(claimed)
+        else:
+            for item in claimed:
+                self.process(item)
         return len(claimed)
 
     def drain(self, max_rounds: int = 10_000) -> Stats:
@@ -136,22 +143,89 @@ class Worker:
             self._failed(item, exc)
 
     def _failed(self, item: queue.Claimed, exc: Exception) -> None:
-        error = describe(exc)
         with self.db.session(item.tenant_id) as session:
             job = queue.lock_claimed(session, item)
             if job is None:
                 self.stats.lost += 1
                 return
-            limit = self._limit(job)
-            if is_permanent(exc) or job.attempts >= limit:
-                queue.bury(job, error)
-                self.stats.dead += 1
-                log.warning("job %s (%s) is dead: %s", job.id, job.kind, error)
-                return
-            delay = backoff_seconds(job.attempts, self.backoff_base, self.backoff_max, self.rng)
-            queue.reschedule(job, error, delay)
-            self.stats.retried += 1
-            log.info("job %s (%s) failed, retry in %.1fs: %s", job.id, job.kind, delay, error)
+            self._settle_failure(job, exc, self.stats)
+
+    def _settle_failure(self, job: Job, exc: Exception, stats: Stats) -> None:
+        """Dead, or queued again after a backoff; the caller commits."""
+        error = describe(exc)
+        limit = self._limit(job)
+        if is_permanent(exc) or job.attempts >= limit:
+            queue.bury(job, error)
+            stats.dead += 1
+            log.warning("job %s (%s) is dead: %s", job.id, job.kind, error)
+            return
+        delay = backoff_seconds(job.attempts, self.backoff_base, self.backoff_max, self.rng)
+        queue.reschedule(job, error, delay)
+        stats.retried += 1
+        log.info("job %s (%s) failed, retry in %.1fs: %s", job.id, job.kind, delay, error)
+
+    # -- many jobs in one transaction ------------------------------------------------------
+    def process_batch(self, claimed: list[queue.Claimed]) -> None:
+        """Run claimed jobs in shared transactions (one per tenant, and at most
+        ``batch_seconds`` of work each), each job in its own SAVEPOINT: a job that fails rolls
+        back alone and is settled (retry or dead) in the same transaction, and every job's
+        effects commit together with its completion. Should a shared transaction itself fail,
+        nothing of it was committed, and its jobs run again one per transaction."""
+        by_tenant: dict[object, list[queue.Claimed]] = {}
+        for item in claimed:
+            by_tenant.setdefault(item.tenant_id, []).append(item)
+        for items in by_tenant.values():
+            while items:
+                items = self._run_chunk(items)
+
+    def _run_chunk(self, items: list[queue.Claimed]) -> list[queue.Claimed]:
+        """Run jobs from the front of ``items`` in one transaction; those not reached."""
+        stats = Stats()
+        deadline = time.monotonic() + self.batch_seconds
+        ran = len(items)
+        try:
+            with self.db.session(items[0].tenant_id) as session:
+                jobs = queue.lock_claimed_many(session, items[0].tenant_id, items)
+                for n, item in enumerate(items):
+                    if n and time.monotonic() > deadline:
+                        ran = n
+                        break
+                    job = jobs.get(item.id)
+                    if job is None:
+                        stats.lost += 1  # another worker took it after our lease expired
+                        continue
+                    self._run_in_savepoint(session, job, stats)
+        except Exception:
+            log.exception("a batch of %d jobs failed; running them one at a time", ran)
+            for item in items[:ran]:
+                self.process(item)
+            return items[ran:]
+        self.stats.done += stats.done
+        self.stats.retried += stats.retried
+        self.stats.dead += stats.dead
+        self.stats.lost += stats.lost
+        return items[ran:]
+
+    def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> None:
+        limit = self._limit(job)
+        if job.attempts > limit:
+            queue.bury(job, f"gave up after {limit} tries (last worker lost its lease)")
+            stats.dead += 1
+            return
+        try:
+            kind = self.registry.get(job.kind)
+            if kind is None:
+                raise LookupError(f"no handler registered for job kind {job.kind!r}")
+            context = JobContext(
+                job.tenant_id, job.id, job.kind, dict(job.payload or {}), job.attempts, limit
+            )
+            with session.begin_nested():  # released (and flushed) on success
+                kind.handler(session, context)
+        except Exception as exc:  # the savepoint rolled back: this job's changes are gone
+            self._settle_failure(job, exc, stats)
+            return
+        queue.complete(job)
+        stats.done += 1
 
 
 def run_workers(db: Database, concurrency: int, stop: threading.Event, **options: object) -> None:
