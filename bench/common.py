@@ -122,6 +122,34 @@ def prepare(
     return Prepared(engine, url, tid, key, ids)
 
 
+def prepare_shared(engine: str, customers: int, sample: int = 2000) -> Prepared:
+    """The dataset bench/dedupe_bench.py loads (bench/data/dedupe_<N>.db or the PostgreSQL
+    database ``dedupe_bench``: generated customers, ~8% near-duplicates, ground truth on the
+    side), reused by the other benches at a million customers instead of loading their own.
+    Loads it when missing (search index off during the load, rebuilt set-based after)."""
+    from bench import dedupe_bench
+
+    from rolodex.config import Settings
+    from rolodex.db import Database
+    from rolodex.demo.load import customer_id_for
+    from rolodex.tenants import service
+
+    prep = dedupe_bench.prepare(engine, customers, 42, 0.08, reuse=True)
+    url, tid = prep["url"], prep["tenant_id"]
+    meta = DATA / f"shared_{customers}_{engine}.json"
+    if meta.exists() and json.loads(meta.read_text()).get("tenant_id") == str(tid):
+        key = json.loads(meta.read_text())["key"]
+    else:
+        db = Database(Settings(database_url=url))
+        with db.session(tid) as s:
+            key = service.create_key(s, tid, "admin", "bench").key
+        db.dispose()
+        meta.write_text(json.dumps({"tenant_id": str(tid), "key": key}))
+    step = max(customers // sample, 1)
+    ids = [str(customer_id_for(tid, r)) for r in range(1, customers + 1, step)][:sample]
+    return Prepared(engine, url, tid, key, ids)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import RESULTS, prepare  # noqa: E402
+from bench.common import RESULTS, prepare, prepare_shared  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -110,8 +110,13 @@ def timed(client: TestClient, path: str, n: int) -> list[float]:
     return out
 
 
-def run_engine(engine: str, customers: int, requests: int, name: str) -> dict[str, Any]:
-    prep = prepare(engine, name, customers, reuse=True)
+def run_engine(
+    engine: str, customers: int, requests: int, name: str, shared: bool = False
+) -> dict[str, Any]:
+    if shared:
+        prep = prepare_shared(engine, customers)
+    else:
+        prep = prepare(engine, name, customers, reuse=True)
     upgrade(make_owner_engine(prep.url), "rolodex_app" if engine == "postgres" else None)
     settings = Settings(
         database_url=prep.url, env="test", log_level="WARNING", rate_limit_api="100000000/minute"
@@ -171,6 +176,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--out", default="dashboard", help="results file under bench/results/")
     parser.add_argument("--name", default=NAME, help="database name (reused at the same size)")
+    parser.add_argument(
+        "--shared", action="store_true", help="use dedupe_bench's dataset (common.prepare_shared)"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "what": "dashboard server time (in-process ASGI requests, signed-in admin)",
@@ -185,7 +193,7 @@ def main() -> None:
     }
     for engine in args.engines.split(","):
         results["engines"][engine] = run_engine(
-            engine.strip(), args.customers, args.requests, args.name
+            engine.strip(), args.customers, args.requests, args.name, args.shared
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{args.out}.json"

@@ -32,11 +32,11 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import DATA, PG_ADMIN_URL, pg_url, write_result  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from common import DATA, PG_ADMIN_URL, pg_url, write_result  # noqa: E402
 from rolodex.auth.roles import Principal  # noqa: E402
 from rolodex.config import Settings  # noqa: E402
 from rolodex.customers.schemas import AddressIn, CustomerCreate  # noqa: E402

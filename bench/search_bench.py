@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import RESULTS, Prepared, prepare  # noqa: E402
+from bench.common import RESULTS, Prepared, prepare, prepare_shared  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
 from rolodex.config import Settings  # noqa: E402
@@ -165,9 +165,14 @@ def prepare_bulk(engine: str, n: int) -> tuple[str, uuid.UUID]:
     return url, tid
 
 
-def run_engine(engine: str, n: int, queries: int, reuse: bool, bulk: bool) -> dict[str, Any]:
+def run_engine(
+    engine: str, n: int, queries: int, reuse: bool, bulk: bool, shared: bool = False
+) -> dict[str, Any]:
     t0 = time.monotonic()
-    if bulk:
+    if shared:
+        prepared = prepare_shared(engine, n)
+        reuse = True
+    elif bulk:
         url, tenant_id = prepare_bulk(engine, n)
         prepared = Prepared(engine, url, tenant_id, "", [])
     else:
@@ -273,7 +278,11 @@ def run_engine(engine: str, n: int, queries: int, reuse: bool, bulk: bool) -> di
         "customers": n,
         "load_seconds": round(load_s, 1),
         "reused": reuse,
-        "load": "bulk, then search.rebuild" if bulk else "row by row through the triggers",
+        "load": "shared dataset (bench/dedupe_bench.py: bulk, then search.rebuild)"
+        if shared
+        else "bulk, then search.rebuild"
+        if bulk
+        else "row by row through the triggers",
         "table_rows": sizes,
         "quality": quality,
         "latency": {k: {p: summary(v) for p, v in d.items()} for k, d in results.items()},
@@ -288,6 +297,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="keep a database loaded before")
     ap.add_argument("--out", default=str(RESULTS / "search.json"))
     ap.add_argument("--bulk", action="store_true", help="SQLite: load, then rebuild the index")
+    ap.add_argument("--shared", action="store_true", help="use dedupe_bench's dataset")
     ap.add_argument("--merge", nargs="*", help="only merge these result files into --out")
     args = ap.parse_args()
     if args.merge:
@@ -313,7 +323,7 @@ def main() -> None:
     for engine in args.engines.split(","):
         print(f"[{engine}] {args.customers:,} customers", flush=True)
         out["engines"][engine] = run_engine(
-            engine, args.customers, args.queries, args.reuse, args.bulk
+            engine, args.customers, args.queries, args.reuse, args.bulk, args.shared
         )
         print(json.dumps(out["engines"][engine]["latency"], indent=1), flush=True)
     out["machine"]["load_average_end"] = os.getloadavg()

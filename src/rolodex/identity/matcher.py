@@ -70,7 +70,7 @@ def record_from_row(row: Any) -> MatchRecord:
         postcode=row.postcode,
         city=row.city,
         country=row.country,
-        dob=normalize.dob_from_attributes(row.attributes),
+        dob=row.dob,
     )
 
 
