@@ -220,6 +220,8 @@ def _profile_fields(
     wanted: dict[str, Any] = {}
     if rec.email and customer is None:
         wanted["email"] = rec.email  # the matcher matches on it
+    elif rec.email and customer is not None and customer.email == rec.email:
+        pass  # unchanged (orders carry their customer: the usual case), nothing to look up
     elif rec.email and customer is not None:
         other = customers_repo.live_by_email(session, tenant.id, normalize_email(rec.email))
         if other is None or other.id == customer.id:
