@@ -5,9 +5,11 @@ from __future__ import annotations
 import signal
 import threading
 import uuid
+from datetime import timedelta
 from types import FrameType
 
 import typer
+from sqlalchemy import select
 
 from rolodex.cli.context import console, database, err_console, handled, resolve_tenant
 from rolodex.errors import NotFound
@@ -97,3 +99,46 @@ def retry_job(
         with db.session(tid) as session:
             job = service.retry(session, tid, jid)
             console.print(f"job {job.id} ({job.kind}) queued again", highlight=False)
+
+
+def _age(text: str) -> timedelta:
+    """``30d``, ``12h``, ``90m`` or a number of days."""
+    text = text.strip().lower()
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    try:
+        if text and text[-1] in units:
+            return timedelta(**{units[text[-1]]: float(text[:-1])})
+        return timedelta(days=float(text))
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r}: use e.g. 30d, 72h") from exc
+
+
+@jobs_app.command("purge")
+def purge_jobs(
+    older_than: str = typer.Option("30d", "--older-than", help="Age: 30d, 72h... (at least 3d)."),
+    tenant: str | None = typer.Option(None, "--tenant", help="Tenant slug or id (default: all)."),
+) -> None:
+    """Delete jobs finished (done) longer ago than --older-than, with the webhooks they applied.
+    Dead and waiting jobs, and their webhooks, are kept."""
+    from rolodex.jobs import service
+    from rolodex.kit.time import utcnow
+    from rolodex.models import Tenant
+
+    age = _age(older_than)
+    db = database()
+    with handled():
+        if tenant:
+            ids = [resolve_tenant(db, tenant).id]
+        else:
+            with db.session(write=False) as session:
+                ids = list(session.scalars(select(Tenant.id).order_by(Tenant.created_at)))
+        before = utcnow() - age
+        jobs = inbox = 0
+        for tid in ids:
+            with db.session(tid) as session:
+                done = service.purge(session, tid, before)
+            jobs, inbox = jobs + done.jobs, inbox + done.inbox
+        console.print(
+            f"purged {jobs} finished jobs and {inbox} webhooks older than {older_than}",
+            highlight=False,
+        )

@@ -27,22 +27,29 @@ def apply_batch(
 ) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     errors: list[dict[str, str]] = []
+    touched: dict[str, None] = {}  # customers this batch is about (erasure finds the row by them)
     for event in parse_batch(payload):
         if event.kind == "invalid":
             errors.append({"event": event.event_id, "error": event.error or "invalid"})
             counts["invalid"] += 1
             continue
-        counts[_apply_event(session, principal, tenant, event)] += 1
-    return {"events": dict(counts), "errors": errors[:50]}
+        counts[_apply_event(session, principal, tenant, event, touched)] += 1
+    return {"events": dict(counts), "errors": errors[:50], "customer_ids": list(touched)[:1000]}
 
 
 def _apply_event(
-    session: Session, principal: Principal, tenant: Tenant, event: KlaviyoEvent
+    session: Session,
+    principal: Principal,
+    tenant: Tenant,
+    event: KlaviyoEvent,
+    touched: dict[str, None],
 ) -> str:
     if event.kind == "ignored":
         return "ignored"
     if event.profile is not None:
         applied = upsert_profile(session, principal, tenant, event.profile)
+        if applied.customer_id:
+            touched[str(applied.customer_id)] = None
         if event.predictions is not None and applied.customer_id and applied.action != "stale":
             _store_predictions(session, tenant, applied.customer_id, event.predictions)
         if event.kind == "profile":
@@ -53,11 +60,14 @@ def _apply_event(
         applied = apply_consent(
             session, principal, tenant, PROVIDER, event.profile_id, event.channel, consent
         )
+        if applied.customer_id:
+            touched[str(applied.customer_id)] = None
         return f"consent_{applied.action}"
     if event.kind == "activity" and event.profile_id and event.activity_type:
         customer = find_customer(session, tenant.id, PROVIDER, event.profile_id)
         if customer is None or customer.deleted_at is not None:
             return "activity_skipped"
+        touched[str(customer.id)] = None
         result = activities.ingest(
             session,
             principal,

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from rolodex.ingest import erasure as _erasure  # noqa: F401  (registers the inbox eraser)
 from rolodex.ingest import repository, shopify
 from rolodex.ingest.klaviyo_apply import apply_batch
 from rolodex.ingest.orders import apply_order, apply_refund
