@@ -42,6 +42,9 @@ from rolodex.models import Customer
 from rolodex.search import text
 
 CAP = 500  # candidates per clause considered for relevance ranking
+# Candidates of an email prefix that more than this many addresses start with: the first in
+# email order (an index walk that stops early); any of them ranks above a substring match.
+EMAIL_CAP = 100
 MAX_EXPANSIONS = 30  # typo variants per query word
 
 cs = table(
@@ -177,7 +180,7 @@ def clauses(
             cs.c.email >= q.email if end is None else and_(cs.c.email >= q.email, cs.c.email < end)
         )
         out["email"] = [select(*COLUMNS).where(rng)]
-        if len(q.email) >= 3:
+        if len(q.email) >= 3 and tier == "all":  # other tiers: the prefix alone
             out["email"].append(_substring(dialect, "email", q.email))
     if q.phone:
         out["phone"] = []
@@ -217,14 +220,19 @@ def candidates(
     tier: str = "all",
     only: set[str] | None = None,
     ordered: bool = False,
+    by_email: bool = False,
+    skip: set[str] | None = None,
+    cap: int = CAP,
 ) -> dict[str, dict[uuid.UUID, Row]]:
-    """Up to CAP + 1 matching customers per clause (within the filter ``where``), by clause.
+    """Up to ``cap`` + 1 matching customers per clause (within the filter ``where``), by clause.
     ``ordered`` takes the newest first, so that a clause with more than CAP matches gives the
-    same rows on every engine (it costs a sort, so it is only asked for such a clause)."""
+    same rows on every engine (it costs a sort, so it is only asked for such a clause).
+    ``by_email`` takes them in email order instead: the index order of an email prefix range
+    (byte order on both engines), so the lookup stops after CAP + 1 rows however many match."""
     dialect = session.get_bind().dialect.name
     parts = []
     for via, selects in clauses(dialect, tenant_id, q, words, tier).items():
-        if only is not None and via not in only:
+        if (only is not None and via not in only) or (skip is not None and via in skip):
             continue
         for sel in selects:
             sub = sel.subquery()
@@ -237,9 +245,11 @@ def candidates(
                     )
                 )
                 .where(where)
-                .limit(CAP + 1)
+                .limit(cap + 1)
             )
-            if ordered:
+            if by_email:
+                stmt = stmt.order_by(sub.c.email, sub.c.customer_id)
+            elif ordered:
                 stmt = stmt.order_by(Customer.created_at.desc(), Customer.id.desc())
             parts.append(stmt.subquery().select())
     out: dict[str, dict[uuid.UUID, Row]] = {}
@@ -253,7 +263,7 @@ def candidates(
     if ordered:  # keep the CAP newest of each clause (a clause may have two lookups)
         for via, rows in out.items():
             keep = sorted(rows.values(), key=lambda x: (x.created_at, x.customer_id), reverse=True)
-            out[via] = {x.customer_id: x for x in keep[: CAP + 1]}
+            out[via] = {x.customer_id: x for x in keep[: cap + 1]}
     return out
 
 

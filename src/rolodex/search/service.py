@@ -114,7 +114,21 @@ def rank(
     """(score, created_at, id) of every candidate, best first; the same on both engines."""
     query, words = conditions.parse_text(ctx, q)
     cond = base_condition(ctx, node)
-    by_clause = index.candidates(ctx.session, ctx.tenant_id, query, words, cond)
+    starts: dict[uuid.UUID, index.Row] = {}
+    if query.email:
+        # Emails starting with the query, in email order (an index walk that stops early).
+        # When there are more than EMAIL_CAP, those are the email candidates: a substring
+        # match would rank below them, and sorting every match would read them all.
+        starts = index.candidates(
+            ctx.session, ctx.tenant_id, query, words, cond, tier="prefix", only={"email"},
+            by_email=True, cap=index.EMAIL_CAP,
+        ).get("email", {})  # fmt: skip
+    many = len(starts) > index.EMAIL_CAP
+    by_clause = index.candidates(
+        ctx.session, ctx.tenant_id, query, words, cond, skip={"email"} if many else None
+    )
+    if many:
+        by_clause["email"] = dict(list(starts.items())[: index.EMAIL_CAP])
     full = {via for via, rows in by_clause.items() if len(rows) > index.CAP}
     if "name" in full:
         by_clause["name"] = _name_fallback(ctx, query, words, cond)

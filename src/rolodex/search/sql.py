@@ -139,8 +139,49 @@ def sqlite_raw_values(p: str) -> str:
     )
 
 
+_THIS = "tenant_id = NEW.tenant_id AND customer_id = NEW.id"
+_SEARCH_COLS = "tenant_id, customer_id, name, email, phone, company, notes, pending"
+
+
+def sqlite_insert_trigger(*, bulk: bool = True) -> str:
+    """The trigger that indexes a new customer. With ``bulk`` (migration 0101) it leaves out
+    a customer whose ``customer_search`` row already exists: a bulk writer (imports) puts
+    the rows of its customers in first, as pending, and indexes them set-based in the same
+    transaction (``sqlite_bulk_index``); every other writer is indexed here, row by row."""
+    normalize = " ".join(sqlite_normalize_steps(_THIS))
+    done = f"UPDATE customer_search SET pending = 0 WHERE {_THIS};"
+    when = (
+        "WHEN NOT EXISTS (SELECT 1 FROM customer_search "
+        "WHERE tenant_id = NEW.tenant_id AND customer_id = NEW.id) "
+        if bulk
+        else ""
+    )
+    return (
+        f"CREATE TRIGGER customers_search_ai AFTER INSERT ON customers {when}BEGIN "
+        f"INSERT INTO customer_search ({_SEARCH_COLS}) "
+        f"VALUES (NEW.tenant_id, NEW.id, {sqlite_raw_values('NEW')}, 1); {normalize} {done} END"
+    )
+
+
+def sqlite_bulk_index(after_rid: str) -> list[str]:
+    """Set-based indexing of the pending ``customer_search`` rows a bulk writer put in before
+    inserting their customers (see ``sqlite_insert_trigger``); ``after_rid`` is a bind
+    parameter holding the largest ``rid`` before them. The same SQL as the triggers: raw
+    values from the customer, the normalization steps, then ``pending = 0``, whose trigger
+    adds the row to the FTS tables and its words to the typo index."""
+    where = f"rid > {after_rid} AND pending = 1"
+    raw = sqlite_raw_values("x")
+    return [
+        "UPDATE customer_search SET (name, email, phone, company, notes) = "
+        f"(SELECT {raw} FROM customers x WHERE x.tenant_id = customer_search.tenant_id "
+        f"AND x.id = customer_search.customer_id) WHERE {where}",
+        *[step.rstrip(";") for step in sqlite_normalize_steps(where)],
+        f"UPDATE customer_search SET pending = 0 WHERE {where}",
+    ]
+
+
 def sqlite_upgrade() -> list[str]:
-    this = "tenant_id = NEW.tenant_id AND customer_id = NEW.id"
+    this = _THIS
     normalize = " ".join(sqlite_normalize_steps(this))
     done = f"UPDATE customer_search SET pending = 0 WHERE {this};"
     words = (
@@ -221,9 +262,7 @@ def sqlite_upgrade() -> list[str]:
         f"WHEN OLD.pending = 0 AND NEW.pending = 1 BEGIN {fts_del} END",
         "CREATE TRIGGER customer_search_ad AFTER DELETE ON customer_search "
         f"WHEN OLD.pending = 0 BEGIN {fts_del} END",
-        f"CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN "
-        f"INSERT INTO customer_search ({cols}) "
-        f"VALUES (NEW.tenant_id, NEW.id, {sqlite_raw_values('NEW')}, 1); {normalize} {done} END",
+        sqlite_insert_trigger(),
         f"CREATE TRIGGER customers_search_au AFTER UPDATE ON customers "
         f"WHEN {_changed('sqlite')} BEGIN "
         f"UPDATE customer_search SET (name, email, phone, company, notes, pending) = "

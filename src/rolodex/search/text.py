@@ -177,12 +177,22 @@ class Query:
     phone_trunkless: str | None  # digits without a national trunk 0 ("020 …" → "20 …")
 
 
+_ADDRESS_LIKE = re.compile(r"^[^\s@]*[a-z0-9][._+][a-z0-9._+]*@?[^\s]*$|@")
+
+
+def email_shaped(raw: str) -> bool:
+    """One word with an ``@``, or letters joined by ``.``, ``_`` or ``+`` (``anna.k``,
+    ``j_smith``): the start of an email address, not a name to look up word by word."""
+    text = raw.strip().lower()
+    return bool(text) and email_query(text) is not None and bool(_ADDRESS_LIKE.search(text))
+
+
 def parse_query(raw: str, e164: str | None = None) -> Query:
     digits = phone_digits(raw)
     trunkless = digits.lstrip("0") if digits and digits.startswith("0") else None
     return Query(
         raw=raw,
-        words=tuple(tokens(raw)[:8]),
+        words=() if email_shaped(raw) else tuple(tokens(raw)[:8]),
         email=email_query(raw),
         phone=digits,
         phone_e164=e164.lstrip("+") if e164 else None,
