@@ -7,7 +7,19 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +42,7 @@ from rolodex.models import (
     LtvEntry,
     StageTransition,
 )
+from rolodex.search import sql as search_sql
 
 
 def _t(model: Any) -> Table:
@@ -232,6 +245,32 @@ def created_rows(
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(_t(model)), rows)
+
+
+def insert_customers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert new customers. On SQLite their search rows go in first, pending, so that the
+    per-row insert trigger leaves them out, and are then indexed set-based, all in the
+    caller's transaction: a rollback takes both back, a commit has them indexed (see
+    ``search.sql.sqlite_insert_trigger``). PostgreSQL's triggers index them as they go."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(insert(CUSTOMERS), rows)
+        return
+    conn = session.connection()
+    after = conn.exec_driver_sql("SELECT coalesce(max(rid), 0) FROM customer_search").scalar()
+    # The search rows point at customers inserted just after them: checked at commit.
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    conn.exec_driver_sql(
+        "INSERT INTO customer_search (tenant_id, customer_id, pending) VALUES (?, ?, 1)",
+        [(r["tenant_id"].hex, r["id"].hex) for r in rows],
+    )
+    session.execute(insert(CUSTOMERS), rows)
+    steps = search_sql.sqlite_bulk_index(":after")
+    for n, step in enumerate(steps):
+        done = conn.execute(text(step), {"after": after}).rowcount
+        if n == 0 and done != len(rows):  # cannot happen: rids only grow while we write
+            raise RuntimeError(f"search rows of {len(rows)} new customers: {done} found")
 
 
 def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:

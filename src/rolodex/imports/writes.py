@@ -18,7 +18,6 @@ from rolodex.imports.rows import storable
 from rolodex.lifecycle.ltv import Kind
 from rolodex.models import (
     Address,
-    Customer,
     CustomerSource,
     CustomerTag,
     DuplicateCandidate,
@@ -110,8 +109,8 @@ def _customers(batch: Batch) -> None:
                  "origin": "ingest", "scan_id": None, "created_at": now}
             )  # fmt: skip
     session = batch.session
+    repository.insert_customers(session, rows["customers"])
     for name, model in (
-        ("customers", Customer),
         ("tags", CustomerTag),
         ("addresses", Address),
         ("sources", CustomerSource),
