@@ -156,3 +156,46 @@ def test_relevance_sort_needs_a_query(tenant):
     r = tenant.client.get("/v1/customers", params={"sort": "relevance"}, headers=tenant.headers())
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["field"] == "sort"
+
+
+def test_a_popular_email_prefix_lists_addresses_that_start_with_it(tenant):
+    """More addresses start with the query than the email candidate cap: the answer is
+    still addresses starting with it, and typing on narrows to the one meant."""
+    from rolodex.models import Customer
+    from rolodex.search import repository as index
+
+    db = tenant.client.app.state.db
+    many = index.EMAIL_CAP + 30
+    with db.session(tenant.id) as session:
+        for n in range(many):
+            session.add(
+                Customer(
+                    tenant_id=tenant.id,
+                    first_name="Anna",
+                    last_name=f"K{n}",
+                    full_name=f"Anna K{n}",
+                    email=f"anna.k{n:03d}@example.com",
+                    email_normalized=f"anna.k{n:03d}@example.com",
+                    attributes={},
+                )
+            )
+    # a substring match (not a prefix) must not push the prefix matches out
+    create(tenant, first_name="Bo", last_name="Zed", email="zanna.k@example.com")
+    page = listing(tenant, q="anna.k", limit=50)
+    emails = [c["email"] for c in page["items"]]
+    assert len(emails) == 50
+    assert all(e.startswith("anna.k") for e in emails)
+    assert page["next_cursor"]
+    found = listing(tenant, q="anna.k117")["items"]
+    assert found[0]["email"] == "anna.k117@example.com"
+
+
+@pytest.mark.parametrize(
+    ("query", "shaped"),
+    [("anna.k", True), ("j_smith", True), ("john@", True), ("francoise.", True),
+     ("christophe", False), ("o'brien", False), ("st. john", False), ("J. Smith", False)],
+)  # fmt: skip
+def test_email_shaped_queries(query, shaped):
+    from rolodex.search.text import email_shaped
+
+    assert email_shaped(query) is shaped
