@@ -161,6 +161,9 @@ def test_import_a_csv_and_watch_it_finish(page, site):
     expect(state).to_have_text("Finished", timeout=15_000)
     expect(page.locator("progress")).to_have_attribute("value", "100.0")
     expect(page.get_by_test_id("failed")).to_have_text("1")
+    expect(page.get_by_text("“not-an-email”")).to_be_visible()  # the preview names the value
+    recent = page.locator("#recent-imports")  # reloaded when the import finished
+    expect(recent.get_by_role("link", name="people.csv")).to_have_count(2)  # dry run + import
     shot(page, f"import-finished-{name}")
     page.get_by_role("link", name="See imported customers").click()
     expect(page.get_by_role("link", name="Grace Hopper")).to_be_visible()

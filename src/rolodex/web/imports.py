@@ -195,7 +195,10 @@ def progress(request: Request, import_id: uuid.UUID) -> Any:
     """The progress panel; it asks again every second until the import ends."""
     user = current_user(request)
     require_permission(user, Permission.READ)
-    return _progress(request, user, import_id)
+    response = _progress(request, user, import_id)
+    if response.context.get("finished"):  # the page's list of recent imports reloads
+        response.headers["HX-Trigger"] = "import-finished"
+    return response
 
 
 @router.post("/{import_id}/cancel")
