@@ -56,7 +56,12 @@ browser:
 test: install lint services browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+# The HTTP benchmarks load the server with wrk (Debian's package), installed like Chromium.
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "wrk: installing Debian's wrk package" && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
+	  echo "wrk: missing (apt-get install wrk); the HTTP benchmarks will fail"
 	$(BIN)/python bench/run.py
 
 clean:
