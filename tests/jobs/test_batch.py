@@ -152,3 +152,21 @@ def test_a_failing_batch_transaction_falls_back_to_one_job_per_transaction(db, t
     assert worker.run_once() == 3
     assert worker.stats.done == 3
     assert _marks(db, tenant.id) == {"x", "y", "z"}
+
+
+def test_a_kinds_prefetch_runs_once_per_batch_and_its_failure_costs_nothing(db, tenant):
+    calls: list[list[str]] = []
+
+    def prefetch(session, contexts):
+        calls.append(sorted(c.payload["n"] for c in contexts))
+        _mark(session, contexts[0])  # a prefetch must change nothing: this is rolled back
+        raise RuntimeError("prefetch broke")
+
+    registry = Registry()
+    registry.register("good", _mark, prefetch=prefetch)
+    _enqueue(db, tenant.id, [("good", "x"), ("good", "y"), ("good", "z")])
+    worker = Worker(db, registry=registry)
+    assert worker.run_once() == 3
+    assert calls == [["x", "y", "z"]]
+    assert worker.stats.done == 3
+    assert _marks(db, tenant.id) == {"x", "y", "z"}

@@ -128,6 +128,16 @@ def inbox_item(session: Session, tenant_id: uuid.UUID, item_id: uuid.UUID) -> In
     return session.get(InboxItem, (tenant_id, item_id))
 
 
+def inbox_items(
+    session: Session, tenant_id: uuid.UUID, item_ids: list[uuid.UUID]
+) -> list[InboxItem]:
+    return list(
+        session.scalars(
+            select(InboxItem).where(InboxItem.tenant_id == tenant_id, InboxItem.id.in_(item_ids))
+        )
+    )
+
+
 def inbox_query(tenant_id: uuid.UUID, provider: str | None) -> Select[Any]:
     stmt = select(InboxItem).where(InboxItem.tenant_id == tenant_id)
     if provider:

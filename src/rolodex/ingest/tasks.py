@@ -43,7 +43,22 @@ from rolodex.models import InboxItem, Tenant
 KIND = "ingest.webhook"
 
 
-@registry.handler(KIND)  # lease: settings.job_lease_seconds
+def prefetch(session: Session, jobs: list[JobContext]) -> None:
+    """The inbox rows of many jobs in one query, and their tenant (the handler then finds them
+    in the session, held for the rest of its transaction)."""
+    ids: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for job in jobs:
+        try:
+            ids.setdefault(job.tenant_id, []).append(uuid.UUID(str(job.payload["inbox_id"])))
+        except (KeyError, ValueError):
+            continue  # the handler reports it
+    held = session.info.setdefault("rolodex_prefetched", [])  # the identity map is weak
+    for tenant_id, item_ids in ids.items():
+        held.append(session.get(Tenant, tenant_id))
+        held.extend(repository.inbox_items(session, tenant_id, item_ids))
+
+
+@registry.handler(KIND, prefetch=prefetch)  # lease: settings.job_lease_seconds
 def apply_webhook(session: Session, job: JobContext) -> None:
     try:
         item_id = uuid.UUID(str(job.payload["inbox_id"]))

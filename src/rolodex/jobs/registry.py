@@ -54,6 +54,9 @@ class JobContext:
 
 
 Handler = Callable[[Session, JobContext], None]
+# Optional, for jobs run many to a transaction: load what the handlers of these jobs will read
+# in few queries (into the session's identity map). It must change nothing.
+Prefetch = Callable[[Session, list[JobContext]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class Kind:
     handler: Handler
     max_attempts: int | None = None
     lease_seconds: int | None = None
+    prefetch: Prefetch | None = None
 
 
 @dataclass
@@ -75,14 +79,22 @@ class Registry:
         *,
         max_attempts: int | None = None,
         lease_seconds: int | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
-        self.kinds[name] = Kind(name, handler, max_attempts, lease_seconds)
+        self.kinds[name] = Kind(name, handler, max_attempts, lease_seconds, prefetch)
 
     def handler(
-        self, name: str, *, max_attempts: int | None = None, lease_seconds: int | None = None
+        self,
+        name: str,
+        *,
+        max_attempts: int | None = None,
+        lease_seconds: int | None = None,
+        prefetch: Prefetch | None = None,
     ) -> Callable[[Handler], Handler]:
         def decorate(fn: Handler) -> Handler:
-            self.register(name, fn, max_attempts=max_attempts, lease_seconds=lease_seconds)
+            self.register(
+                name, fn, max_attempts=max_attempts, lease_seconds=lease_seconds, prefetch=prefetch
+            )
             return fn
 
         return decorate
