@@ -269,7 +269,7 @@ class Batch:
         for cid in self.full & updated:
             self.final[cid] = self.originals[cid].copy()
         for cid, st in self.created.items():
-            self.final[cid] = st.copy()
+            self.final[cid] = st  # pass 2 takes it as created (nothing else reads it)
         for o in self.outcomes:
             if o.action == "create" and o.target is not None:
                 o.after = snapshot(self.final[o.target])
@@ -282,11 +282,15 @@ class Batch:
                 else:
                     o.action, o.before, o.after = "update", before, snapshot(st)
 
-    def run(self) -> None:
-        self.prepare()
+    def match(self) -> None:
+        """What needs the database: look up, decide, replay (after ``prepare``)."""
         self.load()
         self.decide()
         self.replay()
+
+    def run(self) -> None:
+        self.prepare()
+        self.match()
 
 
 def _region(prep: Prepared, default: str) -> str:
