@@ -216,10 +216,10 @@ def _run_import(
                 pause = time.monotonic()
                 if sqlite:
                     session.commit()  # no lock held while the rows are converted and checked
-                first = _prepared(session, ctx, converter, chunk)
+                ready = _prepared(session, ctx, converter, chunk)
                 if sqlite:  # that was (at least) the pause that lets waiting writers in
                     time.sleep(max(0.0, WRITER_PAUSE - (time.monotonic() - pause)))
-                _batch(session, ctx, run, converter, chunk, reader, first)
+                _batch(session, ctx, run, converter, chunk, reader, ready)
             if broken is not None:  # the rows before the break are kept
                 session.commit()
                 raise broken
