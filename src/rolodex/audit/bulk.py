@@ -33,16 +33,19 @@ def _number(value: int | float) -> orjson.Fragment:
     return orjson.Fragment(canonical(value))  # the exact decimal spelling canonical writes
 
 
+_PLAIN = (str, bool, type(None))
+
+
 def _prepared(value: Any) -> Any:
     kind = type(value)
-    if kind is str or value is None or kind is bool:
+    if kind in _PLAIN:
         return value
     if kind is int or kind is float:
         return _number(value)
-    if kind is dict:
-        return {k: _prepared(v) for k, v in value.items()}
+    if kind is dict:  # plain members inline: most of a snapshot is text
+        return {k: v if type(v) in _PLAIN else _prepared(v) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return [_prepared(v) for v in value]
+        return [v if type(v) in _PLAIN else _prepared(v) for v in value]
     raise TypeError(type(value).__name__)
 
 
@@ -60,6 +63,10 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+_IPAD = bytes(b ^ 0x36 for b in range(256))  # byte → byte XOR 0x36, for bytes.translate
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+
+
 class _Keyed:
     """HMAC-SHA256 with one key, its padded-key states computed once (RFC 2104; what
     ``hmac.new(key, msg, "sha256")`` computes, without re-deriving them for every value)."""
@@ -69,8 +76,8 @@ class _Keyed:
     def __init__(self, key: bytes) -> None:
         padded = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest()
         padded = padded.ljust(64, b"\0")
-        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
-        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+        self.inner = hashlib.sha256(padded.translate(_IPAD))
+        self.outer = hashlib.sha256(padded.translate(_OPAD))
 
     def digest(self, value: Any) -> str:
         inner = self.inner.copy()
