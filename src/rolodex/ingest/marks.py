@@ -10,12 +10,36 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.models import IngestMark
+
+_LOCK: dict[str, Any] = {}
+
+
+def _lock_statement(dialect: str) -> Any:
+    """Built once per dialect, values bound per call: building the upsert on every call cost
+    more than running it."""
+    if dialect not in _LOCK:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = insert(IngestMark).values(
+            tenant_id=bindparam("tenant_id"),
+            provider=bindparam("provider"),
+            kind=bindparam("kind"),
+            external_id=bindparam("external_id"),
+            updated_at=bindparam("updated_at"),
+        )
+        upsert = values.on_conflict_do_update(
+            index_elements=["tenant_id", "provider", "kind", "external_id"],
+            set_={"updated_at": values.excluded.updated_at},
+        ).returning(*IngestMark.__table__.c)
+        _LOCK[dialect] = select(IngestMark).from_statement(upsert)
+    return _LOCK[dialect]
 
 
 def lock(
@@ -23,19 +47,15 @@ def lock(
 ) -> IngestMark:
     """The mark, created if absent, locked until commit: one upsert ... RETURNING (an upsert
     that touches the row takes its lock on PostgreSQL; SQLite writers are serialized)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    values = insert(IngestMark).values(
-        tenant_id=tenant_id,
-        provider=provider,
-        kind=kind,
-        external_id=external_id[:300],
-        updated_at=utcnow(),
-    )
-    stmt = values.on_conflict_do_update(
-        index_elements=["tenant_id", "provider", "kind", "external_id"],
-        set_={"updated_at": values.excluded.updated_at},
-    ).returning(IngestMark)
-    return session.scalars(stmt, execution_options={"populate_existing": True}).one()
+    stmt = _lock_statement(session.get_bind().dialect.name)
+    params = {
+        "tenant_id": tenant_id,
+        "provider": provider,
+        "kind": kind,
+        "external_id": external_id[:300],
+        "updated_at": utcnow(),
+    }
+    return session.scalars(stmt, params, execution_options={"populate_existing": True}).one()
 
 
 def lock_many(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select, text
+from sqlalchemy import Connection, Select, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -181,19 +181,34 @@ def marks(
     return {m.external_id: m for m in rows}
 
 
+# Built once, values bound per call (building a statement costs more than running it here).
+_CHILD_MARKS = select(IngestMark).where(
+    IngestMark.tenant_id == bindparam("t"),
+    IngestMark.provider == bindparam("p"),
+    IngestMark.kind == bindparam("k"),
+    IngestMark.parent_id == bindparam("parent"),
+)
+_BY_SOURCE = (
+    select(Customer)
+    .join(
+        CustomerSource,
+        (CustomerSource.tenant_id == Customer.tenant_id)
+        & (CustomerSource.customer_id == Customer.id),
+    )
+    .where(
+        CustomerSource.tenant_id == bindparam("t"),
+        CustomerSource.source == bindparam("s"),
+        CustomerSource.external_id == bindparam("e"),
+    )
+    .limit(1)
+)
+
+
 def child_marks(
     session: Session, tenant_id: uuid.UUID, provider: str, kind: str, parent_id: str
 ) -> list[IngestMark]:
-    return list(
-        session.scalars(
-            select(IngestMark).where(
-                IngestMark.tenant_id == tenant_id,
-                IngestMark.provider == provider,
-                IngestMark.kind == kind,
-                IngestMark.parent_id == parent_id,
-            )
-        )
-    )
+    params = {"t": tenant_id, "p": provider, "k": kind, "parent": parent_id}
+    return list(session.scalars(_CHILD_MARKS, params))
 
 
 # -- customers by outside id -------------------------------------------------------------
@@ -201,19 +216,8 @@ def customer_by_source(
     session: Session, tenant_id: uuid.UUID, source_name: str, external_id: str
 ) -> Customer | None:
     """The customer linked to this outside id (soft-deleted ones included)."""
-    return session.scalars(
-        select(Customer)
-        .join(
-            CustomerSource,
-            (CustomerSource.tenant_id == Customer.tenant_id)
-            & (CustomerSource.customer_id == Customer.id),
-        )
-        .where(
-            CustomerSource.tenant_id == tenant_id,
-            CustomerSource.source == source_name,
-            CustomerSource.external_id == external_id,
-        )
-    ).first()
+    params = {"t": tenant_id, "s": source_name, "e": external_id}
+    return session.scalars(_BY_SOURCE, params).first()
 
 
 # -- predictions -------------------------------------------------------------------------
