@@ -34,19 +34,40 @@ def _insert(session: Session, model: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
+# Built once, values bound per call: every audited change runs these (building them per call
+# cost more than running them).
+_NEW_HEAD: dict[str, Any] = {}
+_LOCK_HEAD = (
+    select(AuditHead)
+    .where(AuditHead.tenant_id == bindparam("t"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_SUBJECT_KEY = select(AuditSubjectKey.key).where(
+    AuditSubjectKey.tenant_id == bindparam("t"), AuditSubjectKey.customer_id == bindparam("c")
+)
+_HAS_HISTORY = (
+    select(AuditEntry.seq)
+    .where(AuditEntry.tenant_id == bindparam("t"), AuditEntry.customer_id == bindparam("c"))
+    .limit(1)
+)
+
+
+def _new_head(dialect: str) -> Any:
+    if dialect not in _NEW_HEAD:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _NEW_HEAD[dialect] = (
+            insert(AuditHead)
+            .values(tenant_id=bindparam("t"), seq=0, hash=GENESIS)
+            .on_conflict_do_nothing()
+        )
+    return _NEW_HEAD[dialect]
+
+
 def lock_head(session: Session, tenant_id: uuid.UUID) -> AuditHead:
     """The tenant's chain head, locked until commit (SQLite writers are serialized anyway)."""
-    session.execute(
-        _insert(session, AuditHead)
-        .values(tenant_id=tenant_id, seq=0, hash=GENESIS)
-        .on_conflict_do_nothing()
-    )
-    return session.scalars(
-        select(AuditHead)
-        .where(AuditHead.tenant_id == tenant_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    session.execute(_new_head(session.get_bind().dialect.name), {"t": tenant_id})
+    return session.scalars(_LOCK_HEAD, {"t": tenant_id}).one()
 
 
 def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
@@ -54,11 +75,7 @@ def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
 
 
 def subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str | None:
-    return session.scalar(
-        select(AuditSubjectKey.key).where(
-            AuditSubjectKey.tenant_id == tenant_id, AuditSubjectKey.customer_id == customer_id
-        )
-    )
+    return session.scalar(_SUBJECT_KEY, {"t": tenant_id, "c": customer_id})
 
 
 def subject_keys(
@@ -93,14 +110,7 @@ def delete_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid
 
 
 def has_history(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
-    return (
-        session.scalar(
-            select(AuditEntry.seq)
-            .where(AuditEntry.tenant_id == tenant_id, AuditEntry.customer_id == customer_id)
-            .limit(1)
-        )
-        is not None
-    )
+    return session.scalar(_HAS_HISTORY, {"t": tenant_id, "c": customer_id}) is not None
 
 
 def chain(session: Session, tenant_id: uuid.UUID, batch: int = 1000) -> Iterator[Row[Any]]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from rolodex.customers.loading import load_children
@@ -103,14 +103,15 @@ def get(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Custo
     return session.get(Customer, (tenant_id, customer_id))
 
 
+_LIVE_BY_EMAIL = select(Customer).where(
+    Customer.tenant_id == bindparam("t"),
+    Customer.email_normalized == bindparam("e"),
+    Customer.deleted_at.is_(None),
+)  # built once: every customer write checks the email
+
+
 def live_by_email(session: Session, tenant_id: uuid.UUID, email_normalized: str) -> Customer | None:
-    return session.scalars(
-        select(Customer).where(
-            Customer.tenant_id == tenant_id,
-            Customer.email_normalized == email_normalized,
-            Customer.deleted_at.is_(None),
-        )
-    ).first()
+    return session.scalars(_LIVE_BY_EMAIL, {"t": tenant_id, "e": email_normalized}).first()
 
 
 def _filtered(

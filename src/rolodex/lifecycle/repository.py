@@ -5,33 +5,32 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from rolodex.models import Customer, LtvEntry, StageTransition
+
+# Built once, values bound per call (every order moves LTV through these two).
+_LOCK_CUSTOMER = (
+    select(Customer)
+    .where(Customer.tenant_id == bindparam("t"), Customer.id == bindparam("c"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_LAST_SEQ = select(func.max(LtvEntry.seq)).where(
+    LtvEntry.tenant_id == bindparam("t"), LtvEntry.customer_id == bindparam("c")
+)
 
 
 def lock_customer(
     session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID
 ) -> Customer | None:
     """The customer, fresh and locked until commit: LTV changes of one customer serialize."""
-    return session.scalars(
-        select(Customer)
-        .where(Customer.tenant_id == tenant_id, Customer.id == customer_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    return session.scalars(_LOCK_CUSTOMER, {"t": tenant_id, "c": customer_id}).first()
 
 
 def last_ledger_seq(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> int:
-    return int(
-        session.scalar(
-            select(func.max(LtvEntry.seq)).where(
-                LtvEntry.tenant_id == tenant_id, LtvEntry.customer_id == customer_id
-            )
-        )
-        or 0
-    )
+    return int(session.scalar(_LAST_SEQ, {"t": tenant_id, "c": customer_id}) or 0)
 
 
 def ledger(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> list[LtvEntry]:
