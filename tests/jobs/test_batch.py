@@ -55,7 +55,7 @@ def _enqueue(db: Database, tenant_id: uuid.UUID, items: list[tuple[str, str]]) -
 
 def test_a_poison_job_in_a_batch_ends_dead_and_the_others_apply(db, tenant):
     registry = Registry()
-    registry.register("good", _mark)
+    registry.register("good", _mark, batchable=True)
 
     def poison(session, ctx):
         _mark(session, ctx)  # written, then rolled back with its savepoint
@@ -65,8 +65,8 @@ def test_a_poison_job_in_a_batch_ends_dead_and_the_others_apply(db, tenant):
         _mark(session, ctx)
         raise ConnectionError("upstream down")
 
-    registry.register("poison", poison)
-    registry.register("flaky", flaky, max_attempts=3)
+    registry.register("poison", poison, batchable=True)
+    registry.register("flaky", flaky, max_attempts=3, batchable=True)
     items = [("good", "g1"), ("poison", "p"), ("good", "g2"), ("flaky", "f"), ("good", "g3")]
     _enqueue(db, tenant.id, items)
     worker = Worker(db, registry=registry, batch=10)
@@ -83,13 +83,13 @@ def test_a_database_error_in_one_job_does_not_abort_the_batch(db, tenant):
     """A failed statement (here a duplicate key) rolls back to the job's savepoint; on
     PostgreSQL the transaction stays usable for the jobs after it."""
     registry = Registry()
-    registry.register("good", _mark)
+    registry.register("good", _mark, batchable=True)
 
     def duplicate(session, ctx):
         _mark(session, ctx)
         _mark(session, ctx)  # the same primary key again: IntegrityError
 
-    registry.register("duplicate", duplicate, max_attempts=1)
+    registry.register("duplicate", duplicate, max_attempts=1, batchable=True)
     _enqueue(db, tenant.id, [("good", "a"), ("duplicate", "d"), ("good", "b")])
     worker = Worker(db, registry=registry, batch=10)
     worker.run_once()
@@ -108,7 +108,7 @@ def test_batches_split_by_tenant_and_by_time(db, tenant, other_tenant):
         seen.append((ctx.tenant_id, ctx.payload["n"]))
         _mark(session, ctx)
 
-    registry.register("good", record)
+    registry.register("good", record, batchable=True)
     _enqueue(db, tenant.id, [("good", f"a{n}") for n in range(4)])
     _enqueue(db, other_tenant.id, [("good", f"b{n}") for n in range(4)])
     worker = Worker(db, registry=registry, batch=20, batch_seconds=1e-9)  # one job per commit
@@ -122,7 +122,7 @@ def test_batches_split_by_tenant_and_by_time(db, tenant, other_tenant):
 
 def test_a_job_lost_to_another_worker_is_skipped_in_a_batch(db, tenant):
     registry = Registry()
-    registry.register("good", _mark)
+    registry.register("good", _mark, batchable=True)
     _enqueue(db, tenant.id, [("good", "x"), ("good", "y")])
     with db.session() as s:
         claimed = queue.claim(s, "slow-worker", 10, lease_seconds=300)
@@ -139,7 +139,7 @@ def test_a_job_lost_to_another_worker_is_skipped_in_a_batch(db, tenant):
 
 def test_a_failing_batch_transaction_falls_back_to_one_job_per_transaction(db, tenant, monkeypatch):
     registry = Registry()
-    registry.register("good", _mark)
+    registry.register("good", _mark, batchable=True)
     _enqueue(db, tenant.id, [("good", "x"), ("good", "y"), ("good", "z")])
     real = queue.lock_claimed_many
 
@@ -163,10 +163,32 @@ def test_a_kinds_prefetch_runs_once_per_batch_and_its_failure_costs_nothing(db, 
         raise RuntimeError("prefetch broke")
 
     registry = Registry()
-    registry.register("good", _mark, prefetch=prefetch)
+    registry.register("good", _mark, prefetch=prefetch, batchable=True)
     _enqueue(db, tenant.id, [("good", "x"), ("good", "y"), ("good", "z")])
     worker = Worker(db, registry=registry)
     assert worker.run_once() == 3
     assert calls == [["x", "y", "z"]]
     assert worker.stats.done == 3
     assert _marks(db, tenant.id) == {"x", "y", "z"}
+
+
+def test_kinds_that_commit_as_they_go_run_one_per_transaction(db, tenant):
+    """Only batchable kinds share a transaction: an import-like handler commits its own work
+    (which would commit the other jobs' half-done work if it shared their transaction)."""
+    registry = Registry()
+    registry.register("good", _mark, batchable=True)
+    seen: list[bool] = []
+
+    def committing(session, ctx):
+        seen.append(session.in_nested_transaction())
+        _mark(session, ctx)
+        session.commit()  # its own progress, as long imports do
+
+    registry.register("committing", committing)
+    _enqueue(db, tenant.id, [("good", "a"), ("committing", "c"), ("good", "b")])
+    worker = Worker(db, registry=registry)
+    assert worker.run_once() == 3
+    assert worker.stats.done == 3
+    assert seen == [False]
+    assert _marks(db, tenant.id) == {"a", "b", "c"}
+    assert {s[0] for s in _states(db, tenant.id).values()} == {"done"}

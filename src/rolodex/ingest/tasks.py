@@ -58,7 +58,7 @@ def prefetch(session: Session, jobs: list[JobContext]) -> None:
         held.extend(repository.inbox_items(session, tenant_id, item_ids))
 
 
-@registry.handler(KIND, prefetch=prefetch)  # lease: settings.job_lease_seconds
+@registry.handler(KIND, prefetch=prefetch, batchable=True)  # lease: job_lease_seconds
 def apply_webhook(session: Session, job: JobContext) -> None:
     try:
         item_id = uuid.UUID(str(job.payload["inbox_id"]))

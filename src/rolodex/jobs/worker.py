@@ -166,27 +166,35 @@ class Worker:
 
     # -- many jobs in one transaction ------------------------------------------------------
     def process_batch(self, claimed: list[queue.Claimed]) -> None:
-        """Run claimed jobs in shared transactions (one per tenant, and at most
-        ``batch_seconds`` of work each), each job in its own SAVEPOINT: a job that fails rolls
-        back alone and is settled (retry or dead) in the same transaction, and every job's
-        effects commit together with its completion. Should a shared transaction itself fail,
-        nothing of it was committed, and its jobs run again one per transaction."""
+        """Run claimed jobs of batchable kinds in shared transactions (one per tenant, and at
+        most ``batch_seconds`` of work each), each job in its own SAVEPOINT: a job that fails
+        rolls back alone and is settled (retry or dead) in the same transaction, and every
+        job's effects commit together with its completion. Should a shared transaction itself
+        fail, nothing of it was committed, and its jobs run again one per transaction. Jobs of
+        other kinds run after it, one per transaction."""
         by_tenant: dict[object, list[queue.Claimed]] = {}
         for item in claimed:
             by_tenant.setdefault(item.tenant_id, []).append(item)
         for items in by_tenant.values():
+            alone: list[queue.Claimed] = []
             while items:
-                items = self._run_chunk(items)
+                items = self._run_chunk(items, alone)
+            for item in alone:
+                self.process(item)
 
-    def _run_chunk(self, items: list[queue.Claimed]) -> list[queue.Claimed]:
-        """Run jobs from the front of ``items`` in one transaction; those not reached."""
+    def _run_chunk(
+        self, items: list[queue.Claimed], alone: list[queue.Claimed]
+    ) -> list[queue.Claimed]:
+        """Run jobs from the front of ``items`` in one transaction; those not reached. Jobs
+        of kinds that are not batchable are left to ``alone``."""
         stats = Stats()
+        solo: list[queue.Claimed] = []
         deadline = time.monotonic() + self.batch_seconds
         ran = len(items)
         try:
             with self.db.session(items[0].tenant_id) as session:
                 jobs = queue.lock_claimed_many(session, items[0].tenant_id, items)
-                self._prefetch(session, list(jobs.values()))
+                self._prefetch(session, [j for j in jobs.values() if self._batchable(j)])
                 for n, item in enumerate(items):
                     if n and time.monotonic() > deadline:
                         ran = n
@@ -194,8 +202,10 @@ class Worker:
                     job = jobs.get(item.id)
                     if job is None:
                         stats.lost += 1  # another worker took it after our lease expired
-                        continue
-                    self._run_in_savepoint(session, job, stats)
+                    elif not self._batchable(job):
+                        solo.append(item)  # it manages its own transactions
+                    else:
+                        self._run_in_savepoint(session, job, stats)
         except Exception:
             log.exception("a batch of %d jobs failed; running them one at a time", ran)
             for item in items[:ran]:
@@ -205,7 +215,12 @@ class Worker:
         self.stats.retried += stats.retried
         self.stats.dead += stats.dead
         self.stats.lost += stats.lost
+        alone.extend(solo)
         return items[ran:]
+
+    def _batchable(self, job: Job) -> bool:
+        kind = self.registry.get(job.kind)
+        return kind is not None and kind.batchable
 
     def _prefetch(self, session: Session, jobs: list[Job]) -> None:
         """Each kind's prefetch for its jobs of this transaction; a failure only costs time."""
