@@ -173,7 +173,7 @@ def job_counts(url: str) -> dict[str, int]:
     from rolodex.models import Job
 
     engine = make_owner_engine(url)
-    with engine.connect() as conn:
+    with engine.connect().execution_options(rolodex_write=False) as conn:  # a reader: no lock
         rows = conn.execute(select(Job.state, func.count()).group_by(Job.state)).all()
     engine.dispose()
     return {state: int(n) for state, n in rows}
