@@ -166,3 +166,32 @@ def test_a_batch_that_fails_after_its_customers_went_in_leaves_nothing_behind(
     assert status(tenant, run_id)["state"] == "done"
     assert len(customers(tenant)) == 4
     assert (_index(backend, tenant.id), _terms(backend, tenant.id)) == _rebuilt(backend, tenant.id)
+
+
+def test_an_email_passed_on_within_a_batch_is_written_in_the_right_order(
+    tenant: TenantCtx,
+) -> None:
+    """Rows matched by external key may pass an email from one customer to another in one
+    batch; the batch writes customers in id order, so the taker may come first."""
+    first = csv_text(
+        [["Customer ID", "email"], ["c-1", "one@example.com"], ["c-2", "two@example.com"]]
+    )
+    run_inline(tenant, start(tenant, first, source="shopify"), batch_rows=100)
+    ids = {c["email"]: c["id"] for c in customers(tenant)}
+    # the customer with the smaller id takes the other's email, which moves on first
+    taker, giver = sorted(ids.items(), key=lambda kv: uuid.UUID(kv[1]))
+    by_email = {"one@example.com": "c-1", "two@example.com": "c-2"}
+    second = csv_text(
+        [
+            ["Customer ID", "email"],
+            [by_email[giver[0]], "moved@example.com"],
+            [by_email[taker[0]], giver[0]],
+        ]
+    )
+    run_id = start(tenant, second, source="shopify")
+    run_inline(tenant, run_id, batch_rows=100)
+    done = status(tenant, run_id)
+    assert done["state"] == "done"
+    assert done["progress"]["updated"] == 2
+    now = {c["id"]: c["email"] for c in customers(tenant)}
+    assert now == {taker[1]: giver[0], giver[1]: "moved@example.com"}

@@ -314,6 +314,22 @@ def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str
     params = [
         {"_t": tenant_id, "_id": r["id"], **{f"_v_{n}": r[n] for n in WRITABLE}} for r in rows
     ]
+    # A batch may pass an email on (an external key rewrites A's email to the one B had, and
+    # a later row gives B a new one): one by one in id order, A would take it while B still
+    # holds it. Emails that change are cleared first, so the unique index sees only the end.
+    free = (
+        update(CUSTOMERS)
+        .where(
+            c.tenant_id == bindparam("_t"),
+            c.id == bindparam("_id"),
+            c.email_normalized.is_distinct_from(bindparam("_v_email_normalized")),
+        )
+        .values(email_normalized=None)
+    )
+    session.connection().execute(
+        free,
+        [{k: p[k] for k in ("_t", "_id", "_v_email_normalized")} for p in params],
+    )
     session.connection().execute(stmt, params)
 
 
