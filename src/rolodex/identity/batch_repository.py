@@ -62,24 +62,33 @@ def block_many(
     return found
 
 
+# What matching reads of a stored customer (stored_record's inputs, and the tie-break).
+MATCH_COLUMNS = ("id", "email_normalized", "phone_e164", "first_name", "last_name",
+                 "attributes", "created_at")  # fmt: skip
+
+
 def customer_rows(
-    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+    session: Session,
+    tenant_id: uuid.UUID,
+    ids: Iterable[uuid.UUID],
+    columns: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every column of these customers, with their default address as ``address`` (a dict,
-    or None when they have none)."""
+    """Every column of these customers (or only ``columns``), with their default address as
+    ``address`` (a dict, or None when they have none)."""
     out: dict[uuid.UUID, dict[str, Any]] = {}
     default = and_(_A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id)
-    columns = [_A.c[name].label(f"_a_{name}") for name in ADDRESS_COLUMNS]
+    address = [_A.c[name].label(f"_a_{name}") for name in ADDRESS_COLUMNS]
+    wanted = list(_C.c) if columns is None else [_C.c[name] for name in columns]
     for chunk in _chunks(ids):
         stmt = (
-            select(_C, _A.c.id.label("_a_id"), *columns)
+            select(*wanted, _A.c.id.label("_a_id"), *address)
             .select_from(_C.outerjoin(_A, and_(default, _A.c.is_default.is_(True))))
             .where(_C.c.tenant_id == tenant_id, _C.c.id.in_(chunk))
         )
         for row in session.execute(stmt).mappings():
             if row["id"] in out:
                 continue  # a second default address: the first is enough for matching
-            cols = {c.name: row[c.name] for c in _C.c}
+            cols = {c.name: row[c.name] for c in wanted}
             cols["address"] = (
                 {name: row[f"_a_{name}"] for name in ADDRESS_COLUMNS}
                 if row["_a_id"] is not None

@@ -92,6 +92,7 @@ class Batch:
     index: BatchIndex = field(default_factory=BatchIndex)
     externals: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)
     deleted_externals: set[tuple[str, str]] = field(default_factory=set)
+    origins: dict[uuid.UUID, int] = field(default_factory=dict)  # stored id → row that made it
 
     # -- pass 1 ---------------------------------------------------------------------------
 
@@ -154,15 +155,29 @@ class Batch:
             overlay_found = repository.overlay_keys(session, ctx.tenant_id, ctx.import_id, keys)
             ids |= {cid for members in overlay_found.values() for cid in members}
             overlay = repository.overlay_states(session, ctx.tenant_id, ctx.import_id, ids)
-        for row in batch_repository.customer_rows(session, ctx.tenant_id, ids - set(overlay)):
+        # Customers found by email, phone or external key are likely targets: their full
+        # rows now. Those found by name alone mostly only get scored: what matching reads of
+        # them now, the rest once one becomes a target (``_state``).
+        likely = set(self.externals.values())
+        for key, members in found.items():
+            if not key.startswith("k:"):
+                likely.update(members)
+        stored = ids - set(overlay)
+        for row in batch_repository.customer_rows(session, ctx.tenant_id, stored & likely):
             self.states[row["id"]] = State(row["id"], row)
+        light = batch_repository.customer_rows(
+            session, ctx.tenant_id, stored - likely, batch_repository.MATCH_COLUMNS
+        )
         for cid, (origin, data) in overlay.items():
             self.states[cid] = encoding.decode_state(cid, origin, data)
             self.full.add(cid)
         if not ctx.dry_run:  # made by an earlier batch of this import: which row made it
-            made = repository.created_rows(session, ctx.tenant_id, ctx.import_id, self.states)
-            for cid, row_no in made.items():
-                self.states[cid].origin_row = row_no
+            self.origins = repository.created_rows(
+                session, ctx.tenant_id, ctx.import_id, set(self.states) | {r["id"] for r in light}
+            )
+            for cid, row_no in self.origins.items():
+                if cid in self.states:
+                    self.states[cid].origin_row = row_no
         for key, members in (*found.items(), *overlay_found.items()):
             for cid in members:
                 if key.startswith("x:"):
@@ -174,6 +189,8 @@ class Batch:
         for cid, st in self.states.items():
             self.originals[cid] = st.copy()
             self.index.put(st.person())
+        for row in light:
+            self.index.put(State(row["id"], row).person())
 
     def decide(self) -> None:
         ctx = self.ctx
@@ -222,7 +239,7 @@ class Batch:
             if o.target is None:
                 self._create(o)
                 continue
-            st = self.states[o.target]
+            st = self._state(o.target)
             o.matched_row = st.origin_row
             if ctx.mode == "skip":
                 o.action = "skip"
@@ -237,6 +254,16 @@ class Batch:
             self.index.put(st.person())
             if o.external is not None:
                 self.externals[o.external] = o.target
+
+    def _state(self, cid: uuid.UUID) -> State:
+        """The customer's state in this batch; a stored one found by name alone is loaded in
+        full when it first becomes a target (nothing in the batch has changed it yet)."""
+        st = self.states.get(cid)
+        if st is None:
+            (row,) = batch_repository.customer_rows(self.session, self.ctx.tenant_id, [cid])
+            st = self.states[cid] = State(cid, row, origin_row=self.origins.get(cid))
+            self.originals[cid] = st.copy()
+        return st
 
     def _create(self, o: Outcome) -> None:
         assert o.prep is not None

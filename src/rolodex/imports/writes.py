@@ -1,7 +1,8 @@
 """Store what a batch did: customers and their rows with Core executemany, the audit entries
 (one per created or changed customer, through audit.bulk), review candidates, identity
 matches, stage transitions, opening LTV entries, and the import's own report rows. A dry run
-stores only the report and its overlay."""
+stores only the report and its overlay. On SQLite the new customers' search entries are made
+set-based for the whole batch (repository.insert_customers), not by the per-row trigger."""
 
 from __future__ import annotations
 
