@@ -75,6 +75,8 @@ class Outcome:
         )
 
 
+SEEN_MAX = 200_000
+
 _REASON = {"same_email": "email", "same_phone": "phone", "similar_name": "name"}
 
 
@@ -93,6 +95,9 @@ class Batch:
     externals: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)
     deleted_externals: set[tuple[str, str]] = field(default_factory=set)
     origins: dict[uuid.UUID, int] = field(default_factory=dict)  # stored id → row that made it
+    # The matching view of stored customers, kept from batch to batch of one run (the same
+    # common names find the same customers again): id → (what it was made of, Person).
+    seen: dict[uuid.UUID, tuple[Any, Person]] = field(default_factory=dict)
 
     # -- pass 1 ---------------------------------------------------------------------------
 
@@ -189,8 +194,17 @@ class Batch:
         for cid, st in self.states.items():
             self.originals[cid] = st.copy()
             self.index.put(st.person())
+        if len(self.seen) > SEEN_MAX:
+            self.seen.clear()
         for row in light:
-            self.index.put(State(row["id"], row).person())
+            made_of = tuple(row.values())
+            kept = self.seen.get(row["id"])
+            if kept is not None and kept[0] == made_of:
+                person = kept[1]
+            else:
+                person = State(row["id"], row).person()
+                self.seen[row["id"]] = (made_of, person)
+            self.index.put(person)
 
     def decide(self) -> None:
         ctx = self.ctx

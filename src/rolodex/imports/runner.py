@@ -207,6 +207,7 @@ def _run_import(
             pass  # resuming: these were committed by an earlier run
         ctx = context(session, run)
         sqlite = session.get_bind().dialect.name == "sqlite"
+        seen: dict[uuid.UUID, Any] = {}  # batch.Batch.seen, for the whole run
         started, done_before = time.monotonic(), run.rows_read
         while True:
             chunk, broken = _take(records, batch_rows)
@@ -216,7 +217,7 @@ def _run_import(
                 pause = time.monotonic()
                 if sqlite:
                     session.commit()  # no lock held while the rows are converted and checked
-                ready = _prepared(session, ctx, converter, chunk)
+                ready = _prepared(session, ctx, converter, chunk, seen)
                 if sqlite:  # that was (at least) the pause that lets waiting writers in
                     time.sleep(max(0.0, WRITER_PAUSE - (time.monotonic() - pause)))
                 _batch(session, ctx, run, converter, chunk, reader, ready)
@@ -272,9 +273,16 @@ def _take(records: Iterator[Record], n: int) -> tuple[list[Record], FileProblem 
     return out, None
 
 
-def _prepared(session: Session, ctx: Context, converter: Converter, records: list[Record]) -> Batch:
+def _prepared(
+    session: Session,
+    ctx: Context,
+    converter: Converter,
+    records: list[Record],
+    seen: dict[uuid.UUID, Any],
+) -> Batch:
     """The batch's records converted and checked: pure work, no database."""
-    batch = Batch(session, ctx, [converter.outcome(r) for r in records], utcnow())
+    outcomes = [converter.outcome(r) for r in records]
+    batch = Batch(session, ctx, outcomes, utcnow(), seen=seen)
     batch.prepare()
     return batch
 
@@ -291,7 +299,7 @@ def _batch(
     batch = first
     for attempt in range(1, TRIES + 1):
         if batch is None:  # a retry starts from the records again
-            batch = _prepared(session, ctx, converter, records)
+            batch = _prepared(session, ctx, converter, records, first.seen if first else {})
         try:
             batch.match()
             counts = writes.store(batch, converter.columns)
