@@ -75,7 +75,7 @@ class Outcome:
         )
 
 
-SEEN_MAX = 200_000
+SEEN_MAX = 30_000  # a few KB each: at most ~100 MB
 
 _REASON = {"same_email": "email", "same_phone": "phone", "similar_name": "name"}
 
