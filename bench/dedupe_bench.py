@@ -191,12 +191,19 @@ def prepare(engine: str, n: int, seed: int, dup_rate: float, reuse: bool) -> dic
     }
 
 
-def read_truth(n: int, seed: int) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, str]]:
+def read_truth(
+    n: int, seed: int, tenant_id: uuid.UUID
+) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, str]]:
+    """person and duplicate kind by customer id in ``tenant_id``. The ids are derived from the
+    record ids (the file's customer_id column holds the last loaded engine's ids, and each
+    engine's tenant has its own)."""
+    from rolodex.demo.load import customer_id_for
+
     person: dict[uuid.UUID, int] = {}
     kinds: dict[uuid.UUID, str] = {}
     with open(truth_path(n, seed), newline="") as fh:
         for row in csv.DictReader(fh):
-            cid = uuid.UUID(row["customer_id"])
+            cid = customer_id_for(tenant_id, int(row["record_id"]))
             person[cid] = int(row["person_id"])
             kinds[cid] = row["dup_kind"]
     return person, kinds
@@ -356,7 +363,7 @@ def run_engine(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     role = "rolodex_app" if engine == "postgres" else None
     db = Database(Settings(database_url=url, db_app_role=role or "rolodex_app"))
     principal = Principal(tid, "admin", "system", "bench", "dedupe bench")
-    person, _ = read_truth(n, args.seed)
+    person, _ = read_truth(n, args.seed, tid)
     log(f"[{engine}] scanning {n:,} customers")
     started = time.perf_counter()
     outcome = scan.run(db, principal)

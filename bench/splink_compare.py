@@ -73,10 +73,18 @@ def export(db_path: Path, out: Path) -> int:
 
 
 def truth_pairs(n: int, seed: int) -> set[tuple[str, str]]:
+    """True pairs, as ids of the SQLite tenant (derived from the record ids: the file's
+    customer_id column holds the ids of whichever engine was loaded last)."""
+    from rolodex.demo.load import customer_id_for
+
+    con = sqlite3.connect(DATA / f"dedupe_{n}.db")
+    tid = uuid.UUID(con.execute("SELECT id FROM tenants WHERE slug = 'dedupe'").fetchone()[0])
+    con.close()
     by_person: dict[str, list[str]] = defaultdict(list)
     with open(DATA / f"dedupe_truth_{n}_{seed}.csv", newline="") as fh:
         for row in csv.DictReader(fh):
-            by_person[row["person_id"]].append(row["customer_id"])
+            cid = str(customer_id_for(tid, int(row["record_id"])))
+            by_person[row["person_id"]].append(cid)
     return {
         (a, b) if a < b else (b, a)
         for ids in by_person.values()
