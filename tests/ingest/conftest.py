@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from rolodex.config import get_settings
 from rolodex.db import Database
 from rolodex.jobs.worker import Stats, Worker
 from rolodex.models import InboxItem, Job
@@ -93,3 +94,13 @@ def hooks(tenant: TenantCtx) -> Hooks:
         add_source(tenant, "shopify", SHOPIFY_SECRET),
         add_source(tenant, "klaviyo", KLAVIYO_SECRET),
     )
+
+
+@pytest.fixture
+def cli_env(backend, monkeypatch):
+    """The CLI's settings point at this test's database."""
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
+    monkeypatch.setenv("ROLODEX_ENV", "test")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from rolodex.app import create_app
 from rolodex.cli.main import app as cli
-from rolodex.config import get_settings
 from tests.conftest import make_tenant
 from tests.ingest.payloads import body_of, shopify_customer, shopify_headers, shopify_order
-
-
-@pytest.fixture
-def cli_env(backend, monkeypatch):
-    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
-    monkeypatch.setenv("ROLODEX_ENV", "test")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def run(*args: str):

@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -20,6 +21,13 @@ from rolodex.kit.time import utcnow
 from rolodex.models import InboxItem, Job
 from tests.ingest.conftest import Hooks
 from tests.ingest.payloads import body_of, shopify_customer, shopify_headers
+
+
+def run_async(coro: Any) -> Any:
+    """asyncio.run on a thread of its own: a browser test's sync Playwright in the same
+    worker process leaves an event loop running on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def test_concurrent_deliveries_are_all_stored_once(hooks: Hooks):
@@ -43,7 +51,7 @@ def test_concurrent_deliveries_are_all_stored_once(hooks: Hooks):
 
     writer = receiver(app).writer
     batches = writer.batches
-    answers = asyncio.run(burst())
+    answers = run_async(burst())
     assert [r.status_code for r in answers] == [200] * 35
     statuses = [r.json()["status"] for r in answers]
     assert statuses.count("accepted") == 30
@@ -122,7 +130,7 @@ def test_writer_answers_after_the_store_returns_and_batches_waiting_rows():
         gate.set()
         return [await first] + [await r for r in rest]
 
-    results = asyncio.run(main())
+    results = run_async(main())
     assert results == [
         ("a", True, True),
         ("b", True, True),
@@ -146,7 +154,7 @@ def test_a_row_that_cannot_be_stored_fails_alone():
             *(writer.submit({"id": i}) for i in ("a", "bad", "b")), return_exceptions=True
         )
 
-    a, bad, b = asyncio.run(main())
+    a, bad, b = run_async(main())
     assert (a, b) == (True, True)
     assert isinstance(bad, ValueError)
 
@@ -157,12 +165,12 @@ def test_the_writer_thread_ends_when_idle_and_comes_back():
     async def send(i: str) -> bool:
         return await writer.submit({"id": i})
 
-    assert asyncio.run(send("a")) is True
+    assert run_async(send("a")) is True
     deadline = time.monotonic() + 5
     while writer._thread is not None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert writer._thread is None
-    assert asyncio.run(send("b")) is True
+    assert run_async(send("b")) is True
 
 
 def test_a_webhook_is_answered_500_when_it_cannot_be_stored(hooks: Hooks, monkeypatch):

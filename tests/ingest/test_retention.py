@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from rolodex.cli.main import app as cli
-from rolodex.config import get_settings
 from rolodex.kit.time import utcnow
 from rolodex.models import InboxItem, Job
 from tests.ingest.conftest import Hooks
@@ -66,15 +64,6 @@ def test_erasing_a_customer_blanks_the_webhooks_about_them(hooks: Hooks):
             assert item.result["customer_id"] == kept_id
     # A redelivery of an erased webhook is still a duplicate: its row (and key) stays.
     assert len(rows) == 5
-
-
-@pytest.fixture
-def cli_env(backend, monkeypatch):
-    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
-    monkeypatch.setenv("ROLODEX_ENV", "test")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _age(hooks: Hooks, days: int, *, topic: str) -> None:
