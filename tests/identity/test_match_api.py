@@ -209,3 +209,35 @@ def test_thresholds_change_what_is_merged(tenant):
     assert b.status_code == 200  # 0.79 ≥ 0.70 now
     assert b.json()["id"] == a.json()["id"]
     assert b.json()["email"] == "ann@a.com"
+
+
+def test_blocking_looks_up_only_the_keys_a_probe_has(backend, tenant):
+    """A key the probe lacks gets no lookup at all (bound as NULL, PostgreSQL plans
+    ``column = NULL`` as a scan it starts), and every key it has still finds its customers."""
+    from sqlalchemy.dialects import sqlite
+
+    from rolodex.identity import repository
+    from rolodex.identity.normalize import name_key
+
+    only_name = str(repository._block_statement(("nk",)).compile(dialect=sqlite.dialect()))
+    assert only_name.count("LIMIT") == 1
+    assert "name_key" in only_name
+    assert "phone_e164 =" not in only_name
+    both = ingest(tenant, first_name="Ada", last_name="Byron", phone="(212) 555-0199")
+    assert both.status_code == 201, both.text
+    db = tenant.client.app.state.db
+    with db.session(tenant.id, write=False) as session:
+        by_phone = repository.block(
+            session, tenant.id, email_key=None, email_normalized=None, phone="+12125550199",
+            name_key=None,
+        )  # fmt: skip
+        by_name = repository.block(
+            session, tenant.id, email_key=None, email_normalized=None, phone=None,
+            name_key=name_key("Ada", "Byron"),
+        )  # fmt: skip
+        nothing = repository.block(
+            session, tenant.id, email_key=None, email_normalized=None, phone=None, name_key=None
+        )
+    assert [str(r.id) for r in by_phone] == [both.json()["id"]]
+    assert [str(r.id) for r in by_name] == [both.json()["id"]]
+    assert nothing == []
