@@ -228,7 +228,8 @@ def candidates(
     ``ordered`` takes the newest first, so that a clause with more than CAP matches gives the
     same rows on every engine (it costs a sort, so it is only asked for such a clause).
     ``by_email`` takes them in email order instead: the index order of an email prefix range
-    (byte order on both engines), so the lookup stops after CAP + 1 rows however many match."""
+    (byte order on both engines), so the lookup stops after ``cap`` + 1 rows however many
+    match. (A live email is unique per tenant, so the order is the same on both engines.)"""
     dialect = session.get_bind().dialect.name
     parts = []
     for via, selects in clauses(dialect, tenant_id, q, words, tier).items():
@@ -247,8 +248,8 @@ def candidates(
                 .where(where)
                 .limit(cap + 1)
             )
-            if by_email:
-                stmt = stmt.order_by(sub.c.email, sub.c.customer_id)
+            if by_email:  # email alone: the index order, so the walk stops at the limit
+                stmt = stmt.order_by(sub.c.email)
             elif ordered:
                 stmt = stmt.order_by(Customer.created_at.desc(), Customer.id.desc())
             parts.append(stmt.subquery().select())
