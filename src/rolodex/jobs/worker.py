@@ -22,7 +22,7 @@ from rolodex.db import Database
 from rolodex.errors import InvalidInput, RolodexError
 from rolodex.jobs import queue
 from rolodex.jobs.backoff import backoff_seconds
-from rolodex.jobs.registry import JobContext, NonRetryable, Registry, load_handlers
+from rolodex.jobs.registry import Handler, JobContext, NonRetryable, Registry, load_handlers
 from rolodex.models import Job
 
 log = logging.getLogger("rolodex.jobs")
@@ -125,18 +125,9 @@ class Worker:
                 if job is None:
                     self.stats.lost += 1  # another worker took it after our lease expired
                     return
-                limit = self._limit(job)
-                if job.attempts > limit:
-                    queue.bury(job, f"gave up after {limit} tries (last worker lost its lease)")
-                    self.stats.dead += 1
+                if self._overdue(job, self.stats):
                     return
-                kind = self.registry.get(job.kind)
-                if kind is None:
-                    raise LookupError(f"no handler registered for job kind {job.kind!r}")
-                context = JobContext(
-                    job.tenant_id, job.id, job.kind, dict(job.payload or {}), job.attempts, limit
-                )
-                kind.handler(session, context)
+                self._handler(job)(session, self._context(job))
                 queue.complete(job)
                 self.stats.done += 1
         except Exception as exc:
@@ -244,18 +235,28 @@ class Worker:
             job.tenant_id, job.id, job.kind, dict(job.payload or {}), job.attempts, self._limit(job)
         )
 
-    def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> None:
+    def _overdue(self, job: Job, stats: Stats) -> bool:
+        """Buried when it ran out of tries while a lost worker held it; the caller commits."""
         limit = self._limit(job)
-        if job.attempts > limit:
-            queue.bury(job, f"gave up after {limit} tries (last worker lost its lease)")
-            stats.dead += 1
+        if job.attempts <= limit:
+            return False
+        queue.bury(job, f"gave up after {limit} tries (last worker lost its lease)")
+        stats.dead += 1
+        return True
+
+    def _handler(self, job: Job) -> Handler:
+        kind = self.registry.get(job.kind)
+        if kind is None:
+            raise LookupError(f"no handler registered for job kind {job.kind!r}")
+        return kind.handler
+
+    def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> None:
+        if self._overdue(job, stats):
             return
         try:
-            kind = self.registry.get(job.kind)
-            if kind is None:
-                raise LookupError(f"no handler registered for job kind {job.kind!r}")
+            handler = self._handler(job)
             with session.begin_nested():  # released (and flushed) on success
-                kind.handler(session, self._context(job))
+                handler(session, self._context(job))
         except Exception as exc:  # the savepoint rolled back: this job's changes are gone
             self._settle_failure(job, exc, stats)
             return
