@@ -271,7 +271,11 @@ def probes(
                 rows.append((c.email, c.phone, c.first_name, c.last_name, a))
     out = []
     for email, phone, first, last, a in rows:
-        address = [AddressIn(line1=a.line1, city=a.city, postcode=a.postcode, country=a.country)]
+        address = (
+            [AddressIn(line1=a.line1, city=a.city, postcode=a.postcode, country=a.country)]
+            if a is not None
+            else []
+        )
         out.append(
             CustomerCreate(
                 email=email.upper() if email and rng.random() < 0.5 else email,

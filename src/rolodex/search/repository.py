@@ -11,6 +11,7 @@ A text query becomes up to five clauses, each answered by an index on each engin
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,10 +25,10 @@ from sqlalchemy import (
     String,
     Uuid,
     and_,
+    bindparam,
     cast,
     column,
     false,
-    literal,
     literal_column,
     or_,
     select,
@@ -42,6 +43,7 @@ from rolodex.models import Customer
 from rolodex.search import text
 
 CAP = 500  # candidates per clause considered for relevance ranking
+EMAIL_PREFIX = ("range", "from")  # lookup kinds of an email prefix
 # Candidates of an email prefix that more than this many addresses start with: the first in
 # email order (an index walk that stops early); any of them ranks above a substring match.
 EMAIL_CAP = 100
@@ -73,6 +75,12 @@ class Words:
     typos: dict[str, tuple[str, ...]]
 
 
+_TERMS = select(term_keys.c.key, term_keys.c.term).where(
+    term_keys.c.tenant_id == bindparam("tid", type_=Uuid),
+    term_keys.c.key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def expand(session: Session, tenant_id: uuid.UUID, words: Iterable[str]) -> Words:
     """Look the typo variants of each word up in the tenant's vocabulary (one query)."""
     words = tuple(words)
@@ -80,11 +88,7 @@ def expand(session: Session, tenant_id: uuid.UUID, words: Iterable[str]) -> Word
     keys = sorted(set().union(*wanted.values())) if wanted else []
     found: dict[str, set[str]] = {}
     if keys:
-        rows = session.execute(
-            select(term_keys.c.key, term_keys.c.term).where(
-                term_keys.c.tenant_id == tenant_id, term_keys.c.key.in_(keys)
-            )
-        ).all()
+        rows = session.connection().execute(_TERMS, {"tid": tenant_id, "keys": keys})
         for key, term in rows:
             found.setdefault(key, set()).add(term)
     typos: dict[str, tuple[str, ...]] = {}
@@ -136,28 +140,56 @@ def prefix_match(dialect: str, field: str, words: tuple[str, ...]) -> str:
 COLUMNS = (cs.c.customer_id, cs.c.name, cs.c.email, cs.c.phone, cs.c.company)
 
 
-def _doc_match(dialect: str, expr: str) -> Select[Any]:
-    """customer_search rows whose words match ``expr`` (FTS5 query or tsquery)."""
-    if dialect == "sqlite":
-        fts = table(FTS, column("rowid", Integer))
-        return (
-            select(*COLUMNS)
-            .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
-            .where(literal_column(FTS).op("MATCH")(literal(expr)))
-        )
-    return select(*COLUMNS).where(cs.c.doc.op("@@")(cast(literal(expr), TSQUERY)))
+# An index lookup is a kind and its values. Statements are built once per shape with bound
+# parameters (``v<i>_<j>`` for the values of lookup i, ``tid`` for the tenant) and cached: a
+# search then only binds values (building a union of SQLAlchemy selects cost more than running
+# it). Kinds: doc (FTS5 query or tsquery), range / from (an email prefix as a B-tree range),
+# sub_email / sub_phone (trigram or LIKE substring), eq_phone (E.164 equality).
+Lookup = tuple[str, str, tuple[str, ...]]  # (clause, kind, values)
 
 
-def _substring(dialect: str, field: str, needle: str) -> Select[Any]:
+def _p(i: int, j: int = 0) -> Any:
+    return bindparam(f"v{i}_{j}", type_=String)
+
+
+def _select(dialect: str, kind: str, i: int) -> Select[Any]:
+    """customer_search rows found by lookup ``i`` of ``kind``, in the tenant ``:tid``."""
+    if kind == "doc":
+        if dialect == "sqlite":
+            fts = table(FTS, column("rowid", Integer))
+            sel = (
+                select(*COLUMNS)
+                .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
+                .where(literal_column(FTS).op("MATCH")(_p(i)))
+            )
+        else:
+            sel = select(*COLUMNS).where(cs.c.doc.op("@@")(cast(_p(i), TSQUERY)))
+    elif kind in ("sub_email", "sub_phone"):
+        field = kind[4:]
+        if dialect == "sqlite":
+            tri = table(TRI, column("rowid", Integer))
+            sel = (
+                select(*COLUMNS)
+                .select_from(cs.join(tri, tri.c.rowid == cs.c.rid))
+                .where(literal_column(TRI).op("MATCH")(_p(i)))
+            )
+        else:
+            sel = select(*COLUMNS).where(cs.c[field].like(_p(i), escape="\\"))
+    elif kind == "range":
+        sel = select(*COLUMNS).where(cs.c.email >= _p(i), cs.c.email < _p(i, 1))
+    elif kind == "from":
+        sel = select(*COLUMNS).where(cs.c.email >= _p(i))
+    elif kind == "eq_phone":
+        sel = select(*COLUMNS).where(cs.c.phone == _p(i))
+    else:  # pragma: no cover - a programming error
+        raise ValueError(kind)
+    return sel.where(cs.c.tenant_id == bindparam("tid", type_=Uuid))
+
+
+def _substring_value(dialect: str, field: str, needle: str) -> str:
     if dialect == "sqlite":
-        tri = table(TRI, column("rowid", Integer))
-        return (
-            select(*COLUMNS)
-            .select_from(cs.join(tri, tri.c.rowid == cs.c.rid))
-            .where(literal_column(TRI).op("MATCH")(literal(f"{field} : {_fts_word(needle)}")))
-        )
-    like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return select(*COLUMNS).where(cs.c[field].like(like, escape="\\"))
+        return f"{field} : {_fts_word(needle)}"
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _next_prefix(p: str) -> str | None:
@@ -165,32 +197,48 @@ def _next_prefix(p: str) -> str | None:
     return p[:-1] + chr(last + 1) if last < 0x10FFFF else None
 
 
+def lookups(dialect: str, q: text.Query, words: Words | None, tier: str = "all") -> list[Lookup]:
+    """The index lookups of a text query, by clause, in a fixed order."""
+    out: list[Lookup] = []
+    if words and words.words:
+        out.append(("name", "doc", (name_match(dialect, words, tier),)))
+        out.append(("company", "doc", (prefix_match(dialect, "company", words.words),)))
+        out.append(("notes", "doc", (prefix_match(dialect, "notes", words.words),)))
+    if q.email:
+        end = _next_prefix(q.email)
+        out.append(
+            ("email", "from", (q.email,)) if end is None else ("email", "range", (q.email, end))
+        )
+        if len(q.email) >= 3 and tier == "all":  # other tiers: the prefix alone
+            out.append(("email", "sub_email", (_substring_value(dialect, "email", q.email),)))
+    if q.phone:
+        if q.phone_e164:
+            out.append(("phone", "eq_phone", (q.phone_e164,)))
+        for digits in filter(None, (q.phone, q.phone_trunkless)):
+            out.append(("phone", "sub_phone", (_substring_value(dialect, "phone", digits),)))
+    return out
+
+
+def _values(tenant_id: uuid.UUID, found: list[Lookup]) -> dict[str, Any]:
+    params: dict[str, Any] = {"tid": tenant_id}
+    for i, (_, _, values) in enumerate(found):
+        params.update({f"v{i}_{j}": v for j, v in enumerate(values)})
+    return params
+
+
 def clauses(
     dialect: str, tenant_id: uuid.UUID, q: text.Query, words: Words | None, tier: str = "all"
 ) -> dict[str, list[Select[Any]]]:
-    """The index lookups of a text query, by clause; each selects customer ids."""
+    """The index lookups of a text query, by clause, with their values bound."""
+    found = lookups(dialect, q, words, tier)
+    params = _values(tenant_id, found)
     out: dict[str, list[Select[Any]]] = {}
-    if words and words.words:
-        out["name"] = [_doc_match(dialect, name_match(dialect, words, tier))]
-        out["company"] = [_doc_match(dialect, prefix_match(dialect, "company", words.words))]
-        out["notes"] = [_doc_match(dialect, prefix_match(dialect, "notes", words.words))]
-    if q.email:
-        end = _next_prefix(q.email)
-        rng = (
-            cs.c.email >= q.email if end is None else and_(cs.c.email >= q.email, cs.c.email < end)
+    for i, (via, kind, values) in enumerate(found):
+        names = ["tid", *(f"v{i}_{j}" for j in range(len(values)))]
+        out.setdefault(via, []).append(
+            _select(dialect, kind, i).params({n: params[n] for n in names})
         )
-        out["email"] = [select(*COLUMNS).where(rng)]
-        if len(q.email) >= 3 and tier == "all":  # other tiers: the prefix alone
-            out["email"].append(_substring(dialect, "email", q.email))
-    if q.phone:
-        out["phone"] = []
-        if q.phone_e164:
-            out["phone"].append(select(*COLUMNS).where(cs.c.phone == q.phone_e164))
-        for digits in filter(None, (q.phone, q.phone_trunkless)):
-            out["phone"].append(_substring(dialect, "phone", digits))
-    return {
-        via: [s.where(cs.c.tenant_id == tenant_id) for s in selects] for via, selects in out.items()
-    }
+    return out
 
 
 def predicate(
@@ -213,50 +261,31 @@ class Row:
 def candidates(
     session: Session,
     tenant_id: uuid.UUID,
-    q: text.Query,
-    words: Words | None,
-    where: ColumnElement[bool],
+    found: list[Lookup],
+    where: ColumnElement[bool] | None = None,
     *,
-    tier: str = "all",
-    only: set[str] | None = None,
     ordered: bool = False,
     by_email: bool = False,
-    skip: set[str] | None = None,
     cap: int = CAP,
 ) -> dict[str, dict[uuid.UUID, Row]]:
-    """Up to ``cap`` + 1 matching customers per clause (within the filter ``where``), by clause.
+    """Up to ``cap`` + 1 customers per lookup (within the filter ``where``; None: the
+    tenant's customers that are not deleted), by clause.
     ``ordered`` takes the newest first, so that a clause with more than CAP matches gives the
     same rows on every engine (it costs a sort, so it is only asked for such a clause).
     ``by_email`` takes them in email order instead: the index order of an email prefix range
     (byte order on both engines), so the lookup stops after ``cap`` + 1 rows however many
     match. (A live email is unique per tenant, so the order is the same on both engines.)"""
     dialect = session.get_bind().dialect.name
-    parts = []
-    for via, selects in clauses(dialect, tenant_id, q, words, tier).items():
-        if (only is not None and via not in only) or (skip is not None and via in skip):
-            continue
-        for sel in selects:
-            sub = sel.subquery()
-            stmt = (
-                select(*sub.c, Customer.created_at, literal(via).label("via"))
-                .select_from(
-                    sub.join(
-                        Customer,
-                        and_(Customer.tenant_id == tenant_id, Customer.id == sub.c.customer_id),
-                    )
-                )
-                .where(where)
-                .limit(cap + 1)
-            )
-            if by_email:  # email alone: the index order, so the walk stops at the limit
-                stmt = stmt.order_by(sub.c.email)
-            elif ordered:
-                stmt = stmt.order_by(Customer.created_at.desc(), Customer.id.desc())
-            parts.append(stmt.subquery().select())
     out: dict[str, dict[uuid.UUID, Row]] = {}
-    if not parts:
+    if not found:
         return out
-    for r in session.execute(union_all(*parts)).all():
+    shape = tuple((via, kind) for via, kind, _ in found)
+    if where is None:
+        stmt = _union(dialect, shape, ordered, by_email, cap)
+    else:
+        stmt = _build_union(dialect, shape, where, ordered, by_email, cap)
+    result = session.connection().execute(stmt, _values(tenant_id, found))
+    for r in result:
         rows = out.setdefault(r.via, {})
         if r.customer_id not in rows:
             cand = text.Candidate(r.name or "", r.email or "", r.phone or "", r.company or "")
@@ -266,6 +295,48 @@ def candidates(
             keep = sorted(rows.values(), key=lambda x: (x.created_at, x.customer_id), reverse=True)
             out[via] = {x.customer_id: x for x in keep[: cap + 1]}
     return out
+
+
+@functools.lru_cache(maxsize=512)
+def _union(
+    dialect: str, shape: tuple[tuple[str, str], ...], ordered: bool, by_email: bool, cap: int
+) -> Any:
+    """The statement of a plain search (no filter) of this shape, built once."""
+    live = and_(Customer.tenant_id == bindparam("tid", type_=Uuid), Customer.deleted_at.is_(None))
+    return _build_union(dialect, shape, live, ordered, by_email, cap)
+
+
+def _build_union(
+    dialect: str,
+    shape: tuple[tuple[str, str], ...],
+    where: ColumnElement[bool],
+    ordered: bool,
+    by_email: bool,
+    cap: int,
+) -> Any:
+    parts = []
+    for i, (via, kind) in enumerate(shape):
+        sub = _select(dialect, kind, i).subquery()
+        stmt = (
+            select(*sub.c, Customer.created_at, literal_column(f"'{via}'").label("via"))
+            .select_from(
+                sub.join(
+                    Customer,
+                    and_(
+                        Customer.tenant_id == bindparam("tid", type_=Uuid),
+                        Customer.id == sub.c.customer_id,
+                    ),
+                )
+            )
+            .where(where)
+            .limit(cap + 1)
+        )
+        if by_email:  # email alone: the index order, so the walk stops at the limit
+            stmt = stmt.order_by(sub.c.email)
+        elif ordered:
+            stmt = stmt.order_by(Customer.created_at.desc(), Customer.id.desc())
+        parts.append(stmt.subquery().select())
+    return union_all(*parts)
 
 
 def _aware(value: Any) -> datetime:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, select
+from sqlalchemy import ColumnElement, Uuid, and_, bindparam, literal_column, select
 from sqlalchemy.orm import Session
 
 from rolodex.customers import repository as customers
@@ -54,13 +54,21 @@ class ListResult:
     relevance: list[int] | None = None
 
 
+# Statements run on every search, built once (building cost more than running them).
+_REGION = select(Tenant.default_region).where(Tenant.id == bindparam("tid", type_=Uuid))
+_BY_IDS = select(Customer).where(
+    Customer.tenant_id == bindparam("tid", type_=Uuid),
+    Customer.id.in_(bindparam("ids", expanding=True)),
+)
+
+
 def context(
     session: Session, tenant_id: uuid.UUID, now: datetime | None = None
 ) -> conditions.Context:
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None:
+    region = session.connection().execute(_REGION, {"tid": tenant_id}).scalar()
+    if region is None:
         raise NotFound("tenant not found")
-    return conditions.Context(session, tenant_id, now or utcnow(), tenant.default_region)
+    return conditions.Context(session, tenant_id, now or utcnow(), region)
 
 
 def base_condition(ctx: conditions.Context, node: Node | None) -> ColumnElement[bool]:
@@ -113,34 +121,38 @@ def rank(
 ) -> list[tuple[int, datetime, uuid.UUID]]:
     """(score, created_at, id) of every candidate, best first; the same on both engines."""
     query, words = conditions.parse_text(ctx, q)
-    cond = base_condition(ctx, node)
+    # No filter: the index's own statements for live customers (built once, see candidates).
+    cond = None if node is None or node == filters.TRUE else base_condition(ctx, node)
+
+    def run(found: list[index.Lookup], **kw: Any) -> dict[str, dict[uuid.UUID, index.Row]]:
+        return index.candidates(ctx.session, ctx.tenant_id, found, cond, **kw)
+
+    lookups = index.lookups(ctx.dialect, query, words)
     starts: dict[uuid.UUID, index.Row] = {}
-    if query.email:
+    prefix = [lk for lk in lookups if lk[1] in index.EMAIL_PREFIX]
+    if prefix:
         # Emails starting with the query, in email order (an index walk that stops early).
         # When there are more than EMAIL_CAP, those are the email candidates: a substring
         # match would rank below them, and sorting every match would read them all.
-        starts = index.candidates(
-            ctx.session, ctx.tenant_id, query, words, cond, tier="prefix", only={"email"},
-            by_email=True, cap=index.EMAIL_CAP,
-        ).get("email", {})  # fmt: skip
+        starts = run(prefix, by_email=True, cap=index.EMAIL_CAP).get("email", {})
     many = len(starts) > index.EMAIL_CAP
-    by_clause = index.candidates(
-        ctx.session, ctx.tenant_id, query, words, cond, skip={"email"} if many else None
-    )
-    if many:
-        by_clause["email"] = dict(list(starts.items())[: index.EMAIL_CAP])
+    rest = [lk for lk in lookups if lk not in prefix and not (many and lk[0] == "email")]
+    by_clause = run(rest)
     full = {via for via, rows in by_clause.items() if len(rows) > index.CAP}
     if "name" in full:
         by_clause["name"] = _name_fallback(ctx, query, words, cond)
     if full - {"name"}:
-        by_clause.update(
-            index.candidates(
-                ctx.session, ctx.tenant_id, query, words, cond, only=full - {"name"}, ordered=True
-            )
-        )
+        by_clause.update(run([lk for lk in rest if lk[0] in full - {"name"}], ordered=True))
+    for via, rows in by_clause.items():
+        by_clause[via] = dict(list(rows.items())[: index.CAP])
+    if prefix:  # every prefix match (or the first EMAIL_CAP), then substring ones
+        email = dict(list(starts.items())[: index.EMAIL_CAP])
+        for cid, row in by_clause.get("email", {}).items():
+            email.setdefault(cid, row)
+        by_clause["email"] = email
     found: dict[uuid.UUID, tuple[index.Row, set[str]]] = {}
     for via, rows in by_clause.items():
-        for row in list(rows.values())[: index.CAP]:
+        for row in rows.values():
             found.setdefault(row.customer_id, (row, set()))[1].add(via)
     ranked = [
         (text.score(query, row.candidate, frozenset(vias)), row.created_at, cid)
@@ -155,15 +167,13 @@ def _name_fallback(
     ctx: conditions.Context,
     query: text.Query,
     words: index.Words | None,
-    cond: ColumnElement[bool],
+    cond: ColumnElement[bool] | None,
 ) -> dict[uuid.UUID, index.Row]:
     """Too many name matches: prefer exact words, then the newest (deterministic)."""
 
     def run(tier: str, ordered: bool = False) -> dict[uuid.UUID, index.Row]:
-        found = index.candidates(
-            ctx.session, ctx.tenant_id, query, words, cond, tier=tier, only={"name"},
-            ordered=ordered,
-        )  # fmt: skip
+        name = [lk for lk in index.lookups(ctx.dialect, query, words, tier) if lk[0] == "name"]
+        found = index.candidates(ctx.session, ctx.tenant_id, name, cond, ordered=ordered)
         return found.get("name", {})
 
     prefix = run("prefix")
@@ -184,14 +194,12 @@ def _by_relevance(ctx: conditions.Context, q: str, query: ListQuery) -> ListResu
         mark = (after[0], after[1], after[2])
         ranked = [r for r in ranked if r < mark]
     page = ranked[: query.limit]
-    loaded = {
-        c.id: c
-        for c in ctx.session.scalars(
-            select(Customer).where(
-                Customer.tenant_id == ctx.tenant_id, Customer.id.in_([r[2] for r in page])
-            )
-        )
-    }
+    ids = [r[2] for r in page]
+    loaded = (
+        {c.id: c for c in ctx.session.scalars(_BY_IDS, {"tid": ctx.tenant_id, "ids": ids})}
+        if ids
+        else {}
+    )
     items = [loaded[r[2]] for r in page if r[2] in loaded]
     cursor = None
     if len(ranked) > query.limit and page:

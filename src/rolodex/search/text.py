@@ -10,6 +10,7 @@ Other characters (other scripts, emoji) are kept as they are, on every engine.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -200,6 +201,7 @@ def parse_query(raw: str, e164: str | None = None) -> Query:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; the same names come up search after search
 def word_cost(token: str, term: str) -> float | None:
     """How far a query word is from one indexed word: 0 exact, 0.3–0.6 prefix, typo cost."""
     if term == token:
