@@ -12,32 +12,40 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag
 
 
+def _children(model: Any, *order: Any) -> Any:
+    return (
+        select(model)
+        .where(
+            model.tenant_id == bindparam("t"),
+            model.customer_id.in_(bindparam("ids", expanding=True)),
+        )
+        .order_by(*order)
+    )
+
+
+# Built once: every list page runs them.
+CHILDREN: tuple[tuple[str, Any], ...] = (
+    ("tags", _children(CustomerTag, CustomerTag.tag)),
+    ("addresses", _children(Address, Address.is_default.desc(), Address.created_at)),
+    ("sources", _children(CustomerSource, CustomerSource.source)),
+)
+
+
 def load_children(session: Session, customers: Sequence[Customer]) -> None:
     """Fill tags, addresses and sources of ``customers`` (all of one tenant) in three queries."""
     if not customers:
         return
-    tenant_id = customers[0].tenant_id
-    ids = [c.id for c in customers]
-    children: tuple[tuple[str, Any, tuple[Any, ...]], ...] = (
-        ("tags", CustomerTag, (CustomerTag.tag,)),
-        ("addresses", Address, (Address.is_default.desc(), Address.created_at)),
-        ("sources", CustomerSource, (CustomerSource.source,)),
-    )
-    for attr, model, order in children:
+    params = {"t": customers[0].tenant_id, "ids": [c.id for c in customers]}
+    for attr, stmt in CHILDREN:
         grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-        rows = session.scalars(
-            select(model)
-            .where(model.tenant_id == tenant_id, model.customer_id.in_(ids))
-            .order_by(*order)
-        )
-        for row in rows:
+        for row in session.scalars(stmt, params):
             grouped[row.customer_id].append(row)
         for customer in customers:
             set_committed_value(customer, attr, grouped.get(customer.id, []))
