@@ -410,6 +410,9 @@ def main() -> None:
     parser.add_argument("--prepare-only", action="store_true", help="load, do not measure")
     args = parser.parse_args()
     results = {e: run_engine(args, e) for e in args.engines.split(",") if e}
+    if args.prepare_only:  # loaded, nothing measured: the results file stays as it was
+        log(f"prepared: {results}")
+        return
     command = "bench/dedupe_bench.py " + " ".join(sys.argv[1:])
     path = write_result(
         args.name,
