@@ -19,10 +19,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.audit.hashing import GENESIS, new_key, redact_values
+from rolodex.kit import txcache
 from rolodex.models import AuditEntry, AuditErasure, AuditHead, AuditSubjectKey
 
 NO_SUBJECT = uuid.UUID(int=0)  # the key row of entries about no customer
@@ -65,9 +67,16 @@ def _new_head(dialect: str) -> Any:
 
 
 def lock_head(session: Session, tenant_id: uuid.UUID) -> AuditHead:
-    """The tenant's chain head, locked until commit (SQLite writers are serialized anyway)."""
+    """The tenant's chain head, locked until commit (SQLite writers are serialized anyway).
+    Locked once per transaction: later calls get the same (locked) head without a query."""
+    facts = txcache.cache(session)
+    held = facts.get(("audit_head", tenant_id))
+    if held is not None and sa_inspect(held).persistent:
+        return held
     session.execute(_new_head(session.get_bind().dialect.name), {"t": tenant_id})
-    return session.scalars(_LOCK_HEAD, {"t": tenant_id}).one()
+    head = session.scalars(_LOCK_HEAD, {"t": tenant_id}).one()
+    txcache.cache(session)[("audit_head", tenant_id)] = head
+    return head
 
 
 def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
@@ -75,6 +84,9 @@ def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
 
 
 def subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str | None:
+    known = txcache.cache(session).get(("subject_key", tenant_id, customer_id))
+    if known is not None:
+        return known
     return session.scalar(_SUBJECT_KEY, {"t": tenant_id, "c": customer_id})
 
 
@@ -94,15 +106,15 @@ def subject_keys(
 
 def ensure_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str:
     existing = subject_key(session, tenant_id, customer_id)
-    if existing is not None:
-        return existing
-    key = new_key()
-    session.add(AuditSubjectKey(tenant_id=tenant_id, customer_id=customer_id, key=key))
-    session.flush()
-    return key
+    if existing is None:
+        existing = new_key()  # flushed with the entry it seals
+        session.add(AuditSubjectKey(tenant_id=tenant_id, customer_id=customer_id, key=existing))
+    txcache.cache(session)[("subject_key", tenant_id, customer_id)] = existing
+    return existing
 
 
 def delete_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    txcache.cache(session).pop(("subject_key", tenant_id, customer_id), None)
     key = session.get(AuditSubjectKey, (tenant_id, customer_id))
     if key is not None:
         session.delete(key)
@@ -110,7 +122,14 @@ def delete_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid
 
 
 def has_history(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
+    if ("history", tenant_id, customer_id) in txcache.cache(session):
+        return True
     return session.scalar(_HAS_HISTORY, {"t": tenant_id, "c": customer_id}) is not None
+
+
+def note_history(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    """An entry about the customer was added in this transaction."""
+    txcache.cache(session)[("history", tenant_id, customer_id)] = True
 
 
 def chain(session: Session, tenant_id: uuid.UUID, batch: int = 1000) -> Iterator[Row[Any]]:

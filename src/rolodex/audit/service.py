@@ -149,6 +149,8 @@ def _append(
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
     session.flush()
+    if customer_id is not None:
+        repository.note_history(session, tenant_id, customer_id)
     return entry
 
 

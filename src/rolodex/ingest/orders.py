@@ -132,7 +132,7 @@ def sync(
         and (rec is None or not rec.items)
     ):
         return Applied("unchanged", customer_id)
-    order, created = orders.record_order(session, principal, data)
+    order, created = orders.record_order(session, principal, data, locked=(existing,))
     return Applied(
         "created" if created else "updated",
         order.customer_id,

@@ -66,6 +66,7 @@ class Worker:
     # Claimed jobs run in shared transactions of up to this long, one SAVEPOINT per job; 0 runs
     # each job in its own transaction.
     batch_seconds: float = 0.1
+    _chunk_guess: int | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         s = self.db.settings
@@ -180,13 +181,17 @@ class Worker:
         of kinds that are not batchable are left to ``alone``."""
         stats = Stats()
         solo: list[queue.Claimed] = []
-        deadline = time.monotonic() + self.batch_seconds
-        ran = len(items)
+        started = time.monotonic()
+        deadline = started + self.batch_seconds
+        # Lock and prefetch only the jobs this transaction is likely to reach: those left over
+        # would be locked and loaded again by the next one.
+        head = items if self._chunk_guess is None else items[: self._chunk_guess]
+        ran = len(head)
         try:
             with self.db.session(items[0].tenant_id) as session:
-                jobs = queue.lock_claimed_many(session, items[0].tenant_id, items)
+                jobs = queue.lock_claimed_many(session, items[0].tenant_id, head)
                 self._prefetch(session, [j for j in jobs.values() if self._batchable(j)])
-                for n, item in enumerate(items):
+                for n, item in enumerate(head):
                     if n and time.monotonic() > deadline:
                         ran = n
                         break
@@ -202,12 +207,19 @@ class Worker:
             for item in items[:ran]:
                 self.process(item)
             return items[ran:]
+        self._guess_chunk(ran, time.monotonic() - started)
         self.stats.done += stats.done
         self.stats.retried += stats.retried
         self.stats.dead += stats.dead
         self.stats.lost += stats.lost
         alone.extend(solo)
         return items[ran:]
+
+    def _guess_chunk(self, ran: int, elapsed: float) -> None:
+        """How many jobs the next shared transaction takes: what fits in ``batch_seconds`` at
+        the pace of this one, with some room (never fewer than a few)."""
+        pace = ran / max(elapsed, 1e-6)
+        self._chunk_guess = max(4, int(pace * self.batch_seconds * 1.25) + 1)
 
     def _batchable(self, job: Job) -> bool:
         kind = self.registry.get(job.kind)
@@ -257,10 +269,10 @@ class Worker:
             handler = self._handler(job)
             with session.begin_nested():  # released (and flushed) on success
                 handler(session, self._context(job))
+                queue.complete(job)  # flushed with the job's changes, undone with them
         except Exception as exc:  # the savepoint rolled back: this job's changes are gone
             self._settle_failure(job, exc, stats)
             return
-        queue.complete(job)
         stats.done += 1
 
 

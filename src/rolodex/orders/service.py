@@ -40,12 +40,24 @@ def _items(tenant_id: uuid.UUID, order_id: uuid.UUID, items: list[OrderItemIn]) 
     ]
 
 
-def record_order(session: Session, principal: Principal, data: OrderIn) -> tuple[Order, bool]:
-    """(the order, whether it was created). A known external id updates that order."""
+def record_order(
+    session: Session,
+    principal: Principal,
+    data: OrderIn,
+    *,
+    locked: tuple[Order | None] | None = None,
+) -> tuple[Order, bool]:
+    """(the order, whether it was created). A known external id updates that order.
+    ``locked``: the caller already looked the external id up with
+    ``repository.by_external`` in this transaction (and found this order, or None)."""
     tenant_id = principal.tenant_id
     amount = _total(data)
     if data.external_id:
-        existing = repository.by_external(session, tenant_id, data.source, data.external_id)
+        existing = (
+            locked[0]
+            if locked is not None
+            else repository.by_external(session, tenant_id, data.source, data.external_id)
+        )
         if existing is not None:
             if existing.customer_id != data.customer_id:
                 raise Conflict(
@@ -134,8 +146,7 @@ def _move_ltv(
         return
     kind, amount = step
     lifecycle.add_ledger_entry(session, principal, customer, kind, amount, "order", str(order.id))
-    customer.updated_at = utcnow()
-    session.flush()
+    customer.updated_at = utcnow()  # flushed with the audit entry
     audit.record(
         session,
         principal,

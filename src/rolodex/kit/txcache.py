@@ -1,0 +1,33 @@
+"""Facts learnt in the current transaction (a lock taken, a row known to exist), kept so that
+the transaction does not ask the database again.
+
+The cache belongs to the session's outermost transaction: a new transaction starts empty, and
+any rollback (a savepoint's too) forgets everything, since what was learnt may be undone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+_KEY = "rolodex_tx_cache"
+
+
+def cache(session: Session) -> dict[Any, Any]:
+    """The current transaction's facts (a throwaway dict when no transaction has begun)."""
+    root = session.get_transaction()
+    if root is None:
+        return {}
+    held = session.info.get(_KEY)
+    if held is None or held[0] is not root:
+        held = (root, {})
+        session.info[_KEY] = held
+    facts: dict[Any, Any] = held[1]
+    return facts
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_KEY, None)
