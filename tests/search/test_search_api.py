@@ -199,3 +199,29 @@ def test_email_shaped_queries(query, shaped):
     from rolodex.search.text import email_shaped
 
     assert email_shaped(query) is shaped
+
+
+def test_a_common_word_ranks_the_newest_exact_matches_first(tenant, monkeypatch):
+    """More name matches than the candidate cap: exact words come before prefixes and typos,
+    the most recently added of each, without reading every match."""
+    from rolodex.search import repository as index
+
+    monkeypatch.setattr(index, "CAP", 3)
+    smyths = [person(tenant, f"Old{n}", "Smyth") for n in range(3)]  # typos of "smith"
+    smiths = [person(tenant, f"A{n}", "Smith") for n in range(5)]
+    newest_smyth = person(tenant, "New", "Smyth")
+    found = listing(tenant, q="smith", limit=10)["items"]
+    assert [c["id"] for c in found] == [c["id"] for c in reversed(smiths[-3:])]
+    assert newest_smyth["id"] not in [c["id"] for c in found]
+    assert not {c["id"] for c in smyths} & {c["id"] for c in found}
+
+
+def test_few_exact_matches_are_topped_up_with_prefixes_then_typos(tenant, monkeypatch):
+    from rolodex.search import repository as index
+
+    monkeypatch.setattr(index, "CAP", 3)
+    smyths = [person(tenant, f"T{n}", "Smyth") for n in range(4)]
+    smithers = person(tenant, "P", "Smithers")
+    smith = person(tenant, "E", "Smith")
+    found = [c["id"] for c in listing(tenant, q="smith", limit=10)["items"]]
+    assert found == [smith["id"], smithers["id"], smyths[-1]["id"]]

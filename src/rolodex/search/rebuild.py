@@ -67,7 +67,7 @@ def _rebuild_sqlite(conn: Connection, tenant_id: uuid.UUID) -> int:
         conn,
         "INSERT INTO customer_search (tenant_id, customer_id, name, email, phone, company, "
         f"notes, pending) SELECT x.tenant_id, x.id, {raw}, 1 FROM customers x "
-        "WHERE x.tenant_id = :t",
+        "WHERE x.tenant_id = :t ORDER BY x.created_at, x.id",  # row numbers: oldest first
         t,
     ).rowcount
     for step in sql.sqlite_normalize_steps("pending = 1 AND tenant_id = :t"):
@@ -96,7 +96,9 @@ def _rebuild_pg(conn: Connection, tenant_id: uuid.UUID) -> int:
     _run(conn, "DELETE FROM search_term_keys WHERE tenant_id = :t", t)
     _run(conn, "DELETE FROM search_terms WHERE tenant_id = :t", t)
     _run(conn, "DELETE FROM customer_search WHERE tenant_id = :t", t)
-    count = _run(conn, sql.pg_backfill() + " WHERE x.tenant_id = :t", t).rowcount
+    count = _run(
+        conn, sql.pg_backfill() + " WHERE x.tenant_id = :t ORDER BY x.created_at, x.id", t
+    ).rowcount
     _run(
         conn,
         "INSERT INTO search_terms (tenant_id, term) SELECT DISTINCT s.tenant_id, w "

@@ -38,11 +38,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from rolodex.kit.time import as_utc
 from rolodex.models import Customer
 from rolodex.search import text
 
-CAP = 500  # candidates per clause considered for relevance ranking
+CAP = 100  # candidates per clause considered for relevance ranking (the newest indexed)
 EMAIL_PREFIX = ("range", "from")  # lookup kinds of an email prefix
 # Candidates of an email prefix that more than this many addresses start with: the first in
 # email order (an index walk that stops early); any of them ranks above a substring match.
@@ -153,34 +152,34 @@ def _p(i: int, j: int = 0) -> Any:
 
 
 def _select(dialect: str, kind: str, i: int) -> Select[Any]:
-    """customer_search rows found by lookup ``i`` of ``kind``, in the tenant ``:tid``."""
-    if kind == "doc":
+    """customer_search rows found by lookup ``i`` of ``kind``, in the tenant ``:tid``, with
+    their row number as ``k`` (the order a lookup is walked in: on SQLite the FTS5 table's own
+    rowid, so that FTS5 hands rows over in that order and stops at the limit)."""
+    if kind in ("doc", "sub_email", "sub_phone"):
         if dialect == "sqlite":
-            fts = table(FTS, column("rowid", Integer))
+            fts = table(FTS if kind == "doc" else TRI, column("rowid", Integer))
+            value = _p(i)
             sel = (
-                select(*COLUMNS)
+                select(*COLUMNS, fts.c.rowid.label("k"))
                 .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
-                .where(literal_column(FTS).op("MATCH")(_p(i)))
+                .where(literal_column(fts.name).op("MATCH")(value))
+            )
+        elif kind == "doc":
+            sel = select(*COLUMNS, cs.c.rid.label("k")).where(
+                cs.c.doc.op("@@")(cast(_p(i), TSQUERY))
             )
         else:
-            sel = select(*COLUMNS).where(cs.c.doc.op("@@")(cast(_p(i), TSQUERY)))
-    elif kind in ("sub_email", "sub_phone"):
-        field = kind[4:]
-        if dialect == "sqlite":
-            tri = table(TRI, column("rowid", Integer))
-            sel = (
-                select(*COLUMNS)
-                .select_from(cs.join(tri, tri.c.rowid == cs.c.rid))
-                .where(literal_column(TRI).op("MATCH")(_p(i)))
+            sel = select(*COLUMNS, cs.c.rid.label("k")).where(
+                cs.c[kind[4:]].like(_p(i), escape="\\")
             )
-        else:
-            sel = select(*COLUMNS).where(cs.c[field].like(_p(i), escape="\\"))
     elif kind == "range":
-        sel = select(*COLUMNS).where(cs.c.email >= _p(i), cs.c.email < _p(i, 1))
+        sel = select(*COLUMNS, cs.c.rid.label("k")).where(
+            cs.c.email >= _p(i), cs.c.email < _p(i, 1)
+        )
     elif kind == "from":
-        sel = select(*COLUMNS).where(cs.c.email >= _p(i))
+        sel = select(*COLUMNS, cs.c.rid.label("k")).where(cs.c.email >= _p(i))
     elif kind == "eq_phone":
-        sel = select(*COLUMNS).where(cs.c.phone == _p(i))
+        sel = select(*COLUMNS, cs.c.rid.label("k")).where(cs.c.phone == _p(i))
     else:  # pragma: no cover - a programming error
         raise ValueError(kind)
     return sel.where(cs.c.tenant_id == bindparam("tid", type_=Uuid))
@@ -256,6 +255,7 @@ class Row:
     customer_id: uuid.UUID
     created_at: datetime
     candidate: text.Candidate
+    rid: int  # the index row number: larger is more recently indexed
 
 
 def candidates(
@@ -264,53 +264,49 @@ def candidates(
     found: list[Lookup],
     where: ColumnElement[bool] | None = None,
     *,
-    ordered: bool = False,
     by_email: bool = False,
     cap: int = CAP,
 ) -> dict[str, dict[uuid.UUID, Row]]:
-    """Up to ``cap`` + 1 customers per lookup (within the filter ``where``; None: the
-    tenant's customers that are not deleted), by clause.
-    ``ordered`` takes the newest first, so that a clause with more than CAP matches gives the
-    same rows on every engine (it costs a sort, so it is only asked for such a clause).
-    ``by_email`` takes them in email order instead: the index order of an email prefix range
-    (byte order on both engines), so the lookup stops after ``cap`` + 1 rows however many
-    match. (A live email is unique per tenant, so the order is the same on both engines.)"""
+    """The ``cap`` + 1 most recently indexed matching customers per clause (within the filter
+    ``where``; None: the tenant's customers that are not deleted), newest first. Both engines
+    walk that order in an index and stop at the limit (FTS5 by rowid, PostgreSQL by its
+    ``rid`` index or a top-N sort of few matches), so however many match, the same rows come
+    back on both. ``by_email`` takes them in email order instead: the index order of an email
+    prefix range (byte order on both engines; a live email is unique per tenant)."""
     dialect = session.get_bind().dialect.name
     out: dict[str, dict[uuid.UUID, Row]] = {}
     if not found:
         return out
     shape = tuple((via, kind) for via, kind, _ in found)
     if where is None:
-        stmt = _union(dialect, shape, ordered, by_email, cap)
+        stmt = _union(dialect, shape, by_email, cap)
     else:
-        stmt = _build_union(dialect, shape, where, ordered, by_email, cap)
+        stmt = _build_union(dialect, shape, where, by_email, cap)
     result = session.connection().execute(stmt, _values(tenant_id, found))
-    for r in result:
-        rows = out.setdefault(r.via, {})
-        if r.customer_id not in rows:
-            cand = text.Candidate(r.name or "", r.email or "", r.phone or "", r.company or "")
-            rows[r.customer_id] = Row(r.customer_id, _aware(r.created_at), cand)
-    if ordered:  # keep the CAP newest of each clause (a clause may have two lookups)
+    # By position: customer_id, name, email, phone, company, k, created_at (already UTC), via.
+    for cid, name, email, phone, company, k, created, via in result:
+        rows = out.setdefault(via, {})
+        if cid not in rows:
+            cand = text.Candidate(name or "", email or "", phone or "", company or "")
+            rows[cid] = Row(cid, created, cand, k)
+    if not by_email:  # newest first (a clause of several lookups: its cap + 1 newest)
         for via, rows in out.items():
-            keep = sorted(rows.values(), key=lambda x: (x.created_at, x.customer_id), reverse=True)
-            out[via] = {x.customer_id: x for x in keep[: cap + 1]}
+            keep = sorted(rows.values(), key=lambda x: x.rid, reverse=True)[: cap + 1]
+            out[via] = {x.customer_id: x for x in keep}
     return out
 
 
 @functools.lru_cache(maxsize=512)
-def _union(
-    dialect: str, shape: tuple[tuple[str, str], ...], ordered: bool, by_email: bool, cap: int
-) -> Any:
+def _union(dialect: str, shape: tuple[tuple[str, str], ...], by_email: bool, cap: int) -> Any:
     """The statement of a plain search (no filter) of this shape, built once."""
     live = and_(Customer.tenant_id == bindparam("tid", type_=Uuid), Customer.deleted_at.is_(None))
-    return _build_union(dialect, shape, live, ordered, by_email, cap)
+    return _build_union(dialect, shape, live, by_email, cap)
 
 
 def _build_union(
     dialect: str,
     shape: tuple[tuple[str, str], ...],
     where: ColumnElement[bool],
-    ordered: bool,
     by_email: bool,
     cap: int,
 ) -> Any:
@@ -329,17 +325,8 @@ def _build_union(
                 )
             )
             .where(where)
+            .order_by(sub.c.email if by_email else sub.c.k.desc())
             .limit(cap + 1)
         )
-        if by_email:  # email alone: the index order, so the walk stops at the limit
-            stmt = stmt.order_by(sub.c.email)
-        elif ordered:
-            stmt = stmt.order_by(Customer.created_at.desc(), Customer.id.desc())
         parts.append(stmt.subquery().select())
     return union_all(*parts)
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return as_utc(datetime.fromisoformat(str(value)))

@@ -138,11 +138,8 @@ def rank(
     many = len(starts) > index.EMAIL_CAP
     rest = [lk for lk in lookups if lk not in prefix and not (many and lk[0] == "email")]
     by_clause = run(rest)
-    full = {via for via, rows in by_clause.items() if len(rows) > index.CAP}
-    if "name" in full:
-        by_clause["name"] = _name_fallback(ctx, query, words, cond)
-    if full - {"name"}:
-        by_clause.update(run([lk for lk in rest if lk[0] in full - {"name"}], ordered=True))
+    if len(by_clause.get("name", {})) > index.CAP:
+        by_clause["name"] = _name_fallback(ctx, query, words, cond, by_clause["name"])
     for via, rows in by_clause.items():
         by_clause[via] = dict(list(rows.items())[: index.CAP])
     if prefix:  # every prefix match (or the first EMAIL_CAP), then substring ones
@@ -168,21 +165,21 @@ def _name_fallback(
     query: text.Query,
     words: index.Words | None,
     cond: ColumnElement[bool] | None,
+    typos: dict[uuid.UUID, index.Row],
 ) -> dict[uuid.UUID, index.Row]:
-    """Too many name matches: prefer exact words, then the newest (deterministic)."""
+    """More name matches than CAP (``typos``: the newest of them): exact words first, then
+    prefixes, then typos, the newest of each, CAP in all (the same on both engines)."""
 
-    def run(tier: str, ordered: bool = False) -> dict[uuid.UUID, index.Row]:
+    def run(tier: str) -> dict[uuid.UUID, index.Row]:
         name = [lk for lk in index.lookups(ctx.dialect, query, words, tier) if lk[0] == "name"]
-        found = index.candidates(ctx.session, ctx.tenant_id, name, cond, ordered=ordered)
-        return found.get("name", {})
+        return index.candidates(ctx.session, ctx.tenant_id, name, cond).get("name", {})
 
-    prefix = run("prefix")
-    if len(prefix) <= index.CAP:
-        return prefix
-    exact = run("exact")
-    if 0 < len(exact) <= index.CAP:
-        return exact
-    return run("exact" if exact else "prefix", ordered=True)
+    out = run("exact")
+    if len(out) <= index.CAP:
+        for more in (run("prefix"), typos):
+            for cid, row in more.items():
+                out.setdefault(cid, row)
+    return dict(list(out.items())[: index.CAP])
 
 
 def _by_relevance(ctx: conditions.Context, q: str, query: ListQuery) -> ListResult:
