@@ -305,6 +305,27 @@ def test_split_topics_before_the_customer_exists_are_remembered(hooks: Hooks):
     assert got["consent"]["email"] is True
 
 
+def test_both_consents_remembered_before_the_customer_exists_apply(hooks: Hooks):
+    c = shopify_customer()
+    cid = c["id"]
+    hooks.shopify(
+        "customers_email_marketing_consent/update",
+        email_consent_event(cid, c["email"], "subscribed", "2025-01-10T14:00:00Z"),
+    )
+    hooks.shopify(
+        "customers_marketing_consent/update",
+        sms_consent_event(cid, c["phone"], "subscribed", "2025-01-10T15:00:00Z"),
+    )
+    hooks.work()
+    hooks.shopify("customers/create", c)
+    hooks.work()
+    got = hooks.customer(c["email"])
+    assert got["consent"]["email"] is True
+    assert got["consent"]["email_at"].startswith("2025-01-10T14:00:00")
+    assert got["consent"]["sms"] is True
+    assert got["consent"]["sms_at"].startswith("2025-01-10T15:00:00")
+
+
 def test_customers_delete_soft_deletes_and_later_updates_do_not_revive(hooks: Hooks):
     c = shopify_customer()
     hooks.shopify("customers/create", c)

@@ -34,7 +34,7 @@ from rolodex.ingest import marks, repository
 from rolodex.ingest.records import AddressRec, Consent, Profile, TagChange
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import utcnow
-from rolodex.models import Customer, Tenant
+from rolodex.models import Customer, IngestMark, Tenant
 
 CONSENT_KINDS = {"email": "customer.email_consent", "sms": "customer.sms_consent"}
 
@@ -108,17 +108,22 @@ def _consent_fields(
     version: datetime | None,
     *,
     remembered: bool = False,
+    known: dict[str, IngestMark] | None = None,
 ) -> tuple[Consent | None, bool]:
     """(the consent to apply, whether it is the given one). A given consent older than the
     last one applied for this channel yields nothing; with ``remembered`` (a new customer) a
-    consent that arrived on its own topic before the customer existed is used instead."""
+    consent that arrived on its own topic before the customer existed is used instead.
+    ``known``: the consent marks of this outside id already looked up (absent: none)."""
     if not external_id:
         return consent, consent is not None
     kind = CONSENT_KINDS[channel]
     if consent is None:
-        found = (
-            repository.mark(session, tenant_id, provider, kind, external_id) if remembered else None
-        )
+        if not remembered:
+            found = None
+        elif known is not None:
+            found = known.get(kind)
+        else:
+            found = repository.mark(session, tenant_id, provider, kind, external_id)
         if found is not None and found.state:
             return Consent(found.state == "subscribed", found.state, found.version_at), False
         return None, False
@@ -158,6 +163,12 @@ def upsert_profile(
         return Applied("stale", customer.id if customer else None)
     notes: list[str] = []
     new = customer is None
+    known = None
+    if new and rec.external_id and (rec.email_consent is None or rec.sms_consent is None):
+        # Consents remembered from their own topics, both channels in one query.
+        known = repository.marks_of(
+            session, tid, provider, sorted(CONSENT_KINDS.values()), rec.external_id
+        )
     email_consent, _ = _consent_fields(
         session,
         tid,
@@ -167,6 +178,7 @@ def upsert_profile(
         rec.email_consent,
         rec.version_at,
         remembered=new,
+        known=known,
     )
     sms_consent, _ = _consent_fields(
         session,
@@ -177,6 +189,7 @@ def upsert_profile(
         rec.sms_consent,
         rec.version_at,
         remembered=new,
+        known=known,
     )
     tag_marks = _lock_tag_marks(session, tid, provider, rec, customer)
     fields = _profile_fields(session, tenant, rec, customer, notes)

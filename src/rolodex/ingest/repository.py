@@ -182,6 +182,12 @@ def marks(
 
 
 # Built once, values bound per call (building a statement costs more than running it here).
+_MARKS_OF = select(IngestMark).where(
+    IngestMark.tenant_id == bindparam("t"),
+    IngestMark.provider == bindparam("p"),
+    IngestMark.kind.in_(bindparam("k", expanding=True)),
+    IngestMark.external_id == bindparam("e"),
+)
 _CHILD_MARKS = select(IngestMark).where(
     IngestMark.tenant_id == bindparam("t"),
     IngestMark.provider == bindparam("p"),
@@ -202,6 +208,14 @@ _BY_SOURCE = (
     )
     .limit(1)
 )
+
+
+def marks_of(
+    session: Session, tenant_id: uuid.UUID, provider: str, kinds: list[str], external_id: str
+) -> dict[str, IngestMark]:
+    """The marks of several kinds of one outside id, by kind, in one query."""
+    params = {"t": tenant_id, "p": provider, "k": kinds, "e": external_id}
+    return {m.kind: m for m in session.scalars(_MARKS_OF, params)}
 
 
 def child_marks(
