@@ -34,7 +34,15 @@ def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    engine = create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    # No parallel workers for the app's queries: a list page asks for 51 rows, and starting
+    # two workers cost 30 ms of a 45 ms query at a million customers on two cores.
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"options": "-c max_parallel_workers_per_gather=0"},
+    )
     if app_role:
         _assume_app_role(engine, app_role)
     return engine
