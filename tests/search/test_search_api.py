@@ -225,3 +225,16 @@ def test_few_exact_matches_are_topped_up_with_prefixes_then_typos(tenant, monkey
     smith = person(tenant, "E", "Smith")
     found = [c["id"] for c in listing(tenant, q="smith", limit=10)["items"]]
     assert found == [smith["id"], smithers["id"], smyths[-1]["id"]]
+
+
+def test_deleted_customers_among_the_newest_matches_leave_room_for_live_ones(tenant, monkeypatch):
+    from rolodex.search import repository as index
+
+    monkeypatch.setattr(index, "CAP", 3)
+    live = [person(tenant, f"L{n}", "Smith") for n in range(4)]
+    for n in range(3):
+        gone = person(tenant, f"D{n}", "Smith")
+        r = tenant.client.delete(f"/v1/customers/{gone['id']}", headers=tenant.headers())
+        assert r.status_code in (200, 204), r.text
+    found = [c["id"] for c in listing(tenant, q="smith", limit=10)["items"]]
+    assert found == [c["id"] for c in reversed(live[-3:])]
