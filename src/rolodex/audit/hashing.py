@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from json.encoder import encode_basestring  # what json.dumps(str, ensure_ascii=False) writes
 from typing import Any
 
 GENESIS = "0" * 64
@@ -74,13 +74,13 @@ def _write(value: Any, out: list[str]) -> None:
     elif isinstance(value, int | float):
         out.append(_number(value))
     elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(encode_basestring(value))
     elif isinstance(value, Mapping):
         out.append("{")
         for i, key in enumerate(sorted(value, key=str)):
             if i:
                 out.append(",")
-            out.append(json.dumps(str(key), ensure_ascii=False))
+            out.append(encode_basestring(str(key)))
             out.append(":")
             _write(value[key], out)
         out.append("}")

@@ -230,8 +230,9 @@ def _email_conflict(email: str, existing: uuid.UUID | None) -> Conflict:
 def _flush_unique(session: Session, customer: Customer) -> None:
     """Flush; a concurrent insert of the same email becomes a 409, not a 500."""
     try:
-        with session.begin_nested():
-            session.flush()
+        # No SAVEPOINT around it: begin_nested() flushes pending changes before it emits one,
+        # so the changes made before this call were never inside it.
+        session.flush()
     except IntegrityError as exc:
         if customer.email_normalized and "email" in str(exc.orig).lower():
             other = repository.live_by_email(session, customer.tenant_id, customer.email_normalized)

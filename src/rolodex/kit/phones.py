@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 
+@lru_cache(maxsize=4096)  # a webhook's phone is parsed by validation, matcher and service alike
 def to_e164(raw: str, default_region: str) -> str:
     """E.164 form of a phone number, or ValueError saying why it is not one."""
     text = raw.strip()
