@@ -126,6 +126,24 @@ def test_duplicate_email_is_409_with_existing_id(tenant):
     assert r.status_code == 409
 
 
+def test_a_concurrent_insert_of_the_same_email_is_409_not_500(tenant, monkeypatch):
+    """Two requests with one email at once: both pass the check before either writes, and
+    the unique index stops the second. It gets a 409, and the first customer stays."""
+    from rolodex.customers import service
+
+    first = create(tenant, email="race@example.com")
+    monkeypatch.setattr(service, "_check_email_free", lambda session, customer: None)
+    r = tenant.client.post(
+        "/v1/customers", json=customer_payload(email="race@example.com"), headers=tenant.headers()
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "duplicate_email"
+    found = tenant.client.get(
+        "/v1/customers", params={"email": "race@example.com"}, headers=tenant.headers()
+    ).json()["items"]
+    assert [c["id"] for c in found] == [first["id"]]
+
+
 def test_same_email_in_two_tenants_is_fine(tenant, other_tenant):
     create(tenant, email="shared@example.com")
     create(other_tenant, email="shared@example.com", phone=None)

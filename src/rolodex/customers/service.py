@@ -234,9 +234,10 @@ def _flush_unique(session: Session, customer: Customer) -> None:
         # so the changes made before this call were never inside it.
         session.flush()
     except IntegrityError as exc:
+        # The transaction is void after a failed flush (no query can run in it): the other
+        # customer, written by a concurrent request, is not looked up.
         if customer.email_normalized and "email" in str(exc.orig).lower():
-            other = repository.live_by_email(session, customer.tenant_id, customer.email_normalized)
-            raise _email_conflict(customer.email_normalized, other.id if other else None) from exc
+            raise _email_conflict(customer.email_normalized, None) from exc
         raise Conflict("the change conflicts with existing data") from exc
 
 
