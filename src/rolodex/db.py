@@ -36,10 +36,8 @@ def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     # No parallel workers for the app's queries: a list page asks for 51 rows, and starting
     # two workers cost 30 ms of a 45 ms query at a million customers on two cores.
-    # Always a plan for the values at hand: psycopg prepares a statement run five times, and
-    # PostgreSQL then may switch to one generic plan for any value. A search for a rare word
-    # planned as if it were common walked a million rows (1.5 s instead of 20 ms).
-    options = "-c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan"
+    # (Searches and lists also ask for a plan per run: see search.service.context.)
+    options = "-c max_parallel_workers_per_gather=0"
     engine = create_engine(
         url,
         pool_size=pool_size,
