@@ -147,6 +147,9 @@ COLUMNS = (cs.c.customer_id, cs.c.name, cs.c.email, cs.c.phone, cs.c.company)
 Lookup = tuple[str, str, tuple[str, ...]]  # (clause, kind, values)
 
 
+_TID = bindparam("tid", type_=Uuid)
+
+
 def _p(i: int, j: int = 0) -> Any:
     return bindparam(f"v{i}_{j}", type_=String)
 
@@ -155,34 +158,28 @@ def _select(dialect: str, kind: str, i: int) -> Select[Any]:
     """customer_search rows found by lookup ``i`` of ``kind``, in the tenant ``:tid``, with
     their row number as ``k`` (the order a lookup is walked in: on SQLite the FTS5 table's own
     rowid, so that FTS5 hands rows over in that order and stops at the limit)."""
-    if kind in ("doc", "sub_email", "sub_phone"):
-        if dialect == "sqlite":
-            fts = table(FTS if kind == "doc" else TRI, column("rowid", Integer))
-            value = _p(i)
-            sel = (
-                select(*COLUMNS, fts.c.rowid.label("k"))
-                .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
-                .where(literal_column(fts.name).op("MATCH")(value))
-            )
-        elif kind == "doc":
-            sel = select(*COLUMNS, cs.c.rid.label("k")).where(
-                cs.c.doc.op("@@")(cast(_p(i), TSQUERY))
-            )
-        else:
-            sel = select(*COLUMNS, cs.c.rid.label("k")).where(
-                cs.c[kind[4:]].like(_p(i), escape="\\")
-            )
-    elif kind == "range":
-        sel = select(*COLUMNS, cs.c.rid.label("k")).where(
-            cs.c.email >= _p(i), cs.c.email < _p(i, 1)
+    value = _p(i)
+    if dialect == "sqlite" and kind in ("doc", "sub_email", "sub_phone"):
+        fts = table(FTS if kind == "doc" else TRI, column("rowid", Integer))
+        return (
+            select(*COLUMNS, fts.c.rowid.label("k"))
+            .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
+            .where(literal_column(fts.name).op("MATCH")(value), cs.c.tenant_id == _TID)
         )
+    match: ColumnElement[bool]
+    if kind == "doc":
+        match = cs.c.doc.op("@@")(cast(value, TSQUERY))
+    elif kind in ("sub_email", "sub_phone"):
+        match = cs.c[kind[4:]].like(value, escape="\\")
+    elif kind == "range":
+        match = and_(cs.c.email >= value, cs.c.email < _p(i, 1))
     elif kind == "from":
-        sel = select(*COLUMNS, cs.c.rid.label("k")).where(cs.c.email >= _p(i))
+        match = cs.c.email >= value
     elif kind == "eq_phone":
-        sel = select(*COLUMNS, cs.c.rid.label("k")).where(cs.c.phone == _p(i))
+        match = cs.c.phone == value
     else:  # pragma: no cover - a programming error
         raise ValueError(kind)
-    return sel.where(cs.c.tenant_id == bindparam("tid", type_=Uuid))
+    return select(*COLUMNS, cs.c.rid.label("k")).where(match, cs.c.tenant_id == _TID)
 
 
 def _substring_value(dialect: str, field: str, needle: str) -> str:

@@ -3,9 +3,10 @@
 Two ways to order a list:
 
 - by relevance (a text query and no other sort): each index clause gives its candidates
-  (at most CAP each; a clause with more gives its best tier, then its newest), Python scores
-  them with the same rules on both engines (search/text.py) and pages by (score, created_at,
-  id). Relevance lists end after the candidates: refine the query or sort by a column;
+  (at most CAP each, the most recently indexed; for names exact words, then prefixes, then
+  typos; for an email prefix the first in email order), Python scores them with the same
+  rules on both engines (search/text.py) and pages by (score, created_at, id). Relevance
+  lists end after the candidates: refine the query or sort by a column;
 - by columns (``sort=-ltv,created_at``): SQL with keyset pagination over every match, the
   text query then being a plain condition.
 """
