@@ -6,7 +6,8 @@
    bench/generate.py) to bench/data/import-N.csv, once.
 2. Ceiling: the same CSV rows inserted with plain SQLAlchemy Core executemany (customers, tags,
    addresses, sources; no validation, no matching, no audit) into a fresh database, committed
-   every 5,000 rows. The search triggers fire as for any writer.
+   every 5,000 rows. The search triggers fire as for any writer. Its rows get the app's ids
+   (``kit.ids.new_id``, time-ordered), as the import's do.
    On PostgreSQL both this and the import get an ANALYZE whenever their rows have doubled
    (``Analyzer``): autovacuum is off on this machine, and without statistics every bulk load
    is quadratic. Its time is left out of both figures.
@@ -102,6 +103,7 @@ class Analyzer:
 def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
     """Plain executemany of the CSV's rows: the most an import could do on this database.
     Committed every BATCH rows, as the import commits every batch."""
+    from rolodex.kit.ids import new_id  # the ids the app gives new rows
     from rolodex.models import Address, Customer, CustomerSource, CustomerTag
 
     url = fresh_database(engine, f"import_ceiling_{engine}")
@@ -129,7 +131,7 @@ def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
         batch: list[list[dict[str, Any]]] = [[], [], [], []]
         seen: set[str] = set()  # a live email is unique: a repeated one is left out (as load.py)
         for rec in reader:
-            cid = uuid.uuid4()
+            cid = new_id()
             email = rec["email"] or None
             if email and email.lower() in seen:
                 email = None
@@ -159,7 +161,7 @@ def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
             batch[2].append(
                 {
                     "tenant_id": tid,
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "customer_id": cid,
                     "line1": rec["line1"],
                     "city": rec["city"],
@@ -172,7 +174,7 @@ def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
             batch[3].append(
                 {
                     "tenant_id": tid,
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "customer_id": cid,
                     "source": "import",
                     "external_id": rec["record_id"],

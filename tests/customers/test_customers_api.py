@@ -287,3 +287,16 @@ def test_unknown_customer_and_bad_id(tenant):
     assert r.status_code == 404
     r = tenant.client.get("/v1/customers/not-a-uuid", headers=tenant.headers())
     assert r.status_code == 422
+
+
+def test_new_rows_get_time_ordered_ids(tenant):
+    """Customers and their rows get UUIDv7 ids, each later one above the one before, so the
+    indexes keyed by them grow at their end (kit/ids.py)."""
+    made = [create(tenant, email=f"order{n}@example.com", addresses=[{"city": "Oslo"}])
+            for n in range(3)]  # fmt: skip
+    ids = [uuid.UUID(c["id"]) for c in made]
+    assert [i.version for i in ids] == [7, 7, 7]
+    assert ids == sorted(ids)
+    address_ids = [uuid.UUID(c["addresses"][0]["id"]) for c in made]
+    assert [i.version for i in address_ids] == [7, 7, 7]
+    assert address_ids == sorted(address_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 from tests.conftest import TenantCtx
 from tests.imports.helpers import (
@@ -96,6 +97,11 @@ def test_an_import_creates_customers_and_reports_progress(tenant):
     # A local number is read in the row's country
     assert grace["phone_e164"] == "+447911123456"
     assert grace["lifecycle_stage"] == "lead_qualified"
+    # New rows get time-ordered ids (kit/ids.py), in the file's order
+    ids = [uuid.UUID(ada["id"]), uuid.UUID(grace["id"])]
+    assert [i.version for i in ids] == [7, 7]
+    assert ids[0] < ids[1]
+    assert uuid.UUID(ada["addresses"][0]["id"]).version == 7
     assert ada["sources"] == [{"source": "import", "external_id": None, "last_synced_at": None}]
     # One audit entry per created customer, and the chain holds
     history = tenant.client.get(f"/v1/customers/{ada['id']}/audit", headers=tenant.headers())

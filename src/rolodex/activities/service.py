@@ -14,6 +14,7 @@ from rolodex.activities.schemas import EventIn, EventResult
 from rolodex.auth.roles import Principal
 from rolodex.customers.normalize import normalize_email
 from rolodex.errors import InvalidInput
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 
 
@@ -111,7 +112,7 @@ def ingest(
 def _row(tenant_id: uuid.UUID, customer_id: uuid.UUID, e: EventIn, now: datetime) -> dict[str, Any]:
     return {
         "tenant_id": tenant_id,
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "customer_id": customer_id,
         "type": e.type,
         "occurred_at": e.occurred_at or now,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.audit.hashing import GENESIS, new_key, redact_values
 from rolodex.kit import txcache
+from rolodex.kit.ids import new_id
 from rolodex.models import AuditEntry, AuditErasure, AuditHead, AuditSubjectKey
 
 NO_SUBJECT = uuid.UUID(int=0)  # the key row of entries about no customer
@@ -208,7 +209,7 @@ def changed_includes(names: Sequence[str]) -> ColumnElement[bool]:
 
 
 def open_erasure(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> AuditErasure:
-    grant = AuditErasure(tenant_id=tenant_id, id=uuid.uuid4(), customer_id=customer_id)
+    grant = AuditErasure(tenant_id=tenant_id, id=new_id(), customer_id=customer_id)
     session.add(grant)
     session.flush()
     return grant

@@ -24,6 +24,7 @@ from rolodex.customers.schemas import (
 from rolodex.customers.snapshot import snapshot
 from rolodex.errors import Conflict, NotFound, field_error
 from rolodex.identity.errors import CustomerMerged
+from rolodex.kit.ids import new_id
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import utcnow
 from rolodex.lifecycle import service as lifecycle
@@ -57,7 +58,7 @@ def create_customer(
     session: Session, principal: Principal, data: CustomerCreate, *, channel: str = "api"
 ) -> Customer:
     tenant = _tenant(session, principal.tenant_id)
-    customer = Customer(tenant_id=tenant.id, id=uuid.uuid4(), attributes={})
+    customer = Customer(tenant_id=tenant.id, id=new_id(), attributes={})
     customer.lifecycle_stage = data.lifecycle_stage or "prospect"
     customer.status = data.status or "active"
     customer.customer_type = data.customer_type or "guest"
@@ -173,7 +174,7 @@ def _addresses(
     out = [
         Address(
             tenant_id=tenant_id,
-            id=uuid.uuid4(),
+            id=new_id(),
             customer_id=customer_id,
             created_at=now,
             **a.model_dump(),

@@ -25,6 +25,7 @@ from rolodex.identity.schemas import (
     ThresholdsIO,
     UndoOut,
 )
+from rolodex.kit.ids import new_id
 from rolodex.models import DedupeScan
 
 router = APIRouter(tags=["identity"])
@@ -103,7 +104,7 @@ def start_scan(
             )
         row = DedupeScan(
             tenant_id=principal.tenant_id,
-            id=uuid.uuid4(),
+            id=new_id(),
             state="queued",
             auto_merge=auto_merge,
             actor_id=f"{principal.actor_type}:{principal.actor_id}",

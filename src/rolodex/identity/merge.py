@@ -37,6 +37,7 @@ from rolodex.errors import NotFound, field_error
 from rolodex.identity import repository, rows
 from rolodex.identity.errors import CustomerMerged
 from rolodex.identity.normalize import fold
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import Base, Customer, MergeLog
 
@@ -297,7 +298,7 @@ def apply(
             moved[tp.table.name] = done
         if tp.stay or len(done) < len(tp.move):
             kept[tp.table.name] = len(tp.stay) + len(tp.move) - len(done)
-    merge_id = uuid.uuid4()
+    merge_id = new_id()
     inserted = _close_ledger(session, principal, survivor, s_before, the_plan, merge_id, moved)
     session.flush()
     session.expire_all()
@@ -405,7 +406,7 @@ def _close_ledger(
         return {}
     where = (ledger.c.tenant_id == survivor.tenant_id, ledger.c.customer_id == survivor.id)
     seq = int(session.scalar(select(func.max(ledger.c.seq)).where(*where)) or 0) + 1
-    entry_id = uuid.uuid4()
+    entry_id = new_id()
     session.execute(
         insert(ledger).values(
             tenant_id=survivor.tenant_id,

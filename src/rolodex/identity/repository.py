@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
 from rolodex.identity.normalize import DOB_ATTRIBUTES
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
@@ -217,9 +218,7 @@ def upsert_candidate(
         )
     ).first()
     if row is None:
-        row = DuplicateCandidate(
-            tenant_id=tenant_id, id=uuid.uuid4(), customer_a_id=a, customer_b_id=b
-        )
+        row = DuplicateCandidate(tenant_id=tenant_id, id=new_id(), customer_a_id=a, customer_b_id=b)
         session.add(row)
     row.score, row.reasons, row.origin, row.scan_id = score, reasons, origin, scan_id
     return row

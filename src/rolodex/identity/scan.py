@@ -41,6 +41,7 @@ from rolodex.identity.normalize import (
     street_key,
     tokens_key,
 )
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import DedupeScan, DismissedPair
 
@@ -257,7 +258,7 @@ def run(
     started = time.perf_counter()
     with db.session(tenant_id) as session:
         if scan_id is None:
-            scan_id = uuid.uuid4()
+            scan_id = new_id()
             session.add(_new_scan(tenant_id, scan_id, auto_merge, principal))
         repository.scan_progress(session, tenant_id, scan_id, state="running", started_at=utcnow())
     try:
@@ -342,7 +343,7 @@ def _run(
         rows.append(
             {
                 "tenant_id": tenant_id,
-                "id": uuid.uuid4(),
+                "id": new_id(),
                 "customer_a_id": a,
                 "customer_b_id": b,
                 "score": result.value,

@@ -19,6 +19,7 @@ from rolodex.identity import matcher, merge, normalize, repository, undo
 from rolodex.identity.errors import CustomerMerged
 from rolodex.identity.normalize import fold
 from rolodex.identity.repository import Thresholds
+from rolodex.kit.ids import new_id
 from rolodex.models import Customer, DuplicateCandidate, IdentityMatch, MergeLog, Tenant
 from rolodex.models.customers import SOURCES
 
@@ -79,7 +80,7 @@ def match_or_create(
         customer, filled, conflicts = _update_matched(session, principal, best.customer_id, data)
         record = IdentityMatch(
             tenant_id=tenant.id,
-            id=uuid.uuid4(),
+            id=new_id(),
             matched_customer_id=customer.id,
             channel=channel,
             score=best.score.value,

@@ -29,6 +29,7 @@ from rolodex.imports import revert_repository as rr
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.jobs import queue
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, StageTransition
 
@@ -205,7 +206,7 @@ def _undo_updates(session: Session, st: State, rows: list[Any], principal: Princ
         session.add(
             StageTransition(
                 tenant_id=tenant_id,
-                id=uuid.uuid4(),
+                id=new_id(),
                 customer_id=st.id,
                 from_stage=stage_before,
                 to_stage=c["lifecycle_stage"],

@@ -36,6 +36,7 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.jobs import queue
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, Tenant
 
@@ -147,7 +148,7 @@ def create_import(
     now = utcnow()
     run = ImportRun(
         tenant_id=principal.tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         state="queued",
         dry_run=options.dry_run,
         filename=storable((filename or "upload")[:300]),

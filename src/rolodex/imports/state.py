@@ -30,6 +30,7 @@ from rolodex.identity import normalize
 from rolodex.identity.batch import Person, stored_record
 from rolodex.identity.normalize import fold
 from rolodex.imports.rows import Prepared
+from rolodex.kit.ids import new_id
 
 FILLABLE = ("first_name", "last_name", "company", "acquisition_source", "notes", "internal_notes")
 CHOICES = ("lifecycle_stage", "status", "customer_type")
@@ -160,7 +161,7 @@ def _address_rows(
         rows.append(
             {
                 "tenant_id": tenant_id,
-                "id": uuid.uuid4(),
+                "id": new_id(),
                 "customer_id": customer_id,
                 **values,
                 "created_at": now + timedelta(microseconds=n),  # keeps the given order
@@ -176,7 +177,7 @@ def _source_row(
 ) -> dict[str, Any]:
     return {
         "tenant_id": tenant_id,
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "customer_id": customer_id,
         "source": source,
         "external_id": ext,
@@ -192,7 +193,7 @@ def create(
 ) -> State:
     """A new customer from a record (as ``create_customer`` makes one)."""
     data = prep.data
-    cid = uuid.uuid4()
+    cid = new_id()
     email_normalized = normalize_email(data.email) if data.email else None
     consent = prep.consent
     cols: dict[str, Any] = {

@@ -16,6 +16,7 @@ from rolodex.identity.repository import ordered
 from rolodex.imports import encoding, repository
 from rolodex.imports.batch import Batch, Outcome
 from rolodex.imports.rows import storable
+from rolodex.kit.ids import new_id
 from rolodex.lifecycle.ltv import Kind
 from rolodex.models import (
     Address,
@@ -62,7 +63,7 @@ def _customers(batch: Batch) -> None:
         ltv = st.cols["ltv"]
         if ltv > ZERO:
             rows["ledger"].append(
-                {"tenant_id": ctx.tenant_id, "id": uuid.uuid4(), "customer_id": cid, "seq": 1,
+                {"tenant_id": ctx.tenant_id, "id": new_id(), "customer_id": cid, "seq": 1,
                  "kind": Kind.MANUAL_SET.value, "amount": ltv, "ltv_before": ZERO, "ltv_after": ltv,
                  "source_type": "opening_balance", "source_id": str(ctx.import_id),
                  "created_at": now, **actor}
@@ -76,7 +77,7 @@ def _customers(batch: Batch) -> None:
         st = batch.final[o.target]
         if change.stage_from is not None:
             rows["transitions"].append(
-                {"tenant_id": ctx.tenant_id, "id": uuid.uuid4(), "customer_id": o.target,
+                {"tenant_id": ctx.tenant_id, "id": new_id(), "customer_id": o.target,
                  "from_stage": change.stage_from,
                  "to_stage": change.cols["lifecycle_stage"][1], "reason": "import",
                  "ltv_amount": None, "ltv_before": st.cols["ltv"], "ltv_after": st.cols["ltv"],
@@ -84,7 +85,7 @@ def _customers(batch: Batch) -> None:
             )  # fmt: skip
         if o.matched_by in ("email", "phone", "name"):
             rows["matches"].append(
-                {"tenant_id": ctx.tenant_id, "id": uuid.uuid4(), "matched_customer_id": o.target,
+                {"tenant_id": ctx.tenant_id, "id": new_id(), "matched_customer_id": o.target,
                  "channel": "import", "score": o.score or 0.0, "reasons": o.reasons,
                  "filled": sorted(set(change.filled)), "conflicts": change.conflicts,
                  "created_at": now, **actor}
@@ -105,7 +106,7 @@ def _customers(batch: Batch) -> None:
         for found in o.review:
             a, b = ordered(o.target, found.person.id)
             rows["candidates"].append(
-                {"tenant_id": ctx.tenant_id, "id": uuid.uuid4(), "customer_a_id": a,
+                {"tenant_id": ctx.tenant_id, "id": new_id(), "customer_a_id": a,
                  "customer_b_id": b, "score": found.score, "reasons": found.reasons,
                  "origin": "ingest", "scan_id": None, "created_at": now}
             )  # fmt: skip

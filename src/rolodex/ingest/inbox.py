@@ -25,6 +25,7 @@ from rolodex.ingest.group_commit import GroupWriter
 from rolodex.ingest.signatures import Verdict
 from rolodex.ingest.sources import Target, TargetCache, load_target
 from rolodex.ingest.tasks import KIND
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.ratelimit import RateLimiter
 
@@ -211,7 +212,7 @@ def _row(
         topic, key = "events", digest
         event_id = _clip(headers.get("klaviyo-webhook-id"))
         triggered = signatures.parse_timestamp(headers.get("klaviyo-timestamp"))
-    inbox_id = uuid.uuid4()
+    inbox_id = new_id()
     return {
         "tenant_id": tenant_id,
         "id": inbox_id,
@@ -224,5 +225,5 @@ def _row(
         "headers": {k: v for k, v in kept.items() if v is not None},
         "body": body,
         "received_at": now,
-        "job_id": uuid.uuid4(),
+        "job_id": new_id(),
     }

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from rolodex.db import Database
 from rolodex.errors import Conflict, NotFound, field_error
 from rolodex.ingest import crypto, repository
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import Tenant, WebhookSource
 from rolodex.models.ingest import PROVIDERS
@@ -51,7 +52,7 @@ def create_source(
         )
     source = WebhookSource(
         tenant_id=tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         provider=provider,
         name=name,
         secret_encrypted=crypto.encrypt(secret_key, _check_secret(secret)),

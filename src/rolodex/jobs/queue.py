@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from rolodex.jobs.registry import registry
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import Job
 
@@ -47,7 +48,7 @@ def enqueue(
     now = utcnow()
     job = Job(
         tenant_id=tenant_id,
-        id=job_id or uuid.uuid4(),
+        id=job_id or new_id(),
         kind=kind,
         state="queued",
         payload=payload or {},

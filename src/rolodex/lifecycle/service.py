@@ -11,6 +11,7 @@ from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers.snapshot import snapshot
 from rolodex.errors import NotFound, field_error
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.lifecycle import ltv, repository
 from rolodex.models import Customer, LtvEntry, StageTransition
@@ -70,7 +71,7 @@ def _entry(
 ) -> LtvEntry:
     return LtvEntry(
         tenant_id=customer.tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         customer_id=customer.id,
         seq=seq,
         kind=kind.value,
@@ -147,7 +148,7 @@ def _transition(
 ) -> StageTransition:
     return StageTransition(
         tenant_id=customer.tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         customer_id=customer.id,
         from_stage=from_stage,
         to_stage=to_stage,

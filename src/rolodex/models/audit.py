@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKeyConstraint, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.kit.types import JSONType, UTCDateTime
 from rolodex.models.base import Base
@@ -76,7 +77,7 @@ class AuditErasure(Base):
     __table_args__ = (Index("ix_audit_erasures_customer", "tenant_id", "customer_id"),)
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     customer_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.kit.types import UTCDateTime
 
@@ -28,7 +29,7 @@ class TenantScoped:
     """tenant_id leads the primary key of every tenant table (distributable by tenant)."""
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
 
 
 class Timestamps:

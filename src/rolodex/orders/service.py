@@ -13,6 +13,7 @@ from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers.snapshot import snapshot
 from rolodex.errors import Conflict, NotFound, field_error
+from rolodex.kit.ids import new_id
 from rolodex.kit.money import quantize
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.lifecycle import ltv
@@ -34,7 +35,7 @@ def _total(data: OrderIn) -> Decimal:
 def _items(tenant_id: uuid.UUID, order_id: uuid.UUID, items: list[OrderItemIn]) -> list[OrderItem]:
     return [
         OrderItem(
-            tenant_id=tenant_id, id=uuid.uuid4(), order_id=order_id, position=n, **item.model_dump()
+            tenant_id=tenant_id, id=new_id(), order_id=order_id, position=n, **item.model_dump()
         )
         for n, item in enumerate(items)
     ]
@@ -71,7 +72,7 @@ def record_order(
         raise field_error("customer_id", "no customer with this id", str(data.customer_id)) from exc
     order = Order(
         tenant_id=tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         customer_id=customer.id,
         source=data.source,
         external_id=data.external_id,

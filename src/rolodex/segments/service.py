@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
 from rolodex.errors import Conflict, InvalidInput, NotFound, field_error
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer, Segment, SegmentHistory, SegmentMembership
 from rolodex.search import conditions, filters
@@ -72,7 +73,7 @@ def create_segment(session: Session, principal: Principal, data: SegmentIn) -> S
         key = f"{key}-{uuid.uuid4().hex[:6]}"
     seg = Segment(
         tenant_id=principal.tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         key=key,
         name=data.name,
         description=data.description,
@@ -170,7 +171,7 @@ def _open(session: Session, m: SegmentMembership, at: datetime) -> None:
     session.add(
         SegmentHistory(
             tenant_id=m.tenant_id,
-            id=uuid.uuid4(),
+            id=new_id(),
             segment_id=m.segment_id,
             customer_id=m.customer_id,
             entered_at=at,

@@ -21,6 +21,7 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from rolodex.errors import InvalidInput
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.models import Customer, CustomerPrediction, Segment, SegmentHistory
 from rolodex.models.segments import SegmentMembership
@@ -53,7 +54,7 @@ def ensure_system_segments(session: Session, tenant_id: uuid.UUID) -> dict[str, 
         if key not in have:
             seg = Segment(
                 tenant_id=tenant_id,
-                id=uuid.uuid4(),
+                id=new_id(),
                 key=key,
                 name=name,
                 kind=kind,
@@ -110,7 +111,7 @@ def _history(session: Session, seg: Segment, ids: Iterable[uuid.UUID], at: datet
     rows = [
         {
             "tenant_id": seg.tenant_id,
-            "id": uuid.uuid4(),
+            "id": new_id(),
             "segment_id": seg.id,
             "customer_id": cid,
             "entered_at": at,

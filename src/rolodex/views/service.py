@@ -10,6 +10,7 @@ from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import repository as customers
 from rolodex.customers.schemas import CustomerOut
 from rolodex.errors import Forbidden, NotFound, field_error
+from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import SavedView
 from rolodex.search import filters
@@ -43,7 +44,7 @@ def _owns(view: SavedView, principal: Principal) -> bool:
 def create_view(session: Session, principal: Principal, data: ViewIn) -> SavedView:
     view = SavedView(
         tenant_id=principal.tenant_id,
-        id=uuid.uuid4(),
+        id=new_id(),
         name=data.name,
         filter=canonical_filter(data.filter),
         sort=check_sort(data.sort),
