@@ -29,6 +29,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -384,6 +385,7 @@ def main() -> None:
         results = {k: v for k, v in json.loads(previous.read_text()).items() if k != "machine"}
     for engine in args.engines.split(","):
         print(f"== {engine}: ceiling (plain executemany)", flush=True)
+        load_at_start = [round(x, 2) for x in os.getloadavg()]
         top = ceiling(engine, path, n)
         print(f"  {top}", flush=True)
         print(f"== {engine}: import with matching", flush=True)
@@ -395,6 +397,10 @@ def main() -> None:
         results[engine] = {
             "customers": n,
             "file_mb": round(path.stat().st_size / 1e6, 1),
+            "load_average": {  # 2 cores: above 1, something else ran meanwhile
+                "at_start": load_at_start,
+                "at_end": [round(x, 2) for x in os.getloadavg()],
+            },
             "ceiling_executemany": top,
             "import": imported,
             "import_share_of_ceiling": round(
