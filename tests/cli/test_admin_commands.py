@@ -84,3 +84,19 @@ def test_cli_errors_are_one_line_not_tracebacks(cli_db):
     result = run("users", "create", "--tenant", "shop", "--email", "a@b.co", "--password", "short")
     assert result.exit_code == 1
     assert "password" in result.output
+
+
+def test_a_refused_value_is_one_readable_message(cli_db):
+    """A domain error is the message and what was refused, not a Python repr of its details;
+    brackets in a value are printed as typed (not taken for Rich markup)."""
+    assert run("tenants", "create", "Shop", "--slug", "shop").exit_code == 0
+    result = run(
+        "sources", "add", "--tenant", "shop", "--provider", "sh[op]ify", "--secret", "x" * 20
+    )
+    assert result.exit_code == 1
+    assert "error: provider: one of shopify, klaviyo" in result.output
+    assert "got 'sh[op]ify'" in result.output
+    assert "[{" not in result.output
+    result = run("sources", "add", "--tenant", "shop", "--provider", "shopify", "--secret", "x")
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: secret: a signing secret has 16 to 500 characters"

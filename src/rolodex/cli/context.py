@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from rolodex.config import Settings, get_settings
 from rolodex.db import Database
@@ -33,9 +35,31 @@ def handled() -> Iterator[None]:
     try:
         yield
     except RolodexError as exc:
-        details = f" ({exc.details})" if exc.details else ""
-        err_console.print(f"[red]error:[/red] {exc.message}{details}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+        for line in detail_lines(exc.message, exc.details):
+            err_console.print(f"  {line}", highlight=False, markup=False)
         raise typer.Exit(1) from exc
+
+
+def detail_lines(message: str, details: Any) -> list[str]:
+    """An error's details as lines a person reads, leaving out what the message says."""
+    items = details if isinstance(details, list) else [details] if details else []
+    lines = []
+    for item in items:
+        if isinstance(item, dict) and "message" in item:
+            field = item.get("field")
+            text = f"{field}: {item['message']}" if field else str(item["message"])
+            got = f"got {item['value']!r}" if "value" in item else None
+            if text not in message:
+                lines.append(f"{text} ({got})" if got else text)
+            elif got:
+                lines.append(got)
+        elif isinstance(item, dict):
+            shown = [(k, v) for k, v in item.items() if v is not None and str(v) not in message]
+            lines += [f"{k}: {v}" for k, v in shown]
+        else:
+            lines.append(str(item))
+    return lines
 
 
 def resolve_tenant(db: Database, ref: str) -> Tenant:
