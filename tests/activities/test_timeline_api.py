@@ -56,7 +56,8 @@ def test_everything_merged_newest_first(tenant):
         "deleted",
         "note_change",
         "tag_change",
-        "stage_change",
+        "stage_change",  # the manual transition
+        "stage_change",  # the paid order's (prospect → customer), as it was recorded
         "created",
         "order",
         "quote_requested",

@@ -160,12 +160,14 @@ def test_orders_paid_then_refund_moves_ltv_up_and_down_through_the_ledger(hooks:
     hooks.work()
     got = hooks.customer(c["email"])
     assert got["ltv"] == "219.00"
+    assert got["lifecycle_stage"] == "customer"  # the paid order converted the prospect
     hooks.shopify("refunds/create", shopify_refund(order["id"], "20.00"))
     hooks.work()
     assert hooks.customer(c["email"])["ltv"] == "199.00"
     hooks.shopify("refunds/create", shopify_refund(order["id"], "199.00"))
     hooks.work()
     assert hooks.customer(c["email"])["ltv"] == "0.00"
+    assert hooks.customer(c["email"])["lifecycle_stage"] == "customer"  # a refund keeps it
     ledger = hooks.client.get(f"/v1/customers/{got['id']}/ledger", headers=hooks.tenant.headers())
     assert ledger.status_code == 200, ledger.text
     entries = sorted(ledger.json()["items"], key=lambda e: e["seq"])
@@ -209,6 +211,7 @@ def test_unpaid_and_cancelled_orders_do_not_count(hooks: Hooks):
     hooks.shopify("orders/create", pending)
     hooks.work()
     assert hooks.customer(c["email"])["ltv"] == "0.00"
+    assert hooks.customer(c["email"])["lifecycle_stage"] == "prospect"  # not paid yet
     paid = dict(pending, financial_status="paid", updated_at="2025-02-01T11:00:00-05:00")
     hooks.shopify("orders/paid", paid)
     hooks.work()

@@ -182,3 +182,36 @@ def test_concurrent_orders_keep_ledger_and_audit_chain_whole(tenant):
     result = verify(tenant)
     assert result["ok"], result
     assert result["entries"] == 25  # the create and one per order
+
+
+def test_a_paid_order_makes_a_customer_and_a_refund_does_not_undo_it(tenant):
+    def stage(cid):
+        return get_customer(tenant, cid).json()["lifecycle_stage"]
+
+    def history(cid):
+        r = tenant.client.get(f"/v1/customers/{cid}/transitions", headers=tenant.headers())
+        return [(t["from_stage"], t["to_stage"], t["reason"]) for t in r.json()["items"]]
+
+    lead = new_customer(tenant, lifecycle_stage="lead_qualified")["id"]
+    assert order(tenant, lead, amount="20.00", status="cancelled").status_code == 201
+    assert stage(lead) == "lead_qualified"  # not revenue: nothing changes
+    paid = order(tenant, lead, amount="30.00", number="#1002").json()
+    assert stage(lead) == "customer"
+    assert history(lead) == [("lead_qualified", "customer", "paid order #1002")]
+    r = tenant.client.patch(
+        f"/v1/orders/{paid['id']}", json={"status": "refunded"}, headers=tenant.headers()
+    )
+    assert r.status_code == 200, r.text
+    order(tenant, lead, amount="5.00")  # already a customer: no second transition
+    assert stage(lead) == "customer"
+    assert len(history(lead)) == 1
+
+    churned = new_customer(tenant, lifecycle_stage="churned")["id"]
+    order(tenant, churned, amount="12.00", number="#2001")
+    assert stage(churned) == "customer"  # back
+    assert history(churned) == [("churned", "customer", "paid order #2001")]
+    audit = tenant.client.get(f"/v1/customers/{churned}/audit", headers=tenant.headers()).json()
+    newest = audit["items"][0]
+    assert newest["action"] == "order"
+    assert newest["after"]["lifecycle_stage"] == "customer"
+    assert newest["before"]["lifecycle_stage"] == "churned"

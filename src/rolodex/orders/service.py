@@ -22,6 +22,8 @@ from rolodex.models import Customer, Order, OrderItem
 from rolodex.orders import repository
 from rolodex.orders.schemas import MAX_ORDER_AMOUNT, OrderIn, OrderItemIn
 
+CONVERTED = "customer"  # the stage a paid order puts a customer in
+
 
 def _total(data: OrderIn) -> Decimal:
     if data.amount is not None:
@@ -147,6 +149,12 @@ def _move_ltv(
         return
     kind, amount = step
     lifecycle.add_ledger_entry(session, principal, customer, kind, amount, "order", str(order.id))
+    if kind is ltv.Kind.PURCHASE and customer.lifecycle_stage != CONVERTED:
+        # A paid order makes a customer, whatever the stage before (a churned one is back),
+        # with a transition in the history. A refund leaves the stage as it is.
+        old_stage, customer.lifecycle_stage = customer.lifecycle_stage, CONVERTED
+        label = order.number or order.external_id or str(order.id)
+        lifecycle.note_stage_change(session, principal, customer, old_stage, f"paid order {label}")
     customer.updated_at = utcnow()  # flushed with the audit entry
     audit.record(
         session,
