@@ -116,10 +116,12 @@ class Decision:
 
 
 class BatchIndex:
-    """Customers by blocking key, for one batch (see the module docstring)."""
+    """Customers by blocking key, for one batch (see the module docstring). Each key's ids
+    are kept in the order they were added, in a dict used as an ordered set: a common name
+    has dozens of them, and a list's membership test made adding a batch quadratic."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, list[uuid.UUID]] = {}
+        self.by_key: dict[str, dict[uuid.UUID, None]] = {}
         self.people: dict[uuid.UUID, Person] = {}
 
     def put(self, person: Person) -> None:
@@ -129,19 +131,15 @@ class BatchIndex:
         if old is not None:
             for key in set(old.keys) - set(person.keys):
                 ids = self.by_key.get(key)
-                if ids and person.id in ids:
-                    ids.remove(person.id)
+                if ids is not None:
+                    ids.pop(person.id, None)
         self.people[person.id] = person
         for key in person.keys:
-            ids = self.by_key.setdefault(key, [])
-            if person.id not in ids:
-                ids.append(person.id)
+            self.by_key.setdefault(key, {}).setdefault(person.id)
 
     def add_key(self, key: str, person_id: uuid.UUID) -> None:
         """What a database lookup found under ``key`` (in the lookup's order)."""
-        ids = self.by_key.setdefault(key, [])
-        if person_id not in ids:
-            ids.append(person_id)
+        self.by_key.setdefault(key, {}).setdefault(person_id)
 
     def candidates(self, keys: Iterable[str]) -> list[Person]:
         seen: set[uuid.UUID] = set()

@@ -75,7 +75,10 @@ class Outcome:
         )
 
 
-SEEN_MAX = 30_000  # a few KB each: at most ~100 MB
+# Stored customers' matching views kept between batches (a few KB each). Past this many,
+# those the last batch did not use are dropped: common names find the same customers batch
+# after batch, so clearing them all made a large tenant's import rebuild every one of them.
+SEEN_MAX = 30_000
 
 _REASON = {"same_email": "email", "same_phone": "phone", "similar_name": "name"}
 
@@ -194,8 +197,6 @@ class Batch:
         for cid, st in self.states.items():
             self.originals[cid] = st.copy()
             self.index.put(st.person())
-        if len(self.seen) > SEEN_MAX:
-            self.seen.clear()
         for row in light:
             made_of = tuple(row.values())
             kept = self.seen.get(row["id"])
@@ -205,6 +206,7 @@ class Batch:
                 person = State(row["id"], row).person()
                 self.seen[row["id"]] = (made_of, person)
             self.index.put(person)
+        trim_seen(self.seen, {row["id"] for row in light})
 
     def decide(self) -> None:
         ctx = self.ctx
@@ -332,6 +334,13 @@ class Batch:
     def run(self) -> None:
         self.prepare()
         self.match()
+
+
+def trim_seen(seen: dict[uuid.UUID, Any], used: set[uuid.UUID], limit: int | None = None) -> None:
+    """Past ``limit`` (SEEN_MAX) entries, keep only those the batch just used."""
+    if len(seen) > (SEEN_MAX if limit is None else limit):
+        for cid in [cid for cid in seen if cid not in used]:
+            del seen[cid]
 
 
 def _region(prep: Prepared, default: str) -> str:
