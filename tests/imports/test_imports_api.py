@@ -369,3 +369,34 @@ def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):
     assert "attr.<name>" in body["fields"]
     assert tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"] == []
     assert status  # (imported helpers stay in use)
+
+
+def test_a_german_spreadsheet_is_understood_without_a_mapping(tenant):
+    """Latin-1, semicolons, German headers (accents folded) and "Name" beside "Vorname"."""
+    text = (
+        "Kundennummer;Vorname;Name;E-Mail-Adresse;Telefon;Straße;PLZ;Ort;Land\n"
+        "K-1;Jürgen;Müller;juergen@example.de;030 1234567;Hauptstraße 5;10115;Berlin;DE\n"
+    )
+    run = imported(tenant, text.encode("latin-1"), "kunden.csv")
+    assert run["state"] == "done", run
+    assert run["progress"]["created"] == 1
+    assert {c["name"]: c["field"] for c in run["columns"]} == {
+        "Kundennummer": "external_id",
+        "Vorname": "first_name",
+        "Name": "last_name",
+        "E-Mail-Adresse": "email",
+        "Telefon": "phone",
+        "Straße": "address1_line1",
+        "PLZ": "address1_postcode",
+        "Ort": "address1_city",
+        "Land": "address1_country",
+    }
+    person = _by_email(tenant)["juergen@example.de"]
+    assert (person["first_name"], person["last_name"]) == ("Jürgen", "Müller")
+    assert person["phone_e164"] == "+49301234567"  # read in the row's country
+    address = person["addresses"][0]
+    assert (address["line1"], address["postcode"], address["city"]) == (
+        "Hauptstraße 5",
+        "10115",
+        "Berlin",
+    )

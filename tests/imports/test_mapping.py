@@ -45,10 +45,39 @@ from rolodex.imports.mapping import FIELDS, IGNORE, resolve
         ("email_normalized", IGNORE),
         ("order_count", IGNORE),
         ("Favourite colour", None),
+        # other languages, accents folded
+        ("Vorname", "first_name"),
+        ("Nachname", "last_name"),
+        ("E-Mail-Adresse", "email"),
+        ("Telefonnummer", "phone"),
+        ("Straße", "address1_line1"),
+        ("PLZ", "address1_postcode"),
+        ("Ort", "address1_city"),
+        ("Kundennummer", "external_id"),
+        ("Prénom", "first_name"),
+        ("Nom", "last_name"),
+        ("Téléphone", "phone"),
+        ("Code postal", "address1_postcode"),
+        ("Correo electrónico", "email"),
+        ("Apellidos", "last_name"),
+        ("Código Postal", "address1_postcode"),
+        ("Cognome", "last_name"),
+        ("Woonplaats", "address1_city"),
+        ("Estado", None),  # Spanish: state, or status
     ],
 )
 def test_sensible_guesses(header, field):
     assert mapping.guess(header)[0] == field
+
+
+def test_a_name_column_beside_a_given_name_is_the_surname():
+    german = resolve(["Vorname", "Name", "E-Mail"])
+    assert german.fields == ["first_name", "last_name", "email"]
+    assert resolve(["Name", "Email"]).fields == ["full_name", "email"]  # a whole name
+    both = resolve(["Vorname", "Nachname", "Name"])
+    assert both.fields == ["first_name", "last_name", "full_name"]
+    chosen = resolve(["Vorname", "Name"], {"Name": "full_name"})
+    assert chosen.fields == ["first_name", "full_name"]  # an explicit mapping stands
 
 
 def test_every_field_name_maps_to_itself():

@@ -14,6 +14,7 @@ others are left unmapped and reported.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from rolodex.errors import InvalidInput
@@ -162,6 +163,37 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "address1_lng": ("lng", "lon", "long", "longitude"),
     "address1_type": ("addresstype",),
 }
+# Headers in other languages a small business's other tools write (German, French, Spanish,
+# Italian, Dutch, Portuguese), in normal form (accents folded). Words that mean something
+# else in English, or two things in one language (Spanish "estado"), are left out.
+_OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "email": ("emailadresse", "courriel", "adressemail", "adresseemail", "correo",
+              "correoelectronico", "postaelettronica", "emailadres"),
+    "phone": ("telefon", "telefonnummer", "handy", "mobil", "mobiltelefon", "numerodetelephone",
+              "portable", "telefono", "celular", "movil", "cellulare", "telefoon",
+              "telefoonnummer", "mobiel", "telemovel"),
+    "first_name": ("vorname", "prenom", "nombre", "nome", "voornaam", "primeironome"),
+    "last_name": ("nachname", "familienname", "nom", "nomdefamille", "apellido", "apellidos",
+                  "cognome", "achternaam", "sobrenome", "ultimonome"),
+    "company": ("firma", "unternehmen", "societe", "entreprise", "empresa", "azienda",
+                "bedrijf"),
+    "notes": ("notiz", "notizen", "bemerkung", "bemerkungen", "anmerkung", "remarque",
+              "remarques", "nota", "notas", "opmerking", "opmerkingen"),
+    "tags": ("schlagworte", "schlagwoerter", "etiketten", "etiquettes", "etiquetas",
+             "etichette"),
+    "external_id": ("kundennummer", "kundenid", "numeroclient", "idclient", "numerocliente",
+                    "klantnummer"),
+    "created_at": ("erstelltam", "angelegtam", "datedecreation"),
+    "address1_line1": ("strasse", "strasseundhausnummer", "anschrift", "adresse", "rue",
+                       "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua"),
+    "address1_city": ("stadt", "ort", "wohnort", "ville", "ciudad", "localidad", "citta",
+                      "comune", "plaats", "woonplaats", "cidade"),
+    "address1_region": ("bundesland", "kanton", "departement", "provincia", "regione",
+                        "provincie"),
+    "address1_postcode": ("plz", "postleitzahl", "codepostal", "cp", "codigopostal", "cap",
+                          "postcodenummer", "cep"),
+    "address1_country": ("land", "pays", "pais", "paese", "nazione"),
+}  # fmt: skip
 _PREFIXES = (
     "defaultaddress",
     "billingaddress",
@@ -176,6 +208,9 @@ for _field, _names in _SYNONYMS.items():
         _EXACT.setdefault(_name, _field)
 for _field in FIELDS:
     _EXACT.setdefault(re.sub(r"[^a-z0-9]", "", _field), _field)
+for _field, _names in _OTHER_LANGUAGES.items():
+    for _name in _names:
+        _EXACT.setdefault(_name, _field)
 # JSON documents (our own export) nest consent and UTM: consent.email → email_consent, ...
 _EXACT.update(
     {
@@ -193,9 +228,14 @@ _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
+
+
 def normal(header: str) -> str:
-    """The comparable form of a header: lowercase ASCII letters and digits."""
-    return _NON_ALNUM.sub("", header.strip().lower())
+    """The comparable form of a header: lowercase ASCII letters and digits, accents folded
+    ("Straße" → ``strasse``, "Téléphone" → ``telephone``)."""
+    text = unicodedata.normalize("NFKD", header.strip().lower().translate(_FOLD))
+    return _NON_ALNUM.sub("", text)
 
 
 def is_field(name: str) -> bool:
@@ -354,7 +394,26 @@ def resolve(headers: list[str], overrides: dict[str, str] | None = None) -> Mapp
         else:
             fields[i], how[i] = target, "auto"
             taken[target] = i
+    _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
+
+
+def _name_beside_given_name(
+    headers: list[str], fields: list[str | None], how: list[str], taken: dict[str, int]
+) -> None:
+    """A column headed just "Name" beside a guessed given-name column and no surname column
+    is the surname (German forms: "Vorname", "Name"), not a whole name."""
+    i = taken.get("full_name")
+    if (
+        i is not None
+        and how[i] == "auto"
+        and normal(headers[i]) == "name"
+        and "first_name" in taken
+        and "last_name" not in taken
+    ):
+        fields[i] = "last_name"
+        del taken["full_name"]
+        taken["last_name"] = i
 
 
 def field_names() -> list[str]:
