@@ -14,10 +14,10 @@ others are left unmapped and reported.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rolodex.errors import InvalidInput
+from rolodex.search import text as search_text
 
 # field → kind; kinds tell rows.py how to read a cell.
 FIELDS: dict[str, str] = {
@@ -228,14 +228,10 @@ _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
-
-
 def normal(header: str) -> str:
     """The comparable form of a header: lowercase ASCII letters and digits, accents folded
-    ("Straße" → ``strasse``, "Téléphone" → ``telephone``)."""
-    text = unicodedata.normalize("NFKD", header.strip().lower().translate(_FOLD))
-    return _NON_ALNUM.sub("", text)
+    as search folds them ("Straße" → ``strasse``, "Téléphone" → ``telephone``)."""
+    return _NON_ALNUM.sub("", search_text.normalize(header.strip()).lower())
 
 
 def is_field(name: str) -> bool:
