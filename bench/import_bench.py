@@ -278,7 +278,9 @@ def export_child(url: str, tid: str, fmt: str, idle: bool) -> None:
     started = time.perf_counter()
     if not idle:
         with open("/dev/null", "wb") as sink:
-            for piece in service.stream(db, uuid.UUID(tid), fmt, filters.TRUE, on_page):
+            for piece in service.stream(
+                db, uuid.UUID(tid), fmt, service.Selection(filters.TRUE), on_page
+            ):
                 sink.write(piece)
                 counted["anon_kb"] = max(counted["anon_kb"], _status_kb("RssAnon"))
     seconds = time.perf_counter() - started

@@ -98,6 +98,17 @@ def test_export_to_a_file_and_to_stdout_with_filters(cli, tenant, tmp_path):
     bad = cli("export", "--tenant", tenant.slug, "--where", "include_deleted=true")
     assert bad.exit_code == 1
     assert "deleted" in bad.output
+    result = cli("export", "--tenant", tenant.slug, "--format", "ndjson", "--sort", "-email",
+                 "--limit", "2")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == [
+        "p2@example.com",
+        "p1@example.com",
+    ]
+    bad = cli("export", "--tenant", tenant.slug, "--sort", "shoe_size")
+    assert bad.exit_code == 1
+    assert "sort" in bad.output
     audit = tenant.client.get("/v1/audit", params={"action": "export"}, headers=h).json()["items"]
-    assert len(audit) == 2
+    assert len(audit) == 3
+    assert ["limit", "2"] in audit[0]["meta"]["params"]
     assert {e["actor"]["id"] for e in audit} == {"cli:export"}

@@ -80,6 +80,11 @@ def test_list_filters_sort_views_and_export(tenant):
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["last_name"] for row in rows] == ["Spender"]
+    # ... in the list's order, as on screen
+    for sort, first in (("ltv", "Fry"), ("-ltv", "Spender")):
+        r = client.get("/customers/export", params={"stage": "customer", "sort": sort})
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert [row["last_name"] for row in rows][0] == first
 
 
 def test_misspelled_search_finds_the_customer(tenant):

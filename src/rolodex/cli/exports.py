@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -13,7 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rolodex.auth.roles import Principal
 from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
 from rolodex.db import Database
-from rolodex.search.filters import Node
+
+if TYPE_CHECKING:
+    from rolodex.exports.service import Selection
 
 
 def export_command(
@@ -34,6 +36,10 @@ def export_command(
     created_after: str | None = typer.Option(None, "--created-after", help="ISO or -30d."),
     created_before: str | None = typer.Option(None, "--created-before", help="ISO or -30d."),
     where: list[str] = typer.Option([], "--where", help="Any list parameter: name=value."),
+    sort: str | None = typer.Option(
+        None, "--sort", help="Order, e.g. -ltv (default: creation order)."
+    ),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many customers."),
 ) -> None:
     """Export customers (the same filters as GET /v1/customers); streamed, audited."""
     from rolodex.exports import service
@@ -64,13 +70,16 @@ def export_command(
         if q:
             node = filters.join(node, filters.cond("q", "match", q.strip()[:200], where="q"))
         principal = Principal(t.id, "admin", "system", "cli:export", "rolodex export")
+        selection = service.Selection(node, sort, limit)
+        audited = items + [(k, str(v)) for k, v in (("sort", sort), ("limit", limit)) if v]
         with db.session(t.id) as session:
-            service.check(node, format)
-            service.record_audit(session, principal, format, node, items)
+            service.check(selection, format)
+            service.record_audit(session, principal, format, node, audited)
             total = search_service.count_customers(session, t.id, node)
+        total = total if limit is None else min(total, limit)
         target = out.open("wb") if out else sys.stdout.buffer
         try:
-            _write(db, t.id, format, node, target, total, show=out is not None)
+            _write(db, t.id, format, selection, target, total, show=out is not None)
         finally:
             if out:
                 target.close()
@@ -82,7 +91,7 @@ def _write(
     db: Database,
     tenant_id: uuid.UUID,
     fmt: str,
-    node: Node,
+    selection: Selection,
     target: BinaryIO,
     total: int,
     *,
@@ -94,7 +103,8 @@ def _write(
         with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(),
                       console=console) as bar:  # fmt: skip
             task = bar.add_task("export", total=max(total, 1))
-            for piece in service.stream(db, tenant_id, fmt, node, lambda n: bar.advance(task, n)):
+            pieces = service.stream(db, tenant_id, fmt, selection, lambda n: bar.advance(task, n))
+            for piece in pieces:
                 target.write(piece)
         return
     done = {"rows": 0, "step": -1}  # counters of the plain reporter
@@ -106,5 +116,5 @@ def _write(
             done["step"] = step
             err_console.print(f"exported {done['rows']:,}/{total:,} customers", highlight=False)
 
-    for piece in service.stream(db, tenant_id, fmt, node, plain):
+    for piece in service.stream(db, tenant_id, fmt, selection, plain):
         target.write(piece)

@@ -31,6 +31,13 @@ def page(
     return [dict(r) for r in rows]
 
 
+def rows(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The customers of these ids (in no particular order)."""
+    c = CUSTOMERS.c
+    stmt = select(CUSTOMERS).where(c.tenant_id == tenant_id, c.id.in_(ids))
+    return [dict(r) for r in session.execute(stmt).mappings()]
+
+
 def max_addresses(session: Session, tenant_id: uuid.UUID, condition: ColumnElement[bool]) -> int:
     ids = select(CUSTOMERS.c.id).where(CUSTOMERS.c.tenant_id == tenant_id, condition)
     per = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
+from rolodex.customers import repository as customers_repo
 from rolodex.db import Database
 from rolodex.errors import field_error
 from rolodex.exports import repository, writers
@@ -50,11 +52,28 @@ _PLAIN = (
 )  # fmt: skip
 
 
-def check(node: Node, fmt: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which customers an export holds and in which order: those of ``node``, by ``sort`` (the
+    list's sort keys) or else by id (creation order), at most ``limit`` of them."""
+
+    node: Node
+    sort: str | None = None
+    limit: int | None = None
+
+
+def check(selection: Selection, fmt: str) -> None:
+    """A 422 for what the export cannot do, before it starts streaming."""
     if fmt not in FORMATS:
         raise field_error("format", "one of csv, json, ndjson", fmt)
-    if search.needs_admin(node):
+    if search.needs_admin(selection.node):
         raise field_error("deleted", "exports never include deleted customers")
+    if selection.limit is not None and selection.limit < 1:
+        raise field_error("limit", "at least 1", selection.limit)
+    if selection.sort:
+        if selection.sort.strip().lstrip("+-") == "relevance":
+            raise field_error("sort", "exports are not ordered by relevance; give a sort key")
+        customers_repo.sort_keys(selection.sort)  # a 422 naming the allowed keys
 
 
 def record_audit(
@@ -100,18 +119,45 @@ def records(
 
 
 def pages(
-    session: Session, tenant_id: uuid.UUID, node: Node, page_size: int = PAGE
+    session: Session, tenant_id: uuid.UUID, selection: Selection, page_size: int = PAGE
 ) -> Iterator[list[dict[str, Any]]]:
-    """Export records of every matching customer, a page at a time."""
+    """Export records of the selected customers, a page at a time."""
+    left = selection.limit
+    if selection.sort:
+        yield from _sorted_pages(session, tenant_id, selection, page_size)
+        return
     ctx = search.context(session, tenant_id)
-    condition = search.base_condition(ctx, node)
+    condition = search.base_condition(ctx, selection.node)
     after: uuid.UUID | None = None
-    while True:
-        rows = repository.page(session, tenant_id, condition, after, page_size)
+    while left is None or left > 0:
+        size = page_size if left is None else min(page_size, left)
+        rows = repository.page(session, tenant_id, condition, after, size)
         if not rows:
             return
         yield records(session, tenant_id, rows)
         after = rows[-1]["id"]
+        left = None if left is None else left - len(rows)
+
+
+def _sorted_pages(
+    session: Session, tenant_id: uuid.UUID, selection: Selection, page_size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Pages in the order of a sort: the customer list's own keyset pages (so an export sorted
+    by ``-ltv`` with a limit of 100 is the list's first 100), their rows read by id."""
+    left, cursor = selection.limit, None
+    while left is None or left > 0:
+        size = page_size if left is None else min(page_size, left)
+        query = search.ListQuery(selection.node, None, selection.sort, size, cursor)
+        result = search.list_customers(session, tenant_id, query)
+        ids = [c.id for c in result.items]
+        if not ids:
+            return
+        by_id = {r["id"]: r for r in repository.rows(session, tenant_id, ids)}
+        yield records(session, tenant_id, [by_id[i] for i in ids if i in by_id])
+        if result.next_cursor is None:
+            return
+        cursor = result.next_cursor
+        left = None if left is None else left - len(ids)
 
 
 def csv_columns(
@@ -162,7 +208,7 @@ def stream(
     db: Database,
     tenant_id: uuid.UUID,
     fmt: str,
-    node: Node,
+    selection: Selection,
     on_page: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
     """The whole export as bytes, in one read transaction (a consistent view);
@@ -170,13 +216,13 @@ def stream(
     with db.session(tenant_id, write=False) as session:
 
         def counted() -> Iterator[list[dict[str, Any]]]:
-            for page in pages(session, tenant_id, node):
+            for page in pages(session, tenant_id, selection):
                 if on_page is not None:
                     on_page(len(page))
                 yield page
 
         if fmt == "csv":
-            columns, n, names = csv_columns(session, tenant_id, node)
+            columns, n, names = csv_columns(session, tenant_id, selection.node)
             rows = ([flat(d, n, names) for d in page] for page in counted())
             yield from writers.stream(writers.CsvWriter(columns), rows)
         elif fmt == "json":

@@ -85,17 +85,21 @@ def export(
     )
     q = params.get("q")
     db = request.app.state.db
+    sort = params.get("sort") or None
     with db.session(user.tenant_id) as session:
-        query = search.ListQuery(node, q)
+        query = search.ListQuery(node, q, sort)
         view_id = listing.view_id_of(params.get("view"))
         if view_id is not None:
             query = views.apply_view(session, user.principal, view_id, query)
         node = listing.with_text(query.filter, q)
-        exports.check(node, format)
+        # In the list's order, as on screen; a list ranked by relevance exports by creation.
+        order = query.sort if query.sort and "relevance" not in query.sort else None
+        selection = exports.Selection(node, order)
+        exports.check(selection, format)
         exports.record_audit(session, user.principal, format, node, list(params.items()))
     name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
     return StreamingResponse(
-        exports.stream(db, user.tenant_id, format, node),
+        exports.stream(db, user.tenant_id, format, selection),
         media_type=writers.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
