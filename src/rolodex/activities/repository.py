@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.audit.repository import changed_includes
+from rolodex.kit import txcache
 from rolodex.models import Activity, AuditEntry, Customer, Order, StageTransition
 
 _A = cast(Table, Activity.__table__)
@@ -102,6 +103,7 @@ def touch_last_active(
     )
     for cid in sorted(latest):
         session.execute(stmt, {"cid": cid, "at": latest[cid]})
+    txcache.forget(session)  # customers the session holds may be locked, now stale
 
 
 def last_active_until(

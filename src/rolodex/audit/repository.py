@@ -85,9 +85,12 @@ def head(session: Session, tenant_id: uuid.UUID) -> AuditHead | None:
 
 
 def subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str | None:
-    known = txcache.cache(session).get(("subject_key", tenant_id, customer_id))
+    facts = txcache.cache(session)
+    known = facts.get(("subject_key", tenant_id, customer_id))
     if known is not None:
         return known
+    if ("new_subject", tenant_id, customer_id) in facts:
+        return None  # made in this transaction: no key yet
     return session.scalar(_SUBJECT_KEY, {"t": tenant_id, "c": customer_id})
 
 
@@ -103,6 +106,11 @@ def subject_keys(
         )
     )
     return {cid: key for cid, key in rows}
+
+
+def note_new_subject(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    """A customer made in this transaction, so without a key (no query to find none)."""
+    txcache.cache(session)[("new_subject", tenant_id, customer_id)] = True
 
 
 def ensure_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str:

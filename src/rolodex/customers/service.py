@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rolodex.audit import repository as audit_repository
 from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers import repository
@@ -27,6 +28,7 @@ from rolodex.identity.errors import CustomerMerged
 from rolodex.kit.ids import new_id
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import utcnow
+from rolodex.lifecycle import repository as lifecycle_repository
 from rolodex.lifecycle import service as lifecycle
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Tenant
 
@@ -69,6 +71,8 @@ def create_customer(
     _check_email_free(session, customer)
     session.add(customer)
     _flush_unique(session, customer)
+    lifecycle_repository.note_created(session, customer)
+    audit_repository.note_new_subject(session, tenant.id, customer.id)
     after = snapshot(customer)
     audit.record(session, principal, "create", customer.id, None, after, meta={"channel": channel})
     return customer

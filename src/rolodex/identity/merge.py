@@ -37,6 +37,7 @@ from rolodex.errors import NotFound, field_error
 from rolodex.identity import repository, rows
 from rolodex.identity.errors import CustomerMerged
 from rolodex.identity.normalize import fold
+from rolodex.kit import txcache
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import Base, Customer, MergeLog
@@ -276,6 +277,7 @@ def apply(
     session.flush()
     repository.lock_customers(session, tenant_id, [survivor_id, duplicate_id])
     session.expire_all()  # read both as locked, not as an earlier query left them
+    txcache.forget(session)  # rows are moved behind the ORM's back: what was learnt is stale
     survivor, dup = load_pair(session, tenant_id, survivor_id, duplicate_id)
     the_plan = plan(session, survivor, dup, prefer)
     table = rows.customers_table()
@@ -336,6 +338,7 @@ def apply(
         session, principal, "merge", survivor.id, api_s_before, snapshot(survivor), meta=meta
     )
     audit.record(session, principal, "merge", dup.id, api_d_before, snapshot(dup), meta=meta)
+    txcache.forget(session)
     return log
 
 

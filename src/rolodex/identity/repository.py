@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Row,
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
 from rolodex.identity.normalize import DOB_ATTRIBUTES
+from rolodex.kit import txcache
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import (
@@ -54,10 +55,18 @@ class Thresholds:
 
 
 def thresholds(session: Session, tenant_id: uuid.UUID) -> Thresholds:
+    """The tenant's thresholds, read once per transaction (most tenants have no row, which
+    the identity map cannot remember)."""
+    facts = txcache.cache(session)
+    known = facts.get(("identity_thresholds", tenant_id))
+    if known is not None:
+        return cast(Thresholds, known)
     row = session.get(IdentitySettings, tenant_id)
-    if row is None:
-        return Thresholds()
-    return Thresholds(row.auto_merge_threshold, row.review_threshold)
+    value = (
+        Thresholds() if row is None else Thresholds(row.auto_merge_threshold, row.review_threshold)
+    )
+    facts[("identity_thresholds", tenant_id)] = value
+    return value
 
 
 def save_thresholds(session: Session, tenant_id: uuid.UUID, value: Thresholds) -> None:
@@ -67,6 +76,7 @@ def save_thresholds(session: Session, tenant_id: uuid.UUID, value: Thresholds) -
         session.add(row)
     row.auto_merge_threshold, row.review_threshold = value.auto_merge, value.review
     session.flush()
+    txcache.cache(session)[("identity_thresholds", tenant_id)] = value
 
 
 # -- blocking -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from rolodex.customers.snapshot import snapshot
 from rolodex.errors import Conflict, NotFound
 from rolodex.identity import repository, rows
 from rolodex.identity.merge import _pk_clause
+from rolodex.kit import txcache
 from rolodex.kit.time import utcnow
 from rolodex.models import Base, MergeLog
 
@@ -56,6 +57,7 @@ def undo(session: Session, principal: Principal, merge_id: uuid.UUID) -> UndoRes
     session.flush()
     repository.lock_customers(session, tenant_id, [log.survivor_id, log.duplicate_id])
     session.expire_all()
+    txcache.forget(session)  # rows are moved behind the ORM's back: what was learnt is stale
     found = repository.customers_by_id(session, tenant_id, (log.survivor_id, log.duplicate_id))
     api_before = {cid: snapshot(c) for cid, c in found.items()}
     kept: dict[str, list[str]] = {}
@@ -87,6 +89,7 @@ def undo(session: Session, principal: Principal, merge_id: uuid.UUID) -> UndoRes
         audit.record(
             session, principal, "unmerge", cid, api_before[cid], snapshot(customer), meta=meta
         )
+    txcache.forget(session)
     return UndoResult(log, moved_back, kept, missing)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.imports.state import WRITABLE
+from rolodex.kit import txcache
 from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
@@ -305,6 +306,7 @@ def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str
     """Write the import-changeable columns of existing customers (``rows`` hold them all)."""
     if not rows:
         return
+    txcache.forget(session)  # customers the session holds may be locked, now stale
     c = CUSTOMERS.c
     stmt = (
         update(CUSTOMERS)

@@ -78,4 +78,4 @@ def advance(mark: IngestMark, version: datetime | None) -> None:
         mark.version_at is None or as_utc(version) > as_utc(mark.version_at)
     ):
         mark.version_at = version
-    mark.updated_at = utcnow()
+    # updated_at was stamped when the mark was locked, in this transaction

@@ -28,6 +28,12 @@ def cache(session: Session) -> dict[Any, Any]:
     return facts
 
 
+def forget(session: Session) -> None:
+    """Drop every fact: what the transaction changed behind the ORM's back (Core updates of
+    customers, rows moved by a merge) may contradict them."""
+    session.info.pop(_KEY, None)
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, _previous: SessionTransaction) -> None:
     session.info.pop(_KEY, None)

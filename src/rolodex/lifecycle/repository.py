@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from rolodex.kit import txcache
 from rolodex.models import Customer, LtvEntry, StageTransition
 
 # Built once, values bound per call (every order moves LTV through these two).
@@ -25,12 +27,40 @@ _LAST_SEQ = select(func.max(LtvEntry.seq)).where(
 def lock_customer(
     session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID
 ) -> Customer | None:
-    """The customer, fresh and locked until commit: LTV changes of one customer serialize."""
-    return session.scalars(_LOCK_CUSTOMER, {"t": tenant_id, "c": customer_id}).first()
+    """The customer, fresh and locked until commit: LTV changes of one customer serialize.
+    Locked once per transaction: one locked (or created) earlier in it is the session's own,
+    current since (nobody else could change it), and is returned without a query."""
+    facts = txcache.cache(session)
+    held = facts.get(("customer_locked", tenant_id, customer_id))
+    if held is not None and sa_inspect(held).persistent:
+        return cast(Customer, held)
+    customer = session.scalars(_LOCK_CUSTOMER, {"t": tenant_id, "c": customer_id}).first()
+    if customer is not None:
+        # held (the identity map is weak) with its loaded collections until commit
+        facts[("customer_locked", tenant_id, customer_id)] = customer
+    return customer
+
+
+def note_created(session: Session, customer: Customer) -> None:
+    """A customer inserted in this transaction: nobody else sees it (it counts as locked),
+    and its ledger is empty."""
+    facts = txcache.cache(session)
+    facts[("customer_locked", customer.tenant_id, customer.id)] = customer
+    facts[("ledger_seq", customer.tenant_id, customer.id)] = 0
 
 
 def last_ledger_seq(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    known = txcache.cache(session).get(("ledger_seq", tenant_id, customer_id))
+    if known is not None:
+        return int(known)
     return int(session.scalar(_LAST_SEQ, {"t": tenant_id, "c": customer_id}) or 0)
+
+
+def note_ledger_seq(
+    session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID, seq: int
+) -> None:
+    """The customer's (locked) ledger ends at ``seq`` now."""
+    txcache.cache(session)[("ledger_seq", tenant_id, customer_id)] = seq
 
 
 def ledger(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> list[LtvEntry]:

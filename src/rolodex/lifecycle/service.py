@@ -56,6 +56,7 @@ def add_ledger_entry(
     entry = _entry(principal, customer, seq + 1, kind, amount, customer.ltv, source_type, source_id)
     customer.ltv = entry.ltv_after
     session.add(entry)
+    repository.note_ledger_seq(session, customer.tenant_id, customer.id, seq + 1)
     return entry
 
 
