@@ -9,13 +9,16 @@ in one order everywhere: order → refund → customer → customer aspects → 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from rolodex.kit import txcache
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.models import IngestMark
 
@@ -46,16 +49,62 @@ def lock(
     session: Session, tenant_id: uuid.UUID, provider: str, kind: str, external_id: str
 ) -> IngestMark:
     """The mark, created if absent, locked until commit: one upsert ... RETURNING (an upsert
-    that touches the row takes its lock on PostgreSQL; SQLite writers are serialized)."""
+    that touches the row takes its lock on PostgreSQL; SQLite writers are serialized).
+    Locked once per transaction (here or by ``lock_all``): later calls need no query."""
+    external_id = external_id[:300]
+    facts = txcache.cache(session)
+    held = facts.get(("mark", tenant_id, provider, kind, external_id))
+    if held is not None and sa_inspect(held).persistent:
+        return cast(IngestMark, held)
     stmt = _lock_statement(session.get_bind().dialect.name)
     params = {
         "tenant_id": tenant_id,
         "provider": provider,
         "kind": kind,
-        "external_id": external_id[:300],
+        "external_id": external_id,
         "updated_at": utcnow(),
     }
-    return session.scalars(stmt, params, execution_options={"populate_existing": True}).one()
+    mark = session.scalars(stmt, params, execution_options={"populate_existing": True}).one()
+    facts[("mark", tenant_id, provider, kind, external_id)] = mark
+    return mark
+
+
+# The order marks are taken in everywhere: order → refund → customer (→ aspects → tags).
+LOCK_ORDER = {"order": 0, "refund": 1, "customer": 2}
+
+
+def lock_all(
+    session: Session, tenant_id: uuid.UUID, provider: str, keys: Iterable[tuple[str, str]]
+) -> None:
+    """Lock the marks of many (kind, outside id) pairs in one upsert, in lock order (the jobs
+    of a shared transaction, ahead of them); ``lock`` then finds them without a query."""
+    wanted = sorted(
+        {(kind, eid[:300]) for kind, eid in keys}, key=lambda k: (LOCK_ORDER.get(k[0], 9), k)
+    )
+    if not wanted:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "provider": provider,
+            "kind": k,
+            "external_id": e,
+            "updated_at": now,
+        }
+        for k, e in wanted
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = insert(IngestMark).values(rows)
+    upsert = values.on_conflict_do_update(
+        index_elements=["tenant_id", "provider", "kind", "external_id"],
+        set_={"updated_at": values.excluded.updated_at},
+    ).returning(*IngestMark.__table__.c)
+    stmt = select(IngestMark).from_statement(upsert)
+    facts = txcache.cache(session)
+    for mark in session.scalars(stmt, execution_options={"populate_existing": True}):
+        facts[("mark", tenant_id, provider, mark.kind, mark.external_id)] = mark
 
 
 def lock_many(

@@ -203,6 +203,8 @@ def upsert_profile(
         data = CustomerCreate(**fields, tags=tags, acquisition_source=provider)
         outcome = identity.match_or_create(session, principal, data, channel=provider)
         customer = outcome.customer
+        if rec.external_id:
+            repository.remember_source(session, provider, rec.external_id, customer)
         action = "created" if outcome.created else "matched"
         notes += [f"kept {c['field']}: {c['kept']}" for c in outcome.conflicts[:10]]
         if rec.external_id:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Select, bindparam, func, insert, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rolodex.jobs import queue
+from rolodex.kit import txcache
 from rolodex.models import CustomerPrediction, InboxItem, IngestMark, Job, WebhookSource
 from rolodex.models.customers import Customer, CustomerSource
 
@@ -229,9 +231,25 @@ def child_marks(
 def customer_by_source(
     session: Session, tenant_id: uuid.UUID, source_name: str, external_id: str
 ) -> Customer | None:
-    """The customer linked to this outside id (soft-deleted ones included)."""
+    """The customer linked to this outside id (soft-deleted ones included). Found (or
+    linked) once per transaction: later calls get the same object without a query."""
+    facts = txcache.cache(session)
+    held = facts.get(("by_source", tenant_id, source_name, external_id))
+    if held is not None and sa_inspect(held).persistent:
+        return cast(Customer, held)
     params = {"t": tenant_id, "s": source_name, "e": external_id}
-    return session.scalars(_BY_SOURCE, params).first()
+    customer = session.scalars(_BY_SOURCE, params).first()
+    if customer is not None:
+        facts[("by_source", tenant_id, source_name, external_id)] = customer
+    return customer
+
+
+def remember_source(
+    session: Session, source_name: str, external_id: str, customer: Customer
+) -> None:
+    """This outside id is now linked to this customer (created or matched in this transaction)."""
+    key = ("by_source", customer.tenant_id, source_name, external_id)
+    txcache.cache(session)[key] = customer
 
 
 # -- predictions -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from rolodex.ingest import erasure as _erasure  # noqa: F401  (registers the inbox eraser)
-from rolodex.ingest import repository, shopify
+from rolodex.ingest import marks, repository, shopify
 from rolodex.ingest.klaviyo_apply import apply_batch
 from rolodex.ingest.orders import apply_order, apply_refund
 from rolodex.ingest.profiles import (
@@ -37,6 +37,7 @@ from rolodex.ingest.records import (
     without_nul,
 )
 from rolodex.jobs.registry import JobContext, NonRetryable, registry
+from rolodex.kit import txcache
 from rolodex.kit.time import utcnow
 from rolodex.models import InboxItem, Tenant
 
@@ -55,7 +56,50 @@ def prefetch(session: Session, jobs: list[JobContext]) -> None:
     held = session.info.setdefault("rolodex_prefetched", [])  # the identity map is weak
     for tenant_id, item_ids in ids.items():
         held.append(session.get(Tenant, tenant_id))
-        held.extend(repository.inbox_items(session, tenant_id, item_ids))
+        items = repository.inbox_items(session, tenant_id, item_ids)
+        held.extend(items)
+        _lock_marks(session, tenant_id, items)
+
+
+def _parsed(session: Session, item: InboxItem) -> Any:
+    """The Shopify record of a stored delivery (None when it has none); raises PayloadError
+    or a JSON error. Parsed once per transaction."""
+    facts = txcache.cache(session)
+    key = ("parsed", item.tenant_id, item.id)
+    if key in facts:
+        return facts[key]
+    try:
+        payload = without_nul(orjson.loads(item.body))
+    except orjson.JSONDecodeError as exc:
+        raise NonRetryable(f"the body is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise NonRetryable("the body is nested too deeply") from exc
+    record = shopify.parse(item.topic, payload, item.triggered_at)
+    facts[key] = record
+    return record
+
+
+def _lock_marks(session: Session, tenant_id: uuid.UUID, items: list[InboxItem]) -> None:
+    """The version marks the jobs' Shopify records take, locked ahead in one statement (in
+    the lock order every job follows); a delivery that does not parse is left to its job."""
+    keys: list[tuple[str, str]] = []
+    for item in items:
+        if item.provider != "shopify" or item.processed_at is not None:
+            continue
+        try:
+            record = _parsed(session, item)
+        except (NonRetryable, PayloadError):
+            continue
+        if isinstance(record, Profile) and record.external_id:
+            keys.append(("customer", record.external_id))
+        elif isinstance(record, OrderRec):
+            keys.append(("order", record.external_id))
+            keys += [("refund", r.external_id) for r in record.refunds]
+            if record.customer is not None and record.customer.external_id:
+                keys.append(("customer", record.customer.external_id))
+        elif isinstance(record, Refund):
+            keys += [("order", record.order_id), ("refund", record.external_id)]
+    marks.lock_all(session, tenant_id, "shopify", keys)
 
 
 @registry.handler(KIND, prefetch=prefetch, batchable=True)  # lease: job_lease_seconds
@@ -72,28 +116,31 @@ def apply_webhook(session: Session, job: JobContext) -> None:
     tenant = session.get(Tenant, job.tenant_id)
     if tenant is None:
         raise NonRetryable("the tenant is gone")
-    try:
-        payload = without_nul(orjson.loads(item.body))
-    except orjson.JSONDecodeError as exc:
-        raise NonRetryable(f"the body is not JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise NonRetryable("the body is nested too deeply") from exc
     principal = webhook_principal(tenant.id, item.provider, item.source_id)
     try:
         if item.provider == "shopify":
-            result = _apply_shopify(session, principal, tenant, item, payload)
+            result = _apply_shopify(session, principal, tenant, item)
         else:
-            result = apply_batch(session, principal, tenant, payload)
+            result = apply_batch(session, principal, tenant, _payload(item))
     except PayloadError as exc:
         raise NonRetryable(f"{item.provider} {item.topic}: {exc}") from exc
     item.processed_at = utcnow()
     item.result = result
 
 
+def _payload(item: InboxItem) -> Any:
+    try:
+        return without_nul(orjson.loads(item.body))
+    except orjson.JSONDecodeError as exc:
+        raise NonRetryable(f"the body is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise NonRetryable("the body is nested too deeply") from exc
+
+
 def _apply_shopify(
-    session: Session, principal: Any, tenant: Tenant, item: InboxItem, payload: Any
+    session: Session, principal: Any, tenant: Tenant, item: InboxItem
 ) -> dict[str, Any]:
-    record = shopify.parse(item.topic, payload, item.triggered_at)
+    record = _parsed(session, item)
     if record is None:
         return {"action": "ignored", "reason": f"topic {item.topic} is not used"}
     applied = _apply_record(session, principal, tenant, record)
@@ -133,7 +180,6 @@ def _purchasing_summary(
     session: Session, principal: Any, tenant: Tenant, summary: PurchasingSummary
 ) -> Applied:
     """Shopify's own totals, kept beside ours (the LTV ledger comes from the orders)."""
-    from rolodex.ingest import marks
     from rolodex.ingest.profiles import find_customer
 
     mark = marks.lock(session, tenant.id, "shopify", "customer.purchasing", summary.customer_id)
