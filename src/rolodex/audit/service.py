@@ -147,8 +147,7 @@ def _append(
     )
     entry.hash = entry_hash(_hashed(entry))
     session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
-    session.flush()
+    head.seq, head.hash = entry.seq, entry.hash  # both flushed with the caller's changes
     if customer_id is not None:
         repository.note_history(session, tenant_id, customer_id)
     return entry

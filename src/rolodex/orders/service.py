@@ -52,7 +52,8 @@ def record_order(
 ) -> tuple[Order, bool]:
     """(the order, whether it was created). A known external id updates that order.
     ``locked``: the caller already looked the external id up with
-    ``repository.by_external`` in this transaction (and found this order, or None)."""
+    ``repository.by_external`` in this transaction (and found this order, or None), holding
+    a lock on that external id."""
     tenant_id = principal.tenant_id
     amount = _total(data)
     if data.external_id:
@@ -86,15 +87,20 @@ def record_order(
     )
     order.items = _items(tenant_id, order.id, data.items)
     before = snapshot(customer)
-    try:
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            "this order is being recorded by another request; send it again",
-            details={"field": "external_id"},
-        ) from exc
+    if locked is not None:
+        # The caller holds the external id (a webhook's version mark): the order is flushed
+        # with the rest of its changes, and a clash with an API request fails them together.
+        session.add(order)
+    else:
+        try:
+            with session.begin_nested():
+                session.add(order)
+                session.flush()
+        except IntegrityError as exc:
+            raise Conflict(
+                "this order is being recorded by another request; send it again",
+                details={"field": "external_id"},
+            ) from exc
     _move_ltv(session, principal, customer, order, ltv.ZERO, before)
     return order, True
 
