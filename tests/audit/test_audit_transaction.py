@@ -89,3 +89,58 @@ def test_the_head_is_locked_again_in_the_next_transaction(tenant):
         _rename(session, principal, ada, "Ada")
     with db.session(tenant.id) as session:
         assert audit.verify(session, tenant.id).entries == 3
+
+
+def _label(session, principal, label, changed=None):
+    after = {"label": label}
+    return audit.record(session, principal, "note", None, None, after, changed=changed)
+
+
+def test_deferred_entries_keep_their_order_and_leave_with_a_rolled_back_savepoint(tenant):
+    """A session that defers its entries (the worker's shared transactions): they are
+    appended at commit in the order recorded; a savepoint that rolls back takes its own with
+    it and gives back the earlier ones it had appended; an entry that cannot wait goes after
+    the queued ones."""
+    from rolodex.audit import pending
+
+    db = tenant.client.app.state.db
+    principal = audit.system_principal(tenant.id)
+    other = audit.system_principal(tenant.id, "someone-else")
+    with db.session(tenant.id) as session:
+        pending.defer(session)
+        assert _label(session, principal, "A") is None  # queued
+        try:
+            with session.begin_nested():
+                _label(session, principal, "dropped-1")
+                raise RuntimeError("the job failed")
+        except RuntimeError:
+            pass
+        try:
+            with session.begin_nested():
+                _label(session, principal, "dropped-2")
+                # cannot wait (an explicit field list): A and dropped-2 are appended first
+                assert _label(session, principal, "dropped-3", changed=["label"]) is not None
+                raise RuntimeError("the job failed")
+        except RuntimeError:
+            pass
+        _label(session, other, "B")  # another actor: a second run of the same append
+        with session.begin_nested():
+            _label(session, principal, "C")
+        assert _label(session, principal, "D", changed=["label"]) is not None  # after A, B, C
+        _label(session, principal, "E")
+        count = session.scalar(select(func.count()).where(AuditEntry.tenant_id == tenant.id))
+        assert count == 4  # A, B, C, D: E waits for the commit
+    with db.session(tenant.id) as session:
+        rows = session.execute(
+            select(AuditEntry.after, AuditEntry.actor_id)
+            .where(AuditEntry.tenant_id == tenant.id, AuditEntry.action == "note")
+            .order_by(AuditEntry.seq)
+        ).all()
+        assert [(r.after["label"], r.actor_id) for r in rows] == [
+            ("A", "system"),
+            ("B", "someone-else"),
+            ("C", "system"),
+            ("D", "system"),
+            ("E", "system"),
+        ]
+        assert audit.verify(session, tenant.id).ok

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from rolodex.activities import repository as activities
-from rolodex.audit import repository
+from rolodex.audit import pending, repository
 from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers.snapshot import snapshot
@@ -77,6 +77,7 @@ def erase_customer(
             "confirm", "repeat the customer's id to confirm: erasure cannot be undone"
         )
     tenant_id = principal.tenant_id
+    pending.drain(session)  # entries queued in this transaction are redacted too
     customer = lifecycle.lock_customer(session, tenant_id, customer_id, include_deleted=True)
     before = snapshot(customer)
     grant = repository.open_erasure(session, tenant_id, customer_id)

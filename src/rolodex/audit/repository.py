@@ -113,6 +113,10 @@ def note_new_subject(session: Session, tenant_id: uuid.UUID, customer_id: uuid.U
     txcache.cache(session)[("new_subject", tenant_id, customer_id)] = True
 
 
+def is_new_subject(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> bool:
+    return ("new_subject", tenant_id, customer_id) in txcache.cache(session)
+
+
 def ensure_subject_key(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> str:
     existing = subject_key(session, tenant_id, customer_id)
     if existing is None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rolodex.audit import repository
+from rolodex.audit import pending, repository
 from rolodex.audit.hashing import (
     GENESIS,
     Hashed,
@@ -60,8 +60,25 @@ def record(
     changed: Iterable[str] | None = None,
 ) -> AuditEntry | None:
     """Append one entry. ``before``/``after`` are full snapshots (JSON-ready); only the
-    fields that differ are kept. An update that changes nothing records nothing."""
+    fields that differ are kept. An update that changes nothing records nothing. In a
+    session that defers its entries (audit.pending) the change is queued and None returned."""
     tenant_id = principal.tenant_id
+    if pending.deferred(session):
+        if changed is None and (before is not None or after is not None):
+            from rolodex.audit.bulk import Change
+
+            new = (
+                before is None
+                and customer_id is not None
+                and repository.is_new_subject(session, tenant_id, customer_id)
+            )
+            pending.add(
+                session,
+                principal,
+                Change(action, customer_id, before, after, dict(meta or {}), new_customer=new),
+            )
+            return None
+        pending.drain(session)  # this entry goes after the queued ones
     b: dict[str, Any] | None
     a: dict[str, Any] | None
     if before is not None and after is not None:
@@ -187,6 +204,7 @@ class Verification:
 
 def verify(session: Session, tenant_id: uuid.UUID) -> Verification:
     """Walk the tenant's chain from the start; name the first entry that does not hold."""
+    pending.drain(session)
     erased_before = repository.last_erasures(session, tenant_id)
     keys: dict[uuid.UUID, str | None] = {}
     prev, expected = GENESIS, 1

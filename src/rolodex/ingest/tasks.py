@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session
 
+from rolodex.audit import pending
 from rolodex.ingest import erasure as _erasure  # noqa: F401  (registers the inbox eraser)
 from rolodex.ingest import marks, repository, shopify
 from rolodex.ingest.klaviyo_apply import apply_batch
@@ -53,6 +54,7 @@ def prefetch(session: Session, jobs: list[JobContext]) -> None:
             ids.setdefault(job.tenant_id, []).append(uuid.UUID(str(job.payload["inbox_id"])))
         except (KeyError, ValueError):
             continue  # the handler reports it
+    pending.defer(session)  # the jobs' audit entries are appended at commit, together
     held = session.info.setdefault("rolodex_prefetched", [])  # the identity map is weak
     for tenant_id, item_ids in ids.items():
         held.append(session.get(Tenant, tenant_id))
