@@ -101,13 +101,13 @@ def test_deferred_entries_keep_their_order_and_leave_with_a_rolled_back_savepoin
     appended at commit in the order recorded; a savepoint that rolls back takes its own with
     it and gives back the earlier ones it had appended; an entry that cannot wait goes after
     the queued ones."""
-    from rolodex.audit import pending
+    from rolodex.kit import deferred
 
     db = tenant.client.app.state.db
     principal = audit.system_principal(tenant.id)
     other = audit.system_principal(tenant.id, "someone-else")
     with db.session(tenant.id) as session:
-        pending.defer(session)
+        deferred.defer(session)
         assert _label(session, principal, "A") is None  # queued
         try:
             with session.begin_nested():

@@ -63,7 +63,7 @@ def record(
     fields that differ are kept. An update that changes nothing records nothing. In a
     session that defers its entries (audit.pending) the change is queued and None returned."""
     tenant_id = principal.tenant_id
-    if pending.deferred(session):
+    if pending.deferred_here(session):
         if changed is None and (before is not None or after is not None):
             from rolodex.audit.bulk import Change
 

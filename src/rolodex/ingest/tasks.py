@@ -7,12 +7,12 @@ processed row is never applied again: running the job twice changes nothing the 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
-from rolodex.audit import pending
 from rolodex.ingest import erasure as _erasure  # noqa: F401  (registers the inbox eraser)
 from rolodex.ingest import marks, repository, shopify
 from rolodex.ingest.klaviyo_apply import apply_batch
@@ -38,7 +38,7 @@ from rolodex.ingest.records import (
     without_nul,
 )
 from rolodex.jobs.registry import JobContext, NonRetryable, registry
-from rolodex.kit import txcache
+from rolodex.kit import deferred, txcache
 from rolodex.kit.time import utcnow
 from rolodex.models import InboxItem, Tenant
 
@@ -54,7 +54,7 @@ def prefetch(session: Session, jobs: list[JobContext]) -> None:
             ids.setdefault(job.tenant_id, []).append(uuid.UUID(str(job.payload["inbox_id"])))
         except (KeyError, ValueError):
             continue  # the handler reports it
-    pending.defer(session)  # the jobs' audit entries are appended at commit, together
+    deferred.defer(session)  # the jobs' audit entries and inbox marks are written at commit
     held = session.info.setdefault("rolodex_prefetched", [])  # the identity map is weak
     for tenant_id, item_ids in ids.items():
         held.append(session.get(Tenant, tenant_id))
@@ -126,8 +126,27 @@ def apply_webhook(session: Session, job: JobContext) -> None:
             result = apply_batch(session, principal, tenant, _payload(item))
     except PayloadError as exc:
         raise NonRetryable(f"{item.provider} {item.topic}: {exc}") from exc
-    item.processed_at = utcnow()
-    item.result = result
+    if deferred.deferred(session):  # with the other jobs' at commit, one statement
+        deferred.add(session, PROCESSED, {"_t": item.tenant_id, "_id": item.id,
+                                          "_at": utcnow(), "_result": result})  # fmt: skip
+    else:
+        item.processed_at = utcnow()
+        item.result = result
+
+
+PROCESSED = "ingest.processed"
+
+
+@deferred.writer(PROCESSED)
+def _mark_processed(session: Session, rows: list[dict[str, Any]]) -> None:
+    table = cast(Table, InboxItem.__table__)
+    c = table.c
+    stmt = (
+        update(table)
+        .where(c.tenant_id == bindparam("_t"), c.id == bindparam("_id"))
+        .values(processed_at=bindparam("_at"), result=bindparam("_result"))
+    )
+    session.execute(stmt, rows)
 
 
 def _payload(item: InboxItem) -> Any:

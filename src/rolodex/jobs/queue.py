@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, or_, select, text, tuple_, update
+from sqlalchemy import Select, Table, and_, bindparam, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from rolodex.jobs.registry import registry
@@ -164,6 +164,21 @@ def complete(job: Job) -> None:
     now = utcnow()
     job.state, job.finished_at, job.updated_at = "done", now, now
     job.locked_until = job.lease_token = None
+
+
+def complete_many(session: Session, jobs: list[Job]) -> None:
+    """``complete`` for many jobs in one statement (their objects are left as they were)."""
+    if not jobs:
+        return
+    now = utcnow()
+    table = cast(Table, Job.__table__)
+    c = table.c
+    stmt = (
+        update(table)
+        .where(c.tenant_id == bindparam("_t"), c.id == bindparam("_id"))
+        .values(state="done", finished_at=now, updated_at=now, locked_until=None, lease_token=None)
+    )
+    session.execute(stmt, [{"_t": job.tenant_id, "_id": job.id} for job in jobs])
 
 
 def reschedule(job: Job, error: str, delay_seconds: float) -> None:

@@ -191,6 +191,7 @@ class Worker:
             with self.db.session(items[0].tenant_id) as session:
                 jobs = queue.lock_claimed_many(session, items[0].tenant_id, head)
                 self._prefetch(session, [j for j in jobs.values() if self._batchable(j)])
+                done: list[Job] = []
                 for n, item in enumerate(head):
                     if n and time.monotonic() > deadline:
                         ran = n
@@ -200,8 +201,9 @@ class Worker:
                         stats.lost += 1  # another worker took it after our lease expired
                     elif not self._batchable(job):
                         solo.append(item)  # it manages its own transactions
-                    else:
-                        self._run_in_savepoint(session, job, stats)
+                    elif self._run_in_savepoint(session, job, stats):
+                        done.append(job)
+                queue.complete_many(session, done)  # committed with the jobs' changes
         except Exception:
             log.exception("a batch of %d jobs failed; running them one at a time", ran)
             for item in items[:ran]:
@@ -262,18 +264,20 @@ class Worker:
             raise LookupError(f"no handler registered for job kind {job.kind!r}")
         return kind.handler
 
-    def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> None:
+    def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> bool:
+        """Whether the job succeeded (its completion is then the caller's to write, in the
+        same transaction as its changes)."""
         if self._overdue(job, stats):
-            return
+            return False
         try:
             handler = self._handler(job)
             with session.begin_nested():  # released (and flushed) on success
                 handler(session, self._context(job))
-                queue.complete(job)  # flushed with the job's changes, undone with them
         except Exception as exc:  # the savepoint rolled back: this job's changes are gone
             self._settle_failure(job, exc, stats)
-            return
+            return False
         stats.done += 1
+        return True
 
 
 def run_workers(db: Database, concurrency: int, stop: threading.Event, **options: object) -> None:
