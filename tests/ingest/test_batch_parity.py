@@ -134,6 +134,7 @@ def test_a_shared_transaction_gives_what_one_transaction_per_job_gives(
     assert (shared.done, shared.dead) == (len(items) - 1, 1)
     # ... really shared: not failed and run again one job per transaction
     assert not [r for r in caplog.records if "one at a time" in r.getMessage()]
+    assert not [r for r in caplog.records if "prefetch" in r.getMessage()]
 
     expected, got = state(hooks), state(shared_hooks)
     assert got == expected

@@ -16,10 +16,13 @@ _KEY = "rolodex_tx_cache"
 
 
 def cache(session: Session) -> dict[Any, Any]:
-    """The current transaction's facts (a throwaway dict when no transaction has begun)."""
+    """The current transaction's facts (the transaction begins if it has not: every caller
+    is about to ask the database, and a fact kept before it began would be lost)."""
     root = session.get_transaction()
     if root is None:
-        return {}
+        session.connection()
+        root = session.get_transaction()
+        assert root is not None
     held = session.info.get(_KEY)
     if held is None or held[0] is not root:
         held = (root, {})

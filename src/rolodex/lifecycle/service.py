@@ -139,8 +139,7 @@ def note_stage_change(
 ) -> StageTransition:
     """A stage changed by a profile update: it joins the transition history (LTV unchanged)."""
     record = _transition(principal, customer, from_stage, customer.lifecycle_stage, reason)
-    session.add(record)
-    session.flush()
+    session.add(record)  # flushed with the change that moved the stage
     return record
 
 
