@@ -116,8 +116,10 @@ class Database:
         event.listen(self.sessionmaker, "after_begin", self._after_begin)
         event.listen(self.read_sessionmaker, "after_begin", self._after_begin)
 
-    def _after_begin(self, session: Session, _tx: SessionTransaction, connection: Any) -> None:
-        if not self.is_postgres:
+    def _after_begin(self, session: Session, tx: SessionTransaction, connection: Any) -> None:
+        # A SAVEPOINT keeps what its transaction set (set_config(..., true) lasts until the
+        # transaction ends): only the outermost transaction sets the tenant.
+        if not self.is_postgres or tx.nested:
             return
         tenant = session.info.get("tenant_id")
         connection.execute(
