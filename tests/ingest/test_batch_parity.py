@@ -19,6 +19,7 @@ from tests.ingest.conftest import Hooks, add_source
 from tests.ingest.payloads import (
     KLAVIYO_SECRET,
     SHOPIFY_SECRET,
+    email_consent_event,
     shopify_customer,
     shopify_order,
     shopify_refund,
@@ -29,7 +30,7 @@ from tests.ingest.payloads import (
 def deliveries() -> list[tuple[str, Any, str | None]]:
     """(topic, payload, triggered_at): creates, paid orders, a refund, an update, a stale
     update, tags, a profile that matches another by email, a deletion, a poison payload."""
-    a, b = shopify_customer(), shopify_customer()
+    a, b, d = shopify_customer(), shopify_customer(), shopify_customer()
     c = shopify_customer(email=a["email"].upper(), first_name="Someone", phone=None)
     order_a = shopify_order(a, financial_status="paid", total_price="120.00")
     order_b = shopify_order(b, financial_status="paid", total_price="80.00")
@@ -37,7 +38,19 @@ def deliveries() -> list[tuple[str, Any, str | None]]:
     newer_a = dict(a, first_name="Renamed", updated_at="2025-03-01T00:00:00Z")
     older_b = dict(b, first_name="Stale", updated_at="2024-01-01T00:00:00Z")
     gone = {"id": b["id"], "phone": None, "addresses": [], "tax_exemptions": []}
+    order_d = shopify_order(d, financial_status="paid", total_price="60.00")
+    early_refund = shopify_refund(order_d["id"], "10.00")
     return [
+        # remembered until their customer and order come: tags, a consent, a refund
+        ("customer.tags_added", tags_event(d["id"], ["early"], "2025-01-05T10:00:00Z"), None),
+        (
+            "customers_email_marketing_consent/update",
+            email_consent_event(d["id"], d["email"], "subscribed", "2025-01-05T10:00:00Z"),
+            None,
+        ),
+        ("refunds/create", early_refund, None),
+        ("customers/create", d, None),
+        ("orders/paid", order_d, None),
         ("customers/create", a, None),
         ("orders/paid", order_a, None),
         ("customers/create", b, None),
@@ -87,6 +100,7 @@ def state(hooks: Hooks) -> dict[str, Any]:
                     "tags",
                     "deleted_at",
                     "order_count",
+                    "consent",
                 )  # fmt: skip
                 if k in c and k != "deleted_at"
             }
@@ -141,3 +155,10 @@ def test_a_shared_transaction_gives_what_one_transaction_per_job_gives(
     assert expected["chain_ok"]
     a = next(v for k, v in expected.items() if k.endswith("@example.com") and v["ledger"])
     assert a["ledger"]  # the comparison compares something
+    (d,) = [
+        v
+        for v in expected.values()
+        if isinstance(v, dict) and v.get("profile", {}).get("tags") == ["early"]
+    ]
+    assert d["profile"]["ltv"] == "50.00"  # the early refund netted into its order
+    assert d["profile"]["consent"]["email"] is True  # the consent that came first

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, text, union_all
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -184,6 +184,7 @@ def marks(
 
 
 # Built once, values bound per call (building a statement costs more than running it here).
+_MARKS = cast(Table, IngestMark.__table__)
 _MARKS_OF = select(IngestMark).where(
     IngestMark.tenant_id == bindparam("t"),
     IngestMark.provider == bindparam("p"),
@@ -215,7 +216,12 @@ _BY_SOURCE = (
 def marks_of(
     session: Session, tenant_id: uuid.UUID, provider: str, kinds: list[str], external_id: str
 ) -> dict[str, IngestMark]:
-    """The marks of several kinds of one outside id, by kind, in one query."""
+    """The marks of several kinds of one outside id, by kind, in one query (none when the
+    transaction loaded them all ahead: see ``load_related``)."""
+    facts = txcache.cache(session)
+    if all((_COMPLETE, tenant_id, provider, k, external_id) in facts for k in kinds):
+        held = (facts.get(("mark", tenant_id, provider, k, external_id)) for k in kinds)
+        return {m.kind: m for m in held if m is not None and sa_inspect(m).persistent}
     params = {"t": tenant_id, "p": provider, "k": kinds, "e": external_id}
     return {m.kind: m for m in session.scalars(_MARKS_OF, params)}
 
@@ -223,8 +229,57 @@ def marks_of(
 def child_marks(
     session: Session, tenant_id: uuid.UUID, provider: str, kind: str, parent_id: str
 ) -> list[IngestMark]:
+    """The marks of a kind whose parent is ``parent_id`` (as ``load_related`` left them)."""
+    facts = txcache.cache(session)
+    if (_COMPLETE, tenant_id, provider, kind, parent_id) in facts:
+        found = [
+            m
+            for key, m in facts.items()
+            if key[0] == "mark" and key[1:4] == (tenant_id, provider, kind)
+            and m.parent_id == parent_id and sa_inspect(m).persistent
+        ]  # fmt: skip
+        return sorted(found, key=lambda m: m.external_id)
     params = {"t": tenant_id, "p": provider, "k": kind, "parent": parent_id}
     return list(session.scalars(_CHILD_MARKS, params))
+
+
+_COMPLETE = "marks_complete"  # every mark of (kind, outside or parent id) is held in the facts
+
+
+def load_related(
+    session: Session,
+    tenant_id: uuid.UUID,
+    provider: str,
+    by_id: dict[str, list[str]],
+    by_parent: dict[str, list[str]],
+) -> None:
+    """Load, in one query, the marks of these kinds of these outside ids (``by_id``) and of
+    these kinds under these parents (``by_parent``); ``marks_of`` and ``child_marks`` then
+    answer from them. Marks locked later in the transaction join them (marks.lock)."""
+    c = _MARKS.c
+    mine = (c.tenant_id == tenant_id, c.provider == provider)
+    parts = [
+        select(_MARKS).where(*mine, c.kind == kind, c.external_id.in_(sorted(set(ids))))
+        for kind, ids in by_id.items()
+        if ids
+    ]
+    parts += [
+        select(_MARKS).where(*mine, c.kind == kind, c.parent_id.in_(sorted(set(parents))))
+        for kind, parents in by_parent.items()
+        if parents
+    ]
+    if not parts:
+        return
+    stmt = select(IngestMark).from_statement(union_all(*parts))
+    facts = txcache.cache(session)
+    for mark in session.scalars(stmt):
+        facts.setdefault(("mark", tenant_id, provider, mark.kind, mark.external_id), mark)
+    for kind, ids in by_id.items():
+        for eid in ids:
+            facts[(_COMPLETE, tenant_id, provider, kind, eid)] = True
+    for kind, parents in by_parent.items():
+        for parent in parents:
+            facts[(_COMPLETE, tenant_id, provider, kind, parent)] = True
 
 
 # -- customers by outside id -------------------------------------------------------------

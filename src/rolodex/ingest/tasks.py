@@ -18,6 +18,7 @@ from rolodex.ingest import marks, repository, shopify
 from rolodex.ingest.klaviyo_apply import apply_batch
 from rolodex.ingest.orders import apply_order, apply_refund
 from rolodex.ingest.profiles import (
+    CONSENT_KINDS,
     Applied,
     apply_consent,
     apply_tag_change,
@@ -102,6 +103,17 @@ def _lock_marks(session: Session, tenant_id: uuid.UUID, items: list[InboxItem]) 
         elif isinstance(record, Refund):
             keys += [("order", record.order_id), ("refund", record.external_id)]
     marks.lock_all(session, tenant_id, "shopify", keys)
+    # what the jobs will look up next: consents and tags remembered for their customers (from
+    # split topics that came first), and the refunds of their orders
+    people = [eid for kind, eid in keys if kind == "customer"]
+    orders = [eid for kind, eid in keys if kind == "order"]
+    repository.load_related(
+        session,
+        tenant_id,
+        "shopify",
+        {kind: people for kind in CONSENT_KINDS.values()},
+        {"customer.tag": people, "refund": orders},
+    )
 
 
 @registry.handler(KIND, prefetch=prefetch, batchable=True)  # lease: job_lease_seconds
