@@ -42,6 +42,7 @@ from rolodex.jobs.registry import JobContext, NonRetryable, registry
 from rolodex.kit import deferred, txcache
 from rolodex.kit.time import utcnow
 from rolodex.models import InboxItem, Tenant
+from rolodex.orders import repository as orders_repo
 
 KIND = "ingest.webhook"
 
@@ -107,6 +108,7 @@ def _lock_marks(session: Session, tenant_id: uuid.UUID, items: list[InboxItem]) 
     # split topics that came first), and the refunds of their orders
     people = [eid for kind, eid in keys if kind == "customer"]
     orders = [eid for kind, eid in keys if kind == "order"]
+    orders_repo.lock_by_externals(session, tenant_id, "shopify", orders)
     repository.load_related(
         session,
         tenant_id,

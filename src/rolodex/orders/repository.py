@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from rolodex.kit import txcache
 from rolodex.models import Order
 
 
@@ -40,7 +42,46 @@ _BY_EXTERNAL = (
 def by_external(
     session: Session, tenant_id: uuid.UUID, source: str, external_id: str
 ) -> Order | None:
-    return session.scalars(_BY_EXTERNAL, {"t": tenant_id, "s": source, "e": external_id}).first()
+    """The order of this external id, locked until commit; once per transaction (the
+    transaction remembers it, or that there is none, until it records one)."""
+    facts = txcache.cache(session)
+    key = ("order", tenant_id, source, external_id)
+    if key in facts:
+        held = facts[key]
+        if held is None or sa_inspect(held).persistent:
+            return cast(Order | None, held)
+    order = session.scalars(_BY_EXTERNAL, {"t": tenant_id, "s": source, "e": external_id}).first()
+    facts[key] = order
+    return order
+
+
+def lock_by_externals(
+    session: Session, tenant_id: uuid.UUID, source: str, external_ids: list[str]
+) -> None:
+    """``by_external`` for many external ids in one query (the orders of a shared
+    transaction's jobs, ahead of them)."""
+    wanted = sorted(set(external_ids))
+    if not wanted:
+        return
+    stmt = (
+        select(Order)
+        .where(Order.tenant_id == tenant_id, Order.source == source)
+        .where(Order.external_id.in_(wanted))
+        .order_by(Order.external_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = {o.external_id: o for o in session.scalars(stmt)}
+    facts = txcache.cache(session)
+    for eid in wanted:
+        facts[("order", tenant_id, source, eid)] = found.get(eid)
+
+
+def remember(session: Session, order: Order) -> None:
+    """An order recorded in this transaction: ``by_external`` finds it without a query."""
+    if order.external_id:
+        key = ("order", order.tenant_id, order.source, order.external_id)
+        txcache.cache(session)[key] = order
 
 
 def customer_orders(tenant_id: uuid.UUID, customer_id: uuid.UUID) -> Select[Any]:

@@ -86,6 +86,7 @@ def record_order(
         placed_at=as_utc(data.placed_at) if data.placed_at else utcnow(),
     )
     order.items = _items(tenant_id, order.id, data.items)
+    repository.remember(session, order)
     before = snapshot(customer)
     if locked is not None:
         # The caller holds the external id (a webhook's version mark): the order is flushed
