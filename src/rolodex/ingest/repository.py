@@ -289,14 +289,47 @@ def customer_by_source(
     """The customer linked to this outside id (soft-deleted ones included). Found (or
     linked) once per transaction: later calls get the same object without a query."""
     facts = txcache.cache(session)
-    held = facts.get(("by_source", tenant_id, source_name, external_id))
-    if held is not None and sa_inspect(held).persistent:
-        return cast(Customer, held)
+    key = ("by_source", tenant_id, source_name, external_id)
+    if key in facts:
+        held = facts[key]
+        if held is None or sa_inspect(held).persistent:
+            return cast(Customer | None, held)
     params = {"t": tenant_id, "s": source_name, "e": external_id}
     customer = session.scalars(_BY_SOURCE, params).first()
     if customer is not None:
-        facts[("by_source", tenant_id, source_name, external_id)] = customer
+        facts[key] = customer
     return customer
+
+
+def load_by_sources(
+    session: Session, tenant_id: uuid.UUID, source_name: str, external_ids: list[str]
+) -> None:
+    """``customer_by_source`` for many outside ids in one query (those of a shared
+    transaction's jobs, ahead of them): the transaction remembers each customer, or that
+    there is none, until one is linked (``remember_source``)."""
+    wanted = sorted(set(external_ids))
+    if not wanted:
+        return
+    stmt = (
+        select(Customer, CustomerSource.external_id)
+        .join(
+            CustomerSource,
+            (CustomerSource.tenant_id == Customer.tenant_id)
+            & (CustomerSource.customer_id == Customer.id),
+        )
+        .where(
+            CustomerSource.tenant_id == tenant_id,
+            CustomerSource.source == source_name,
+            CustomerSource.external_id.in_(wanted),
+        )
+    )
+    found: dict[str, Customer] = {}
+    for customer, external_id in session.execute(stmt):
+        if external_id is not None:
+            found.setdefault(external_id, customer)
+    facts = txcache.cache(session)
+    for eid in wanted:
+        facts[("by_source", tenant_id, source_name, eid)] = found.get(eid)
 
 
 def remember_source(

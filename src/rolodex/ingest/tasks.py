@@ -109,6 +109,7 @@ def _lock_marks(session: Session, tenant_id: uuid.UUID, items: list[InboxItem]) 
     people = [eid for kind, eid in keys if kind == "customer"]
     orders = [eid for kind, eid in keys if kind == "order"]
     orders_repo.lock_by_externals(session, tenant_id, "shopify", orders)
+    repository.load_by_sources(session, tenant_id, "shopify", people)
     repository.load_related(
         session,
         tenant_id,

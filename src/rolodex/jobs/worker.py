@@ -159,11 +159,13 @@ class Worker:
     # -- many jobs in one transaction ------------------------------------------------------
     def process_batch(self, claimed: list[queue.Claimed]) -> None:
         """Run claimed jobs of batchable kinds in shared transactions (one per tenant, and at
-        most ``batch_seconds`` of work each), each job in its own SAVEPOINT: a job that fails
-        rolls back alone and is settled (retry or dead) in the same transaction, and every
-        job's effects commit together with its completion. Should a shared transaction itself
-        fail, nothing of it was committed, and its jobs run again one per transaction. Jobs of
-        other kinds run after it, one per transaction."""
+        most ``batch_seconds`` of work each), and every job's effects commit together with its
+        completion. The jobs run one after the other with no SAVEPOINT between them (their
+        changes are flushed together); should one fail, the transaction is rolled back and
+        its jobs run again each in its own SAVEPOINT: a job that fails then rolls back alone
+        and is settled (retry or dead) in the same transaction. Should a shared transaction
+        itself fail, nothing of it was committed, and its jobs run again one per transaction.
+        Jobs of other kinds run after it, one per transaction."""
         by_tenant: dict[object, list[queue.Claimed]] = {}
         for item in claimed:
             by_tenant.setdefault(item.tenant_id, []).append(item)
@@ -179,6 +181,17 @@ class Worker:
     ) -> list[queue.Claimed]:
         """Run jobs from the front of ``items`` in one transaction; those not reached. Jobs
         of kinds that are not batchable are left to ``alone``."""
+        left = self._run_chunk_once(items, alone, savepoints=False)
+        if left is None:  # a job failed: again, each job in its own SAVEPOINT
+            left = self._run_chunk_once(items, alone, savepoints=True)
+        assert left is not None
+        return left
+
+    def _run_chunk_once(
+        self, items: list[queue.Claimed], alone: list[queue.Claimed], *, savepoints: bool
+    ) -> list[queue.Claimed] | None:
+        """One try of ``_run_chunk``; None when, without savepoints, a job failed (nothing
+        was committed)."""
         stats = Stats()
         solo: list[queue.Claimed] = []
         started = time.monotonic()
@@ -201,9 +214,18 @@ class Worker:
                         stats.lost += 1  # another worker took it after our lease expired
                     elif not self._batchable(job):
                         solo.append(item)  # it manages its own transactions
-                    elif self._run_in_savepoint(session, job, stats):
+                    elif savepoints:
+                        if self._run_in_savepoint(session, job, stats):
+                            done.append(job)
+                    elif not self._overdue(job, stats):
+                        self._run_plain(session, job)
+                        stats.done += 1
                         done.append(job)
                 queue.complete_many(session, done)  # committed with the jobs' changes
+        except _JobFailed as failed:
+            log.info("job %s failed in a shared transaction; running its jobs again, each in "
+                     "a savepoint: %s", failed.job_id, describe(failed.cause))  # fmt: skip
+            return None
         except Exception:
             log.exception("a batch of %d jobs failed; running them one at a time", ran)
             for item in items[:ran]:
@@ -264,6 +286,14 @@ class Worker:
             raise LookupError(f"no handler registered for job kind {job.kind!r}")
         return kind.handler
 
+    def _run_plain(self, session: Session, job: Job) -> None:
+        """The job's handler in the shared transaction itself; a failure is a _JobFailed
+        (the transaction is then rolled back)."""
+        try:
+            self._handler(job)(session, self._context(job))
+        except Exception as exc:
+            raise _JobFailed(job.id, exc) from exc
+
     def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> bool:
         """Whether the job succeeded (its completion is then the caller's to write, in the
         same transaction as its changes)."""
@@ -278,6 +308,12 @@ class Worker:
             return False
         stats.done += 1
         return True
+
+
+class _JobFailed(Exception):
+    def __init__(self, job_id: object, cause: Exception) -> None:
+        super().__init__(f"job {job_id} failed")
+        self.job_id, self.cause = job_id, cause
 
 
 def run_workers(db: Database, concurrency: int, stop: threading.Event, **options: object) -> None:
