@@ -326,7 +326,9 @@ def main() -> None:
             "ack_path": "group commit: one writer thread stores waiting deliveries in one "
             "transaction; each request answered after that commit",
             "processing": "`rolodex worker --batch 50`: claimed jobs share transactions of up to "
-            "0.1 s, one SAVEPOINT per job",
+            "0.1 s with no SAVEPOINT between them (run again, one SAVEPOINT per job, when one "
+            "fails); marks, orders and linked customers read ahead, audit entries and "
+            "completions written at commit",
             "note": "a shared 2-core machine (another engineer's benchmarks ran meanwhile): see "
             "the load averages; CPU per request/job is the steadier figure",
             "load_average_at_end": load(),
