@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -52,9 +51,9 @@ def lock(
     that touches the row takes its lock on PostgreSQL; SQLite writers are serialized).
     Locked once per transaction (here or by ``lock_all``): later calls need no query."""
     external_id = external_id[:300]
-    facts = txcache.cache(session)
-    held = facts.get(("mark", tenant_id, provider, kind, external_id))
-    if held is not None and sa_inspect(held).persistent:
+    key = ("mark", tenant_id, provider, kind, external_id)
+    known, held = txcache.held(session, key)
+    if known and held is not None:
         return cast(IngestMark, held)
     stmt = _lock_statement(session.get_bind().dialect.name)
     params = {
@@ -65,7 +64,7 @@ def lock(
         "updated_at": utcnow(),
     }
     mark = session.scalars(stmt, params, execution_options={"populate_existing": True}).one()
-    facts[("mark", tenant_id, provider, kind, external_id)] = mark
+    txcache.cache(session)[key] = mark
     return mark
 
 

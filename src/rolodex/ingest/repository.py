@@ -288,16 +288,14 @@ def customer_by_source(
 ) -> Customer | None:
     """The customer linked to this outside id (soft-deleted ones included). Found (or
     linked) once per transaction: later calls get the same object without a query."""
-    facts = txcache.cache(session)
     key = ("by_source", tenant_id, source_name, external_id)
-    if key in facts:
-        held = facts[key]
-        if held is None or sa_inspect(held).persistent:
-            return cast(Customer | None, held)
+    known, held = txcache.held(session, key)
+    if known:
+        return cast(Customer | None, held)
     params = {"t": tenant_id, "s": source_name, "e": external_id}
     customer = session.scalars(_BY_SOURCE, params).first()
     if customer is not None:
-        facts[key] = customer
+        txcache.cache(session)[key] = customer
     return customer
 
 

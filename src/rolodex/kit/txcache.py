@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction
 
 _KEY = "rolodex_tx_cache"
@@ -29,6 +29,18 @@ def cache(session: Session) -> dict[Any, Any]:
         session.info[_KEY] = held
     facts: dict[Any, Any] = held[1]
     return facts
+
+
+def held(session: Session, key: Any) -> tuple[bool, Any]:
+    """A row the transaction remembers under ``key`` (or None: remembered as absent):
+    (True, it); (False, None) when it remembers nothing, or the row left the session."""
+    facts = cache(session)
+    if key not in facts:
+        return False, None
+    value = facts[key]
+    if value is None or inspect(value).persistent:
+        return True, value
+    return False, None
 
 
 def forget(session: Session) -> None:

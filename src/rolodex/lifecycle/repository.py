@@ -6,7 +6,6 @@ import uuid
 from typing import Any, cast
 
 from sqlalchemy import Select, bindparam, func, select, update
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from rolodex.kit import txcache
@@ -30,14 +29,14 @@ def lock_customer(
     """The customer, fresh and locked until commit: LTV changes of one customer serialize.
     Locked once per transaction: one locked (or created) earlier in it is the session's own,
     current since (nobody else could change it), and is returned without a query."""
-    facts = txcache.cache(session)
-    held = facts.get(("customer_locked", tenant_id, customer_id))
-    if held is not None and sa_inspect(held).persistent:
+    key = ("customer_locked", tenant_id, customer_id)
+    known, held = txcache.held(session, key)
+    if known and held is not None:
         return cast(Customer, held)
     customer = session.scalars(_LOCK_CUSTOMER, {"t": tenant_id, "c": customer_id}).first()
     if customer is not None:
         # held (the identity map is weak) with its loaded collections until commit
-        facts[("customer_locked", tenant_id, customer_id)] = customer
+        txcache.cache(session)[key] = customer
     return customer
 
 

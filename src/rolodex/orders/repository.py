@@ -6,7 +6,6 @@ import uuid
 from typing import Any, cast
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from rolodex.kit import txcache
@@ -44,14 +43,12 @@ def by_external(
 ) -> Order | None:
     """The order of this external id, locked until commit; once per transaction (the
     transaction remembers it, or that there is none, until it records one)."""
-    facts = txcache.cache(session)
     key = ("order", tenant_id, source, external_id)
-    if key in facts:
-        held = facts[key]
-        if held is None or sa_inspect(held).persistent:
-            return cast(Order | None, held)
+    known, held = txcache.held(session, key)
+    if known:
+        return cast(Order | None, held)
     order = session.scalars(_BY_EXTERNAL, {"t": tenant_id, "s": source, "e": external_id}).first()
-    facts[key] = order
+    txcache.cache(session)[key] = order
     return order
 
 
