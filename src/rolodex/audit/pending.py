@@ -9,6 +9,8 @@ log (``drain``). A savepoint that rolls back takes its changes with it.
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,10 +19,6 @@ from rolodex.auth.roles import Principal
 from rolodex.kit import deferred
 
 KIND = "audit"
-
-
-def deferred_here(session: Session) -> bool:
-    return deferred.deferred(session)
 
 
 def add(session: Session, principal: Principal, change: Any) -> None:
@@ -37,13 +35,5 @@ def drain(session: Session) -> None:
 def _append(session: Session, items: list[tuple[Principal, Any]]) -> None:
     from rolodex.audit.bulk import record_many
 
-    run: list[Any] = []
-    who: Principal | None = None
-    for principal, change in items:
-        if who is not None and principal != who:
-            record_many(session, who, run)
-            run = []
-        who = principal
-        run.append(change)
-    if who is not None:
-        record_many(session, who, run)
+    for principal, run in groupby(items, key=itemgetter(0)):
+        record_many(session, principal, [change for _, change in run])

@@ -23,7 +23,7 @@ from rolodex.audit.hashing import (
     seal,
 )
 from rolodex.auth.roles import Principal
-from rolodex.kit import request_meta
+from rolodex.kit import deferred, request_meta
 from rolodex.kit.time import as_utc, utcnow
 from rolodex.models import AuditEntry, AuditHead
 
@@ -63,7 +63,7 @@ def record(
     fields that differ are kept. An update that changes nothing records nothing. In a
     session that defers its entries (audit.pending) the change is queued and None returned."""
     tenant_id = principal.tenant_id
-    if pending.deferred_here(session):
+    if deferred.deferred(session):
         if changed is None and (before is not None or after is not None):
             from rolodex.audit.bulk import Change
 

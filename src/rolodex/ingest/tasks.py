@@ -72,13 +72,7 @@ def _parsed(session: Session, item: InboxItem) -> Any:
     key = ("parsed", item.tenant_id, item.id)
     if key in facts:
         return facts[key]
-    try:
-        payload = without_nul(orjson.loads(item.body))
-    except orjson.JSONDecodeError as exc:
-        raise NonRetryable(f"the body is not JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise NonRetryable("the body is nested too deeply") from exc
-    record = shopify.parse(item.topic, payload, item.triggered_at)
+    record = shopify.parse(item.topic, _payload(item), item.triggered_at)
     facts[key] = record
     return record
 
