@@ -36,10 +36,11 @@ def test_candidates_come_once_in_the_order_they_were_added_and_follow_changes():
     assert index.candidates(keys)[1] is moved
 
 
-def test_trim_seen_keeps_what_the_last_batch_used():
+def test_trim_seen_drops_the_least_recently_used():
     ids = [uuid.uuid4() for _ in range(5)]
     seen = {i: ("row", "person") for i in ids}
-    trim_seen(seen, {ids[0], ids[3]}, limit=10)  # under the limit: all kept
+    trim_seen(seen, limit=10)  # under the limit: all kept
     assert len(seen) == 5
-    trim_seen(seen, {ids[0], ids[3]}, limit=4)
-    assert set(seen) == {ids[0], ids[3]}
+    seen[ids[0]] = seen.pop(ids[0])  # used again: now the most recent
+    trim_seen(seen, limit=2)
+    assert list(seen) == [ids[4], ids[0]]

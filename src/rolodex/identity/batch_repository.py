@@ -62,9 +62,34 @@ def block_many(
     return found
 
 
-# What matching reads of a stored customer (stored_record's inputs, and the tie-break).
+# What matching reads of a stored customer (stored_record's inputs, and the tie-break), and
+# of its default address.
 MATCH_COLUMNS = ("id", "email_normalized", "phone_e164", "first_name", "last_name",
                  "attributes", "created_at")  # fmt: skip
+MATCH_ADDRESS = ("line1", "postcode", "city", "country")
+
+
+def match_rows(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> list[tuple[Any, ...]]:
+    """What matching reads of these customers, as plain rows: MATCH_COLUMNS, then the
+    MATCH_ADDRESS columns of their default address (None when they have none). The lean
+    form of ``customer_rows(..., MATCH_COLUMNS)`` for the many customers an import only
+    scores: at a million customers a batch scores tens of thousands of namesakes."""
+    out: dict[uuid.UUID, tuple[Any, ...]] = {}
+    default = and_(
+        _A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id, _A.c.is_default.is_(True)
+    )
+    columns = [*(_C.c[name] for name in MATCH_COLUMNS), *(_A.c[name] for name in MATCH_ADDRESS)]
+    for chunk in _chunks(ids):
+        stmt = (
+            select(*columns)
+            .select_from(_C.outerjoin(_A, default))
+            .where(_C.c.tenant_id == tenant_id, _C.c.id.in_(chunk))
+        )
+        for row in session.execute(stmt):
+            out.setdefault(row[0], tuple(row))  # a second default address: the first is enough
+    return list(out.values())
 
 
 def customer_rows(
