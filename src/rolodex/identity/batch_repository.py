@@ -73,9 +73,9 @@ def match_rows(
     session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
 ) -> list[tuple[Any, ...]]:
     """What matching reads of these customers, as plain rows: MATCH_COLUMNS, then the
-    MATCH_ADDRESS columns of their default address (None when they have none). The lean
-    form of ``customer_rows(..., MATCH_COLUMNS)`` for the many customers an import only
-    scores: at a million customers a batch scores tens of thousands of namesakes."""
+    MATCH_ADDRESS columns of their default address (None when they have none): for the many
+    customers an import only scores (at a million customers a batch of 2,000 records scores
+    some 48,000 namesakes), read without ``customer_rows``' dicts."""
     out: dict[uuid.UUID, tuple[Any, ...]] = {}
     default = and_(
         _A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id, _A.c.is_default.is_(True)
@@ -96,14 +96,13 @@ def customer_rows(
     session: Session,
     tenant_id: uuid.UUID,
     ids: Iterable[uuid.UUID],
-    columns: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every column of these customers (or only ``columns``), with their default address as
-    ``address`` (a dict, or None when they have none)."""
+    """Every column of these customers, with their default address as ``address`` (a dict,
+    or None when they have none)."""
     out: dict[uuid.UUID, dict[str, Any]] = {}
     default = and_(_A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id)
     address = [_A.c[name].label(f"_a_{name}") for name in ADDRESS_COLUMNS]
-    wanted = list(_C.c) if columns is None else [_C.c[name] for name in columns]
+    wanted = list(_C.c)
     for chunk in _chunks(ids):
         stmt = (
             select(*wanted, _A.c.id.label("_a_id"), *address)
