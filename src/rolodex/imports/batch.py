@@ -23,8 +23,17 @@ from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
 from rolodex.customers.normalize import normalize_email
-from rolodex.identity import batch_repository, normalize
-from rolodex.identity.batch import BatchIndex, Found, Person, block_keys, decide, probe_record
+from rolodex.identity import batch_repository
+from rolodex.identity.batch import (
+    BatchIndex,
+    Found,
+    Person,
+    block_keys,
+    decide,
+    probe_record,
+    stored_record,
+)
+from rolodex.identity.batch_repository import MATCH_ADDRESS
 from rolodex.identity.normalize import MatchRecord
 from rolodex.imports import encoding, repository, state
 from rolodex.imports.reader import Record
@@ -353,17 +362,9 @@ def trim_seen(seen: dict[uuid.UUID, Any], limit: int | None = None) -> None:
 
 def stored_person(row: tuple[Any, ...]) -> Person:
     """The matching view of a stored customer from its ``batch_repository.match_rows`` row."""
-    cid, email, phone, first, last, attributes, created_at, line1, postcode, city, country = row
-    record = normalize.match_record(
-        email=email,
-        phone_e164=phone,
-        first_name=first,
-        last_name=last,
-        line1=line1,
-        postcode=postcode,
-        city=city,
-        country=country,
-        dob=normalize.dob_from_attributes(attributes),
+    cid, email, phone, first, last, attributes, created_at, *address = row
+    record = stored_record(
+        email, phone, first, last, attributes, dict(zip(MATCH_ADDRESS, address, strict=True))
     )
     return Person(cid, record, created_at, email)
 
