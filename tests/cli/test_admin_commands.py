@@ -100,3 +100,31 @@ def test_a_refused_value_is_one_readable_message(cli_db):
     result = run("sources", "add", "--tenant", "shop", "--provider", "shopify", "--secret", "x")
     assert result.exit_code == 1
     assert result.output.strip() == "error: secret: a signing secret has 16 to 500 characters"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("sqlite:///{tmp}/never-migrated.db", "has no Rolodex tables (no such table: tenants)"),
+        ("postgresql://postgres:secret@127.0.0.1:1/none", "cannot use the database at"),
+    ],
+)
+def test_a_database_the_command_cannot_use_is_one_line_not_a_traceback(tmp_path, url, says):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ROLODEX_DATABASE_URL": url.format(tmp=tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "rolodex.cli.main", "tenants", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    message = " ".join(done.stderr.split())
+    assert message.startswith("error: ")
+    assert says in message
+    assert "secret" not in message  # a password in the URL is not printed

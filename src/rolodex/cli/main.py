@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
+from rich.markup import escape
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from rolodex.cli.audit import audit_app
-from rolodex.cli.context import console
+from rolodex.cli.context import console, err_console
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
@@ -19,7 +23,35 @@ from rolodex.cli.sources import sources_app
 from rolodex.cli.tenants import keys_app, tenants_app, users_app
 from rolodex.config import get_settings
 
-app = typer.Typer(help="Rolodex: one clean record per customer.", no_args_is_help=True)
+
+class _App(typer.Typer):
+    """The ``rolodex`` command: a database it cannot use is a one-line error, not a
+    traceback (a file never migrated, a server that does not answer)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except DBAPIError as exc:
+            if not isinstance(exc, OperationalError | ProgrammingError):
+                raise
+            err_console.print(f"[red]error:[/red] {escape(database_problem(exc))}")
+            raise SystemExit(1) from None
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """What to tell the operator about a database error no command expected."""
+    url = make_url(get_settings().database_url).render_as_string(hide_password=True)
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if "no such table" in first or getattr(exc.orig, "sqlstate", None) == "42P01":
+        return (
+            f"the database at {url} has no Rolodex tables ({first}): run `rolodex db upgrade`, "
+            "or point ROLODEX_DATABASE_URL at the right database (the demo's is "
+            "sqlite:///./rolodex-demo.db)"
+        )
+    return f"cannot use the database at {url}: {first}"
+
+
+app = _App(help="Rolodex: one clean record per customer.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
