@@ -82,7 +82,7 @@ def state(hooks: Hooks) -> dict[str, Any]:
         r = hooks.client.get(path, params={"limit": 100}, headers=h)
         return r.json()["items"] if r.status_code == 200 else [{"_http": r.status_code}]
 
-    for c in sorted(found, key=lambda c: c["email"]):
+    for c in sorted(found, key=lambda c: c["email"] or ""):
         cid = c["id"]
         ledger = items(f"/v1/customers/{cid}/ledger")
         moves = items(f"/v1/customers/{cid}/transitions")
@@ -171,3 +171,67 @@ def test_a_shared_transaction_gives_what_one_transaction_per_job_gives(
     ]
     assert d["profile"]["ltv"] == "50.00"  # the early refund netted into its order
     assert d["profile"]["consent"]["email"] is True  # the consent that came first
+
+
+def test_matching_in_a_shared_transaction_sees_what_it_has_not_flushed(
+    hooks: Hooks, other_tenant: TenantCtx, caplog: pytest.LogCaptureFixture
+):
+    """A shared transaction writes its jobs' changes in one flush at its end, so the matcher's
+    blocking query cannot see them; it flushes first when one of them could change what it
+    finds. Three cases, each against one transaction per job:
+
+    * a new customer, not flushed, found by name and phone (no unique email to catch it);
+    * a stored customer whose name and phone change in the transaction, then a profile with
+      the old name and phone: read as stored, it would match; as it is now, it does not;
+    * a profile with the new name and phone of that customer: it matches."""
+    caplog.set_level(logging.INFO, logger="rolodex.jobs")
+    e, g = shopify_customer(), shopify_customer()
+    same_as_e = {k: e[k] for k in ("first_name", "last_name", "phone", "addresses")}
+    # no email: an email of its own would count against the match
+    f = shopify_customer(**same_as_e, default_address=e["addresses"][0], email=None)
+    renamed_g = dict(
+        g, first_name="Wilhelmina", last_name="Zed", phone="+16139990001",
+        updated_at="2025-03-01T00:00:00Z",
+    )  # fmt: skip
+    like_old_g = shopify_customer(
+        first_name=g["first_name"], last_name=g["last_name"], phone=g["phone"],
+        addresses=g["addresses"], default_address=g["addresses"][0], email=None,
+    )  # fmt: skip
+    like_new_g = shopify_customer(
+        first_name="Wilhelmina", last_name="Zed", phone="+16139990001",
+        addresses=g["addresses"], default_address=g["addresses"][0], email=None,
+    )  # fmt: skip
+    first = [("customers/create", g, None)]
+    chunk = [
+        ("customers/create", e, None),
+        ("customers/create", f, None),
+        ("customers/update", renamed_g, None),
+        ("customers/create", like_old_g, None),
+        ("customers/create", like_new_g, None),
+    ]
+    send_all(hooks, first)
+    Worker(hooks.db, batch=50, batch_seconds=0).drain()
+    send_all(hooks, chunk)
+    alone = Worker(hooks.db, batch=50, batch_seconds=0).drain()  # one transaction per job
+    assert (alone.done, alone.dead) == (len(chunk), 0)
+
+    shared_hooks = Hooks(
+        other_tenant,
+        add_source(other_tenant, "shopify", SHOPIFY_SECRET),
+        add_source(other_tenant, "klaviyo", KLAVIYO_SECRET),
+    )
+    send_all(shared_hooks, first)
+    Worker(hooks.db, batch=50, batch_seconds=0).drain()
+    send_all(shared_hooks, chunk)
+    shared = Worker(hooks.db, batch=50, batch_seconds=60).drain()  # the chunk in one
+    assert (shared.done, shared.dead) == (len(chunk), 0)
+    assert not [r for r in caplog.records if "one at a time" in r.getMessage()]
+    assert not [r for r in caplog.records if "each in a savepoint" in r.getMessage()]
+
+    expected, got = state(hooks), state(shared_hooks)
+    assert got == expected
+    people = {k for k in expected if k and "@" in k}
+    # f and like_new_g were matched; like_old_g was not (it is someone else now)
+    assert people == {e["email"], g["email"]}
+    assert expected[None]["profile"]["first_name"] == g["first_name"]  # like_old_g
+    assert expected[g["email"]]["profile"]["first_name"] == "Wilhelmina"

@@ -11,6 +11,7 @@ from rolodex.db import Database
 from rolodex.jobs import queue
 from rolodex.jobs.registry import JobContext, NonRetryable, Registry
 from rolodex.jobs.worker import Worker
+from rolodex.kit import deferred
 from rolodex.kit.time import utcnow
 from rolodex.models import IngestMark, Job
 
@@ -192,3 +193,55 @@ def test_kinds_that_commit_as_they_go_run_one_per_transaction(db, tenant):
     assert seen == [False]
     assert _marks(db, tenant.id) == {"a", "b", "c"}
     assert {s[0] for s in _states(db, tenant.id).values()} == {"done"}
+
+
+def test_flushes_wait_in_a_shared_transaction_and_core_reads_still_see_the_changes(db, tenant):
+    """Without savepoints, a job's flush (kit.deferred.flush) waits for the end of the shared
+    transaction; a Core statement on its connection flushes first, as the ORM's autoflush does,
+    unless it says it needs not; a conflict at the late flush runs the jobs again, each in
+    its own savepoint, where the flush happens in the job and the job alone fails."""
+    table = IngestMark.__table__
+    seen: dict[str, object] = {}
+
+    def add(session, ctx: JobContext) -> None:
+        n = ctx.payload["n"]
+        session.add(
+            IngestMark(
+                tenant_id=ctx.tenant_id,
+                provider="shopify",
+                kind="test",
+                external_id=n if n != "clash" else "a",
+                updated_at=utcnow(),
+            )
+        )
+        deferred.flush(session)
+        seen[f"{n}:pending"] = bool(session.new)
+        core = select(table.c.external_id).where(table.c.kind == "test")
+        conn = session.connection()
+        seen[f"{n}:unflushed_ok"] = sorted(
+            conn.execute(core, execution_options={deferred.UNFLUSHED_OK: True}).scalars()
+        )
+        seen[f"{n}:core"] = sorted(conn.execute(core).scalars())
+
+    registry = Registry()
+    registry.register("add", add, batchable=True)
+    _enqueue(db, tenant.id, [("add", "a"), ("add", "b")])
+    stats = Worker(db, registry=registry, batch=10, batch_seconds=60).drain()
+    assert (stats.done, stats.dead) == (2, 0)
+    assert seen["a:pending"] is True  # not flushed by the job
+    assert seen["a:unflushed_ok"] == []  # what the database holds
+    assert seen["a:core"] == ["a"]  # flushed first
+    assert seen["b:unflushed_ok"] == ["a"]
+    assert seen["b:core"] == ["a", "b"]
+    assert _marks(db, tenant.id) == {"a", "b"}
+
+    # "clash" adds a second "a": the shared transaction fails at its end; the jobs run again,
+    # each in a savepoint, and the one that clashes fails alone
+    seen.clear()
+    _enqueue(db, tenant.id, [("add", "c"), ("add", "clash"), ("add", "d")])
+    stats = Worker(db, registry=registry, batch=10, batch_seconds=60).drain()
+    assert seen["c:pending"] is False  # the second run: each job flushes as it goes
+    states = _states(db, tenant.id)
+    assert states["c"][0] == states["d"][0] == "done"
+    assert states["clash"][0] in ("queued", "dead")  # an IntegrityError: retried later
+    assert _marks(db, tenant.id) == {"a", "b", "c", "d"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from rolodex.customers.schemas import (
 from rolodex.customers.snapshot import snapshot
 from rolodex.errors import Conflict, NotFound, field_error
 from rolodex.identity.errors import CustomerMerged
+from rolodex.kit import deferred
 from rolodex.kit.ids import new_id
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import utcnow
@@ -60,7 +62,19 @@ def create_customer(
     session: Session, principal: Principal, data: CustomerCreate, *, channel: str = "api"
 ) -> Customer:
     tenant = _tenant(session, principal.tenant_id)
-    customer = Customer(tenant_id=tenant.id, id=new_id(), attributes={})
+    now = utcnow()
+    # every value the profile shows, set here rather than by the flush (which may come later)
+    customer = Customer(
+        tenant_id=tenant.id,
+        id=new_id(),
+        attributes={},
+        email_consent=False,
+        sms_consent=False,
+        ltv=Decimal("0.00"),
+        order_count=0,
+        created_at=now,
+        updated_at=now,
+    )
     customer.lifecycle_stage = data.lifecycle_stage or "prospect"
     customer.status = data.status or "active"
     customer.customer_type = data.customer_type or "guest"
@@ -233,7 +247,11 @@ def _email_conflict(email: str, existing: uuid.UUID | None) -> Conflict:
 
 
 def _flush_unique(session: Session, customer: Customer) -> None:
-    """Flush; a concurrent insert of the same email becomes a 409, not a 500."""
+    """Flush; a concurrent insert of the same email becomes a 409, not a 500. In a worker's
+    shared transaction the flush waits for its end (kit.deferred): a conflict then fails the
+    whole transaction, and its jobs run again, each flushing here."""
+    if deferred.flushes_deferred(session):
+        return
     try:
         # No SAVEPOINT around it: begin_nested() flushes pending changes before it emits one,
         # so the changes made before this call were never inside it.

@@ -14,7 +14,11 @@ from rolodex.customers.normalize import normalize_email
 from rolodex.customers.schemas import CustomerFields
 from rolodex.identity import normalize, repository, scoring
 from rolodex.identity.normalize import MatchRecord
-from rolodex.models import Customer
+from rolodex.kit import deferred
+from rolodex.models import Address, Customer
+
+# the blocking keys of a probe: email key, lowercased email, E.164 phone, name key
+_Keys = tuple[str | None, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +90,20 @@ def find_matches(
     """Live customers that may be the probe's person, best first (ties: the oldest first).
 
     Blocking uses the indexed keys only (email key, lowercased email, E.164 phone, name key),
-    so the cost does not grow with the tenant's size.
+    so the cost does not grow with the tenant's size. In a transaction whose flushes wait
+    (kit.deferred), the changes it has not flushed are flushed first when they could change
+    what the blocking query finds: a changed customer sharing a key with the probe, or one it
+    found as stored before the change.
     """
-    rows: Sequence[Any] = repository.block(
-        session,
-        tenant_id,
-        email_key=probe.email,
-        email_normalized=normalize_email(email) if email else None,
-        phone=probe.phone,
-        name_key=probe.name_key,
-    )
+    keys = (probe.email, normalize_email(email) if email else None, probe.phone, probe.name_key)
+    unflushed = _unflushed(session)
+    if unflushed and any(_shares_key(c, keys) for c in unflushed.values()):
+        session.flush()
+        unflushed = {}
+    rows = _block(session, tenant_id, keys)
+    if any(row.id in unflushed for row in rows):  # read as they were before their change
+        session.flush()
+        rows = _block(session, tenant_id, keys)
     found = []
     for row in rows:
         if row.id == exclude:
@@ -105,3 +113,43 @@ def find_matches(
             found.append(Match(row.id, result, row.created_at))
     found.sort(key=lambda m: (-m.score.value, m.created_at, str(m.customer_id)))
     return found
+
+
+def _unflushed(session: Session) -> dict[uuid.UUID, Customer | None]:
+    """In a transaction whose flushes wait (kit.deferred): the customers it changed or added
+    and has not flushed, by id (None: one whose addresses changed), which the blocking query
+    does not see as they are now."""
+    if not deferred.flushes_deferred(session):
+        return {}
+    found: dict[uuid.UUID, Customer | None] = {}
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Customer):
+            found[obj.id] = obj
+        elif isinstance(obj, Address) and obj.customer_id is not None:
+            found.setdefault(obj.customer_id, None)
+    return found
+
+
+def _block(session: Session, tenant_id: uuid.UUID, keys: _Keys) -> Sequence[Any]:
+    email_key, email_normalized, phone, name_key = keys
+    return repository.block(
+        session,
+        tenant_id,
+        email_key=email_key,
+        email_normalized=email_normalized,
+        phone=phone,
+        name_key=name_key,
+    )
+
+
+def _shares_key(customer: Customer | None, keys: _Keys) -> bool:
+    """Whether the blocking query would find this customer, as it is now, for these keys."""
+    if customer is None:
+        return False  # found by its row, if at all
+    mine = (
+        normalize.email_key(customer.email_normalized or customer.email),
+        customer.email_normalized,
+        customer.phone_e164,
+        normalize.name_key(customer.first_name, customer.last_name),
+    )
+    return any(m is not None and m == k for m, k in zip(mine, keys, strict=True))

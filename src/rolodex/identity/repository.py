@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
 from rolodex.identity.normalize import DOB_ATTRIBUTES
-from rolodex.kit import txcache
+from rolodex.kit import deferred, txcache
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import (
@@ -102,6 +102,9 @@ BLOCK_KEYS = (
 )
 
 
+_UNFLUSHED_OK = {deferred.UNFLUSHED_OK: True}
+
+
 @lru_cache(maxsize=16)
 def _block_statement(present: tuple[str, ...]) -> Any:
     """Built once per set of keys the probe has: live customers sharing any of them (each
@@ -160,7 +163,12 @@ def block(
     }
     # Core execution on the session's connection: plain rows, no ORM loading per candidate.
     present = tuple(name for _, name in BLOCK_KEYS if params[name] is not None)
-    return session.connection().execute(_block_statement(present), params).all()
+    # Unflushed changes are the caller's to flush first (identity.matcher does).
+    return (
+        session.connection()
+        .execute(_block_statement(present), params, execution_options=_UNFLUSHED_OK)
+        .all()
+    )
 
 
 # -- full scan ------------------------------------------------------------------------------

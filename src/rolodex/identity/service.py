@@ -19,6 +19,7 @@ from rolodex.identity import matcher, merge, normalize, repository, undo
 from rolodex.identity.errors import CustomerMerged
 from rolodex.identity.normalize import fold
 from rolodex.identity.repository import Thresholds
+from rolodex.kit import deferred
 from rolodex.kit.ids import new_id
 from rolodex.models import Customer, DuplicateCandidate, IdentityMatch, MergeLog, Tenant
 from rolodex.models.customers import SOURCES
@@ -91,7 +92,7 @@ def match_or_create(
             actor_id=principal.actor_id,
         )
         session.add(record)
-        session.flush()
+        deferred.flush(session)
         return MatchOutcome(
             customer, False, best.score.value, record.reasons, record.id, filled, conflicts
         )
@@ -111,7 +112,7 @@ def match_or_create(
                 "ingest",
             )
             recorded.append(m.customer_id)
-    session.flush()
+    deferred.flush(session)
     return MatchOutcome(
         customer,
         True,

@@ -23,6 +23,7 @@ from rolodex.errors import InvalidInput, RolodexError
 from rolodex.jobs import queue
 from rolodex.jobs.backoff import backoff_seconds
 from rolodex.jobs.registry import Handler, JobContext, NonRetryable, Registry, load_handlers
+from rolodex.kit import deferred
 from rolodex.models import Job
 
 log = logging.getLogger("rolodex.jobs")
@@ -203,6 +204,8 @@ class Worker:
         try:
             with self.db.session(items[0].tenant_id) as session:
                 jobs = queue.lock_claimed_many(session, items[0].tenant_id, head)
+                if not savepoints:
+                    deferred.defer_flushes(session)  # one flush of every job's changes
                 self._prefetch(session, [j for j in jobs.values() if self._batchable(j)])
                 done: list[Job] = []
                 for n, item in enumerate(head):

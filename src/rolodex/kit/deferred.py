@@ -8,15 +8,25 @@ queued items in the order they were added, in one call.
 
 A SAVEPOINT that rolls back (a failed job) takes the items queued inside it with it, and gives
 back any that were written inside it (their rows are rolled back too).
+
+A shared transaction that runs its jobs without SAVEPOINTs may also put off the flushes that
+only make a change visible early (``defer_flushes``, then ``flush``): its jobs' new customers,
+orders and ledger entries are then written by one flush, one executemany per table, instead of
+one flush per job. Should that late flush fail (a conflict), the whole transaction rolls back
+and the worker runs its jobs again, each in a SAVEPOINT, flushing as they go. Reads still see
+what is not flushed yet: any statement run on the transaction's connection flushes it first,
+as the ORM's autoflush does for its own queries, unless it says it needs not (``UNFLUSHED_OK``,
+the matcher's blocking query, which checks the unflushed customers itself).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, SessionTransaction
 
 Writer = Callable[[Session, list[Any]], None]
@@ -24,6 +34,10 @@ Writer = Callable[[Session, list[Any]], None]
 _FLAG = "rolodex_deferred"
 _KEY = "rolodex_deferred_queue"
 _WRITERS: dict[str, Writer] = {}
+_FLUSHES = "rolodex_flushes_deferred"
+# the connection of each transaction whose flushes wait, and its session
+_OWNERS: WeakKeyDictionary[Connection, Session] = WeakKeyDictionary()
+UNFLUSHED_OK = "rolodex_unflushed_ok"  # an execution option: run it without flushing first
 
 
 def writer(kind: str) -> Callable[[Writer], Writer]:
@@ -116,3 +130,34 @@ def _commits(session: Session) -> None:
     # Fired for a SAVEPOINT's release too: the queue waits for the outermost commit.
     if not session.in_nested_transaction():
         drain(session)
+
+
+# -- flushes -----------------------------------------------------------------------------
+def defer_flushes(session: Session) -> None:
+    """From now on until the transaction ends, ``flush`` waits for its end (see above)."""
+    _OWNERS[session.connection()] = session
+    session.info[_FLUSHES] = session.get_transaction()
+
+
+def flushes_deferred(session: Session) -> bool:
+    root = session.info.get(_FLUSHES)
+    return root is not None and root is session.get_transaction()
+
+
+def flush(session: Session) -> None:
+    """Flush now, unless this transaction's flushes wait for its end."""
+    if not flushes_deferred(session):
+        session.flush()
+
+
+@event.listens_for(Engine, "before_execute")
+def _flush_first(
+    conn: Connection, _clause: Any, _multi: Any, _params: Any, options: Mapping[str, Any]
+) -> None:
+    session = _OWNERS.get(conn)
+    if session is None or options.get(UNFLUSHED_OK) or not session.autoflush:
+        return  # (under ``no_autoflush`` a caller asked for what is flushed only)
+    if getattr(session, "_flushing", False) or not flushes_deferred(session):
+        return
+    if session.new or session.deleted or session.dirty:
+        session.flush()

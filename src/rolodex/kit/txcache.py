@@ -33,12 +33,16 @@ def cache(session: Session) -> dict[Any, Any]:
 
 def held(session: Session, key: Any) -> tuple[bool, Any]:
     """A row the transaction remembers under ``key`` (or None: remembered as absent):
-    (True, it); (False, None) when it remembers nothing, or the row left the session."""
+    (True, it); (False, None) when it remembers nothing, or the row left the session. A row
+    added in this transaction and not flushed yet is in the session too."""
     facts = cache(session)
     if key not in facts:
         return False, None
     value = facts[key]
-    if value is None or inspect(value).persistent:
+    if value is None:
+        return True, None
+    state = inspect(value)
+    if state.persistent or state.pending:
         return True, value
     return False, None
 
