@@ -59,8 +59,15 @@ def get_customer(
 
 
 def create_customer(
-    session: Session, principal: Principal, data: CustomerCreate, *, channel: str = "api"
+    session: Session,
+    principal: Principal,
+    data: CustomerCreate,
+    *,
+    channel: str = "api",
+    email_checked: bool = False,
 ) -> Customer:
+    """``email_checked``: the caller has just looked for a live customer with this email in
+    this transaction and found none (the matcher)."""
     tenant = _tenant(session, principal.tenant_id)
     now = utcnow()
     # every value the profile shows, set here rather than by the flush (which may come later)
@@ -82,7 +89,8 @@ def create_customer(
     customer.tags = [CustomerTag(tenant_id=tenant.id, tag=t) for t in data.tags]
     if not data.sources:
         customer.sources = [CustomerSource(tenant_id=tenant.id, source=channel, external_id=None)]
-    _check_email_free(session, customer)
+    if not email_checked:
+        _check_email_free(session, customer)
     session.add(customer)
     _flush_unique(session, customer)
     lifecycle_repository.note_created(session, customer)

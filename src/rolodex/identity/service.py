@@ -96,7 +96,11 @@ def match_or_create(
         return MatchOutcome(
             customer, False, best.score.value, record.reasons, record.id, filled, conflicts
         )
-    customer = customers.create_customer(session, principal, data, channel=channel)
+    # a live customer with this email would have been found (by the lowercased email) and
+    # scored 1.00: the email is free
+    customer = customers.create_customer(
+        session, principal, data, channel=channel, email_checked=True
+    )
     recorded = []
     for m in matches:
         if m.score.value < limits.review:
