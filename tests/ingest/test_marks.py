@@ -32,7 +32,7 @@ def test_lock_all_takes_many_marks_and_later_locks_find_them(tenant):
         assert found[-2].version_at is not None
         assert all(m.version_at is None for m in found[:37])
         upserts = [s for s in statements if s.startswith("INSERT INTO ingest_marks")]
-        assert len(upserts) == 4  # 39 rows: pieces of 32, 4, 2 and 1
+        assert len(upserts) == 1  # 39 rows in one statement (insertmanyvalues)
     with db.session(tenant.id) as session:
         again = marks.lock(session, tenant.id, "shopify", "customer", "c-36")
         assert again.version_at is None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -93,37 +93,12 @@ def lock_all(
         }
         for k, e in wanted
     ]
-    dialect = session.get_bind().dialect.name
+    # One upsert, sent as few multi-row statements (insertmanyvalues), RETURNING the marks.
+    stmt = _lock_statement(session.get_bind().dialect.name)
     facts = txcache.cache(session)
-    start = 0
-    while start < len(rows):
-        # pieces of 2**k rows (in order): a handful of statement shapes, each compiled once
-        size = 1 << (len(rows) - start).bit_length() - 1
-        piece = rows[start : start + min(size, 256)]
-        start += len(piece)
-        stmt = select(IngestMark).from_statement(_lock_all_statement(dialect, len(piece)))
-        params = {f"{k}_{n}": v for n, row in enumerate(piece) for k, v in row.items()}
-        for mark in session.scalars(stmt, params, execution_options={"populate_existing": True}):
-            facts[("mark", tenant_id, provider, mark.kind, mark.external_id)] = mark
-
-
-_LOCK_ALL: dict[tuple[str, int], Any] = {}
-_COLUMNS = ("tenant_id", "provider", "kind", "external_id", "updated_at")
-_TABLE = cast(Table, IngestMark.__table__)
-
-
-def _lock_all_statement(dialect: str, n: int) -> Any:
-    """The upsert ... RETURNING of ``n`` marks (values bound as ``column_i``)."""
-    if (dialect, n) not in _LOCK_ALL:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        values = insert(IngestMark).values(
-            [{c: bindparam(f"{c}_{i}", type_=_TABLE.c[c].type) for c in _COLUMNS} for i in range(n)]
-        )
-        _LOCK_ALL[(dialect, n)] = values.on_conflict_do_update(
-            index_elements=["tenant_id", "provider", "kind", "external_id"],
-            set_={"updated_at": values.excluded.updated_at},
-        ).returning(*IngestMark.__table__.c)
-    return _LOCK_ALL[(dialect, n)]
+    options = {"populate_existing": True}
+    for mark in session.scalars(stmt, rows, execution_options=options):
+        facts[("mark", tenant_id, provider, mark.kind, mark.external_id)] = mark
 
 
 def lock_many(
