@@ -29,6 +29,7 @@ from rolodex.imports.endpoints import router as imports_router
 from rolodex.ingest.endpoints import hooks_router, sources_router
 from rolodex.jobs import embedded as embedded_worker
 from rolodex.jobs.endpoints import router as jobs_router
+from rolodex.kit import runtime
 from rolodex.kit.limits_asgi import BodyLimitMiddleware
 from rolodex.kit.observability import ObservabilityMiddleware, configure_logging, metrics_body
 from rolodex.kit.request_meta import RequestMetaMiddleware
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.tune_gc()
         worker = embedded_worker.start(app)  # `rolodex serve` without --no-worker
         yield
         embedded_worker.stop(worker)

@@ -40,7 +40,9 @@ def import_command(
 
     from rolodex.imports import mapping, runner, service
     from rolodex.imports.schemas import ImportOptions
+    from rolodex.kit import runtime
 
+    runtime.tune_gc()
     db = database()
     with handled():
         t = resolve_tenant(db, tenant)

@@ -27,7 +27,9 @@ def worker(
 ) -> None:
     """Run jobs (webhooks to apply, imports, scans...) until stopped (SIGTERM or Ctrl-C)."""
     from rolodex.jobs.worker import Worker, run_workers
+    from rolodex.kit import runtime
 
+    runtime.tune_gc()
     db = database()
     if once:
         stats = Worker(db, batch=batch).drain()
