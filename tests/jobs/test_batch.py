@@ -3,6 +3,7 @@ fails rolls back alone and is settled in the same transaction, the others apply.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from sqlalchemy import select
@@ -195,7 +196,9 @@ def test_kinds_that_commit_as_they_go_run_one_per_transaction(db, tenant):
     assert {s[0] for s in _states(db, tenant.id).values()} == {"done"}
 
 
-def test_flushes_wait_in_a_shared_transaction_and_core_reads_still_see_the_changes(db, tenant):
+def test_flushes_wait_in_a_shared_transaction_and_core_reads_still_see_the_changes(
+    db, tenant, caplog
+):
     """Without savepoints, a job's flush (kit.deferred.flush) waits for the end of the shared
     transaction; a Core statement on its connection flushes first, as the ORM's autoflush does,
     unless it says it needs not; a conflict at the late flush runs the jobs again, each in
@@ -216,6 +219,8 @@ def test_flushes_wait_in_a_shared_transaction_and_core_reads_still_see_the_chang
         )
         deferred.flush(session)
         seen[f"{n}:pending"] = bool(session.new)
+        if n == "clash":
+            return  # the conflict is found when the transaction's changes are flushed
         core = select(table.c.external_id).where(table.c.kind == "test")
         conn = session.connection()
         seen[f"{n}:unflushed_ok"] = sorted(
@@ -238,8 +243,12 @@ def test_flushes_wait_in_a_shared_transaction_and_core_reads_still_see_the_chang
     # "clash" adds a second "a": the shared transaction fails at its end; the jobs run again,
     # each in a savepoint, and the one that clashes fails alone
     seen.clear()
-    _enqueue(db, tenant.id, [("add", "c"), ("add", "clash"), ("add", "d")])
+    caplog.set_level(logging.INFO, logger="rolodex.jobs")
+    _enqueue(db, tenant.id, [("add", "c"), ("add", "d"), ("add", "clash")])
     stats = Worker(db, registry=registry, batch=10, batch_seconds=60).drain()
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m for m in messages if "written together) failed" in m and "savepoint" in m]
+    assert not [m for m in messages if "one at a time" in m]
     assert seen["c:pending"] is False  # the second run: each job flushes as it goes
     states = _states(db, tenant.id)
     assert states["c"][0] == states["d"][0] == "done"

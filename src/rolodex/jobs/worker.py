@@ -224,6 +224,8 @@ class Worker:
                         self._run_plain(session, job)
                         stats.done += 1
                         done.append(job)
+                if not savepoints:
+                    self._flush_all(session, len(done))
                 queue.complete_many(session, done)  # committed with the jobs' changes
         except _JobFailed as failed:
             log.info("job %s failed in a shared transaction; running its jobs again, each in "
@@ -296,6 +298,14 @@ class Worker:
             self._handler(job)(session, self._context(job))
         except Exception as exc:
             raise _JobFailed(job.id, exc) from exc
+
+    def _flush_all(self, session: Session, jobs: int) -> None:
+        """The flush the jobs put off (kit.deferred); a failure (a conflict) is a _JobFailed:
+        the jobs then run again, each in a savepoint, and the one in conflict fails alone."""
+        try:
+            session.flush()
+        except Exception as exc:
+            raise _JobFailed(f"(the changes of {jobs} jobs, written together)", exc) from exc
 
     def _run_in_savepoint(self, session: Session, job: Job, stats: Stats) -> bool:
         """Whether the job succeeded (its completion is then the caller's to write, in the
