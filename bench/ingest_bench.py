@@ -208,7 +208,7 @@ def process(
     window that starts once they are busy (process start-up is not counted)."""
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "rolodex.cli.main", "worker", "--batch", "50", "--poll", "0.05"],
+            [sys.executable, "-m", "rolodex.cli.main", "worker", "--poll", "0.05"],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -325,10 +325,11 @@ def main() -> None:
             "server": "uvicorn, 1 process, no embedded worker; load from wrk -t1 on loopback",
             "ack_path": "group commit: one writer thread stores waiting deliveries in one "
             "transaction; each request answered after that commit",
-            "processing": "`rolodex worker --batch 50`: claimed jobs share transactions of up to "
-            "0.1 s with no SAVEPOINT between them (run again, one SAVEPOINT per job, when one "
-            "fails); marks, orders and linked customers read ahead; the jobs' changes, audit "
-            "entries and completions written at commit, in one flush",
+            "processing": "`rolodex worker` (claims 50 at a time): claimed jobs share "
+            "transactions of up to 0.1 s with no SAVEPOINT between them (run again, one "
+            "SAVEPOINT per job, when one fails); marks, orders and linked customers read "
+            "ahead; the jobs' changes, audit entries and completions written at commit, in "
+            "one flush",
             "runtime": "server and workers with the garbage collector's thresholds at "
             "20000/50/100 (rolodex.kit.runtime)",
             "note": "a 2-core machine: see the load averages; CPU per request/job is the "

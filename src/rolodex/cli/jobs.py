@@ -21,7 +21,7 @@ def worker(
     concurrency: int = typer.Option(
         1, "--concurrency", "-c", min=1, max=64, help="Worker threads in this process."
     ),
-    batch: int = typer.Option(20, "--batch", min=1, max=1000, help="Jobs claimed at a time."),
+    batch: int = typer.Option(50, "--batch", min=1, max=1000, help="Jobs claimed at a time."),
     poll: float = typer.Option(0.5, "--poll", min=0.01, help="Seconds between polls when idle."),
     once: bool = typer.Option(False, "--once", help="Run what is due, then exit."),
 ) -> None:
