@@ -12,8 +12,9 @@
    (``Analyzer``): autovacuum is off on this machine, and without statistics every bulk load
    is quadratic. Its time is left out of both figures.
 3. Import: the CSV stored as an upload and run by the import runner in this process, exactly
-   as the worker runs it: per-row validation, matching (external key record_id, email, phone,
-   name), audit entries, report rows, batches of 2,000 committed with progress.
+   as the worker runs it (the garbage collector set as a worker sets it): per-row validation,
+   matching (external key record_id, email, phone, name), audit entries, report rows, batches
+   of 2,000 committed with progress.
 4. Export: the imported tenant streamed as CSV and as NDJSON by a child process writing to
    /dev/null; rows/s, the child's peak RSS (VmHWM of the exporting process itself, which on
    SQLite includes the database file pages read through its memory map) and its peak
@@ -376,6 +377,9 @@ def main() -> None:
     if args.export_child:
         export_child(*args.export_child, idle=args.idle)
         return
+    from rolodex.kit import runtime
+
+    runtime.tune_gc()  # the import runs here as in a worker or `rolodex import`
     if args.exports_only:
         remeasure_exports(args.engines.split(","))
         return
