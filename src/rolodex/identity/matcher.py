@@ -115,6 +115,11 @@ def find_matches(
     return found
 
 
+# Unflushed customers checked one by one for each probe at most: past this many (a batch of
+# hundreds of new profiles in one job), they are flushed instead, so each check stays cheap.
+MOST_UNFLUSHED = 200
+
+
 def _unflushed(session: Session) -> dict[uuid.UUID, Customer | None]:
     """In a transaction whose flushes wait (kit.deferred): the customers it changed or added
     and has not flushed, by id (None: one whose addresses changed), which the blocking query
@@ -127,6 +132,9 @@ def _unflushed(session: Session) -> dict[uuid.UUID, Customer | None]:
             found[obj.id] = obj
         elif isinstance(obj, Address) and obj.customer_id is not None:
             found.setdefault(obj.customer_id, None)
+    if len(found) > MOST_UNFLUSHED:
+        session.flush()
+        return {}
     return found
 
 
