@@ -197,19 +197,20 @@ _CHILD_MARKS = select(IngestMark).where(
     IngestMark.kind == bindparam("k"),
     IngestMark.parent_id == bindparam("parent"),
 )
-_BY_SOURCE = (
-    select(Customer)
-    .join(
-        CustomerSource,
-        (CustomerSource.tenant_id == Customer.tenant_id)
-        & (CustomerSource.customer_id == Customer.id),
-    )
+# The linked customer's id first (the unique index on the outside id), then the customer by
+# its primary key: a plan that needs no statistics. Joined the other way round, PostgreSQL
+# without them (a tenant filling up before ANALYZE runs) walks every customer of the tenant.
+_BY_SOURCE = select(Customer).where(
+    Customer.tenant_id == bindparam("t"),
+    Customer.id
+    == select(CustomerSource.customer_id)
     .where(
         CustomerSource.tenant_id == bindparam("t"),
         CustomerSource.source == bindparam("s"),
         CustomerSource.external_id == bindparam("e"),
     )
     .limit(1)
+    .scalar_subquery(),
 )
 
 
@@ -302,32 +303,33 @@ def customer_by_source(
 def load_by_sources(
     session: Session, tenant_id: uuid.UUID, source_name: str, external_ids: list[str]
 ) -> None:
-    """``customer_by_source`` for many outside ids in one query (those of a shared
-    transaction's jobs, ahead of them): the transaction remembers each customer, or that
-    there is none, until one is linked (``remember_source``)."""
+    """``customer_by_source`` for many outside ids at once (those of a shared transaction's
+    jobs, ahead of them): the transaction remembers each customer, or that there is none,
+    until one is linked (``remember_source``)."""
     wanted = sorted(set(external_ids))
     if not wanted:
         return
-    stmt = (
-        select(Customer, CustomerSource.external_id)
-        .join(
-            CustomerSource,
-            (CustomerSource.tenant_id == Customer.tenant_id)
-            & (CustomerSource.customer_id == Customer.id),
-        )
-        .where(
+    # the links by the unique outside id, then the customers by primary key (see _BY_SOURCE)
+    rows = session.execute(
+        select(CustomerSource.external_id, CustomerSource.customer_id).where(
             CustomerSource.tenant_id == tenant_id,
             CustomerSource.source == source_name,
             CustomerSource.external_id.in_(wanted),
         )
     )
-    found: dict[str, Customer] = {}
-    for customer, external_id in session.execute(stmt):
-        if external_id is not None:
-            found.setdefault(external_id, customer)
+    links = {eid: cid for eid, cid in rows if eid is not None}
+    found: dict[uuid.UUID, Customer] = {}
+    if links:
+        stmt = select(Customer).where(
+            Customer.tenant_id == tenant_id, Customer.id.in_(set(links.values()))
+        )
+        found = {c.id: c for c in session.scalars(stmt)}
     facts = txcache.cache(session)
     for eid in wanted:
-        facts[("by_source", tenant_id, source_name, eid)] = found.get(eid)
+        customer_id = links.get(eid)
+        facts[("by_source", tenant_id, source_name, eid)] = (
+            found.get(customer_id) if customer_id else None
+        )
 
 
 def remember_source(
