@@ -11,6 +11,7 @@ from rolodex.identity.normalize import MatchRecord, match_record
 from rolodex.identity.scoring import (
     DEFAULT_AUTO_MERGE,
     DEFAULT_REVIEW,
+    ceiling,
     decide,
     name_similarity,
     score,
@@ -49,6 +50,22 @@ AGREEING = {
     "city": st.sampled_from(["new york", "paris"]),
     "dob": st.sampled_from(["1980-01-01", "2000-12-31"]),
 }
+
+
+@given(records, records)
+def test_the_ceiling_bounds_the_score_whatever_the_names_and_streets(a, b):
+    """A bulk matcher leaves out namesakes whose ceiling is below the review threshold
+    without building their names and streets: the ceiling must never be under the score."""
+    blind = replace(b, tokens=(), name_key=None, street=None)
+    assert score(a, b).value <= ceiling(a, blind) + 1e-4  # score() rounds to 4 places
+    assert ceiling(a, blind) == ceiling(blind, a)
+
+
+@given(records, records, st.sampled_from([n for n in NAMES if n]), st.data())
+def test_the_ceiling_is_reached_by_the_same_name_and_street(a, b, name, data):
+    street = data.draw(st.sampled_from(["1 main st", "2 oak ave"]))
+    a, b = replace(a, tokens=name, street=street), replace(b, tokens=name, street=street)
+    assert score(a, b).value == round(ceiling(a, b), 4)
 
 
 @given(records, records)

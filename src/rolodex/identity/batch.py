@@ -112,7 +112,9 @@ class Found:
 class Decision:
     match: Found | None  # at or above auto-merge: update this one
     review: list[Found]  # otherwise: candidates to queue for review (at or above review)
-    best: float | None  # the best score seen (None: no candidate scored above zero)
+    # The best score at or above the review threshold (None: none). Candidates below it
+    # may not have been scored at all (imports.batch.Namesakes).
+    best: float | None
 
 
 class BatchIndex:
@@ -180,7 +182,7 @@ def decide(
     if best_value >= auto_merge:
         return Decision(_explained(probe, best), [], best_value)
     queued = [_explained(probe, p) for v, p in scored if v >= review]
-    return Decision(None, queued, best_value)
+    return Decision(None, queued, best_value if queued else None)
 
 
 def _explained(probe: MatchRecord, person: Person) -> Found:

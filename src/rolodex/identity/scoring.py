@@ -213,6 +213,42 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
     return Score(round(max(0.0, min(value, 1.0)), 4), tuple(reasons))
 
 
+def ceiling(a: MatchRecord, b: MatchRecord) -> float:
+    """The most ``score(a, b)`` can be whatever the two names and streets are: what the
+    emails, phones, postcodes, cities, countries and birth dates alone allow. A bulk matcher
+    leaves out a namesake whose ceiling is below the review threshold before it builds the
+    namesake's full view (``tokens``, ``street`` and ``name_key`` are not read here).
+
+    It follows ``score`` step by step, taking each unknown at its most favourable: the names
+    similar enough for the top name base (or, beside a shared phone, as agreeing evidence),
+    the streets the same, and no different-name or different-street conflict."""
+    if a.email and a.email == b.email:
+        return SAME_EMAIL
+    same_phone = bool(a.phone) and a.phone == b.phone
+    same_country = _same_country(a, b)
+    same_city = bool(a.city) and a.city == b.city
+    # the base, and beside a shared phone a similar name as agreeing evidence
+    gap = (1.0 - SAME_PHONE) * (1.0 - STRENGTH["similar_name"]) if same_phone else 1.0 - NAME_CEIL
+    if a.postcode and a.postcode == b.postcode and same_country:
+        gap *= (1.0 - STRENGTH["same_postcode"]) * (1.0 - STRENGTH["same_street"])
+    elif same_city:
+        gap *= 1.0 - STRENGTH["same_street"]
+    if same_city and same_country:
+        gap *= 1.0 - STRENGTH["same_city"]
+    if a.dob and a.dob == b.dob:
+        gap *= 1.0 - STRENGTH["same_dob"]
+    cut = 0.0
+    if a.email and b.email:
+        cut += PENALTY["different_email"]
+    if a.phone and b.phone and not same_phone:
+        cut += PENALTY["different_phone"]
+    if a.dob and b.dob and a.dob != b.dob:
+        cut += PENALTY["different_dob"]
+    if not same_phone and a.postcode and b.postcode and a.postcode != b.postcode and same_country:
+        cut += PENALTY["different_postcode"]
+    return max(0.0, 1.0 - gap - cut)
+
+
 def _same_country(a: MatchRecord, b: MatchRecord) -> bool:
     return not a.country or not b.country or a.country == b.country
 
