@@ -7,6 +7,7 @@ and posted one by one to POST /v1/customers?match=true match and queue the same 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -187,3 +188,48 @@ def test_a_record_with_a_name_alone_keeps_every_namesake(tenant, views):
     assert len(views) == len(ELSEWHERE) + len(CLOSE)  # each could score 0.80
     assert _state(tenant) == _state(one_by_one)
 
+
+def _crowd(tenant: TenantCtx, n: int) -> list[str]:
+    """``n`` John Smiths, the last five made oldest (created_at set back a year): with more
+    than the cap of 50, which ones a record meets is decided by age, not by storage order."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from rolodex.kit.time import utcnow
+    from rolodex.models import Customer
+
+    ids = []
+    for i in range(n):
+        made = tenant.client.post(
+            "/v1/customers",
+            json={"first_name": "John", "last_name": "Smith", "attributes": {"base": f"base {i}"}},
+            headers=tenant.headers(),
+        )
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+    with db.session(tenant.id) as session:
+        year_ago = utcnow() - timedelta(days=365)
+        for k, cid in enumerate(ids[-5:]):
+            session.execute(
+                update(Customer)
+                .where(Customer.tenant_id == tenant.id, Customer.id == uuid.UUID(cid))
+                .values(created_at=year_ago + timedelta(minutes=k))
+            )
+        session.commit()
+    return ids
+
+
+def test_past_the_cap_both_matchers_meet_the_oldest_namesakes(tenant):
+    one_by_one = make_tenant(tenant.client, "One by one")
+    _crowd(tenant, 55)
+    _crowd(one_by_one, 55)
+    docs = [{"first_name": "John", "last_name": "Smith", "attributes": {"row": 1}}]
+    assert _one_by_one(one_by_one, docs) == ["created"]
+    imported(tenant, json.dumps(docs), "incoming.json")
+    state = _state(tenant)
+    assert state == _state(one_by_one)
+    queued = {label for pair, _ in state[1] for label in pair if label != "row 1"}
+    assert len(queued) == 50
+    assert {f"base {i}" for i in range(50, 55)} <= queued  # the oldest five

@@ -70,7 +70,16 @@ class Customer(TenantScoped, Timestamps, Base):
         Index("ix_customers_tenant_stage", "tenant_id", "lifecycle_stage", "created_at"),
         # Matching keys (identity, migration 0004), kept by a flush hook in models/identity.py.
         Index("ix_customers_tenant_email_key", "tenant_id", "email_key"),
-        Index("ix_customers_tenant_name_key", "tenant_id", "name_key"),
+        # Live namesakes oldest first, from the index alone (blocking's 50 per key; 0103).
+        Index(
+            "ix_customers_name_key_live",
+            "tenant_id",
+            "name_key",
+            "created_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     email: Mapped[str | None] = mapped_column(String(320))
