@@ -132,7 +132,10 @@ class ImportRowOut(BaseModel):
     customer_id: uuid.UUID | None
     matched_by: str | None
     matched_row: int | None
-    score: float | None
+    score: float | None = Field(
+        description="A match's score; for a create, the best candidate queued for review "
+        "(none when no customer reached the review threshold)"
+    )
     changes: dict[str, Any] | None
     note: str | None
     errors: list[RowErrorOut]
