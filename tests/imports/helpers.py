@@ -94,3 +94,55 @@ def csv_text(rows: list[list[Any]], delimiter: str = ",") -> str:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+def posted_one_by_one(tenant: TenantCtx, docs: list[dict[str, Any]]) -> list[str]:
+    """Each doc posted to POST /v1/customers?match=true: the X-Match-Outcome of each."""
+    outcomes = []
+    for doc in docs:
+        response = tenant.client.post(
+            "/v1/customers", params={"match": "true"}, json=doc, headers=tenant.headers()
+        )
+        assert response.status_code in (200, 201), response.text
+        outcomes.append(response.headers["X-Match-Outcome"])
+    return outcomes
+
+
+def post_labelled(tenant: TenantCtx, bodies: list[dict[str, Any]]) -> list[str]:
+    """Create these customers, each labelled ``base N`` in its attributes (see ``label``);
+    their ids."""
+    ids = []
+    for n, body in enumerate(bodies):
+        made = tenant.client.post(
+            "/v1/customers",
+            json={**body, "attributes": {**body.get("attributes", {}), "base": f"base {n}"}},
+            headers=tenant.headers(),
+        )
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    return ids
+
+
+def label(customer: dict[str, Any]) -> str:
+    """``base N`` for a customer made by ``post_labelled``, ``row N`` for one an incoming doc
+    with ``attributes.row`` made."""
+    attrs = customer["attributes"]
+    return str(attrs.get("base") or f"row {attrs.get('row')}")
+
+
+def imported_and_posted(
+    tenant: TenantCtx, other: TenantCtx, incoming: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``incoming`` (each labelled ``row N``, from 1) imported at once into ``tenant`` and
+    posted one by one to match_or_create in ``other``: the import's report rows and the posted
+    outcomes, which must agree record by record on created or matched."""
+    import json
+
+    docs = [
+        {**body, "attributes": {**body.get("attributes", {}), "row": n}}
+        for n, body in enumerate(incoming, start=1)
+    ]
+    outcomes = posted_one_by_one(other, docs)
+    report = rows(tenant, imported(tenant, json.dumps(docs), "incoming.json")["id"])
+    assert [("created" if r["action"] == "create" else "matched") for r in report] == outcomes
+    return report, outcomes

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import customers, imported, rows
+from tests.imports.helpers import customers, imported_and_posted, label, post_labelled
 
 BASE: list[dict[str, Any]] = [
     {
@@ -69,26 +69,15 @@ INCOMING: list[dict[str, Any]] = [
 ]
 
 
-def _label(customer: dict[str, Any]) -> str:
-    attrs = customer["attributes"]
-    return attrs.get("base") or f"row {attrs.get('row')}"
-
-
 def _setup(tenant: TenantCtx) -> None:
-    for n, body in enumerate(BASE):
-        made = tenant.client.post(
-            "/v1/customers",
-            json={**body, "attributes": {**body.get("attributes", {}), "base": f"base {n}"}},
-            headers=tenant.headers(),
-        )
-        assert made.status_code == 201, made.text
+    post_labelled(tenant, BASE)
 
 
 def _state(tenant: TenantCtx) -> tuple[list, set]:
     people = {c["id"]: c for c in customers(tenant)}
     profiles = sorted(
         (
-            _label(c),
+            label(c),
             c["email"],
             c["phone_e164"],
             c["company"],
@@ -100,9 +89,7 @@ def _state(tenant: TenantCtx) -> tuple[list, set]:
     )
     pairs = tenant.client.get("/v1/duplicates", headers=tenant.headers()).json()["items"]
     found = {
-        tuple(
-            sorted((_label(people[p["customer_a"]["id"]]), _label(people[p["customer_b"]["id"]])))
-        )
+        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
         for p in pairs
     }
     return profiles, found
@@ -112,22 +99,7 @@ def test_an_import_matches_like_match_or_create_row_by_row(tenant):
     one_by_one = make_tenant(tenant.client, "One by one")
     _setup(tenant)
     _setup(one_by_one)
-    docs = [
-        {**body, "attributes": {**body.get("attributes", {}), "row": n}}
-        for n, body in enumerate(INCOMING, start=1)
-    ]
-    outcomes = []
-    for doc in docs:
-        response = one_by_one.client.post(
-            "/v1/customers", params={"match": "true"}, json=doc, headers=one_by_one.headers()
-        )
-        assert response.status_code in (200, 201), response.text
-        outcomes.append(response.headers["X-Match-Outcome"])
-    import json
-
-    run = imported(tenant, json.dumps(docs), "incoming.json")
-    report = rows(tenant, run["id"])
-    assert [("created" if r["action"] == "create" else "matched") for r in report] == outcomes
+    _, outcomes = imported_and_posted(tenant, one_by_one, INCOMING)
     assert outcomes.count("matched") >= 4
     assert outcomes.count("created") >= 4
     assert _state(tenant) == _state(one_by_one)

@@ -6,7 +6,6 @@ and posted one by one to POST /v1/customers?match=true match and queue the same 
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -14,8 +13,9 @@ import pytest
 
 from rolodex.imports import batch as import_batch
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import customers, imported, rows
+from tests.imports.helpers import customers, imported_and_posted, label, post_labelled
 
+JOHN_SMITH = {"first_name": "John", "last_name": "Smith"}
 # Thirty John Smiths with their own email, phone and address: against a John Smith with
 # another email, phone and postcode each scores 0.25 at most.
 ELSEWHERE: list[dict[str, Any]] = [
@@ -88,24 +88,13 @@ INCOMING: list[dict[str, Any]] = [
 
 
 def _setup(tenant: TenantCtx) -> None:
-    for n, body in enumerate(ELSEWHERE + CLOSE):
-        made = tenant.client.post(
-            "/v1/customers",
-            json={**body, "attributes": {**body.get("attributes", {}), "base": f"base {n}"}},
-            headers=tenant.headers(),
-        )
-        assert made.status_code == 201, made.text
-
-
-def _label(customer: dict[str, Any]) -> str:
-    attrs = customer["attributes"]
-    return attrs.get("base") or f"row {attrs.get('row')}"
+    post_labelled(tenant, ELSEWHERE + CLOSE)
 
 
 def _state(tenant: TenantCtx) -> tuple[list[Any], list[Any]]:
     people = {c["id"]: c for c in customers(tenant)}
     profiles = sorted(
-        (_label(c), c["email"], c["phone_e164"], c["first_name"], c["last_name"])
+        (label(c), c["email"], c["phone_e164"], c["first_name"], c["last_name"])
         for c in people.values()
     )
     pairs = tenant.client.get(
@@ -114,26 +103,13 @@ def _state(tenant: TenantCtx) -> tuple[list[Any], list[Any]]:
     found = sorted(
         (
             tuple(
-                sorted(
-                    (_label(people[p["customer_a"]["id"]]), _label(people[p["customer_b"]["id"]]))
-                )
+                sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]])))
             ),  # fmt: skip
             p["score"],
         )
         for p in pairs
     )
     return profiles, found
-
-
-def _one_by_one(tenant: TenantCtx, docs: list[dict[str, Any]]) -> list[str]:
-    outcomes = []
-    for doc in docs:
-        response = tenant.client.post(
-            "/v1/customers", params={"match": "true"}, json=doc, headers=tenant.headers()
-        )
-        assert response.status_code in (200, 201), response.text
-        outcomes.append(response.headers["X-Match-Outcome"])
-    return outcomes
 
 
 @pytest.fixture
@@ -154,14 +130,7 @@ def test_namesakes_below_review_are_left_out_and_decisions_do_not_change(tenant,
     one_by_one = make_tenant(tenant.client, "One by one")
     _setup(tenant)
     _setup(one_by_one)
-    docs = [
-        {**body, "attributes": {**body.get("attributes", {}), "row": n}}
-        for n, body in enumerate(INCOMING, start=1)
-    ]
-    outcomes = _one_by_one(one_by_one, docs)
-    run = imported(tenant, json.dumps(docs), "incoming.json")
-    report = rows(tenant, run["id"])
-    assert [("created" if r["action"] == "create" else "matched") for r in report] == outcomes
+    report, outcomes = imported_and_posted(tenant, one_by_one, INCOMING)
     assert outcomes == ["created", "created", "matched"]
     # The first two were queued for review with the close namesakes, the third matched John
     # Smith 7 by phone and address: only the close ones (and Smith 7) got a view.
@@ -180,10 +149,7 @@ def test_a_record_with_a_name_alone_keeps_every_namesake(tenant, views):
     one_by_one = make_tenant(tenant.client, "One by one")
     _setup(tenant)
     _setup(one_by_one)
-    docs = [{"first_name": "John", "last_name": "Smith", "attributes": {"row": 1}}]
-    outcomes = _one_by_one(one_by_one, docs)
-    run = imported(tenant, json.dumps(docs), "incoming.json")
-    assert [r["action"] for r in rows(tenant, run["id"])] == ["create"]
+    _, outcomes = imported_and_posted(tenant, one_by_one, [JOHN_SMITH])
     assert outcomes == ["created"]
     assert len(views) == len(ELSEWHERE) + len(CLOSE)  # each could score 0.80
     assert _state(tenant) == _state(one_by_one)
@@ -199,15 +165,7 @@ def _crowd(tenant: TenantCtx, n: int) -> list[str]:
     from rolodex.kit.time import utcnow
     from rolodex.models import Customer
 
-    ids = []
-    for i in range(n):
-        made = tenant.client.post(
-            "/v1/customers",
-            json={"first_name": "John", "last_name": "Smith", "attributes": {"base": f"base {i}"}},
-            headers=tenant.headers(),
-        )
-        assert made.status_code == 201, made.text
-        ids.append(made.json()["id"])
+    ids = post_labelled(tenant, [JOHN_SMITH] * n)
     db = tenant.client.app.state.db  # type: ignore[attr-defined]
     with db.session(tenant.id) as session:
         year_ago = utcnow() - timedelta(days=365)
@@ -225,9 +183,7 @@ def test_past_the_cap_both_matchers_meet_the_oldest_namesakes(tenant):
     one_by_one = make_tenant(tenant.client, "One by one")
     _crowd(tenant, 55)
     _crowd(one_by_one, 55)
-    docs = [{"first_name": "John", "last_name": "Smith", "attributes": {"row": 1}}]
-    assert _one_by_one(one_by_one, docs) == ["created"]
-    imported(tenant, json.dumps(docs), "incoming.json")
+    assert imported_and_posted(tenant, one_by_one, [JOHN_SMITH])[1] == ["created"]
     state = _state(tenant)
     assert state == _state(one_by_one)
     queued = {label for pair, _ in state[1] for label in pair if label != "row 1"}
