@@ -100,15 +100,8 @@ def _state(tenant: TenantCtx) -> tuple[list[Any], list[Any]]:
     pairs = tenant.client.get(
         "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
     ).json()["items"]
-    found = sorted(
-        (
-            tuple(
-                sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]])))
-            ),  # fmt: skip
-            p["score"],
-        )
-        for p in pairs
-    )
+    ends = ((people[p["customer_a"]["id"]], people[p["customer_b"]["id"]], p) for p in pairs)
+    found = sorted((tuple(sorted((label(a), label(b)))), p["score"]) for a, b, p in ends)
     return profiles, found
 
 
