@@ -29,6 +29,7 @@ from rolodex.imports import mapping, repository, rows, writes
 from rolodex.imports.batch import Batch, Context, Outcome
 from rolodex.imports.detect import Detected, FileProblem
 from rolodex.imports.reader import Reader, Record
+from rolodex.kit.stats import Growth
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, Tenant
 
@@ -40,6 +41,23 @@ TRIES = 3
 WRITER_PAUSE = 0.1  # seconds without the lock between batches on SQLite: longer than its
 # busy handler's naps. The next batch's rows are converted in it (see run_import).
 FINISHED = ("done", "failed", "cancelled")
+# The tables an import fills, the first measured for its growth (``kit.stats.Growth``).
+FILLS = (
+    "customers",
+    "customer_addresses",
+    "customer_tags",
+    "customer_sources",
+    "customer_search",
+    "audit_log",
+    "audit_subject_keys",
+    "import_rows",
+    "import_errors",
+    "duplicate_candidates",
+    "identity_matches",
+    "ltv_ledger",
+    "stage_transitions",
+)
+DRY_RUN_FILLS = ("import_overlay", "import_keys", "import_rows", "import_errors")
 Progress = Callable[[ImportRun], None]
 
 
@@ -208,6 +226,7 @@ def _run_import(
         ctx = context(session, run)
         sqlite = session.get_bind().dialect.name == "sqlite"
         seen: dict[uuid.UUID, Any] = {}  # batch.Batch.seen, for the whole run
+        growth = Growth(session, DRY_RUN_FILLS if run.dry_run else FILLS)
         started, done_before = time.monotonic(), run.rows_read
         while True:
             chunk, broken = _take(records, batch_rows)
@@ -228,6 +247,7 @@ def _run_import(
             if job_id is not None:
                 repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
             session.commit()
+            growth.grew(len(chunk))
             if progress is not None:
                 progress(run)
             if _cancelled(session, run):
