@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from typing import Any
 
 from rolodex.jobs.worker import Worker
@@ -120,6 +121,31 @@ def post_labelled(tenant: TenantCtx, bodies: list[dict[str, Any]]) -> list[str]:
         )
         assert made.status_code == 201, made.text
         ids.append(made.json()["id"])
+    return ids
+
+
+def crowd(tenant: TenantCtx, body: dict[str, Any], n: int) -> list[str]:
+    """``n`` customers made of ``body`` by ``post_labelled``, the last five made oldest
+    (created_at set back a year): with more holders of a blocking key than the cap of 50,
+    which ones a record meets is decided by age, not by storage order. Their ids."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from rolodex.kit.time import utcnow
+    from rolodex.models import Customer
+
+    ids = post_labelled(tenant, [body] * n)
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+    with db.session(tenant.id) as session:
+        year_ago = utcnow() - timedelta(days=365)
+        for k, cid in enumerate(ids[-5:]):
+            session.execute(
+                update(Customer)
+                .where(Customer.tenant_id == tenant.id, Customer.id == uuid.UUID(cid))
+                .values(created_at=year_ago + timedelta(minutes=k))
+            )
+        session.commit()
     return ids
 
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import customers, imported_and_posted, label, post_labelled
+from tests.imports.helpers import (
+    crowd,
+    customers,
+    imported_and_posted,
+    label,
+    post_labelled,
+)
 
 BASE: list[dict[str, Any]] = [
     {
@@ -103,3 +109,28 @@ def test_an_import_matches_like_match_or_create_row_by_row(tenant):
     assert outcomes.count("matched") >= 4
     assert outcomes.count("created") >= 4
     assert _state(tenant) == _state(one_by_one)
+
+
+def _queued(tenant: TenantCtx) -> set[tuple[str, ...]]:
+    people = {c["id"]: c for c in customers(tenant)}
+    pairs = tenant.client.get(
+        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
+    ).json()["items"]
+    return {
+        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
+        for p in pairs
+    }
+
+
+def test_past_the_cap_a_shared_phone_meets_its_oldest_holders_in_both_matchers(tenant):
+    """A shop's own phone on 55 profiles: the API and an import both meet the oldest 50."""
+    one_by_one = make_tenant(tenant.client, "One by one")
+    front_desk = {"first_name": "Front", "last_name": "Desk", "phone": "+1 212 555 0100"}
+    crowd(tenant, front_desk, 55)
+    crowd(one_by_one, front_desk, 55)
+    caller = {"phone": "(212) 555-0100"}  # the phone alone: 0.90 against each, for review
+    assert imported_and_posted(tenant, one_by_one, [caller])[1] == ["created"]
+    queued = _queued(tenant)
+    assert queued == _queued(one_by_one)
+    assert len(queued) == 50
+    assert {(f"base {i}", "row 1") for i in range(50, 55)} <= queued  # the oldest five

@@ -6,14 +6,19 @@ and posted one by one to POST /v1/customers?match=true match and queue the same 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from rolodex.imports import batch as import_batch
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import customers, imported_and_posted, label, post_labelled
+from tests.imports.helpers import (
+    crowd,
+    customers,
+    imported_and_posted,
+    label,
+    post_labelled,
+)
 
 JOHN_SMITH = {"first_name": "John", "last_name": "Smith"}
 # Thirty John Smiths with their own email, phone and address: against a John Smith with
@@ -148,34 +153,10 @@ def test_a_record_with_a_name_alone_keeps_every_namesake(tenant, views):
     assert _state(tenant) == _state(one_by_one)
 
 
-def _crowd(tenant: TenantCtx, n: int) -> list[str]:
-    """``n`` John Smiths, the last five made oldest (created_at set back a year): with more
-    than the cap of 50, which ones a record meets is decided by age, not by storage order."""
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from rolodex.kit.time import utcnow
-    from rolodex.models import Customer
-
-    ids = post_labelled(tenant, [JOHN_SMITH] * n)
-    db = tenant.client.app.state.db  # type: ignore[attr-defined]
-    with db.session(tenant.id) as session:
-        year_ago = utcnow() - timedelta(days=365)
-        for k, cid in enumerate(ids[-5:]):
-            session.execute(
-                update(Customer)
-                .where(Customer.tenant_id == tenant.id, Customer.id == uuid.UUID(cid))
-                .values(created_at=year_ago + timedelta(minutes=k))
-            )
-        session.commit()
-    return ids
-
-
 def test_past_the_cap_both_matchers_meet_the_oldest_namesakes(tenant):
     one_by_one = make_tenant(tenant.client, "One by one")
-    _crowd(tenant, 55)
-    _crowd(one_by_one, 55)
+    crowd(tenant, JOHN_SMITH, 55)
+    crowd(one_by_one, JOHN_SMITH, 55)
     assert imported_and_posted(tenant, one_by_one, [JOHN_SMITH])[1] == ["created"]
     state = _state(tenant)
     assert state == _state(one_by_one)

@@ -115,9 +115,13 @@ def _block_statement(present: tuple[str, ...]) -> Any:
     for column, name in BLOCK_KEYS:
         if name not in present:
             continue
-        branch = select(Customer.id).where(live, column == bindparam(name))
-        if name == "nk":  # a common name has more than the cap: the oldest, as bulk imports
-            branch = branch.order_by(Customer.created_at, Customer.id)  # read from the index
+        # Past the cap (a common name, a shop's own phone on every profile) the oldest
+        # holders, as bulk imports take them (identity.batch_repository.block_many).
+        branch = (
+            select(Customer.id)
+            .where(live, column == bindparam(name))
+            .order_by(Customer.created_at, Customer.id)
+        )
         branches.append(branch.limit(bindparam("cap")).subquery().select())
     # The (deduplicated) ids drive the join: with ``id IN (...)`` PostgreSQL may plan a
     # semi-join that walks every customer of the tenant (~30 ms at a million).
