@@ -53,7 +53,6 @@ class Customer(TenantScoped, Timestamps, Base):
             postgresql_where=text("deleted_at IS NULL AND email_normalized IS NOT NULL"),
         ),
         Index("ix_customers_tenant_created", "tenant_id", "created_at", "id"),
-        Index("ix_customers_tenant_phone", "tenant_id", "phone_e164"),
         # Sort keys of the customer list (search, migration 0003; last_active_at and
         # last_order_at are sorted through expression indexes made there).
         Index("ix_customers_tenant_ltv", "tenant_id", "ltv", "id"),
@@ -79,6 +78,16 @@ class Customer(TenantScoped, Timestamps, Base):
             "id",
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
+        ),
+        # Live holders of a phone oldest first, from the index alone (blocking; 0105).
+        Index(
+            "ix_customers_phone_live",
+            "tenant_id",
+            "phone_e164",
+            "created_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL AND phone_e164 IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NULL AND phone_e164 IS NOT NULL"),
         ),
     )
 
