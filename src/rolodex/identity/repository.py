@@ -111,18 +111,18 @@ def _block_statement(present: tuple[str, ...]) -> Any:
     lookup capped), with their default address. A missing key gets no branch at all: bound
     as NULL, PostgreSQL plans ``column = NULL`` as a parallel scan it starts (~40 ms)."""
     live = and_(Customer.tenant_id == bindparam("t"), Customer.deleted_at.is_(None))
-    branches = []
-    for column, name in BLOCK_KEYS:
-        if name not in present:
-            continue
-        # Past the cap (a common name, a shop's own phone on every profile) the oldest
-        # holders, as bulk imports take them (identity.batch_repository.block_many).
-        branch = (
-            select(Customer.id)
-            .where(live, column == bindparam(name))
-            .order_by(Customer.created_at, Customer.id)
-        )
-        branches.append(branch.limit(bindparam("cap")).subquery().select())
+    # Past the cap (a common name, a shop's own phone on every profile) the oldest holders,
+    # as bulk imports take them (identity.batch_repository.block_many).
+    branches = [
+        select(Customer.id)
+        .where(live, column == bindparam(name))
+        .order_by(Customer.created_at, Customer.id)
+        .limit(bindparam("cap"))
+        .subquery()
+        .select()
+        for column, name in BLOCK_KEYS
+        if name in present
+    ]
     # The (deduplicated) ids drive the join: with ``id IN (...)`` PostgreSQL may plan a
     # semi-join that walks every customer of the tenant (~30 ms at a million).
     ids = union(*branches).subquery()

@@ -33,13 +33,12 @@ _ANALYZE = text("SELECT rolodex_analyze(CAST(:t AS text[]))")
 class Growth:
     """Counts the rows a bulk writer commits; refreshes ``tables`` when they have doubled."""
 
-    def __init__(self, session: Session, tables: Sequence[str], first: int | None = None) -> None:
+    def __init__(self, session: Session, tables: Sequence[str]) -> None:
         self.session = session
         self.tables = list(tables)
-        self.first = FIRST if first is None else first
+        self.first = FIRST
         self.on = session.get_bind().dialect.name == "postgresql"
         self.pending = 0
-        self.refreshes = 0
         self.size = self._size() if self.on else 0
 
     def _size(self) -> int:
@@ -64,6 +63,5 @@ class Growth:
             self.on = False
             return False
         self.pending = 0
-        self.refreshes += 1
         self.size = self._size()
         return True
