@@ -207,13 +207,18 @@ def _flush(conn: Any, tables: list[Any], batch: list[list[dict[str, Any]]]) -> f
     return time.perf_counter() - started
 
 
-def run_import(engine: str, path: Path, n: int) -> tuple[dict[str, Any], str, uuid.UUID]:
+def import_file(
+    url: str, tid: uuid.UUID, path: Path, progress: Any = None
+) -> tuple[Any, float, float]:
+    """``path`` stored as an upload and run by the import runner in this process, as the
+    worker runs it: the finished run, the upload's seconds and the import's seconds."""
     from rolodex.auth.roles import Principal
+    from rolodex.config import Settings
+    from rolodex.db import Database
     from rolodex.imports import runner, service
     from rolodex.imports.schemas import ImportOptions
 
-    url = fresh_database(engine, f"import_bench_{engine}")
-    db, tid = tenant(url, "bench")
+    db = Database(Settings(database_url=url))
     principal = Principal(tid, "admin", "system", "bench", "import bench")
     started = time.perf_counter()
     with db.session(tid) as s, path.open("rb") as f:
@@ -229,21 +234,32 @@ def run_import(engine: str, path: Path, n: int) -> tuple[dict[str, Any], str, uu
         )
         run_id = run.id
     upload = time.perf_counter() - started
-    step = max(n // 10, runner.BATCH_ROWS)
-    marks = {"next": step}
     t0 = time.perf_counter()
+    with db.session(tid) as s:
+        done = runner.run_import(s, tid, run_id, runner="bench", progress=progress)
+    seconds = time.perf_counter() - t0
+    db.dispose()
+    assert done is not None
+    assert done.state == "done", done.error
+    return done, upload, seconds
+
+
+def run_import(engine: str, path: Path, n: int) -> tuple[dict[str, Any], str, uuid.UUID]:
+    from rolodex.imports import runner
+
+    url = fresh_database(engine, f"import_bench_{engine}")
+    db, tid = tenant(url, "bench")
+    db.dispose()
+    step = max(n // 10, runner.BATCH_ROWS)
+    marks = {"next": step, "t0": time.perf_counter()}
 
     def progress(r: Any) -> None:
         if r.rows_read >= marks["next"]:
             marks["next"] += step
-            rate = r.rows_read / (time.perf_counter() - t0)
+            rate = r.rows_read / (time.perf_counter() - marks["t0"])
             print(f"  [{engine}] imported {r.rows_read:,}/{n:,} ({rate:,.0f} rows/s)", flush=True)
 
-    with db.session(tid) as s:
-        done = runner.run_import(s, tid, run_id, runner="bench", progress=progress)
-    seconds = time.perf_counter() - t0
-    assert done is not None
-    assert done.state == "done", done.error
+    done, upload, seconds = import_file(url, tid, path, progress)
     result = {
         "rows": done.rows_read,
         "upload_seconds": round(upload, 2),
@@ -255,7 +271,6 @@ def run_import(engine: str, path: Path, n: int) -> tuple[dict[str, Any], str, uu
         "skipped": done.skipped,
         "failed": done.failed,
     }
-    db.dispose()
     return result, url, tid
 
 

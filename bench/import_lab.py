@@ -19,13 +19,12 @@ import json
 import os
 import shutil
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from common import DATA, fresh_database
-from import_bench import make_csv, tenant
+from import_bench import import_file, make_csv, tenant
 
 HEAD = int(os.environ.get("HEAD", "980000"))
 
@@ -68,32 +67,12 @@ def split() -> tuple[Path, Path]:
 
 
 def run_import(url: str, tid: uuid.UUID, path: Path) -> None:
-    from rolodex.auth.roles import Principal
-    from rolodex.config import Settings
-    from rolodex.db import Database
-    from rolodex.imports import runner, service
-    from rolodex.imports.schemas import ImportOptions
-
-    db = Database(Settings(database_url=url))
-    principal = Principal(tid, "admin", "system", "bench", "import lab")
-    with db.session(tid) as s, path.open("rb") as f:
-        size = path.stat().st_size
-        run = service.create_import(
-            s, principal, f, size, path.name, "text/csv", ImportOptions(), run_after=None
-        )
-        run_id = run.id
-    started = time.perf_counter()
-    with db.session(tid) as s:
-        done = runner.run_import(s, tid, run_id, runner="bench")
-    seconds = time.perf_counter() - started
-    assert done is not None
-    assert done.state == "done", done.error
+    done, _upload, seconds = import_file(url, tid, path)
     print(
         f"{done.rows_read:,} rows in {seconds:.1f}s: {done.rows_read / seconds:,.0f} rows/s "
         f"({done.created:,} created, {done.updated:,} updated)",
         flush=True,
     )
-    db.dispose()
 
 
 def main() -> None:
