@@ -29,9 +29,7 @@ def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if _sqlite_url_is_memory(url):
             raise ValueError("use a file for SQLite: connections must share one database")
-        # The connection used last is handed out next: its page cache is warm, and an import
-        # run keeps reading through the same connection from batch to batch (imports.blocks).
-        engine = create_engine(url, pool_use_lifo=True, **kwargs)
+        engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):

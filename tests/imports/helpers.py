@@ -172,19 +172,3 @@ def imported_and_posted(
     report = rows(tenant, imported(tenant, json.dumps(docs), "incoming.json")["id"])
     assert [("created" if r["action"] == "create" else "matched") for r in report] == outcomes
     return report, outcomes
-
-
-def profiles_and_pairs(tenant: TenantCtx) -> tuple[list[Any], list[Any]]:
-    """Each customer's label and contact details, and the pairs queued for review (by label,
-    with their score): what matching decided, comparable across tenants."""
-    people = {c["id"]: c for c in customers(tenant)}
-    profiles = sorted(
-        (label(c), c["email"], c["phone_e164"], c["first_name"], c["last_name"])
-        for c in people.values()
-    )
-    pairs = tenant.client.get(
-        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
-    ).json()["items"]
-    ends = ((people[p["customer_a"]["id"]], people[p["customer_b"]["id"]], p) for p in pairs)
-    found = sorted((tuple(sorted((label(a), label(b)))), p["score"]) for a, b, p in ends)
-    return profiles, found

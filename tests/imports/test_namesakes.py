@@ -14,9 +14,10 @@ from rolodex.imports import batch as import_batch
 from tests.conftest import TenantCtx, make_tenant
 from tests.imports.helpers import (
     crowd,
+    customers,
     imported_and_posted,
+    label,
     post_labelled,
-    profiles_and_pairs,
 )
 
 JOHN_SMITH = {"first_name": "John", "last_name": "Smith"}
@@ -95,6 +96,20 @@ def _setup(tenant: TenantCtx) -> None:
     post_labelled(tenant, ELSEWHERE + CLOSE)
 
 
+def _state(tenant: TenantCtx) -> tuple[list[Any], list[Any]]:
+    people = {c["id"]: c for c in customers(tenant)}
+    profiles = sorted(
+        (label(c), c["email"], c["phone_e164"], c["first_name"], c["last_name"])
+        for c in people.values()
+    )
+    pairs = tenant.client.get(
+        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
+    ).json()["items"]
+    ends = ((people[p["customer_a"]["id"]], people[p["customer_b"]["id"]], p) for p in pairs)
+    found = sorted((tuple(sorted((label(a), label(b)))), p["score"]) for a, b, p in ends)
+    return profiles, found
+
+
 @pytest.fixture
 def views(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The stored customers an import built a matching view of."""
@@ -118,8 +133,8 @@ def test_namesakes_below_review_are_left_out_and_decisions_do_not_change(tenant,
     # The first two were queued for review with the close namesakes, the third matched John
     # Smith 7 by phone and address: only the close ones (and Smith 7) got a view.
     assert 0 < len(views) <= len(CLOSE) + 1
-    state = profiles_and_pairs(tenant)
-    assert state == profiles_and_pairs(one_by_one)
+    state = _state(tenant)
+    assert state == _state(one_by_one)
     queued = {pair for pair, _ in state[1]}
     assert {("base 30", "row 1"), ("base 31", "row 1"), ("base 32", "row 2")} <= queued
     # A created row's score is its best candidate at or above review (the pairs queued).
@@ -135,7 +150,7 @@ def test_a_record_with_a_name_alone_keeps_every_namesake(tenant, views):
     _, outcomes = imported_and_posted(tenant, one_by_one, [JOHN_SMITH])
     assert outcomes == ["created"]
     assert len(views) == len(ELSEWHERE) + len(CLOSE)  # each could score 0.80
-    assert profiles_and_pairs(tenant) == profiles_and_pairs(one_by_one)
+    assert _state(tenant) == _state(one_by_one)
 
 
 def test_past_the_cap_both_matchers_meet_the_oldest_namesakes(tenant):
@@ -143,8 +158,8 @@ def test_past_the_cap_both_matchers_meet_the_oldest_namesakes(tenant):
     crowd(tenant, JOHN_SMITH, 55)
     crowd(one_by_one, JOHN_SMITH, 55)
     assert imported_and_posted(tenant, one_by_one, [JOHN_SMITH])[1] == ["created"]
-    state = profiles_and_pairs(tenant)
-    assert state == profiles_and_pairs(one_by_one)
+    state = _state(tenant)
+    assert state == _state(one_by_one)
     queued = {label for pair, _ in state[1] for label in pair if label != "row 1"}
     assert len(queued) == 50
     assert {f"base {i}" for i in range(50, 55)} <= queued  # the oldest five

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, func, select
@@ -32,15 +31,10 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 def block_many(
-    session: Session,
-    tenant_id: uuid.UUID,
-    keys: dict[str, set[str]],
-    per_key: int = PER_KEY,
-    ages: dict[uuid.UUID, datetime] | None = None,
+    session: Session, tenant_id: uuid.UUID, keys: dict[str, set[str]], per_key: int = PER_KEY
 ) -> dict[str, list[uuid.UUID]]:
     """For each blocking key (``e:``/``n:``/``p:``/``k:`` + value), the live customers holding
-    it, oldest first, at most ``per_key`` of them. ``ages`` (when given) gets the
-    ``created_at`` of each."""
+    it, oldest first, at most ``per_key`` of them."""
     found: dict[str, list[uuid.UUID]] = {}
     for kind, values in keys.items():
         column = KEY_COLUMNS[kind]
@@ -57,17 +51,14 @@ def block_many(
                 .over(partition_by=column, order_by=(_C.c.created_at, _C.c.id))
                 .label("rn")
             )
-            inner = (
-                select(_C.c.id, column.label("key"), _C.c.created_at, rank).where(*where).subquery()
-            )
-            wanted = [inner.c.id, inner.c.key] + ([inner.c.created_at] if ages is not None else [])
+            inner = select(_C.c.id, column.label("key"), rank).where(*where).subquery()
             rows = session.execute(
-                select(*wanted).where(inner.c.rn <= per_key).order_by(inner.c.key, inner.c.rn)
+                select(inner.c.id, inner.c.key)
+                .where(inner.c.rn <= per_key)
+                .order_by(inner.c.key, inner.c.rn)
             )
-            for cid, key, *made in rows:
+            for cid, key in rows:
                 found.setdefault(f"{kind}:{key}", []).append(cid)
-                if ages is not None:
-                    ages[cid] = made[0]
     return found
 
 

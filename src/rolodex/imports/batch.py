@@ -36,7 +36,6 @@ from rolodex.identity.batch import (
 from rolodex.identity.batch_repository import MATCH_ADDRESS
 from rolodex.identity.normalize import MatchRecord, dob_from_attributes, match_record
 from rolodex.imports import encoding, repository, state
-from rolodex.imports.blocks import NameBlocks
 from rolodex.imports.reader import Record
 from rolodex.imports.rows import Prepared, RowError, e164
 from rolodex.imports.snapshot import snapshot
@@ -111,8 +110,6 @@ class Batch:
     # The matching view of stored customers, kept from batch to batch of one run (the same
     # common names find the same customers again): id → (what it was made of, Person).
     seen: dict[uuid.UUID, tuple[tuple[Any, ...], Person]] = field(default_factory=dict)
-    # Name-key blocks and their views kept from batch to batch of one run (SQLite).
-    blocks: NameBlocks = field(default_factory=lambda: NameBlocks(active=False))
 
     # -- pass 1 ---------------------------------------------------------------------------
 
@@ -160,16 +157,7 @@ class Batch:
                 if ctx.mode != "create" or key.startswith("n:"):
                     wanted[key[0]].add(key[2:])
                     keys.add(key)
-        blocks = self.blocks
-        blocks.check(session)
-        held = blocks.take(wanted["k"])  # and leaves them out of the lookup
-        asked = set(wanted["k"])
-        ages: dict[uuid.UUID, datetime] = {}
-        found = batch_repository.block_many(
-            session, ctx.tenant_id, wanted, ages=ages if blocks.active else None
-        )
-        blocks.keep_blocks(asked, found, ages)
-        found.update({"k:" + key: ids for key, ids in held.items() if ids})
+        found = batch_repository.block_many(session, ctx.tenant_id, wanted)
         pairs = [o.external for o in self.outcomes if o.external]
         for pair, (cid, deleted) in repository.external_ids(session, ctx.tenant_id, pairs).items():
             if deleted:
@@ -194,8 +182,7 @@ class Batch:
         stored = ids - set(overlay)
         for row in batch_repository.customer_rows(session, ctx.tenant_id, stored & likely):
             self.states[row["id"]] = State(row["id"], row)
-        scored = stored - likely
-        light = blocks.kept_views(scored)  # and leaves them out of the reading
+        light = batch_repository.match_rows(session, ctx.tenant_id, stored - likely)
         for cid, (origin, data) in overlay.items():
             self.states[cid] = encoding.decode_state(cid, origin, data)
             self.full.add(cid)
@@ -211,13 +198,8 @@ class Batch:
             self.originals[cid] = st.copy()
             self.index.put(st.person())
         namesakes = self._namesakes(found)
-        for view in batch_repository.match_rows(session, ctx.tenant_id, scored):
-            contact = namesakes.contact(view)
-            blocks.keep_view(view, contact, namesakes.key_of.get(view[0]))
-            light.append((view, contact))
-        blocks.trim()
-        for view, contact in light:
-            if not namesakes.could_match(view, contact):
+        for view in light:
+            if not namesakes.could_match(view):
                 continue  # scores below review for every record of the batch that finds it
             kept = self.seen.pop(view[0], None)  # put back last: the most recently used
             person = kept[1] if kept is not None and kept[0] == view else stored_person(view)
@@ -408,21 +390,14 @@ class Namesakes:
     key_of: dict[uuid.UUID, str]  # a customer found by name: the name key that found it
     review: float
 
-    def could_match(self, row: tuple[Any, ...], contact: MatchRecord) -> bool:
-        """For a ``batch_repository.match_rows`` row and its ``contact`` record."""
+    def could_match(self, row: tuple[Any, ...]) -> bool:
+        """For a ``batch_repository.match_rows`` row."""
         key = self.key_of.get(row[0])
         if key is None:
             return True  # not found by name (an overlay's key, in a dry run): keep it
-        floor = self.review - 1e-4  # scores are rounded to four places
-        return any(scoring.ceiling(probe, contact) >= floor for probe in self.probes.get(key, ()))
-
-    @staticmethod
-    def contact(row: tuple[Any, ...]) -> MatchRecord:
-        """What ``could_match`` compares of a ``match_rows`` row: ``stored_record`` without
-        the name and street."""
         _cid, email, phone, _first, _last, attributes, _made, *address = row
         _line1, postcode, city, country = address
-        return match_record(
+        seen = match_record(  # stored_record without the name and street
             email=email,
             phone_e164=phone,
             postcode=postcode,
@@ -430,6 +405,8 @@ class Namesakes:
             country=country,
             dob=dob_from_attributes(attributes),
         )
+        floor = self.review - 1e-4  # scores are rounded to four places
+        return any(scoring.ceiling(probe, seen) >= floor for probe in self.probes.get(key, ()))
 
 
 def stored_person(row: tuple[Any, ...]) -> Person:

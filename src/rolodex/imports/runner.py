@@ -27,7 +27,6 @@ from rolodex.auth.roles import Principal
 from rolodex.identity import repository as identity_repository
 from rolodex.imports import mapping, repository, rows, writes
 from rolodex.imports.batch import Batch, Context, Outcome
-from rolodex.imports.blocks import NameBlocks
 from rolodex.imports.detect import Detected, FileProblem
 from rolodex.imports.reader import Reader, Record
 from rolodex.kit.stats import Growth
@@ -227,7 +226,6 @@ def _run_import(
         ctx = context(session, run)
         sqlite = session.get_bind().dialect.name == "sqlite"
         seen: dict[uuid.UUID, Any] = {}  # batch.Batch.seen, for the whole run
-        blocks = NameBlocks(active=sqlite and not run.dry_run)  # batch.Batch.blocks, likewise
         growth = Growth(session, DRY_RUN_FILLS if run.dry_run else FILLS)
         started, done_before = time.monotonic(), run.rows_read
         while True:
@@ -238,7 +236,7 @@ def _run_import(
                 pause = time.monotonic()
                 if sqlite:
                     session.commit()  # no lock held while the rows are converted and checked
-                ready = _prepared(session, ctx, converter, chunk, seen, blocks)
+                ready = _prepared(session, ctx, converter, chunk, seen)
                 if sqlite:  # that was (at least) the pause that lets waiting writers in
                     time.sleep(max(0.0, WRITER_PAUSE - (time.monotonic() - pause)))
                 _batch(session, ctx, run, converter, chunk, reader, ready)
@@ -248,7 +246,6 @@ def _run_import(
             repository.acquire(session, run, runner, LEASE_SECONDS)
             if job_id is not None:
                 repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
-            blocks.seal(session)
             session.commit()
             growth.grew(len(chunk))
             if progress is not None:
@@ -302,11 +299,10 @@ def _prepared(
     converter: Converter,
     records: list[Record],
     seen: dict[uuid.UUID, Any],
-    blocks: NameBlocks,
 ) -> Batch:
     """The batch's records converted and checked: pure work, no database."""
     outcomes = [converter.outcome(r) for r in records]
-    batch = Batch(session, ctx, outcomes, utcnow(), seen=seen, blocks=blocks)
+    batch = Batch(session, ctx, outcomes, utcnow(), seen=seen)
     batch.prepare()
     return batch
 
@@ -321,21 +317,17 @@ def _batch(
     first: Batch | None = None,
 ) -> None:
     batch = first
-    seen = first.seen if first else {}
-    blocks = first.blocks if first else NameBlocks(active=False)
     for attempt in range(1, TRIES + 1):
         if batch is None:  # a retry starts from the records again
-            batch = _prepared(session, ctx, converter, records, seen, blocks)
+            batch = _prepared(session, ctx, converter, records, first.seen if first else {})
         try:
             batch.match()
             counts = writes.store(batch, converter.columns)
             session.flush()
-            blocks.wrote(batch)
         except IntegrityError:
             # Someone else wrote a customer this batch also wrote (an email, an external id):
             # look again and decide again.
             session.rollback()
-            blocks.clear()
             if attempt == TRIES:
                 raise
             batch = None
