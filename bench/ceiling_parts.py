@@ -26,11 +26,10 @@ import argparse
 import csv
 import sqlite3
 import time
-from decimal import Decimal
 from typing import Any
 
 from common import fresh_database, write_result
-from import_bench import make_csv, tenant
+from import_bench import ceiling_customer, make_csv, tenant
 
 BATCH = 2000
 SCHEMAS = (
@@ -46,33 +45,13 @@ def customer_rows(n: int, tid: Any) -> list[dict[str, Any]]:
     """The ceiling's customer rows (import_bench.ceiling) for the CSV's first ``n`` rows."""
     from rolodex.kit.ids import new_id
 
-    out, seen = [], set()
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
     with make_csv(1_000_000).open(newline="", encoding="utf-8") as f:
         for rec in csv.DictReader(f):
             if len(out) >= n:
                 break
-            email = rec["email"] or None
-            if email and email.lower() in seen:
-                email = None  # a live email is unique
-            elif email:
-                seen.add(email.lower())
-            out.append(
-                {
-                    "tenant_id": tid,
-                    "id": new_id(),
-                    "email": email,
-                    "email_normalized": email.lower() if email else None,
-                    "phone": rec["phone"] or None,
-                    "first_name": rec["first_name"] or None,
-                    "last_name": rec["last_name"] or None,
-                    "company": rec["company"] or None,
-                    "lifecycle_stage": rec["lifecycle_stage"],
-                    "status": rec["status"],
-                    "customer_type": rec["customer_type"],
-                    "attributes": {},
-                    "ltv": Decimal(rec["ltv"] or "0"),
-                }
-            )
+            out.append(ceiling_customer(rec, tid, new_id(), seen))
     return out
 
 

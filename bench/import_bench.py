@@ -131,31 +131,10 @@ def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
 
         reader = csv.DictReader(f)
         batch: list[list[dict[str, Any]]] = [[], [], [], []]
-        seen: set[str] = set()  # a live email is unique: a repeated one is left out (as load.py)
+        seen: set[str] = set()
         for rec in reader:
             cid = new_id()
-            email = rec["email"] or None
-            if email and email.lower() in seen:
-                email = None
-            elif email:
-                seen.add(email.lower())
-            batch[0].append(
-                {
-                    "tenant_id": tid,
-                    "id": cid,
-                    "email": email,
-                    "email_normalized": email.lower() if email else None,
-                    "phone": rec["phone"] or None,
-                    "first_name": rec["first_name"] or None,
-                    "last_name": rec["last_name"] or None,
-                    "company": rec["company"] or None,
-                    "lifecycle_stage": rec["lifecycle_stage"],
-                    "status": rec["status"],
-                    "customer_type": rec["customer_type"],
-                    "attributes": {},
-                    "ltv": Decimal(rec["ltv"] or "0"),
-                }
-            )
+            batch[0].append(ceiling_customer(rec, tid, cid, seen))
             batch[1] += [
                 {"tenant_id": tid, "customer_id": cid, "tag": t}
                 for t in dict.fromkeys(filter(None, rec["tags"].split("|")))
@@ -193,6 +172,33 @@ def ceiling(engine: str, path: Path, n: int) -> dict[str, Any]:
         "rows_per_second": round(n / inserting, 1),
         "with_csv_parsing_rows_per_second": round(n / total, 1),
         "analyze_seconds": round(analyze.seconds, 2),
+    }
+
+
+def ceiling_customer(
+    rec: dict[str, str], tid: uuid.UUID, cid: uuid.UUID, seen: set[str]
+) -> dict[str, Any]:
+    """The ceiling's customer row for a CSV record. A live email is unique: one already in
+    ``seen`` (lowercased) is left out, as load.py does."""
+    email = rec["email"] or None
+    if email and email.lower() in seen:
+        email = None
+    elif email:
+        seen.add(email.lower())
+    return {
+        "tenant_id": tid,
+        "id": cid,
+        "email": email,
+        "email_normalized": email.lower() if email else None,
+        "phone": rec["phone"] or None,
+        "first_name": rec["first_name"] or None,
+        "last_name": rec["last_name"] or None,
+        "company": rec["company"] or None,
+        "lifecycle_stage": rec["lifecycle_stage"],
+        "status": rec["status"],
+        "customer_type": rec["customer_type"],
+        "attributes": {},
+        "ltv": Decimal(rec["ltv"] or "0"),
     }
 
 
