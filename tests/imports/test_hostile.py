@@ -208,3 +208,64 @@ def test_nul_characters_in_json_keys_and_values(tenant):
     run = imported(tenant, content, "people.json")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 1)
     assert "\x00" not in str(run)
+
+
+def test_numbers_and_times_out_of_range_fail_their_row(tenant):
+    content = csv_text(
+        [
+            ["email", "ltv", "created_at", "last_active_at"],
+            ["first@example.com", "10", "", ""],
+            ["huge@example.com", "1e309", "", ""],  # cannot even be rounded to cents
+            ["digits@example.com", "9" * 40, "", ""],
+            ["dawn@example.com", "", "0001-01-01T00:00:00+01:00", ""],  # before UTC's year 1
+            ["dusk@example.com", "", "", "9999-12-31T23:59:59-01:00"],  # after year 9999
+            ["last@example.com", "", "0001-01-01", "9999-12-31T23:59:59Z"],  # at the edges: fine
+        ]
+    )
+    run = imported(tenant, content)
+    assert run["state"] == "done"
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 4)
+    reasons = {(e["row"], e["field"]): e["reason"] for e in errors(tenant, run["id"])}
+    assert reasons[(2, "ltv")] == reasons[(3, "ltv")] == "is too large"
+    assert "out of range" in reasons[(4, "created_at")]
+    assert "out of range" in reasons[(5, "last_active_at")]
+    responsive(tenant)
+
+
+def test_a_row_that_breaks_reading_unexpectedly_fails_alone(tenant, monkeypatch, caplog):
+    """Whatever a row raises that no check foresaw, it fails alone with a reason and the
+    import goes on; the traceback goes to the log."""
+    from rolodex.imports import batch
+    from rolodex.imports import rows as import_rows
+
+    convert, probe = import_rows.convert, batch.probe_record
+
+    def converting(row_no, line, cells, options):
+        if any(value == "boom" for _, _, value in cells):
+            raise ArithmeticError("a bug in reading a cell")
+        return convert(row_no, line, cells, options)
+
+    def probing(data, phone):
+        if data.first_name == "Crash":
+            raise RecursionError("a bug in matching")
+        return probe(data, phone)
+
+    monkeypatch.setattr(import_rows, "convert", converting)
+    monkeypatch.setattr(batch, "probe_record", probing)
+    content = csv_text(
+        [
+            ["email", "first_name", "notes"],
+            ["a@example.com", "Ann", ""],
+            ["b@example.com", "Bob", "boom"],
+            ["c@example.com", "Crash", ""],
+            ["d@example.com", "Dee", ""],
+        ]
+    )
+    run = imported(tenant, content)
+    assert run["state"] == "done"
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 2)
+    found = {e["row"]: e["reason"] for e in errors(tenant, run["id"])}
+    assert found == {2: import_rows.UNFORESEEN, 3: import_rows.UNFORESEEN}
+    assert sorted(c["email"] for c in customers(tenant)) == ["a@example.com", "d@example.com"]
+    logged = [r for r in caplog.records if r.name == "rolodex.imports" and r.exc_info]
+    assert {type(r.exc_info[1]).__name__ for r in logged} == {"ArithmeticError", "RecursionError"}

@@ -37,7 +37,7 @@ from rolodex.identity.batch_repository import MATCH_ADDRESS
 from rolodex.identity.normalize import MatchRecord, dob_from_attributes, match_record
 from rolodex.imports import encoding, repository, state
 from rolodex.imports.reader import Record
-from rolodex.imports.rows import Prepared, RowError, e164
+from rolodex.imports.rows import Prepared, RowError, e164, unforeseen
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
 
@@ -114,37 +114,45 @@ class Batch:
     # -- pass 1 ---------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        ctx = self.ctx
         for o in self.outcomes:
-            prep = o.prep
-            if prep is None or o.errors:
+            if o.prep is None or o.errors:
                 continue
-            if prep.data.phone:
-                region = _region(prep, ctx.region)
-                prep.phone_e164 = e164(prep.data.phone, region)
-                if prep.phone_e164 is None:
-                    o.prep = None
-                    o.errors.append(
-                        RowError(
-                            f"not a valid phone number (read with the region {region})",
-                            "phone",
-                            None,
-                            prep.data.phone,
-                        )
+            try:
+                self._prepare(o)
+            except Exception:
+                o.prep, o.probe, o.external = None, None, None
+                o.errors.append(unforeseen(o.record.row_no))
+
+    def _prepare(self, o: Outcome) -> None:
+        """The record's phone in E.164, lowercased email, matching probe and external key."""
+        ctx, prep = self.ctx, o.prep
+        assert prep is not None
+        if prep.data.phone:
+            region = _region(prep, ctx.region)
+            prep.phone_e164 = e164(prep.data.phone, region)
+            if prep.phone_e164 is None:
+                o.prep = None
+                o.errors.append(
+                    RowError(
+                        f"not a valid phone number (read with the region {region})",
+                        "phone",
+                        None,
+                        prep.data.phone,
                     )
-                    continue
-            o.email = normalize_email(prep.data.email) if prep.data.email else None
-            o.probe = probe_record(prep.data, prep.phone_e164)
-            if prep.external_id:
-                pair = encoding.external_pair(ctx.source, prep.external_id)
-                if len(pair[1]) > 200:
-                    o.prep = None
-                    o.errors.append(
-                        RowError("at most 200 characters with the source name", "external_id",
-                                 None, prep.external_id)
-                    )  # fmt: skip
-                    continue
-                o.external = pair
+                )
+                return
+        o.email = normalize_email(prep.data.email) if prep.data.email else None
+        o.probe = probe_record(prep.data, prep.phone_e164)
+        if prep.external_id:
+            pair = encoding.external_pair(ctx.source, prep.external_id)
+            if len(pair[1]) > 200:
+                o.prep = None
+                o.errors.append(
+                    RowError("at most 200 characters with the source name", "external_id",
+                             None, prep.external_id)
+                )  # fmt: skip
+                return
+            o.external = pair
 
     def load(self) -> None:
         ctx, session = self.ctx, self.session

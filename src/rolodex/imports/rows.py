@@ -8,6 +8,7 @@ key, a historic creation time, an opening LTV, consent times and sources, proven
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,8 @@ from rolodex.kit.phones import to_e164
 from rolodex.kit.time import as_utc
 from rolodex.models.customers import SOURCES, STAGES, STATUSES, TYPES
 
+log = logging.getLogger("rolodex.imports")
+
 ENUMS = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES}
 TRUE = frozenset({"true", "t", "yes", "y", "1", "on", "subscribed", "optedin", "optin", "x"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "off", "unsubscribed", "optedout", "optout"})
@@ -42,6 +45,16 @@ class RowError:
     field: str | None = None
     column: str | None = None
     value: str | None = None
+
+
+# A row whose reading raised what no check foresaw: it fails alone, with this reason, and the
+# import goes on (the error and its traceback go to the server's log).
+UNFORESEEN = "this row could not be read: an unexpected error, written to the server log"
+
+
+def unforeseen(row_no: int) -> RowError:
+    log.exception("import row %d could not be read", row_no)
+    return RowError(UNFORESEEN)
 
 
 @dataclass(slots=True)
@@ -129,7 +142,10 @@ def datetime_value(raw: Any) -> datetime:
         raise CellError(
             "not an ISO 8601 date or time, e.g. 2024-01-31 or 2024-01-31T10:00Z"
         ) from exc
-    return as_utc(value)
+    try:
+        return as_utc(value)
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
+        raise CellError("out of range: in UTC it falls before year 1 or after year 9999") from exc
 
 
 def money_value(raw: Any) -> Decimal:
@@ -140,10 +156,10 @@ def money_value(raw: Any) -> Decimal:
         raise CellError("not an amount such as 125.50") from exc
     if not value.is_finite() or value < 0:
         raise CellError("must be an amount of zero or more")
+    if value >= Decimal("1e13"):  # first: a huge one cannot even be rounded to cents
+        raise CellError("is too large")
     if value != value.quantize(Decimal("0.01")):
         raise CellError("must have at most two decimal places")
-    if value >= Decimal("1e13"):
-        raise CellError("is too large")
     return value.quantize(Decimal("0.01"))
 
 

@@ -129,7 +129,10 @@ class Converter:
         if not any(_present(v) for _, _, v in cells):
             o.note = "empty row"
             return o
-        result = rows.convert(record.row_no, record.line, cells, self.options)
+        try:
+            result = rows.convert(record.row_no, record.line, cells, self.options)
+        except Exception:
+            result = [rows.unforeseen(record.row_no)]
         if isinstance(result, list):
             o.errors = result
         else:
