@@ -152,3 +152,15 @@ def test_hostile_bodies_are_stored_and_end_dead_not_retried(hooks: Hooks):
     assert stats.dead == 1  # the nested one; NULs are dropped from the values, the rest applies
     [customer] = hooks.customers()
     assert customer["first_name"] == "Nul"
+
+
+def test_a_time_with_no_utc_instant_is_read_as_unknown():
+    """0001-01-01T00:00:00+01:00 is a valid ISO time before UTC's first instant: a payload
+    holding it is applied without that time, not retried until dead."""
+    from datetime import UTC, datetime
+
+    from rolodex.ingest.records import when
+
+    assert when("0001-01-01T00:00:00+01:00") is None
+    assert when("9999-12-31T23:59:59-01:00") is None
+    assert when("2024-01-01T00:30:00+01:00") == datetime(2023, 12, 31, 23, 30, tzinfo=UTC)

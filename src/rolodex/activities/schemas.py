@@ -22,7 +22,7 @@ from pydantic import (
 from rolodex.customers.normalize import check_email
 from rolodex.errors import InvalidInput, field_error
 from rolodex.kit.json_values import check_storable
-from rolodex.kit.time import as_utc, utcnow
+from rolodex.kit.time import InputDatetime, as_utc, utcnow
 
 MAX_BATCH = 1000
 MAX_PROPERTIES_BYTES = 16_384
@@ -59,7 +59,7 @@ class EventIn(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
         | None
     ) = Field(default=None, description="Idempotency key: an event id already seen is skipped.")
-    occurred_at: datetime | None = Field(default=None, description="When; now when omitted.")
+    occurred_at: InputDatetime | None = Field(default=None, description="When; now when omitted.")
     session_id: Short | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
     utm_source: Short | None = None

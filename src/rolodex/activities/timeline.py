@@ -55,7 +55,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int, str]:
         if not isinstance(rank, int) or not isinstance(ident, str) or rank not in RANK.values():
             raise ValueError("bad cursor")
         return as_utc(datetime.fromisoformat(at)), rank, ident
-    except (ValueError, TypeError, orjson.JSONDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, orjson.JSONDecodeError) as exc:
         raise field_error("cursor", "not a cursor from this timeline") from exc
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,6 +13,7 @@ from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import service as customers
 from rolodex.kit import keyset, pagination
+from rolodex.kit.time import InputDatetime
 from rolodex.lifecycle.endpoints import check_include_deleted
 from rolodex.models import AuditEntry
 
@@ -52,8 +52,8 @@ def list_audit(
     action: Annotated[list[str] | None, Query()] = None,
     actor_type: Short = None,
     actor_id: Short = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: InputDatetime | None = None,
+    until: InputDatetime | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> AuditList:
@@ -86,8 +86,8 @@ def customer_audit(
     customer_id: uuid.UUID,
     principal: Principal = Depends(require(Permission.READ)),
     action: Annotated[list[str] | None, Query()] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: InputDatetime | None = None,
+    until: InputDatetime | None = None,
     include_deleted: bool = False,
     limit: Limit = 50,
     cursor: Cursor = None,

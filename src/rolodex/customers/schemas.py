@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from rolodex.customers.normalize import check_email, clean_tags
 from rolodex.kit.json_values import check_storable
 from rolodex.kit.phones import is_region
+from rolodex.kit.time import InputDatetime
 
 Stage = Literal["prospect", "lead_qualified", "customer", "churned", "lead_exhausted"]
 Status = Literal["active", "inactive", "vip", "blocked", "pending"]
@@ -143,7 +144,7 @@ class CustomerFields(StrictModel):
     utm: UtmIn | None = None
     addresses: list[AddressIn] | None = Field(default=None, max_length=50)
     sources: list[SourceIn] | None = Field(default=None, max_length=20)
-    last_active_at: datetime | None = None
+    last_active_at: InputDatetime | None = None
 
     @field_validator("email")
     @classmethod

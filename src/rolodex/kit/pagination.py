@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import QueryableAttribute
 
 from rolodex.errors import field_error
+from rolodex.kit.time import utc_instant
 
 Sortable = ColumnElement[Any] | QueryableAttribute[Any]
 
@@ -80,12 +81,19 @@ def _encode_value(v: Any) -> list[Any]:
     return ["v", v]
 
 
+# Amounts in cursors are money: well below this, which any column's binding can take.
+CURSOR_DECIMAL_MAX = Decimal(10) ** 15
+
+
 def _decode_value(item: Any) -> Any:
     kind, raw = item
     if kind == "dt":
-        return datetime.fromisoformat(raw)
+        return utc_instant(datetime.fromisoformat(raw))
     if kind == "dec":
-        return Decimal(raw)
+        value = Decimal(raw)  # a damaged one raises InvalidOperation (an ArithmeticError)
+        if not value.is_finite() or abs(value) >= CURSOR_DECIMAL_MAX:
+            raise ValueError("not an amount a list holds")
+        return value
     if kind == "uuid":
         return uuid.UUID(raw)
     if kind == "v" and (raw is None or isinstance(raw, str | int | float | bool)):
@@ -108,5 +116,5 @@ def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
         if payload["k"] != names or len(payload["v"]) != len(keys):
             raise ValueError("sort changed")
         return [_decode_value(item) for item in payload["v"]]
-    except (ValueError, KeyError, TypeError, orjson.JSONDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, ArithmeticError, orjson.JSONDecodeError) as exc:
         raise field_error("cursor", "not a cursor from this list and sort") from exc

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from rolodex.kit.time import InputDatetime
+
 OrderStatus = Literal["paid", "refunded", "cancelled"]
 OrderSource = Literal["api", "shopify", "import", "manual"]
 
@@ -42,7 +44,7 @@ class OrderIn(BaseModel):
         default=None, description="Order total; the sum of the line items when omitted."
     )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] = "USD"
-    placed_at: datetime | None = None
+    placed_at: InputDatetime | None = None
     items: list[OrderItemIn] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")

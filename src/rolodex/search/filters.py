@@ -22,6 +22,7 @@ from typing import Any
 
 from rolodex.errors import field_error
 from rolodex.kit.phones import is_region
+from rolodex.kit.time import OUT_OF_RANGE, as_utc
 from rolodex.models.customers import SOURCES, STAGES, STATUSES, TYPES
 
 MAX_CONDITIONS = 50
@@ -172,7 +173,10 @@ def parse_time(where: str, v: Any) -> datetime | Relative:
         parsed = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError as exc:
         raise field_error(where, "expected an ISO date, a datetime or e.g. -30d") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return as_utc(parsed)
+    except OverflowError as exc:
+        raise field_error(where, OUT_OF_RANGE) from exc
 
 
 def _number(where: str, v: Any, kind: str) -> Decimal | int:
