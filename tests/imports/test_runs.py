@@ -279,3 +279,54 @@ def test_other_writers_get_through_while_an_import_runs(tenant):
     worker.join()
     assert status(tenant, run_id)["progress"]["created"] == 600
     assert len(customers(tenant)) == 600 + written
+
+
+def _max_attempts(kind: str) -> int:
+    from rolodex.jobs.registry import registry
+
+    found = registry.get(kind)
+    assert found is not None
+    assert found.max_attempts is not None
+    return found.max_attempts
+
+
+def test_an_import_whose_job_fails_says_why_and_resumes_when_retried(tenant, monkeypatch):
+    from rolodex.imports import writes
+    from rolodex.models import Job
+
+    run_id = start(tenant, csv_text([["email"], *[[f"s{i}@example.com"] for i in range(5)]]))
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+
+    def due_now(**values: Any) -> str:
+        with db.session(tenant.id) as session:
+            (job,) = session.scalars(select(Job).where(Job.tenant_id == tenant.id)).all()
+            session.execute(update(Job).where(Job.id == job.id).values(run_at=utcnow(), **values))
+            session.commit()
+            return str(job.id)
+
+    store = writes.store
+
+    def full_disk(batch: Any, columns: Any) -> Any:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(writes, "store", full_disk)
+    drain(tenant)
+    stopped = status(tenant, run_id)
+    assert stopped["state"] == "running"  # with what it committed: nothing yet
+    assert "OSError: the disk is full" in stopped["error"]
+    assert "tried again automatically" in stopped["error"]
+    # Its last try fails too: the job gives up and says so.
+    job_id = due_now(attempts=_max_attempts("import.run") - 1)
+    drain(tenant)
+    stopped = status(tenant, run_id)
+    assert stopped["state"] == "running"
+    assert "gave up: retry it in the job monitor" in stopped["error"]
+    dead = tenant.client.get(f"/v1/jobs/{job_id}", headers=tenant.headers()).json()
+    assert dead["state"] == "dead"
+    # Retried once the disk has room: it resumes and finishes, the error gone.
+    monkeypatch.setattr(writes, "store", store)
+    retried = tenant.client.post(f"/v1/jobs/{job_id}/retry", headers=tenant.headers())
+    assert retried.status_code == 200, retried.text
+    drain(tenant)
+    done = status(tenant, run_id)
+    assert (done["state"], done["error"], done["progress"]["created"]) == ("done", None, 5)

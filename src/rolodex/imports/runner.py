@@ -213,6 +213,7 @@ def _run_import(
     if run.cancel_requested_at is not None:
         return _finish(session, run, "cancelled")
     run.state = "running"
+    run.error = None  # what stopped an earlier try (``interrupted``) is over
     run.started_at = run.started_at or utcnow()
     run.updated_at = utcnow()
     session.commit()
@@ -344,6 +345,31 @@ def _batch(
         run.bytes_read = max(run.bytes_read, reader.bytes_read)
         run.updated_at = utcnow()
         return
+
+
+def interrupted(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, exc: BaseException, final: bool
+) -> None:
+    """Note on a running import what stopped its job, for its status and the dashboard. It
+    stays running with what it committed: the job tries again from its last batch or, once it
+    has given up (``final``), waits in the job monitor for someone to retry it."""
+    try:
+        session.rollback()
+        run = repository.get(session, tenant_id, import_id)
+        if run is None or run.state in FINISHED:
+            return
+        then = (
+            "its job gave up: retry it in the job monitor"
+            if final
+            else "it is tried again automatically"
+        )
+        what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        run.error = f"stopped by an error after row {run.rows_read} ({what}); {then}"
+        run.updated_at = utcnow()
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("import %s: could not note what stopped it", import_id)
 
 
 def _cancelled(session: Session, run: ImportRun) -> bool:

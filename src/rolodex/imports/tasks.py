@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from rolodex.imports import revert, runner
 from rolodex.jobs import queue
 from rolodex.jobs.registry import JobContext, NonRetryable, registry
+from rolodex.jobs.worker import is_permanent
 from rolodex.kit.time import utcnow
 
 
@@ -37,6 +38,10 @@ def run_import(session: Session, job: JobContext) -> None:
         session.rollback()
         later = (exc.until or utcnow()) + timedelta(seconds=5)
         queue.enqueue(session, job.tenant_id, "import.run", job.payload, run_at=later)
+    except Exception as exc:
+        final = is_permanent(exc) or job.attempts >= job.max_attempts
+        runner.interrupted(session, job.tenant_id, import_id, exc, final)
+        raise
 
 
 @registry.handler(revert.KIND, lease_seconds=runner.LEASE_SECONDS, max_attempts=20)
