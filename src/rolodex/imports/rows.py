@@ -24,7 +24,7 @@ from rolodex.customers.schemas import CustomerCreate
 from rolodex.exports.csv_safety import restore
 from rolodex.imports import mapping
 from rolodex.kit.phones import to_e164
-from rolodex.kit.time import as_utc
+from rolodex.kit.time import OUT_OF_RANGE, as_utc
 from rolodex.models.customers import SOURCES, STAGES, STATUSES, TYPES
 
 log = logging.getLogger("rolodex.imports")
@@ -145,7 +145,7 @@ def datetime_value(raw: Any) -> datetime:
     try:
         return as_utc(value)
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
-        raise CellError("out of range: in UTC it falls before year 1 or after year 9999") from exc
+        raise CellError(OUT_OF_RANGE) from exc
 
 
 def money_value(raw: Any) -> Decimal:

@@ -363,8 +363,10 @@ def interrupted(
             if final
             else "it is tried again automatically"
         )
-        what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        run.error = f"stopped by an error after row {run.rows_read} ({what}); {then}"
+        first = (str(exc).splitlines() or [""])[0][:200]
+        run.error = (
+            f"stopped by an error after row {run.rows_read} ({type(exc).__name__}: {first}); {then}"
+        )
         run.updated_at = utcnow()
         session.commit()
     except Exception:
