@@ -205,38 +205,88 @@ def test_revert_removes_what_was_created_restores_what_was_updated_and_keeps_the
     run_id = start(tenant, text)
     drain(tenant)
     made = {c["email"]: c["id"] for c in customers(tenant)}
-    # Someone edits one created and one updated customer afterwards
+    # Afterwards someone edits a created customer, a field the import set on Ada, and a field
+    # the import left alone on Cy.
     tenant.client.patch(
         f"/v1/customers/{made['new2@example.com']}", json={"company": "Mine"}, headers=h
     )
+    tenant.client.patch(f"/v1/customers/{people['Ada']}", json={"company": "Ada Ltd"}, headers=h)
     tenant.client.patch(f"/v1/customers/{people['Cy']}", json={"status": "vip"}, headers=h)
     response = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
     assert response.status_code == 202
     assert response.json()["revert"]["state"] == "queued"
     drain(tenant)
     done = status(tenant, run_id)["revert"]
-    assert (done["state"], done["reverted"], done["kept"]) == ("done", 2, 2)
+    assert (done["state"], done["reverted"], done["kept"]) == ("done", 3, 1)
     assert (
         tenant.client.get(f"/v1/customers/{made['new1@example.com']}", headers=h).status_code == 404
     )
+    # Ada: the company someone set since stays; the import's tag and address go
     ada = tenant.client.get(f"/v1/customers/{people['Ada']}", headers=h).json()
-    assert (ada["company"], ada["tags"], ada["addresses"]) == (None, [], [])
+    assert (ada["company"], ada["tags"], ada["addresses"]) == ("Ada Ltd", [], [])
     assert (
         tenant.client.get(f"/v1/customers/{made['new2@example.com']}", headers=h).json()["company"]
         == "Mine"
     )
+    # Cy: the import's phone and company go back; the status set since stays
     cy = tenant.client.get(f"/v1/customers/{people['Cy']}", headers=h).json()
-    assert (cy["company"], cy["status"]) == ("Cy Co", "vip")
-    kept = rows(tenant, run_id, revert="kept")
-    assert {r["row"] for r in kept} == {3, 4}
-    assert all("changed since the import" in r["revert_reason"] for r in kept)
-    assert {r["row"] for r in rows(tenant, run_id, revert="reverted")} == {1, 2}
+    assert (cy["phone_e164"], cy["company"], cy["status"]) == (None, None, "vip")
+    (kept,) = rows(tenant, run_id, revert="kept")
+    assert kept["row"] == 3
+    assert "changed since the import" in kept["revert_reason"]
+    reverted = {r["row"]: r["revert_reason"] for r in rows(tenant, run_id, revert="reverted")}
+    assert set(reverted) == {1, 2, 4}
+    assert reverted[1].startswith("partly: kept company, changed since the import (audit entry")
+    assert (reverted[2], reverted[4]) == (None, None)
     assert tenant.client.get("/v1/audit/verify", headers=h).json()["ok"]
     again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
     assert again.status_code == 409
     # What was removed can be imported again (its external keys and emails are free)
     rerun = upload(tenant, text)
     assert rerun.status_code == 202
+
+
+def test_an_order_since_the_import_leaves_its_update_revertible_a_merge_does_not(tenant):
+    h = tenant.headers()
+    buyer = tenant.client.post("/v1/customers", json={"email": "b@example.com"}, headers=h)
+    merged = tenant.client.post("/v1/customers", json={"email": "m@example.com"}, headers=h)
+    other = tenant.client.post("/v1/customers", json={"email": "o@example.com"}, headers=h)
+    buyer_id, merged_id = buyer.json()["id"], merged.json()["id"]
+    run_id = start(
+        tenant,
+        csv_text(
+            [
+                ["email", "phone", "lifecycle_stage"],
+                ["b@example.com", "+1 415 555 0400", "lead_qualified"],
+                ["m@example.com", "+1 415 555 0401", ""],
+            ]
+        ),
+        overwrite=True,  # the stage too, not only empty fields
+    )
+    drain(tenant)
+    order = {"customer_id": buyer_id, "amount": "25.00", "status": "paid"}
+    assert tenant.client.post("/v1/orders", json=order, headers=h).status_code == 201
+    merge = tenant.client.post(
+        "/v1/merges",
+        json={"survivor_id": other.json()["id"], "duplicate_id": merged_id},
+        headers=h,
+    )
+    assert merge.status_code == 201, merge.text
+    tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    drain(tenant)
+    after = tenant.client.get(f"/v1/customers/{buyer_id}", headers=h).json()
+    # The order made them a customer and gave them LTV: both stay; the import's phone goes
+    assert (after["phone_e164"], after["lifecycle_stage"], after["ltv"]) == (
+        None,
+        "customer",
+        "25.00",
+    )
+    report = {r["row"]: r for r in rows(tenant, run_id)}
+    assert report[1]["revert"] == "reverted"
+    assert "partly: kept lifecycle_stage" in report[1]["revert_reason"]
+    assert report[2]["revert"] == "kept"  # merged since: kept whole
+    assert "merge" in report[2]["revert_reason"]
+    assert tenant.client.get("/v1/audit/verify", headers=h).json()["ok"]
 
 
 def test_a_created_customer_with_orders_is_kept_and_a_dry_run_cannot_be_reverted(tenant):

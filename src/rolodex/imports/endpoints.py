@@ -210,7 +210,9 @@ def revert_import(
     import_id: uuid.UUID,
     principal: Principal = Depends(require(Permission.WRITE)),
 ) -> ImportOut:
-    """Undo the import where nothing changed since; what is kept is listed in its rows."""
+    """Undo the import: customers it created are removed and fields it changed get their
+    previous values back, except what was changed since; what is kept is listed in its rows
+    (``?revert=kept``; a partly reverted row says which fields it kept)."""
     with request.app.state.db.session(principal.tenant_id) as session:
         out = service.to_out(revert.request(session, principal, import_id))
     wake = getattr(request.app.state, "job_wakeup", None)

@@ -2,12 +2,19 @@
 values back, as long as nothing changed them since. What cannot be reverted is kept, and its
 rows say why (``GET /v1/imports/{id}/rows?revert=kept``).
 
-"Changed since" is read from the audit log, which records every change to customer data: a
-customer is reverted only when every audit entry about it since the import's first entry is
-the import's own. A created customer is removed only when nothing else hangs off it either
-(orders, activities, conversations...). Per customer, all of the import's rows revert together
-or not at all. Removal is a hard delete (the import made it; the audit log keeps its history
-with a ``remove`` entry), so the same file can be imported again.
+"Changed since" is read from the audit log, which records every change to customer data and
+names the fields each change touched:
+
+* a customer the import created is removed only when every audit entry about it since is the
+  import's own and nothing hangs off it (orders, activities, conversations...);
+* a customer the import updated gets back each field the import changed that no later entry
+  touched: an order since (its LTV and stage) or a new note leave the import's phone, tags
+  or address revertible. A field touched since is kept, and the row says which and by what
+  entry. A later merge, deletion, restore or erasure keeps the whole customer.
+
+Per customer, all of the import's rows revert together. Removal is a hard delete (the import
+made it; the audit log keeps its history with a ``remove`` entry), so the same file can be
+imported again.
 
 Runs as the job ``import.revert`` in batches of customers, each committed with its progress.
 """
@@ -35,6 +42,25 @@ from rolodex.models import ImportRun, StageTransition
 
 KIND = "import.revert"
 BATCH = 500
+# Later entries that change some fields of a customer (and name them): what they touched is
+# kept, the rest of the import's update is reverted. Any other action keeps the customer.
+FIELD_ACTIONS = frozenset({"update", "order", "transition"})
+DERIVED = frozenset({"email_key", "name_key"})  # recomputed from what is restored
+_SAME_VALUE = {
+    "email": ("email", "email_normalized"),
+    "email_normalized": ("email", "email_normalized"),
+    "phone": ("phone", "phone_e164"),
+    "phone_e164": ("phone", "phone_e164"),
+}
+
+
+def _fields(column: str) -> tuple[str, ...]:
+    """The snapshot fields (as audit entries name them) that show this column."""
+    if column.startswith(("email_consent", "sms_consent")):
+        return ("consent",)
+    if column.startswith("utm_"):
+        return ("utm",)
+    return _SAME_VALUE.get(column, (column,))
 
 
 def request(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
@@ -112,7 +138,7 @@ def _batch(
     meta = {"import_id": str(run.id), "revert": True}
     for cid in targets:
         rows = groups.get(cid, [])
-        why = _kept_because(cid, rows, cols.get(cid), history.get(cid, []), used.get(cid))
+        why, touched = _kept_because(cid, rows, cols.get(cid), history.get(cid, []), used.get(cid))
         if why is not None:
             decisions.append((cid, "kept", why))
             continue
@@ -123,11 +149,17 @@ def _batch(
         if _created(rows):
             removals.append(cid)
             changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
-        else:
-            _undo_updates(session, st, rows, principal)
-            restored.append(st.cols)
-            changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
-        decisions.append((cid, "reverted", None))
+            decisions.append((cid, "reverted", None))
+            continue
+        undone, kept = _undo_updates(session, st, rows, principal, set(touched))
+        since = "; ".join(sorted({touched[f] for f in kept}))
+        if not undone:
+            decisions.append((cid, "kept", f"changed since the import ({since})"))
+            continue
+        restored.append(st.cols)
+        changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
+        partly = f"partly: kept {', '.join(sorted(kept))}, changed since the import ({since})"
+        decisions.append((cid, "reverted", partly if kept else None))
     rr.delete_customers(session, tenant_id, removals)
     repository.update_customers(session, tenant_id, restored)
     audit_bulk.record_many(session, principal, changes)
@@ -144,26 +176,39 @@ def _kept_because(
     cid: uuid.UUID,
     rows: list[Any],
     current: dict[str, Any] | None,
-    history: list[tuple[int, str, str]],
+    history: list[tuple[int, str, str, frozenset[str]]],
     used: str | None,
-) -> str | None:
+) -> tuple[str | None, dict[str, str]]:
+    """Why the customer is kept whole (None: it is not), and the fields later entries touched
+    (field → the first such entry, for a customer the import updated)."""
     if current is None:
-        return "the customer no longer exists"
+        return "the customer no longer exists", {}
     if current["deleted_at"] is not None:
-        return "the customer was deleted or merged since the import"
+        return "the customer was deleted or merged since the import", {}
+    created = _created(rows)
+    touched: dict[str, str] = {}
     ours = {r.audit_seq for r in rows if r.audit_seq is not None}
     if ours:
         first = min(ours)
-        for seq, action, actor in history:
-            if seq >= first and seq not in ours:
-                return f"changed since the import (audit entry {seq}: {action} by {actor})"
-    if used is not None and _created(rows):
-        return f"in use since the import ({used})"
-    return None
+        for seq, action, actor, fields in history:
+            if seq < first or seq in ours:
+                continue
+            entry = f"audit entry {seq}: {action} by {actor}"
+            if created or action not in FIELD_ACTIONS or not fields:
+                return f"changed since the import ({entry})", {}
+            for name in fields:
+                touched.setdefault(name, entry)
+    if used is not None and created:
+        return f"in use since the import ({used})", {}
+    return None, touched
 
 
-def _undo_updates(session: Session, st: State, rows: list[Any], principal: Principal) -> None:
-    """Put back what the rows changed (the earliest row's 'before' wins), in place."""
+def _undo_updates(
+    session: Session, st: State, rows: list[Any], principal: Principal, touched: set[str]
+) -> tuple[bool, set[str]]:
+    """Put back what the rows changed (the earliest row's 'before' wins), in place, but not
+    the fields in ``touched`` (changed since). Whether anything was put back, and which
+    touched fields the rows had changed (kept)."""
     restore: dict[str, Any] = {}
     tags: set[str] = set()
     address_ids: set[str] = set()
@@ -178,11 +223,31 @@ def _undo_updates(session: Session, st: State, rows: list[Any], principal: Princ
         source_ids.update(change.get("sources_added", []))
         for sid, ext, synced in change.get("sources_changed", []):
             source_values.setdefault(sid, (ext, decode(synced)))
+    kept: set[str] = set()
+    undone = False
+    for group, items in (("tags", tags), ("addresses", address_ids)):
+        if items and group in touched:
+            kept.add(group)
+            items.clear()
+    if (source_ids or source_values) and "sources" in touched:
+        kept.add("sources")
+        source_ids.clear()
+        source_values.clear()
     c = st.cols
     stage_before = c["lifecycle_stage"]
     for name, value in restore.items():
-        if name != "updated_at" and name in state.WRITABLE:
-            c[name] = value
+        if name == "updated_at" or name in DERIVED or name not in state.WRITABLE:
+            continue
+        hit = touched.intersection(_fields(name))
+        if hit:
+            kept.update(hit)
+            continue
+        c[name] = value
+        undone = True
+    c.update(state.keys(c["email_normalized"], c["first_name"], c["last_name"]))
+    undone = undone or bool(tags or address_ids or source_ids or source_values)
+    if not undone:
+        return False, kept
     c["updated_at"] = utcnow()
     removed_tags = [t for t in st.tags or [] if t in tags]
     st.tags = [t for t in st.tags or [] if t not in tags]
@@ -219,3 +284,4 @@ def _undo_updates(session: Session, st: State, rows: list[Any], principal: Princ
                 created_at=utcnow(),
             )
         )
+    return True, kept

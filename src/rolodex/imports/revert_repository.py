@@ -74,21 +74,24 @@ def rows_for(
 
 def audit_since(
     session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
-) -> dict[uuid.UUID, list[tuple[int, str, str]]]:
-    """(seq, action, actor) of every audit entry about these customers from ``first_seq``."""
-    out: dict[uuid.UUID, list[tuple[int, str, str]]] = {}
+) -> dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]]:
+    """(seq, action, actor, the snapshot fields it changed) of every audit entry about these
+    customers from ``first_seq``."""
+    out: dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]] = {}
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
-            select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_id)
+            select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_id,
+                   _AUDIT.c.changed)
             .where(
                 _AUDIT.c.tenant_id == tenant_id,
                 _AUDIT.c.customer_id.in_(ids[start : start + CHUNK]),
                 _AUDIT.c.seq >= first_seq,
             )
             .order_by(_AUDIT.c.seq)
-        )
-        for cid, seq, action, actor in rows:
-            out.setdefault(cid, []).append((seq, action, actor))
+        )  # fmt: skip
+        for cid, seq, action, actor, changed in rows:
+            fields = frozenset(f for f in (changed or "").split(",") if f)
+            out.setdefault(cid, []).append((seq, action, actor, fields))
     return out
 
 
