@@ -189,6 +189,46 @@ def test_import_preview_dry_run_and_run(tenant):
     assert "alan@example.com" in client.get("/v1/customers", headers=tenant.headers()).text
 
 
+def test_an_import_is_reverted_from_its_page_showing_what_was_kept(tenant):
+    csrf = signed_in(tenant)
+    client, h = tenant.client, tenant.headers()
+    kept = new_customer(tenant, email="kept@example.com")
+    text = "email,company\nkept@example.com,Imported Co\nnew@example.com,New Co\n"
+    files = {"file": ("undo.csv", text.encode(), "text/csv")}
+    r = client.post("/imports", data={"csrf_token": csrf}, files=files, follow_redirects=False)
+    page_url = r.headers["location"]
+    Worker(client.app.state.db).drain()
+    page = assert_page(client.get(page_url))
+    assert 'data-testid="revert"' in page
+    run_id = page_url.rsplit("/", 1)[1]
+    # someone changes the company the import set: that field stays
+    client.patch(f"/v1/customers/{kept['id']}", json={"company": "Mine"}, headers=h)
+    hx = {"HX-Request": "true"}
+    panel = assert_page(
+        client.post(f"/imports/{run_id}/revert", data={"csrf_token": csrf}, headers=hx)
+    )
+    assert 'data-testid="revert-state">Waiting to start<' in panel
+    assert 'hx-trigger="every 1s"' in panel  # the panel follows the revert
+    assert 'data-testid="revert"' not in panel
+    Worker(client.app.state.db).drain()
+    done = assert_page(client.get(f"/imports/{run_id}/progress"))
+    assert 'data-testid="revert-state">Finished<' in done
+    assert "every 1s" not in done
+    assert 'data-testid="reverted">1<' in done  # new@ removed...
+    assert "partly reverted" not in done  # ...and kept@ kept whole: its only change was touched
+    assert "changed since the import" in done
+    emails = {c["email"] for c in client.get("/v1/customers", headers=h).json()["items"]}
+    assert emails == {"kept@example.com"}
+    # a second press says why not, and a viewer sees no button
+    again = client.post(
+        f"/imports/{run_id}/revert", data={"csrf_token": csrf}, follow_redirects=True
+    )
+    assert "Could not revert" in assert_page(again)
+    viewer = signed_in(tenant, role="viewer")
+    assert viewer
+    assert 'data-testid="revert"' not in assert_page(client.get(page_url))
+
+
 def test_import_without_a_file_says_so(tenant):
     csrf = signed_in(tenant)
     r = tenant.client.post("/imports", data={"csrf_token": csrf}, headers={"HX-Request": "true"})

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 
 from rolodex.auth.roles import Permission
 from rolodex.errors import InvalidInput, RolodexError
-from rolodex.imports import mapping, repository, service
+from rolodex.imports import mapping, repository, revert, service
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
-from rolodex.models import ImportRowError, ImportRun
+from rolodex.models import ImportRow, ImportRowError, ImportRun
 from rolodex.web import nav
 from rolodex.web.errors import readable
 from rolodex.web.session import (
@@ -43,6 +43,7 @@ STATE_LABELS = {
     "cancelled": "Cancelled",
 }
 SHOWN_ERRORS = 20
+ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
 
 
 def _options(match: str, tags: str, maps: list[str], dry_run: bool) -> ImportOptions:
@@ -166,19 +167,31 @@ def start(
 
 def _progress(request: Request, user: WebUser, import_id: uuid.UUID, full: bool = False) -> Any:
     keys = [pagination.SortKey("row", ImportRowError.row_no, False)]
-    with request.app.state.db.session(user.tenant_id, write=False) as session:
-        run = service.get_import(session, user.tenant_id, import_id)
-        count = repository.count_errors(session, user.tenant_id, import_id)
+    tid = user.tenant_id
+    with request.app.state.db.session(tid, write=False) as session:
+        run = service.get_import(session, tid, import_id)
+        count = repository.count_errors(session, tid, import_id)
         out = service.to_out(run, count)
         errors, _ = keyset.page(
-            session, repository.errors_query(user.tenant_id, import_id), keys, None, SHOWN_ERRORS
+            session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
+        # Rows the revert kept, in whole or in part (their reason says which fields)
+        kept: list[Any] = []
+        if out.revert.state == "done":
+            stmt = repository.rows_query(tid, import_id, [], None).where(
+                ImportRow.revert_reason.is_not(None)
+            )
+            kept, _ = keyset.page(session, stmt, ROW_KEYS, None, SHOWN_ERRORS)
+    reverting = out.revert.state in ("queued", "running")
     return render(
         request,
         "imports/detail.html" if full else "imports/_progress.html",
         run=out,
         errors=errors,
+        kept=kept,
         finished=out.state in FINISHED,
+        polling=out.state not in FINISHED or reverting,
+        revertible=out.state in FINISHED and not out.dry_run and out.revert.state is None,
         labels=STATE_LABELS,
     )
 
@@ -199,6 +212,28 @@ def progress(request: Request, import_id: uuid.UUID) -> Any:
     if response.context.get("finished"):  # the page's list of recent imports reloads
         response.headers["HX-Trigger"] = "import-finished"
     return response
+
+
+@router.post("/{import_id}/revert")
+def revert_import(
+    request: Request, import_id: uuid.UUID, csrf_token: Annotated[str, Form(max_length=200)] = ""
+) -> Any:
+    """Undo the import (imports.revert): it runs as a job; the panel follows it."""
+    user = current_user(request)
+    check_csrf(request, csrf_token)
+    require_permission(user, Permission.WRITE)
+    try:
+        with request.app.state.db.session(user.tenant_id) as session:
+            revert.request(session, user.principal, import_id)
+    except RolodexError as exc:
+        flash(request, f"Could not revert. {readable(exc)}", "error")
+    else:
+        wake = getattr(request.app.state, "job_wakeup", None)
+        if wake is not None:
+            wake.set()
+    if request.headers.get("hx-request"):
+        return _progress(request, user, import_id)
+    return RedirectResponse(f"/imports/{import_id}", status_code=303)
 
 
 @router.post("/{import_id}/cancel")
