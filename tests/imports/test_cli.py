@@ -112,3 +112,25 @@ def test_export_to_a_file_and_to_stdout_with_filters(cli, tenant, tmp_path):
     assert len(audit) == 3
     assert ["limit", "2"] in audit[0]["meta"]["params"]
     assert {e["actor"]["id"] for e in audit} == {"cli:export"}
+
+
+def test_revert_import_undoes_an_import_and_lists_what_it_kept(cli, tenant, tmp_path):
+    h = tenant.headers()
+    kept = tenant.client.post("/v1/customers", json={"email": "kept@example.com"}, headers=h)
+    path = tmp_path / "undo.csv"
+    path.write_text(
+        csv_text([["email", "company"], ["kept@example.com", "Co"], ["n@example.com", ""]])
+    )
+    made = cli("import", path, "--tenant", tenant.slug)
+    assert made.exit_code == 0, made.output
+    import_id = made.output.split("import ", 1)[1].split()[0]
+    tenant.client.patch(f"/v1/customers/{kept.json()['id']}", json={"company": "Mine"}, headers=h)
+    result = cli("revert-import", import_id, "--tenant", tenant.slug)
+    assert result.exit_code == 0, result.output
+    assert "1 customers reverted, 1 kept" in result.output
+    assert "row 1 kept: changed since the import (audit entry" in result.output
+    assert [c["email"] for c in customers(tenant)] == ["kept@example.com"]
+    again = cli("revert-import", import_id, "--tenant", tenant.slug)
+    assert again.exit_code != 0
+    assert "reverted already" in again.output
+    assert cli("revert-import", "nope", "--tenant", tenant.slug).exit_code != 0

@@ -155,3 +155,50 @@ def _summary(db: Database, run: ImportRun, seconds: float) -> None:
             f"all errors: GET /v1/imports/{run.id}/errors?format=csv", style="dim", highlight=False
         )
     console.print(f"state {run.state} in {seconds:.1f}s", highlight=False)
+
+
+def revert_command(
+    import_id: str = typer.Argument(..., help="The import's id."),
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
+) -> None:
+    """Undo an import: customers it created are removed, fields it changed get their previous
+    values back, except what changed since (listed)."""
+    import uuid
+
+    from rolodex.imports import repository, revert
+
+    db = database()
+    with handled():
+        t = resolve_tenant(db, tenant)
+        try:
+            run_id = uuid.UUID(import_id)
+        except ValueError as exc:
+            raise InvalidInput(f"not an import id: {import_id!r}") from exc
+        principal = Principal(t.id, "admin", "system", "cli:revert", "rolodex revert-import")
+        with db.session(t.id) as session:
+            revert.request(session, principal, run_id, job=False)
+        with db.session(t.id) as session:  # here, now (run again after a crash: it resumes)
+            revert.run_revert(session, t.id, run_id, "cli:revert")
+        with db.session(t.id, write=False) as session:
+            run = repository.get(session, t.id, run_id)
+            assert run is not None
+            console.print(
+                f"import {run.id} reverted: {run.reverted:,} customers reverted, "
+                f"{run.revert_kept:,} kept",
+                highlight=False,
+            )
+            stmt = repository.rows_query(t.id, run_id, [], None)
+            shown = 0
+            for row in session.scalars(stmt.order_by("row_no")):
+                if row.revert_reason is None:
+                    continue
+                what = "kept" if row.revert == "kept" else "partly reverted"
+                console.print(f"  row {row.row_no} {what}: {row.revert_reason}", highlight=False)
+                shown += 1
+                if shown == 20:
+                    console.print(
+                        f"all of them: GET /v1/imports/{run.id}/rows?revert=kept",
+                        style="dim",
+                        highlight=False,
+                    )
+                    break

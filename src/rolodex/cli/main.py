@@ -15,7 +15,7 @@ from rolodex.cli.context import console, err_console
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
-from rolodex.cli.imports import import_command
+from rolodex.cli.imports import import_command, revert_command
 from rolodex.cli.jobs import jobs_app, worker
 from rolodex.cli.search import search_app
 from rolodex.cli.segments import segments_app
@@ -66,6 +66,7 @@ app.add_typer(search_app, name="search")
 app.command()(worker)
 app.command()(demo)
 app.command("import")(import_command)
+app.command("revert-import")(revert_command)
 app.command("export")(export_command)
 
 

@@ -63,7 +63,11 @@ def _fields(column: str) -> tuple[str, ...]:
     return _SAME_VALUE.get(column, (column,))
 
 
-def request(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
+def request(
+    session: Session, principal: Principal, import_id: uuid.UUID, *, job: bool = True
+) -> ImportRun:
+    """Ask for the import to be reverted: by a queued job, or (``job=False``, the CLI) by the
+    caller, who then runs ``run_revert`` itself (again, after a crash: it resumes)."""
     run = repository.lock(session, principal.tenant_id, import_id)
     if run is None:
         raise NotFound(f"no import {import_id}")
@@ -72,10 +76,12 @@ def request(session: Session, principal: Principal, import_id: uuid.UUID) -> Imp
     if run.state in ("queued", "running"):
         raise Conflict(f"the import is {run.state}; cancel it first", details={"state": run.state})
     if run.revert_state in ("queued", "running"):
+        if run.revert_state == "queued" and not job:
+            raise Conflict("the revert is queued for the worker; it runs there")
         return run
     if run.revert_state == "done":
         raise Conflict("the import was reverted already")
-    run.revert_state = "queued"
+    run.revert_state = "queued" if job else "running"  # running: the caller runs it now
     run.revert_actor_id = principal.actor_id
     run.options = {
         **(run.options or {}),
@@ -87,7 +93,8 @@ def request(session: Session, principal: Principal, import_id: uuid.UUID) -> Imp
         },
     }
     run.updated_at = utcnow()
-    queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
+    if job:
+        queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
     session.flush()
     return run
 
