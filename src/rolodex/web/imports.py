@@ -214,40 +214,47 @@ def progress(request: Request, import_id: uuid.UUID) -> Any:
     return response
 
 
-@router.post("/{import_id}/revert")
-def revert_import(
-    request: Request, import_id: uuid.UUID, csrf_token: Annotated[str, Form(max_length=200)] = ""
+def _panel_action(
+    request: Request,
+    import_id: uuid.UUID,
+    csrf_token: str,
+    permission: Permission,
+    act: Any,
+    failed: str,
 ) -> Any:
-    """Undo the import (imports.revert): it runs as a job; the panel follows it."""
+    """A button on the progress panel: ``act(session, principal, import_id)``, then the panel
+    again (htmx) or the import's page; a refusal is flashed with ``failed`` before it."""
     user = current_user(request)
     check_csrf(request, csrf_token)
-    require_permission(user, Permission.WRITE)
+    require_permission(user, permission)
     try:
         with request.app.state.db.session(user.tenant_id) as session:
-            revert.request(session, user.principal, import_id)
+            act(session, user.principal, import_id)
     except RolodexError as exc:
-        flash(request, f"Could not revert. {readable(exc)}", "error")
+        flash(request, f"{failed} {readable(exc)}", "error")
     else:
         wake = getattr(request.app.state, "job_wakeup", None)
-        if wake is not None:
+        if wake is not None:  # a revert runs as a job
             wake.set()
     if request.headers.get("hx-request"):
         return _progress(request, user, import_id)
     return RedirectResponse(f"/imports/{import_id}", status_code=303)
 
 
+@router.post("/{import_id}/revert")
+def revert_import(
+    request: Request, import_id: uuid.UUID, csrf_token: Annotated[str, Form(max_length=200)] = ""
+) -> Any:
+    """Undo the import (imports.revert): it runs as a job; the panel follows it."""
+    return _panel_action(
+        request, import_id, csrf_token, Permission.WRITE, revert.request, "Could not revert."
+    )
+
+
 @router.post("/{import_id}/cancel")
 def cancel(
     request: Request, import_id: uuid.UUID, csrf_token: Annotated[str, Form(max_length=200)] = ""
 ) -> Any:
-    user = current_user(request)
-    check_csrf(request, csrf_token)
-    require_permission(user, Permission.INGEST)
-    try:
-        with request.app.state.db.session(user.tenant_id) as session:
-            service.cancel(session, user.principal, import_id)
-    except RolodexError as exc:
-        flash(request, f"Could not cancel. {readable(exc)}", "error")
-    if request.headers.get("hx-request"):
-        return _progress(request, user, import_id)
-    return RedirectResponse(f"/imports/{import_id}", status_code=303)
+    return _panel_action(
+        request, import_id, csrf_token, Permission.INGEST, service.cancel, "Could not cancel."
+    )
