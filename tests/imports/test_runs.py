@@ -237,6 +237,7 @@ def test_revert_removes_what_was_created_restores_what_was_updated_and_keeps_the
     reverted = {r["row"]: r["revert_reason"] for r in rows(tenant, run_id, revert="reverted")}
     assert set(reverted) == {1, 2, 4}
     assert reverted[1].startswith("partly: kept company, changed since the import (audit entry")
+    assert ": update by api_key " in reverted[1]  # who did it, by name when it has one
     assert (reverted[2], reverted[4]) == (None, None)
     assert tenant.client.get("/v1/audit/verify", headers=h).json()["ok"]
     again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)

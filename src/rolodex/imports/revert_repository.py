@@ -75,13 +75,13 @@ def rows_for(
 def audit_since(
     session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
 ) -> dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]]:
-    """(seq, action, actor, the snapshot fields it changed) of every audit entry about these
-    customers from ``first_seq``."""
+    """(seq, action, who, the snapshot fields it changed) of every audit entry about these
+    customers from ``first_seq``; who: "user ada@example.com", "api_key Shopify sync"..."""
     out: dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]] = {}
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
-            select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_id,
-                   _AUDIT.c.changed)
+            select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_type,
+                   _AUDIT.c.actor_id, _AUDIT.c.actor_name, _AUDIT.c.changed)
             .where(
                 _AUDIT.c.tenant_id == tenant_id,
                 _AUDIT.c.customer_id.in_(ids[start : start + CHUNK]),
@@ -89,9 +89,10 @@ def audit_since(
             )
             .order_by(_AUDIT.c.seq)
         )  # fmt: skip
-        for cid, seq, action, actor, changed in rows:
+        for cid, seq, action, actor_type, actor_id, actor_name, changed in rows:
             fields = frozenset(f for f in (changed or "").split(",") if f)
-            out.setdefault(cid, []).append((seq, action, actor, fields))
+            who = f"{actor_type} {actor_name or actor_id}"
+            out.setdefault(cid, []).append((seq, action, who, fields))
     return out
 
 
