@@ -269,3 +269,10 @@ def test_a_row_that_breaks_reading_unexpectedly_fails_alone(tenant, monkeypatch,
     assert sorted(c["email"] for c in customers(tenant)) == ["a@example.com", "d@example.com"]
     logged = [r for r in caplog.records if r.name == "rolodex.imports" and r.exc_info]
     assert {type(r.exc_info[1]).__name__ for r in logged} == {"ArithmeticError", "RecursionError"}
+
+
+def test_a_file_whose_start_is_not_the_format_its_name_says_is_refused_saying_so(tenant):
+    found = refused(tenant, "email,first_name\na@example.com,Ann\n", "people.ndjson")
+    assert found["status"] == 422
+    assert "no record of the file's start could be read as NDJSON" in found["message"]
+    assert "not valid JSON" in found["message"]

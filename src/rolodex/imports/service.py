@@ -98,6 +98,14 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
             f"file: the file has {what}", details=[{"field": "file", "message": f"has {what}"}]
         )
     if header is None:
+        if records and all(r.cells is None for r in records):
+            # Not one record of the sample could be read (a CSV named .ndjson, say): say why
+            # rather than that no column could be mapped.
+            why = f"no record of the file's start could be read as {detected.format.upper()}"
+            raise InvalidInput(
+                f"file: {why}; the first: {records[0].problem}",
+                details=[{"field": "file", "message": why, "value": records[0].problem}],
+            )
         keys: dict[str, None] = {}
         for record in records:
             if isinstance(record.cells, dict):
