@@ -160,8 +160,9 @@ def _batch(
             continue
         undone, kept = _undo_updates(session, st, rows, principal, set(touched))
         since = "; ".join(sorted({touched[f] for f in kept}))
-        if not undone:
-            decisions.append((cid, "kept", f"changed since the import ({since})"))
+        if not undone:  # everything it changed was touched since (or nothing is left to undo)
+            decisions.append((cid, "kept", f"changed since the import ({since})") if kept
+                             else (cid, "reverted", None))  # fmt: skip
             continue
         restored.append(st.cols)
         changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
