@@ -170,6 +170,34 @@ def test_import_a_csv_and_watch_it_finish(page, site):
     assert _api(site, "/v1/stats")["total_customers"] == 2
 
 
+def test_revert_an_import_from_its_page(page, site):
+    name = site.backend.name
+    worker = Worker(site.db)
+    with site.api() as api:
+        made = api.post(
+            "/v1/imports",
+            files={"file": ("undo.csv", b"email,first_name\nu1@example.com,Una\n", "text/csv")},
+        )
+        assert made.status_code == 202, made.text
+    worker.drain()
+    assert _api(site, "/v1/stats")["total_customers"] == 1
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports/{made.json()['id']}")
+    page.once("dialog", lambda d: d.dismiss())  # "Undo this import?" No: nothing happens
+    page.get_by_test_id("revert").click()
+    expect(page.get_by_test_id("revert")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_test_id("revert").click()
+    state = page.get_by_test_id("revert-state")
+    expect(state).to_have_text("Waiting to start")
+    worker.drain()
+    expect(state).to_have_text("Finished", timeout=15_000)  # the panel followed the revert
+    expect(page.get_by_test_id("reverted")).to_have_text("1")
+    expect(page.get_by_test_id("revert")).to_have_count(0)
+    shot(page, f"import-reverted-{name}")
+    assert _api(site, "/v1/stats")["total_customers"] == 0
+
+
 def test_retry_a_dead_webhook_from_the_ingestion_monitor(page, site):
     name = site.backend.name
     with site.api() as api:
