@@ -187,18 +187,14 @@ def revert_command(
                 f"{run.revert_kept:,} kept",
                 highlight=False,
             )
-            stmt = repository.rows_query(t.id, run_id, [], None)
-            shown = 0
-            for row in session.scalars(stmt.order_by("row_no")):
-                if row.revert_reason is None:
-                    continue
+            shown = 20
+            notes = repository.revert_notes(session, t.id, run_id, shown)
+            for row in notes:
                 what = "kept" if row.revert == "kept" else "partly reverted"
                 console.print(f"  row {row.row_no} {what}: {row.revert_reason}", highlight=False)
-                shown += 1
-                if shown == 20:
-                    console.print(
-                        f"all of them: GET /v1/imports/{run.id}/rows?revert=kept",
-                        style="dim",
-                        highlight=False,
-                    )
-                    break
+            if len(notes) == shown:
+                console.print(
+                    f"all of them: GET /v1/imports/{run.id}/rows?revert=kept",
+                    style="dim",
+                    highlight=False,
+                )

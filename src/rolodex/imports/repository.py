@@ -452,6 +452,19 @@ def rows_query(
     return stmt
 
 
+def revert_notes(
+    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, limit: int
+) -> list[ImportRow]:
+    """The first ``limit`` rows a revert kept, whole or in part (their reason says why)."""
+    stmt = (
+        rows_query(tenant_id, import_id, [], None)
+        .where(ImportRow.revert_reason.is_not(None))
+        .order_by(ImportRow.row_no)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def errors_for_rows(
     session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, row_nos: list[int]
 ) -> dict[int, list[ImportRowError]]:

@@ -19,7 +19,7 @@ from rolodex.errors import InvalidInput, RolodexError
 from rolodex.imports import mapping, repository, revert, service
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
-from rolodex.models import ImportRow, ImportRowError, ImportRun
+from rolodex.models import ImportRowError, ImportRun
 from rolodex.web import nav
 from rolodex.web.errors import readable
 from rolodex.web.session import (
@@ -43,7 +43,6 @@ STATE_LABELS = {
     "cancelled": "Cancelled",
 }
 SHOWN_ERRORS = 20
-ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
 
 
 def _options(match: str, tags: str, maps: list[str], dry_run: bool) -> ImportOptions:
@@ -175,13 +174,11 @@ def _progress(request: Request, user: WebUser, import_id: uuid.UUID, full: bool 
         errors, _ = keyset.page(
             session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
-        # Rows the revert kept, in whole or in part (their reason says which fields)
-        kept: list[Any] = []
-        if out.revert.state == "done":
-            stmt = repository.rows_query(tid, import_id, [], None).where(
-                ImportRow.revert_reason.is_not(None)
-            )
-            kept, _ = keyset.page(session, stmt, ROW_KEYS, None, SHOWN_ERRORS)
+        kept = (
+            repository.revert_notes(session, tid, import_id, SHOWN_ERRORS)
+            if out.revert.state == "done"
+            else []
+        )
     reverting = out.revert.state in ("queued", "running")
     return render(
         request,
