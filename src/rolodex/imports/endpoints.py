@@ -15,7 +15,7 @@ from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.errors import InvalidInput, UnsupportedMediaType, field_error
 from rolodex.exports.writers import CsvWriter, stream
-from rolodex.imports import mapping, repository, revert, service
+from rolodex.imports import mapping, report, repository, revert, service
 from rolodex.imports.schemas import (
     ImportList,
     ImportOptions,
@@ -27,7 +27,7 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.kit import keyset, pagination
-from rolodex.models import ImportRow, ImportRowError, ImportRun
+from rolodex.models import ImportRowError, ImportRun
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
@@ -221,17 +221,15 @@ def revert_import(
     return out
 
 
-ERROR_KEYS = [
-    pagination.SortKey("row", ImportRowError.row_no, False),
-    pagination.SortKey("seq", ImportRowError.seq, False),
-]
-ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
-ERROR_COLUMNS = ["row", "line", "column", "field", "value", "reason"]
-
-
 def _error_out(e: ImportRowError) -> RowErrorOut:
-    return RowErrorOut(
-        row=e.row_no, line=e.line, column=e.column, field=e.field, value=e.value, reason=e.reason
+    return RowErrorOut.model_validate(report.error_record(e))
+
+
+def _csv(pages: Iterator[list[dict[str, Any]]], columns: list[str], name: str) -> Any:
+    return StreamingResponse(
+        stream(CsvWriter(columns), pages),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -250,24 +248,10 @@ def import_errors(
         service.get_import(session, tid, import_id)
         if format == "json":
             stmt = repository.errors_query(tid, import_id)
-            items, next_cursor = keyset.page(session, stmt, ERROR_KEYS, cursor, limit)
+            items, next_cursor = keyset.page(session, stmt, service.ERROR_KEYS, cursor, limit)
             return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
-
-    def pages() -> Iterator[list[dict[str, Any]]]:
-        after: str | None = None
-        while True:
-            with db.session(tid, write=False) as session:
-                stmt = repository.errors_query(tid, import_id)
-                items, after = keyset.page(session, stmt, ERROR_KEYS, after, 1000)
-                yield [_error_out(e).model_dump() for e in items]
-            if after is None:
-                return
-
-    return StreamingResponse(
-        stream(CsvWriter(ERROR_COLUMNS), pages()),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
-    )
+    pages = service.error_pages(db, tid, import_id)
+    return _csv(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
 @router.get("/{import_id}/rows", response_model=ImportRowList)
@@ -277,37 +261,39 @@ def import_rows(
     principal: Principal = Depends(require(Permission.READ)),
     action: Annotated[str | None, Query(description="create,update,unchanged,skip,fail")] = None,
     revert_state: Annotated[str | None, Query(alias="revert", pattern="^(reverted|kept)$")] = None,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> ImportRowList:
-    """Row by row: what each record did (a dry run: would do), the customer, the changes."""
-    actions = [a.strip() for a in (action or "").split(",") if a.strip()]
-    for a in actions:
-        if a not in ("create", "update", "unchanged", "skip", "fail"):
-            raise field_error("action", "one of create, update, unchanged, skip, fail", a)
-    tid = principal.tenant_id
-    with request.app.state.db.session(tid, write=False) as session:
+) -> Any:
+    """Row by row: what each record did (a dry run: would do), the customer, the changes;
+    `format=csv` downloads every row, its changes and problems in words."""
+    actions = service.parse_actions(action)
+    db, tid = request.app.state.db, principal.tenant_id
+    with db.session(tid, write=False) as session:
         service.get_import(session, tid, import_id)
-        stmt = repository.rows_query(tid, import_id, actions, revert_state)
-        items, next_cursor = keyset.page(session, stmt, ROW_KEYS, cursor, limit)
-        errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
-        return ImportRowList(
-            items=[
-                ImportRowOut(
-                    row=r.row_no,
-                    line=r.line,
-                    action=r.action,
-                    customer_id=r.target_id,
-                    matched_by=r.matched_by,
-                    matched_row=r.matched_row,
-                    score=r.score,
-                    changes=r.changes,
-                    note=r.note,
-                    errors=[_error_out(e) for e in errors.get(r.row_no, [])],
-                    revert=r.revert,
-                    revert_reason=r.revert_reason,
-                )
-                for r in items
-            ],
-            next_cursor=next_cursor,
-        )
+        if format == "json":
+            stmt = repository.rows_query(tid, import_id, actions, revert_state)
+            items, next_cursor = keyset.page(session, stmt, service.ROW_KEYS, cursor, limit)
+            errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
+            return ImportRowList(
+                items=[
+                    ImportRowOut(
+                        row=r.row_no,
+                        line=r.line,
+                        action=r.action,
+                        customer_id=r.target_id,
+                        matched_by=r.matched_by,
+                        matched_row=r.matched_row,
+                        score=r.score,
+                        changes=r.changes,
+                        note=r.note,
+                        errors=[_error_out(e) for e in errors.get(r.row_no, [])],
+                        revert=r.revert,
+                        revert_reason=r.revert_reason,
+                    )
+                    for r in items
+                ],
+                next_cursor=next_cursor,
+            )
+    pages = service.row_pages(db, tid, import_id, actions, revert_state)
+    return _csv(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")

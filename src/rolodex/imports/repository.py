@@ -482,3 +482,17 @@ def errors_for_rows(
 def count_errors(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
     sub = errors_query(tenant_id, import_id).with_only_columns(ImportRowError.row_no).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def customer_names(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """How the row report names these customers (name, else email, else phone); customers
+    that are not stored (a dry run's new ones, a reverted import's) are left out."""
+    out: dict[uuid.UUID, str] = {}
+    cols = (Customer.id, Customer.full_name, Customer.email, Customer.phone)
+    for chunk in _chunks(set(ids)):
+        stmt = select(*cols).where(Customer.tenant_id == tenant_id, Customer.id.in_(chunk))
+        for cid, name, email, phone in session.execute(stmt):
+            out[cid] = name or email or phone or "no name"
+    return out

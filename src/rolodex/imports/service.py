@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
@@ -19,8 +20,15 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
-from rolodex.errors import Conflict, InvalidInput, NotFound, RolodexError, UnsupportedMediaType
-from rolodex.imports import mapping, repository
+from rolodex.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RolodexError,
+    UnsupportedMediaType,
+    field_error,
+)
+from rolodex.imports import mapping, report, repository
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
 from rolodex.imports.reader import Reader, Record
 from rolodex.imports.rows import RowError, storable
@@ -36,9 +44,10 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.jobs import queue
+from rolodex.kit import keyset, pagination
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
-from rolodex.models import ImportRun, Tenant
+from rolodex.models import ImportRow, ImportRowError, ImportRun, Tenant
 
 KIND = "import.run"
 CHUNK_BYTES = 1024 * 1024
@@ -267,6 +276,62 @@ def get_import(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> 
     if run is None:
         raise NotFound(f"no import {import_id}")
     return run
+
+
+ERROR_KEYS = [
+    pagination.SortKey("row", ImportRowError.row_no, False),
+    pagination.SortKey("seq", ImportRowError.seq, False),
+]
+ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
+DOWNLOAD_PAGE = 1000
+
+
+def parse_actions(action: str | None) -> list[str]:
+    """``create,update`` → the row report's actions to show (none: all of them)."""
+    actions = [a.strip() for a in (action or "").split(",") if a.strip()]
+    for a in actions:
+        if a not in report.ACTIONS:
+            raise field_error("action", "one of " + ", ".join(report.ACTIONS), a)
+    return actions
+
+
+def error_pages(
+    db: Any, tenant_id: uuid.UUID, import_id: uuid.UUID
+) -> Iterator[list[dict[str, Any]]]:
+    """Every problem of the import as ``report.error_record``s, a page at a time, each page
+    read in its own short session (a slow download holds no transaction open)."""
+    after: str | None = None
+    while True:
+        with db.session(tenant_id, write=False) as session:
+            stmt = repository.errors_query(tenant_id, import_id)
+            items, after = keyset.page(session, stmt, ERROR_KEYS, after, DOWNLOAD_PAGE)
+            page = [report.error_record(e) for e in items]
+        yield page
+        if after is None:
+            return
+
+
+def row_pages(
+    db: Any,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    actions: list[str],
+    revert_state: str | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """The row report (``report.row_record``s) of the rows with ``actions`` (all when empty),
+    a page at a time, each in its own short session."""
+    after: str | None = None
+    while True:
+        with db.session(tenant_id, write=False) as session:
+            stmt = repository.rows_query(tenant_id, import_id, actions, revert_state)
+            items, after = keyset.page(session, stmt, ROW_KEYS, after, DOWNLOAD_PAGE)
+            errors = repository.errors_for_rows(
+                session, tenant_id, import_id, [r.row_no for r in items]
+            )
+            page = [report.row_record(r, errors.get(r.row_no, [])) for r in items]
+        yield page
+        if after is None:
+            return
 
 
 def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, StreamingResponse
 from pydantic import ValidationError
 
 from rolodex.auth.roles import Permission
 from rolodex.errors import InvalidInput, RolodexError
-from rolodex.imports import mapping, repository, revert, service
+from rolodex.exports.writers import CsvWriter, stream
+from rolodex.imports import mapping, report, repository, revert, service
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
 from rolodex.models import ImportRowError, ImportRun
+from rolodex.models.customers import SOURCES
 from rolodex.web import nav
 from rolodex.web.errors import readable
 from rolodex.web.session import (
@@ -45,16 +47,42 @@ STATE_LABELS = {
 SHOWN_ERRORS = 20
 
 
-def _options(match: str, tags: str, maps: list[str], dry_run: bool) -> ImportOptions:
-    try:
-        return ImportOptions(
-            mapping=mapping.parse_overrides([m for m in maps if m.strip()]),
-            match=match,
-            tags=[t.strip() for t in tags.split(",") if t.strip()],
-            dry_run=dry_run,
-        )
-    except ValidationError as exc:
-        raise InvalidInput(readable(exc)) from exc
+class Choices:
+    """The form's options, as the API takes them (``ImportOptions``): how existing customers
+    are treated, tags and source for every row, and how to read the file (automatic when
+    blank)."""
+
+    def __init__(
+        self,
+        match: Annotated[str, Form(max_length=10)] = "update",
+        overwrite: Annotated[bool, Form()] = False,
+        tags: Annotated[str, Form(max_length=2000)] = "",
+        source: Annotated[str, Form(max_length=100)] = "",
+        format: Annotated[str, Form(max_length=10)] = "",
+        encoding: Annotated[str, Form(max_length=32)] = "",
+        delimiter: Annotated[str, Form(max_length=5)] = "",
+        tag_delimiter: Annotated[str, Form(max_length=5)] = "",
+        map: Annotated[list[str] | None, Form()] = None,
+    ) -> None:
+        self.values: dict[str, Any] = {
+            "match": match,
+            "overwrite": overwrite,
+            "tags": [t.strip() for t in tags.split(",") if t.strip()],
+            "source": source.strip() or "import",
+            "format": format or None,
+            "encoding": encoding or None,
+            "delimiter": delimiter or None,
+            "tag_delimiter": tag_delimiter or None,
+        }
+        self.maps = [m for m in map or [] if m.strip()]
+
+    def options(self, dry_run: bool) -> ImportOptions:
+        try:
+            return ImportOptions(
+                mapping=mapping.parse_overrides(self.maps), dry_run=dry_run, **self.values
+            )
+        except ValidationError as exc:
+            raise InvalidInput(readable(exc)) from exc
 
 
 def _size(file: UploadFile) -> int:
@@ -88,17 +116,15 @@ def imports_page(request: Request) -> Any:
 
 
 Upload = Annotated[UploadFile | None, File()]
-Text = Annotated[str, Form(max_length=2000)]
+Csrf = Annotated[str, Form(max_length=200)]
 
 
 @router.post("/preview")
 def preview(
     request: Request,
+    choices: Annotated[Choices, Depends()],
     file: Upload = None,
-    match: Annotated[str, Form(max_length=10)] = "update",
-    tags: Text = "",
-    map: Annotated[list[str] | None, Form()] = None,
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Csrf = "",
 ) -> Any:
     """How the file would be read: columns → fields (changeable), the first rows, problems."""
     user = current_user(request)
@@ -107,7 +133,7 @@ def preview(
     error, shown = None, None
     try:
         upload = _file(file)
-        options = _options(match, tags, map or [], False)
+        options = choices.options(False)
         with request.app.state.db.session(user.tenant_id, write=False) as session:
             shown = service.preview(
                 session, user.tenant_id, upload.file, _size(upload), upload.filename, options
@@ -126,12 +152,10 @@ def preview(
 @router.post("")
 def start(
     request: Request,
+    choices: Annotated[Choices, Depends()],
     file: Upload = None,
-    match: Annotated[str, Form(max_length=10)] = "update",
-    tags: Text = "",
-    map: Annotated[list[str] | None, Form()] = None,
     dry_run: Annotated[bool, Form()] = False,
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    csrf_token: Csrf = "",
 ) -> Any:
     """Store the file and queue its import (or dry run); the progress panel follows it."""
     user = current_user(request)
@@ -139,7 +163,7 @@ def start(
     require_permission(user, Permission.INGEST)
     try:
         upload = _file(file)
-        options = _options(match, tags, map or [], dry_run)
+        options = choices.options(dry_run)
         with request.app.state.db.session(user.tenant_id) as session:
             run = service.create_import(
                 session,
@@ -164,7 +188,8 @@ def start(
     return RedirectResponse(f"/imports/{import_id}", status_code=303)
 
 
-def _progress(request: Request, user: WebUser, import_id: uuid.UUID, full: bool = False) -> Any:
+def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, Any]:
+    """What the progress panel shows: counts, the first problems, a revert's kept rows."""
     keys = [pagination.SortKey("row", ImportRowError.row_no, False)]
     tid = user.tenant_id
     with request.app.state.db.session(tid, write=False) as session:
@@ -180,24 +205,117 @@ def _progress(request: Request, user: WebUser, import_id: uuid.UUID, full: bool 
             else []
         )
     reverting = out.revert.state in ("queued", "running")
-    return render(
-        request,
-        "imports/detail.html" if full else "imports/_progress.html",
-        run=out,
-        errors=errors,
-        kept=kept,
-        finished=out.state in FINISHED,
-        polling=out.state not in FINISHED or reverting,
-        revertible=out.state in FINISHED and not out.dry_run and out.revert.state is None,
-        labels=STATE_LABELS,
-    )
+    return {
+        "run": out,
+        "errors": errors,
+        "kept": kept,
+        "finished": out.state in FINISHED,
+        "polling": out.state not in FINISHED or reverting,
+        "revertible": out.state in FINISHED and not out.dry_run and out.revert.state is None,
+        "labels": STATE_LABELS,
+        "sources": SOURCES,
+    }
+
+
+def _progress(request: Request, user: WebUser, import_id: uuid.UUID) -> Any:
+    return render(request, "imports/_progress.html", **_panel(request, user, import_id))
+
+
+ROWS_SHOWN = 50
+ActionQuery = Annotated[str, Query(max_length=60)]
+CursorQuery = Annotated[str | None, Query(max_length=2000)]
+
+
+def _rows(
+    request: Request, user: WebUser, import_id: uuid.UUID, action: str, cursor: str | None
+) -> dict[str, Any]:
+    """The row report's section: ``ROWS_SHOWN`` rows with ``action`` (all when blank) from
+    ``cursor``, each with its changes in words and its customer's name."""
+    tid = user.tenant_id
+    context: dict[str, Any] = {"action": action, "actions": report.ACTIONS, "rows": []}
+    with request.app.state.db.session(tid, write=False) as session:
+        service.get_import(session, tid, import_id)
+        try:
+            stmt = repository.rows_query(tid, import_id, service.parse_actions(action), None)
+            items, context["next_cursor"] = keyset.page(
+                session, stmt, service.ROW_KEYS, cursor, ROWS_SHOWN
+            )
+        except RolodexError as exc:
+            context["rows_error"] = readable(exc)
+            return context
+        errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
+        names = repository.customer_names(
+            session, tid, [r.target_id for r in items if r.target_id is not None]
+        )
+    context["rows"] = [
+        {
+            "row": r,
+            "name": names.get(r.target_id) if r.target_id else None,
+            "said": report.describe(r.changes),
+            "problems": [report.problem_text(e) for e in errors.get(r.row_no, [])],
+        }
+        for r in items
+    ]
+    return context
 
 
 @router.get("/{import_id}")
-def import_page(request: Request, import_id: uuid.UUID) -> Any:
+def import_page(
+    request: Request, import_id: uuid.UUID, action: ActionQuery = "", cursor: CursorQuery = None
+) -> Any:
     user = current_user(request)
     require_permission(user, Permission.READ)
-    return _progress(request, user, import_id, full=True)
+    context = _panel(request, user, import_id)
+    context.update(_rows(request, user, import_id, action, cursor))
+    return render(request, "imports/detail.html", **context)
+
+
+@router.get("/{import_id}/rows")
+def rows_section(
+    request: Request, import_id: uuid.UUID, action: ActionQuery = "", cursor: CursorQuery = None
+) -> Any:
+    """The row report's section (htmx: a filter, the next page, the import's end)."""
+    user = current_user(request)
+    require_permission(user, Permission.READ)
+    if not request.headers.get("hx-request"):
+        return RedirectResponse(str(request.url.replace(path=f"/imports/{import_id}")), 303)
+    context = _rows(request, user, import_id, action, cursor)
+    with request.app.state.db.session(user.tenant_id, write=False) as session:
+        run = service.to_out(service.get_import(session, user.tenant_id, import_id))
+    return render(request, "imports/_rows.html", run=run, finished=run.state in FINISHED, **context)
+
+
+def _download(pages: Any, columns: list[str], name: str) -> StreamingResponse:
+    return StreamingResponse(
+        stream(CsvWriter(columns), pages),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/{import_id}/errors.csv")
+def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
+    """Every problem of the import (row, line, column, field, value, reason) as CSV."""
+    user = current_user(request)
+    require_permission(user, Permission.READ)
+    db, tid = request.app.state.db, user.tenant_id
+    with db.session(tid, write=False) as session:
+        service.get_import(session, tid, import_id)
+    pages = service.error_pages(db, tid, import_id)
+    return _download(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
+
+
+@router.get("/{import_id}/rows.csv")
+def rows_csv(request: Request, import_id: uuid.UUID, action: ActionQuery = "") -> Any:
+    """The row report (every row with ``action``, all when blank) as CSV."""
+    user = current_user(request)
+    require_permission(user, Permission.READ)
+    db, tid = request.app.state.db, user.tenant_id
+    actions = service.parse_actions(action)
+    with db.session(tid, write=False) as session:
+        service.get_import(session, tid, import_id)
+    pages = service.row_pages(db, tid, import_id, actions)
+    return _download(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
 
 
 @router.get("/{import_id}/progress")

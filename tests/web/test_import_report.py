@@ -1,0 +1,158 @@
+"""The import page's options, row-by-row report and downloads, through HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from rolodex.jobs.worker import Worker
+from tests.web.helpers import api_customer, assert_page, new_customer, signed_in
+
+HX = {"HX-Request": "true"}
+
+
+def _start(tenant, csrf, name, text, **form):
+    files = {"file": (name, text.encode("utf-8"), "text/csv")}
+    r = tenant.client.post("/imports", data={"csrf_token": csrf, **form}, files=files, headers=HX)
+    panel = assert_page(r)
+    run_id = re.search(r'id="import-([0-9a-f-]{36})"', panel).group(1)
+    Worker(tenant.client.app.state.db).drain()
+    return run_id
+
+
+def _csv(r):
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    return list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+
+
+def test_a_dry_run_shows_row_by_row_what_each_record_would_do(tenant):
+    csrf = signed_in(tenant)
+    client = tenant.client
+    ada = new_customer(tenant, first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    text = (
+        "email,first name,company,ltv\n"
+        "ada@example.com,Ada,Analytical Engines,12.50\n"
+        "grace@example.com,Grace,Navy,\n"
+        "not-an-email,,,\n"
+        "grace@example.com,Grace,,\n"
+    )
+    run_id = _start(tenant, csrf, "people.csv", text, dry_run="true")
+    page = assert_page(client.get(f"/imports/{run_id}"))
+    assert "Row by row" in page
+    rows = re.findall(r'<tr data-action="(\w+)"><td class="num">(\d+)<', page)
+    assert rows == [("update", "1"), ("create", "2"), ("fail", "3"), ("unchanged", "4")]
+    # the matched customer by name, linked; what would change, in words
+    assert f'<a href="/customers/{ada["id"]}">Ada Lovelace</a>' in page
+    assert "company: (empty) → Analytical Engines" in page
+    assert "ltv: kept 0.00 (the file has 12.50; an existing customer&#39;s LTV follows" in page
+    assert "a new customer" in page  # a dry run's new customer is not stored: no link
+    assert "(from row 2)" in page  # row 4 matches the customer row 2 would create
+    assert "not a valid email address" in page
+    assert "Would update" in page
+    # only the failed rows (htmx filter)
+    section = assert_page(client.get(f"/imports/{run_id}/rows", params={"action": "fail"},
+                                     headers=HX))  # fmt: skip
+    assert re.findall(r'data-action="(\w+)"', section) == ["fail"]
+    assert "Download these rows (CSV)" in section
+    # a bad filter is said, not a 500
+    bad = assert_page(client.get(f"/imports/{run_id}/rows", params={"action": "x"}, headers=HX))
+    assert "one of create, update, unchanged, skip, fail" in bad
+    # the whole report as CSV, from the dashboard and the API alike
+    report = _csv(client.get(f"/imports/{run_id}/rows.csv"))
+    assert [r["action"] for r in report] == ["update", "create", "fail", "unchanged"]
+    assert report[0]["customer_id"] == ada["id"]
+    assert "company: (empty) → Analytical Engines" in report[0]["changes"]
+    assert report[2]["problems"].startswith("email 'not-an-email': not a valid email address")
+    api = _csv(client.get(f"/v1/imports/{run_id}/rows", params={"format": "csv"},
+                          headers=tenant.headers()))  # fmt: skip
+    assert api == report
+    only = _csv(client.get(f"/imports/{run_id}/rows.csv", params={"action": "create"}))
+    assert [r["row"] for r in only] == ["2"]
+    # nothing was written
+    assert api_customer(tenant, ada["id"])["company"] is None
+
+
+def test_the_report_pages_through_every_row(tenant):
+    csrf = signed_in(tenant)
+    client = tenant.client
+    text = "email\n" + "".join(f"p{i}@example.com\n" for i in range(1, 61))
+    run_id = _start(tenant, csrf, "many.csv", text)
+    page = assert_page(client.get(f"/imports/{run_id}"))
+    assert len(re.findall(r'data-action="create"', page)) == 50
+    nxt = re.search(r'data-testid="rows-next"\s+hx-get="([^"]+)"', page).group(1)
+    rest = assert_page(client.get(nxt.replace("&amp;", "&"), headers=HX))
+    shown = re.findall(r'<tr data-action="create"><td class="num">(\d+)<', rest)
+    assert shown == [str(i) for i in range(51, 61)]
+    assert "rows-next" not in rest
+    # a created customer is linked by its email (it has no name)
+    assert ">p51@example.com</a>" in rest
+    # without htmx, the section's address leads to the page, filter kept
+    r = client.get(f"/imports/{run_id}/rows", params={"action": "create"},
+                   follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    assert r.headers["location"].endswith(f"/imports/{run_id}?action=create")
+    # a forged cursor is said on the page
+    forged = assert_page(client.get(f"/imports/{run_id}", params={"cursor": "bm90LWEtY3Vyc29y"}))
+    assert 'role="alert"' in forged
+
+
+def test_the_problems_download_is_every_problem_with_formulas_neutralized(tenant):
+    csrf = signed_in(tenant)
+    client = tenant.client
+    text = "email\n" + "".join(f"=cmd{i}\n" for i in range(25))
+    run_id = _start(tenant, csrf, "bad.csv", text)
+    page = assert_page(client.get(f"/imports/{run_id}"))
+    assert "The first 20 are shown." in page
+    assert "Download all 25 problems (CSV)" in page
+    problems = _csv(client.get(f"/imports/{run_id}/errors.csv"))
+    assert [p["row"] for p in problems] == [str(i) for i in range(1, 26)]
+    assert problems[0]["field"] == "email"
+    assert problems[0]["value"] == "'=cmd0"  # a spreadsheet shows it, never runs it
+    # a viewer may read the report but not import
+    viewer_csrf = signed_in(tenant, role="viewer")
+    assert len(_csv(client.get(f"/imports/{run_id}/errors.csv"))) == 25
+    r = client.post("/imports", data={"csrf_token": viewer_csrf},
+                    files={"file": ("x.csv", b"email\na@b.co\n", "text/csv")})  # fmt: skip
+    assert r.status_code == 403
+    # another tenant's import, or none, is not found
+    assert client.get("/imports/00000000-0000-0000-0000-000000000000/errors.csv").status_code == 404
+
+
+def test_the_form_sets_overwrite_source_and_how_to_read_the_file(tenant):
+    csrf = signed_in(tenant)
+    client = tenant.client
+    ada = new_customer(tenant, email="ada@example.com", company="Old Co")
+    # semicolons, Latin-1, an id column from another tool, tags split by '/'
+    text = "E-Mail;Firma;Kundennummer;Tags\nada@example.com;Neue Gesellschaft;K-1;a/b\n"
+    files = {"file": ("kunden.txt", text.encode("latin-1"), "text/plain")}
+    form = {"csrf_token": csrf, "delimiter": ";", "encoding": "latin-1", "format": "csv"}
+    preview = assert_page(client.post("/imports/preview", data=form, files=files, headers=HX))
+    assert "CSV · cp1252 · delimiter “;”" in preview
+    assert 'value="Firma=company" selected' in preview
+    # fill (the default) keeps the stored company and reports the conflict
+    run_id = _start(tenant, csrf, "k.csv", text, delimiter=";", tag_delimiter="/")
+    assert api_customer(tenant, ada["id"])["company"] == "Old Co"
+    assert "company: kept Old Co (the file has Neue Gesellschaft)" in assert_page(
+        client.get(f"/imports/{run_id}")
+    )
+    # replace, under the file's own source name
+    run_id = _start(tenant, csrf, "k.csv", text, delimiter=";", overwrite="true",
+                    source="hubspot", tag_delimiter="/")  # fmt: skip
+    after = api_customer(tenant, ada["id"])
+    assert after["company"] == "Neue Gesellschaft"
+    assert {"a", "b"} <= set(after["tags"])  # "/" splits the tags column
+    assert {"source": "import", "external_id": "hubspot:K-1"} in [
+        {"source": s["source"], "external_id": s["external_id"]} for s in after["sources"]
+    ]
+    run = client.get(f"/v1/imports/{run_id}", headers=tenant.headers()).json()
+    assert run["options"]["overwrite"] is True
+    assert run["options"]["source"] == "hubspot"
+    # an option the API refuses is said on the form, nothing starts
+    r = client.post("/imports", data={"csrf_token": csrf, "encoding": "ebcdic"},
+                    files={"file": ("x.csv", b"email\na@b.co\n", "text/csv")},
+                    headers=HX)  # fmt: skip
+    assert "encoding" in assert_page(r)
+    assert "import-progress" not in r.text
