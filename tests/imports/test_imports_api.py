@@ -165,8 +165,8 @@ def test_overwrite_replaces_present_values_but_not_email_or_phone(tenant):
     ).json()
     text = csv_text(
         [
-            ["email", "first_name", "status", "stage", "phone"],
-            ["ada@example.com", "Adeline", "vip", "customer", "+1 415 555 0199"],
+            ["email", "first_name", "status", "stage", "phone", "ltv"],
+            ["ada@example.com", "Adeline", "vip", "customer", "+1 415 555 0199", "99.50"],
         ]
     )
     run = imported(tenant, text, overwrite=True)
@@ -178,6 +178,10 @@ def test_overwrite_replaces_present_values_but_not_email_or_phone(tenant):
         "customer",
     )
     assert after["phone_e164"] == "+14155550100"
+    # an existing customer's LTV is its ledger's: kept, and the report says so
+    assert after["ltv"] == "0.00"
+    (row,) = rows(tenant, run["id"])
+    assert {"field": "ltv", "kept": "0.00", "given": "99.50"} in row["changes"]["conflicts"]
     history = tenant.client.get(f"/v1/customers/{ada['id']}/transitions", headers=h).json()
     assert [(t["from_stage"], t["to_stage"]) for t in history["items"]] == [
         ("prospect", "customer")

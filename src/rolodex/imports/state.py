@@ -313,6 +313,9 @@ def apply(
                 put(name, value)
             else:
                 conflict(name, c[name], value)
+    if prep.ltv is not None and prep.ltv != c["ltv"]:
+        # an existing customer's LTV is its ledger's (orders, stage changes), never a file's
+        conflict("ltv", c["ltv"], prep.ltv)
     _attributes(c, data.attributes or {}, replace, change, put)
     if data.utm is not None:
         for part in UTM:
