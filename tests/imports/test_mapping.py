@@ -70,6 +70,21 @@ def test_sensible_guesses(header, field):
     assert mapping.guess(header)[0] == field
 
 
+@pytest.mark.parametrize(
+    ("header", "attribute"),
+    [("Birthday", "birthday"), ("Date of Birth", "date_of_birth"), ("DOB", "dob"),
+     ("Birth date", "birthdate"), ("Geburtsdatum", "date_of_birth"),
+     ("Date de naissance", "date_of_birth"), ("Customer DOB", "dob")],
+)  # fmt: skip
+def test_a_birth_date_column_is_an_attribute_matching_reads(header, attribute):
+    from rolodex.identity.normalize import DOB_ATTRIBUTES, dob_from_attributes
+
+    field = mapping.guess(header)[0]
+    assert field == f"attr.{attribute}"
+    assert attribute in DOB_ATTRIBUTES
+    assert dob_from_attributes({attribute: "1980-02-03"}) == "1980-02-03"
+
+
 def test_a_name_column_beside_a_given_name_is_the_surname():
     german = resolve(["Vorname", "Name", "E-Mail"])
     assert german.fields == ["first_name", "last_name", "email"]

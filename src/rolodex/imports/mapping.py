@@ -223,6 +223,18 @@ _EXACT.update(
     }
 )
 
+# Birth dates are custom attributes, under a name matching reads as one
+# (identity.normalize.DOB_ATTRIBUTES): the file's own word where it is one of them.
+_BIRTH_DATES = {
+    "dateofbirth": "date_of_birth", "dob": "dob", "birthdate": "birthdate",
+    "birthday": "birthday", "geburtsdatum": "date_of_birth", "geburtstag": "birthday",
+    "datedenaissance": "date_of_birth", "fechadenacimiento": "date_of_birth",
+    "datadinascita": "date_of_birth", "geboortedatum": "date_of_birth",
+    "datadenascimento": "date_of_birth",
+}  # fmt: skip
+for _name, _attribute in _BIRTH_DATES.items():
+    _EXACT.setdefault(_name, "attr." + _attribute)
+
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
 _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
