@@ -148,5 +148,14 @@ class Database:
         finally:
             session.close()
 
+    def set_tenant(self, session: Session, tenant_id: uuid.UUID) -> None:
+        """Scope the rest of this session's transaction to ``tenant_id``: a tenant made in
+        the same transaction can then get its first rows (keys, users) atomically with it."""
+        session.info["tenant_id"] = tenant_id
+        if self.is_postgres:
+            session.execute(
+                text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)}
+            )
+
     def dispose(self) -> None:
         self.engine.dispose()

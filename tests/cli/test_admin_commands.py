@@ -1,29 +1,24 @@
-"""rolodex tenants / keys / users against a real database file."""
+"""rolodex tenants / keys / users against a real database, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rolodex.app import create_app
 from rolodex.cli.main import app
-from rolodex.config import Settings, get_settings
-from rolodex.db import Database, make_owner_engine
-from rolodex.migrations.runner import upgrade
+from rolodex.config import get_settings
 
 KEY_RE = re.compile(r"rdx_[0-9a-f]{32}_[0-9a-f]{32}_[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
-def cli_db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    upgrade(make_owner_engine(url), None)
-    monkeypatch.setenv("ROLODEX_DATABASE_URL", url)
+def cli_db(backend, monkeypatch):
+    """The URL the commands use: on PostgreSQL they connect as the app role, under RLS."""
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
     get_settings.cache_clear()
-    yield url
+    yield backend.url
     get_settings.cache_clear()
 
 
@@ -31,31 +26,26 @@ def run(*args: str, input: str | None = None):
     return CliRunner().invoke(app, list(args), input=input)
 
 
-def test_tenant_create_prints_a_working_admin_key(cli_db):
+def test_tenant_create_prints_a_working_admin_key(cli_db, app_client):
     result = run("tenants", "create", "Blue Bottle Shop")
     assert result.exit_code == 0, result.output
     assert "blue-bottle-shop" in result.output
     key = KEY_RE.search(result.output).group(0)
-    client = TestClient(
-        create_app(Settings(database_url=cli_db), Database(Settings(database_url=cli_db)))
-    )
-    r = client.post(
+    r = app_client.post(
         "/v1/customers", json={"email": "x@example.com"}, headers={"Authorization": f"Bearer {key}"}
     )
     assert r.status_code == 201
+    assert "blue-bottle-shop" in run("tenants", "list").output
 
 
-def test_keys_create_with_role_and_users_create(cli_db):
+def test_keys_create_with_role_and_users_create(cli_db, app_client):
     assert run("tenants", "create", "Shop", "--slug", "shop").exit_code == 0
     result = run("keys", "create", "--tenant", "shop", "--role", "viewer")
     assert result.exit_code == 0, result.output
     viewer = KEY_RE.search(result.output).group(0)
-    client = TestClient(
-        create_app(Settings(database_url=cli_db), Database(Settings(database_url=cli_db)))
-    )
     h = {"Authorization": f"Bearer {viewer}"}
-    assert client.get("/v1/customers", headers=h).status_code == 200
-    assert client.post("/v1/customers", json={}, headers=h).status_code == 403
+    assert app_client.get("/v1/customers", headers=h).status_code == 200
+    assert app_client.post("/v1/customers", json={}, headers=h).status_code == 403
     result = run(
         "users",
         "create",
@@ -68,6 +58,15 @@ def test_keys_create_with_role_and_users_create(cli_db):
     )
     assert result.exit_code == 0, result.output
     assert "owner@shop.com" in result.output
+    # The user was stored (in its tenant, under RLS on PostgreSQL): it can sign in.
+    page = app_client.get("/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = app_client.post(
+        "/signin",
+        data={"email": "owner@shop.com", "password": "correct horse battery", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
 
 
 def test_cli_errors_are_one_line_not_tracebacks(cli_db):

@@ -22,6 +22,8 @@ def create_tenant(
     db = database()
     with handled(), db.session() as session:
         tenant = service.create_tenant(session, name, slug=slug, default_region=region)
+        # The key is tenant data (row-level security): the same transaction, now of the tenant.
+        db.set_tenant(session, tenant.id)
         issued = service.create_key(session, tenant.id, "admin", "initial admin key")
     console.print(f"tenant   {tenant.slug}  ({tenant.id})", highlight=False)
     console.print(f"api key  {issued.key}", highlight=False)
