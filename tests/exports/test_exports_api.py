@@ -202,3 +202,31 @@ def test_a_sorted_export_over_many_pages_keeps_the_list_order(tenant, backend):
     assert len(found) == 1500
     first = export(tenant, "csv", sort="last_name,-created_at", limit=1200)
     assert [r["id"] for r in first] == listed[:1200]
+
+
+def audit_entries(tenant: TenantCtx) -> list[dict]:
+    return tenant.client.get(
+        "/v1/audit", params={"action": "export"}, headers=tenant.headers()
+    ).json()["items"]
+
+
+def test_a_segment_that_does_not_exist_is_a_422_before_anything_is_sent_or_audited(tenant):
+    populate(tenant)
+    h = tenant.headers()
+    gone = tenant.client.post("/v1/segments", json={"name": "Gone", "filter": "tag:vip"}, headers=h)
+    view = tenant.client.post(
+        "/v1/views", json={"name": "Old", "filter": f"segment:{gone.json()['id']}"}, headers=h
+    )
+    assert view.status_code == 201, view.text
+    assert tenant.client.delete(f"/v1/segments/{gone.json()['id']}", headers=h).status_code == 204
+    for params in (
+        {"segment": "nonexistent"},
+        {"segment_none": "nonexistent"},
+        {"view": view.json()["id"]},
+    ):
+        for fmt in ("csv", "json", "ndjson"):
+            response = tenant.client.get("/v1/exports", params={"format": fmt, **params}, headers=h)
+            assert response.status_code == 422, (params, fmt, response.text)
+            assert response.json()["error"]["details"][0]["field"] == "segment"
+            assert "no segment" in response.json()["error"]["message"]
+    assert audit_entries(tenant) == []

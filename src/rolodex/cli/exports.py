@@ -73,7 +73,7 @@ def export_command(
         selection = service.Selection(node, sort, limit)
         audited = items + [(k, str(v)) for k, v in (("sort", sort), ("limit", limit)) if v]
         with db.session(t.id) as session:
-            service.check(selection, format)
+            service.check(session, t.id, selection, format)
             service.record_audit(session, principal, format, node, audited)
             total = search_service.count_customers(session, t.id, node)
         total = total if limit is None else min(total, limit)

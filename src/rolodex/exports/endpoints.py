@@ -61,7 +61,7 @@ def export_customers(
             )
             node, sort = query.filter or node, query.sort
         selection = service.Selection(node, sort, limit)
-        service.check(selection, format)
+        service.check(session, principal.tenant_id, selection, format)
         service.record_audit(session, principal, format, node, items)
     name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
     return StreamingResponse(

@@ -62,8 +62,9 @@ class Selection:
     limit: int | None = None
 
 
-def check(selection: Selection, fmt: str) -> None:
-    """A 422 for what the export cannot do, before it starts streaming."""
+def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str) -> None:
+    """A 422 for what the export cannot do, before its response starts and before it is
+    audited (an error once streaming has begun can only cut the download short)."""
     if fmt not in FORMATS:
         raise field_error("format", "one of csv, json, ndjson", fmt)
     if search.needs_admin(selection.node):
@@ -74,6 +75,8 @@ def check(selection: Selection, fmt: str) -> None:
         if selection.sort.strip().lstrip("+-") == "relevance":
             raise field_error("sort", "exports are not ordered by relevance; give a sort key")
         customers_repo.sort_keys(selection.sort)  # a 422 naming the allowed keys
+    # Building the filter's SQL looks up what it names (a segment may not exist): do it now.
+    search.base_condition(search.context(session, tenant_id), selection.node)
 
 
 def record_audit(

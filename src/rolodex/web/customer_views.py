@@ -95,7 +95,7 @@ def export(
         # In the list's order, as on screen; a list ranked by relevance exports by creation.
         order = query.sort if query.sort and "relevance" not in query.sort else None
         selection = exports.Selection(node, order)
-        exports.check(selection, format)
+        exports.check(session, user.tenant_id, selection, format)
         exports.record_audit(session, user.principal, format, node, list(params.items()))
     name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
     return StreamingResponse(
