@@ -1,9 +1,9 @@
 """Round trip on SQLite and PostgreSQL: export a tenant to each format, import the file into an
 empty tenant, export again: the same content.
 
-Compared: every field of every customer except what the system assigns (``id``, the
-addresses' ids, ``updated_at``) and when a source was last synced (CSV has no column for
-it). Order-insensitive."""
+Compared: every field of every customer, its id included (the copy keeps the export's ids),
+except what the system assigns (the addresses' ids, ``updated_at``) and when a source was
+last synced (CSV has no column for it). Order-insensitive."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import TenantCtx, make_tenant
 from tests.exports.test_exports_api import export
 from tests.imports.helpers import imported
 
-SYSTEM = ("id", "updated_at")
+SYSTEM = ("updated_at",)
 
 
 def rich_customers(tenant: TenantCtx) -> None:
@@ -86,6 +86,22 @@ def rich_customers(tenant: TenantCtx) -> None:
         },
         {"email": "plain@example.com"},
         {"email": "withdrawn@example.com", "first_name": "Wanda", "consent": {"sms": True}},
+        # two people of one household: one phone, one name; kept apart here, so in the copy
+        {
+            "first_name": "Sam",
+            "last_name": "Lee",
+            "phone": "+1 415 555 0150",
+            "email": "sam@example.com",
+        },
+        {"first_name": "Sam", "last_name": "Lee", "phone": "(415) 555-0150"},
+        # a phone read in the tenant's region (US), living in Germany
+        {
+            "first_name": "Hans",
+            "phone": "(415) 555-0101",
+            "addresses": [
+                {"line1": "Hauptstr. 1", "city": "Berlin", "postcode": "10115", "country": "DE"}
+            ],
+        },
     ]
     made = [tenant.client.post("/v1/customers", json=b, headers=h).json() for b in bodies]
     # LTV and a stage history; a withdrawn consent keeps its time; a deleted one stays home
@@ -117,11 +133,11 @@ def comparable(records: list[dict[str, Any]]) -> list[str]:
 def test_export_import_export_gives_the_same_content(tenant, fmt):
     rich_customers(tenant)
     original = export(tenant, "json")
-    assert len(original) == 4
+    assert len(original) == 7
     file = tenant.client.get("/v1/exports", params={"format": fmt}, headers=tenant.headers())
     empty = make_tenant(tenant.client, f"Copy {fmt}")
     run = imported(empty, file.content, f"customers.{fmt}")
-    assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == ("done", 4, 0)
+    assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == ("done", 7, 0)
     copied = export(empty, "json")
     assert comparable(copied) == comparable(original)
     again = empty.client.get("/v1/exports", params={"format": fmt}, headers=empty.headers())

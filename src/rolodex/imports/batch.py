@@ -40,6 +40,7 @@ from rolodex.imports.reader import Record
 from rolodex.imports.rows import Prepared, RowError, e164, unforeseen
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
+from rolodex.kit.phones import region_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,10 @@ class Batch:
     index: BatchIndex = field(default_factory=BatchIndex)
     externals: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)
     deleted_externals: set[tuple[str, str]] = field(default_factory=set)
+    # Records with an export's id: customers deleted under such an id, and the customers this
+    # import created (for other ids: where the file came from they were distinct customers).
+    deleted_ids: set[uuid.UUID] = field(default_factory=set)
+    made_here: set[uuid.UUID] = field(default_factory=set)
     # The matching view of stored customers, kept from batch to batch of one run (the same
     # common names find the same customers again): id → (what it was made of, Person).
     seen: dict[uuid.UUID, tuple[tuple[Any, ...], Person]] = field(default_factory=dict)
@@ -129,7 +134,11 @@ class Batch:
         assert prep is not None
         if prep.data.phone:
             region = _region(prep, ctx.region)
-            prep.phone_e164 = e164(prep.data.phone, region)
+            stored = prep.phone_e164  # an export's phone_e164 column
+            if stored is not None and e164(prep.data.phone, region_of(stored)) == stored:
+                prep.phone_e164 = stored  # the number as stored, however it is written
+            else:  # no such column, or the phone was changed since the export
+                prep.phone_e164 = e164(prep.data.phone, region)
             if prep.phone_e164 is None:
                 o.prep = None
                 o.errors.append(
@@ -173,6 +182,12 @@ class Batch:
             else:
                 self.externals[pair] = cid
         ids = {cid for members in found.values() for cid in members} | set(self.externals.values())
+        record_ids = {o.prep.record_id for o in self.outcomes if o.prep and o.prep.record_id}
+        if record_ids:
+            for cid, deleted in repository.customer_ids(session, ctx.tenant_id, record_ids):
+                if deleted:
+                    self.deleted_ids.add(cid)
+            ids |= record_ids - self.deleted_ids  # stored, in a dry run's overlay, or new
         overlay_found: dict[str, list[uuid.UUID]] = {}
         overlay: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
         if ctx.dry_run:
@@ -180,10 +195,16 @@ class Batch:
             overlay_found = repository.overlay_keys(session, ctx.tenant_id, ctx.import_id, keys)
             ids |= {cid for members in overlay_found.values() for cid in members}
             overlay = repository.overlay_states(session, ctx.tenant_id, ctx.import_id, ids)
-        # Customers found by email, phone or external key are likely targets: their full
+        if record_ids and ctx.dry_run:
+            self.made_here = {cid for cid, (origin, _) in overlay.items() if origin}
+        elif record_ids:
+            self.made_here = set(
+                repository.created_rows(session, ctx.tenant_id, ctx.import_id, ids)
+            )
+        # Customers found by email, phone, external key or id are likely targets: their full
         # rows now. Those found by name alone mostly only get scored: what matching reads of
         # them now, the rest once one becomes a target (``_state``).
-        likely = set(self.externals.values())
+        likely = set(self.externals.values()) | record_ids
         for key, members in found.items():
             if not key.startswith("k:"):
                 likely.update(members)
@@ -238,13 +259,23 @@ class Batch:
                 continue
             assert o.probe is not None
             target = None
-            if o.external is not None:
+            if prep.record_id is not None:
+                if prep.record_id in self.deleted_ids:
+                    o.fail("belongs to a deleted customer; restore it first", "id",
+                           prep.record_id)  # fmt: skip
+                    continue
+                if prep.record_id in self.states:  # this tenant's, or made by an earlier row
+                    target = prep.record_id
+            if target is None and o.external is not None:
                 target = self.externals.get(o.external)
                 if target is None and o.external in self.deleted_externals:
                     o.fail("belongs to a deleted customer; restore it first", "external_id",
                            prep.external_id)  # fmt: skip
                     continue
             if ctx.mode == "create":
+                if target is not None and target == prep.record_id:
+                    o.fail("a customer with this id already exists", "id", prep.record_id)
+                    continue
                 if target is not None:
                     o.fail(f"already used by customer {target}", "external_id", prep.external_id)
                     continue
@@ -258,14 +289,16 @@ class Batch:
             if target is not None:
                 o.target, o.matched_by, o.score, o.rule = (
                     target,
-                    "external_id",
+                    "id" if target == prep.record_id else "external_id",
                     1.0,
                     "authoritative",
                 )
             else:
                 decision = decide(self.index, o.probe, o.email, ctx.auto_merge, ctx.review)
                 o.score = decision.best
-                if decision.match is not None:
+                if decision.match is not None and self._kept_apart(o, decision.match.person.id):
+                    o.score = None
+                elif decision.match is not None:
                     o.target = decision.match.person.id
                     o.score, o.reasons = decision.match.score, decision.match.reasons
                     o.matched_by = _REASON.get(str(o.reasons[0]["code"]), "name")
@@ -291,6 +324,12 @@ class Batch:
             if o.external is not None:
                 self.externals[o.external] = o.target
         self._matched_rows()
+
+    def _kept_apart(self, o: Outcome, target: uuid.UUID) -> bool:
+        """A record with an export's id never merges into a customer this import made from
+        another record: where the file comes from, they were two customers."""
+        assert o.prep is not None
+        return o.prep.record_id is not None and (target in self.created or target in self.made_here)
 
     def _matched_rows(self) -> None:
         """For a record matched to a customer an earlier batch of this import created: the

@@ -4,7 +4,9 @@ A header is compared in a normal form (lowercase letters and digits only: "E-mai
 and "EMAIL" are all ``email``) against each field's names; explicit overrides win over
 guesses; ``attr.<name>`` (or ``attributes.<name>``) columns are custom attributes;
 ``address2_city`` style columns fill the second address. Columns an export writes but an
-import cannot set (id, ltv-derived counts, timestamps kept by the system) are ignored.
+import cannot set (ltv-derived counts, timestamps kept by the system) are ignored. An
+export's ``id`` is the customer's own (``rows``: a Rolodex id finds that customer, or makes
+a new one under it) and its ``phone_e164`` the phone as stored (read in no region).
 
 A field takes one column. When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone"), then the leftmost; the
@@ -52,6 +54,8 @@ FIELDS: dict[str, str] = {
     "addresses": "addresses",
     "sources": "sources",
     "external_id": "text",
+    "id": "id",
+    "phone_e164": "e164",
 }
 ADDRESS_PARTS = (
     "type",
@@ -71,9 +75,7 @@ IGNORE = "ignore"
 # Written by exports, kept by the system: recognized, never imported.
 READ_ONLY = frozenset(
     {
-        "id",
         "emailnormalized",
-        "phonee164",
         "updatedat",
         "deletedat",
         "ordercount",

@@ -183,6 +183,20 @@ def external_ids(
     return out
 
 
+def customer_ids(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> list[tuple[uuid.UUID, bool]]:
+    """(id, whether deleted) of this tenant's customers among ``ids``."""
+    c = CUSTOMERS.c
+    out: list[tuple[uuid.UUID, bool]] = []
+    for chunk in _chunks(sorted(ids, key=str)):
+        rows = session.execute(
+            select(c.id, c.deleted_at).where(c.tenant_id == tenant_id, c.id.in_(chunk))
+        )
+        out.extend((cid, deleted_at is not None) for cid, deleted_at in rows)
+    return out
+
+
 def children(
     session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID], *, lock: bool = False
 ) -> tuple[dict[uuid.UUID, list[str]], dict[uuid.UUID, list[dict[str, Any]]],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -67,6 +68,7 @@ class Prepared:
     given: frozenset[str]  # CustomerCreate fields the record gave a value for
     phone_e164: str | None = None
     external_id: str | None = None
+    record_id: uuid.UUID | None = None  # an export's id: this tenant's customer, or a new one's
     created_at: datetime | None = None
     ltv: Decimal | None = None
     consent: dict[str, Any] = field(default_factory=dict)
@@ -114,6 +116,23 @@ def e164(raw: str, region: str) -> str | None:
         return to_e164(raw, region)
     except ValueError:
         return None
+
+
+def record_id_value(raw: Any) -> uuid.UUID | None:
+    """A Rolodex customer id (an export's ``id`` column); None for another tool's ids, which
+    this column does not hold (map them to external_id)."""
+    try:
+        return uuid.UUID(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def e164_value(raw: str) -> str:
+    """A phone as stored (an export's ``phone_e164``): + and the country code, valid."""
+    text = raw.strip()
+    if not text.startswith("+") or e164(text, "ZZ") != text:
+        raise CellError("must be a valid phone number in E.164 form (+ and the country code)")
+    return text
 
 
 def enum_value(name: str, raw: str) -> str:
@@ -300,6 +319,8 @@ def convert(
             body["first_name"], body["last_name"] = first, last
         else:
             body["first_name"] = last  # one word: a given name
+    if "phone_e164" in extra and not body.get("phone"):
+        body["phone"] = extra["phone_e164"]  # the stored form is a phone as written too
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
@@ -328,7 +349,9 @@ def convert(
         line,
         data,
         frozenset(given),
+        phone_e164=extra.get("phone_e164"),
         external_id=extra.get("external_id"),
+        record_id=extra.get("record_id"),
         created_at=extra.get("created_at"),
         ltv=extra.get("ltv"),
         consent=consent,
@@ -382,6 +405,10 @@ def _cell(
         (extra if name != "last_active_at" else body)[name] = value
     elif kind == "money":
         extra[name] = money_value(raw)
+    elif kind == "id":
+        extra["record_id"] = record_id_value(raw)
+    elif kind == "e164":
+        extra["phone_e164"] = e164_value(_text(raw))
     elif name == "external_id":
         text = _text(raw).strip()
         if len(text) > 200:

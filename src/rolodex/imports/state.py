@@ -193,7 +193,7 @@ def create(
 ) -> State:
     """A new customer from a record (as ``create_customer`` makes one)."""
     data = prep.data
-    cid = new_id()
+    cid = prep.record_id or new_id()  # an export's id, when no customer here has it
     email_normalized = normalize_email(data.email) if data.email else None
     consent = prep.consent
     cols: dict[str, Any] = {

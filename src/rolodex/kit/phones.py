@@ -23,5 +23,14 @@ def to_e164(raw: str, default_region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
+def region_of(e164: str) -> str:
+    """The region an E.164 number belongs to ("+14155550100" → "US"; "ZZ" when unknown)."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None)) or "ZZ"
+    except phonenumbers.NumberParseException:
+        return "ZZ"
+
+
 def is_region(code: str) -> bool:
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
