@@ -60,11 +60,9 @@ def export_command(
     }
     items: list[tuple[str, str]] = [(k, v) for k, v in given.items() if v]
     items += [("tag", t) for t in tag]
-    for pair in where:
-        name, _, value = pair.partition("=")
-        items.append((name.strip(), value))
     db = database()
     with handled():
+        items += [_where(pair) for pair in where]
         t = resolve_tenant(db, tenant)
         node = search_params.filter_from_params(items)
         if q:
@@ -85,6 +83,26 @@ def export_command(
                 target.close()
     if out:
         console.print(f"exported {total:,} customers to {out}", highlight=False)
+
+
+def _where(pair: str) -> tuple[str, str]:
+    """One ``--where name=value``; a name the list does not filter on is refused (it would
+    be ignored, and the export hold every customer)."""
+    from rolodex.errors import InvalidInput
+    from rolodex.search import params as search_params
+
+    name, equals, value = pair.partition("=")
+    name = name.strip()
+    if not name or not (equals or name.startswith("attr.")):  # attr.score>5 has no "="
+        raise InvalidInput(f"--where {pair!r}: write name=value, e.g. stage=customer")
+    if name in ("q", "sort", "limit", "format"):
+        raise InvalidInput(f"--where {pair!r}: {name} has its own option, --{name}")
+    if not search_params.is_filter_param(name):
+        raise InvalidInput(
+            f"--where {pair!r}: {name!r} is not a filter of the customer list "
+            "(see GET /v1/customers: stage, status, tag, segment, ltv_min, attr.<name>, ...)"
+        )
+    return name, value
 
 
 def _write(

@@ -28,6 +28,8 @@ SORT_DOC = (
     "Export in this order (the sort keys of GET /v1/customers, e.g. `-ltv`); by default in "
     "creation order. With `limit`, the first customers of that order."
 )
+# The endpoint's own parameters (as declared below); any other must be a list filter.
+PARAMS = ("format", "q", "view", "sort", "limit")
 CONTENT = {
     200: {
         "description": "the customers, streamed",
@@ -50,6 +52,7 @@ def export_customers(
 ) -> StreamingResponse:
     """Export the customers of a filter (CSV cells safe from formula injection); audited."""
     items = request.query_params.multi_items()
+    service.check_names((k for k, _ in items), PARAMS)
     node = search_params.filter_from_params(items)
     if q and q.strip():
         node = filters.join(node, filters.cond("q", "match", q.strip()[:200], where="q"))

@@ -12,7 +12,7 @@ sources joined with ``|``. Exports are audited (who, which filter, which format)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers import repository as customers_repo
 from rolodex.db import Database
-from rolodex.errors import field_error
+from rolodex.errors import InvalidInput, field_error
 from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.mapping import ADDRESS_PARTS
@@ -31,6 +31,7 @@ from rolodex.imports.rows import attr_cell
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.search import filters
+from rolodex.search import params as search_params
 from rolodex.search import service as search
 from rolodex.search.filters import Node
 
@@ -60,6 +61,20 @@ class Selection:
     node: Node
     sort: str | None = None
     limit: int | None = None
+
+
+def check_names(names: Iterable[str], own: Collection[str]) -> None:
+    """A 422 naming the parameters an export does not read: a misspelt filter would
+    otherwise be ignored and the export hold every customer. ``own``: the caller's others."""
+    known = set(own)
+    unknown = sorted({n for n in names if n not in known and not search_params.is_filter_param(n)})
+    unknown = [n[:100] for n in unknown[:20]]  # a bounded answer to any query string
+    if unknown:
+        raise InvalidInput(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; an "
+            f"export takes {', '.join(own)} and the filters of GET /v1/customers",
+            details=[{"field": n, "message": "not a parameter of exports"} for n in unknown],
+        )
 
 
 def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str) -> None:

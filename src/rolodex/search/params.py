@@ -45,6 +45,8 @@ SIMPLE: dict[str, tuple[str, str, bool]] = {
     "sms_consent": ("sms_consent", "eq", False),
     "deleted": ("deleted", "eq", False),
 }
+# Filter parameters read besides SIMPLE and ``attr.<name>``.
+OTHER_FILTERS = ("tag", "tag_all", "include_deleted", "filter")
 _ATTR = re.compile(r"attr\.([^<>!=]*)(>|<|!)?(.*)", re.DOTALL)
 
 
@@ -91,6 +93,11 @@ def _attr_param(key: str, value: str) -> Node:
     if op == "eq" and len(values) > 1:
         return filters.cond(f"attr.{name}", "in", values, where=key)
     return filters.cond(f"attr.{name}", op, value.strip(), where=key)
+
+
+def is_filter_param(name: str) -> bool:
+    """Whether filter_from_params reads a parameter of this name."""
+    return name in SIMPLE or name in OTHER_FILTERS or name.startswith("attr.")
 
 
 def filter_from_params(items: Iterable[tuple[str, str]]) -> Node:
