@@ -194,7 +194,7 @@ def test_upload_limits_and_media_types(backend, tenant):
         "/v1/imports", data={"format": "csv"}, files={"x": ("a", b"b")}, headers=tenant.headers()
     )
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["field"] == "file"
+    assert {d["field"] for d in response.json()["error"]["details"]} == {"x", "file"}
     found = refused(tenant, "email\na@example.com\n", match="merge")
     assert found["status"] == 422
     assert found["details"][0]["field"] == "match"
@@ -203,11 +203,42 @@ def test_upload_limits_and_media_types(backend, tenant):
     assert refused(tenant, "email\na@example.com\n", tags="a\x00b")["status"] == 422
 
 
+def test_a_misspelt_option_or_a_second_file_is_refused_not_ignored(tenant):
+    h = tenant.headers()
+    body = {"file": ("c.csv", b"email\na@example.com\n", "text/csv")}
+    for data, params, field in (
+        ({"dry-run": "true"}, {}, "dry-run"),  # meant a dry run: nothing may be written
+        ({}, {"dry_run": "true"}, "?dry_run"),
+    ):
+        for path in ("/v1/imports", "/v1/imports/preview"):
+            r = tenant.client.post(path, data=data, params=params, files=body, headers=h)
+            assert r.status_code == 422, r.text
+            assert r.json()["error"]["details"][0] == {"field": field, "message": "unknown option"}
+    two = [("file", ("a.csv", b"email\na@example.com\n")), ("file", ("b.csv", b"email\n"))]
+    r = tenant.client.post("/v1/imports", files=two, headers=h)
+    assert r.status_code == 422
+    assert r.json()["error"]["details"] == [
+        {"field": "file", "message": "send one file per import"}
+    ]
+    assert tenant.client.get("/v1/imports", headers=h).json()["items"] == []
+    assert tenant.client.get("/v1/customers", headers=h).json()["items"] == []
+    # the key is checked first: no key, no hints about the form
+    assert tenant.client.post("/v1/imports", data={"dry-run": "1"}, files=body).status_code == 401
+
+
 def test_nul_characters_in_json_keys_and_values(tenant):
-    content = '[{"email": "a@example.com", "we\\u0000ird": 1}, {"email": "b\\u0000@example.com"}]'
+    content = (
+        '[{"email": "a@example.com", "we\\u0000ird": 1, "attr.x\\u0000y": 2},'
+        ' {"email": "b\\u0000@example.com"}]'
+    )
     run = imported(tenant, content, "people.json")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 1)
     assert "\x00" not in str(run)
+    assert [c["field"] for c in run["columns"] if "x" in c["name"]] == [None]  # not mapped
+    # a NUL in the file part's content type (PostgreSQL cannot store it): not a 500
+    files = {"file": ("f.csv", b"email\nc@example.com\n", "text/csv\x00x")}
+    r = tenant.client.post("/v1/imports", files=files, headers=tenant.headers())
+    assert r.status_code == 202, r.text
 
 
 def test_numbers_and_times_out_of_range_fail_their_row(tenant):

@@ -97,6 +97,47 @@ def _upload(request: Request, file: UploadFile | None) -> UploadFile:
     return file
 
 
+CREATE_FIELDS = frozenset(
+    {"file", "format", "encoding", "delimiter", "mapping", "map", "dry_run", "match",
+     "overwrite", "tags", "source", "tag_delimiter"}
+)  # fmt: skip
+PREVIEW_FIELDS = frozenset(
+    {"file", "format", "encoding", "delimiter", "mapping", "map", "tags", "tag_delimiter"}
+)
+
+
+async def _known_fields(request: Request, allowed: frozenset[str]) -> None:
+    """A misspelt option (``dry-run``) must not be ignored: the import would write what the
+    caller meant to try. Unknown form fields, any query parameter and a second file are 422."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return  # _upload says what is wrong
+    form = await request.form()
+    unknown = sorted(set(form.keys()) - allowed) + sorted(f"?{k}" for k in request.query_params)
+    details = [{"field": k, "message": "unknown option"} for k in unknown]
+    files = len(form.getlist("file"))
+    if files != 1:
+        message = "send one file per import" if files else "the file is missing"
+        details.append({"field": "file", "message": message})
+    if details:
+        names = ", ".join(d["field"] for d in details)
+        raise InvalidInput(
+            f"unknown or repeated fields: {names} (options: {', '.join(sorted(allowed))})",
+            details=details,
+        )
+
+
+async def _create_fields(
+    request: Request, _: Principal = Depends(require(Permission.INGEST))
+) -> None:
+    await _known_fields(request, CREATE_FIELDS)
+
+
+async def _preview_fields(
+    request: Request, _: Principal = Depends(require(Permission.INGEST))
+) -> None:
+    await _known_fields(request, PREVIEW_FIELDS)
+
+
 def _size(file: UploadFile) -> int:
     if file.size is not None:
         return file.size
@@ -106,7 +147,7 @@ def _size(file: UploadFile) -> int:
     return size
 
 
-@router.post("", status_code=202, response_model=ImportOut)
+@router.post("", status_code=202, response_model=ImportOut, dependencies=[Depends(_create_fields)])
 def create_import(
     request: Request,
     file: Annotated[UploadFile | None, File(description="CSV, JSON or NDJSON")] = None,
@@ -144,7 +185,7 @@ def create_import(
     return out
 
 
-@router.post("/preview", response_model=PreviewOut)
+@router.post("/preview", response_model=PreviewOut, dependencies=[Depends(_preview_fields)])
 def preview_import(
     request: Request,
     file: Annotated[UploadFile | None, File()] = None,

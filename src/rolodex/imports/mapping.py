@@ -250,6 +250,8 @@ def normal(header: str) -> str:
 
 def is_field(name: str) -> bool:
     """A target a column may be mapped to."""
+    if "\x00" in name:
+        return False
     if name in FIELDS or name == IGNORE:
         return True
     if name.startswith("attr."):
@@ -268,6 +270,8 @@ def field_kind(name: str) -> str:
 
 def guess(header: str) -> tuple[str | None, int]:
     """(field, confidence) for one header; confidence 2 exact, 1 prefixed, 0 none."""
+    if "\x00" in header:
+        return None, 0  # no field or attribute name holds a NUL (PostgreSQL cannot store it)
     text = header.strip()
     m = _ATTR.fullmatch(text)
     if m and m.group(1).strip():

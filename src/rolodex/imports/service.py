@@ -169,7 +169,7 @@ def create_import(
         state="queued",
         dry_run=options.dry_run,
         filename=storable((filename or "upload")[:300]),
-        content_type=(content_type or None) and content_type[:200],
+        content_type=storable(content_type[:200]) if content_type else None,
         size_bytes=size,
         format=sniffed.detected.format,
         encoding=sniffed.detected.encoding,
