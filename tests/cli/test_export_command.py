@@ -62,3 +62,21 @@ def test_where_takes_every_list_filter_attributes_included(cli, tenant):
         result = cli("export", "--tenant", tenant.slug, "--format", "ndjson", *where)
         assert result.exit_code == 0, (pairs, result.output)
         assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == emails
+
+
+def test_an_output_file_that_cannot_be_opened_is_one_line_and_nothing_is_audited(
+    cli, tenant, tmp_path
+):
+    add(tenant, "a@example.com")
+    for out in (tmp_path / "no-such-dir" / "x.csv", tmp_path):
+        result = cli("export", "--tenant", tenant.slug, "--format", "csv", "--out", out)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        (line,) = result.output.splitlines()
+        assert line.startswith(f"error: cannot write {out}: "), line
+    assert exports_audited(tenant) == 0
+    good = tmp_path / "x.csv"
+    result = cli("export", "--tenant", tenant.slug, "--format", "csv", "--out", good)
+    assert result.exit_code == 0, result.output
+    assert "a@example.com" in good.read_text(encoding="utf-8-sig")
+    assert exports_audited(tenant) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -61,7 +62,7 @@ def export_command(
     items: list[tuple[str, str]] = [(k, v) for k, v in given.items() if v]
     items += [("tag", t) for t in tag]
     db = database()
-    with handled():
+    with handled(), ExitStack() as files:
         items += [_where(pair) for pair in where]
         t = resolve_tenant(db, tenant)
         node = search_params.filter_from_params(items)
@@ -72,17 +73,23 @@ def export_command(
         audited = items + [(k, str(v)) for k, v in (("sort", sort), ("limit", limit)) if v]
         with db.session(t.id) as session:
             service.check(session, t.id, selection, format)
+            # Before the audit entry: an export that cannot be written is not recorded.
+            target = files.enter_context(_open(out)) if out else sys.stdout.buffer
             service.record_audit(session, principal, format, node, audited)
             total = search_service.count_customers(session, t.id, node)
         total = total if limit is None else min(total, limit)
-        target = out.open("wb") if out else sys.stdout.buffer
-        try:
-            _write(db, t.id, format, selection, target, total, show=out is not None)
-        finally:
-            if out:
-                target.close()
+        _write(db, t.id, format, selection, target, total, show=out is not None)
     if out:
         console.print(f"exported {total:,} customers to {out}", highlight=False)
+
+
+def _open(path: Path) -> BinaryIO:
+    from rolodex.errors import InvalidInput
+
+    try:
+        return path.open("wb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _where(pair: str) -> tuple[str, str]:
