@@ -136,3 +136,18 @@ def test_explicit_options_win_and_bad_ones_name_their_field():
     with pytest.raises(FileProblem) as err:
         sniff(b"a,b\n", format="xlsx")
     assert err.value.field == "format"
+
+
+@pytest.mark.parametrize(
+    ("given", "sep"),
+    [("comma", ","), ("Semicolon", ";"), ("tab", "\t"), ("pipe", "|"), (";", ";"), ("\t", "\t")],
+)
+def test_a_delimiter_is_given_by_its_name_or_its_character(given, sep):
+    assert sniff(b"a,b;c\td|e\n1,2;3\t4|5\n", delimiter=given).delimiter == sep
+
+
+def test_an_unknown_delimiter_names_the_words_that_work():
+    with pytest.raises(FileProblem) as err:
+        sniff(b"a,b\n", delimiter="colon")
+    assert err.value.field == "delimiter"
+    assert "comma, semicolon, tab or pipe" in err.value.message

@@ -307,3 +307,12 @@ def test_a_file_whose_start_is_not_the_format_its_name_says_is_refused_saying_so
     assert found["status"] == 422
     assert "no record of the file's start could be read as NDJSON" in found["message"]
     assert "not valid JSON" in found["message"]
+
+
+def test_a_delimiter_named_in_words_is_used(tenant):
+    run = imported(tenant, "email;first_name\nsemi@example.com;Semi\n", delimiter="semicolon")
+    assert (run["delimiter"], run["progress"]["created"]) == (";", 1)
+    run = imported(tenant, "email,first_name\ncomma@example.com,Comma\n", delimiter="comma")
+    assert (run["delimiter"], run["progress"]["created"]) == (",", 1)
+    found = refused(tenant, "email\na@example.com\n", delimiter="colon")
+    assert found["details"][0]["field"] == "delimiter"

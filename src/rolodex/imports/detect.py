@@ -34,7 +34,17 @@ ENCODINGS = {
     "cp1252": "cp1252",
     "windows-1252": "cp1252",
 }
-DELIMITERS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "|": "|"}
+# The characters, and their names as a form or a command line may give them.
+DELIMITERS = {
+    ",": ",",
+    ";": ";",
+    "\t": "\t",
+    "|": "|",
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    "pipe": "|",
+}
 SAMPLE_BYTES = 256 * 1024
 MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save the sheet as CSV"),
@@ -269,7 +279,9 @@ def _delimiter(lines: list[str], given: str | None) -> str:
         sep = DELIMITERS.get(given if given in DELIMITERS else given.strip().lower())
         if sep is None:
             raise FileProblem(
-                f"unknown delimiter {given!r}; use comma, semicolon, tab or |", field="delimiter"
+                f"unknown delimiter {given!r}; use comma, semicolon, tab or pipe (or the "
+                "character itself: , ; |)",
+                field="delimiter",
             )
         return sep
     best, best_score = ",", (0, 0.0, 0)

@@ -29,7 +29,7 @@ class ImportOptions(BaseModel):
 
     format: Literal["csv", "json", "ndjson"] | None = None
     encoding: str | None = Field(default=None, max_length=32)
-    delimiter: str | None = Field(default=None, max_length=5)
+    delimiter: str | None = Field(default=None, max_length=10)
     mapping: dict[str, str] = Field(default_factory=dict, max_length=2000)
     dry_run: bool = False
     match: MatchMode = "update"
