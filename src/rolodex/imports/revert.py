@@ -10,7 +10,10 @@ names the fields each change touched:
 * a customer the import updated gets back each field the import changed that no later entry
   touched: an order since (its LTV and stage) or a new note leave the import's phone, tags
   or address revertible. A field touched since is kept, and the row says which and by what
-  entry. A later merge, deletion, restore or erasure keeps the whole customer.
+  entry. A later merge, deletion, restore or erasure keeps the whole customer;
+* a later import reverted in full for a customer does not count: its writes and their
+  undoing cancel out (imports can be reverted newest first);
+* an email another customer holds by now is not given back (live emails are unique).
 
 Per customer, all of the import's rows revert together. Removal is a hard delete (the import
 made it; the audit log keeps its history with a ``remove`` entry), so the same file can be
@@ -137,15 +140,19 @@ def _batch(
     tags, addresses, sources = repository.children(session, tenant_id, cols, lock=True)
     seqs = [r.audit_seq for rows in groups.values() for r in rows if r.audit_seq is not None]
     history = rr.audit_since(session, tenant_id, list(cols), min(seqs)) if seqs else {}
+    others = {(e[4], cid) for cid, entries in history.items() for e in entries if e[4]}
+    cancelled = rr.fully_reverted(session, tenant_id, others - {(str(run.id), c) for c in cols})
     used = rr.used_since(session, tenant_id, [c for c in cols if _created(groups[c])])
     decisions: list[tuple[uuid.UUID, str, str | None]] = []
     removals: list[uuid.UUID] = []
     changes: list[audit_bulk.Change] = []
     restored: list[dict[str, Any]] = []
     meta = {"import_id": str(run.id), "revert": True}
+    claimed: set[str] = set()  # emails this batch gives back (a live email is unique)
     for cid in targets:
         rows = groups.get(cid, [])
-        why, touched = _kept_because(cid, rows, cols.get(cid), history.get(cid, []), used.get(cid))
+        entries = [e for e in history.get(cid, []) if (e[4], cid) not in cancelled]
+        why, touched = _kept_because(cid, rows, cols.get(cid), entries, used.get(cid))
         if why is not None:
             decisions.append((cid, "kept", why))
             continue
@@ -158,7 +165,7 @@ def _batch(
             changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
             decisions.append((cid, "reverted", None))
             continue
-        undone, kept = _undo_updates(session, st, rows, principal, set(touched))
+        undone, kept = _undo_updates(session, st, rows, principal, touched, claimed)
         since = "; ".join(sorted({touched[f] for f in kept}))
         if not undone:  # everything it changed was touched since (or nothing is left to undo)
             decisions.append((cid, "kept", f"changed since the import ({since})") if kept
@@ -184,7 +191,7 @@ def _kept_because(
     cid: uuid.UUID,
     rows: list[Any],
     current: dict[str, Any] | None,
-    history: list[tuple[int, str, str, frozenset[str]]],
+    history: list[rr.Entry],
     used: str | None,
 ) -> tuple[str | None, dict[str, str]]:
     """Why the customer is kept whole (None: it is not), and the fields later entries touched
@@ -198,7 +205,7 @@ def _kept_because(
     ours = {r.audit_seq for r in rows if r.audit_seq is not None}
     if ours:
         first = min(ours)
-        for seq, action, actor, fields in history:
+        for seq, action, actor, fields, _import in history:
             if seq < first or seq in ours:
                 continue
             entry = f"audit entry {seq}: {action} by {actor}"
@@ -212,11 +219,17 @@ def _kept_because(
 
 
 def _undo_updates(
-    session: Session, st: State, rows: list[Any], principal: Principal, touched: set[str]
+    session: Session,
+    st: State,
+    rows: list[Any],
+    principal: Principal,
+    touched: dict[str, str],
+    claimed: set[str],
 ) -> tuple[bool, set[str]]:
     """Put back what the rows changed (the earliest row's 'before' wins), in place, but not
-    the fields in ``touched`` (changed since). Whether anything was put back, and which
-    touched fields the rows had changed (kept)."""
+    the fields in ``touched`` (changed since; field → why). Whether anything was put back,
+    and which touched fields the rows had changed (kept). An email another customer holds
+    now stays as it is (``touched`` says whose it is): live emails are unique."""
     restore: dict[str, Any] = {}
     tags: set[str] = set()
     address_ids: set[str] = set()
@@ -242,11 +255,19 @@ def _undo_updates(
         source_ids.clear()
         source_values.clear()
     c = st.cols
+    email = restore.get("email_normalized")
+    if email and email != c["email_normalized"] and "email" not in touched:
+        holder = rr.email_holder(session, c["tenant_id"], email, st.id)
+        if holder is not None or email in claimed:
+            whose = f"customer {holder}" if holder else "another customer of this import"
+            touched["email"] = f"its earlier email {email} belongs to {whose} now"
+        else:
+            claimed.add(email)
     stage_before = c["lifecycle_stage"]
     for name, value in restore.items():
         if name == "updated_at" or name in DERIVED or name not in state.WRITABLE:
             continue
-        hit = touched.intersection(_fields(name))
+        hit = touched.keys() & set(_fields(name))
         if hit:
             kept.update(hit)
             continue

@@ -72,16 +72,20 @@ def rows_for(
     )  # fmt: skip
 
 
+Entry = tuple[int, str, str, frozenset[str], str | None]
+
+
 def audit_since(
     session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
-) -> dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]]:
-    """(seq, action, who, the snapshot fields it changed) of every audit entry about these
-    customers from ``first_seq``; who: "user ada@example.com", "api_key Shopify sync"..."""
-    out: dict[uuid.UUID, list[tuple[int, str, str, frozenset[str]]]] = {}
+) -> dict[uuid.UUID, list[Entry]]:
+    """(seq, action, who, the snapshot fields it changed, the import it belongs to) of every
+    audit entry about these customers from ``first_seq``; who: "user ada@example.com",
+    "api_key Shopify sync"...; the import: an import's write or its revert, else None."""
+    out: dict[uuid.UUID, list[Entry]] = {}
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
             select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_type,
-                   _AUDIT.c.actor_id, _AUDIT.c.actor_name, _AUDIT.c.changed)
+                   _AUDIT.c.actor_id, _AUDIT.c.actor_name, _AUDIT.c.changed, _AUDIT.c.meta)
             .where(
                 _AUDIT.c.tenant_id == tenant_id,
                 _AUDIT.c.customer_id.in_(ids[start : start + CHUNK]),
@@ -89,10 +93,42 @@ def audit_since(
             )
             .order_by(_AUDIT.c.seq)
         )  # fmt: skip
-        for cid, seq, action, actor_type, actor_id, actor_name, changed in rows:
+        for cid, seq, action, actor_type, actor_id, actor_name, changed, meta in rows:
             fields = frozenset(f for f in (changed or "").split(",") if f)
             who = f"{actor_type} {actor_name or actor_id}"
-            out.setdefault(cid, []).append((seq, action, who, fields))
+            import_id = (meta or {}).get("import_id")
+            out.setdefault(cid, []).append((seq, action, who, fields, import_id))
+    return out
+
+
+def fully_reverted(
+    session: Session, tenant_id: uuid.UUID, pairs: Iterable[tuple[str, uuid.UUID]]
+) -> set[tuple[str, uuid.UUID]]:
+    """Of these (import id, customer), those whose import was reverted for that customer in
+    full: its writes and their undoing cancel out."""
+    by_import: dict[str, list[uuid.UUID]] = {}
+    for import_id, cid in pairs:
+        by_import.setdefault(import_id, []).append(cid)
+    out: set[tuple[str, uuid.UUID]] = set()
+    for import_id, cids in by_import.items():
+        try:
+            run = uuid.UUID(import_id)
+        except ValueError:
+            continue
+        for start in range(0, len(cids), CHUNK):
+            found = session.execute(
+                select(_ROWS.c.target_id, _ROWS.c.revert, _ROWS.c.revert_reason).where(
+                    _ROWS.c.tenant_id == tenant_id,
+                    _ROWS.c.import_id == run,
+                    _ROWS.c.target_id.in_(cids[start : start + CHUNK]),
+                    _ROWS.c.action.in_(WROTE),
+                )
+            )
+            undone: dict[uuid.UUID, bool] = {}
+            for cid, revert, reason in found:
+                whole = revert == "reverted" and reason is None
+                undone[cid] = undone.get(cid, True) and whole
+            out.update((import_id, cid) for cid, whole in undone.items() if whole)
     return out
 
 
@@ -180,3 +216,18 @@ def mark(
 
 ADDRESSES = AddressModel
 SOURCES = CustomerSource
+
+
+def email_holder(
+    session: Session, tenant_id: uuid.UUID, email_normalized: str, other_than: uuid.UUID
+) -> uuid.UUID | None:
+    """The live customer other than ``other_than`` who holds this email (unique when live)."""
+    c = Customer
+    return session.scalar(
+        select(c.id).where(
+            c.tenant_id == tenant_id,
+            c.email_normalized == email_normalized,
+            c.deleted_at.is_(None),
+            c.id != other_than,
+        )
+    )
