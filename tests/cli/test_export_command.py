@@ -80,3 +80,14 @@ def test_an_output_file_that_cannot_be_opened_is_one_line_and_nothing_is_audited
     assert result.exit_code == 0, result.output
     assert "a@example.com" in good.read_text(encoding="utf-8-sig")
     assert exports_audited(tenant) == 1
+
+
+def test_a_format_in_any_case_and_a_bad_one_in_one_line(cli, tenant):
+    add(tenant, "a@example.com")
+    result = cli("export", "--tenant", tenant.slug, "--format", "xml")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "error: format: one of csv, json, ndjson"
+    result = cli("export", "--tenant", tenant.slug, "--format", "NDJSON")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == ["a@example.com"]
+    assert exports_audited(tenant) == 1

@@ -266,3 +266,24 @@ def test_every_parameter_of_the_endpoint_and_every_list_filter_is_accepted(tenan
         "ltv_max": "1000", "created_after": "-1d", "sort": "-ltv", "limit": "10",
     }  # fmt: skip
     assert [c["email"] for c in export(tenant, "ndjson", **documented)] == ["ada@example.com"]
+
+
+def test_a_format_is_one_of_three_in_any_case_and_a_422_says_which(tenant):
+    populate(tenant)
+    for fmt in ("xml", "xlsx", ""):
+        response = tenant.client.get(
+            "/v1/exports", params={"format": fmt}, headers=tenant.headers()
+        )
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["message"] == "format: one of csv, json, ndjson"
+        assert error["details"][0]["field"] == "format"
+    response = tenant.client.get("/v1/exports", params={"format": "CSV"}, headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert '.csv"' in response.headers["content-disposition"]
+    response = tenant.client.get(
+        "/v1/exports", params={"format": "NDJSON"}, headers=tenant.headers()
+    )
+    assert len([json.loads(line) for line in response.text.splitlines()]) == 5
+    assert [e["meta"]["format"] for e in audit_entries(tenant)] == ["ndjson", "csv"]

@@ -23,3 +23,14 @@ def test_a_segment_that_does_not_exist_is_an_error_page_not_a_broken_download(te
     r = tenant.client.get("/customers/export", params={"format": "csv"})
     assert r.status_code == 200
     assert len(export_audit(tenant)) == 1
+
+
+def test_a_format_in_any_case_and_a_bad_one_says_which_there_are(tenant):
+    signed_in(tenant)
+    new_customer(tenant, first_name="Ada")
+    page = assert_page(tenant.client.get("/customers/export", params={"format": "xml"}), 422)
+    assert "Format: one of csv, json, ndjson" in page
+    r = tenant.client.get("/customers/export", params={"format": "JSON"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    assert [c["first_name"] for c in r.json()] == ["Ada"]

@@ -63,6 +63,7 @@ def export_command(
     items += [("tag", t) for t in tag]
     db = database()
     with handled(), ExitStack() as files:
+        format = service.format_of(format)
         items += [_where(pair) for pair in where]
         t = resolve_tenant(db, tenant)
         node = search_params.filter_from_params(items)

@@ -19,6 +19,7 @@ from rolodex.views import service as views_service
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 
+FORMAT_DOC = "csv, json or ndjson (any case). "
 FILTERS_DOC = (
     "Any filter of GET /v1/customers (stage, status, type, tag, tag_any, source, country, "
     "segment, ltv_min, created_after, attr.<name>, filter=...). Deleted customers are never "
@@ -41,7 +42,7 @@ CONTENT = {
 @router.get("", response_class=StreamingResponse, responses=CONTENT)  # type: ignore[arg-type]
 def export_customers(
     request: Request,
-    format: Annotated[str, Query(pattern="^(csv|json|ndjson)$", description=FILTERS_DOC)] = "csv",
+    format: Annotated[str, Query(description=FORMAT_DOC + FILTERS_DOC)] = "csv",
     q: Annotated[str | None, Query(max_length=200, description=search_params.Q_DOC)] = None,
     view: Annotated[uuid.UUID | None, Query(description="apply a saved view")] = None,
     sort: Annotated[str | None, Query(max_length=200, description=SORT_DOC)] = None,
@@ -53,6 +54,7 @@ def export_customers(
     """Export the customers of a filter (CSV cells safe from formula injection); audited."""
     items = request.query_params.multi_items()
     service.check_names((k for k, _ in items), PARAMS)
+    format = service.format_of(format)
     node = search_params.filter_from_params(items)
     if q and q.strip():
         node = filters.join(node, filters.cond("q", "match", q.strip()[:200], where="q"))

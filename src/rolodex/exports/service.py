@@ -63,6 +63,14 @@ class Selection:
     limit: int | None = None
 
 
+def format_of(value: str) -> str:
+    """The format ``value`` names, in any case; a 422 naming the formats for anything else."""
+    fmt = value.strip().lower()
+    if fmt not in FORMATS:
+        raise field_error("format", "one of csv, json, ndjson", value[:50])
+    return fmt
+
+
 def check_names(names: Iterable[str], own: Collection[str]) -> None:
     """A 422 naming the parameters an export does not read: a misspelt filter would
     otherwise be ignored and the export hold every customer. ``own``: the caller's others."""

@@ -73,12 +73,11 @@ def delete_view(
 
 
 @router.get("/export")
-def export(
-    request: Request, format: Annotated[str, Query(pattern="^(csv|json|ndjson)$")] = "csv"
-) -> Any:
+def export(request: Request, format: Annotated[str, Query()] = "csv") -> Any:
     """The customers of the list's current filter (and view), streamed; audited."""
     user = current_user(request)
     require_permission(user, Permission.READ)
+    format = exports.format_of(format)
     params = listing.kept_params(request)
     node = search_params.filter_from_params(
         [(k, v) for k, v in request.query_params.multi_items() if k in listing.KEPT]
