@@ -198,3 +198,21 @@ def _verdict(fn, text):
 def test_fast_check_email_agrees_with_check_email(name, host, pad):
     text = f"{pad}{name}@{host}{pad}"
     assert _verdict(fast_check_email, text) == _verdict(check_email, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("12,50", "12.50"), ("0,5", "0.50"), ("1.234,56", "1234.56"), ("1,234.56", "1234.56"),
+     ("1,234", "1234.00"), ("$1,234.56", "1234.56"), ("12,50 €", "12.50"),
+     ("EUR 12,50", "12.50"), ("1 234,56", "1234.56"), ("1\u00a0234,56", "1234.56"),
+     ("1'234.50", "1234.50"), ("1.234.567", "1234567.00"), ("125.5", "125.50")],
+)  # fmt: skip
+def test_amounts_as_spreadsheets_of_any_country_write_them(text, amount):
+    """A decimal comma is a decimal comma: 12,50 was read as 1250 (100 times the money)."""
+    assert ok({"ltv": text}).ltv == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "1.234", "12.3,4.5", "-5", "abc"])
+def test_amounts_that_cannot_be_read_for_sure_are_row_errors(text):
+    (error,) = bad({"ltv": text})
+    assert error.field == "ltv"

@@ -167,8 +167,37 @@ def datetime_value(raw: Any) -> datetime:
         raise CellError(OUT_OF_RANGE) from exc
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+_CURRENCY = re.compile(r"^[$€£¥]|[$€£¥]$|^(USD|EUR|GBP|CHF)\b|\b(USD|EUR|GBP|CHF)$", re.I)
+
+
+def amount_text(text: str) -> str:
+    """An amount as written in a spreadsheet → Decimal's text. The separator written last is
+    the decimal one when there are two kinds (1,234.56; 1.234,56); a lone comma is decimal
+    unless it groups thousands (12,50 and 0,5 are decimal; 1,234 is a thousand)."""
+    text = _CURRENCY.sub("", text.strip()).strip()
+    text = re.sub(r"[\s\u00a0\u202f']", "", text)  # 1 234,56 and 1'234.56 group thousands
+    if "," in text and "." in text:
+        decimal, group = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        return text.replace(group, "").replace(decimal, ".")
+    if "," in text:
+        return (
+            text.replace(",", "")
+            if _THOUSANDS.fullmatch(text.lstrip("-"))
+            else text.replace(",", ".", 1)
+        )
+    if text.count(".") > 1:
+        return text.replace(".", "")  # 1.234.567: thousands
+    return text
+
+
 def money_value(raw: Any) -> Decimal:
-    text = str(raw).strip().lstrip("$€£").replace(",", "") if not isinstance(raw, bool) else "x"
+    if isinstance(raw, bool):
+        text = "x"
+    elif isinstance(raw, int | float | Decimal):
+        text = str(raw)
+    else:
+        text = amount_text(str(raw))
     try:
         value = Decimal(text)
     except InvalidOperation as exc:
