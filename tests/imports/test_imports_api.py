@@ -165,8 +165,16 @@ def test_overwrite_replaces_present_values_but_not_email_or_phone(tenant):
     ).json()
     text = csv_text(
         [
-            ["email", "first_name", "status", "stage", "phone", "ltv"],
-            ["ada@example.com", "Adeline", "vip", "customer", "+1 415 555 0199", "99.50"],
+            ["email", "first_name", "status", "stage", "phone", "ltv", "created_at"],
+            [
+                "ada@example.com",
+                "Adeline",
+                "vip",
+                "customer",
+                "+1 415 555 0199",
+                "99.50",
+                "2020-01-02T03:04:05Z",
+            ],
         ]
     )
     run = imported(tenant, text, overwrite=True)
@@ -182,6 +190,9 @@ def test_overwrite_replaces_present_values_but_not_email_or_phone(tenant):
     assert after["ltv"] == "0.00"
     (row,) = rows(tenant, run["id"])
     assert {"field": "ltv", "kept": "0.00", "given": "99.50"} in row["changes"]["conflicts"]
+    assert {"field": "created_at", "kept": ada["created_at"].replace("Z", "+00:00"),
+            "given": "2020-01-02T03:04:05+00:00"} in row["changes"]["conflicts"]  # fmt: skip
+    assert after["created_at"] == ada["created_at"]
     history = tenant.client.get(f"/v1/customers/{ada['id']}/transitions", headers=h).json()
     assert [(t["from_stage"], t["to_stage"]) for t in history["items"]] == [
         ("prospect", "customer")

@@ -244,6 +244,10 @@ def create(
     return State(cid, cols, list(data.tags), addresses, sources, prep.row_no)
 
 
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
 def _same_text(a: Any, b: Any) -> bool:
     return fold(str(a or "")) == fold(str(b or ""))
 
@@ -316,6 +320,8 @@ def apply(
     if prep.ltv is not None and prep.ltv != c["ltv"]:
         # an existing customer's LTV is its ledger's (orders, stage changes), never a file's
         conflict("ltv", c["ltv"], prep.ltv)
+    if prep.created_at is not None and prep.created_at != c["created_at"]:
+        conflict("created_at", _iso(c["created_at"]), _iso(prep.created_at))  # kept: history
     _attributes(c, data.attributes or {}, replace, change, put)
     if data.utm is not None:
         for part in UTM:
