@@ -45,9 +45,10 @@ def test_imports_revert_newest_first(tenant):
                                   ["x@example.com", "A1", "t1"],
                                   ["made1@example.com", "", ""]]))  # fmt: skip
     drain(tenant)
-    two = start(tenant, csv_text([["email", "company", "notes", "tags"],
-                                  ["x@example.com", "A2", "n2", "t2"],
-                                  ["made1@example.com", "C Co", "", ""]]), overwrite=True)  # fmt: skip
+    text = csv_text([["email", "company", "notes", "tags"],
+                     ["x@example.com", "A2", "n2", "t2"],
+                     ["made1@example.com", "C Co", "", ""]])  # fmt: skip
+    two = start(tenant, text, overwrite=True)
     drain(tenant)
     assert _revert(tenant, two)["reverted"] == 2
     done = _revert(tenant, one)
