@@ -151,3 +151,23 @@ def test_an_unknown_delimiter_names_the_words_that_work():
         sniff(b"a,b\n", delimiter="colon")
     assert err.value.field == "delimiter"
     assert "comma, semicolon, tab or pipe" in err.value.message
+
+
+def test_a_stray_nul_in_a_cell_is_text_but_nuls_in_runs_or_numbers_are_binary():
+    assert sniff(b"email,name\na@example.com,N\x00ul\nb@example.com,B\x00\n").encoding == "utf-8"
+    for data in (b"email,name\na@example.com,N\x00\x00ul\n", b"a,b\n" + b"x\x00yz\x00" * 50):
+        with pytest.raises(FileProblem) as err:
+            sniff(data)
+        assert err.value.status == 415
+        assert "utf-16" in err.value.message  # what to choose if it is UTF-16 after all
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_recognized_when_the_text_is_mostly_chinese(codec):
+    text = "姓名,城市\n" + "".join(f"张伟{i},北京市朝阳区建国路八十八号大院\n" for i in range(40))
+    data = text.encode(codec)
+    assert sniff(data).encoding == codec
+    assert sniff(data, encoding="utf-16").encoding == codec
+    header, rows = read_all(data)
+    assert header == ["姓名", "城市"]
+    assert rows[39] == ["张伟39", "北京市朝阳区建国路八十八号大院"]

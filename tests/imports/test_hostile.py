@@ -316,3 +316,15 @@ def test_a_delimiter_named_in_words_is_used(tenant):
     assert (run["delimiter"], run["progress"]["created"]) == (",", 1)
     found = refused(tenant, "email\na@example.com\n", delimiter="colon")
     assert found["details"][0]["field"] == "delimiter"
+
+
+def test_a_stray_nul_at_the_start_of_a_file_fails_its_row_not_the_file(tenant):
+    content = b"email,first_name\nnul@example.com,N\x00ul\nok@example.com,Ok\nz@example.com,Z\x00\n"
+    run = imported(tenant, content)
+    assert run["state"] == "done"
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 2)
+    assert {e["row"]: e["reason"] for e in errors(tenant, run["id"])} == {
+        1: "contains a NUL character",
+        3: "contains a NUL character",
+    }
+    assert refused(tenant, b"email,name\n" + b"a\x00\x00\x01" * 100)["status"] == 415

@@ -1,10 +1,12 @@
 """What kind of file an upload is, pure: format, text encoding, CSV delimiter and line ends.
 
 Encodings: a byte-order mark decides (UTF-8, UTF-16 LE/BE); without one, UTF-16 is recognized
-by its zero bytes, and text that is not UTF-8 is read as Windows-1252 (Latin-1 plus the
-printable 0x80–0x9F range). A UTF-8 file with some Latin-1 bytes in it (a file assembled from
-two sources) is read as UTF-8 with each stray byte taken as Windows-1252; the import warns.
-Binary files (NUL bytes, known magic numbers, control characters) are refused with 415.
+by its zero bytes (all on every other byte, whatever the script), and text that is not UTF-8 is
+read as Windows-1252 (Latin-1 plus the printable 0x80–0x9F range). A UTF-8 file with some
+Latin-1 bytes in it (a file assembled from two sources) is read as UTF-8 with each stray byte
+taken as Windows-1252; the import warns. Binary files (runs of NUL bytes or more than a few in
+a hundred, known magic numbers, control characters) are refused with 415; a stray NUL in a text
+file is left to fail its row, wherever it is.
 """
 
 from __future__ import annotations
@@ -198,7 +200,9 @@ def _encoding(sample: bytes, given: str | None) -> str:
                 f"unknown encoding {given!r}; use utf-8, utf-16 or latin-1", field="encoding"
             )
         if codec == "utf-16":
-            return "utf-16-be" if sample.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
+            if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return "utf-16-be" if sample.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
+            return _utf16(sample) or "utf-16-le"
         return codec
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8"
@@ -206,15 +210,15 @@ def _encoding(sample: bytes, given: str | None) -> str:
         return "utf-16-le"
     if sample.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be"
-    head = sample[:4096]
-    zeros_even, zeros_odd = head[0::2].count(0), head[1::2].count(0)
-    pairs = max(len(head) // 2, 1)
-    if zeros_odd > pairs * 0.3 and zeros_even < pairs * 0.05:
-        return "utf-16-le"
-    if zeros_even > pairs * 0.3 and zeros_odd < pairs * 0.05:
-        return "utf-16-be"
-    if b"\x00" in sample:
-        raise FileProblem("the file is not text: it holds binary data (NUL bytes)", status=415)
+    utf16 = _utf16(sample)
+    if utf16:
+        return utf16
+    if _binary_nuls(sample.count(0), len(sample), b"\x00\x00" in sample):
+        raise FileProblem(
+            "the file is not text: it holds binary data (NUL bytes); if it is UTF-16 text, "
+            "choose the encoding utf-16",
+            status=415,
+        )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, False)
         return "utf-8"
@@ -222,6 +226,29 @@ def _encoding(sample: bytes, given: str | None) -> str:
         pass
     # Not UTF-8 throughout: UTF-8 with stray Latin-1 bytes, or plain Latin-1?
     return "utf-8" if _has_utf8_sequences(sample) else "cp1252"
+
+
+def _utf16(sample: bytes) -> str | None:
+    """UTF-16 LE or BE without a byte-order mark, or None: every ASCII character (delimiters,
+    line ends, digits, e-mail addresses) puts a zero byte on the same side of its pair, while
+    a stray NUL in UTF-8 text is one byte, anywhere. CJK text has few zero bytes, but they
+    are all on that side (a rare U+xx00 character puts one on the other)."""
+    head = sample[: 64 * 1024]
+    head = head[: len(head) - len(head) % 2]
+    pairs = len(head) // 2
+    for high, codec in ((1, "utf-16-le"), (0, "utf-16-be")):
+        zeros, other = head[high::2].count(0), head[1 - high :: 2].count(0)
+        if zeros < max(4, pairs * 0.02) or other > zeros // 8:
+            continue
+        text = head.decode(codec, errors="replace")
+        if text[:-1].count("\ufffd") <= pairs // 100:  # a split pair at the end is no sign
+            return codec
+    return None
+
+
+def _binary_nuls(nuls: int, size: int, run: bool) -> bool:
+    """NULs in a run, or more than a few and over 1 in 100: binary data, not a stray NUL."""
+    return run or nuls > max(4, size // 100)
 
 
 def _has_utf8_sequences(data: bytes) -> bool:
@@ -245,7 +272,8 @@ def _has_utf8_sequences(data: bytes) -> bool:
 
 def _refuse_binary_text(text: str) -> None:
     controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f\v")
-    if "\x00" in text or controls > max(8, len(text[:65536]) // 100):
+    nuls = _binary_nuls(text.count("\x00"), len(text), "\x00\x00" in text)
+    if nuls or controls > max(8, len(text[:65536]) // 100):
         raise FileProblem("the file is not text: it holds binary data", status=415)
 
 
