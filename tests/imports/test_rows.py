@@ -216,3 +216,14 @@ def test_amounts_as_spreadsheets_of_any_country_write_them(text, amount):
 def test_amounts_that_cannot_be_read_for_sure_are_row_errors(text):
     (error,) = bad({"ltv": text})
     assert error.field == "ltv"
+
+
+def test_tags_and_sources_written_as_json_arrays_keep_their_separators():
+    """An export writes them so when one holds a separator ("red;blue" is one tag)."""
+    p = ok({"tags": '["red;blue", "a|b", "c,d"]',
+            "sources": '[{"source": "shopify", "external_id": "123|456"}]'})  # fmt: skip
+    assert p.data.tags == ["red;blue", "a|b", "c,d"]
+    assert p.sources == [("shopify", "123|456")]
+    assert ok({"tags": "[x]"}).data.tags == ["[x]"]  # not JSON: a tag as written
+    assert ok({"tags": "a|b"}).data.tags == ["a", "b"]
+    assert ok({"tags": '["a", "b"]'}, Options(tag_delimiter=",")).data.tags == ['["a"', '"b"]']

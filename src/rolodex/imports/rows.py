@@ -225,7 +225,22 @@ def attr_cell(text: str) -> Any:
     return value
 
 
+def json_list(raw: Any) -> list[Any] | None:
+    """A CSV cell holding a JSON array (an export writes tags and sources so when one of them
+    holds a separator), else None."""
+    if not isinstance(raw, str) or not raw.startswith("[") or not raw.endswith("]"):
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, list) else None
+
+
 def split_tags(raw: Any, delimiter: str | None) -> list[str]:
+    listed = json_list(raw) if delimiter is None else None
+    if listed is not None:
+        raw = listed
     if isinstance(raw, list):
         return [str(t) for t in raw if t is not None and str(t).strip()]
     text = str(raw)
@@ -234,7 +249,10 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
 
 
 def sources_value(raw: Any) -> list[tuple[str, str | None]]:
-    items: list[Any] = raw if isinstance(raw, list) else str(raw).split("|")
+    listed = json_list(raw)
+    items: list[Any] = (
+        listed if listed is not None else raw if isinstance(raw, list) else str(raw).split("|")
+    )
     out = []
     for item in items:
         if isinstance(item, dict):
