@@ -1,10 +1,28 @@
 """JSON values both engines can store: PostgreSQL's JSONB refuses NaN, Infinity and unpaired
-UTF-16 surrogates (SQLite keeps them), so they are refused at the edge, alike on both."""
+UTF-16 surrogates (SQLite keeps them), so they are refused at the edge, alike on both.
+
+Numbers are kept within 64 bits (what orjson, the exports' and events' encoder, writes):
+PostgreSQL gives a float such as 1e20 back as the integer 100000000000000000000, which no
+export could write."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+LIMIT = 2**63  # numbers are within ±(2**63 - 1)
+
+
+def _numbers_fit(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int | float):
+        return -LIMIT < value < LIMIT
+    if isinstance(value, dict):
+        return all(_numbers_fit(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_numbers_fit(v) for v in value)
+    return True
 
 
 def check_storable(value: Any) -> None:
@@ -17,3 +35,8 @@ def check_storable(value: Any) -> None:
         raise ValueError("numbers must be finite (no NaN or Infinity)") from exc
     except TypeError as exc:
         raise ValueError("is not plain JSON") from exc
+    if not _numbers_fit(value):
+        raise ValueError(
+            "numbers must be between -9223372036854775807 and 9223372036854775807 "
+            "(write larger ones as text)"
+        )
