@@ -171,3 +171,12 @@ def test_utf16_without_a_bom_is_recognized_when_the_text_is_mostly_chinese(codec
     header, rows = read_all(data)
     assert header == ["姓名", "城市"]
     assert rows[39] == ["张伟39", "北京市朝阳区建国路八十八号大院"]
+
+
+def test_old_mac_line_ends_with_a_quoted_line_feed_in_a_cell_are_read():
+    text = 'email,notes\rada@example.com,"first line\nsecond line"\rbob@example.com,x\r'
+    assert sniff(text.encode()).newline == "\r"
+    _, rows = read_all(text.encode())
+    assert rows == [["ada@example.com", "first line\nsecond line"], ["bob@example.com", "x"]]
+    crlf = 'email,notes\r\nada@example.com,"a\rb"\r\n'
+    assert sniff(crlf.encode()).newline == "\n"

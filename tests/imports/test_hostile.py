@@ -328,3 +328,13 @@ def test_a_stray_nul_at_the_start_of_a_file_fails_its_row_not_the_file(tenant):
         3: "contains a NUL character",
     }
     assert refused(tenant, b"email,name\n" + b"a\x00\x00\x01" * 100)["status"] == 415
+
+
+def test_old_mac_line_ends_and_a_quoted_line_feed_are_imported(tenant):
+    content = 'email,notes\rmac1@example.com,"two\nlines"\rmac2@example.com,one\r'
+    run = imported(tenant, content)
+    assert (run["state"], run["progress"]["created"]) == ("done", 2)
+    assert {c["email"]: c["notes"] for c in customers(tenant)} == {
+        "mac1@example.com": "two\nlines",
+        "mac2@example.com": "one",
+    }

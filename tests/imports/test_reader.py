@@ -89,3 +89,10 @@ def test_a_record_too_long_to_keep_is_one_failed_row_and_reading_goes_on():
     assert [r.problem is None for r in records(ndjson, piece=65536)] == [True, False, True]
     array = b'[{"email": "a@x.com"}, {"notes": "' + huge + b'"}, {"email": "c@x.com"}]'
     assert [r.problem is None for r in records(array, piece=65536)] == [True, False, True]
+
+
+def test_a_line_break_in_an_unquoted_value_is_a_row_problem_in_words():
+    found = records(b"email,first_name\na@x.com,A\rb@x.com,B\nc@x.com,C\n")
+    assert [r.cells for r in found] == [None, ["c@x.com", "C"]]
+    assert "line break" in (found[0].problem or "")
+    assert "universal-newline" not in (found[0].problem or "")

@@ -4,8 +4,8 @@ Encodings: a byte-order mark decides (UTF-8, UTF-16 LE/BE); without one, UTF-16 
 by its zero bytes (all on every other byte, whatever the script), and text that is not UTF-8 is
 read as Windows-1252 (Latin-1 plus the printable 0x80–0x9F range). A UTF-8 file with some
 Latin-1 bytes in it (a file assembled from two sources) is read as UTF-8 with each stray byte
-taken as Windows-1252; the import warns. Binary files (runs of NUL bytes or more than a few in
-a hundred, known magic numbers, control characters) are refused with 415; a stray NUL in a text
+taken as Windows-1252; the import warns. Binary files (runs of NUL bytes or more than one in a
+hundred, known magic numbers, control characters) are refused with 415; a stray NUL in a text
 file is left to fail its row, wherever it is.
 """
 
@@ -60,6 +60,7 @@ MAGIC = (
     (b"\xff\xfe\x00\x00", "UTF-32 text, which is not supported; save it as UTF-8"),
     (b"\x00\x00\xfe\xff", "UTF-32 text, which is not supported; save it as UTF-8"),
 )
+_QUOTED = re.compile(r'"[^"]*"')
 _WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
 _EXTENSIONS = {
     ".csv": "csv",
@@ -176,7 +177,7 @@ def detect(
     kind = _format(text, filename, format)
     if kind != "csv":
         return Detected(kind, codec, None, "\n", warnings)
-    newline = "\r" if "\r" in text and "\n" not in text else "\n"
+    newline = _newline(text)
     whole = len(sample) >= total_size
     lines = text.split(newline)
     if len(lines) == 1 and not whole:
@@ -300,6 +301,15 @@ def _format(text: str, filename: str | None, given: str | None) -> str:
         except orjson.JSONDecodeError:
             return "json"
     return "csv"
+
+
+def _newline(text: str) -> str:
+    """What ends a record: CR for old Mac files, whose cells may still hold a quoted LF (only
+    the line ends outside quoted values count); LF otherwise (CRLF too)."""
+    if "\r" not in text:
+        return "\n"
+    outside = _QUOTED.sub("", text) if "\n" in text else text
+    return "\r" if "\n" not in outside else "\n"
 
 
 def _delimiter(lines: list[str], given: str | None) -> str:

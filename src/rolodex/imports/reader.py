@@ -142,7 +142,7 @@ class Reader:
             except StopIteration:
                 raise FileProblem("the file has no header row") from None
             except csv.Error as exc:
-                raise FileProblem(f"the header row cannot be read: {exc}") from exc
+                raise FileProblem(f"the header row cannot be read: {_csv_error(exc)}") from exc
             if self._lines.overlong:
                 raise FileProblem("the header row is longer than 1 MiB")
             if any(cell.strip() for cell in row):
@@ -174,7 +174,7 @@ class Reader:
                 return
             except csv.Error as exc:
                 row_no += 1
-                yield Record(row_no, start, None, f"the row cannot be read as CSV: {exc}")
+                yield Record(row_no, start, None, f"the row cannot be read: {_csv_error(exc)}")
                 continue
             if len(lines.overlong) > seen:
                 row_no += 1
@@ -219,6 +219,16 @@ class Reader:
                 yield Record(row_no, line, None, "the element is longer than 1 MiB; skipped")
                 continue
             yield _document(row_no, line, text)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's complaint in a user's words."""
+    if "new-line character" in str(exc):
+        return (
+            "it has a line break (CR or LF) inside a value that is not quoted, in a file whose "
+            "lines end otherwise; quote the value or save the file with one kind of line end"
+        )
+    return f"not valid CSV: {exc}"
 
 
 def _document(row_no: int, line: int, text: str) -> Record:
