@@ -115,6 +115,9 @@ def test_bad_cells_are_row_errors_naming_field_column_and_value(cells, field, wo
 
 def test_several_bad_cells_give_several_errors():
     assert {e.field for e in bad({"status": "x", "created_at": "y"})} == {"status", "created_at"}
+    # a cell that cannot be read, the email check and the API's validation: all at once
+    found = bad({"email": "not-an-email", "ltv": "-5", "first_name": "A" * 300})
+    assert {e.field for e in found} == {"email", "ltv", "first_name"}
 
 
 @pytest.mark.parametrize(

@@ -358,8 +358,8 @@ def convert(
             _cell(name, raw, options, body, extra, attributes, addresses, tags)
         except CellError as exc:
             errors.append(RowError(str(exc), name, column, shown(raw)))
-    if errors:
-        return errors
+    # Every problem of the record at once, not one per upload: the cells that could not be
+    # read above, then what the API's validation and the email check say of the rest.
     if "full_name" in extra and not body.get("first_name") and not body.get("last_name"):
         first, _, last = extra.pop("full_name").rpartition(" ")
         if first:
@@ -379,16 +379,21 @@ def convert(
     if utm:
         body["utm"] = utm
     email = body.pop("email", None)
+    if email is not None:
+        try:
+            email = fast_check_email(email)
+        except ValueError as exc:
+            reason = f"not a valid email address: {exc}"
+            errors.append(RowError(reason, "email", columns["email"], email))
     try:
         data = CustomerCreate.model_validate(body)
     except ValidationError as exc:
-        return [_pydantic_error(e, columns, raws) for e in exc.errors()]
+        errors.extend(_pydantic_error(e, columns, raws) for e in exc.errors())
+    if errors:
+        return errors
     given = set(body) - {"utm"} | {f"utm_{k}" for k in utm}
     if email is not None:
-        try:
-            data.email = fast_check_email(email)
-        except ValueError as exc:
-            return [RowError(f"not a valid email address: {exc}", "email", columns["email"], email)]
+        data.email = email
         given.add("email")
     consent = {k: extra[k] for k in extra if k.startswith(("email_consent", "sms_consent"))}
     return Prepared(
