@@ -96,6 +96,8 @@ def test_ingest_key_creates_but_cannot_read(tenant):
         ("lifecycle_stage", "lead"),
         ("status", "gold"),
         ("customer_type", "vip"),
+        ("attributes", {"   ": 1}),  # a name of spaces only
+        ("attributes", {"blob": "x" * 100_001}),  # a record must fit what an import reads
     ],
 )
 def test_invalid_field_is_422_naming_it(tenant, field, value):

@@ -43,6 +43,7 @@ def rich_customers(tenant: TenantCtx) -> None:
                 "blank": "",
                 "nested": {"a": [1, "x"]},
                 "none": None,
+                " padded ": "spaces are part of the name",
             },
             "consent": {"email": True, "sms": False, "source": "checkout"},
             "acquisition_source": "google",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 import zoneinfo
 from datetime import datetime
@@ -28,6 +29,7 @@ LongText = Annotated[str, StringConstraints(max_length=20_000)]
 
 _TIMEZONES = zoneinfo.available_timezones()
 MAX_ATTRIBUTES = 200
+MAX_ATTRIBUTES_CHARS = 100_000  # as JSON; with the other fields, within what an import reads
 
 
 class StrictModel(BaseModel):
@@ -119,9 +121,12 @@ def _check_attributes(v: dict[str, Any] | None) -> dict[str, Any] | None:
     if len(v) > MAX_ATTRIBUTES:
         raise ValueError(f"at most {MAX_ATTRIBUTES} custom attributes")
     for key in v:
-        if not key or len(key) > 64:
-            raise ValueError("attribute names are 1 to 64 characters")
+        if not key.strip() or len(key) > 64:
+            raise ValueError("attribute names are 1 to 64 characters, not only spaces")
     check_storable(v)
+    if len(json.dumps(v, ensure_ascii=False)) > MAX_ATTRIBUTES_CHARS:
+        # a customer's record must fit the 1 MiB an import reads of one record
+        raise ValueError(f"custom attributes take at most {MAX_ATTRIBUTES_CHARS:,} characters")
     return v
 
 

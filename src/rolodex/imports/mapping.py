@@ -273,9 +273,9 @@ def guess(header: str) -> tuple[str | None, int]:
     if "\x00" in header:
         return None, 0  # no field or attribute name holds a NUL (PostgreSQL cannot store it)
     text = header.strip()
-    m = _ATTR.fullmatch(text)
-    if m and m.group(1).strip():
-        return "attr." + m.group(1).strip()[:64], 2
+    m = _ATTR.fullmatch(header.lstrip())
+    if m and m.group(1).strip():  # the name as written: " tier " is not "tier"
+        return "attr." + m.group(1)[:64], 2
     m = _ADDRESS.fullmatch(text.replace(" ", "_"))
     if m and 1 <= int(m.group(1)) <= MAX_ADDRESSES:
         return f"address{int(m.group(1))}_{m.group(2).lower()}", 2
