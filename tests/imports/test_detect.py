@@ -180,3 +180,30 @@ def test_old_mac_line_ends_with_a_quoted_line_feed_in_a_cell_are_read():
     assert rows == [["ada@example.com", "first line\nsecond line"], ["bob@example.com", "x"]]
     crlf = 'email,notes\r\nada@example.com,"a\rb"\r\n'
     assert sniff(crlf.encode()).newline == "\n"
+
+
+@pytest.mark.parametrize(("filename", "given"), [("people.json", None), (None, "json")])
+def test_one_json_object_a_line_is_read_as_ndjson_whatever_the_name_says(filename, given):
+    data = b'{"email": "a@example.com"}\n{"email": "b@example.com"}\n\n{"email": "c@x.co"}\n'
+    found = sniff(data, filename=filename, format=given)
+    assert found.format == "ndjson"
+    assert any("one JSON object per line" in w for w in found.warnings)
+    assert sniff(b'{\n  "email": "a@example.com"\n}\n', filename=filename).format == "json"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "start"),
+    [
+        (b'[{"email": "a@x.co"}]\n[{"email": "b@x.co"}]\n', 2, "[{"),
+        (b'[{"email": "a@x.co"}], {"email": "b@x.co"}', 1, ", {"),
+        (b'{"email": "a@x.co"} {"email": "b@x.co"}', 1, '{"email": "b'),
+        (b'[{"email": "a@x.co"}] xyz', 1, "xyz"),
+        (b'{\n "email": "a@x.co"\n}\n{\n "email": "b@x.co"\n}\n', 4, "{"),
+        (b'{"items": [{"email": "a@x.co"}], "next": null}\n]', 2, "]"),
+    ],
+)
+def test_content_after_the_json_value_is_refused_saying_where_it_starts(data, line, start):
+    with pytest.raises(FileProblem) as err:
+        sniff(data, filename="people.json")
+    assert err.value.status == 422
+    assert f"on line {line}, {start!r}"[:-1] in err.value.message

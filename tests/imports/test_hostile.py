@@ -338,3 +338,25 @@ def test_old_mac_line_ends_and_a_quoted_line_feed_are_imported(tenant):
         "mac1@example.com": "two\nlines",
         "mac2@example.com": "one",
     }
+
+
+def test_ndjson_named_json_imports_every_line_and_trailing_json_is_refused(tenant):
+    lines = "".join(f'{{"email": "nd{i}@example.com"}}\n' for i in range(5))
+    run = imported(tenant, lines, "customers.json")
+    assert (run["format"], run["progress"]["rows_read"], run["progress"]["created"]) == (
+        "ndjson",
+        5,
+        5,
+    )
+    assert any("one JSON object per line" in w for w in run["warnings"])
+    assert imported(tenant, lines, "customers.txt", format="json")["format"] == "ndjson"
+    found = refused(tenant, '[{"email": "a@x.co"}]\n[{"email": "b@x.co"}]\n', "people.json")
+    assert found["status"] == 422
+    assert "on line 2" in found["message"]
+    # After a value that ends past the first 256 KiB: what came before is kept, and it says why
+    pad = "n" * 1000
+    docs = ",".join(f'{{"email": "t{i}@example.com", "notes": "{pad}"}}' for i in range(300))
+    run = imported(tenant, "[" + docs + ']\n[{"email": "lost@example.com"}]', "people.json")
+    assert run["state"] == "failed"
+    assert "goes on after its JSON value ends: on line 2" in run["error"]
+    assert run["progress"]["created"] == 300

@@ -96,3 +96,26 @@ def test_a_line_break_in_an_unquoted_value_is_a_row_problem_in_words():
     assert [r.cells for r in found] == [None, ["c@x.com", "C"]]
     assert "line break" in (found[0].problem or "")
     assert "universal-newline" not in (found[0].problem or "")
+
+
+@pytest.mark.parametrize(
+    ("tail", "line"), [('\n[{"email": "late@x.com"}]', 2), (', {"email": "late@x.com"}', 1)]
+)
+def test_content_after_a_json_array_that_ends_past_the_sample_stops_the_reading(tail, line):
+    pad = "n" * 1000
+    docs = [{"email": f"a{i}@x.com", "notes": pad} for i in range(300)]
+    data = (json.dumps(docs) + tail).encode()
+    found = detect(data[: 256 * 1024], total_size=len(data))
+    reader = iter(Reader([data[i : i + 4096] for i in range(0, len(data), 4096)], found))
+    assert len([next(reader) for _ in docs]) == 300  # every record before it is read
+    with pytest.raises(FileProblem, match=f"goes on after its JSON value ends: on line {line}"):
+        next(reader)
+
+
+def test_the_rest_of_a_wrapper_object_is_read_past_its_items():
+    data = b'{"items": [{"email": "a@x.com"}], "next_cursor": "]}", "more": {"x": [1]}}\n'
+    assert [r.cells for r in records(data)] == [{"email": "a@x.com"}]
+    broken = data.rstrip() + b' {"email": "b@x.com"}'
+    reader = Reader([broken], detect(data, total_size=len(broken)))  # sniffed before it
+    with pytest.raises(FileProblem, match=r"on line 1, '\{\"email"):
+        list(reader)

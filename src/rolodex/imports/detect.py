@@ -175,10 +175,18 @@ def detect(
             "check accented letters in the result"
         )
     kind = _format(text, filename, format)
+    whole = len(sample) >= total_size
+    if kind == "json" and _one_object_a_line(text, whole):
+        kind = "ndjson"
+        warnings.append(
+            "the file holds one JSON object per line (NDJSON), not one JSON value; it was read "
+            "as NDJSON"
+        )
+    elif kind == "json":
+        _refuse_trailing_json(text)
     if kind != "csv":
         return Detected(kind, codec, None, "\n", warnings)
     newline = _newline(text)
-    whole = len(sample) >= total_size
     lines = text.split(newline)
     if len(lines) == 1 and not whole:
         raise FileProblem(
@@ -301,6 +309,39 @@ def _format(text: str, filename: str | None, given: str | None) -> str:
         except orjson.JSONDecodeError:
             return "json"
     return "csv"
+
+
+def _one_object_a_line(text: str, whole: bool) -> bool:
+    """NDJSON whatever the file's name says: a first line that is one JSON object (not a
+    wrapper of items), and more lines, each starting an object."""
+    lines = [line for line in text.split("\n")[: None if whole else -1] if line.strip()]
+    if len(lines) < 2 or _WRAPPER.match(lines[0].lstrip()):
+        return False
+    try:
+        first = orjson.loads(lines[0])
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(first, dict) and all(line.lstrip()[:1] == "{" for line in lines[1:])
+
+
+def _refuse_trailing_json(text: str) -> None:
+    """What follows a JSON value that ends in the sample would be dropped: refuse it now (the
+    reader refuses it too, after a value that ends later)."""
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if "after document" in exc.msg:
+            raise trailing_json(exc.lineno, text[exc.pos :]) from None
+
+
+def trailing_json(line: int, rest: str) -> FileProblem:
+    """The problem of a JSON file that goes on after its value (an array, an object) ends."""
+    start = rest.lstrip().split("\n", 1)[0][:40]
+    return FileProblem(
+        f"the file goes on after its JSON value ends: on line {line}, {start!r} follows; a "
+        "JSON file holds one value (an array of objects), and a file of one object per line "
+        "is NDJSON (name it .ndjson or choose the format ndjson)"
+    )
 
 
 def _newline(text: str) -> str:

@@ -1,5 +1,6 @@
 """Records of an uploaded file, streamed in constant memory: CSV (quoted newlines, any of the
-detected delimiters), a JSON array (or ``{"items": [...]}``, or one object) and NDJSON.
+detected delimiters), a JSON array (or ``{"items": [...]}``, or one object; anything after
+it is a file problem, never dropped) and NDJSON.
 
 A record longer than MAX_RECORD_CHARS is not kept in memory: it becomes a record with a
 ``problem`` (so one bad line fails one row, not the file), and reading goes on after it.
@@ -15,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from rolodex.imports.detect import Detected, FileProblem, TextDecoder
+from rolodex.imports.detect import Detected, FileProblem, TextDecoder, trailing_json
 
 MAX_RECORD_CHARS = 1024 * 1024
 MAX_COLUMNS = 2000
@@ -298,6 +299,7 @@ class _JsonElements:
             m = _WRAPPER.match(self.buf, self.pos)
             if m is None:  # one object: one record
                 yield self.line, self._element()
+                self._end()
                 return
             self._advance(m.end())
         elif first == "[":
@@ -310,6 +312,10 @@ class _JsonElements:
             if ch is None:
                 raise FileProblem(f"the JSON array is not closed (line {self.line})")
             if ch == "]":
+                self._advance(self.pos + 1)
+                if first == "{":
+                    self._element(depth=1)  # the rest of the wrapper: "next_cursor" and such
+                self._end()
                 return
             if ch == ",":
                 if expect_value:
@@ -323,10 +329,18 @@ class _JsonElements:
             yield line, self._element()
             expect_value = False
 
-    def _element(self) -> str | None:
-        """Scan one value from ``pos``; its text (None past MAX_RECORD_CHARS)."""
+    def _end(self) -> None:
+        """Nothing but blank space may follow the value: it would be dropped."""
+        if self._skip_space() is not None:
+            while len(self.buf) - self.pos < 40 and self._more():
+                pass
+            raise trailing_json(self.line, self.buf[self.pos : self.pos + 40])
+
+    def _element(self, depth: int = 0) -> str | None:
+        """Scan one value from ``pos`` (or, from ``depth`` 1, the rest of an object); its
+        text (None past MAX_RECORD_CHARS)."""
         start = i = self.pos
-        depth, in_string, overlong = 0, False, False
+        in_string, overlong = False, False
         while True:
             m = (_IN_STRING if in_string else _STRUCT).search(self.buf, i)
             split_escape = m is not None and in_string and m.group() == "\\"
