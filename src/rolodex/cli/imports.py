@@ -53,8 +53,12 @@ def import_command(
                 overwrite=overwrite, tags=[x for x in tags.split(",") if x.strip()], source=source,
             )  # fmt: skip
         except ValidationError as exc:
-            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise InvalidInput(f"invalid option: {fields}") from exc
+            said = "; ".join(
+                f"--{'.'.join(str(p) for p in e['loc']).replace('_', '-')}: "
+                f"{str(e['msg']).removeprefix('Value error, ')}"
+                for e in exc.errors()
+            )
+            raise InvalidInput(f"invalid option {said}") from exc
         principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
         size = file.stat().st_size
         with db.session(t.id) as session, file.open("rb") as handle:
