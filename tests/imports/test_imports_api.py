@@ -383,6 +383,16 @@ def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):
     assert {e["field"] for e in second["errors"]} == {"email", "lifecycle_stage"}  # all at once
     assert "attr.<name>" in body["fields"]
     assert tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"] == []
+    # what the import reads besides the API's fields, and a phone read as the import reads it
+    # (in the country of the address: no false alarm)
+    text = csv_text([["E-Mail", "Telefon", "LTV", "Birthday", "Ort", "Land", "id"],
+                     ["b@example.com", "030 1234567", "12,50", "1980-02-03", "Berlin", "DE",
+                      "00000000-0000-0000-0000-000000000007"]])  # fmt: skip
+    (row,) = upload(tenant, text, path="/v1/imports/preview").json()["rows"]
+    assert row["errors"] == []
+    assert row["values"]["ltv"] == "12.50"
+    assert row["values"]["attributes"] == {"birthday": "1980-02-03"}
+    assert row["values"]["id"] == "00000000-0000-0000-0000-000000000007"
     assert status  # (imported helpers stay in use)
 
 

@@ -132,6 +132,13 @@ def test_the_form_sets_overwrite_source_and_how_to_read_the_file(tenant):
     preview = assert_page(client.post("/imports/preview", data=form, files=files, headers=HX))
     assert "CSV · cp1252 · delimiter “;”" in preview
     assert 'value="Firma=company" selected' in preview
+    # what a record would set, attributes and address included, as a person reads it
+    text2 = "email,Birthday,attr.tier,city,country\nz@example.com,1980-02-03,gold,Lyon,FR\n"
+    files2 = {"file": ("z.csv", text2.encode(), "text/csv")}
+    shown = assert_page(client.post("/imports/preview", data={"csrf_token": csrf}, files=files2,
+                                    headers=HX))  # fmt: skip
+    assert "birthday: 1980-02-03, tier: gold" in shown
+    assert "Lyon, FR" in shown
     # fill (the default) keeps the stored company and reports the conflict
     run_id = _start(tenant, csrf, "k.csv", text, delimiter=";", tag_delimiter="/")
     assert api_customer(tenant, ada["id"])["company"] == "Old Co"

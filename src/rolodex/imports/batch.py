@@ -133,12 +133,7 @@ class Batch:
         ctx, prep = self.ctx, o.prep
         assert prep is not None
         if prep.data.phone:
-            region = _region(prep, ctx.region)
-            stored = prep.phone_e164  # an export's phone_e164 column
-            if stored is not None and e164(prep.data.phone, region_of(stored)) == stored:
-                prep.phone_e164 = stored  # the number as stored, however it is written
-            else:  # no such column, or the phone was changed since the export
-                prep.phone_e164 = e164(prep.data.phone, region)
+            prep.phone_e164, region = phone_of(prep, ctx.region)
             if prep.phone_e164 is None:
                 o.prep = None
                 o.errors.append(
@@ -463,6 +458,17 @@ def stored_person(row: tuple[Any, ...]) -> Person:
         email, phone, first, last, attributes, dict(zip(MATCH_ADDRESS, address, strict=True))
     )
     return Person(cid, record, created_at, email)
+
+
+def phone_of(prep: Prepared, default_region: str) -> tuple[str | None, str]:
+    """The record's phone in E.164 (None: not a valid number) and the region it was read in.
+    An export's ``phone_e164`` column is the number as stored, however the phone is written,
+    unless the phone was changed since the export."""
+    region = _region(prep, default_region)
+    stored = prep.phone_e164
+    if stored is not None and e164(prep.data.phone or "", region_of(stored)) == stored:
+        return stored, region_of(stored)
+    return e164(prep.data.phone or "", region), region
 
 
 def _region(prep: Prepared, default: str) -> str:

@@ -222,7 +222,7 @@ def preview(
 ) -> PreviewOut:
     """What the file looks like to an import: kind, columns and their fields, the first rows
     as they would be read, with their errors. Nothing is stored."""
-    from rolodex.imports.rows import e164
+    from rolodex.imports.batch import phone_of
 
     sniffed = sniff(upload, size, filename, options)
     tenant = session.get(Tenant, tenant_id)
@@ -236,11 +236,12 @@ def preview(
         values: dict[str, Any] = {}
         errors = list(o.errors)
         if o.prep is not None:
-            values = o.prep.data.model_dump(mode="json", exclude_unset=True, exclude_none=True)
-            if o.prep.external_id:
-                values["external_id"] = o.prep.external_id
-            if o.prep.data.phone and e164(o.prep.data.phone, region) is None:
-                errors.append(RowError(f"not a valid phone number (region {region})", "phone"))
+            values = _preview_values(o.prep)
+            if o.prep.data.phone:
+                number, read_in = phone_of(o.prep, region)
+                if number is None:
+                    reason = f"not a valid phone number (read with the region {read_in})"
+                    errors.append(RowError(reason, "phone"))
         out_rows.append(
             PreviewRow(
                 row=record.row_no,
@@ -258,6 +259,21 @@ def preview(
         rows=out_rows,
         fields=mapping.field_names(),
     )
+
+
+def _preview_values(prep: Any) -> dict[str, Any]:
+    """What a record would set, as the preview shows it: the API's fields and the import's
+    own (external id, id, LTV, created_at, consent, sources)."""
+    values: dict[str, Any] = prep.data.model_dump(mode="json", exclude_unset=True,
+                                                  exclude_none=True)  # fmt: skip
+    extras = {"external_id": prep.external_id, "id": prep.record_id, "ltv": prep.ltv,
+              "created_at": prep.created_at, **prep.consent}  # fmt: skip
+    for name, value in extras.items():
+        if value is not None:
+            values[name] = value.isoformat() if isinstance(value, datetime) else str(value)
+    if prep.sources:
+        values["sources"] = [f"{s}:{e}" if e else s for s, e in prep.sources]
+    return values
 
 
 def _error_out(record: Record, err: RowError, columns: dict[str, str]) -> RowErrorOut:
