@@ -163,3 +163,15 @@ def test_the_form_sets_overwrite_source_and_how_to_read_the_file(tenant):
                     headers=HX)  # fmt: skip
     assert "encoding" in assert_page(r)
     assert "import-progress" not in r.text
+
+
+def test_a_possible_duplicate_is_named_and_linked(tenant):
+    csrf = signed_in(tenant)
+    grace = new_customer(tenant, first_name="Grace", last_name="Hopper", email="g@example.com")
+    run_id = _start(tenant, csrf, "g.csv", "first name,last name\nGrace,Hopper\n")
+    page = assert_page(tenant.client.get(f"/imports/{run_id}"))
+    said = re.search(r'<a href="/customers/([0-9a-f-]{36})">possible duplicate of ([^<]+)</a>',
+                     page)  # fmt: skip
+    assert said, page[page.find("Row by row") :][:2000]
+    assert said.group(1) == grace["id"]
+    assert said.group(2).startswith("Grace Hopper (score 0.")

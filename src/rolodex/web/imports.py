@@ -244,19 +244,31 @@ def _rows(
             context["rows_error"] = readable(exc)
             return context
         errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
-        names = repository.customer_names(
-            session, tid, [r.target_id for r in items if r.target_id is not None]
-        )
+        said = {r.row_no: report.describe(r.changes) for r in items}
+        named = [r.target_id for r in items if r.target_id is not None]
+        named += [s.customer_id for lines in said.values() for s in lines if s.customer_id]
+        names = repository.customer_names(session, tid, named)
     context["rows"] = [
         {
             "row": r,
             "name": names.get(r.target_id) if r.target_id else None,
-            "said": report.describe(r.changes),
+            "said": [_named(s, names) for s in said[r.row_no]],
             "problems": [report.problem_text(e) for e in errors.get(r.row_no, [])],
         }
         for r in items
     ]
     return context
+
+
+def _named(said: report.Said, names: dict[uuid.UUID, str]) -> report.Said:
+    """A possible duplicate by its name, linked; one the import would make (a dry run) or
+    that is gone since, unlinked."""
+    if said.customer_id is None:
+        return said
+    name = names.get(said.customer_id)
+    if name is None:
+        return report.Said(said.text.replace(str(said.customer_id), "a customer not stored"))
+    return report.Said(said.text.replace(str(said.customer_id), name), said.customer_id)
 
 
 @router.get("/{import_id}")
