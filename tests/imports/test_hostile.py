@@ -360,3 +360,14 @@ def test_ndjson_named_json_imports_every_line_and_trailing_json_is_refused(tenan
     assert run["state"] == "failed"
     assert "goes on after its JSON value ends: on line 2" in run["error"]
     assert run["progress"]["created"] == 300
+
+
+def test_a_quoted_value_past_1_mib_fails_its_row_and_the_next_rows_are_imported(tenant):
+    cell = "\n".join(["y" * 1000] * 1100)
+    content = f'email,first_name,notes\nbig@example.com,A,"{cell}"\nok@example.com,B,fine\n'
+    run = imported(tenant, content)
+    assert run["state"] == "done"
+    progress = run["progress"]
+    assert (progress["rows_read"], progress["created"], progress["failed"]) == (2, 1, 1)
+    assert "longer than 1 MiB" in errors(tenant, run["id"])[0]["reason"]
+    assert [c["email"] for c in customers(tenant)] == ["ok@example.com"]

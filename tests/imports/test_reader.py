@@ -119,3 +119,25 @@ def test_the_rest_of_a_wrapper_object_is_read_past_its_items():
     reader = Reader([broken], detect(data, total_size=len(broken)))  # sniffed before it
     with pytest.raises(FileProblem, match=r"on line 1, '\{\"email"):
         list(reader)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"\n".join([b"y" * 1000] * 1100),  # many short lines: the value grows past 1 MiB
+        b"y" * (MAX_RECORD_CHARS + 10),  # one line too long alone, holding the closing quote
+        b"y" * (MAX_RECORD_CHARS + 10) + b'\nmore, ""quoted"" text\nend',  # then more lines
+    ],
+)
+def test_a_quoted_value_past_1_mib_fails_its_record_and_reading_resumes_after_it(cell):
+    data = b'email,first,notes\nbig@x.com,A,"' + cell + b'"\nok@x.com,B,"fine, ""really"""\n'
+    for piece in (65536, 1_000_003):
+        found = records(data, piece=piece)
+        assert [r.cells for r in found] == [None, ["ok@x.com", "B", 'fine, "really"']]
+        assert found[0].problem == "the row is longer than 1 MiB; it was skipped"
+        assert found[1].line == data.count(b"\n")
+    never_closed = records(b'email,notes\nbig@x.com,"' + b"y\n" * MAX_RECORD_CHARS)
+    assert [r.problem for r in never_closed] == [
+        "the row is longer than 1 MiB: a quote opened on line 2 is never closed, so the rest "
+        "of the file was read as part of it"
+    ]

@@ -63,13 +63,15 @@ def _texts(pieces: Pieces, decoder: TextDecoder) -> Iterator[str]:
 
 class _Lines:
     """Physical lines (ends kept) of a text stream; a line past MAX_RECORD_CHARS is dropped
-    and noted in ``overlong`` (its place is taken by an empty line)."""
+    and noted in ``overlong`` (its place is taken by an empty line), with the number of
+    quotes it held (``dropped_quotes``)."""
 
     def __init__(self, texts: Iterator[str], newline: str) -> None:
         self.texts = texts
         self.newline = newline
         self.number = 0
         self.overlong: list[int] = []
+        self.dropped_quotes = 0
 
     def __iter__(self) -> Iterator[str]:
         pending: list[str] = []
@@ -81,6 +83,7 @@ class _Lines:
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
                 if skipping:
+                    self.dropped_quotes += part.count('"')
                     if not last:
                         skipping = False
                         self.number += 1
@@ -91,6 +94,7 @@ class _Lines:
                         pending.append(part)
                         size += len(part)
                         if size > MAX_RECORD_CHARS:
+                            self.dropped_quotes = sum(p.count('"') for p in pending)
                             pending, size, skipping = [], 0, True
                             self.overlong.append(self.number + 1)
                     continue
@@ -103,6 +107,7 @@ class _Lines:
                     line = part
                 if len(line) > MAX_RECORD_CHARS:
                     self.overlong.append(self.number)
+                    self.dropped_quotes = line.count('"')
                     yield nl
                     continue
                 yield line + nl
@@ -112,6 +117,112 @@ class _Lines:
         elif skipping:
             self.number += 1
             yield nl
+
+
+class _TooLong(Exception):
+    """A record grew past MAX_RECORD_CHARS at line ``number`` (``text``, not handed on; empty
+    when ``dropped``, too long alone). Raised through csv.reader, which starts afresh on its
+    next call."""
+
+    def __init__(self, number: int, text: str, dropped: bool) -> None:
+        self.number, self.text, self.dropped = number, text, dropped
+
+
+class _Quotes:
+    """Which quoted value is open after each line, as the csv module reads it: a quote opens a
+    value only at the value's start, "" inside one is a quote, other quotes are text."""
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self.open_line = 0  # the line the open quoted value started on; 0: none is open
+
+    def scan(self, number: int, line: str) -> None:
+        d, i, n = self.delimiter, 0, len(line)
+        while i < n:
+            if self.open_line:
+                j = line.find('"', i)
+                if j < 0:
+                    return
+                if line.startswith('""', j):
+                    i = j + 2
+                    continue
+                self.open_line, i = 0, j + 1
+            elif line[i] == '"':
+                self.open_line, i = number, i + 1
+                continue
+            k = line.find(d, i)  # the end of an unquoted value, or of a closed one
+            if k < 0:
+                return
+            i = k + 1
+
+
+class _Feed:
+    """The physical lines csv.reader reads, numbered, one record at a time (``start`` before
+    each). A record is stopped at MAX_RECORD_CHARS (``_TooLong``); ``skip`` then reads on to
+    where it ends, once its quoted values are closed, so the next record is read whole."""
+
+    def __init__(self, lines: _Lines, delimiter: str) -> None:
+        self.lines = lines
+        self.source = iter(lines)
+        self.delimiter = delimiter
+        self.record: list[str] = []  # its lines, from line ``start_line`` on
+        self.start_line = 0
+        self.size = 0
+
+    def start(self) -> None:
+        self.record, self.size = [], 0
+
+    def first(self, default: int = 0) -> int:
+        """The line the record starts on."""
+        return self.start_line if self.record else default
+
+    def _pull(self) -> tuple[int, str, bool] | None:
+        text = next(self.source, None)
+        if text is None:
+            return None
+        number, overlong = self.lines.number, self.lines.overlong
+        return number, text, bool(overlong) and overlong[-1] == number
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self.source)
+        lines = self.lines
+        if (lines.overlong and lines.overlong[-1] == lines.number) or (
+            self.size + len(text) > MAX_RECORD_CHARS
+        ):
+            raise _TooLong(lines.number, text, lines.overlong[-1:] == [lines.number])
+        if not self.record:
+            self.start_line = lines.number
+        self.record.append(text)
+        self.size += len(text)
+        return text
+
+    def _quotes(self) -> _Quotes:
+        quotes = _Quotes(self.delimiter)
+        for number, text in enumerate(self.record, start=self.start_line):
+            quotes.scan(number, text)
+        return quotes
+
+    def skip(self, exc: _TooLong) -> str:
+        """Read past the rest of a record too long to keep; why it fails."""
+        quotes = self._quotes()
+        number, text, dropped = exc.number, exc.text, exc.dropped
+        while True:
+            if not dropped:
+                quotes.scan(number, text)
+            elif self.lines.dropped_quotes % 2:  # of a dropped line only its quotes are counted
+                quotes.open_line = 0 if quotes.open_line else number
+            if not quotes.open_line:
+                return "the row is longer than 1 MiB; it was skipped"
+            got = self._pull()
+            if got is None:
+                return (
+                    f"the row is longer than 1 MiB: a quote opened on line {quotes.open_line} "
+                    "is never closed, so the rest of the file was read as part of it"
+                )
+            number, text, dropped = got
 
 
 class Reader:
@@ -124,7 +235,7 @@ class Reader:
         self._texts = _texts(self.pieces, self.decoder)
         self._header: list[str] | None = None
         self._csv: Any = None
-        self._lines: _Lines | None = None
+        self._feed: _Feed | None = None
 
     @property
     def bytes_read(self) -> int:
@@ -135,17 +246,19 @@ class Reader:
             return self._header
         if self.detected.format != "csv":
             raise ValueError("only CSV files have a header row")
-        self._lines = _Lines(self._texts, self.detected.newline)
-        self._csv = csv.reader(iter(self._lines), delimiter=self.detected.delimiter or ",")
+        delimiter = self.detected.delimiter or ","
+        self._feed = feed = _Feed(_Lines(self._texts, self.detected.newline), delimiter)
+        self._csv = csv.reader(feed, delimiter=delimiter)
         while True:
+            feed.start()
             try:
                 row = next(self._csv)
             except StopIteration:
                 raise FileProblem("the file has no header row") from None
             except csv.Error as exc:
                 raise FileProblem(f"the header row cannot be read: {_csv_error(exc)}") from exc
-            if self._lines.overlong:
-                raise FileProblem("the header row is longer than 1 MiB")
+            except _TooLong:
+                raise FileProblem("the header row is longer than 1 MiB") from None
             if any(cell.strip() for cell in row):
                 break
         if len(row) > MAX_COLUMNS:
@@ -163,24 +276,25 @@ class Reader:
 
     def _csv_records(self) -> Iterator[Record]:
         width = len(self.header())
-        reader, lines = self._csv, self._lines
-        assert lines is not None
+        reader, feed = self._csv, self._feed
+        assert feed is not None
         row_no = 0
         while True:
-            start = reader.line_num + 1
-            seen = len(lines.overlong)
+            feed.start()
             try:
                 cells = next(reader)
             except StopIteration:
                 return
+            except _TooLong as exc:
+                row_no += 1
+                yield Record(row_no, feed.first(exc.number), None, feed.skip(exc))
+                continue
             except csv.Error as exc:
                 row_no += 1
-                yield Record(row_no, start, None, f"the row cannot be read: {_csv_error(exc)}")
+                reason = f"the row cannot be read: {_csv_error(exc)}"
+                yield Record(row_no, feed.first(), None, reason)
                 continue
-            if len(lines.overlong) > seen:
-                row_no += 1
-                yield Record(row_no, start, None, "the row is longer than 1 MiB; it was skipped")
-                continue
+            start = feed.first()
             if not cells:
                 continue  # a blank line
             row_no += 1
