@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -43,13 +45,23 @@ def test_import_dry_run_then_for_real_with_mapping_tags_and_a_summary(cli, tenan
         "--tags",
         "cli,imported",
     ]
-    dry = cli(*args, "--dry-run")
+    report, problems = tmp_path / "rows.csv", tmp_path / "problems.csv"
+    dry = cli(*args, "--dry-run", "--report", report, "--errors", problems)
     assert dry.exit_code == 0, dry.output
     assert "dry run" in dry.output
     assert "Mail → email" in dry.output
     assert "imported 2 rows" in dry.output
     assert "row 2 (line 3) Mail" in dry.output
     assert customers(tenant) == []
+    # the row-by-row report and every problem, as files
+    rows_read = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
+    assert [(r["row"], r["action"]) for r in rows_read] == [("1", "create"), ("2", "fail")]
+    assert "not a valid email address" in rows_read[1]["problems"]
+    found = list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8-sig"))))
+    assert [(p["row"], p["column"], p["value"]) for p in found] == [("2", "Mail", "nope")]
+    unwritable = cli(*args, "--dry-run", "--report", tmp_path / "missing" / "rows.csv")
+    assert unwritable.exit_code == 1
+    assert "cannot write" in unwritable.output
     real = cli(*args)
     assert real.exit_code == 0, real.output
     assert "state done" in real.output

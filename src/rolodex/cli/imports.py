@@ -7,6 +7,7 @@ import socket
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -33,12 +34,26 @@ def import_command(
     format: str | None = typer.Option(None, "--format", help="csv, json or ndjson."),
     encoding: str | None = typer.Option(None, "--encoding", help="utf-8, utf-16 or latin-1."),
     delimiter: str | None = typer.Option(None, "--delimiter", help="',', ';', tab or '|'."),
+    tag_delimiter: str | None = typer.Option(
+        None, "--tag-delimiter", help="What separates tags in the tags column (guessed)."
+    ),
     batch: int = typer.Option(2000, "--batch", min=1, max=50_000, help="Rows per batch."),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        dir_okay=False,
+        help="Write what each record did (a dry run: would do) to this CSV file.",
+    ),  # fmt: skip
+    errors: Path | None = typer.Option(
+        None, "--errors", dir_okay=False, help="Write every problem of the file to this CSV file."
+    ),
 ) -> None:
     """Import customers from a file (matching existing ones); a progress bar on a terminal."""
     from pydantic import ValidationError
 
+    from rolodex.exports.writers import CsvWriter, stream
     from rolodex.imports import mapping, runner, service
+    from rolodex.imports import report as import_report
     from rolodex.imports.schemas import ImportOptions
     from rolodex.kit import runtime
 
@@ -51,6 +66,7 @@ def import_command(
                 format=format, encoding=encoding, delimiter=delimiter,
                 mapping=mapping.parse_overrides(maps), dry_run=dry_run, match=match,
                 overwrite=overwrite, tags=[x for x in tags.split(",") if x.strip()], source=source,
+                tag_delimiter=tag_delimiter,
             )  # fmt: skip
         except ValidationError as exc:
             said = "; ".join(
@@ -59,6 +75,7 @@ def import_command(
                 for e in exc.errors()
             )
             raise InvalidInput(f"invalid option {said}") from exc
+        outputs = {path: _writable(path) for path in (report, errors) if path is not None}
         principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
         size = file.stat().st_size
         with db.session(t.id) as session, file.open("rb") as handle:
@@ -84,9 +101,27 @@ def import_command(
             err_console.print("interrupted: the import stops here, keeping what is done")
             raise typer.Exit(130) from None
     assert done is not None
-    _summary(db, done, time.monotonic() - started)
+    _summary(db, done, time.monotonic() - started, errors)
+    for path, out in outputs.items():
+        with out:
+            if path == report:
+                pages = service.row_pages(db, t.id, run_id, [])
+                columns = import_report.ROW_COLUMNS
+            else:
+                pages, columns = service.error_pages(db, t.id, run_id), import_report.ERROR_COLUMNS
+            for piece in stream(CsvWriter(columns), pages):
+                out.write(piece)
+        console.print(f"{'row report' if path == report else 'problems'}: {path}", highlight=False)
     if done.state == "failed":
         raise typer.Exit(1)
+
+
+def _writable(path: Path) -> BinaryIO:
+    """The output file, opened before the import starts: a path it cannot write is said now."""
+    try:
+        return path.open("wb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _print_mapping(run: ImportRun) -> None:
@@ -135,7 +170,7 @@ class _reporter:
             self.bar.stop()
 
 
-def _summary(db: Database, run: ImportRun, seconds: float) -> None:
+def _summary(db: Database, run: ImportRun, seconds: float, errors: Path | None) -> None:
     from rolodex.imports import repository
 
     table = Table(title=("dry run: " if run.dry_run else "") + f"import {run.id}", show_header=True)
@@ -155,9 +190,12 @@ def _summary(db: Database, run: ImportRun, seconds: float) -> None:
                     f"  row {e.row_no} (line {e.line}) {e.column or e.field or ''}: {e.reason}",
                     highlight=False,
                 )
-        console.print(
-            f"all errors: GET /v1/imports/{run.id}/errors?format=csv", style="dim", highlight=False
-        )
+        if errors is None:
+            console.print(
+                f"all of them: --errors FILE, or GET /v1/imports/{run.id}/errors?format=csv",
+                style="dim",
+                highlight=False,
+            )
     console.print(f"state {run.state} in {seconds:.1f}s", highlight=False)
 
 
