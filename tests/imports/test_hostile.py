@@ -371,3 +371,22 @@ def test_a_quoted_value_past_1_mib_fails_its_row_and_the_next_rows_are_imported(
     assert (progress["rows_read"], progress["created"], progress["failed"]) == (2, 1, 1)
     assert "longer than 1 MiB" in errors(tenant, run["id"])[0]["reason"]
     assert [c["email"] for c in customers(tenant)] == ["ok@example.com"]
+
+
+def test_an_unclosed_quote_fails_its_row_and_the_rows_after_it_are_imported(tenant):
+    run = imported(
+        tenant, 'email,first_name,notes\nmq1@example.com,A,"unclosed\nmq2@example.com,B,ok\n'
+    )
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 1)
+    (error,) = errors(tenant, run["id"])
+    assert error["reason"].startswith("a quote opened on line 2 is never closed")
+    good = [
+        "".join(f"q{i}@example.com,Q,fine\n" for i in range(a, b)) for a, b in ((0, 10), (10, 310))
+    ]
+    content = "email,first_name,notes\n" + good[0] + 'x@example.com,Bad,"oops\n' + good[1]
+    run = imported(tenant, content)
+    assert run["state"] == "done"
+    progress = run["progress"]
+    assert (progress["rows_read"], progress["created"], progress["failed"]) == (311, 310, 1)
+    assert [e["row"] for e in errors(tenant, run["id"])] == [11]
+    assert len(customers(tenant)) == 311

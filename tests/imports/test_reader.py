@@ -141,3 +141,62 @@ def test_a_quoted_value_past_1_mib_fails_its_record_and_reading_resumes_after_it
         "the row is longer than 1 MiB: a quote opened on line 2 is never closed, so the rest "
         "of the file was read as part of it"
     ]
+
+
+def good_rows(first: int, last: int) -> bytes:
+    return "".join(f"g{i}@x.com,G,ok\n" for i in range(first, last)).encode()
+
+
+def cells_and_problems(data: bytes, piece: int = 7) -> list[tuple[int, object]]:
+    return [(r.line, r.cells[0] if r.cells else r.problem) for r in records(data, piece)]
+
+
+@pytest.mark.parametrize("piece", [7, 65536])
+def test_an_unclosed_quote_fails_its_row_and_the_lines_after_it_are_read_as_rows(piece):
+    never = "a quote opened on line {} is never closed; the lines after it were read as rows"
+    data = b'email,first,notes\nmq1@x.com,A,"unclosed\nmq2@x.com,B,ok\n'
+    assert cells_and_problems(data, piece) == [
+        (2, never.format(2) + " of their own"),
+        (3, "mq2@x.com"),
+    ]
+    # Over lines that each read as a record: the quote is given up before the file's end
+    data = b"email,first,notes\n" + good_rows(0, 10) + b'x@x.com,Bad,"oops\n' + good_rows(10, 5010)
+    found = cells_and_problems(data, piece)
+    assert len(found) == 5011
+    assert found[10] == (12, never.format(12) + " of their own")
+    assert [cell for _, cell in found[:10] + found[11:]] == [f"g{i}@x.com" for i in range(5010)]
+    # Two of them: the second quote is no closing quote (text follows it), it opens a value
+    data = b"email,first,notes\n" + b'x@x.com,Bad,"oops\n' + good_rows(0, 2)
+    data += b'y@x.com,Bad2,"oops2\n' + good_rows(2, 3)
+    assert [cell for _, cell in cells_and_problems(data, piece)] == [
+        never.format(2) + " of their own",
+        "g0@x.com",
+        "g1@x.com",
+        never.format(5) + " of their own",
+        "g2@x.com",
+    ]
+    assert cells_and_problems(b'email,first\na@x.com,"oops', piece) == [
+        (2, "a quote opened on line 2 is never closed")
+    ]
+
+
+def test_quoted_line_breaks_that_are_closed_stay_in_their_value():
+    notes = (
+        'Acme, Inc.\n1 Main St, Suite 5\nSpringfield, IL\nUSA, North America\n\nTel: 5, ext 2\n"'
+    )
+    data = (
+        f'email,notes\na@x.com,"{notes.replace(chr(34), chr(34) * 2)}"\nb@x.com,ok\n'
+        'c@x.com,"He said ""hi""\non two lines"\n'
+    ).encode()
+    found = records(data)
+    assert [r.cells for r in found] == [
+        ["a@x.com", notes],
+        ["b@x.com", "ok"],
+        ["c@x.com", 'He said "hi"\non two lines'],
+    ]
+    assert [r.line for r in found] == [2, 9, 10]
+
+
+def test_a_header_with_an_unclosed_quote_is_a_file_problem():
+    with pytest.raises(FileProblem, match="a quote opened in the header row is never closed"):
+        records(b'email,"first\n' + good_rows(0, 3))
