@@ -357,11 +357,21 @@ def target_of(raw: str) -> str:
     return name.lower()
 
 
-def resolve(headers: list[str], overrides: dict[str, str] | None = None) -> Mapping:
+def resolve(
+    headers: list[str], overrides: dict[str, str] | None = None, *, open_columns: bool = False
+) -> Mapping:
     """Map ``headers`` (as in the file) with ``overrides`` (column → field) applied first.
 
-    An override naming a column the file does not have, or a field that does not exist, is a
-    422 naming it; two overrides for one field too."""
+    An override naming a column the file does not have (unless ``open_columns``: JSON keys
+    beyond the sample, added as columns), or a field that does not exist, is a 422 naming it;
+    two overrides for one field too."""
+    extra: list[str] = []
+    if open_columns:
+        known = {h.strip().lower() for h in headers} | {normal(h) for h in headers}
+        for col in overrides or {}:
+            if col.strip().lower() not in known and normal(col) not in known:
+                extra.append(col.strip())
+        headers = [*headers, *extra]
     columns = unique_headers(headers)
     by_name = {c.lower(): i for i, c in enumerate(columns)}
     for i, c in enumerate(columns):
@@ -391,7 +401,10 @@ def resolve(headers: list[str], overrides: dict[str, str] | None = None) -> Mapp
         raise InvalidInput(f"invalid mapping: {names}", details=errors)
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     guesses = [(i, *guess(headers[i])) for i in range(len(columns)) if how[i] == "unknown"]
-    warnings: list[str] = []
+    warnings = [
+        f"{col!r} is in none of the first records; later records that have it fill it"
+        for col in extra
+    ]
     # Best confidence first, then leftmost: who gets a field several columns guess.
     for i, guessed, _confidence in sorted(guesses, key=lambda g: (-g[2], g[0])):
         if guessed is None:

@@ -28,7 +28,7 @@ from rolodex.identity import repository as identity_repository
 from rolodex.imports import mapping, repository, rows, writes
 from rolodex.imports.batch import Batch, Context, Outcome
 from rolodex.imports.detect import Detected, FileProblem
-from rolodex.imports.reader import Reader, Record
+from rolodex.imports.reader import MAX_COLUMNS, Reader, Record
 from rolodex.kit.stats import Growth
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, Tenant
@@ -88,7 +88,11 @@ class Converter:
             tag_delimiter=options.get("tag_delimiter"),
             is_csv=format == "csv",
         )
-        self.overrides = {k.lower(): v for k, v in (options.get("overrides") or {}).items()}
+        self.stored = stored
+        self.overrides: dict[str, str] = {}
+        for k, v in (options.get("overrides") or {}).items():
+            self.overrides.setdefault(k.strip().lower(), v)
+            self.overrides.setdefault(mapping.normal(k), v)
         self.columns: dict[str, str] = {}  # field → column, for the error report
         self.used: list[tuple[int, str, str]] = []
         if header is not None:
@@ -101,12 +105,23 @@ class Converter:
 
     def field_for(self, key: str) -> str | None:
         if key not in self._keys:
-            raw = self.overrides.get(key.lower())
-            target = mapping.target_of(raw) if raw is not None else mapping.guess(key)[0]
+            # The resolved mapping first: it matched overrides by normal name ("loyalty_tier"
+            # is "Loyalty Tier") and settled which of two keys guessing one field fills it.
+            raw = self.overrides.get(key.strip().lower(), self.overrides.get(mapping.normal(key)))
+            if key in self.stored:
+                target: str | None = self.stored[key]
+            elif raw is not None:
+                target = mapping.target_of(raw)
+            else:
+                target = mapping.guess(key)[0]
             self._keys[key] = None if target in (None, mapping.IGNORE) else target
             if self._keys[key]:
                 self.columns.setdefault(str(self._keys[key]), key)
         return self._keys[key]
+
+    def mapped_keys(self) -> list[tuple[str, str]]:
+        """(key, field) of the JSON keys read so far that fill a field."""
+        return [(k, f) for k, f in self._keys.items() if f]
 
     def outcome(self, record: Record) -> Outcome:
         o = Outcome(record)
@@ -336,6 +351,7 @@ def _batch(
                 raise
             batch = None
             continue
+        _list_new_keys(run, converter)
         run.rows_read += len(records)
         run.created += counts["create"]
         run.updated += counts["update"]
@@ -345,6 +361,18 @@ def _batch(
         run.bytes_read = max(run.bytes_read, reader.bytes_read)
         run.updated_at = utcnow()
         return
+
+
+def _list_new_keys(run: ImportRun, converter: Converter) -> None:
+    """JSON keys first mapped past the sample join the import's columns, as guessed."""
+    listed = {c["name"] for c in run.columns or []}
+    new = [
+        {"name": rows.storable(k), "field": f, "how": "auto"}
+        for k, f in converter.mapped_keys()
+        if rows.storable(k) not in listed
+    ]
+    if new:
+        run.columns = [*(run.columns or []), *new][:MAX_COLUMNS]
 
 
 def interrupted(

@@ -89,10 +89,14 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
         reader = Reader([sample], detected)
         header = reader.header() if detected.format == "csv" else None
         records: list[Record] = []
+        keys: dict[str, None] = {}  # JSON: the keys of every record of the sample
         try:
             for record in reader:
-                records.append(record)
-                if len(records) >= SAMPLE_RECORDS:
+                if isinstance(record.cells, dict):
+                    keys.update(dict.fromkeys(record.cells))
+                if len(records) < SAMPLE_RECORDS:
+                    records.append(record)
+                elif header is not None:
                     break
         except FileProblem:
             if whole:
@@ -115,14 +119,11 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
                 f"file: {why}; the first: {records[0].problem}",
                 details=[{"field": "file", "message": why, "value": records[0].problem}],
             )
-        keys: dict[str, None] = {}
-        for record in records:
-            if isinstance(record.cells, dict):
-                keys.update(dict.fromkeys(record.cells))
         names = list(keys)
     else:
         names = header
-    resolved = mapping.resolve(names, options.mapping)
+    # Records of a JSON file differ: a key the sample lacks may be mapped (a later record has it)
+    resolved = mapping.resolve(names, options.mapping, open_columns=header is None)
     if not resolved.used():
         raise InvalidInput(
             "mapping: no column of the file could be mapped to a customer field; map them "
