@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from rolodex.imports.csv_lines import MAX_RECORD_CHARS, Feed, Lines, TooLong, Unclosed
 from rolodex.imports.detect import Detected, FileProblem, TextDecoder, trailing_json
 
-MAX_RECORD_CHARS = 1024 * 1024
 MAX_COLUMNS = 2000
 PIECE = 64 * 1024
 _WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
@@ -62,246 +61,6 @@ def _texts(pieces: Pieces, decoder: TextDecoder) -> Iterator[str]:
         yield tail
 
 
-class _Lines:
-    """Physical lines (ends kept) of a text stream; a line past MAX_RECORD_CHARS is dropped
-    and noted in ``overlong`` (its place is taken by an empty line), with the number of
-    quotes it held (``dropped_quotes``)."""
-
-    def __init__(self, texts: Iterator[str], newline: str) -> None:
-        self.texts = texts
-        self.newline = newline
-        self.number = 0
-        self.overlong: list[int] = []
-        self.dropped_quotes = 0
-
-    def __iter__(self) -> Iterator[str]:
-        pending: list[str] = []
-        size = 0
-        skipping = False
-        nl = self.newline
-        for text in self.texts:
-            parts = text.split(nl)
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1
-                if skipping:
-                    self.dropped_quotes += part.count('"')
-                    if not last:
-                        skipping = False
-                        self.number += 1
-                        yield nl
-                    continue
-                if last:
-                    if part:
-                        pending.append(part)
-                        size += len(part)
-                        if size > MAX_RECORD_CHARS:
-                            self.dropped_quotes = sum(p.count('"') for p in pending)
-                            pending, size, skipping = [], 0, True
-                            self.overlong.append(self.number + 1)
-                    continue
-                self.number += 1
-                if pending:
-                    pending.append(part)
-                    line = "".join(pending)
-                    pending, size = [], 0
-                else:
-                    line = part
-                if len(line) > MAX_RECORD_CHARS:
-                    self.overlong.append(self.number)
-                    self.dropped_quotes = line.count('"')
-                    yield nl
-                    continue
-                yield line + nl
-        if pending:
-            self.number += 1
-            yield "".join(pending)
-        elif skipping:
-            self.number += 1
-            yield nl
-
-
-class _TooLong(Exception):
-    """A record grew past MAX_RECORD_CHARS at line ``number`` (``text``, not handed on; a
-    stand-in when ``dropped``, too long alone). Raised through csv.reader, which starts
-    afresh on its next call."""
-
-    def __init__(self, number: int, text: str, dropped: bool) -> None:
-        self.number, self.text, self.dropped = number, text, dropped
-
-
-class _Unclosed(Exception):
-    """The quote opened on ``line`` runs over lines that look like records."""
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-
-
-class _Quotes:
-    """Which quoted value is open after each line, as the csv module reads it: a quote opens a
-    value only at the value's start, "" inside one is a quote, other quotes are text."""
-
-    def __init__(self, delimiter: str) -> None:
-        self.delimiter = delimiter
-        self.open_line = 0  # the line the open quoted value started on; 0: none is open
-        self.spans = False  # the open value holds a line break
-        # The first line whose value, holding line breaks, was closed by a quote with text
-        # after it: a writer closes a value before a delimiter or a line end, so this quote
-        # opened another value and the first one was never closed.
-        self.bad_close = 0
-
-    def scan(self, number: int, line: str) -> None:
-        d, i, n = self.delimiter, 0, len(line)
-        while i < n:
-            if self.open_line:
-                j = line.find('"', i)
-                if j < 0:
-                    self.spans = True
-                    return
-                if line.startswith('""', j):
-                    i = j + 2
-                    continue
-                if self.spans and line[j + 1 : j + 2] not in (d, "\r", "\n", ""):
-                    self.bad_close = self.bad_close or self.open_line
-                self.open_line, i = 0, j + 1
-            elif line[i] == '"':
-                self.open_line, self.spans, i = number, False, i + 1
-                continue
-            k = line.find(d, i)  # the end of an unquoted value, or of a closed one
-            if k < 0:
-                return
-            i = k + 1
-
-
-class _Feed:
-    """The physical lines csv.reader reads, numbered, one record at a time (``start`` before
-    each), keeping the record's lines.
-
-    A record is stopped at MAX_RECORD_CHARS (``_TooLong``); ``skip`` then reads on to where it
-    ends, once its quoted values are closed. A quote never closed (at the end of the file,
-    only by a quote that opens another value, or while the quoted value runs over lines that
-    each look like a record of the header's width) fails its record, and the lines after the
-    one it opened on are read again as records of their own (``cut``).
-    """
-
-    def __init__(self, lines: _Lines, delimiter: str) -> None:
-        self.lines = lines
-        self.source = iter(lines)
-        self.delimiter = delimiter
-        self.width = 0  # the header's, once read
-        self.record: list[str] = []  # its lines, from line ``start_line`` on
-        self.start_line = self.size = 0
-        self.again: deque[str] = deque()  # lines to read again, from line ``again_line`` on
-        self.again_line = 0
-        self.ended_open = False  # the file ended inside the record's quoted value
-        self.quotes: _Quotes | None = None
-        self.scanned = self.likes = self.likes_of = 0
-
-    def start(self) -> None:
-        self.record, self.size = [], 0
-        if self.quotes is not None:  # only records over several lines are scanned
-            self.quotes, self.scanned, self.likes, self.likes_of = None, 0, 0, 0
-
-    def first(self, default: int = 0) -> int:
-        """The line the record starts on."""
-        return self.start_line if self.record else default
-
-    def _pull(self) -> tuple[int, str, bool] | None:
-        if self.again:
-            self.again_line += 1
-            return self.again_line - 1, self.again.popleft(), False
-        text = next(self.source, None)
-        if text is None:
-            return None
-        number, overlong = self.lines.number, self.lines.overlong
-        return number, text, bool(overlong) and overlong[-1] == number
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self.record:  # csv.reader asks for more: a quoted value is open
-            self._check_open()
-        got = self._pull()
-        if got is None:
-            self.ended_open = bool(self.record)
-            raise StopIteration
-        number, text, dropped = got
-        if dropped or self.size + len(text) > MAX_RECORD_CHARS:
-            raise _TooLong(number, text, dropped)
-        if not self.record:
-            self.start_line = number
-        elif self.likes >= 0 and text.strip():  # blank lines say nothing
-            self.likes = self.likes + 1 if self._record_like(text) else -1
-        self.record.append(text)
-        self.size += len(text)
-        return text
-
-    def _check_open(self) -> None:
-        quotes = self._scan()
-        if quotes.open_line != self.likes_of:
-            self.likes_of = quotes.open_line
-            self.likes = 0 if self.width > 1 and quotes.open_line else -1
-        # Fewer columns, more lines: prose with a comma a line must not pass for records.
-        if self.likes >= max(5, 12 // max(self.width - 1, 1)):
-            raise _Unclosed(quotes.bad_close or quotes.open_line)
-
-    def _scan(self) -> _Quotes:
-        if self.quotes is None:
-            self.quotes = _Quotes(self.delimiter)
-        for k in range(self.scanned, len(self.record)):
-            self.quotes.scan(self.start_line + k, self.record[k])
-        self.scanned = len(self.record)
-        return self.quotes
-
-    def _record_like(self, text: str) -> bool:
-        return len(next(csv.reader([text], delimiter=self.delimiter), [])) == self.width
-
-    def unclosed(self) -> int:
-        """After a record: the line of a quote the record never closes properly; 0: none."""
-        if not self.ended_open and len(self.record) < 2:
-            return 0
-        quotes = self._scan()
-        if self.ended_open:
-            return quotes.bad_close or quotes.open_line or self.start_line
-        return quotes.bad_close
-
-    def cut(self, line: int, sure: bool = False) -> str | None:
-        """The quote opened on ``line`` is never closed: read the lines after it again when
-        they look like records (or ``sure``). Why the record fails (None: it stands as read)."""
-        tail = self.record[line + 1 - self.start_line :]
-        following = next((t for t in tail if t.strip()), None)
-        if not sure and following is not None and not self._record_like(following):
-            if not self.ended_open:
-                return None
-            return (
-                f"a quote opened on line {line} is never closed, so the rest of the file was "
-                "read as part of this row"
-            )
-        self.again.extendleft(reversed(tail))
-        self.again_line, self.ended_open = line + 1, False
-        why = f"a quote opened on line {line} is never closed"
-        return f"{why}; the lines after it were read as rows of their own" if tail else why
-
-    def skip(self, exc: _TooLong) -> str:
-        """Read past the rest of a record too long to keep; why it fails."""
-        quotes = self._scan()
-        number, text, dropped = exc.number, exc.text, exc.dropped
-        while True:
-            if not dropped:
-                quotes.scan(number, text)
-            elif self.lines.dropped_quotes % 2:  # of a dropped line only its quotes are counted
-                quotes.open_line = 0 if quotes.open_line else number
-            if not quotes.open_line:
-                return "the row is longer than 1 MiB; it was skipped"
-            got = self._pull()
-            if got is None:
-                return (
-                    f"the row is longer than 1 MiB: a quote opened on line {quotes.open_line} "
-                    "is never closed, so the rest of the file was read as part of it"
-                )
-            number, text, dropped = got
-
-
 class Reader:
     """``header()`` (CSV), then iterate the data records."""
 
@@ -312,7 +71,7 @@ class Reader:
         self._texts = _texts(self.pieces, self.decoder)
         self._header: list[str] | None = None
         self._csv: Any = None
-        self._feed: _Feed | None = None
+        self._feed: Feed | None = None
 
     @property
     def bytes_read(self) -> int:
@@ -324,7 +83,7 @@ class Reader:
         if self.detected.format != "csv":
             raise ValueError("only CSV files have a header row")
         delimiter = self.detected.delimiter or ","
-        self._feed = feed = _Feed(_Lines(self._texts, self.detected.newline), delimiter)
+        self._feed = feed = Feed(Lines(self._texts, self.detected.newline), delimiter)
         self._csv = csv.reader(feed, delimiter=delimiter)
         while True:
             feed.start()
@@ -334,7 +93,7 @@ class Reader:
                 raise FileProblem("the file has no header row") from None
             except csv.Error as exc:
                 raise FileProblem(f"the header row cannot be read: {_csv_error(exc)}") from exc
-            except _TooLong:
+            except TooLong:
                 raise FileProblem("the header row is longer than 1 MiB") from None
             if feed.unclosed():
                 raise FileProblem("a quote opened in the header row is never closed")
@@ -365,11 +124,11 @@ class Reader:
                 cells = next(reader)
             except StopIteration:
                 return
-            except _TooLong as exc:
+            except TooLong as exc:
                 row_no += 1
                 yield Record(row_no, feed.first(exc.number), None, feed.skip(exc))
                 continue
-            except _Unclosed as exc:
+            except Unclosed as exc:
                 row_no += 1
                 yield Record(row_no, feed.first(), None, feed.cut(exc.line, sure=True))
                 continue
@@ -403,7 +162,7 @@ class Reader:
             yield Record(row_no, start, cells)
 
     def _ndjson_records(self) -> Iterator[Record]:
-        lines = _Lines(self._texts, "\n")
+        lines = Lines(self._texts, "\n")
         row_no = 0
         for text in lines:
             line = lines.number

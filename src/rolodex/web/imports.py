@@ -60,7 +60,7 @@ class Choices:
         source: Annotated[str, Form(max_length=100)] = "",
         format: Annotated[str, Form(max_length=10)] = "",
         encoding: Annotated[str, Form(max_length=32)] = "",
-        delimiter: Annotated[str, Form(max_length=5)] = "",
+        delimiter: Annotated[str, Form(max_length=10)] = "",
         tag_delimiter: Annotated[str, Form(max_length=5)] = "",
         map: Annotated[list[str] | None, Form()] = None,
     ) -> None:
