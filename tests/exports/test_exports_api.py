@@ -287,3 +287,50 @@ def test_a_format_is_one_of_three_in_any_case_and_a_422_says_which(tenant):
     )
     assert len([json.loads(line) for line in response.text.splitlines()]) == 5
     assert [e["meta"]["format"] for e in audit_entries(tenant)] == ["ndjson", "csv"]
+
+
+def backdate(backend, tenant: TenantCtx, ids_and_dates: list[tuple[str, str]]) -> None:
+    """Customers brought in with their historic creation dates (as an import keeps them)."""
+    from datetime import datetime
+    from uuid import UUID
+
+    from sqlalchemy import update
+
+    from rolodex.models import Customer
+
+    with backend.owner.begin() as conn:
+        for cid, when in ids_and_dates:
+            conn.execute(
+                update(Customer)
+                .where(Customer.tenant_id == tenant.id, Customer.id == UUID(cid))
+                .values(created_at=datetime.fromisoformat(when))
+            )
+
+
+def test_by_default_an_export_is_in_created_at_order_not_the_order_of_arrival(tenant, backend):
+    made = [c["id"] for c in populate(tenant)]
+    # arrived ada, bob, cy, dee, eve; created (elsewhere, years ago) cy, eve, ada, dee, bob
+    dates = ["2019-03-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00",
+             "2015-06-30T12:00:00+00:00", "2020-01-01T00:00:00+00:00",
+             "2015-06-30T12:00:01+00:00"]  # fmt: skip
+    backdate(backend, tenant, list(zip(made, dates, strict=True)))
+    created = [made[i] for i in (2, 4, 0, 3, 1)]
+    assert [c["id"] for c in customers(tenant, sort="created_at")] == created
+    for fmt in ("json", "ndjson", "csv"):
+        assert [c["id"] for c in export(tenant, fmt)] == created, fmt
+    assert [c["id"] for c in export(tenant, "ndjson", limit=2)] == created[:2]
+    assert [c["id"] for c in export(tenant, "json", stage="customer")] == [made[2], made[0]]
+
+
+def test_a_default_export_over_many_pages_is_in_created_at_order(tenant, backend):
+    with backend.owner.begin() as conn:
+        load_people(conn, tenant.id, generate_people(2500, seed=11))
+    listed = [c["id"] for c in customers(tenant, sort="created_at")]
+    assert listed != sorted(listed)  # the people were created before they came to Rolodex
+    assert [c["id"] for c in export(tenant, "ndjson")] == listed
+    assert [r["id"] for r in export(tenant, "csv", limit=1500)] == listed[:1500]
+    assert [c["id"] for c in export(tenant, "json", sort="created_at")] == listed
+    newest = [c["id"] for c in customers(tenant, sort="-created_at")]
+    assert newest == listed[::-1]
+    assert [c["id"] for c in export(tenant, "ndjson", sort="-created_at")] == newest
+    assert [r["id"] for r in export(tenant, "csv", sort="-created_at", limit=1200)] == newest[:1200]

@@ -3,6 +3,8 @@ a filter it cannot use is an error page before anything is sent or audited."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from tests.web.helpers import assert_page, new_customer, signed_in
 
 
@@ -34,3 +36,28 @@ def test_a_format_in_any_case_and_a_bad_one_says_which_there_are(tenant):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/json")
     assert [c["first_name"] for c in r.json()] == ["Ada"]
+
+
+def test_the_default_list_exports_in_its_on_screen_order_newest_first(tenant, backend):
+    from datetime import datetime
+    from uuid import UUID
+
+    from sqlalchemy import update
+
+    from rolodex.models import Customer
+
+    signed_in(tenant)
+    made = [new_customer(tenant, first_name=n)["id"] for n in ("Old", "Older", "New")]
+    with backend.owner.begin() as conn:  # "Older" was created years before it arrived
+        conn.execute(
+            update(Customer)
+            .where(Customer.tenant_id == tenant.id, Customer.id == UUID(made[1]))
+            .values(created_at=datetime(2015, 1, 1, tzinfo=UTC))
+        )
+    page = assert_page(tenant.client.get("/customers"))
+    on_screen = sorted(("Old", "Older", "New"), key=lambda n: page.index(f">{n} "))
+    assert on_screen == ["New", "Old", "Older"]
+    r = tenant.client.get("/customers/export", params={"format": "json"})
+    assert [c["first_name"] for c in r.json()] == on_screen
+    r = tenant.client.get("/customers/export", params={"format": "json", "q": "old"})
+    assert [c["first_name"] for c in r.json()] == ["Old", "Older"]

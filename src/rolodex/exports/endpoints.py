@@ -27,7 +27,8 @@ FILTERS_DOC = (
 )
 SORT_DOC = (
     "Export in this order (the sort keys of GET /v1/customers, e.g. `-ltv`); by default in "
-    "creation order. With `limit`, the first customers of that order."
+    "creation order (`created_at`, oldest first). With `limit`, the first customers of that "
+    "order."
 )
 # The endpoint's own parameters (as declared below); any other must be a list filter.
 PARAMS = ("format", "q", "view", "sort", "limit")

@@ -1,12 +1,13 @@
-"""Export queries: keyset pages of customers matching a condition, and the shape of a CSV
-(how many addresses, which custom attributes) over the same condition."""
+"""Export queries: keyset pages of customers matching a condition, in creation order, and the
+shape of a CSV (how many addresses, which custom attributes) over the same condition."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, select, true
+from sqlalchemy import ColumnElement, Table, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from rolodex.models import Address, Customer
@@ -19,15 +20,21 @@ def page(
     session: Session,
     tenant_id: uuid.UUID,
     condition: ColumnElement[bool],
-    after: uuid.UUID | None,
+    after: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """Up to ``limit`` matching customers after ``after``, by id (the primary key's order)."""
+    """Up to ``limit`` matching customers after ``after`` (created_at, id) in creation order,
+    oldest or newest first: the order of ix_customers_tenant_created, so each page reads on
+    from where the last one stopped."""
     c = CUSTOMERS.c
+    key = tuple_(c.created_at, c.id)
     stmt = select(CUSTOMERS).where(c.tenant_id == tenant_id, condition)
     if after is not None:
-        stmt = stmt.where(c.id > after)
-    rows = session.execute(stmt.order_by(c.id).limit(limit)).mappings()
+        # A row-value comparison, which both engines take as where an index range starts.
+        stmt = stmt.where(key < after if newest_first else key > after)
+    order = (c.created_at.desc(), c.id.desc()) if newest_first else (c.created_at, c.id)
+    rows = session.execute(stmt.order_by(*order).limit(limit)).mappings()
     return [dict(r) for r in rows]
 
 

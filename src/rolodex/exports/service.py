@@ -2,11 +2,12 @@
 
 The filter is the customer list's own (search.params / search.service.base_condition), so an
 export gives exactly the customers GET /v1/customers lists for the same parameters; deleted
-customers are never exported. Pages of PAGE customers are read in primary-key order (keyset),
-so memory stays flat at any size. A JSON or NDJSON record is the API representation of a
-customer (CustomerOut) plus its order figures; a CSV row flattens it: consent and UTM parts,
-``addressN_part`` columns for each address, ``attr.name`` for each custom attribute, tags and
-sources joined with ``|``. Exports are audited (who, which filter, which format).
+customers are never exported. Pages of PAGE customers are read by keyset, by default in
+creation order (created_at, then id), so memory stays flat at any size. A JSON or NDJSON
+record is the API representation of a customer (CustomerOut) plus its order figures; a CSV row
+flattens it: consent and UTM parts, ``addressN_part`` columns for each address, ``attr.name``
+for each custom attribute, tags and sources joined with ``|``. Exports are audited (who, which
+filter, which format).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -56,7 +58,8 @@ _PLAIN = (
 @dataclass(frozen=True, slots=True)
 class Selection:
     """Which customers an export holds and in which order: those of ``node``, by ``sort`` (the
-    list's sort keys) or else by id (creation order), at most ``limit`` of them."""
+    list's sort keys) or else in creation order (created_at, oldest first; then id), at most
+    ``limit`` of them."""
 
     node: Node
     sort: str | None = None
@@ -149,20 +152,31 @@ def pages(
 ) -> Iterator[list[dict[str, Any]]]:
     """Export records of the selected customers, a page at a time."""
     left = selection.limit
-    if selection.sort:
+    newest_first = _newest_first(selection.sort)
+    if newest_first is None:
         yield from _sorted_pages(session, tenant_id, selection, page_size)
         return
     ctx = search.context(session, tenant_id)
     condition = search.base_condition(ctx, selection.node)
-    after: uuid.UUID | None = None
+    after: tuple[datetime, uuid.UUID] | None = None
     while left is None or left > 0:
         size = page_size if left is None else min(page_size, left)
-        rows = repository.page(session, tenant_id, condition, after, size)
+        rows = repository.page(session, tenant_id, condition, after, size, newest_first)
         if not rows:
             return
         yield records(session, tenant_id, rows)
-        after = rows[-1]["id"]
+        after = (rows[-1]["created_at"], rows[-1]["id"])
         left = None if left is None else left - len(rows)
+
+
+def _newest_first(sort: str | None) -> bool | None:
+    """For creation order (the default, or a sort by created_at) whether newest first; None
+    for another sort. Creation order is read straight from its index, either way: through
+    the list's pages it was ten times slower or worse at a million customers."""
+    if not sort:
+        return False
+    keys = customers_repo.sort_keys(sort)
+    return keys[0].desc if [k.name for k in keys] == ["created_at", "id"] else None
 
 
 def _sorted_pages(

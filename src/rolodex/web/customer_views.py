@@ -91,8 +91,8 @@ def export(request: Request, format: Annotated[str, Query()] = "csv") -> Any:
         if view_id is not None:
             query = views.apply_view(session, user.principal, view_id, query)
         node = listing.with_text(query.filter, q)
-        # In the list's order, as on screen; a list ranked by relevance exports by creation.
-        order = query.sort if query.sort and "relevance" not in query.sort else None
+        # In the list's order, as on screen (newest first by default, and for a text search).
+        order = query.sort if query.sort and "relevance" not in query.sort else "-created_at"
         selection = exports.Selection(node, order)
         exports.check(session, user.tenant_id, selection, format)
         exports.record_audit(session, user.principal, format, node, list(params.items()))
