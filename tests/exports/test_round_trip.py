@@ -83,7 +83,8 @@ def rich_customers(tenant: TenantCtx) -> None:
             "phone": "+44 20 7946 0018",
             "first_name": "Zoë",
             "last_name": "O'Brien",
-            "tags": ["+plus", "@at"],
+            "tags": ["+plus", "@at", "red;blue", "a|b", "c,d", "[x]"],  # separators in tags
+            "sources": [{"source": "shopify", "external_id": "123|456"}],
         },
         {"email": "plain@example.com"},
         {"email": "withdrawn@example.com", "first_name": "Wanda", "consent": {"sms": True}},

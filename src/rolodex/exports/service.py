@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy.orm import Session
 
 from rolodex.audit import service as audit
@@ -219,13 +218,23 @@ def attr_text(value: Any) -> str:
     would read as something else (``5``, ``true``, ``""``) is written as a JSON string."""
     if isinstance(value, str) and value and attr_cell(value) == value:
         return value
-    return orjson.dumps(value).decode()
+    return writers.dumps(value).decode()
+
+
+def _list_text(items: list[str]) -> str:
+    """Tags or sources as one CSV cell: joined with ``|``, or a JSON array when one of them
+    holds a separator an import would split on ("red;blue" is one tag)."""
+    if any(ch in item for item in items for ch in "|;,") or any(
+        item.startswith("[") for item in items
+    ):
+        return writers.dumps(items).decode()
+    return "|".join(items)
 
 
 def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str, Any]:
     """One CSV row of an export record."""
     out: dict[str, Any] = {name: doc[name] for name in _PLAIN}
-    out["tags"] = "|".join(doc["tags"])
+    out["tags"] = _list_text(doc["tags"])
     consent = doc["consent"]
     for channel in ("email", "sms"):
         out[f"{channel}_consent"] = consent[channel]
@@ -233,7 +242,7 @@ def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str
         out[f"{channel}_consent_source"] = consent[f"{channel}_source"]
     for part, value in doc["utm"].items():
         out[f"utm_{part}"] = value
-    out["sources"] = "|".join(f"{s['source']}:{s['external_id'] or ''}" for s in doc["sources"])
+    out["sources"] = _list_text([f"{s['source']}:{s['external_id'] or ''}" for s in doc["sources"]])
     for i, address in enumerate(doc["addresses"][:addresses], start=1):
         for part in ADDRESS_PARTS:
             out[f"address{i}_{part}"] = address[part]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -25,6 +26,15 @@ MEDIA_TYPES = {
 
 def _default(value: Any) -> Any:
     return str(value)
+
+
+def dumps(value: Any) -> bytes:
+    """orjson's bytes; the standard library's for what orjson cannot write (an integer beyond
+    64 bits stored before such numbers were refused), rather than a cut-off export."""
+    try:
+        return orjson.dumps(value, default=_default)
+    except TypeError:
+        return json.dumps(value, default=_default, ensure_ascii=False).encode("utf-8")
 
 
 class CsvWriter:
@@ -81,7 +91,7 @@ class JsonWriter:
         for row in rows:
             parts.append(b"\n" if self._first else b",\n")
             self._first = False
-            parts.append(orjson.dumps(row, default=_default))
+            parts.append(dumps(row))
         return b"".join(parts)
 
     def end(self) -> bytes:
@@ -93,7 +103,7 @@ class NdjsonWriter:
         return b""
 
     def rows(self, rows: Iterable[dict[str, Any]]) -> bytes:
-        return b"".join(orjson.dumps(row, default=_default) + b"\n" for row in rows)
+        return b"".join(dumps(row) + b"\n" for row in rows)
 
     def end(self) -> bytes:
         return b""
