@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -184,3 +185,18 @@ def tenant(app_client: TestClient) -> TenantCtx:
 @pytest.fixture
 def other_tenant(app_client: TestClient) -> TenantCtx:
     return make_tenant(app_client, "Globex", region="GB")
+
+
+@pytest.fixture
+def cli(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``cli("import", path, "--tenant", slug)``: the rolodex command line on the test's
+    database, its result (exit code, output)."""
+    from typer.testing import CliRunner
+
+    from rolodex.cli.main import app
+    from rolodex.config import get_settings
+
+    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
+    get_settings.cache_clear()
+    yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
+    get_settings.cache_clear()

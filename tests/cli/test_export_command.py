@@ -5,20 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from typer.testing import CliRunner
-
-from rolodex.cli.main import app
-from rolodex.config import get_settings
-
-
-@pytest.fixture
-def cli(backend, monkeypatch):
-    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
-    get_settings.cache_clear()
-    yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
-    get_settings.cache_clear()
-
 
 def add(tenant, email: str, **fields) -> None:
     r = tenant.client.post(

@@ -6,20 +6,7 @@ import csv
 import io
 import json
 
-import pytest
-from typer.testing import CliRunner
-
-from rolodex.cli.main import app
-from rolodex.config import get_settings
 from tests.imports.helpers import csv_text, customers
-
-
-@pytest.fixture
-def cli(backend, monkeypatch):
-    monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
-    get_settings.cache_clear()
-    yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
-    get_settings.cache_clear()
 
 
 def test_import_dry_run_then_for_real_with_mapping_tags_and_a_summary(cli, tenant, tmp_path):
