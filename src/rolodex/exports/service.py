@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rolodex.audit import service as audit
@@ -31,6 +32,8 @@ from rolodex.imports.mapping import ADDRESS_PARTS
 from rolodex.imports.rows import attr_cell
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
+from rolodex.kit import pagination
+from rolodex.models import Customer
 from rolodex.search import filters
 from rolodex.search import params as search_params
 from rolodex.search import service as search
@@ -181,21 +184,29 @@ def _newest_first(sort: str | None) -> bool | None:
 def _sorted_pages(
     session: Session, tenant_id: uuid.UUID, selection: Selection, page_size: int
 ) -> Iterator[list[dict[str, Any]]]:
-    """Pages in the order of a sort: the customer list's own keyset pages (so an export sorted
-    by ``-ltv`` with a limit of 100 is the list's first 100), their rows read by id."""
-    left, cursor = selection.limit, None
+    """Pages in the order of a sort: the customer list's own keys and keyset (so an export
+    sorted by ``-ltv`` with a limit of 100 is the list's first 100). A page reads only the ids
+    and sort values, then the rows by id: the list's page would build each customer with its
+    tags, addresses and sources, which ``records`` reads again."""
+    ctx = search.context(session, tenant_id)
+    condition = search.base_condition(ctx, selection.node)
+    keys = customers_repo.sort_keys(selection.sort)
+    columns = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
+    left, values = selection.limit, None
     while left is None or left > 0:
         size = page_size if left is None else min(page_size, left)
-        query = search.ListQuery(selection.node, None, selection.sort, size, cursor)
-        result = search.list_customers(session, tenant_id, query)
-        ids = [c.id for c in result.items]
-        if not ids:
+        stmt = select(Customer.id, *columns).where(condition)
+        if values is not None:
+            stmt = stmt.where(pagination.after(keys, values))
+        found = session.execute(stmt.order_by(*pagination.order_by(keys)).limit(size)).all()
+        if not found:
             return
+        ids = [row[0] for row in found]
         by_id = {r["id"]: r for r in repository.rows(session, tenant_id, ids)}
         yield records(session, tenant_id, [by_id[i] for i in ids if i in by_id])
-        if result.next_cursor is None:
+        if len(found) < size:
             return
-        cursor = result.next_cursor
+        values = list(found[-1][1:])
         left = None if left is None else left - len(ids)
 
 
