@@ -70,8 +70,8 @@ def export_customers(
         service.check(session, principal.tenant_id, selection, format)
         service.record_audit(session, principal, format, node, items)
     name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
-    return StreamingResponse(
+    return writers.attachment(
         service.stream(db, principal.tenant_id, format, selection),
-        media_type=writers.MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        writers.MEDIA_TYPES[format],
+        name,
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
+from fastapi.responses import StreamingResponse
 
 from rolodex.exports.csv_safety import neutralize
 
@@ -118,3 +119,19 @@ def stream(writer: Any, pages: Iterable[list[dict[str, Any]]]) -> Iterator[bytes
     tail = writer.end()
     if tail:
         yield tail
+
+
+def attachment(body: Iterator[bytes], media_type: str, filename: str) -> StreamingResponse:
+    """A streamed download: the browser saves it as ``filename``."""
+    return StreamingResponse(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def csv_attachment(
+    pages: Iterable[list[dict[str, Any]]], columns: list[str], filename: str
+) -> StreamingResponse:
+    """``pages`` of rows as a streamed CSV download with ``columns``."""
+    return attachment(stream(CsvWriter(columns), pages), MEDIA_TYPES["csv"], filename)

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.errors import InvalidInput, UnsupportedMediaType, field_error
-from rolodex.exports.writers import CsvWriter, stream
+from rolodex.exports.writers import csv_attachment
 from rolodex.imports import mapping, report, repository, revert, service
 from rolodex.imports.schemas import (
     ImportList,
@@ -266,14 +264,6 @@ def _error_out(e: ImportRowError) -> RowErrorOut:
     return RowErrorOut.model_validate(report.error_record(e))
 
 
-def _csv(pages: Iterator[list[dict[str, Any]]], columns: list[str], name: str) -> Any:
-    return StreamingResponse(
-        stream(CsvWriter(columns), pages),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @router.get("/{import_id}/errors", response_model=RowErrorList)
 def import_errors(
     request: Request,
@@ -292,7 +282,7 @@ def import_errors(
             items, next_cursor = keyset.page(session, stmt, service.ERROR_KEYS, cursor, limit)
             return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
     pages = service.error_pages(db, tid, import_id)
-    return _csv(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
+    return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
 @router.get("/{import_id}/rows", response_model=ImportRowList)
@@ -337,4 +327,4 @@ def import_rows(
                 next_cursor=next_cursor,
             )
     pages = service.row_pages(db, tid, import_id, actions, revert_state)
-    return _csv(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
+    return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")

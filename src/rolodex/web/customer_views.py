@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, StreamingResponse
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from rolodex.auth.roles import Permission
@@ -97,8 +97,6 @@ def export(request: Request, format: Annotated[str, Query()] = "csv") -> Any:
         exports.check(session, user.tenant_id, selection, format)
         exports.record_audit(session, user.principal, format, node, list(params.items()))
     name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
-    return StreamingResponse(
-        exports.stream(db, user.tenant_id, format, selection),
-        media_type=writers.MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return writers.attachment(
+        exports.stream(db, user.tenant_id, format, selection), writers.MEDIA_TYPES[format], name
     )

@@ -11,12 +11,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse, StreamingResponse
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from rolodex.auth.roles import Permission
 from rolodex.errors import InvalidInput, RolodexError
-from rolodex.exports.writers import CsvWriter, stream
+from rolodex.exports.writers import csv_attachment
 from rolodex.imports import mapping, report, repository, revert, service
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
@@ -297,14 +297,6 @@ def rows_section(
     return render(request, "imports/_rows.html", run=run, finished=run.state in FINISHED, **context)
 
 
-def _download(pages: Any, columns: list[str], name: str) -> StreamingResponse:
-    return StreamingResponse(
-        stream(CsvWriter(columns), pages),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @router.get("/{import_id}/errors.csv")
 def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
     """Every problem of the import (row, line, column, field, value, reason) as CSV."""
@@ -314,7 +306,7 @@ def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
     with db.session(tid, write=False) as session:
         service.get_import(session, tid, import_id)
     pages = service.error_pages(db, tid, import_id)
-    return _download(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
+    return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
 @router.get("/{import_id}/rows.csv")
@@ -327,7 +319,7 @@ def rows_csv(request: Request, import_id: uuid.UUID, action: ActionQuery = "") -
     with db.session(tid, write=False) as session:
         service.get_import(session, tid, import_id)
     pages = service.row_pages(db, tid, import_id, actions)
-    return _download(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
+    return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
 
 
 @router.get("/{import_id}/progress")
