@@ -195,3 +195,39 @@ def test_an_email_passed_on_within_a_batch_is_written_in_the_right_order(
     assert done["progress"]["updated"] == 2
     now = {c["id"]: c["email"] for c in customers(tenant)}
     assert now == {taker[1]: giver[0], giver[1]: "moved@example.com"}
+
+
+def test_an_import_leaves_nothing_of_the_search_index_pending(
+    tenant: TenantCtx, backend: Any
+) -> None:
+    """PostgreSQL's GIN indexes of the search take new entries in a pending list (migration
+    0106) that every search reads in full: an import merges it after each batch. SQLite's
+    bulk index marks its rows indexed."""
+    run_inline(tenant, start(tenant, FILE), batch_rows=3)
+    assert len(customers(tenant)) == 4
+    if backend.name == "sqlite":
+        assert all(row[-1] == "0" for row in _index(backend, tenant.id))
+        return
+    with backend.owner.connect() as conn:
+        options = dict(
+            conn.execute(
+                text(
+                    "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+                    "WHERE relname IN ('ix_customer_search_doc', "
+                    "'ix_customer_search_email_trgm', 'ix_customer_search_phone_trgm')"
+                )
+            ).all()
+        )
+    assert options == dict.fromkeys(options, "fastupdate=on,gin_pending_list_limit=256")
+    assert len(options) == 3
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+    with db.session(tenant.id) as session:  # the app role may merge: nothing was left
+        assert session.execute(text("SELECT rolodex_search_flush()")).scalar() == 0
+    made = tenant.client.post(
+        "/v1/customers", json={"first_name": "Quentin"}, headers=tenant.headers()
+    )
+    assert made.status_code == 201, made.text
+    assert _ids(tenant, "quentin") == {made.json()["id"]}  # found while still pending
+    with db.session(tenant.id) as session:  # one write of the API's is left pending
+        assert session.execute(text("SELECT rolodex_search_flush()")).scalar() > 0
+    assert _ids(tenant, "quentin") == {made.json()["id"]}

@@ -29,6 +29,7 @@ from rolodex.models import (
     LtvEntry,
     StageTransition,
 )
+from rolodex.search import repository as search_repository
 
 ZERO = Decimal("0.00")
 
@@ -130,6 +131,8 @@ def _customers(batch: Batch) -> None:
     )
     for name, model in later:
         repository.insert_rows(session, model, rows[name])
+    if rows["customers"] or changed:
+        search_repository.flush_pending(session)
 
 
 def _audit(batch: Batch) -> None:

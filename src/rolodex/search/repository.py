@@ -35,6 +35,7 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy import text as text_sql
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
@@ -64,6 +65,17 @@ term_keys = table(
 )
 FTS = "customer_search_fts"
 TRI = "customer_search_tri"
+
+
+_FLUSH = text_sql("SELECT rolodex_search_flush()")
+
+
+def flush_pending(session: Session) -> None:
+    """PostgreSQL: merge the search index's pending entries into its GIN indexes, in bulk
+    (migration 0106). A bulk writer calls it after each batch, so that searches are not left
+    reading a long pending list. SQLite: nothing to do."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_FLUSH)
 
 
 @dataclass(frozen=True, slots=True)
