@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.imports.state import WRITABLE
 from rolodex.kit import txcache
+from rolodex.kit.bulk_insert import insert_many
 from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
@@ -258,36 +259,7 @@ def created_rows(
 
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        _insert_many(session, _t(model), rows)
-
-
-def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``session.execute(insert(table), rows)``. On SQLite the values are converted column by
-    column with the columns' own bind processors and handed to the driver's executemany:
-    the same rows, without SQLAlchemy's per-row parameter handling (a tenth of an import's
-    time). Rows whose keys leave out a column with a Python-side default go the usual way."""
-    conn = session.connection()
-    dialect = conn.dialect
-    keys = list(rows[0])
-    given = set(keys)
-    if dialect.name != "sqlite" or any(
-        c.key not in given and (c.default is not None or c.onupdate is not None) for c in table.c
-    ):
-        session.execute(insert(table), rows)
-        return
-    quote = dialect.identifier_preparer.quote
-    columns = []
-    for key in keys:
-        column = table.c[key]
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
-        values = [r[key] for r in rows]
-        columns.append([process(v) for v in values] if process is not None else values)
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(table.c[k].name) for k in keys)}) "
-        f"VALUES ({', '.join('?' * len(keys))})"
-    )
-    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    insert_many(session, _t(model), rows)
 
 
 def insert_customers(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -298,7 +270,7 @@ def insert_customers(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(insert(CUSTOMERS), rows)
+        insert_many(session, CUSTOMERS, rows)
         return
     conn = session.connection()
     after = conn.exec_driver_sql("SELECT coalesce(max(rid), 0) FROM customer_search").scalar()
@@ -308,7 +280,7 @@ def insert_customers(session: Session, rows: list[dict[str, Any]]) -> None:
         "INSERT INTO customer_search (tenant_id, customer_id, pending) VALUES (?, ?, 1)",
         [(r["tenant_id"].hex, r["id"].hex) for r in rows],
     )
-    _insert_many(session, CUSTOMERS, rows)
+    insert_many(session, CUSTOMERS, rows)
     steps = search_sql.sqlite_bulk_index(":after")
     for n, step in enumerate(steps):
         done = conn.execute(text(step), {"after": after}).rowcount
