@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, func, select
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.orm import Session
 
 from rolodex.identity.batch import PER_KEY
@@ -15,6 +18,7 @@ from rolodex.models import Address, Customer
 CHUNK = 900
 _C = cast(Table, Customer.__table__)
 _A = cast(Table, Address.__table__)
+_sqlite_dialect = SQLiteDialect()
 KEY_COLUMNS = {
     "e": _C.c.email_key,
     "n": _C.c.email_normalized,
@@ -67,6 +71,11 @@ def block_many(
 MATCH_COLUMNS = ("id", "email_normalized", "phone_e164", "first_name", "last_name",
                  "attributes", "created_at")  # fmt: skip
 MATCH_ADDRESS = ("line1", "postcode", "city", "country")
+_SQLITE_MATCH = (
+    f"SELECT {', '.join([*(f'c.{n}' for n in MATCH_COLUMNS), *(f'a.{n}' for n in MATCH_ADDRESS)])} "
+    "FROM customers c LEFT OUTER JOIN customer_addresses a ON a.tenant_id = c.tenant_id "
+    "AND a.customer_id = c.id AND a.is_default = 1 WHERE c.tenant_id = ? AND c.id IN "
+)
 
 
 def match_rows(
@@ -75,7 +84,14 @@ def match_rows(
     """What matching reads of these customers, as plain rows: MATCH_COLUMNS, then the
     MATCH_ADDRESS columns of their default address (None when they have none): for the many
     customers an import only scores (at a million customers a batch of 2,000 records scores
-    some 48,000 namesakes), read without ``customer_rows``' dicts."""
+    some 48,000 namesakes), read without ``customer_rows``' dicts.
+
+    On SQLite the rows come from the driver as stored, but for the id: ``attributes`` as
+    JSON text and ``created_at`` as text. Most of these customers are dropped after a look
+    at their contact details; ``attributes_of`` and ``created_of`` read those two columns
+    of the rest (converting every row cost 40% of reading them)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _sqlite_match_rows(session, tenant_id, ids)
     out: dict[uuid.UUID, tuple[Any, ...]] = {}
     default = and_(
         _A.c.tenant_id == _C.c.tenant_id, _A.c.customer_id == _C.c.id, _A.c.is_default.is_(True)
@@ -90,6 +106,42 @@ def match_rows(
         for row in session.execute(stmt):
             out.setdefault(row[0], tuple(row))  # a second default address: the first is enough
     return list(out.values())
+
+
+def _sqlite_match_rows(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> list[tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(f"{_SQLITE_MATCH}({marks})", (tenant_id.hex, *(u.hex for u in chunk)))
+            for row in cursor:
+                if row[0] not in out:  # a second default address: the first is enough
+                    out[row[0]] = (uuid.UUID(row[0]), *row[1:])
+    finally:
+        cursor.close()
+    return list(out.values())
+
+
+def attributes_of(value: Any) -> dict[str, Any] | None:
+    """A ``match_rows`` row's ``attributes``: on SQLite its JSON text."""
+    if isinstance(value, str):
+        return None if value == "{}" else cast(dict[str, Any], json.loads(value))
+    return cast(dict[str, Any] | None, value)
+
+
+_SQLITE_DATETIME = _C.c.created_at.type.dialect_impl(_sqlite_dialect).result_processor(
+    _sqlite_dialect, None
+)
+
+
+def created_of(value: Any) -> datetime:
+    """A ``match_rows`` row's ``created_at``: on SQLite its text."""
+    if isinstance(value, str):
+        return cast(datetime, _SQLITE_DATETIME(value))  # type: ignore[misc]
+    return cast(datetime, value)
 
 
 def customer_rows(

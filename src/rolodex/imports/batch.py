@@ -445,7 +445,7 @@ class Namesakes:
             postcode=postcode,
             city=city,
             country=country,
-            dob=dob_from_attributes(attributes),
+            dob=dob_from_attributes(batch_repository.attributes_of(attributes)),
         )
         floor = self.review - 1e-4  # scores are rounded to four places
         return any(scoring.ceiling(probe, seen) >= floor for probe in self.probes.get(key, ()))
@@ -455,9 +455,14 @@ def stored_person(row: tuple[Any, ...]) -> Person:
     """The matching view of a stored customer from its ``batch_repository.match_rows`` row."""
     cid, email, phone, first, last, attributes, created_at, *address = row
     record = stored_record(
-        email, phone, first, last, attributes, dict(zip(MATCH_ADDRESS, address, strict=True))
+        email,
+        phone,
+        first,
+        last,
+        batch_repository.attributes_of(attributes),
+        dict(zip(MATCH_ADDRESS, address, strict=True)),
     )
-    return Person(cid, record, created_at, email)
+    return Person(cid, record, batch_repository.created_of(created_at), email)
 
 
 def phone_of(prep: Prepared, default_region: str) -> tuple[str | None, str]:
