@@ -100,3 +100,71 @@ def test_an_import_refreshes_the_statistics_each_time_it_has_doubled_its_tables(
     for table in ("customers", "customer_tags", "customer_addresses", "audit_log"):
         assert after[table] - before[table] == 4, table
     assert after["import_overlay"] == before["import_overlay"]  # a dry run's, not this one's
+
+
+def _import(db: Database, tid: uuid.UUID, rows: int, prefix: str) -> None:
+    header = ["first_name", "last_name", "email"]
+    content = csv_text(
+        [header] + [["Bo", f"{prefix}{i}", f"{prefix}{i}@example.com"] for i in range(rows)]
+    ).encode()
+    principal = Principal(tid, "admin", "system", "test", "stats test")
+    with db.session(tid) as s:
+        run = service.create_import(
+            s, principal, io.BytesIO(content), len(content), "people.csv", "text/csv",
+            ImportOptions(), run_after=None,
+        )  # fmt: skip
+        run_id = run.id
+    with db.session(tid) as s:
+        done = runner.run_import(s, tid, uuid.UUID(str(run_id)), runner="test", batch_rows=10)
+        assert done is not None
+        assert (done.state, done.created) == ("done", rows)
+
+
+def test_a_new_tenant_gets_statistics_by_its_own_rows_not_the_whole_table(
+    pg, no_autovacuum, monkeypatch
+):
+    """Statistics that never saw a tenant estimate its rows at one or two: a new tenant's
+    import into a table full of others' rows must refresh them as its own rows grow."""
+    db, owner = pg
+    monkeypatch.setattr(stats, "FIRST", 10)
+    with db.session() as s:
+        big, new = (tenants.create_tenant(s, name).id for name in ("Big Shop", "New Shop"))
+    _import(db, big, 100, "big")  # refreshed at 10, 20, 40 and 80 rows
+    before = analyzed(owner)
+    # 60 rows into a tenant with none: after 10, 20 and 40 of its own rows (the table held
+    # about 80 at the last refresh, which would have given none)
+    _import(db, new, 60, "new")
+    assert analyzed(owner)["customers"] - before["customers"] == 3
+    with owner.connect() as conn:
+        seen = conn.execute(
+            text(
+                "SELECT most_common_vals::text FROM pg_stats "
+                "WHERE tablename = 'customers' AND attname = 'tenant_id'"
+            )
+        ).scalar()
+    assert str(new) in str(seen)  # the planner knows the new tenant's rows now
+
+
+def test_rows_written_since_the_last_refresh_get_statistics_before_an_import_starts(
+    pg, no_autovacuum, monkeypatch
+):
+    db, owner = pg
+    monkeypatch.setattr(stats, "FIRST", 10)
+    with db.session() as s:
+        tid = tenants.create_tenant(s, "Busy Shop").id
+    with owner.begin() as conn:  # 40 customers the statistics never saw
+        conn.execute(
+            text(
+                "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, customer_type, "
+                "attributes, email_consent, sms_consent, ltv, created_at, updated_at, "
+                "order_count) SELECT :t, gen_random_uuid(), 'prospect', 'active', 'guest', "
+                "'{}', false, false, 0, now(), now(), 0 FROM generate_series(1, 40)"
+            ),
+            {"t": tid},
+        )
+    before = analyzed(owner)
+    _import(db, tid, 5, "late")  # too few rows to refresh by its own growth
+    assert analyzed(owner)["customers"] - before["customers"] == 1  # refreshed as it started
+    before = analyzed(owner)
+    _import(db, tid, 5, "later")  # nothing stale now: no refresh
+    assert analyzed(owner)["customers"] == before["customers"]

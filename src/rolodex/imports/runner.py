@@ -245,7 +245,7 @@ def _run_import(
         ctx = context(session, run)
         sqlite = session.get_bind().dialect.name == "sqlite"
         seen: dict[uuid.UUID, Any] = {}  # batch.Batch.seen, for the whole run
-        growth = Growth(session, DRY_RUN_FILLS if run.dry_run else FILLS)
+        growth = Growth(session, DRY_RUN_FILLS if run.dry_run else FILLS, tenant_id)
         started, done_before = time.monotonic(), run.rows_read
         while True:
             chunk, broken = _take(records, batch_rows)
