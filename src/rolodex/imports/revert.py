@@ -133,6 +133,7 @@ def _batch(
     session: Session, principal: Principal, run: ImportRun, targets: list[uuid.UUID]
 ) -> tuple[int, int]:
     tenant_id = run.tenant_id
+    repository.take_turn(session, tenant_id)
     groups: dict[uuid.UUID, list[Any]] = {}
     for row in rr.rows_for(session, tenant_id, run.id, targets):
         groups.setdefault(row.target_id, []).append(row)

@@ -340,6 +340,8 @@ def _batch(
         if batch is None:  # a retry starts from the records again
             batch = _prepared(session, ctx, converter, records, first.seen if first else {})
         try:
+            if not ctx.dry_run:  # a dry run writes no customers: it needs no turn
+                repository.take_turn(session, ctx.tenant_id)
             batch.match()
             counts = writes.store(batch, converter.columns)
             session.flush()
