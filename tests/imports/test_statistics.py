@@ -143,28 +143,3 @@ def test_a_new_tenant_gets_statistics_by_its_own_rows_not_the_whole_table(
             )
         ).scalar()
     assert str(new) in str(seen)  # the planner knows the new tenant's rows now
-
-
-def test_rows_written_since_the_last_refresh_get_statistics_before_an_import_starts(
-    pg, no_autovacuum, monkeypatch
-):
-    db, owner = pg
-    monkeypatch.setattr(stats, "FIRST", 10)
-    with db.session() as s:
-        tid = tenants.create_tenant(s, "Busy Shop").id
-    with owner.begin() as conn:  # 40 customers the statistics never saw
-        conn.execute(
-            text(
-                "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, customer_type, "
-                "attributes, email_consent, sms_consent, ltv, created_at, updated_at, "
-                "order_count) SELECT :t, gen_random_uuid(), 'prospect', 'active', 'guest', "
-                "'{}', false, false, 0, now(), now(), 0 FROM generate_series(1, 40)"
-            ),
-            {"t": tid},
-        )
-    before = analyzed(owner)
-    _import(db, tid, 5, "late")  # too few rows to refresh by its own growth
-    assert analyzed(owner)["customers"] - before["customers"] == 1  # refreshed as it started
-    before = analyzed(owner)
-    _import(db, tid, 5, "later")  # nothing stale now: no refresh
-    assert analyzed(owner)["customers"] == before["customers"]

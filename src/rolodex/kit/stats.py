@@ -14,8 +14,6 @@ rows/s, each batch's matching query 20 s instead of 20 ms). So ``Growth`` measur
 tenant's own rows: it refreshes the statistics of the tables a bulk writer fills whenever it
 has written as many rows as the tenant held in the first of them at the last refresh (at
 least ``FIRST``): log2(N) refreshes for N rows, none for a small import into a large tenant.
-And it refreshes them once before it starts when more rows of the table changed since its
-last analysis than the tenant holds (rows written by others, by hand, with autovacuum off).
 The app role may not ANALYZE (only a table's owner may): it calls ``rolodex_analyze``
 (migration 0104), which runs as the owner. SQLite plans well without statistics: nothing to
 do there.
@@ -35,9 +33,6 @@ log = logging.getLogger("rolodex.stats")
 
 FIRST = 1000  # rows written before the first refresh, for a tenant with fewer rows than this
 
-_CHANGED = text(
-    "SELECT coalesce(n_mod_since_analyze, 0) FROM pg_stat_user_tables WHERE relid = to_regclass(:t)"
-)
 _ANALYZE = text("SELECT rolodex_analyze(CAST(:t AS text[]))")
 
 
@@ -52,12 +47,7 @@ class Growth:
         self.first = FIRST
         self.on = session.get_bind().dialect.name == "postgresql"
         self.pending = 0
-        self.size = 0
-        if self.on:
-            self.size = self._size()
-            changed = session.execute(_CHANGED, {"t": self.tables[0]}).scalar() or 0
-            if changed >= max(self.first, self.size):
-                self._refresh()
+        self.size = self._size() if self.on else 0
 
     def _size(self) -> int:
         """The tenant's rows in the first table."""
