@@ -278,7 +278,7 @@ def test_the_error_report_lists_row_field_value_and_reason_also_as_csv(tenant):
             ["email", "stage", "created_at", "first_name"],
             ["ok@example.com", "customer", "", "Ok"],
             ["not an email", "customer", "", '=HYPERLINK("x")'],
-            ["b@example.com", "Lead", "yesterday", ""],
+            ["b@example.com", "Wizard", "yesterday", ""],
         ]
     )
     run = imported(tenant, text)
@@ -290,7 +290,7 @@ def test_the_error_report_lists_row_field_value_and_reason_also_as_csv(tenant):
         (3, 4, "stage", "lifecycle_stage"),
         (3, 4, "created_at", "created_at"),
     ]
-    assert found[1]["value"] == "Lead"
+    assert found[1]["value"] == "Wizard"
     assert "must be one of" in found[1]["reason"]
     response = tenant.client.get(
         f"/v1/imports/{run['id']}/errors", params={"format": "csv"}, headers=tenant.headers()

@@ -75,15 +75,20 @@ def test_an_id_of_a_deleted_customer_fails_its_row_and_create_mode_refuses_a_kno
     assert report[1]["errors"][0]["reason"] == "a customer with this id already exists"
 
 
-def test_ids_of_another_tool_are_not_ours_and_change_nothing(tenant):
+def test_ids_of_another_tool_are_not_ours_they_are_its_external_ids(tenant):
     h = tenant.headers()
     ada = tenant.client.post("/v1/customers", json={"email": "ada@example.com"}, headers=h).json()
     run = imported(tenant, csv_text([["ID", "Email"], ["12345", "ada@example.com"]]))
     assert status(tenant, run["id"])["columns"][0]["field"] == "id"
     (row,) = rows(tenant, run["id"])
+    # matched by email, never taken for a Rolodex id; the other tool's id is kept, not dropped
     assert (row["action"], row["matched_by"], row["customer_id"]) == (
-        "unchanged", "email", ada["id"],
+        "update", "email", ada["id"],
     )  # fmt: skip
+    after = tenant.client.get(f"/v1/customers/{ada['id']}", headers=h).json()
+    assert {"source": "import", "external_id": "12345"} in [
+        {k: s[k] for k in ("source", "external_id")} for s in after["sources"]
+    ]
 
 
 def test_an_exported_phone_keeps_its_number_unless_the_phone_was_changed(tenant):

@@ -13,7 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -23,19 +23,16 @@ from pydantic import ValidationError
 from rolodex.customers.normalize import check_email
 from rolodex.customers.schemas import CustomerCreate
 from rolodex.exports.csv_safety import restore
-from rolodex.imports import mapping
+from rolodex.identity.normalize import DOB_ATTRIBUTES
+from rolodex.imports import amounts, countries, dates, mapping, names, words
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import OUT_OF_RANGE, as_utc
-from rolodex.models.customers import SOURCES, STAGES, STATUSES, TYPES
+from rolodex.models.customers import SOURCES
 
 log = logging.getLogger("rolodex.imports")
 
-ENUMS = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES}
-TRUE = frozenset({"true", "t", "yes", "y", "1", "on", "subscribed", "optedin", "optin", "x"})
-FALSE = frozenset({"false", "f", "no", "n", "0", "off", "unsubscribed", "optedout", "optout"})
 MAX_VALUE_CHARS = 500  # of a value quoted in the error report
 _LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_SEPARATORS = re.compile(r"[\s\-]+")
 _UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 _PROFILE = ("first_name", "last_name", "company", "notes", "internal_notes", "acquisition_source")
 
@@ -120,7 +117,7 @@ def e164(raw: str, region: str) -> str | None:
 
 def record_id_value(raw: Any) -> uuid.UUID | None:
     """A Rolodex customer id (an export's ``id`` column); None for another tool's ids, which
-    this column does not hold (map them to external_id)."""
+    ``convert`` takes as the record's external id."""
     try:
         return uuid.UUID(str(raw).strip())
     except ValueError:
@@ -135,80 +132,62 @@ def e164_value(raw: str) -> str:
     return text
 
 
-def enum_value(name: str, raw: str) -> str:
-    value = _SEPARATORS.sub("_", raw.strip().lower())
-    if value not in ENUMS[name]:
-        raise CellError(f"must be one of {', '.join(ENUMS[name])}")
-    return value
+def enum_value(name: str, raw: str) -> tuple[str, str | bool] | None:
+    """(field, value) a stage, status or type cell sets (``words``: another tool's word may
+    set another field), None when it gives no value."""
+    read = words.enum(name, raw)
+    if isinstance(read, str):
+        raise CellError(read)
+    return read
 
 
 def bool_value(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    text = mapping.normal(str(raw))
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
-    raise CellError("must be true or false (yes/no, 1/0)")
+    value = words.yes_no(str(raw))
+    if value is None:
+        raise CellError("must be true or false (yes/no, 1/0, subscribed/unsubscribed)")
+    return value
 
 
 def datetime_value(raw: Any) -> datetime:
-    text = str(raw).strip()
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise CellError(
-            "not an ISO 8601 date or time, e.g. 2024-01-31 or 2024-01-31T10:00Z"
-        ) from exc
+    value = dates.read(str(raw))
+    if isinstance(value, str):
+        raise CellError(value)
     try:
         return as_utc(value)
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
         raise CellError(OUT_OF_RANGE) from exc
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
-_CURRENCY = re.compile(r"^[$€£¥]|[$€£¥]$|^(USD|EUR|GBP|CHF)\b|\b(USD|EUR|GBP|CHF)$", re.I)
-
-
-def amount_text(text: str) -> str:
-    """An amount as written in a spreadsheet → Decimal's text. The separator written last is
-    the decimal one when there are two kinds (1,234.56; 1.234,56); a lone comma is decimal
-    unless it groups thousands (12,50 and 0,5 are decimal; 1,234 is a thousand)."""
-    text = _CURRENCY.sub("", text.strip()).strip()
-    text = re.sub(r"[\s\u00a0\u202f']", "", text)  # 1 234,56 and 1'234.56 group thousands
-    if "," in text and "." in text:
-        decimal, group = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
-        return text.replace(group, "").replace(decimal, ".")
-    if "," in text:
-        return (
-            text.replace(",", "")
-            if _THOUSANDS.fullmatch(text.lstrip("-"))
-            else text.replace(",", ".", 1)
+def country_value(raw: str) -> str:
+    """An alpha-2 code from a code or a name in any case ("Germany", "DEU", "Deutschland");
+    two letters go on as written, for the address validation to judge."""
+    text = raw.strip()
+    if len(text) == 2 and text.isascii() and text.isalpha() and text.upper() != "UK":
+        return text
+    code = countries.alpha2(text)
+    if code is None:
+        raise CellError(
+            "not a country: write an ISO 3166-1 alpha-2 code (DE) or the country's name (Germany)"
         )
-    if text.count(".") > 1:
-        return text.replace(".", "")  # 1.234.567: thousands
-    return text
+    return code
+
+
+def birth_date(value: Any) -> Any:
+    """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date;
+    anything else as given (an attribute is free text; "03/15" has no year)."""
+    if not isinstance(value, str):
+        return value
+    read = dates.read(value)
+    return read.date().isoformat() if isinstance(read, datetime) else value
 
 
 def money_value(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        text = "x"
-    elif isinstance(raw, int | float | Decimal):
-        text = str(raw)
-    else:
-        text = amount_text(str(raw))
     try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise CellError("not an amount such as 125.50") from exc
-    if not value.is_finite() or value < 0:
-        raise CellError("must be an amount of zero or more")
-    if value >= Decimal("1e13"):  # first: a huge one cannot even be rounded to cents
-        raise CellError("is too large")
-    if value != value.quantize(Decimal("0.01")):
-        raise CellError("must have at most two decimal places")
-    return value.quantize(Decimal("0.01"))
+        return amounts.money(raw)
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
 
 
 def attr_cell(text: str) -> Any:
@@ -325,6 +304,8 @@ def _address(parts: dict[str, Any]) -> dict[str, Any]:
                 raise CellError("not a number") from exc
         elif part == "type":
             out[part] = _text(raw).strip().lower()
+        elif part == "country":
+            out[part] = country_value(_text(raw))
         else:
             out[part] = _text(raw)
     return out
@@ -361,11 +342,20 @@ def convert(
     # Every problem of the record at once, not one per upload: the cells that could not be
     # read above, then what the API's validation and the email check say of the rest.
     if "full_name" in extra and not body.get("first_name") and not body.get("last_name"):
-        first, _, last = extra.pop("full_name").rpartition(" ")
-        if first:
-            body["first_name"], body["last_name"] = first, last
-        else:
-            body["first_name"] = last  # one word: a given name
+        first, last = names.split(extra.pop("full_name"))
+        body["first_name"] = first
+        if last:
+            body["last_name"] = last
+    for key in [k for k in extra if k.startswith("routed.")]:
+        # another field's word in a status or type column: the field's own column wins
+        (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
+    other_id = extra.pop("other_id", None)
+    if other_id is not None and extra.setdefault("external_id", other_id) != other_id:
+        reason = (
+            f"not a Rolodex customer id (a UUID), and column {columns['external_id']!r} gives "
+            "the external id: map this column to attr.<name> to keep it, or to ignore"
+        )
+        errors.append(RowError(reason, "id", columns["id"], shown(raws["id"])))
     if "phone_e164" in extra and not body.get("phone"):
         body["phone"] = extra["phone_e164"]  # the stored form is a phone as written too
     if attributes:
@@ -424,7 +414,8 @@ def _cell(
     kind = mapping.field_kind(name)
     if kind == "attr":
         key = name[5:]
-        attributes[key] = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
+        value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
+        attributes[key] = birth_date(value) if key in DOB_ATTRIBUTES else value
     elif kind == "address":
         number, _, part = name[7:].partition("_")
         addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
@@ -449,7 +440,13 @@ def _cell(
     elif kind == "sources":
         extra["sources"] = sources_value(raw)
     elif kind == "enum":
-        body[name] = enum_value(name, _text(raw))
+        read = enum_value(name, _text(raw))
+        if read is not None:
+            target, value = read
+            if target == name:
+                body[name] = value
+            else:
+                extra["routed." + target] = value
     elif kind == "bool":
         extra[name] = bool_value(raw)
     elif kind == "datetime":
@@ -458,7 +455,14 @@ def _cell(
     elif kind == "money":
         extra[name] = money_value(raw)
     elif kind == "id":
-        extra["record_id"] = record_id_value(raw)
+        record_id = record_id_value(raw)
+        if record_id is not None:
+            extra["record_id"] = record_id
+        else:  # another tool's id ("ID", 12345): the record's external id, not dropped
+            text = _text(raw).strip()
+            if len(text) > 200:
+                raise CellError("neither a Rolodex customer id nor an external id (at most 200)")
+            extra["other_id"] = text
     elif kind == "e164":
         extra["phone_e164"] = e164_value(_text(raw))
     elif name == "external_id":
