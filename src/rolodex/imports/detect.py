@@ -62,6 +62,7 @@ MAGIC = (
 )
 _QUOTED = re.compile(r'"[^"]*"')
 _WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
+_JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -175,6 +176,7 @@ def detect(
             "check accented letters in the result"
         )
     kind = _format(text, filename, format)
+    renamed = kind != "csv" and not format and _by_name(filename) == "csv"
     whole = len(sample) >= total_size
     if kind == "json" and _one_object_a_line(text, whole):
         kind = "ndjson"
@@ -184,6 +186,11 @@ def detect(
         )
     elif kind == "json":
         _refuse_trailing_json(text)
+    if renamed:
+        warnings.append(
+            f"the file is named {filename!r} but holds {kind.upper()}, not CSV; it was read "
+            f"as {kind.upper()}"
+        )
     if kind != "csv":
         return Detected(kind, codec, None, "\n", warnings)
     newline = _newline(text)
@@ -286,16 +293,22 @@ def _refuse_binary_text(text: str) -> None:
         raise FileProblem("the file is not text: it holds binary data", status=415)
 
 
+def _by_name(filename: str | None) -> str | None:
+    name = (filename or "").lower()
+    return next((kind for ext, kind in _EXTENSIONS.items() if name.endswith(ext)), None)
+
+
 def _format(text: str, filename: str | None, given: str | None) -> str:
     if given:
         kind = given.strip().lower()
         if kind not in FORMATS:
             raise FileProblem(f"unknown format {given!r}; use csv, json or ndjson", field="format")
         return kind
-    name = (filename or "").lower()
-    for ext, kind in _EXTENSIONS.items():
-        if name.endswith(ext):
-            return kind
+    by_name = _by_name(filename)
+    # A JSON export saved under a .csv name (or a .txt one) is JSON: no CSV header row starts
+    # with '[{' or '{"'. The content decides when it is that clearly JSON.
+    if by_name is not None and (by_name != "csv" or not _JSON_START.match(text)):
+        return by_name
     start = text.lstrip()[:1]
     if start == "[":
         return "json"

@@ -6,11 +6,14 @@ guesses; ``attr.<name>`` (or ``attributes.<name>``) columns are custom attribute
 ``address2_city`` style columns fill the second address. Columns an export writes but an
 import cannot set (ltv-derived counts, timestamps kept by the system) are ignored. An
 export's ``id`` is the customer's own (``rows``: a Rolodex id finds that customer, or makes
-a new one under it) and its ``phone_e164`` the phone as stored (read in no region).
+a new one under it; another tool's id in an "ID" column, not a UUID, is the record's external
+id) and its ``phone_e164`` the phone as stored (read in no region).
 
 A field takes one column. When several columns guess the same field the best guess wins (an
-exact name beats a prefixed one such as "Default Address Phone"), then the leftmost; the
-others are left unmapped and reported.
+exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
+"Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
+reported. Billing and shipping columns side by side fill two addresses. A bare "Type" is
+not guessed: other tools' files use it for anything (person or company, phone kinds).
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from rolodex.errors import InvalidInput
+from rolodex.imports.headers import (
+    ADDRESS_PREFIXES,
+    BIRTH_DATES,
+    OTHER_LANGUAGES,
+    PREFIXES,
+    SYNONYMS,
+    WEAK,
+)
 from rolodex.search import text as search_text
 
 # field → kind; kinds tell rows.py how to read a cell.
@@ -87,130 +98,13 @@ READ_ONLY = frozenset(
 )
 MULTI = frozenset({"tags"})  # fields that take several columns (joined)
 
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "emailaddress", "mail", "primaryemail", "customeremail", "emails"),
-    "phone": (
-        "phone",
-        "phonenumber",
-        "mobile",
-        "mobilephone",
-        "mobilenumber",
-        "cell",
-        "cellphone",
-        "telephone",
-        "tel",
-        "phone1",
-        "primaryphone",
-    ),
-    "first_name": ("firstname", "first", "givenname", "fname", "forename"),
-    "last_name": ("lastname", "last", "surname", "familyname", "lname"),
-    "full_name": ("fullname", "name", "customername", "contactname", "displayname"),
-    "company": ("company", "companyname", "organization", "organisation", "org", "business"),
-    "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle"),
-    "status": ("status", "customerstatus"),
-    "customer_type": ("customertype", "type", "accounttype"),
-    "notes": ("notes", "note", "comments", "comment"),
-    "internal_notes": ("internalnotes", "internalnote", "staffnotes", "privatenotes"),
-    "acquisition_source": ("acquisitionsource", "leadsource", "referralsource"),
-    "utm_source": ("utmsource",),
-    "utm_medium": ("utmmedium",),
-    "utm_campaign": ("utmcampaign", "campaign"),
-    "utm_term": ("utmterm",),
-    "utm_content": ("utmcontent",),
-    "email_consent": (
-        "emailconsent",
-        "acceptsemailmarketing",
-        "acceptsmarketing",
-        "emailoptin",
-        "emailsubscribed",
-        "subscribed",
-        "consentemail",
-    ),
-    "email_consent_at": ("emailconsentat", "consentemailat"),
-    "email_consent_source": ("emailconsentsource", "consentemailsource"),
-    "sms_consent": ("smsconsent", "acceptssmsmarketing", "smsoptin", "smssubscribed", "consentsms"),
-    "sms_consent_at": ("smsconsentat", "consentsmsat"),
-    "sms_consent_source": ("smsconsentsource", "consentsmssource"),
-    "last_active_at": ("lastactiveat", "lastactive", "lastseen", "lastactivity"),
-    "created_at": ("createdat", "created", "datecreated", "signupdate", "customersince"),
-    "ltv": ("ltv", "lifetimevalue", "totalspent", "clv", "customerlifetimevalue"),
-    "tags": ("tags", "tag", "labels", "groups"),
-    "attributes": ("attributes", "customattributes"),
-    "addresses": ("addresses",),
-    "sources": ("sources",),
-    "external_id": (
-        "externalid",
-        "externalkey",
-        "customerid",
-        "recordid",
-        "contactid",
-        "sourceid",
-    ),
-    "address1_line1": ("address", "address1", "addressline1", "street", "streetaddress", "line1"),
-    "address1_line2": ("address2", "addressline2", "line2", "apartment", "suite", "apt"),
-    "address1_city": ("city", "town", "locality"),
-    "address1_region": (
-        "region",
-        "state",
-        "province",
-        "provincecode",
-        "county",
-        "stateregion",
-        "stateprovince",
-    ),
-    "address1_postcode": ("postcode", "zip", "zipcode", "postalcode", "postal", "zippostalcode"),
-    "address1_country": ("country", "countrycode"),
-    "address1_timezone": ("timezone", "tz"),
-    "address1_lat": ("lat", "latitude"),
-    "address1_lng": ("lng", "lon", "long", "longitude"),
-    "address1_type": ("addresstype",),
-}
-# Headers in other languages a small business's other tools write (German, French, Spanish,
-# Italian, Dutch, Portuguese), in normal form (accents folded). Words that mean something
-# else in English, or two things in one language (Spanish "estado"), are left out.
-_OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "email": ("emailadresse", "courriel", "adressemail", "adresseemail", "correo",
-              "correoelectronico", "postaelettronica", "emailadres"),
-    "phone": ("telefon", "telefonnummer", "handy", "mobil", "mobiltelefon", "numerodetelephone",
-              "portable", "telefono", "celular", "movil", "cellulare", "telefoon",
-              "telefoonnummer", "mobiel", "telemovel"),
-    "first_name": ("vorname", "prenom", "nombre", "nome", "voornaam", "primeironome"),
-    "last_name": ("nachname", "familienname", "nom", "nomdefamille", "apellido", "apellidos",
-                  "cognome", "achternaam", "sobrenome", "ultimonome"),
-    "company": ("firma", "unternehmen", "societe", "entreprise", "empresa", "azienda",
-                "bedrijf"),
-    "notes": ("notiz", "notizen", "bemerkung", "bemerkungen", "anmerkung", "remarque",
-              "remarques", "nota", "notas", "opmerking", "opmerkingen"),
-    "tags": ("schlagworte", "schlagwoerter", "etiketten", "etiquettes", "etiquetas",
-             "etichette"),
-    "external_id": ("kundennummer", "kundenid", "numeroclient", "idclient", "numerocliente",
-                    "klantnummer"),
-    "created_at": ("erstelltam", "angelegtam", "datedecreation"),
-    "address1_line1": ("strasse", "strasseundhausnummer", "anschrift", "adresse", "rue",
-                       "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua"),
-    "address1_city": ("stadt", "ort", "wohnort", "ville", "ciudad", "localidad", "citta",
-                      "comune", "plaats", "woonplaats", "cidade"),
-    "address1_region": ("bundesland", "kanton", "departement", "provincia", "regione",
-                        "provincie"),
-    "address1_postcode": ("plz", "postleitzahl", "codepostal", "cp", "codigopostal", "cap",
-                          "postcodenummer", "cep"),
-    "address1_country": ("land", "pays", "pais", "paese", "nazione"),
-}  # fmt: skip
-_PREFIXES = (
-    "defaultaddress",
-    "billingaddress",
-    "shippingaddress",
-    "customer",
-    "contact",
-    "primary",
-)
 _EXACT: dict[str, str] = {}
-for _field, _names in _SYNONYMS.items():
+for _field, _names in SYNONYMS.items():
     for _name in _names:
         _EXACT.setdefault(_name, _field)
 for _field in FIELDS:
     _EXACT.setdefault(re.sub(r"[^a-z0-9]", "", _field), _field)
-for _field, _names in _OTHER_LANGUAGES.items():
+for _field, _names in OTHER_LANGUAGES.items():
     for _name in _names:
         _EXACT.setdefault(_name, _field)
 # JSON documents (our own export) nest consent and UTM: consent.email → email_consent, ...
@@ -224,17 +118,8 @@ _EXACT.update(
         "consentsmssource": "sms_consent_source",
     }
 )
-
-# Birth dates are custom attributes, under a name matching reads as one
-# (identity.normalize.DOB_ATTRIBUTES): the file's own word where it is one of them.
-_BIRTH_DATES = {
-    "dateofbirth": "date_of_birth", "dob": "dob", "birthdate": "birthdate",
-    "birthday": "birthday", "geburtsdatum": "date_of_birth", "geburtstag": "birthday",
-    "datedenaissance": "date_of_birth", "fechadenacimiento": "date_of_birth",
-    "datadinascita": "date_of_birth", "geboortedatum": "date_of_birth",
-    "datadenascimento": "date_of_birth",
-}  # fmt: skip
-for _name, _attribute in _BIRTH_DATES.items():
+# Birth dates are custom attributes, under a name matching reads as one.
+for _name, _attribute in BIRTH_DATES.items():
     _EXACT.setdefault(_name, "attr." + _attribute)
 
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
@@ -286,7 +171,9 @@ def guess(header: str) -> tuple[str | None, int]:
         return IGNORE, 2
     if key in _EXACT:
         return _EXACT[key], 2
-    for prefix in _PREFIXES:
+    if key in WEAK:
+        return WEAK[key], 1
+    for prefix in PREFIXES:
         if key.startswith(prefix) and key[len(prefix) :] in _EXACT:
             return _EXACT[key[len(prefix) :]], 1
     return None, 0
@@ -406,23 +293,61 @@ def resolve(
         for col in extra
     ]
     # Best confidence first, then leftmost: who gets a field several columns guess.
+    losers: list[tuple[int, str]] = []
     for i, guessed, _confidence in sorted(guesses, key=lambda g: (-g[2], g[0])):
         if guessed is None:
+            if normal(headers[i]) == "type":
+                warnings.append(
+                    f"column {columns[i]!r} is not imported: map it to customer_type if it "
+                    "holds guest, registered, wholesale or affiliate"
+                )
             continue
         target = guessed
         if target == IGNORE:
             fields[i], how[i] = IGNORE, "ignored"
         elif target in taken and target not in MULTI:
+            losers.append((i, target))
+        else:
+            fields[i], how[i] = target, "auto"
+            taken[target] = i
+    for i, target in _second_address(headers, losers, taken):
+        fields[i], how[i] = target, "auto"
+        taken[target] = i
+    for i, target in sorted(losers):
+        if how[i] == "unknown":
             how[i] = "duplicate"
             warnings.append(
                 f"column {columns[i]!r} also looks like {target}, which column "
                 f"{columns[taken[target]]!r} fills; it is not imported"
             )
-        else:
-            fields[i], how[i] = target, "auto"
-            taken[target] = i
     _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
+
+
+def _second_address(
+    headers: list[str], losers: list[tuple[int, str]], taken: dict[str, int]
+) -> list[tuple[int, str]]:
+    """Address columns of a second kind (Shipping City beside Billing City) that lost their
+    address1 part to the first kind: the next free address number, one per kind."""
+    numbers: dict[str, int] = {}
+    used = {int(m.group(1)) for f in taken if (m := re.fullmatch(r"address(\d+)_\w+", f))}
+    out: list[tuple[int, str]] = []
+    for i, target in losers:
+        m = re.fullmatch(r"address1_(\w+)", target)
+        kind = next((p for p in ADDRESS_PREFIXES if normal(headers[i]).startswith(p)), None)
+        if not m or kind is None:
+            continue
+        kind = kind.removesuffix("address")
+        if kind not in numbers:
+            free = next(n for n in range(2, MAX_ADDRESSES + 2) if n not in used)
+            if free > MAX_ADDRESSES:
+                continue
+            numbers[kind] = free
+            used.add(free)
+        field_name = f"address{numbers[kind]}_{m.group(1)}"
+        if field_name not in taken and all(f != field_name for _, f in out):
+            out.append((i, field_name))
+    return out
 
 
 def _name_beside_given_name(

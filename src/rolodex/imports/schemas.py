@@ -46,6 +46,11 @@ class ImportOptions(BaseModel):
     def _lower(cls, v: str) -> str:
         return v.lower()
 
+    @field_validator("format", mode="before")
+    @classmethod
+    def _format_any_case(cls, v: Any) -> Any:
+        return v.strip().lower() or None if isinstance(v, str) else v  # JSON, " csv " as exports
+
     @model_validator(mode="after")
     def _no_nul(self) -> ImportOptions:
         texts = [*self.mapping, *self.mapping.values(), *self.tags, self.encoding or "",

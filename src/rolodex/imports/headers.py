@@ -1,0 +1,203 @@
+"""The names other tools write in a file's header row for each customer field, in normal form
+(``mapping.normal``: lowercase ASCII letters and digits, accents folded); data for
+``mapping.guess``."""
+
+from __future__ import annotations
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "email": ("email", "emailaddress", "mail", "primaryemail", "customeremail", "emails"),
+    "phone": (
+        "phone",
+        "phonenumber",
+        "phonenum",
+        "mobile",
+        "mobilephone",
+        "mobilenumber",
+        "cell",
+        "cellphone",
+        "telephone",
+        "tel",
+        "phone1",
+        "primaryphone",
+    ),
+    "first_name": ("firstname", "first", "givenname", "fname", "forename"),
+    "last_name": ("lastname", "last", "surname", "familyname", "lname"),
+    "full_name": ("fullname", "name", "customername", "contactname", "displayname"),
+    "company": ("company", "companyname", "organization", "organisation", "org", "business"),
+    "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle", "leadstage", "customerstage"),
+    "status": ("status", "customerstatus", "accountstatus", "accountstate", "customerstate"),
+    "customer_type": ("customertype", "accounttype", "contacttype"),
+    "notes": ("notes", "note", "comments", "comment"),
+    "internal_notes": ("internalnotes", "internalnote", "staffnotes", "privatenotes"),
+    "acquisition_source": (
+        "acquisitionsource",
+        "leadsource",
+        "referralsource",
+        "originalsource",
+        "source",
+    ),
+    "utm_source": ("utmsource",),
+    "utm_medium": ("utmmedium",),
+    "utm_campaign": ("utmcampaign", "campaign"),
+    "utm_term": ("utmterm",),
+    "utm_content": ("utmcontent",),
+    "email_consent": (
+        "emailconsent",
+        "acceptsemailmarketing",
+        "acceptsmarketing",
+        "emailoptin",
+        "emailsubscribed",
+        "subscribed",
+        "consentemail",
+        "emailmarketingconsent",
+        "emailmarketing",
+        "marketingoptin",
+        "marketingconsent",
+        "optin",
+        "optedin",
+        "emailstatus",
+        "subscriptionstatus",
+        "emailsubscriptionstatus",
+    ),
+    "email_consent_at": (
+        "emailconsentat",
+        "consentemailat",
+        "emailmarketingconsenttimestamp",
+        "emailconsenttimestamp",
+        "optintime",
+    ),
+    "email_consent_source": ("emailconsentsource", "consentemailsource"),
+    "sms_consent": (
+        "smsconsent",
+        "acceptssmsmarketing",
+        "smsoptin",
+        "smssubscribed",
+        "consentsms",
+        "smsmarketingconsent",
+        "smsmarketing",
+    ),
+    "sms_consent_at": (
+        "smsconsentat",
+        "consentsmsat",
+        "smsmarketingconsenttimestamp",
+        "smsconsenttimestamp",
+    ),
+    "sms_consent_source": ("smsconsentsource", "consentsmssource"),
+    "last_active_at": (
+        "lastactiveat",
+        "lastactive",
+        "lastseen",
+        "lastactivity",
+        "lastactivitydate",
+    ),
+    "created_at": (
+        "createdat",
+        "created",
+        "datecreated",
+        "signupdate",
+        "customersince",
+        "createdate",  # HubSpot
+        "createddate",  # Salesforce
+        "createdon",
+        "creationdate",
+        "profilecreatedon",  # Klaviyo
+        "dateadded",
+        "datejoined",
+    ),
+    "ltv": ("ltv", "lifetimevalue", "totalspent", "clv", "customerlifetimevalue"),
+    "tags": ("tags", "tag", "labels", "groups"),
+    "attributes": ("attributes", "customattributes"),
+    "addresses": ("addresses",),
+    "sources": ("sources",),
+    "external_id": (
+        "externalid",
+        "externalkey",
+        "customerid",
+        "recordid",
+        "contactid",
+        "sourceid",
+    ),
+    "address1_line1": ("address", "address1", "addressline1", "street", "streetaddress", "line1"),
+    "address1_line2": ("address2", "addressline2", "line2", "apartment", "suite", "apt"),
+    "address1_city": ("city", "town", "locality"),
+    "address1_region": (
+        "region",
+        "state",
+        "province",
+        "provincecode",
+        "county",
+        "stateregion",
+        "stateprovince",
+    ),
+    "address1_postcode": ("postcode", "zip", "zipcode", "postalcode", "postal", "zippostalcode"),
+    "address1_country": ("country", "countrycode", "countryregion", "countryname"),
+    "address1_timezone": ("timezone", "tz"),
+    "address1_lat": ("lat", "latitude"),
+    "address1_lng": ("lng", "lon", "long", "longitude"),
+    "address1_type": ("addresstype",),
+}
+# Headers in other languages a small business's other tools write (German, French, Spanish,
+# Italian, Dutch, Portuguese), in normal form (accents folded). Words that mean something
+# else in English, or two things in one language (Spanish "estado"), are left out.
+OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "email": ("emailadresse", "courriel", "adressemail", "adresseemail", "correo",
+              "correoelectronico", "postaelettronica", "emailadres"),
+    "phone": ("telefon", "telefonnummer", "handy", "mobil", "mobiltelefon", "numerodetelephone",
+              "portable", "telefono", "celular", "movil", "cellulare", "telefoon",
+              "telefoonnummer", "mobiel", "telemovel"),
+    "first_name": ("vorname", "prenom", "nombre", "nome", "voornaam", "primeironome"),
+    "last_name": ("nachname", "familienname", "nom", "nomdefamille", "apellido", "apellidos",
+                  "cognome", "achternaam", "sobrenome", "ultimonome"),
+    "company": ("firma", "unternehmen", "societe", "entreprise", "empresa", "azienda",
+                "bedrijf"),
+    "notes": ("notiz", "notizen", "bemerkung", "bemerkungen", "anmerkung", "remarque",
+              "remarques", "nota", "notas", "opmerking", "opmerkingen"),
+    "tags": ("schlagworte", "schlagwoerter", "etiketten", "etiquettes", "etiquetas",
+             "etichette"),
+    "external_id": ("kundennummer", "kundenid", "numeroclient", "idclient", "numerocliente",
+                    "klantnummer"),
+    "created_at": ("erstelltam", "angelegtam", "datedecreation"),
+    "address1_line1": ("strasse", "strasseundhausnummer", "anschrift", "adresse", "rue",
+                       "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua"),
+    "address1_city": ("stadt", "ort", "wohnort", "ville", "ciudad", "localidad", "citta",
+                      "comune", "plaats", "woonplaats", "cidade"),
+    "address1_region": ("bundesland", "kanton", "departement", "provincia", "regione",
+                        "provincie"),
+    "address1_postcode": ("plz", "postleitzahl", "codepostal", "cp", "codigopostal", "cap",
+                          "postcodenummer", "cep"),
+    "address1_country": ("land", "pays", "pais", "paese", "nazione"),
+}  # fmt: skip
+# Names a column has only when no better one is in the file: HubSpot writes "Phone Number"
+# and "Mobile Phone Number", "Lifecycle Stage" and "Lead Status"; Klaviyo "External ID" (the
+# id in the shop's own system, when one was given) and "Klaviyo ID".
+WEAK: dict[str, str] = {
+    "mobilephonenumber": "phone",
+    "leadstatus": "lifecycle_stage",
+    "klaviyoid": "external_id",
+    "hubspotid": "external_id",
+    "salesforceid": "external_id",
+    "shopifyid": "external_id",
+}
+PREFIXES = (
+    "defaultaddress",
+    "billingaddress",
+    "shippingaddress",
+    "billing",
+    "shipping",
+    "mailing",
+    "customer",
+    "contact",
+    "primary",
+)
+# Prefixes of a second address: its columns take address2 when address1 is taken.
+ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing")
+
+# Birth dates are custom attributes, under a name matching reads as one
+# (identity.normalize.DOB_ATTRIBUTES): the file's own word where it is one of them.
+BIRTH_DATES = {
+    "dateofbirth": "date_of_birth", "dob": "dob", "birthdate": "birthdate",
+    "birthday": "birthday", "geburtsdatum": "date_of_birth", "geburtstag": "birthday",
+    "datedenaissance": "date_of_birth", "fechadenacimiento": "date_of_birth",
+    "datadinascita": "date_of_birth", "geboortedatum": "date_of_birth",
+    "datadenascimento": "date_of_birth",
+}  # fmt: skip

@@ -1,0 +1,149 @@
+"""Other tools' files, pure: their header names are guessed (HubSpot, Klaviyo, Salesforce,
+WooCommerce-style billing and shipping columns), a bare "Type" is not, and a JSON export
+saved under a .csv name is read as JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from rolodex.imports.detect import detect
+from rolodex.imports.mapping import guess, resolve
+from rolodex.imports.schemas import ImportOptions
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # HubSpot
+        ("Mobile Phone Number", "phone"),
+        ("Country/Region", "address1_country"),
+        ("Create Date", "created_at"),
+        ("Lead Status", "lifecycle_stage"),
+        ("Last Activity Date", "last_active_at"),
+        ("Original Source", "acquisition_source"),
+        # Klaviyo
+        ("Email Marketing Consent", "email_consent"),
+        ("SMS Marketing Consent", "sms_consent"),
+        ("Email Marketing Consent Timestamp", "email_consent_at"),
+        ("SMS Marketing Consent Timestamp", "sms_consent_at"),
+        ("Profile Created On", "created_at"),
+        ("Klaviyo ID", "external_id"),
+        ("Source", "acquisition_source"),
+        # Salesforce
+        ("Created Date", "created_at"),
+        ("Mailing City", "address1_city"),
+        ("Mailing Zip/Postal Code", "address1_postcode"),
+        # Mailchimp
+        ("OPTIN_TIME", "email_consent_at"),
+        # generic
+        ("Marketing Opt-In", "email_consent"),
+        ("Billing City", "address1_city"),
+        ("Billing Zip", "address1_postcode"),
+        ("Billing Country", "address1_country"),
+        ("Shipping City", "address1_city"),
+        ("Shipping Zip", "address1_postcode"),
+        ("Shipping Country", "address1_country"),
+        ("Account Status", "status"),
+        ("ID", "id"),
+        ("Id", "id"),
+        ("Customer ID", "external_id"),
+        ("Type", None),
+    ],
+)
+def test_headers_of_other_tools_are_guessed(header, field):
+    assert guess(header)[0] == field
+
+
+def test_a_hubspot_export_maps_each_column_to_its_field():
+    headers = ["Record ID", "First Name", "Last Name", "Email", "Phone Number",
+               "Mobile Phone Number", "Country/Region", "Lifecycle Stage", "Lead Status",
+               "Create Date"]  # fmt: skip
+    m = resolve(headers)
+    assert m.as_dict() == {
+        "Record ID": "external_id",
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Email": "email",
+        "Phone Number": "phone",
+        "Country/Region": "address1_country",
+        "Lifecycle Stage": "lifecycle_stage",
+        "Create Date": "created_at",
+    }
+    # the weaker names lose to the exact ones, wherever they stand, and say so
+    assert {c: h for c, h in zip(m.columns, m.how, strict=True)}["Lead Status"] == "duplicate"
+    assert any("'Mobile Phone Number' also looks like phone" in w for w in m.warnings)
+    alone = resolve(["Email", "Lead Status", "Mobile Phone Number"])
+    assert alone.as_dict() == {
+        "Email": "email",
+        "Lead Status": "lifecycle_stage",
+        "Mobile Phone Number": "phone",
+    }
+
+
+def test_billing_and_shipping_columns_side_by_side_fill_two_addresses():
+    m = resolve(["Billing First Name", "Billing Email", "Billing Address 1", "Billing City",
+                 "Billing Zip", "Billing Country", "Shipping First Name", "Shipping Address 1",
+                 "Shipping City", "Shipping Zip", "Shipping Country"])  # fmt: skip
+    assert m.as_dict() == {
+        "Billing First Name": "first_name",
+        "Billing Email": "email",
+        "Billing Address 1": "address1_line1",
+        "Billing City": "address1_city",
+        "Billing Zip": "address1_postcode",
+        "Billing Country": "address1_country",
+        "Shipping Address 1": "address2_line1",
+        "Shipping City": "address2_city",
+        "Shipping Zip": "address2_postcode",
+        "Shipping Country": "address2_country",
+    }
+    assert m.warnings == [
+        "column 'Shipping First Name' also looks like first_name, which column "
+        "'Billing First Name' fills; it is not imported"
+    ]
+    # beside a plain address, the billing one is the second
+    m = resolve(["City", "Billing City", "address2_city"])
+    assert m.as_dict() == {"City": "address1_city", "Billing City": "address3_city",
+                           "address2_city": "address2_city"}  # fmt: skip
+
+
+def test_a_bare_type_column_is_not_guessed_and_the_import_says_how_to_map_it():
+    m = resolve(["Email", "Type", "Customer Type"])
+    assert m.as_dict() == {"Email": "email", "Customer Type": "customer_type"}
+    assert m.warnings == [
+        "column 'Type' is not imported: map it to customer_type if it holds guest, "
+        "registered, wholesale or affiliate"
+    ]
+    assert resolve(["Email", "Type"], {"Type": "customer_type"}).as_dict()["Type"] == (
+        "customer_type"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b'[{"email": "a@example.com"}]', "json"),
+        (b'\xef\xbb\xbf \n [\n  {"email": "a@example.com"}\n]\n', "json"),
+        (b"[]", "json"),
+        (b'{"items": [{"email": "a@example.com"}]}', "json"),
+        (b'{"email": "a@example.com"}\n{"email": "b@example.com"}\n', "ndjson"),
+    ],
+)
+def test_json_named_csv_is_read_as_json_and_the_import_says_so(data, kind):
+    found = detect(data, total_size=len(data), filename="export.csv")
+    assert found.format == kind
+    assert f"named 'export.csv' but holds {kind.upper()}, not CSV" in " ".join(found.warnings)
+    # given a format, the format decides
+    assert detect(data, total_size=len(data), filename="export.csv", format="csv").format == ("csv")
+
+
+@pytest.mark.parametrize(
+    "data", [b"[Name],[Email]\nAda,a@example.com\n", b"{id},email\n1,a@example.com\n"]
+)
+def test_a_csv_whose_header_starts_with_a_bracket_stays_csv(data):
+    found = detect(data, total_size=len(data), filename="export.csv")
+    assert (found.format, found.warnings) == ("csv", [])
+
+
+@pytest.mark.parametrize("given", ["JSON", "Json", " ndjson ", "CSV"])
+def test_the_format_option_is_read_in_any_case(given):
+    assert ImportOptions(format=given).format == given.strip().lower()
