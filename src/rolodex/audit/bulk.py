@@ -156,11 +156,17 @@ class Change:
 
 
 def record_many(
-    session: Session, principal: Principal, changes: Sequence[Change]
+    session: Session,
+    principal: Principal,
+    changes: Sequence[Change],
+    *,
+    where: request_meta.RequestMeta | None = None,
 ) -> list[int | None]:
-    """Append the changes' entries in order; each change's entry seq (None: nothing changed)."""
+    """Append the changes' entries in order; each change's entry seq (None: nothing changed).
+    ``where``: the request the changes come from, when it is not the current one (a job
+    doing what a request asked for); by default the current request's."""
     tenant_id = principal.tenant_id
-    where = request_meta.current()
+    where = where or request_meta.current()
     parts: list[tuple[Change, dict[str, Any] | None, dict[str, Any] | None, list[str]]] = []
     for change in changes:
         before, after = change.before, change.after
