@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from rolodex.imports.state import WRITABLE
 from rolodex.kit import txcache
 from rolodex.kit.bulk_insert import insert_many
+from rolodex.kit.request_meta import RequestMeta
 from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
@@ -89,6 +90,12 @@ def _turn_key(tenant_id: uuid.UUID) -> int:
 
 def get(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> ImportRun | None:
     return session.get(ImportRun, (tenant_id, import_id), populate_existing=True)
+
+
+def origin(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> RequestMeta:
+    """Where the import was uploaded from (its runner holds the run: usually no query)."""
+    run = session.get(ImportRun, (tenant_id, import_id))
+    return RequestMeta(run.ip, run.user_agent) if run is not None else RequestMeta()
 
 
 def lock(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> ImportRun | None:

@@ -44,7 +44,7 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.jobs import queue
-from rolodex.kit import keyset, pagination
+from rolodex.kit import keyset, pagination, request_meta
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRow, ImportRowError, ImportRun, Tenant
@@ -161,9 +161,11 @@ def create_import(
     run_after: timedelta | None = timedelta(0),
 ) -> ImportRun:
     """Store the upload and its import; queue the job that runs it (``run_after`` from now;
-    None: no job, the caller runs it)."""
+    None: no job, the caller runs it). The request it comes in (none from the CLI) is kept
+    with it: its audit entries, written by the job, say where the change came from."""
     sniffed = sniff(upload, size, filename, options)
     now = utcnow()
+    where = request_meta.current()
     run = ImportRun(
         tenant_id=principal.tenant_id,
         id=new_id(),
@@ -183,6 +185,8 @@ def create_import(
         actor_id=principal.actor_id,
         actor_name=principal.name[:200],
         actor_role=principal.role,
+        ip=where.ip,
+        user_agent=where.user_agent,
         created_at=now,
         updated_at=now,
         rows_read=0,
@@ -194,6 +198,7 @@ def create_import(
         bytes_read=0,
         reverted=0,
         revert_kept=0,
+        revert_partly=0,
     )
     session.add(run)
     session.flush()

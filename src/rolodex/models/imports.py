@@ -31,7 +31,10 @@ from rolodex.kit.types import JSONType, UTCDateTime
 from rolodex.models.base import Base, TenantScoped
 
 IMPORT_STATES = ("queued", "running", "done", "failed", "cancelled")
-REVERT_STATES = ("queued", "running", "done")
+# partial: finished, but some customers were kept (whole or in part); it can run again to
+# revert what has become revertible since. done: everything it did is undone.
+REVERT_STATES = ("queued", "running", "partial", "done")
+ROW_REVERTS = ("reverted", "partly", "kept")
 ROW_ACTIONS = ("create", "update", "unchanged", "skip", "fail")
 
 
@@ -85,6 +88,9 @@ class ImportRun(TenantScoped, Base):
     actor_id: Mapped[str] = mapped_column(String(200))
     actor_name: Mapped[str] = mapped_column(String(200), default="")
     actor_role: Mapped[str] = mapped_column(String(16))
+    # Where it was uploaded from (an HTTP request; none from the CLI), for its audit entries.
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
     cancel_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -93,9 +99,13 @@ class ImportRun(TenantScoped, Base):
     revert_state: Mapped[str | None] = mapped_column(String(16))
     reverted: Mapped[int] = mapped_column(Integer, default=0)
     revert_kept: Mapped[int] = mapped_column(Integer, default=0)
+    revert_partly: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     revert_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revert_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revert_actor_id: Mapped[str | None] = mapped_column(String(200))
+    # Where the latest revert was asked from, for the audit entries it writes.
+    revert_ip: Mapped[str | None] = mapped_column(String(64))
+    revert_user_agent: Mapped[str | None] = mapped_column(String(500))
 
 
 class ImportChunk(Base):
@@ -135,7 +145,7 @@ class ImportRow(Base):
     audit_seq: Mapped[int | None] = mapped_column(BigInteger)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     note: Mapped[str | None] = mapped_column(Text)
-    revert: Mapped[str | None] = mapped_column(String(16))  # reverted | kept
+    revert: Mapped[str | None] = mapped_column(String(16))  # ROW_REVERTS
     revert_reason: Mapped[str | None] = mapped_column(Text)
 
 
