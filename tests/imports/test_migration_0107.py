@@ -61,8 +61,7 @@ PARTLY = "partly: kept company, changed since the import (audit entry 9: update 
 def _run(tenant: uuid.UUID, state: str | None, reverted: int, kept: int) -> dict[str, Any]:
     run: dict[str, Any] = {c: "x" for c in _RUN_TEXT}
     run.update({c: 0 for c in _RUN_INT})
-    run.update({c: {} if c in ("options", "mapping") else [] for c in ("options", "columns",
-                                                                        "mapping", "warnings")})  # fmt: skip
+    run.update(options={}, columns=[], mapping={}, warnings=[])
     run.update(tenant_id=tenant, id=uuid.uuid4(), dry_run=False, state="done", format="csv",
                revert_state=state, reverted=reverted, revert_kept=kept, created_at=NOW,
                updated_at=NOW)  # fmt: skip
