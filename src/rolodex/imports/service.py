@@ -362,10 +362,13 @@ def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> Impo
     if run is None:
         raise NotFound(f"no import {import_id}")
     if run.state in ("done", "failed"):
-        raise Conflict(
-            f"the import is {run.state}; revert it to undo what it did",
-            details={"state": run.state},
+        then = (
+            "a dry run writes nothing, so there is nothing to stop or undo"
+            if run.dry_run
+            else "revert it to undo what it did"
         )
+        what = "dry run" if run.dry_run else "import"
+        raise Conflict(f"the {what} is {run.state} already; {then}", details={"state": run.state})
     now = utcnow()
     if run.cancel_requested_at is None:
         run.cancel_requested_at = now
