@@ -336,3 +336,19 @@ def test_an_id_column_beside_an_external_id_column_is_not_dropped_silently():
     assert (err.field, err.column, err.value) == ("id", "col id", "12345")
     assert "'col external_id' gives the external id" in err.reason
     assert "attr.<name>" in err.reason
+
+
+@pytest.mark.parametrize(
+    ("field", "words"),
+    [
+        ("created_at", "ISO 8601"),
+        ("address1_country", "alpha-2"),
+        ("lifecycle_stage", "must be one of"),
+        ("email_consent", "true or false"),
+    ],
+)
+def test_a_huge_cell_fails_its_row_at_once_like_any_unreadable_value(field, words):
+    # a time then a long run of spaces once took quadratic time in the date pattern
+    (err,) = bad({field: "1/15/2023 1:00" + " " * 200_000 + "x"})
+    assert (err.field, len(err.value or "")) == (field, 500)
+    assert words in err.reason

@@ -91,9 +91,13 @@ def _table() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=4096)
 def alpha2(text: str) -> str | None:
     """The alpha-2 code ``text`` names ("Germany", "deu", "Deutschland", "U.S.A." → DE, DE,
     DE, US), or None when it names no country."""
+    return _alpha2(text) if len(text) <= 100 else None  # no country's name is longer
+
+
+@lru_cache(maxsize=4096)
+def _alpha2(text: str) -> str | None:
     folded = key(text)
     return _table().get(folded) if folded else None

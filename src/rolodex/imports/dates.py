@@ -21,11 +21,14 @@ FORMS = (
     "not a date: write it as 2024-01-31, or with a time as 2024-01-31 14:30 (ISO 8601); "
     "31.01.2024, 2024/01/31, 01/31/2024, 31/01/2024 and Jan 31, 2024 are read too"
 )
+# Each run of spaces belongs to the token after it: no two runs can share spaces (which
+# made a long run of them cost quadratic time).
 _TIME = (
-    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,6}))?)?"
-    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
-    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?"
+    r"(?:[ T] ?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,6}))?)?"
+    r"(?: ?(?P<ampm>[AaPp]\.?[Mm]\.?))?)?"
+    r"(?: ?(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 )
+LONGEST = 64  # characters of the longest form read (a weekday, a month name, a zone)
 _NUMERIC = re.compile(r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4}),?" + _TIME)
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -34,10 +37,10 @@ _MONTHS = {
     "november": 11, "december": 12,
 }  # fmt: skip
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
-_WEEKDAY = r"(?:[A-Za-z]{3,9},?\s+)?"
-_DAY_MONTH = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ .-]+" + _MONTH
-                        + r"[ ,.-]+(?P<y>\d{4}),?" + _TIME)  # fmt: skip
-_MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"[ .-]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+_WEEKDAY = r"(?:[A-Za-z]{3,9},? )?"
+_DAY_MONTH = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ .-]{1,2}" + _MONTH
+                        + r"[ ,.-]{1,2}(?P<y>\d{4}),?" + _TIME)  # fmt: skip
+_MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|rd|th)?,? "
                         + r"(?P<y>\d{4}),?" + _TIME)  # fmt: skip
 _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")  # fmt: skip
@@ -45,7 +48,9 @@ _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "Jul
 
 def read(raw: str) -> datetime | str:
     """The datetime ``raw`` writes (naive when it names no zone), or why it is none."""
-    text = raw.strip()
+    text = " ".join(raw.split())
+    if len(text) > LONGEST:
+        return FORMS  # and no cache entry for it
     if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
         try:
             return datetime.fromisoformat(text)  # most files: no need for the cache below

@@ -8,8 +8,6 @@ comma stays with the surname as written: "John Smith, Jr." is John / "Smith, Jr.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 # Not "Ma", "Sa" or "Co": given names too.
 SUFFIXES = frozenset(
     {"jr", "sr", "ii", "iii", "iv", "phd", "md", "dds", "dmd", "esq", "cpa", "mba", "rn",
@@ -22,7 +20,6 @@ def _suffix(word: str) -> bool:
     return word.replace(".", "").casefold() in SUFFIXES
 
 
-@lru_cache(maxsize=65_536)
 def split(full: str) -> tuple[str, str | None]:
     """(given name, surname or None) of a whole name whose spaces are already single."""
     if "," not in full:

@@ -150,10 +150,17 @@ _EXAMPLES = {
 _VALUES = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES}
 
 
-@lru_cache(maxsize=4096)
+LONGEST = 64  # characters: longer text is no word of these tables (and is not cached)
+
+
 def enum(name: str, raw: str) -> tuple[str, str | bool] | None | str:
     """(field, value) that ``raw`` in a column of field ``name`` sets; None for no value; a
     reason (str) when it is no word of the field."""
+    return _enum(name, raw if len(raw) <= LONGEST else "(too long)")  # no word, not empty
+
+
+@lru_cache(maxsize=4096)
+def _enum(name: str, raw: str) -> tuple[str, str | bool] | None | str:
     word = mapping.normal(raw)
     if not word or word in NO_VALUE:
         return None
@@ -167,9 +174,13 @@ def enum(name: str, raw: str) -> tuple[str, str | bool] | None | str:
     return f"must be one of {', '.join(_VALUES[name])}{_EXAMPLES[name]}"
 
 
-@lru_cache(maxsize=1024)
 def yes_no(raw: str) -> bool | None:
     """True or False for a consent or yes/no word, None for anything else."""
+    return _yes_no(raw) if len(raw) <= LONGEST else None
+
+
+@lru_cache(maxsize=1024)
+def _yes_no(raw: str) -> bool | None:
     word = mapping.normal(raw)
     if word in TRUE:
         return True
