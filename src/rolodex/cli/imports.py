@@ -204,7 +204,8 @@ def revert_command(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
 ) -> None:
     """Undo an import: customers it created are removed, fields it changed get their previous
-    values back, except what changed since (listed)."""
+    values back, except what changed since (listed). Run it again after a partial revert to
+    revert what has become revertible since."""
     import uuid
 
     from rolodex.imports import repository, revert
@@ -224,8 +225,10 @@ def revert_command(
         with db.session(t.id, write=False) as session:
             run = repository.get(session, t.id, run_id)
             assert run is not None
+            whole = run.revert_state == "done"
             console.print(
-                f"import {run.id} reverted: {run.reverted:,} customers reverted, "
+                f"import {run.id} {'reverted' if whole else 'partly reverted'}: "
+                f"{run.reverted:,} customers reverted, {run.revert_partly:,} partly reverted, "
                 f"{run.revert_kept:,} kept",
                 highlight=False,
             )
@@ -237,6 +240,13 @@ def revert_command(
             if len(notes) == shown:
                 console.print(
                     f"all of them: GET /v1/imports/{run.id}/rows?revert=kept",
+                    style="dim",
+                    highlight=False,
+                )
+            if not whole:
+                console.print(
+                    "what was kept changed since the import; once that is undone too (a later "
+                    "import reverted, say), run this again to revert it",
                     style="dim",
                     highlight=False,
                 )

@@ -251,7 +251,8 @@ def revert_import(
 ) -> ImportOut:
     """Undo the import: customers it created are removed and fields it changed get their
     previous values back, except what was changed since; what is kept is listed in its rows
-    (``?revert=kept``; a partly reverted row says which fields it kept)."""
+    (``?revert=kept``; a partly reverted row says which fields it kept). A revert that kept
+    something ends ``partial``: ask again to revert what has become revertible since."""
     with request.app.state.db.session(principal.tenant_id) as session:
         out = service.to_out(revert.request(session, principal, import_id))
     wake = getattr(request.app.state, "job_wakeup", None)
@@ -291,7 +292,15 @@ def import_rows(
     import_id: uuid.UUID,
     principal: Principal = Depends(require(Permission.READ)),
     action: Annotated[str | None, Query(description="create,update,unchanged,skip,fail")] = None,
-    revert_state: Annotated[str | None, Query(alias="revert", pattern="^(reverted|kept)$")] = None,
+    revert_state: Annotated[
+        str | None,
+        Query(
+            alias="revert",
+            pattern="^(reverted|partly|kept)$",
+            description="reverted (in full), partly (reverted in part), kept (all a revert "
+            "could not undo: kept whole or in part)",
+        ),
+    ] = None,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,

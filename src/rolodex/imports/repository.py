@@ -449,6 +449,11 @@ def errors_query(tenant_id: uuid.UUID, import_id: uuid.UUID) -> Select[Any]:
     )
 
 
+# What a revert filter lists: ``kept`` is everything a revert could not undo, so it takes in
+# the rows reverted only in part (each says which fields it kept).
+REVERT_FILTERS = {"reverted": ("reverted",), "partly": ("partly",), "kept": ("kept", "partly")}
+
+
 def rows_query(
     tenant_id: uuid.UUID, import_id: uuid.UUID, actions: list[str], revert: str | None
 ) -> Select[Any]:
@@ -458,7 +463,7 @@ def rows_query(
     if actions:
         stmt = stmt.where(ImportRow.action.in_(actions))
     if revert:
-        stmt = stmt.where(ImportRow.revert == revert)
+        stmt = stmt.where(ImportRow.revert.in_(REVERT_FILTERS[revert]))
     return stmt
 
 
@@ -466,12 +471,7 @@ def revert_notes(
     session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, limit: int
 ) -> list[ImportRow]:
     """The first ``limit`` rows a revert kept, whole or in part (their reason says why)."""
-    stmt = (
-        rows_query(tenant_id, import_id, [], None)
-        .where(ImportRow.revert_reason.is_not(None))
-        .order_by(ImportRow.row_no)
-        .limit(limit)
-    )
+    stmt = rows_query(tenant_id, import_id, [], "kept").order_by(ImportRow.row_no).limit(limit)
     return list(session.scalars(stmt))
 
 

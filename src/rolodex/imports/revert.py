@@ -1,6 +1,7 @@
 """Undo an import: customers it created are removed, fields it changed get their previous
 values back, as long as nothing changed them since. What cannot be reverted is kept, and its
-rows say why (``GET /v1/imports/{id}/rows?revert=kept``).
+rows say why (``GET /v1/imports/{id}/rows?revert=kept``): a customer is ``reverted`` (in
+full), ``partly`` reverted (the fields changed since are kept) or ``kept`` whole.
 
 "Changed since" is read from the audit log, which records every change to customer data and
 names the fields each change touched:
@@ -12,19 +13,27 @@ names the fields each change touched:
   or address revertible. A field touched since is kept, and the row says which and by what
   entry. A later merge, deletion, restore or erasure keeps the whole customer;
 * a later import reverted in full for a customer does not count: its writes and their
-  undoing cancel out (imports can be reverted newest first);
+  undoing cancel out (imports can be reverted newest first); reverted in part, the fields
+  its revert put back do not count either;
 * an email another customer holds by now is not given back (live emails are unique).
 
 Per customer, all of the import's rows revert together. Removal is a hard delete (the import
 made it; the audit log keeps its history with a ``remove`` entry), so the same file can be
 imported again.
 
+A revert that kept something ends ``partial`` and can be run again: what has become
+revertible since (the later import in the way reverted too, say) is reverted then. Each pass
+decides again only the customers kept whole or in part; fields an earlier pass put back are
+not touched again, nor customers reverted in full.
+
 Runs as the job ``import.revert`` in batches of customers, each committed with its progress.
+Its audit entries carry the IP and user agent of the request that asked for it.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -39,6 +48,7 @@ from rolodex.imports import revert_repository as rr
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.jobs import queue
+from rolodex.kit import request_meta
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, StageTransition
@@ -70,7 +80,8 @@ def request(
     session: Session, principal: Principal, import_id: uuid.UUID, *, job: bool = True
 ) -> ImportRun:
     """Ask for the import to be reverted: by a queued job, or (``job=False``, the CLI) by the
-    caller, who then runs ``run_revert`` itself (again, after a crash: it resumes)."""
+    caller, who then runs ``run_revert`` itself (again, after a crash: it resumes). A revert
+    that ended ``partial`` may be asked for again: it reverts what has become revertible."""
     run = repository.lock(session, principal.tenant_id, import_id)
     if run is None:
         raise NotFound(f"no import {import_id}")
@@ -83,8 +94,12 @@ def request(
             raise Conflict("the revert is queued for the worker; it runs there")
         return run
     if run.revert_state == "done":
-        raise Conflict("the import was reverted already")
-    run.revert_state = "queued" if job else "running"  # running: the caller runs it now
+        raise Conflict(
+            "the import was reverted already: nothing it did is left to undo",
+            details={"revert": run.revert_state},
+        )
+    where = request_meta.current()  # none from the CLI
+    run.revert_ip, run.revert_user_agent = where.ip, where.user_agent
     run.revert_actor_id = principal.actor_id
     run.options = {
         **(run.options or {}),
@@ -97,41 +112,59 @@ def request(
     }
     run.updated_at = utcnow()
     if job:
+        run.revert_state = "queued"
         queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
+    else:
+        _new_pass(session, run)  # the caller runs it now
     session.flush()
     return run
+
+
+def _new_pass(session: Session, run: ImportRun) -> None:
+    """Start a pass: the customers earlier passes kept (whole or in part) are decided again,
+    and counted again from nothing."""
+    rr.reopen(session, run.tenant_id, run.id)
+    run.revert_state = "running"
+    run.revert_kept = run.revert_partly = 0
+    run.revert_started_at, run.revert_finished_at = utcnow(), None
 
 
 def run_revert(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, runner: str) -> None:
     """Revert in batches, committing each; resumable (decided customers are marked)."""
     run = repository.get(session, tenant_id, import_id)
-    if run is None or run.revert_state in (None, "done"):
+    if run is None or run.revert_state not in ("queued", "running"):
         return
     by = (run.options or {}).get("revert_by") or {}
     principal = Principal(
         tenant_id, by.get("role", "admin"), by.get("type", "system"), by.get("id", runner),
         by.get("name", ""),
     )  # fmt: skip
-    run.revert_state = "running"
-    run.revert_started_at = run.revert_started_at or utcnow()
+    where = request_meta.RequestMeta(run.revert_ip, run.revert_user_agent)
+    if run.revert_state == "queued":
+        _new_pass(session, run)
     session.commit()
     while True:
         targets = rr.next_targets(session, tenant_id, import_id, BATCH)
         if not targets:
             break
-        reverted, kept = _batch(session, principal, run, targets)
-        run.reverted += reverted
-        run.revert_kept += kept
+        counts = _batch(session, principal, where, run, targets)
+        run.reverted += counts["reverted"]
+        run.revert_partly += counts["partly"]
+        run.revert_kept += counts["kept"]
         run.updated_at = utcnow()
         session.commit()
-    run.revert_state = "done"
+    run.revert_state = "partial" if run.revert_kept or run.revert_partly else "done"
     run.revert_finished_at = run.updated_at = utcnow()
     session.commit()
 
 
 def _batch(
-    session: Session, principal: Principal, run: ImportRun, targets: list[uuid.UUID]
-) -> tuple[int, int]:
+    session: Session,
+    principal: Principal,
+    where: request_meta.RequestMeta,
+    run: ImportRun,
+    targets: list[uuid.UUID],
+) -> Counter[str]:
     tenant_id = run.tenant_id
     repository.take_turn(session, tenant_id)
     groups: dict[uuid.UUID, list[Any]] = {}
@@ -141,8 +174,9 @@ def _batch(
     tags, addresses, sources = repository.children(session, tenant_id, cols, lock=True)
     seqs = [r.audit_seq for rows in groups.values() for r in rows if r.audit_seq is not None]
     history = rr.audit_since(session, tenant_id, list(cols), min(seqs)) if seqs else {}
-    others = {(e[4], cid) for cid, entries in history.items() for e in entries if e[4]}
-    cancelled = rr.fully_reverted(session, tenant_id, others - {(str(run.id), c) for c in cols})
+    own = str(run.id)
+    others = {(e.import_id, c) for c, es in history.items() for e in es if e.import_id}
+    cancelled = rr.fully_reverted(session, tenant_id, others - {(own, c) for c in cols})
     used = rr.used_since(session, tenant_id, [c for c in cols if _created(groups[c])])
     decisions: list[tuple[uuid.UUID, str, str | None]] = []
     removals: list[uuid.UUID] = []
@@ -152,10 +186,11 @@ def _batch(
     claimed: set[str] = set()  # emails this batch gives back (a live email is unique)
     for cid in targets:
         rows = groups.get(cid, [])
-        entries = [e for e in history.get(cid, []) if (e[4], cid) not in cancelled]
+        entries, done_before = _weighed(history.get(cid, []), own, cid, cancelled)
         why, touched = _kept_because(cid, rows, cols.get(cid), entries, used.get(cid))
-        if why is not None:
-            decisions.append((cid, "kept", why))
+        if why is not None:  # an earlier pass put some of it back: the rest is kept
+            decisions.append((cid, "partly", f"partly: the rest kept, {why}") if done_before
+                             else (cid, "kept", why))  # fmt: skip
             continue
         current = cols[cid]
         current.pop("address", None)
@@ -166,22 +201,48 @@ def _batch(
             changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
             decisions.append((cid, "reverted", None))
             continue
-        undone, kept = _undo_updates(session, st, rows, principal, touched, claimed)
+        undone, kept = _undo_updates(session, st, rows, principal, touched, claimed, done_before)
         since = "; ".join(sorted({touched[f] for f in kept}))
-        if not undone:  # everything it changed was touched since (or nothing is left to undo)
-            decisions.append((cid, "kept", f"changed since the import ({since})") if kept
-                             else (cid, "reverted", None))  # fmt: skip
-            continue
-        restored.append(st.cols)
-        changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
         partly = f"partly: kept {', '.join(sorted(kept))}, changed since the import ({since})"
-        decisions.append((cid, "reverted", partly if kept else None))
+        if undone:
+            restored.append(st.cols)
+            changes.append(audit_bulk.Change("update", cid, before, snapshot(st), dict(meta)))
+        if not kept:
+            decisions.append((cid, "reverted", None))
+        elif undone or done_before:  # some of it is back (now or by an earlier pass)
+            decisions.append((cid, "partly", partly))
+        else:  # everything it changed was touched since
+            decisions.append((cid, "kept", f"changed since the import ({since})"))
     rr.delete_customers(session, tenant_id, removals)
     repository.update_customers(session, tenant_id, restored)
-    audit_bulk.record_many(session, principal, changes)
+    audit_bulk.record_many(session, principal, changes, where=where)
     rr.mark(session, tenant_id, run.id, decisions)
-    reverted = sum(1 for _, r, _ in decisions if r == "reverted")
-    return reverted, len(decisions) - reverted
+    return Counter(r for _, r, _ in decisions)
+
+
+def _weighed(
+    history: list[rr.Entry], own: str, cid: uuid.UUID, cancelled: set[tuple[str, uuid.UUID]]
+) -> tuple[list[rr.Entry], set[str]]:
+    """The entries since the import that count as changes to the customer, and the fields an
+    earlier pass of this revert put back (not to be touched again). An import reverted in full
+    for the customer does not count; reverted in part, its writes count only for the fields
+    its revert did not put back. A revert's own entries are not changes."""
+    put_back: dict[str, set[str]] = {}
+    for e in history:
+        if e.revert and e.import_id is not None:
+            put_back.setdefault(e.import_id, set()).update(e.fields)
+    out: list[rr.Entry] = []
+    for e in history:
+        if e.import_id is None or e.import_id == own:
+            if not e.revert:
+                out.append(e)  # ours are told apart by seq (_kept_because)
+            continue
+        if e.revert or (e.import_id, cid) in cancelled:
+            continue
+        fields = e.fields - put_back.get(e.import_id, set())
+        if fields or not e.fields:
+            out.append(e._replace(fields=frozenset(fields)))
+    return out, put_back.get(own, set())
 
 
 def _created(rows: list[Any]) -> bool:
@@ -206,13 +267,13 @@ def _kept_because(
     ours = {r.audit_seq for r in rows if r.audit_seq is not None}
     if ours:
         first = min(ours)
-        for seq, action, actor, fields, _import in history:
-            if seq < first or seq in ours:
+        for e in history:
+            if e.seq < first or e.seq in ours:
                 continue
-            entry = f"audit entry {seq}: {action} by {actor}"
-            if created or action not in FIELD_ACTIONS or not fields:
+            entry = f"audit entry {e.seq}: {e.action} by {e.who}"
+            if created or e.action not in FIELD_ACTIONS or not e.fields:
                 return f"changed since the import ({entry})", {}
-            for name in fields:
+            for name in e.fields:
                 touched.setdefault(name, entry)
     if used is not None and created:
         return f"in use since the import ({used})", {}
@@ -226,11 +287,13 @@ def _undo_updates(
     principal: Principal,
     touched: dict[str, str],
     claimed: set[str],
+    done_before: set[str],
 ) -> tuple[bool, set[str]]:
     """Put back what the rows changed (the earliest row's 'before' wins), in place, but not
-    the fields in ``touched`` (changed since; field → why). Whether anything was put back,
-    and which touched fields the rows had changed (kept). An email another customer holds
-    now stays as it is (``touched`` says whose it is): live emails are unique."""
+    the fields in ``touched`` (changed since; field → why) nor those an earlier pass put
+    back (``done_before``). Whether anything was put back, and which touched fields the rows
+    had changed (kept). An email another customer holds now stays as it is (``touched`` says
+    whose it is): live emails are unique."""
     restore: dict[str, Any] = {}
     tags: set[str] = set()
     address_ids: set[str] = set()
@@ -248,16 +311,22 @@ def _undo_updates(
     kept: set[str] = set()
     undone = False
     for group, items in (("tags", tags), ("addresses", address_ids)):
+        if group in done_before:
+            items.clear()
         if items and group in touched:
             kept.add(group)
             items.clear()
+    if "sources" in done_before:
+        source_ids.clear()
+        source_values.clear()
     if (source_ids or source_values) and "sources" in touched:
         kept.add("sources")
         source_ids.clear()
         source_values.clear()
     c = st.cols
     email = restore.get("email_normalized")
-    if email and email != c["email_normalized"] and "email" not in touched:
+    back = bool(done_before & {"email", "email_normalized"})
+    if email and email != c["email_normalized"] and "email" not in touched and not back:
         holder = rr.email_holder(session, c["tenant_id"], email, st.id)
         if holder is not None or email in claimed:
             whose = f"customer {holder}" if holder else "another customer of this import"
@@ -267,6 +336,8 @@ def _undo_updates(
     stage_before = c["lifecycle_stage"]
     for name, value in restore.items():
         if name == "updated_at" or name in DERIVED or name not in state.WRITABLE:
+            continue
+        if done_before & set(_fields(name)):
             continue
         hit = touched.keys() & set(_fields(name))
         if hit:

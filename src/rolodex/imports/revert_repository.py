@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -72,15 +72,29 @@ def rows_for(
     )  # fmt: skip
 
 
-Entry = tuple[int, str, str, frozenset[str], str | None]
+class Entry(NamedTuple):
+    """An audit entry about a customer, as a revert weighs it."""
+
+    seq: int
+    action: str
+    who: str  # "user ada@example.com", "api_key Shopify sync", "import 0b5e… (by ...)"
+    fields: frozenset[str]  # the snapshot fields it changed
+    import_id: str | None  # the import it belongs to (its write or its revert), else None
+    revert: bool  # written by that import's revert
+
+
+def _who(actor_type: str, actor: str, import_id: str | None, revert: bool) -> str:
+    if import_id is None:
+        return f"{actor_type} {actor}"
+    if revert:
+        return f"the revert of import {import_id}, asked by {actor_type} {actor}"
+    return f"import {import_id}, started by {actor_type} {actor}"
 
 
 def audit_since(
     session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
 ) -> dict[uuid.UUID, list[Entry]]:
-    """(seq, action, who, the snapshot fields it changed, the import it belongs to) of every
-    audit entry about these customers from ``first_seq``; who: "user ada@example.com",
-    "api_key Shopify sync"...; the import: an import's write or its revert, else None."""
+    """Every audit entry about these customers from ``first_seq``, in order."""
     out: dict[uuid.UUID, list[Entry]] = {}
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
@@ -95,9 +109,12 @@ def audit_since(
         )  # fmt: skip
         for cid, seq, action, actor_type, actor_id, actor_name, changed, meta in rows:
             fields = frozenset(f for f in (changed or "").split(",") if f)
-            who = f"{actor_type} {actor_name or actor_id}"
-            import_id = (meta or {}).get("import_id")
-            out.setdefault(cid, []).append((seq, action, who, fields, import_id))
+            meta = meta or {}
+            import_id = meta.get("import_id")
+            import_id = str(import_id) if import_id is not None else None
+            revert = bool(meta.get("revert"))
+            who = _who(actor_type, actor_name or actor_id, import_id, revert)
+            out.setdefault(cid, []).append(Entry(seq, action, who, fields, import_id, revert))
     return out
 
 
@@ -126,7 +143,7 @@ def fully_reverted(
             )
             undone: dict[uuid.UUID, bool] = {}
             for cid, revert, reason in found:
-                whole = revert == "reverted" and reason is None
+                whole = revert == "reverted" and reason is None  # not "partly", not "kept"
                 undone[cid] = undone.get(cid, True) and whole
             out.update((import_id, cid) for cid, whole in undone.items() if whole)
     return out
@@ -184,6 +201,20 @@ def delete_by_id(session: Session, model: Any, tenant_id: uuid.UUID, ids: list[u
             .where(model.tenant_id == tenant_id, model.id.in_(ids[start : start + CHUNK]))
             .execution_options(synchronize_session=False)
         )
+
+
+def reopen(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    """A new pass of a revert decides again the customers earlier passes kept, whole or in
+    part; those it reverted in full stay as they are."""
+    session.execute(
+        update(_ROWS)
+        .where(
+            _ROWS.c.tenant_id == tenant_id,
+            _ROWS.c.import_id == import_id,
+            _ROWS.c.revert.in_(("kept", "partly")),
+        )
+        .values(revert=None)
+    )
 
 
 def mark(

@@ -82,9 +82,17 @@ class Progress(BaseModel):
 
 
 class RevertOut(BaseModel):
-    state: Literal["queued", "running", "done"] | None
-    reverted: int
-    kept: int
+    state: Literal["queued", "running", "partial", "done"] | None = Field(
+        description="partial: finished, but some customers were kept (whole or in part) "
+        "because they changed since; revert again to undo what has become revertible since. "
+        "done: everything the import did is undone."
+    )
+    reverted: int = Field(description="Customers reverted in full.")
+    partly: int = Field(
+        description="Customers reverted in part: fields changed since were kept "
+        "(listed with the kept rows, ?revert=kept, or alone, ?revert=partly)."
+    )
+    kept: int = Field(description="Customers kept whole: they changed since the import.")
     started_at: datetime | None
     finished_at: datetime | None
 
@@ -144,7 +152,7 @@ class ImportRowOut(BaseModel):
     changes: dict[str, Any] | None
     note: str | None
     errors: list[RowErrorOut]
-    revert: str | None
+    revert: Literal["reverted", "partly", "kept"] | None
     revert_reason: str | None
 
 

@@ -427,6 +427,7 @@ def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
         revert=RevertOut(
             state=run.revert_state,
             reverted=run.reverted,
+            partly=run.revert_partly,
             kept=run.revert_kept,
             started_at=run.revert_started_at,
             finished_at=run.revert_finished_at,

@@ -43,6 +43,7 @@ STATE_LABELS = {
     "done": "Finished",
     "failed": "Failed",
     "cancelled": "Cancelled",
+    "partial": "Partly reverted",  # a revert's end that kept something
 }
 SHOWN_ERRORS = 20
 
@@ -201,7 +202,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         )
         kept = (
             repository.revert_notes(session, tid, import_id, SHOWN_ERRORS)
-            if out.revert.state == "done"
+            if out.revert.state in ("done", "partial")
             else []
         )
     reverting = out.revert.state in ("queued", "running")
@@ -211,7 +212,9 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         "kept": kept,
         "finished": out.state in FINISHED,
         "polling": out.state not in FINISHED or reverting,
-        "revertible": out.state in FINISHED and not out.dry_run and out.revert.state is None,
+        "revertible": out.state in FINISHED
+        and not out.dry_run
+        and out.revert.state in (None, "partial"),
         "labels": STATE_LABELS,
         "sources": SOURCES,
     }
