@@ -241,3 +241,20 @@ def test_blocking_looks_up_only_the_keys_a_probe_has(backend, tenant):
     assert [str(r.id) for r in by_phone] == [both.json()["id"]]
     assert [str(r.id) for r in by_name] == [both.json()["id"]]
     assert nothing == []
+
+
+def test_a_family_sharing_one_gmail_mailbox_is_queued_not_merged(tenant):
+    jane = ingest(tenant, first_name="Jane", last_name="Doe", email="jane.doe+shop@gmail.com")
+    assert jane.status_code == 201, jane.text
+    john = ingest(tenant, first_name="John", last_name="Doe", email="janedoe+kids@gmail.com")
+    assert john.status_code == 201, john.text
+    assert john.headers["x-match-outcome"] == "created"
+    assert john.json()["email"] == "janedoe+kids@gmail.com"
+    pairs = tenant.client.get("/v1/duplicates", headers=tenant.headers()).json()["items"]
+    assert [
+        (sorted((p["customer_a"]["id"], p["customer_b"]["id"])), p["score"]) for p in pairs
+    ] == [(sorted((jane.json()["id"], john.json()["id"])), 0.8)]
+    # Jane again, her address written as Gmail also delivers it: still Jane.
+    again = ingest(tenant, first_name="Jane", last_name="Doe", email="Jane.Doe@googlemail.com")
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == jane.json()["id"]

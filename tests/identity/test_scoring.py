@@ -179,3 +179,29 @@ def test_name_similarity_cases():
     assert name_similarity(("john",), ("john", "smith")) == 0.85
     assert name_similarity(("ann", "lee"), ("bob", "lee")) < 0.85
     assert name_similarity((), ("ann",)) is None
+
+
+def test_one_mailbox_by_the_provider_rules_with_other_names_is_for_review_not_the_same():
+    """jane.doe+shop@gmail.com and janedoe+kids@gmail.com are one Gmail mailbox; with the
+    names of two people (a family's shared address) they are queued, not merged."""
+    jane = match_record(email="jane.doe+shop@gmail.com", first_name="Jane", last_name="Doe")
+    john = match_record(email="janedoe+kids@gmail.com", first_name="John", last_name="Doe")
+    assert jane.email == john.email == "janedoe@gmail.com"
+    shared = score(jane, john)
+    assert shared.value == 0.8
+    assert [r.code for r in shared.reasons] == ["same_mailbox"]
+    assert decide(shared.value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"
+    assert ceiling(jane, john) >= shared.value
+    # The same person writing the address another way, or a record without a name: the same.
+    again = match_record(email="Jane.Doe@GoogleMail.com", first_name="Jane", last_name="Doe")
+    nameless = match_record(email="janedoe+kids@gmail.com")
+    assert score(jane, again).value == score(jane, nameless).value == 1.0
+    # The very same address is the same email whatever the names say (SPEC: same email 1.00).
+    renamed = match_record(email="jane.doe+shop@gmail.com", first_name="Mary", last_name="Roe")
+    assert score(jane, renamed).value == 1.0
+    # A conflicting birth date drops a shared mailbox below review; a shared phone keeps it.
+    born = replace(john, dob="1990-01-01")
+    assert score(replace(jane, dob="1960-05-05"), born).value < DEFAULT_REVIEW
+    phone = "+14155550100"
+    family = score(replace(jane, phone=phone), replace(john, phone=phone))
+    assert decide(family.value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"

@@ -446,6 +446,9 @@ class MatchRecord:
     city: str | None = None
     country: str | None = None
     dob: str | None = None
+    # The lowercased email as given, when provider rules folded it into another ``email``
+    # key (``Jane.Doe+shop@gmail.com`` → ``janedoe@gmail.com``); None when they are the same.
+    email_given: str | None = None
 
     @property
     def sorted_name(self) -> str:
@@ -465,8 +468,10 @@ def match_record(
     dob: Any = None,
 ) -> MatchRecord:
     """A MatchRecord from raw profile fields (phone already in E.164)."""
+    key = email_key(email)
+    given = email.strip().lower() if email else None
     return MatchRecord(
-        email=email_key(email),
+        email=key,
         phone=phone_e164 or None,
         tokens=name_tokens(first_name, last_name),
         name_key=name_key(first_name, last_name),
@@ -475,4 +480,5 @@ def match_record(
         city=city_key(city),
         country=country.upper() if country else None,
         dob=dob_key(dob),
+        email_given=given if given != key else None,
     )

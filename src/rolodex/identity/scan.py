@@ -119,6 +119,7 @@ def read(
                 city_key(city),
                 country or None,
                 dob_key(dob) if dob else None,
+                email if email != ek else None,
             )
         )
         ids.append(rid)

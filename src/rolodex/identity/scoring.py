@@ -2,7 +2,10 @@
 
 The rule, in order:
 
-1. Same email key → 1.00, whatever else differs.
+1. Same email → 1.00, whatever else differs. Two emails that are one mailbox only by the
+   provider rules (``jane.doe+shop@gmail.com`` and ``janedoe+kids@gmail.com``) count as
+   the same email while the names agree or one is unknown; beside clearly different names
+   (a family's shared Gmail) they are a shared mailbox, 0.80 as a base, for review.
 2. Otherwise the base is the strongest single signal: same phone 0.90, or a similar name
    (similarity ≥ 0.85) 0.70–0.80 by how similar it is.
 3. Agreeing evidence raises the score towards 1 without reaching it: each item closes part of
@@ -26,6 +29,7 @@ from rapidfuzz.distance import Indel
 from rolodex.identity.normalize import MatchRecord, same_given_name
 
 SAME_EMAIL = 1.0
+SAME_MAILBOX = 0.80  # one mailbox by the provider rules only, beside different names
 SAME_PHONE = 0.90
 NAME_FLOOR = 0.70  # base of a name just similar enough
 NAME_CEIL = 0.80  # base of identical names
@@ -129,16 +133,26 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
 def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
     """The pair score of two records; symmetric; with reasons unless ``explain`` is False."""
     reasons: list[Reason] = []
+    similarity: float | None = None
+    mailbox = False
     if a.email and a.email == b.email:
-        if explain:
-            reasons.append(Reason("same_email", SAME_EMAIL))
-        return Score(SAME_EMAIL, tuple(reasons))
-
-    similarity = name_similarity(a.tokens, b.tokens)
+        if (a.email_given or a.email) != (b.email_given or b.email):
+            similarity = name_similarity(a.tokens, b.tokens)
+            mailbox = similarity is not None and similarity < SIMILAR_NAME
+        if not mailbox:
+            if explain:
+                reasons.append(Reason("same_email", SAME_EMAIL))
+            return Score(SAME_EMAIL, tuple(reasons))
+    else:
+        similarity = name_similarity(a.tokens, b.tokens)
     same_phone = bool(a.phone) and a.phone == b.phone
     name_similar = similarity is not None and similarity >= SIMILAR_NAME
 
-    if same_phone:
+    if mailbox:
+        base = SAME_MAILBOX
+        if explain:
+            reasons.append(Reason("same_mailbox", base, f"name similarity {similarity:.2f}"))
+    elif same_phone:
         base = SAME_PHONE
         if explain:
             reasons.append(Reason("same_phone", base))
@@ -185,11 +199,11 @@ def score(a: MatchRecord, b: MatchRecord, *, explain: bool = True) -> Score:
         if explain:
             reasons.append(Reason(code, -cut, detail))
 
-    if a.email and b.email:
+    if a.email and b.email and not mailbox:
         conflict("different_email")
     if a.phone and b.phone and not same_phone:
         conflict("different_phone")
-    if same_phone and similarity is not None and similarity < DIFFERENT_NAME:
+    if same_phone and not mailbox and similarity is not None and similarity < DIFFERENT_NAME:
         conflict("different_name", f"similarity {similarity:.2f}")
     if a.dob and b.dob and a.dob != b.dob:
         conflict("different_dob")
@@ -223,7 +237,7 @@ def ceiling(a: MatchRecord, b: MatchRecord) -> float:
     similar enough for the top name base (or, beside a shared phone, as agreeing evidence),
     the streets the same, and no different-name or different-street conflict."""
     if a.email and a.email == b.email:
-        return SAME_EMAIL
+        return SAME_EMAIL  # (a shared mailbox scores less: still a bound)
     same_phone = bool(a.phone) and a.phone == b.phone
     same_country = _same_country(a, b)
     same_city = bool(a.city) and a.city == b.city

@@ -84,7 +84,7 @@ def _customers(batch: Batch) -> None:
                  "ltv_amount": None, "ltv_before": st.cols["ltv"], "ltv_after": st.cols["ltv"],
                  "created_at": now, **actor}
             )  # fmt: skip
-        if o.matched_by in ("email", "phone", "name"):
+        if o.matched_by in ("email", "mailbox", "phone", "name"):
             rows["matches"].append(
                 {"tenant_id": ctx.tenant_id, "id": new_id(), "matched_customer_id": o.target,
                  "channel": "import", "score": o.score or 0.0, "reasons": o.reasons,
@@ -153,11 +153,7 @@ def _audit(batch: Batch) -> None:
         else:
             continue
         owners.append(o)
-    if not changes:
-        return
-    ctx = batch.ctx
-    where = repository.origin(batch.session, ctx.tenant_id, ctx.import_id)  # the upload's request
-    seqs = audit_bulk.record_many(batch.session, ctx.principal, changes, where=where)
+    seqs = audit_bulk.record_many(batch.session, batch.ctx.principal, changes)
     for o, seq in zip(owners, seqs, strict=True):
         o.audit_seq = seq
 

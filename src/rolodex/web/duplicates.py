@@ -44,6 +44,7 @@ BRIEF_FIELDS = [
 ]
 REASONS = {
     "same_email": "same email",
+    "same_mailbox": "one mailbox, different names",
     "same_phone": "same phone",
     "similar_name": "similar name",
     "same_name": "same name",
