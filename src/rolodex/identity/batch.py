@@ -7,7 +7,9 @@ tenant's auto-merge threshold, and otherwise creates and queues every candidate 
 the review threshold. This module keeps those rules for a batch:
 
 * ``batch_repository.block_many`` runs the four lookups once for all probes of a batch (IN
-  lists, the same 50-per-key cap, deterministic: oldest first);
+  lists, the same 50-per-key cap, deterministic: oldest first), and for a name key past the
+  cap the namesakes sharing a probe's postcode or birth date, as block() does
+  (``repository.crowded_namesakes``);
 * a ``BatchIndex`` holds those customers by key, and the batch's own creations and updates
   are added to it as the batch goes, so a later record of the same file matches an earlier
   one exactly as it would if they came one by one;
@@ -20,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from rolodex.customers.schemas import CustomerFields
@@ -77,7 +80,7 @@ def _get(address: Any, name: str) -> Any:
 
 def block_keys(record: MatchRecord, email_normalized: str | None) -> list[str]:
     """The index keys of a record, as block() looks them up: ``e:`` email key, ``n:``
-    lowercased email, ``p:`` phone, ``k:`` name key."""
+    lowercased email, ``p:`` phone, ``k:`` name key, and ``kp:``/``kd:`` (place_keys)."""
     keys = []
     if record.email:
         keys.append("e:" + record.email)
@@ -87,7 +90,23 @@ def block_keys(record: MatchRecord, email_normalized: str | None) -> list[str]:
         keys.append("p:" + record.phone)
     if record.name_key:
         keys.append("k:" + record.name_key)
+        keys.extend(place_keys(record.name_key, record.postcode, record.dob))
     return keys
+
+
+def place_keys(name_key: str | None, postcode: str | None, dob: str | None) -> list[str]:
+    """The name key with the postcode (``kp:``) and with the birth date (``kd:``): past the
+    cap a common name's lookup meets only its oldest holders, so the namesakes that share
+    the probe's postcode or birth date are looked up by these as well
+    (``repository.crowded_namesakes``)."""
+    if not name_key:
+        return []
+    out = []
+    if postcode:
+        out.append(f"kp:{name_key}|{postcode}")
+    if dob:
+        out.append(f"kd:{name_key}|{dob}")
+    return out
 
 
 @dataclass(slots=True)
@@ -144,10 +163,13 @@ class BatchIndex:
         self.by_key.setdefault(key, {}).setdefault(person_id)
 
     def candidates(self, keys: Iterable[str]) -> list[Person]:
+        """The people holding these keys, at most PER_KEY of each key, as block() finds
+        them one record at a time: a key's ids are the lookup's (the oldest holders, all of
+        them below the cap) followed by the batch's own newer ones."""
         seen: set[uuid.UUID] = set()
         out = []
         for key in keys:
-            for pid in self.by_key.get(key, ()):
+            for pid in islice(self.by_key.get(key, ()), PER_KEY):
                 if pid not in seen and pid in self.people:
                     seen.add(pid)
                     out.append(self.people[pid])

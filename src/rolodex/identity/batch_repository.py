@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Table, and_, func, select
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.orm import Session
 
+from rolodex.identity import repository
 from rolodex.identity.batch import PER_KEY
 from rolodex.models import Address, Customer
 
@@ -38,9 +39,13 @@ def block_many(
     session: Session, tenant_id: uuid.UUID, keys: dict[str, set[str]], per_key: int = PER_KEY
 ) -> dict[str, list[uuid.UUID]]:
     """For each blocking key (``e:``/``n:``/``p:``/``k:`` + value), the live customers holding
-    it, oldest first, at most ``per_key`` of them."""
+    it, oldest first, at most ``per_key`` of them; and for the ``kp:``/``kd:`` keys of a name
+    key past that cap, its holders (repository.crowded_namesakes; below the cap the name
+    key's own holders are all of them)."""
     found: dict[str, list[uuid.UUID]] = {}
     for kind, values in keys.items():
+        if kind not in KEY_COLUMNS:
+            continue
         column = KEY_COLUMNS[kind]
         for chunk in _chunks(values):
             where: list[ColumnElement[bool]] = [
@@ -63,6 +68,14 @@ def block_many(
             )
             for cid, key in rows:
                 found.setdefault(f"{kind}:{key}", []).append(cid)
+    places = [
+        f"{kind}:{value}"
+        for kind in ("kp", "kd")
+        for value in keys.get(kind, ())
+        if len(found.get("k:" + value.partition("|")[0], ())) >= per_key
+    ]
+    if places:
+        found.update(repository.crowded_namesakes(session, tenant_id, places, per_key))
     return found
 
 

@@ -100,10 +100,10 @@ def find_matches(
     if unflushed and any(_shares_key(c, keys) for c in unflushed.values()):
         session.flush()
         unflushed = {}
-    rows = _block(session, tenant_id, keys)
+    rows = _block(session, tenant_id, keys, probe)
     if any(row.id in unflushed for row in rows):  # read as they were before their change
         session.flush()
-        rows = _block(session, tenant_id, keys)
+        rows = _block(session, tenant_id, keys, probe)
     found = []
     for row in rows:
         if row.id == exclude:
@@ -138,7 +138,9 @@ def _unflushed(session: Session) -> dict[uuid.UUID, Customer | None]:
     return found
 
 
-def _block(session: Session, tenant_id: uuid.UUID, keys: _Keys) -> Sequence[Any]:
+def _block(
+    session: Session, tenant_id: uuid.UUID, keys: _Keys, probe: MatchRecord
+) -> Sequence[Any]:
     email_key, email_normalized, phone, name_key = keys
     return repository.block(
         session,
@@ -147,6 +149,8 @@ def _block(session: Session, tenant_id: uuid.UUID, keys: _Keys) -> Sequence[Any]
         email_normalized=email_normalized,
         phone=phone,
         name_key=name_key,
+        postcode=probe.postcode,
+        dob=probe.dob,
     )
 
 

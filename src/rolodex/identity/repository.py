@@ -25,7 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from rolodex.identity import scoring
-from rolodex.identity.normalize import DOB_ATTRIBUTES
+from rolodex.identity.batch import place_keys
+from rolodex.identity.normalize import DOB_ATTRIBUTES, dob_key, postcode_key
 from rolodex.kit import deferred, txcache
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
@@ -88,6 +89,7 @@ BLOCK_COLUMNS = (
     Customer.first_name,
     Customer.last_name,
     Customer.created_at,
+    Customer.name_key,
     # The birth date alone, extracted in SQL: decoding every candidate's attributes costs more
     # than the rest of the lookup.
     func.coalesce(*(Customer.attributes[name].as_string() for name in DOB_ATTRIBUTES)).label("dob"),
@@ -125,7 +127,11 @@ def _block_statement(present: tuple[str, ...]) -> Any:
     ]
     # The (deduplicated) ids drive the join: with ``id IN (...)`` PostgreSQL may plan a
     # semi-join that walks every customer of the tenant (~30 ms at a million).
-    ids = union(*branches).subquery()
+    return _viewed(union(*branches).subquery())
+
+
+def _viewed(ids: Any) -> Any:
+    """BLOCK_COLUMNS and the default address of the customers whose ``id`` ``ids`` holds."""
     default = aliased(Address)
     return (
         select(*BLOCK_COLUMNS, default.line1, default.postcode, default.city, default.country)
@@ -142,6 +148,13 @@ def _block_statement(present: tuple[str, ...]) -> Any:
     )
 
 
+_BY_IDS = _viewed(
+    select(Customer.id)
+    .where(Customer.tenant_id == bindparam("t"), Customer.id.in_(bindparam("ids", expanding=True)))
+    .subquery()
+)
+
+
 def block(
     session: Session,
     tenant_id: uuid.UUID,
@@ -150,10 +163,14 @@ def block(
     email_normalized: str | None,
     phone: str | None,
     name_key: str | None,
+    postcode: str | None = None,
+    dob: str | None = None,
     per_key: int = 50,
 ) -> Sequence[Row[Any]]:
     """Live customers sharing a blocking key with the probe: one index lookup per key
-    (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``."""
+    (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``; past
+    the cap on the name, also the namesakes sharing the probe's postcode or birth date
+    (``postcode``: normalize.postcode_key, ``dob``: normalize.dob_key; crowded_namesakes)."""
     if not (email_key or email_normalized or phone or name_key):
         return []
     params = {
@@ -167,11 +184,79 @@ def block(
     # Core execution on the session's connection: plain rows, no ORM loading per candidate.
     present = tuple(name for _, name in BLOCK_KEYS if params[name] is not None)
     # Unflushed changes are the caller's to flush first (identity.matcher does).
-    return (
-        session.connection()
-        .execute(_block_statement(present), params, execution_options=_UNFLUSHED_OK)
-        .all()
-    )
+    conn = session.connection()
+    rows = conn.execute(_block_statement(present), params, execution_options=_UNFLUSHED_OK).all()
+    places = place_keys(name_key, postcode, dob)
+    if places and sum(1 for r in rows if r.name_key == name_key) >= per_key:
+        found = crowded_namesakes(session, tenant_id, places, per_key)
+        have = {r.id for r in rows}
+        more = sorted({cid for ids in found.values() for cid in ids} - have, key=str)
+        if more:
+            rows = [
+                *rows,
+                *conn.execute(
+                    _BY_IDS, {"t": tenant_id, "ids": more}, execution_options=_UNFLUSHED_OK
+                ),
+            ]
+    return rows
+
+
+CROWD_CHUNK = 500
+
+
+def crowded_namesakes(
+    session: Session, tenant_id: uuid.UUID, wanted: Iterable[str], per_key: int
+) -> dict[str, list[uuid.UUID]]:
+    """For ``kp:``/``kd:`` keys (identity.batch.place_keys) of name keys with more live
+    customers than a lookup takes: the customers holding each key, oldest first, at most
+    ``per_key``. A common name in a big tenant has hundreds of holders and its lookup meets
+    the oldest 50; without this the customer a record is (same name, same postcode) would
+    be missed whenever 50 older namesakes live elsewhere. Reads the whole of each crowded
+    name (its index, and the default address of each holder) and keys them here, with the
+    same normalization as the probe's."""
+    keys = set(wanted)
+    names = sorted({key[3:].partition("|")[0] for key in keys})
+    default = aliased(Address)
+    held: dict[str, list[tuple[Any, uuid.UUID]]] = {}
+    seen: set[uuid.UUID] = set()
+    for start in range(0, len(names), CROWD_CHUNK):
+        chunk = names[start : start + CROWD_CHUNK]
+        stmt = (
+            select(
+                Customer.id,
+                Customer.name_key,
+                Customer.created_at,
+                default.postcode,
+                default.country,
+                BLOCK_COLUMNS[-1],
+            )
+            .outerjoin(
+                default,
+                and_(
+                    default.tenant_id == Customer.tenant_id,
+                    default.customer_id == Customer.id,
+                    default.is_default.is_(True),
+                ),
+            )
+            .where(
+                Customer.tenant_id == tenant_id,
+                Customer.deleted_at.is_(None),
+                Customer.name_key.in_(chunk),
+            )
+        )
+        for cid, nk, made, postcode, country, dob in session.execute(
+            stmt, execution_options=_UNFLUSHED_OK
+        ):
+            if cid in seen:
+                continue  # a second default address: the first is enough, as for matching
+            seen.add(cid)
+            for key in place_keys(nk, postcode_key(postcode, country), dob_key(dob)):
+                if key in keys:
+                    held.setdefault(key, []).append((made, cid))
+    return {
+        key: [cid for _, cid in sorted(members, key=lambda m: (m[0], str(m[1])))[:per_key]]
+        for key, members in held.items()
+    }
 
 
 # -- full scan ------------------------------------------------------------------------------

@@ -91,7 +91,8 @@ class Outcome:
 # namesakes an import scores are most of the tenant; 200,000 views bought 5% for 300 MB.
 SEEN_MAX = 30_000
 
-_REASON = {"same_email": "email", "same_phone": "phone", "similar_name": "name"}
+_REASON = {"same_email": "email", "same_mailbox": "mailbox", "same_phone": "phone",
+           "similar_name": "name"}  # fmt: skip
 
 
 @dataclass
@@ -160,14 +161,15 @@ class Batch:
 
     def load(self) -> None:
         ctx, session = self.ctx, self.session
-        wanted: dict[str, set[str]] = {"e": set(), "n": set(), "p": set(), "k": set()}
+        wanted: dict[str, set[str]] = {}
         keys: set[str] = set()
         for o in self.outcomes:
             if o.probe is None:
                 continue
             for key in block_keys(o.probe, o.email):
                 if ctx.mode != "create" or key.startswith("n:"):
-                    wanted[key[0]].add(key[2:])
+                    kind, _, value = key.partition(":")
+                    wanted.setdefault(kind, set()).add(value)
                     keys.add(key)
         found = batch_repository.block_many(session, ctx.tenant_id, wanted)
         pairs = [o.external for o in self.outcomes if o.external]
@@ -190,6 +192,10 @@ class Batch:
             overlay_found = repository.overlay_keys(session, ctx.tenant_id, ctx.import_id, keys)
             ids |= {cid for members in overlay_found.values() for cid in members}
             overlay = repository.overlay_states(session, ctx.tenant_id, ctx.import_id, ids)
+            for members in overlay_found.values():  # in the order the dry run made them
+                members.sort(
+                    key=lambda cid: (overlay[cid][0], str(cid)) if cid in overlay else (0, str(cid))
+                )
         if record_ids and ctx.dry_run:
             self.made_here = {cid for cid, (origin, _) in overlay.items() if origin}
         elif record_ids:

@@ -49,7 +49,12 @@ def decode_state(target_id: uuid.UUID, origin_row: int, data: dict[str, Any]) ->
 def state_keys(state: State) -> list[str]:
     """Every key a later record could find this customer by (matching and external keys)."""
     person = state.person()
-    out = block_keys(person.record, person.email_normalized)
+    # Not the ``kp:``/``kd:`` keys: the overlay's name keys are not capped, they find them all.
+    out = [
+        key
+        for key in block_keys(person.record, person.email_normalized)
+        if not key.startswith(("kp:", "kd:"))
+    ]
     for source in state.sources or []:
         if source["external_id"]:
             out.append(external_key((source["source"], source["external_id"])))

@@ -1,0 +1,115 @@
+"""A common name past the blocking cap, and one mailbox shared by two people (both engines).
+
+Blocking by name meets the oldest 50 holders of a name key. The customer a record is, newer
+than 50 namesakes who live elsewhere, must still be found by its postcode or birth date: by
+an import (any batch, dry run or real) and by POST /v1/customers?match=true alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import TenantCtx, make_tenant
+from tests.imports.helpers import (
+    crowd,
+    csv_text,
+    customers,
+    imported,
+    imported_and_posted,
+    label,
+    rows,
+)
+from tests.imports.test_runs import run_inline, start
+
+CHICAGO = {
+    "first_name": "John",
+    "last_name": "Smith",
+    "addresses": [{"line1": "5 Lake St", "postcode": "60601", "city": "Chicago", "country": "US"}],
+}
+NEW_YORK = {"line1": "1 Main St", "postcode": "10001", "city": "New York", "country": "US"}
+
+
+def _the_real_john(tenant: TenantCtx, **extra: Any) -> str:
+    body = {
+        "first_name": "John",
+        "last_name": "Smith",
+        "email": "js1980@example.com",
+        "attributes": {"base": "real", "date_of_birth": "1980-01-01"},
+        "addresses": [NEW_YORK],
+        **extra,
+    }
+    made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _queued(tenant: TenantCtx) -> set[tuple[str, ...]]:
+    people = {c["id"]: c for c in customers(tenant, limit=200)}
+    pairs = tenant.client.get(
+        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
+    ).json()["items"]
+    return {
+        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
+        for p in pairs
+    }
+
+
+def test_past_the_cap_the_namesake_with_the_same_postcode_or_birth_date_is_found(tenant):
+    one_by_one = make_tenant(tenant.client, "One by one")
+    for t in (tenant, one_by_one):
+        crowd(t, CHICAGO, 55)  # 55 older John Smiths in Chicago
+        _the_real_john(t)  # the 56th, the newest
+    dob = {"date_of_birth": "1980-01-01"}
+    incoming = [
+        # postcode and birth date: 0.97, the same person
+        {"first_name": "John", "last_name": "Smith", "company": "Acme", "attributes": dob,
+         "addresses": [NEW_YORK]},
+        # the postcode alone, or the birth date alone: below auto-merge, for review
+        {"first_name": "John", "last_name": "Smith", "addresses": [NEW_YORK]},
+        {"first_name": "John", "last_name": "Smith", "attributes": dob},
+    ]  # fmt: skip
+    report, outcomes = imported_and_posted(tenant, one_by_one, incoming)
+    assert outcomes == ["matched", "created", "created"]
+    people = {c["id"]: c for c in customers(tenant, limit=200)}
+    assert label(people[report[0]["customer_id"]]) == "real"
+    assert people[report[0]["customer_id"]]["company"] == "Acme"
+    queued = _queued(tenant)
+    assert queued == _queued(one_by_one)
+    assert {("real", "row 2"), ("real", "row 3")} <= queued
+
+
+def test_a_dry_run_and_the_real_run_agree_on_a_crowded_name_across_batches(tenant):
+    crowd(tenant, CHICAGO, 55)
+    john = ["John", "Smith", "1980-01-01", "1 Main St", "10001", "New York", "US"]
+    lines = [["first_name", "last_name", "date_of_birth", "line1", "postcode", "city", "country"]]
+    lines += [john, ["Ann", "Other", "", "", "", "", ""], john]  # batches of 2: row 3 alone
+    file = csv_text(lines)
+
+    def run(dry_run: bool) -> list[tuple[str, str | None]]:
+        import_id = start(tenant, file, dry_run=dry_run)
+        run_inline(tenant, import_id, batch_rows=2)
+        return [(r["action"], r["matched_row"]) for r in rows(tenant, import_id)]
+
+    planned = run(True)
+    assert planned == [("create", None), ("create", None), ("unchanged", 1)]
+    assert run(False) == planned
+    assert len(customers(tenant, q="smith", limit=200)) == 56
+
+
+def test_a_family_sharing_one_gmail_mailbox_stays_two_customers(tenant):
+    """Shopify customers 5001 and 5002 write one Gmail mailbox two ways under two names:
+    two people, queued for review. 5003 is the first one again, under her name."""
+    file = csv_text(
+        [
+            ["Customer ID", "First Name", "Last Name", "Email"],
+            ["5001", "Jane", "Doe", "jane.doe+shop@gmail.com"],
+            ["5002", "John", "Doe", "janedoe+kids@gmail.com"],
+            ["5003", "Jane", "Doe", "Jane.Doe@googlemail.com"],
+        ]
+    )
+    done = imported(tenant, file, source="shopify", mapping={"Customer ID": "external_id"})
+    counts = done["progress"]
+    assert (counts["created"], counts["updated"], counts["failed"]) == (2, 1, 0), done
+    people = customers(tenant)
+    assert sorted(c["first_name"] for c in people) == ["Jane", "John"]
+    pairs = tenant.client.get("/v1/duplicates", headers=tenant.headers()).json()["items"]
+    assert [p["score"] for p in pairs] == [0.8]
