@@ -48,14 +48,15 @@ _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "Jul
 
 def read(raw: str) -> datetime | str:
     """The datetime ``raw`` writes (naive when it names no zone), or why it is none."""
-    text = " ".join(raw.split())
-    if len(text) > LONGEST:
-        return FORMS  # and no cache entry for it
+    text = raw.strip()
     if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
         try:
             return datetime.fromisoformat(text)  # most files: no need for the cache below
         except ValueError:
             pass
+    text = " ".join(text.split())
+    if len(text) > LONGEST:
+        return FORMS  # and no cache entry for it
     return _read(text)
 
 
