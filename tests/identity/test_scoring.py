@@ -205,3 +205,17 @@ def test_one_mailbox_by_the_provider_rules_with_other_names_is_for_review_not_th
     phone = "+14155550100"
     family = score(replace(jane, phone=phone), replace(john, phone=phone))
     assert decide(family.value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"
+
+
+def test_the_same_name_at_the_same_full_address_is_the_same_person():
+    """A sheet imported twice, its rows without email or phone: the same name at the same
+    street, postcode and city reaches auto-merge; a name that is only similar, or an address
+    without its city, stays for review."""
+    here = {"line1": "12 Main St", "postcode": "10001", "country": "US"}
+    stored = match_record(first_name="John", last_name="Smith", city="New York", **here)
+    again = match_record(first_name="John", last_name="Smith", city="new york", **here)
+    similar = match_record(first_name="Jon", last_name="Smith", city="New York", **here)
+    no_city = match_record(first_name="John", last_name="Smith", **here)
+    assert decide(score(stored, again).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "auto_merge"
+    for other in (similar, no_city):
+        assert decide(score(stored, other).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"

@@ -64,7 +64,8 @@ def test_past_the_cap_the_namesake_with_the_same_postcode_or_birth_date_is_found
         {"first_name": "John", "last_name": "Smith", "company": "Acme", "attributes": dob,
          "addresses": [NEW_YORK]},
         # the postcode alone, or the birth date alone: below auto-merge, for review
-        {"first_name": "John", "last_name": "Smith", "addresses": [NEW_YORK]},
+        {"first_name": "John", "last_name": "Smith",
+         "addresses": [{"postcode": "10001", "country": "US"}]},
         {"first_name": "John", "last_name": "Smith", "attributes": dob},
     ]  # fmt: skip
     report, outcomes = imported_and_posted(tenant, one_by_one, incoming)
@@ -113,3 +114,19 @@ def test_a_family_sharing_one_gmail_mailbox_stays_two_customers(tenant):
     assert sorted(c["first_name"] for c in people) == ["Jane", "John"]
     pairs = tenant.client.get("/v1/duplicates", headers=tenant.headers()).json()["items"]
     assert [p["score"] for p in pairs] == [0.8]
+
+
+def test_a_sheet_without_emails_or_phones_imported_twice_makes_no_duplicates(tenant):
+    file = csv_text(
+        [
+            ["Name", "Address", "Zip", "City", "Country"],
+            ["John Smith", "12 Main St", "10001", "New York", "US"],
+            ["Ana Lima", "3 Rua Augusta", "1100-048", "Lisboa", "PT"],
+            ["Kim Ngô", "5 Oak Ave", "94110", "San Francisco", "US"],
+        ]
+    )
+    first = imported(tenant, file)["progress"]
+    assert (first["created"], first["failed"]) == (3, 0)
+    second = imported(tenant, file)["progress"]
+    assert (second["created"], second["unchanged"], second["failed"]) == (0, 3, 0)
+    assert len(customers(tenant)) == 3

@@ -40,7 +40,7 @@ DIFFERENT_NAME = 0.75  # below this, two present names disagree (same surname, o
 STRENGTH = {
     "similar_name": 0.5,
     "same_postcode": 0.3,
-    "same_street": 0.5,
+    "same_street": 0.62,  # with an identical name, postcode and city: 0.952, the same person
     "same_city": 0.1,
     "same_dob": 0.6,
 }
