@@ -153,7 +153,11 @@ def _audit(batch: Batch) -> None:
         else:
             continue
         owners.append(o)
-    seqs = audit_bulk.record_many(batch.session, batch.ctx.principal, changes)
+    if not changes:
+        return
+    ctx = batch.ctx
+    where = repository.origin(batch.session, ctx.tenant_id, ctx.import_id)  # the upload's request
+    seqs = audit_bulk.record_many(batch.session, ctx.principal, changes, where=where)
     for o, seq in zip(owners, seqs, strict=True):
         o.audit_seq = seq
 
