@@ -302,3 +302,26 @@ def test_new_rows_get_time_ordered_ids(tenant):
     address_ids = [uuid.UUID(c["addresses"][0]["id"]) for c in made]
     assert [i.version for i in address_ids] == [7, 7, 7]
     assert address_ids == sorted(address_ids)
+
+
+def test_a_local_phone_is_read_where_the_customer_lives_then_in_the_tenants_region(tenant):
+    """A US tenant: a London customer's "020 7946 0958" is a London number (it was refused
+    as not valid in the US), as an import reads it; a US number written locally for a
+    customer abroad still reads in the tenant's region; PATCH reads it at the stored address."""
+    london = [{"city": "London", "country": "GB", "postcode": "N1 9GU"}]
+    body = create(tenant, phone="020 7946 0958", addresses=london)
+    assert body["phone_e164"] == "+442079460958"
+    body = create(tenant, phone="(415) 555-0134", addresses=london)
+    assert body["phone_e164"] == "+14155550134"
+    r = tenant.client.patch(
+        f"/v1/customers/{body['id']}", json={"phone": "020 7946 0959"}, headers=tenant.headers()
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["phone_e164"] == "+442079460959"
+    r = tenant.client.post(
+        "/v1/customers",
+        json=customer_payload(phone="12", addresses=london),
+        headers=tenant.headers(),
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["details"][0]["field"] == "phone"

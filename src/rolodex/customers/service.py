@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from rolodex.errors import Conflict, NotFound, field_error
 from rolodex.identity.errors import CustomerMerged
 from rolodex.kit import deferred
 from rolodex.kit.ids import new_id
-from rolodex.kit.phones import to_e164
+from rolodex.kit.phones import local_e164
 from rolodex.kit.time import utcnow
 from rolodex.lifecycle import repository as lifecycle_repository
 from rolodex.lifecycle import service as lifecycle
@@ -148,7 +149,9 @@ def _apply_fields(
         customer.email_normalized = normalize_email(data.email) if data.email else None
     if "phone" in set_only:
         customer.phone = data.phone
-        customer.phone_e164 = _phone(data.phone, tenant) if data.phone else None
+        given = data.addresses if "addresses" in set_only else None
+        where = given or customer.addresses
+        customer.phone_e164 = _phone(data.phone, where, tenant) if data.phone else None
     if "first_name" in set_only:
         customer.first_name = data.first_name or None
     if "last_name" in set_only:
@@ -174,9 +177,9 @@ def _apply_fields(
         _merge_sources(customer, tenant.id, data.sources)
 
 
-def _phone(raw: str, tenant: Tenant) -> str:
+def _phone(raw: str, addresses: Any, tenant: Tenant) -> str:
     try:
-        return to_e164(raw, tenant.default_region)
+        return local_e164(raw, addresses, tenant.default_region)
     except ValueError as exc:
         raise field_error("phone", str(exc), raw) from exc
 

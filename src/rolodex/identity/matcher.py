@@ -15,6 +15,7 @@ from rolodex.customers.schemas import CustomerFields
 from rolodex.identity import normalize, repository, scoring
 from rolodex.identity.normalize import MatchRecord
 from rolodex.kit import deferred
+from rolodex.kit.phones import local_e164
 from rolodex.models import Address, Customer
 
 # the blocking keys of a probe: email key, lowercased email, E.164 phone, name key
@@ -29,13 +30,14 @@ class Match:
 
 
 def record_from_fields(data: CustomerFields, region: str) -> MatchRecord:
-    """The matching view of an incoming profile (phone parsed with the tenant's region)."""
+    """The matching view of an incoming profile (a local phone read in its address's country,
+    else in the tenant's ``region``: kit.phones.local_e164)."""
     address = None
     if data.addresses:
         address = next((a for a in data.addresses if a.is_default), data.addresses[0])
     return normalize.match_record(
         email=data.email,
-        phone_e164=normalize.phone_key(data.phone, region),
+        phone_e164=_local_phone(data, region),
         first_name=data.first_name,
         last_name=data.last_name,
         line1=address.line1 if address else None,
@@ -44,6 +46,15 @@ def record_from_fields(data: CustomerFields, region: str) -> MatchRecord:
         country=address.country if address else None,
         dob=normalize.dob_from_attributes(data.attributes),
     )
+
+
+def _local_phone(data: CustomerFields, region: str) -> str | None:
+    if not data.phone:
+        return None
+    try:
+        return local_e164(data.phone, data.addresses, region)
+    except ValueError:
+        return None
 
 
 def record_from_customer(customer: Customer) -> MatchRecord:

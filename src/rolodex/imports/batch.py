@@ -40,7 +40,7 @@ from rolodex.imports.reader import Record
 from rolodex.imports.rows import Prepared, RowError, e164, unforeseen
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
-from rolodex.kit.phones import region_of
+from rolodex.kit.phones import phone_regions, region_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,25 +472,20 @@ def stored_person(row: tuple[Any, ...]) -> Person:
 
 
 def phone_of(prep: Prepared, default_region: str) -> tuple[str | None, str]:
-    """The record's phone in E.164 (None: not a valid number) and the region it was read in.
+    """The record's phone in E.164 (None: not a valid number) and the region it was read in
+    (kit.phones.phone_regions; when none reads it, all that were tried, "US or GB").
     An export's ``phone_e164`` column is the number as stored, however the phone is written,
     unless the phone was changed since the export."""
-    region = _region(prep, default_region)
     stored = prep.phone_e164
-    if stored is not None and e164(prep.data.phone or "", region_of(stored)) == stored:
+    raw = prep.data.phone or ""
+    if stored is not None and e164(raw, region_of(stored)) == stored:
         return stored, region_of(stored)
-    return e164(prep.data.phone or "", region), region
-
-
-def _region(prep: Prepared, default: str) -> str:
-    """A local number is read in the record's country (its default, else first, address);
-    without one, in the tenant's region."""
-    addresses = prep.data.addresses
-    if addresses:
-        address = next((a for a in addresses if a.is_default), addresses[0])
-        if address.country:
-            return address.country
-    return default
+    regions = phone_regions(prep.data.addresses, default_region)
+    for region in regions:
+        found = e164(raw, region)
+        if found is not None:
+            return found, region
+    return None, " or ".join(regions)
 
 
 def _email_after(st: State, prep: Prepared, rule: str) -> str | None:

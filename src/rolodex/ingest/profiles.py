@@ -32,7 +32,7 @@ from rolodex.customers.schemas import (
 from rolodex.identity import service as identity
 from rolodex.ingest import marks, repository
 from rolodex.ingest.records import AddressRec, Consent, Profile, TagChange
-from rolodex.kit.phones import to_e164
+from rolodex.kit.phones import local_e164
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer, IngestMark, Tenant
 
@@ -67,11 +67,11 @@ def find_customer(
     return repository.customer_by_source(session, tenant_id, provider, external_id)
 
 
-def _phone(raw: str | None, tenant: Tenant, notes: list[str]) -> str | None:
+def _phone(raw: str | None, where: Any, region: str, notes: list[str]) -> str | None:
     if not raw:
         return None
     try:
-        to_e164(raw, tenant.default_region)
+        local_e164(raw, where, region)
     except ValueError:
         notes.append(f"phone {raw!r} is not a valid number; kept out")
         return None
@@ -243,7 +243,12 @@ def _profile_fields(
             wanted["email"] = rec.email
         else:
             notes.append(f"email {rec.email} belongs to customer {other.id}; kept out")
-    phone = _phone(rec.phone, tenant, notes)
+    take_addresses = rec.addresses is not None and (
+        rec.provider == "shopify" or customer is None or not customer.addresses
+    )
+    # A local number is read where the customer will live (customers.service does the same).
+    where = rec.addresses if take_addresses else customer.addresses if customer else None
+    phone = _phone(rec.phone, where, tenant.default_region, notes)
     if phone:
         wanted["phone"] = phone
     for name in ("first_name", "last_name", "company"):
@@ -255,9 +260,7 @@ def _profile_fields(
         current = customer.customer_type if customer else "guest"
         if current in ("guest", "registered"):
             wanted["customer_type"] = "registered" if rec.registered else "guest"
-    if rec.addresses is not None and (
-        rec.provider == "shopify" or customer is None or not customer.addresses
-    ):
+    if take_addresses and rec.addresses is not None:
         wanted["addresses"] = [_address_in(a) for a in rec.addresses]
     if rec.extra:
         current_extra = (customer.attributes or {}).get(rec.provider) if customer else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 
@@ -34,3 +36,35 @@ def region_of(e164: str) -> str:
 
 def is_region(code: str) -> bool:
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def phone_regions(addresses: Sequence[Any] | None, default: str) -> tuple[str, ...]:
+    """Where a customer's local number (no + and country code) is read, in order: in the
+    tenant's region ``default``, then in the country of the default (else the first) of the
+    customer's addresses. The tenant's first: people write a number the way of the country
+    it belongs to, and a country's local form (its trunk 0: "020 7946 0958", "030 1234567")
+    is not a valid number elsewhere, while a permissive plan reads another country's digits
+    as its own (a US "(415) 555-0101" is also a valid German number). The same for the API,
+    webhooks' profiles and imports."""
+    tenant = default.upper()
+    if addresses:
+        address = next((a for a in addresses if getattr(a, "is_default", False)), addresses[0])
+        country = str(getattr(address, "country", None) or "").upper()
+        if country and country != tenant:
+            return (tenant, country)
+    return (tenant,)
+
+
+def local_e164(raw: str, addresses: Sequence[Any] | None, default: str) -> str:
+    """E.164 of a customer's phone read as ``phone_regions`` says; ValueError from the
+    tenant's region's reading when no reading is a valid number."""
+    first, *others = phone_regions(addresses, default)
+    try:
+        return to_e164(raw, first)
+    except ValueError:
+        for region in others:
+            try:
+                return to_e164(raw, region)
+            except ValueError:
+                pass
+        raise
