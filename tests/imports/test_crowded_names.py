@@ -34,7 +34,7 @@ def _the_real_john(tenant: TenantCtx, **extra: Any) -> str:
         "last_name": "Smith",
         "email": "js1980@example.com",
         "attributes": {"base": "real", "date_of_birth": "1980-01-01"},
-        "addresses": [NEW_YORK],
+        "addresses": [{**NEW_YORK, "postcode": "10001-1234"}],  # ZIP+4: keyed 10001
         **extra,
     }
     made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())

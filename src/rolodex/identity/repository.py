@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Row,
     and_,
     bindparam,
@@ -211,12 +212,23 @@ def crowded_namesakes(
     customers than a lookup takes: the customers holding each key, oldest first, at most
     ``per_key``. A common name in a big tenant has hundreds of holders and its lookup meets
     the oldest 50; without this the customer a record is (same name, same postcode) would
-    be missed whenever 50 older namesakes live elsewhere. Reads the whole of each crowded
-    name (its index, and the default address of each holder) and keys them here, with the
-    same normalization as the probe's."""
+    be missed whenever 50 older namesakes live elsewhere. The database walks each crowded
+    name and keeps the holders whose postcode or birth date could be a wanted one (written
+    as normalize.postcode_key and dob_key read them, or more); they are keyed here with the
+    probe's own normalization."""
     keys = set(wanted)
     names = sorted({key[3:].partition("|")[0] for key in keys})
+    postcodes = sorted({key.partition("|")[2] for key in keys if key.startswith("kp:")})
+    births = sorted({key.partition("|")[2] for key in keys if key.startswith("kd:")})
     default = aliased(Address)
+    spaced = func.replace(func.replace(default.postcode, " ", ""), "-", "")
+    code = func.upper(func.replace(spaced, "\t", ""))
+    could: list[ColumnElement[bool]] = []
+    if postcodes:  # as postcode_key: a US ZIP+4 of nine digits is keyed by its first five
+        could.append(code.in_(postcodes))
+        could.append(and_(func.length(code) == 9, func.substr(code, 1, 5).in_(postcodes)))
+    if births:
+        could.append(func.substr(BLOCK_COLUMNS[-1], 1, 10).in_(births))
     held: dict[str, list[tuple[Any, uuid.UUID]]] = {}
     seen: set[uuid.UUID] = set()
     for start in range(0, len(names), CROWD_CHUNK):
@@ -242,6 +254,7 @@ def crowded_namesakes(
                 Customer.tenant_id == tenant_id,
                 Customer.deleted_at.is_(None),
                 Customer.name_key.in_(chunk),
+                or_(*could),
             )
         )
         for cid, nk, made, postcode, country, dob in session.execute(
