@@ -191,20 +191,42 @@ def decide(
     auto_merge: float,
     review: float,
 ) -> Decision:
-    """match_or_create's choice for one probe against the index."""
-    scored = []
-    for person in index.candidates(block_keys(probe, email_normalized)):
-        value = scoring.score(probe, person.record, explain=False).value
-        if value > 0:
-            scored.append((value, person))
+    """match_or_create's choice for one probe against the index: the namesakes found by
+    postcode or birth date (``kp:``/``kd:``) are scored only when no other candidate reaches
+    auto-merge, as matcher.find_matches looks them up."""
+    keys = block_keys(probe, email_normalized)
+    scored = _scored(probe, index.candidates(k for k in keys if not k.startswith(PLACES)))
+    if not scored or scored[0][0] < auto_merge:
+        places = [k for k in keys if k.startswith(PLACES)]
+        if places:
+            known = {p.id for _, p in scored}
+            more = [p for p in index.candidates(places) if p.id not in known]
+            scored = sorted([*scored, *_scored(probe, more)], key=_best_first)
     if not scored:
         return Decision(None, [], None)
-    scored.sort(key=lambda s: (-s[0], s[1].created_at, str(s[1].id)))
     best_value, best = scored[0]
     if best_value >= auto_merge:
         return Decision(_explained(probe, best), [], best_value)
     queued = [_explained(probe, p) for v, p in scored if v >= review]
     return Decision(None, queued, best_value if queued else None)
+
+
+PLACES = ("kp:", "kd:")
+
+
+def _best_first(item: tuple[float, Person]) -> tuple[float, datetime, str]:
+    return (-item[0], item[1].created_at, str(item[1].id))
+
+
+def _scored(probe: MatchRecord, people: Iterable[Person]) -> list[tuple[float, Person]]:
+    """(score, person) of those scoring above 0, best first (ties: the oldest)."""
+    scored = []
+    for person in people:
+        value = scoring.score(probe, person.record, explain=False).value
+        if value > 0:
+            scored.append((value, person))
+    scored.sort(key=_best_first)
+    return scored
 
 
 def _explained(probe: MatchRecord, person: Person) -> Found:

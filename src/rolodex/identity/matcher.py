@@ -97,6 +97,7 @@ def find_matches(
     email: str | None = None,
     exclude: uuid.UUID | None = None,
     min_score: float = 0.0,
+    settled: float | None = None,
 ) -> list[Match]:
     """Live customers that may be the probe's person, best first (ties: the oldest first).
 
@@ -111,10 +112,29 @@ def find_matches(
     if unflushed and any(_shares_key(c, keys) for c in unflushed.values()):
         session.flush()
         unflushed = {}
-    rows = _block(session, tenant_id, keys, probe)
+    rows = _block(session, tenant_id, keys)
     if any(row.id in unflushed for row in rows):  # read as they were before their change
         session.flush()
-        rows = _block(session, tenant_id, keys, probe)
+        unflushed = {}
+        rows = _block(session, tenant_id, keys)
+    found = _scored(probe, rows, exclude, min_score)
+    if settled is not None and not (found and found[0].score.value >= settled):
+        # No match yet: past the cap on its name, the namesakes sharing its postcode or
+        # birth date too (imports do the same: identity.batch.decide).
+        if unflushed:
+            session.flush()
+        more = repository.block_places(
+            session, tenant_id, rows, name_key=probe.name_key, postcode=probe.postcode,
+            dob=probe.dob,
+        )  # fmt: skip
+        if more:
+            found = sorted([*found, *_scored(probe, more, exclude, min_score)], key=_best_first)
+    return found
+
+
+def _scored(
+    probe: MatchRecord, rows: Sequence[Any], exclude: uuid.UUID | None, min_score: float
+) -> list[Match]:
     found = []
     for row in rows:
         if row.id == exclude:
@@ -122,8 +142,12 @@ def find_matches(
         result = scoring.score(probe, record_from_row(row))
         if result.value > 0 and result.value >= min_score:
             found.append(Match(row.id, result, row.created_at))
-    found.sort(key=lambda m: (-m.score.value, m.created_at, str(m.customer_id)))
+    found.sort(key=_best_first)
     return found
+
+
+def _best_first(m: Match) -> tuple[float, datetime, str]:
+    return (-m.score.value, m.created_at, str(m.customer_id))
 
 
 # Unflushed customers checked one by one for each probe at most: past this many (a batch of
@@ -149,9 +173,7 @@ def _unflushed(session: Session) -> dict[uuid.UUID, Customer | None]:
     return found
 
 
-def _block(
-    session: Session, tenant_id: uuid.UUID, keys: _Keys, probe: MatchRecord
-) -> Sequence[Any]:
+def _block(session: Session, tenant_id: uuid.UUID, keys: _Keys) -> Sequence[Any]:
     email_key, email_normalized, phone, name_key = keys
     return repository.block(
         session,
@@ -160,8 +182,6 @@ def _block(
         email_normalized=email_normalized,
         phone=phone,
         name_key=name_key,
-        postcode=probe.postcode,
-        dob=probe.dob,
     )
 
 

@@ -164,14 +164,11 @@ def block(
     email_normalized: str | None,
     phone: str | None,
     name_key: str | None,
-    postcode: str | None = None,
-    dob: str | None = None,
     per_key: int = 50,
 ) -> Sequence[Row[Any]]:
     """Live customers sharing a blocking key with the probe: one index lookup per key
-    (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``; past
-    the cap on the name, also the namesakes sharing the probe's postcode or birth date
-    (``postcode``: normalize.postcode_key, ``dob``: normalize.dob_key; crowded_namesakes)."""
+    (email key, lowercased email, E.164 phone, name key), each capped at ``per_key``
+    (past the cap on the name, ``block_places`` finds more)."""
     if not (email_key or email_normalized or phone or name_key):
         return []
     params = {
@@ -186,20 +183,32 @@ def block(
     present = tuple(name for _, name in BLOCK_KEYS if params[name] is not None)
     # Unflushed changes are the caller's to flush first (identity.matcher does).
     conn = session.connection()
-    rows = conn.execute(_block_statement(present), params, execution_options=_UNFLUSHED_OK).all()
+    return conn.execute(_block_statement(present), params, execution_options=_UNFLUSHED_OK).all()
+
+
+def block_places(
+    session: Session,
+    tenant_id: uuid.UUID,
+    rows: Sequence[Any],
+    *,
+    name_key: str | None,
+    postcode: str | None,
+    dob: str | None,
+    per_key: int = 50,
+) -> Sequence[Any]:
+    """After ``block`` found ``rows``: when the probe's name key was past the cap, the
+    namesakes sharing its postcode or birth date that ``rows`` lacks (crowded_namesakes),
+    as ``block`` rows; else none."""
     places = place_keys(name_key, postcode, dob)
-    if places and sum(1 for r in rows if r.name_key == name_key) >= per_key:
-        found = crowded_namesakes(session, tenant_id, places, per_key)
-        have = {r.id for r in rows}
-        more = sorted({cid for ids in found.values() for cid in ids} - have, key=str)
-        if more:
-            rows = [
-                *rows,
-                *conn.execute(
-                    _BY_IDS, {"t": tenant_id, "ids": more}, execution_options=_UNFLUSHED_OK
-                ),
-            ]
-    return rows
+    if not places or sum(1 for r in rows if r.name_key == name_key) < per_key:
+        return []
+    found = crowded_namesakes(session, tenant_id, places, per_key)
+    have = {r.id for r in rows}
+    more = sorted({cid for ids in found.values() for cid in ids} - have, key=str)
+    if not more:
+        return []
+    params = {"t": tenant_id, "ids": more}
+    return session.connection().execute(_BY_IDS, params, execution_options=_UNFLUSHED_OK).all()
 
 
 CROWD_CHUNK = 500

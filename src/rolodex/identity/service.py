@@ -75,7 +75,9 @@ def match_or_create(
         raise NotFound("tenant not found")
     limits = repository.thresholds(session, tenant.id)
     probe = matcher.record_from_fields(data, tenant.default_region)
-    matches = matcher.find_matches(session, tenant.id, probe, email=data.email)
+    matches = matcher.find_matches(
+        session, tenant.id, probe, email=data.email, settled=limits.auto_merge
+    )
     best = matches[0] if matches else None
     if best is not None and best.score.value >= limits.auto_merge:
         customer, filled, conflicts = _update_matched(session, principal, best.customer_id, data)
