@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from rolodex.identity import repository
 from tests.conftest import TenantCtx, make_tenant
 from tests.imports.helpers import (
     crowd,
@@ -53,7 +56,13 @@ def _queued(tenant: TenantCtx) -> set[tuple[str, ...]]:
     }
 
 
-def test_past_the_cap_the_namesake_with_the_same_postcode_or_birth_date_is_found(tenant):
+@pytest.mark.parametrize("walk", [2000, 0], ids=["by the postcode", "by the name"])
+def test_past_the_cap_the_namesake_with_the_same_postcode_or_birth_date_is_found(
+    tenant, monkeypatch, walk
+):
+    """Found through the postcode's addresses, or (a postcode held by more than
+    POSTCODE_WALK addresses) by walking the name's holders: the same customers either way."""
+    monkeypatch.setattr(repository, "POSTCODE_WALK", walk)
     one_by_one = make_tenant(tenant.client, "One by one")
     for t in (tenant, one_by_one):
         crowd(t, CHICAGO, 55)  # 55 older John Smiths in Chicago

@@ -18,6 +18,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     union,
@@ -212,6 +213,17 @@ def block_places(
 
 
 CROWD_CHUNK = 500
+# A postcode held by more default addresses than this is not walked for a crowded name: the
+# name's own holders are (each costs a lookup of its address).
+POSTCODE_WALK = 2000
+# normalize.postcode_key as SQL (without its ZIP+4 rule, which a range on the prefix covers),
+# the expression of ix_customer_addresses_postcode_key (migration 0108): written exactly so
+# for the index to serve it. C collation on PostgreSQL for the range.
+POSTCODE_KEY = {
+    "sqlite": "upper(replace(replace(replace(a.postcode, ' ', ''), '-', ''), char(9), ''))",
+    "postgresql": "(upper(replace(replace(replace(a.postcode, ' ', ''), '-', ''), chr(9), ''))"
+    ' COLLATE "C")',
+}
 
 
 def crowded_namesakes(
@@ -221,64 +233,151 @@ def crowded_namesakes(
     customers than a lookup takes: the customers holding each key, oldest first, at most
     ``per_key``. A common name in a big tenant has hundreds of holders and its lookup meets
     the oldest 50; without this the customer a record is (same name, same postcode) would
-    be missed whenever 50 older namesakes live elsewhere. The database walks each crowded
-    name and keeps the holders whose postcode or birth date could be a wanted one (written
-    as normalize.postcode_key and dob_key read them, or more); they are keyed here with the
-    probe's own normalization."""
+    be missed whenever 50 older namesakes live elsewhere.
+
+    A postcode is looked up through the default addresses holding it (an index of their
+    postcode keys, migration 0108), the few of its customers with a wanted name kept; a
+    postcode held by very many (POSTCODE_WALK), and a birth date, through the name's holders,
+    those whose postcode or birth date could be the wanted one kept. Either way the rows are
+    keyed here with the probe's own normalization."""
     keys = set(wanted)
-    names = sorted({key[3:].partition("|")[0] for key in keys})
-    postcodes = sorted({key.partition("|")[2] for key in keys if key.startswith("kp:")})
-    births = sorted({key.partition("|")[2] for key in keys if key.startswith("kd:")})
-    default = aliased(Address)
-    spaced = func.replace(func.replace(default.postcode, " ", ""), "-", "")
-    code = func.upper(func.replace(spaced, "\t", ""))
-    could: list[ColumnElement[bool]] = []
-    if postcodes:  # as postcode_key: a US ZIP+4 of nine digits is keyed by its first five
-        could.append(code.in_(postcodes))
-        could.append(and_(func.length(code) == 9, func.substr(code, 1, 5).in_(postcodes)))
-    if births:
-        could.append(func.substr(BLOCK_COLUMNS[-1], 1, 10).in_(births))
+    by_postcode: dict[str, set[str]] = {}
+    by_birth: dict[str, set[str]] = {}
+    for key in keys:
+        name, _, value = key[3:].partition("|")
+        (by_postcode if key.startswith("kp:") else by_birth).setdefault(value, set()).add(name)
     held: dict[str, list[tuple[Any, uuid.UUID]]] = {}
     seen: set[uuid.UUID] = set()
-    for start in range(0, len(names), CROWD_CHUNK):
-        chunk = names[start : start + CROWD_CHUNK]
-        stmt = (
-            select(
-                Customer.id,
-                Customer.name_key,
-                Customer.created_at,
-                default.postcode,
-                default.country,
-                BLOCK_COLUMNS[-1],
-            )
-            .outerjoin(
-                default,
-                and_(
-                    default.tenant_id == Customer.tenant_id,
-                    default.customer_id == Customer.id,
-                    default.is_default.is_(True),
-                ),
-            )
-            .where(
-                Customer.tenant_id == tenant_id,
-                Customer.deleted_at.is_(None),
-                Customer.name_key.in_(chunk),
-                or_(*could),
-            )
-        )
-        for cid, nk, made, postcode, country, dob in session.execute(
-            stmt, execution_options=_UNFLUSHED_OK
-        ):
+
+    def take(rows: Iterable[Any]) -> None:
+        for cid, nk, made, postcode, country, dob in rows:
             if cid in seen:
                 continue  # a second default address: the first is enough, as for matching
             seen.add(cid)
             for key in place_keys(nk, postcode_key(postcode, country), dob_key(dob)):
                 if key in keys:
                     held.setdefault(key, []).append((made, cid))
+
+    walked: dict[str, set[str]] = {}  # postcodes too common to walk, by name
+    for postcode, names in sorted(by_postcode.items()):
+        if _postcode_holders(session, tenant_id, postcode) > POSTCODE_WALK:
+            for name in names:
+                walked.setdefault(name, set()).add(postcode)
+            continue
+        take(_by_postcode(session, tenant_id, postcode, sorted(names)))
+    wanted_births: dict[str, set[str]] = {}
+    for dob, names in by_birth.items():
+        for name in names:
+            wanted_births.setdefault(name, set()).add(dob)
+    for name in sorted(set(walked) | set(wanted_births)):
+        take(
+            session.execute(
+                _by_name(tenant_id, name, walked.get(name, set()), wanted_births.get(name, set())),
+                execution_options=_UNFLUSHED_OK,
+            )
+        )
     return {
         key: [cid for _, cid in sorted(members, key=lambda m: (m[0], str(m[1])))[:per_key]]
         for key, members in held.items()
     }
+
+
+_DEFAULT = aliased(Address, name="a")
+_PLACE_COLUMNS = (
+    Customer.id,
+    Customer.name_key,
+    Customer.created_at,
+    _DEFAULT.postcode,
+    _DEFAULT.country,
+    BLOCK_COLUMNS[-1],
+)
+
+
+def _postcode_range(postcode: str) -> tuple[str, str]:
+    """Keys starting with ``postcode`` (a ZIP+4 key holds its ZIP): [lo, hi)."""
+    return postcode, postcode[:-1] + chr(ord(postcode[-1]) + 1)
+
+
+def _postcode_holders(session: Session, tenant_id: uuid.UUID, postcode: str) -> int:
+    """Default addresses whose postcode key starts with ``postcode``, counted to a little
+    past POSTCODE_WALK (from the index alone)."""
+    lo, hi = _postcode_range(postcode)
+    statement = _place_statements(session.get_bind().dialect.name)[0]
+    return int(session.execute(statement, {"t": tenant_id, "lo": lo, "hi": hi}).scalar_one())
+
+
+def _by_postcode(
+    session: Session, tenant_id: uuid.UUID, postcode: str, names: list[str]
+) -> Iterable[Any]:
+    """The names' holders whose default address's postcode key starts with ``postcode``: two
+    walks of indexes alone (the names' holders, the postcode's addresses) met on the id,
+    then the rows of the few found."""
+    lo, hi = _postcode_range(postcode)
+    statement = _place_statements(session.get_bind().dialect.name)[1]
+    params = {"t": tenant_id, "lo": lo, "hi": hi, "names": names}
+    return session.execute(statement, params, execution_options=_UNFLUSHED_OK)
+
+
+@lru_cache(maxsize=4)
+def _place_statements(dialect: str) -> tuple[Any, Any]:
+    """(count of a postcode's default addresses, the names' holders at it), built once."""
+    here = aliased(Address, name="h")
+    key: ColumnElement[str] = literal_column(POSTCODE_KEY[dialect].replace("a.", "h."))
+    at_postcode = select(here.customer_id).where(
+        here.tenant_id == bindparam("t"),
+        here.is_default == True,  # noqa: E712 (the index's own condition: = 1, not IS 1)
+        key >= bindparam("lo"),
+        key < bindparam("hi"),
+    )
+    count = select(func.count()).select_from(at_postcode.limit(POSTCODE_WALK + 1).subquery())
+    holders = (
+        select(*_PLACE_COLUMNS)
+        .outerjoin(
+            _DEFAULT,
+            and_(
+                _DEFAULT.tenant_id == Customer.tenant_id,
+                _DEFAULT.customer_id == Customer.id,
+                _DEFAULT.is_default.is_(True),
+            ),
+        )
+        .where(
+            Customer.tenant_id == bindparam("t"),
+            Customer.deleted_at.is_(None),
+            Customer.name_key.in_(bindparam("names", expanding=True)),
+            Customer.id.in_(at_postcode),
+        )
+    )
+    return count, holders
+
+
+def _by_name(tenant_id: uuid.UUID, name: str, postcodes: set[str], births: set[str]) -> Any:
+    """The name's holders whose postcode (as postcode_key, or more) or birth date could be
+    one of these."""
+    spaced = func.replace(func.replace(_DEFAULT.postcode, " ", ""), "-", "")
+    code = func.upper(func.replace(spaced, "\t", ""))
+    could: list[ColumnElement[bool]] = []
+    if postcodes:  # as postcode_key: a US ZIP+4 of nine digits is keyed by its first five
+        could.append(code.in_(sorted(postcodes)))
+        could.append(and_(func.length(code) == 9, func.substr(code, 1, 5).in_(sorted(postcodes))))
+    if births:
+        could.append(func.substr(BLOCK_COLUMNS[-1], 1, 10).in_(sorted(births)))
+    return (
+        select(*_PLACE_COLUMNS)
+        .outerjoin(
+            _DEFAULT,
+            and_(
+                _DEFAULT.tenant_id == Customer.tenant_id,
+                _DEFAULT.customer_id == Customer.id,
+                _DEFAULT.is_default.is_(True),
+            ),
+        )
+        .where(
+            Customer.tenant_id == tenant_id,
+            Customer.deleted_at.is_(None),
+            Customer.name_key == name,
+            or_(*could),
+        )
+    )
 
 
 # -- full scan ------------------------------------------------------------------------------
