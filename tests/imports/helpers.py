@@ -172,3 +172,15 @@ def imported_and_posted(
     report = rows(tenant, imported(tenant, json.dumps(docs), "incoming.json")["id"])
     assert [("created" if r["action"] == "create" else "matched") for r in report] == outcomes
     return report, outcomes
+
+
+def queued_pairs(tenant: TenantCtx) -> set[tuple[str, ...]]:
+    """The pairs queued for review (``GET /v1/duplicates``), each as its two ``label``s."""
+    people = {c["id"]: c for c in customers(tenant, limit=200)}
+    pairs = tenant.client.get(
+        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
+    ).json()["items"]
+    return {
+        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
+        for p in pairs
+    }

@@ -19,6 +19,7 @@ from tests.imports.helpers import (
     imported,
     imported_and_posted,
     label,
+    queued_pairs,
     rows,
 )
 from tests.imports.test_runs import run_inline, start
@@ -43,17 +44,6 @@ def _the_real_john(tenant: TenantCtx, **extra: Any) -> str:
     made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
     assert made.status_code == 201, made.text
     return str(made.json()["id"])
-
-
-def _queued(tenant: TenantCtx) -> set[tuple[str, ...]]:
-    people = {c["id"]: c for c in customers(tenant, limit=200)}
-    pairs = tenant.client.get(
-        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
-    ).json()["items"]
-    return {
-        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
-        for p in pairs
-    }
 
 
 @pytest.mark.parametrize("walk", [2000, 0], ids=["by the postcode", "by the name"])
@@ -82,8 +72,8 @@ def test_past_the_cap_the_namesake_with_the_same_postcode_or_birth_date_is_found
     people = {c["id"]: c for c in customers(tenant, limit=200)}
     assert label(people[report[0]["customer_id"]]) == "real"
     assert people[report[0]["customer_id"]]["company"] == "Acme"
-    queued = _queued(tenant)
-    assert queued == _queued(one_by_one)
+    queued = queued_pairs(tenant)
+    assert queued == queued_pairs(one_by_one)
     assert {("real", "row 2"), ("real", "row 3")} <= queued
 
 

@@ -13,6 +13,7 @@ from tests.imports.helpers import (
     imported_and_posted,
     label,
     post_labelled,
+    queued_pairs,
 )
 
 BASE: list[dict[str, Any]] = [
@@ -111,17 +112,6 @@ def test_an_import_matches_like_match_or_create_row_by_row(tenant):
     assert _state(tenant) == _state(one_by_one)
 
 
-def _queued(tenant: TenantCtx) -> set[tuple[str, ...]]:
-    people = {c["id"]: c for c in customers(tenant)}
-    pairs = tenant.client.get(
-        "/v1/duplicates", params={"limit": 200}, headers=tenant.headers()
-    ).json()["items"]
-    return {
-        tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
-        for p in pairs
-    }
-
-
 def test_past_the_cap_a_shared_phone_meets_its_oldest_holders_in_both_matchers(tenant):
     """A shop's own phone on 55 profiles: the API and an import both meet the oldest 50."""
     one_by_one = make_tenant(tenant.client, "One by one")
@@ -130,7 +120,7 @@ def test_past_the_cap_a_shared_phone_meets_its_oldest_holders_in_both_matchers(t
     crowd(one_by_one, front_desk, 55)
     caller = {"phone": "(212) 555-0100"}  # the phone alone: 0.90 against each, for review
     assert imported_and_posted(tenant, one_by_one, [caller])[1] == ["created"]
-    queued = _queued(tenant)
-    assert queued == _queued(one_by_one)
+    queued = queued_pairs(tenant)
+    assert queued == queued_pairs(one_by_one)
     assert len(queued) == 50
     assert {(f"base {i}", "row 1") for i in range(50, 55)} <= queued  # the oldest five

@@ -283,13 +283,22 @@ def crowded_namesakes(
 
 
 _DEFAULT = aliased(Address, name="a")
-_PLACE_COLUMNS = (
+# What crowded_namesakes reads of a customer: its name key, age, default address's postcode
+# and country, and birth date.
+_PLACES = select(
     Customer.id,
     Customer.name_key,
     Customer.created_at,
     _DEFAULT.postcode,
     _DEFAULT.country,
     BLOCK_COLUMNS[-1],
+).outerjoin(
+    _DEFAULT,
+    and_(
+        _DEFAULT.tenant_id == Customer.tenant_id,
+        _DEFAULT.customer_id == Customer.id,
+        _DEFAULT.is_default.is_(True),
+    ),
 )
 
 
@@ -330,22 +339,11 @@ def _place_statements(dialect: str) -> tuple[Any, Any]:
         key < bindparam("hi"),
     )
     count = select(func.count()).select_from(at_postcode.limit(POSTCODE_WALK + 1).subquery())
-    holders = (
-        select(*_PLACE_COLUMNS)
-        .outerjoin(
-            _DEFAULT,
-            and_(
-                _DEFAULT.tenant_id == Customer.tenant_id,
-                _DEFAULT.customer_id == Customer.id,
-                _DEFAULT.is_default.is_(True),
-            ),
-        )
-        .where(
-            Customer.tenant_id == bindparam("t"),
-            Customer.deleted_at.is_(None),
-            Customer.name_key.in_(bindparam("names", expanding=True)),
-            Customer.id.in_(at_postcode),
-        )
+    holders = _PLACES.where(
+        Customer.tenant_id == bindparam("t"),
+        Customer.deleted_at.is_(None),
+        Customer.name_key.in_(bindparam("names", expanding=True)),
+        Customer.id.in_(at_postcode),
     )
     return count, holders
 
@@ -361,22 +359,11 @@ def _by_name(tenant_id: uuid.UUID, name: str, postcodes: set[str], births: set[s
         could.append(and_(func.length(code) == 9, func.substr(code, 1, 5).in_(sorted(postcodes))))
     if births:
         could.append(func.substr(BLOCK_COLUMNS[-1], 1, 10).in_(sorted(births)))
-    return (
-        select(*_PLACE_COLUMNS)
-        .outerjoin(
-            _DEFAULT,
-            and_(
-                _DEFAULT.tenant_id == Customer.tenant_id,
-                _DEFAULT.customer_id == Customer.id,
-                _DEFAULT.is_default.is_(True),
-            ),
-        )
-        .where(
-            Customer.tenant_id == tenant_id,
-            Customer.deleted_at.is_(None),
-            Customer.name_key == name,
-            or_(*could),
-        )
+    return _PLACES.where(
+        Customer.tenant_id == tenant_id,
+        Customer.deleted_at.is_(None),
+        Customer.name_key == name,
+        or_(*could),
     )
 
 
