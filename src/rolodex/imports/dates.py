@@ -6,16 +6,19 @@ with slashes or dashes (01/31/2024, 31/01/2024: whichever the numbers allow), En
 names (Jan 31, 2024; 31 January 2024), each with an optional time (14:30, 14:30:05, 2:30 PM)
 and zone (Z, UTC, +01:00). A time without a zone is UTC, as in ISO values.
 
-A slashed date whose day and month could be swapped (03/04/2024) is refused with both
-readings named: a wrong guess would misdate rows silently. Two-digit years are refused too
-(is 01/02/58 in 1958 or 2058?).
+A slashed date whose day and month could be swapped (03/04/2024) is read in the file's own
+order when its other dates show it (``order_of``: one writes 31/01/2024 and none 01/31/2024,
+so it writes day first); otherwise it is refused with both readings named: a wrong guess
+would misdate rows silently. Two-digit years are refused too (is 01/02/58 in 1958 or 2058?).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 FORMS = (
     "not a date: write it as 2024-01-31, or with a time as 2024-01-31 14:30 (ISO 8601); "
@@ -46,8 +49,27 @@ _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "Jul
                 "September", "October", "November", "December")  # fmt: skip
 
 
-def read(raw: str) -> datetime | str:
-    """The datetime ``raw`` writes (naive when it names no zone), or why it is none."""
+def order_of(values: Iterable[Any]) -> bool | None:
+    """Whether a file writes its slashed dates day first (True) or month first (False), by
+    those of ``values`` that show it (31/01/2024, 01/31/2024); None when none does, or some
+    show one order and some the other."""
+    day = month = False
+    for value in values:
+        if not isinstance(value, str) or len(value) > LONGEST:
+            continue
+        m = _NUMERIC.fullmatch(" ".join(value.split()))
+        if m is None or m["sep"] == "." or len(m["a"]) > 2 or len(m["c"]) != 4:
+            continue
+        first, second = int(m["a"]), int(m["b"])
+        day = day or first > 12 >= second
+        month = month or second > 12 >= first
+    return None if day == month else day
+
+
+def read(raw: str, day_first: bool | None = None) -> datetime | str:
+    """The datetime ``raw`` writes (naive when it names no zone), or why it is none; a date
+    whose day and month could be swapped is read day first or month first as ``day_first``
+    says (None: refused, naming both readings)."""
     text = raw.strip()
     if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
         try:
@@ -57,14 +79,14 @@ def read(raw: str) -> datetime | str:
     text = " ".join(text.split())
     if len(text) > LONGEST:
         return FORMS  # and no cache entry for it
-    return _read(text)
+    return _read(text, day_first)
 
 
 @lru_cache(maxsize=65_536)
-def _read(text: str) -> datetime | str:
+def _read(text: str, day_first: bool | None = None) -> datetime | str:
     m = _NUMERIC.fullmatch(text)
     if m:
-        return _numeric(text, m)
+        return _numeric(text, m, day_first)
     m = _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text)
     if m:
         month = _MONTHS.get(m["mon"].lower())
@@ -72,12 +94,12 @@ def _read(text: str) -> datetime | str:
             return FORMS
         return _build(int(m["y"]), month, int(m["d"]), m)
     if text.upper().endswith((" UTC", " GMT")):  # 2024-01-31 14:30:00 UTC
-        value = read(text[:-4].rstrip())
+        value = read(text[:-4].rstrip(), day_first)
         return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value
     return FORMS
 
 
-def _numeric(text: str, m: re.Match[str]) -> datetime | str:
+def _numeric(text: str, m: re.Match[str], day_first: bool | None) -> datetime | str:
     a, b, c, sep = m["a"], int(m["b"]), m["c"], m["sep"]
     if len(a) == 4:  # 2024/01/31, 2024.01.31, 2024-1-31
         return _build(int(a), b, int(c), m) if len(c) <= 2 else FORMS
@@ -94,6 +116,8 @@ def _numeric(text: str, m: re.Match[str]) -> datetime | str:
         return _build(year, first, b, m)
     if first > 12 and b > 12:
         return FORMS
+    if day_first is not None:  # the file's own order (order_of)
+        return _build(year, b, first, m) if day_first else _build(year, first, b, m)
     as_month_first = f"{_MONTH_NAMES[first]} {b}, {year}"
     as_day_first = f"{first} {_MONTH_NAMES[b]} {year}"
     return (

@@ -150,8 +150,8 @@ def bool_value(raw: Any) -> bool:
     return value
 
 
-def datetime_value(raw: Any) -> datetime:
-    value = dates.read(str(raw))
+def datetime_value(raw: Any, day_first: bool | None = None) -> datetime:
+    value = dates.read(str(raw), day_first)
     if isinstance(value, str):
         raise CellError(value)
     try:
@@ -174,12 +174,12 @@ def country_value(raw: str) -> str:
     return code
 
 
-def birth_date(value: Any) -> Any:
+def birth_date(value: Any, day_first: bool | None = None) -> Any:
     """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date;
     anything else as given (an attribute is free text; "03/15" has no year)."""
     if not isinstance(value, str):
         return value
-    read = dates.read(value)
+    read = dates.read(value, day_first)
     return read.date().isoformat() if isinstance(read, datetime) else value
 
 
@@ -281,6 +281,7 @@ class Options:
     default_tags: tuple[str, ...] = ()
     tag_delimiter: str | None = None
     is_csv: bool = True
+    day_first: bool | None = None  # the file's date order (dates.order_of), None: unknown
 
 
 def _text(raw: Any) -> str:
@@ -415,7 +416,7 @@ def _cell(
     if kind == "attr":
         key = name[5:]
         value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
-        attributes[key] = birth_date(value) if key in DOB_ATTRIBUTES else value
+        attributes[key] = birth_date(value, options.day_first) if key in DOB_ATTRIBUTES else value
     elif kind == "address":
         number, _, part = name[7:].partition("_")
         addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
@@ -450,7 +451,7 @@ def _cell(
     elif kind == "bool":
         extra[name] = bool_value(raw)
     elif kind == "datetime":
-        value = datetime_value(raw)
+        value = datetime_value(raw, options.day_first)
         (extra if name != "last_active_at" else body)[name] = value
     elif kind == "money":
         extra[name] = money_value(raw)

@@ -86,6 +86,7 @@ class Converter:
         self.options = rows.Options(
             default_tags=tuple(options.get("tags") or ()),
             tag_delimiter=options.get("tag_delimiter"),
+            day_first=options.get("day_first"),
             is_csv=format == "csv",
         )
         self.stored = stored

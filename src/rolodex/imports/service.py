@@ -28,7 +28,7 @@ from rolodex.errors import (
     UnsupportedMediaType,
     field_error,
 )
-from rolodex.imports import mapping, report, repository
+from rolodex.imports import dates, mapping, report, repository
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
 from rolodex.imports.reader import Reader, Record
 from rolodex.imports.rows import RowError, storable
@@ -138,8 +138,18 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
         "tag_delimiter": options.tag_delimiter,
         "newline": detected.newline,
         "overrides": options.mapping,
+        # the order of the file's slashed dates, as its sample shows it (dates.order_of)
+        "day_first": dates.order_of(
+            cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
+        ),
     }
     return Sniffed(detected, header, resolved, records, stored)
+
+
+def _cells(cells: Any) -> list[Any]:
+    if isinstance(cells, list):
+        return cells
+    return list(cells.values()) if isinstance(cells, dict) else []
 
 
 def _columns(resolved: mapping.Mapping) -> list[dict[str, Any]]:
