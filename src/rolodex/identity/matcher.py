@@ -30,8 +30,8 @@ class Match:
 
 
 def record_from_fields(data: CustomerFields, region: str) -> MatchRecord:
-    """The matching view of an incoming profile (a local phone read in its address's country,
-    else in the tenant's ``region``: kit.phones.local_e164)."""
+    """The matching view of an incoming profile (a local phone read in the tenant's
+    ``region``, else in its address's country: kit.phones.local_e164)."""
     address = None
     if data.addresses:
         address = next((a for a in data.addresses if a.is_default), data.addresses[0])
