@@ -41,6 +41,7 @@ from rolodex.imports.rows import Prepared, RowError, e164, unforeseen
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
 from rolodex.kit.phones import phone_regions, region_of
+from rolodex.models.customers import SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +363,8 @@ class Batch:
 
     def _create(self, o: Outcome) -> None:
         assert o.prep is not None
-        st = state.create(self.ctx.tenant_id, o.prep, self.now, o.external)
+        source = self.ctx.source if self.ctx.source in SOURCES else "import"
+        st = state.create(self.ctx.tenant_id, o.prep, self.now, o.external, source)
         o.action, o.target = "create", st.id
         self.states[st.id] = st
         self.created[st.id] = st.copy()

@@ -190,6 +190,22 @@ def money_value(raw: Any) -> Decimal:
         raise CellError(str(exc)) from exc
 
 
+_TEXT_MARKED = re.compile(r"'[0-9A-Za-z]")
+_FLOATED = re.compile(r"\s*\+?\d{6,15}\.0\s*")
+
+
+def spreadsheet_cell(name: str, text: str) -> str:
+    """What a spreadsheet made of a code: the apostrophe that keeps a postcode's or an id's
+    leading zeros as text ('02134, as Shopify exports them) is dropped, and a phone that a
+    sheet took for a number (2125550130.0) loses its ".0". Other cells are left as they are
+    (an apostrophe may begin a note)."""
+    if (name == "external_id" or name.endswith("_postcode")) and _TEXT_MARKED.match(text):
+        return text[1:]
+    if name == "phone" and _FLOATED.fullmatch(text):
+        return text.strip()[:-2]
+    return text
+
+
 def attr_cell(text: str) -> Any:
     """A custom attribute from CSV text: a JSON literal (number, true, object...) is that
     value, anything else is the text itself."""
@@ -329,7 +345,7 @@ def convert(
             continue
         if isinstance(raw, str):
             if options.is_csv:
-                raw = restore(raw)
+                raw = spreadsheet_cell(name, restore(raw))
             if not raw.strip():
                 continue
         columns.setdefault(name, column)

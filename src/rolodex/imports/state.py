@@ -190,8 +190,10 @@ def create(
     prep: Prepared,
     now: datetime,
     external: tuple[str, str] | None,
+    source: str = "import",
 ) -> State:
-    """A new customer from a record (as ``create_customer`` makes one)."""
+    """A new customer from a record (as ``create_customer`` makes one); without a source of
+    its own it comes from ``source`` (the import's, when it is one of ours: ``shopify``)."""
     data = prep.data
     cid = prep.record_id or new_id()  # an export's id, when no customer here has it
     email_normalized = normalize_email(data.email) if data.email else None
@@ -240,7 +242,7 @@ def create(
     ):
         sources.append(_source_row(tenant_id, cid, external[0], external[1], now))
     if not sources:
-        sources.append(_source_row(tenant_id, cid, "import", None, None))
+        sources.append(_source_row(tenant_id, cid, source, None, None))
     return State(cid, cols, list(data.tags), addresses, sources, prep.row_no)
 
 
