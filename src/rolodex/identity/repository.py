@@ -272,7 +272,13 @@ def crowded_namesakes(
     for name in sorted(set(walked) | set(wanted_births)):
         take(
             session.execute(
-                _by_name(tenant_id, name, walked.get(name, set()), wanted_births.get(name, set())),
+                _by_name(
+                    session.get_bind().dialect.name,
+                    tenant_id,
+                    name,
+                    walked.get(name, set()),
+                    wanted_births.get(name, set()),
+                ),
                 execution_options=_UNFLUSHED_OK,
             )
         )
@@ -348,11 +354,12 @@ def _place_statements(dialect: str) -> tuple[Any, Any]:
     return count, holders
 
 
-def _by_name(tenant_id: uuid.UUID, name: str, postcodes: set[str], births: set[str]) -> Any:
+def _by_name(
+    dialect: str, tenant_id: uuid.UUID, name: str, postcodes: set[str], births: set[str]
+) -> Any:
     """The name's holders whose postcode (as postcode_key, or more) or birth date could be
     one of these."""
-    spaced = func.replace(func.replace(_DEFAULT.postcode, " ", ""), "-", "")
-    code = func.upper(func.replace(spaced, "\t", ""))
+    code: ColumnElement[str] = literal_column(POSTCODE_KEY[dialect])
     could: list[ColumnElement[bool]] = []
     if postcodes:  # as postcode_key: a US ZIP+4 of nine digits is keyed by its first five
         could.append(code.in_(sorted(postcodes)))
