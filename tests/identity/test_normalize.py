@@ -51,6 +51,21 @@ def test_names_fold_case_accents_punctuation_and_titles():
     assert name_tokens(None, None) == ()
 
 
+def test_a_title_that_is_a_whole_name_part_is_kept_as_a_name():
+    # "Don" is a given name (and a nickname of Donald), "Don" and "Herr" are surnames too:
+    # dropping them left "Don Johnson" a namesake of every other Johnson
+    assert name_tokens("Don", "Johnson") == ("don", "johnson")
+    assert name_tokens("Lon", "Don") == ("lon", "don")
+    assert name_tokens("Anna", "Herr") == ("anna", "herr")
+    assert name_key("Don", "Johnson") == name_key("Donald", "Johnson")
+    assert name_key("Don", "Johnson") != name_key("Mary", "Johnson")
+    assert name_key("Don", "Johnson") != name_key(None, "Johnson")
+    # a title beside a name is still only a title
+    assert name_tokens("Don Diego", "de la Vega") == ("diego", "de", "la", "vega")
+    assert name_tokens("Mr. John", "Smith") == ("john", "smith")
+    assert name_tokens("Dr.", None) == ("dr",)
+
+
 def test_name_key_tolerates_order_typos_and_nicknames():
     assert name_key("John", "Smith") == name_key("Smith", "John")
     assert name_key("Jon", "Smith") == name_key("John", "Smith")  # soundex J500

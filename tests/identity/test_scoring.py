@@ -219,3 +219,26 @@ def test_the_same_name_at_the_same_full_address_is_the_same_person():
     assert decide(score(stored, again).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "auto_merge"
     for other in (similar, no_city):
         assert decide(score(stored, other).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"
+
+
+def test_a_given_name_or_surname_that_is_also_a_title_counts_as_a_name():
+    """The given name "Don" was dropped as a title, so Don Johnson at a household's address
+    was the same name as Mrs. Johnson there, and Lon Don with Lon Imp's phone was Lon: both
+    merged."""
+    home = {"line1": "12 Main St", "postcode": "10001", "city": "New York", "country": "US"}
+    don = match_record(first_name="Don", last_name="Johnson", **home)
+    mrs = match_record(first_name="Mrs. Mary", last_name="Johnson", **home)
+    surname_only = match_record(last_name="Johnson", **home)
+    assert decide(score(don, mrs).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) != "auto_merge"
+    assert decide(score(don, surname_only).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) != (
+        "auto_merge"
+    )
+    phone = {"phone_e164": "+442079460958", **home}
+    lon_don = match_record(first_name="Lon", last_name="Don", **phone)
+    lon_imp = match_record(first_name="Lon", last_name="Imp", **phone)
+    assert decide(score(lon_don, lon_imp).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) != (
+        "auto_merge"
+    )
+    # while Don may still be Donald there (a nickname is similar, for review)
+    donald = match_record(first_name="Donald", last_name="Johnson", **home)
+    assert decide(score(don, donald).value, DEFAULT_AUTO_MERGE, DEFAULT_REVIEW) == "review"

@@ -292,7 +292,13 @@ def same_given_name(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=262_144)
 def _part_tokens(part: str) -> tuple[str, ...]:
-    return tuple(t for t in fold(part).split() if t not in TITLES)
+    """A part's folded tokens without its titles and suffixes, unless that is all it holds:
+    "Don", "Miss", "Herr" and "Md" are given names and surnames too ("Don Johnson",
+    "Lon Don"), and a part left empty would make its customer a namesake of everyone who
+    shares the other part."""
+    tokens = fold(part).split()
+    kept = tuple(t for t in tokens if t not in TITLES)
+    return kept or tuple(tokens)
 
 
 def name_tokens(first: str | None, last: str | None) -> tuple[str, ...]:
