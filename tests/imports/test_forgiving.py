@@ -69,9 +69,11 @@ def test_a_hubspot_export_is_imported_and_the_dry_run_said_exactly_what_it_did(t
     assert {"source": "import", "external_id": "hubspot:101"} in [
         {k: s[k] for k in ("source", "external_id")} for s in ada["sources"]
     ]
-    # the mobile number column lost to "Phone Number" and said so; Grace has no phone
+    # the mobile number column lost to "Phone Number" and said so: it is Grace's phone, who
+    # has no other, and Ada keeps her phone
     assert any("'Mobile Phone Number' also looks like phone" in w for w in run["warnings"])
-    assert grace["phone"] is None
+    assert (ada["phone_e164"], grace["phone_e164"]) == ("+14155550100", "+14155550101")
+    assert "other_phone" not in ada["attributes"]
     # Cy's row: its problem, naming its column and value
     found = [(e["row"], e["column"], e["value"]) for e in errors(tenant, run["id"])]
     # 3/4/2023 could be either, but the file's other dates (3/15/2023) write month first
@@ -193,3 +195,56 @@ def test_the_preview_shows_how_another_tools_file_is_read(tenant):
     assert values["lifecycle_stage"] == "lead_qualified"
     assert values["created_at"].startswith("2023-03-15T00:00:00")
     assert values["sms_consent"] == "True"
+
+
+def test_a_second_phone_column_is_the_phone_of_rows_without_one_and_kept_beside_it(tenant):
+    text = csv_text(
+        [
+            ["Email", "Phone Number", "Mobile Phone Number"],
+            ["ada@example.com", "+1 415 555 0100", "+1 415 555 0199"],
+            ["grace@example.com", "", "(415) 555-0101"],
+            ["bob@example.com", "+1 415 555 0102", "+1 415 555 0102"],
+            ["cy@example.com", "", "555"],
+        ]
+    )  # fmt: skip
+    dry = imported(tenant, text, dry_run=True)
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (3, 1)
+    assert _report(tenant, dry["id"]) == _report(tenant, run["id"])
+    people = _people(tenant)
+    ada, grace, bob = (people[f"{n}@example.com"] for n in ("ada", "grace", "bob"))
+    assert [c["phone_e164"] for c in (ada, grace, bob)] == [
+        "+14155550100", "+14155550101", "+14155550102",
+    ]  # fmt: skip
+    assert ada["attributes"] == {"other_phone": "+1 415 555 0199"}
+    assert grace["attributes"] == bob["attributes"] == {}
+    # a bad mobile number standing in for the phone is that column's error
+    [error] = errors(tenant, run["id"])
+    assert (error["row"], error["field"], error["column"], error["value"]) == (
+        4, "phone", "Mobile Phone Number", "555",
+    )  # fmt: skip
+
+
+def test_billing_and_shipping_columns_make_a_billing_and_a_shipping_address(tenant):
+    text = csv_text(
+        [
+            ["Email", "Billing Address 1", "Billing City", "Billing Zip", "Shipping Address 1",
+             "Shipping City", "Shipping Zip", "Shipping Country"],
+            ["ada@example.com", "1 Bill St", "Boston", "02134", "2 Ship Rd", "Austin",
+             "73301", "US"],
+        ]
+    )  # fmt: skip
+    assert imported(tenant, text)["progress"]["created"] == 1
+    [ada] = customers(tenant)
+    kinds = {a["line1"]: a["type"] for a in ada["addresses"]}
+    assert kinds == {"1 Bill St": "billing", "2 Ship Rd": "shipping"}
+    # a plain address, and one whose columns say both kinds, are both
+    text = csv_text(
+        [
+            ["Email", "Address", "City", "Billing Zip"],
+            ["bob@example.com", "3 Any Ave", "Denver", "80201"],
+        ]
+    )  # fmt: skip
+    imported(tenant, text)
+    bob = _people(tenant)["bob@example.com"]
+    assert [(a["line1"], a["type"]) for a in bob["addresses"]] == [("3 Any Ave", "both")]

@@ -65,13 +65,18 @@ def test_a_hubspot_export_maps_each_column_to_its_field():
         "Last Name": "last_name",
         "Email": "email",
         "Phone Number": "phone",
+        "Mobile Phone Number": "other_phone",
         "Country/Region": "address1_country",
         "Lifecycle Stage": "lifecycle_stage",
         "Create Date": "created_at",
     }
     # the weaker names lose to the exact ones, wherever they stand, and say so
     assert {c: h for c, h in zip(m.columns, m.how, strict=True)}["Lead Status"] == "duplicate"
-    assert any("'Mobile Phone Number' also looks like phone" in w for w in m.warnings)
+    assert (
+        "column 'Mobile Phone Number' also looks like phone, which column 'Phone Number' "
+        "fills: it is the phone of rows where that is empty, and is kept as "
+        "attr.other_phone where both are given"
+    ) in m.warnings
     alone = resolve(["Email", "Lead Status", "Mobile Phone Number"])
     assert alone.as_dict() == {
         "Email": "email",
@@ -100,6 +105,16 @@ def test_billing_and_shipping_columns_side_by_side_fill_two_addresses():
         "column 'Shipping First Name' also looks like first_name, which column "
         "'Billing First Name' fills; it is not imported"
     ]
+    # a shipping part the billing columns lack goes with the shipping address, not the first
+    m = resolve(["Billing Address 1", "Billing City", "Shipping Address 1", "Shipping City",
+                 "Shipping Country"])  # fmt: skip
+    assert m.as_dict() == {
+        "Billing Address 1": "address1_line1",
+        "Billing City": "address1_city",
+        "Shipping Address 1": "address2_line1",
+        "Shipping City": "address2_city",
+        "Shipping Country": "address2_country",
+    }
     # beside a plain address, the billing one is the second
     m = resolve(["City", "Billing City", "address2_city"])
     assert m.as_dict() == {"City": "address1_city", "Billing City": "address3_city",

@@ -142,7 +142,7 @@ class Batch:
                     RowError(
                         f"not a valid phone number (read with the region {region})",
                         "phone",
-                        None,
+                        prep.phone_column,
                         prep.data.phone,
                     )
                 )

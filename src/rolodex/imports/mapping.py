@@ -12,7 +12,9 @@ id) and its ``phone_e164`` the phone as stored (read in no region).
 A field takes one column. When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
 "Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
-reported. Billing and shipping columns side by side fill two addresses. A bare "Type" is
+reported. Billing and shipping columns side by side fill two addresses. A second phone column
+("Mobile Phone Number" beside "Phone Number") is ``other_phone``: the phone of a row whose
+phone is empty, else kept as the custom attribute ``other_phone``. A bare "Type" is
 not guessed: other tools' files use it for anything (person or company, phone kinds).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rolodex.errors import InvalidInput
 from rolodex.imports.headers import (
@@ -36,6 +39,7 @@ from rolodex.search import text as search_text
 FIELDS: dict[str, str] = {
     "email": "text",
     "phone": "text",
+    "other_phone": "text",
     "first_name": "text",
     "last_name": "text",
     "full_name": "text",
@@ -96,6 +100,7 @@ READ_ONLY = frozenset(
         "orderscount",
     }
 )
+OTHER_PHONE = "other_phone"  # the attribute a second phone column is kept as
 MULTI = frozenset({"tags"})  # fields that take several columns (joined)
 
 _EXACT: dict[str, str] = {}
@@ -310,9 +315,19 @@ def resolve(
         else:
             fields[i], how[i] = target, "auto"
             taken[target] = i
+    _one_kind_per_address(headers, fields, how, taken, losers)
     for i, target in _second_address(headers, losers, taken):
         fields[i], how[i] = target, "auto"
         taken[target] = i
+    second_phone = next((i for i, target in sorted(losers) if target == "phone"), None)
+    if second_phone is not None and "other_phone" not in taken:
+        fields[second_phone], how[second_phone] = "other_phone", "auto"
+        taken["other_phone"] = second_phone
+        warnings.append(
+            f"column {columns[second_phone]!r} also looks like phone, which column "
+            f"{columns[taken['phone']]!r} fills: it is the phone of rows where that is empty, "
+            f"and is kept as attr.{OTHER_PHONE} where both are given"
+        )
     for i, target in sorted(losers):
         if how[i] == "unknown":
             how[i] = "duplicate"
@@ -322,6 +337,40 @@ def resolve(
             )
     _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
+
+
+@lru_cache(maxsize=4096)
+def address_kind(header: str) -> str | None:
+    """Which address a column's name says it is of ("Billing Zip", "shipping_city"):
+    billing, shipping or mailing; None when it names no kind."""
+    name = normal(header)
+    kind = next((p for p in ADDRESS_PREFIXES if name.startswith(p)), None)
+    return None if kind is None else kind.removesuffix("address")
+
+
+def _one_kind_per_address(
+    headers: list[str],
+    fields: list[str | None],
+    how: list[str],
+    taken: dict[str, int],
+    losers: list[tuple[int, str]],
+) -> None:
+    """The first address is one kind's: when billing and shipping columns are both guessed,
+    a column of the other kind that won a part the first kind lacks ("Shipping Country"
+    beside billing columns without a country) goes with its own kind's address instead."""
+    guessed = [(i, f) for i, f in enumerate(fields) if how[i] == "auto" and f]
+    first = [(i, f) for i, f in guessed if f.startswith("address1_") and address_kind(headers[i])]
+    kinds = {address_kind(headers[i]) for i, _ in first}
+    kinds |= {address_kind(headers[i]) for i, f in losers if f.startswith("address1_")}
+    kinds.discard(None)
+    if len(kinds) < 2 or not first:
+        return
+    owner = address_kind(headers[taken.get("address1_line1", first[0][0])])
+    for i, f in first:
+        if address_kind(headers[i]) != owner:
+            fields[i], how[i] = None, "unknown"
+            del taken[f]
+            losers.append((i, f))
 
 
 def _second_address(
@@ -334,10 +383,9 @@ def _second_address(
     out: list[tuple[int, str]] = []
     for i, target in losers:
         m = re.fullmatch(r"address1_(\w+)", target)
-        kind = next((p for p in ADDRESS_PREFIXES if normal(headers[i]).startswith(p)), None)
+        kind = address_kind(headers[i])
         if not m or kind is None:
             continue
-        kind = kind.removesuffix("address")
         if kind not in numbers:
             free = next(n for n in range(2, MAX_ADDRESSES + 2) if n not in used)
             if free > MAX_ADDRESSES:

@@ -70,6 +70,7 @@ class Prepared:
     ltv: Decimal | None = None
     consent: dict[str, Any] = field(default_factory=dict)
     sources: list[tuple[str, str | None]] = field(default_factory=list)
+    phone_column: str | None = None  # where the phone came from, when not the phone's column
 
 
 class CellError(ValueError):
@@ -201,7 +202,7 @@ def spreadsheet_cell(name: str, text: str) -> str:
     (an apostrophe may begin a note)."""
     if (name == "external_id" or name.endswith("_postcode")) and _TEXT_MARKED.match(text):
         return text[1:]
-    if name == "phone" and _FLOATED.fullmatch(text):
+    if name in ("phone", "other_phone") and _FLOATED.fullmatch(text):
         return text.strip()[:-2]
     return text
 
@@ -339,6 +340,7 @@ def convert(
     extra: dict[str, Any] = {}
     attributes: dict[str, Any] = {}
     addresses: dict[int, dict[str, Any]] = {}
+    kinds: dict[str, set[str | None]] = {}  # address number → what its columns' names say
     tags: list[str] = []
     for name, column, raw in cells:
         if raw is None or raw == "" or raw == [] or raw == {}:
@@ -350,6 +352,8 @@ def convert(
                 continue
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
+        if name.startswith("address") and name != "addresses":
+            kinds.setdefault(name[7 : name.index("_")], set()).add(mapping.address_kind(column))
         try:
             if has_nul(raw):
                 raise CellError("contains a NUL character")
@@ -375,9 +379,22 @@ def convert(
         errors.append(RowError(reason, "id", columns["id"], shown(raws["id"])))
     if "phone_e164" in extra and not body.get("phone"):
         body["phone"] = extra["phone_e164"]  # the stored form is a phone as written too
+    other_phone = body.pop("other_phone", None)
+    if other_phone is not None:  # a second phone column: the phone, or kept beside it
+        if not body.get("phone"):
+            body["phone"] = other_phone
+            columns["phone"], raws["phone"] = columns["other_phone"], raws["other_phone"]
+            extra["phone_column"] = columns["other_phone"]
+        elif other_phone.strip() != body["phone"].strip():
+            attributes.setdefault(mapping.OTHER_PHONE, other_phone.strip())
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
+        for n, address in addresses.items():
+            said = kinds.get(str(n), set())
+            kind = next(iter(said)) if len(said) == 1 else None
+            if "type" not in address and kind in ("billing", "shipping"):
+                address["type"] = kind  # Billing City, Billing Zip...: a billing address
         body["addresses"] = [addresses[n] for n in sorted(addresses)]
     all_tags = tags + list(options.default_tags)
     if all_tags:
@@ -415,6 +432,7 @@ def convert(
         ltv=extra.get("ltv"),
         consent=consent,
         sources=extra.get("sources", []),
+        phone_column=extra.get("phone_column"),
     )
 
 
