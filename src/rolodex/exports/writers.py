@@ -13,8 +13,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import anyio
 import orjson
 from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from rolodex.exports.csv_safety import neutralize
 
@@ -121,13 +123,28 @@ def stream(writer: Any, pages: Iterable[list[dict[str, Any]]]) -> Iterator[bytes
         yield tail
 
 
+class Download(StreamingResponse):
+    """A streamed response that closes its pieces' generator when it ends, however it ends.
+    A client hanging up mid-download left the generator, and the read transaction an export
+    holds in it, open until a garbage collection (on PostgreSQL: idle in transaction)."""
+
+    def __init__(self, body: Iterator[bytes], media_type: str, headers: dict[str, str]) -> None:
+        super().__init__(body, media_type=media_type, headers=headers)
+        self._body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(close)
+
+
 def attachment(body: Iterator[bytes], media_type: str, filename: str) -> StreamingResponse:
     """A streamed download: the browser saves it as ``filename``."""
-    return StreamingResponse(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return Download(body, media_type, {"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def csv_attachment(
