@@ -153,3 +153,15 @@ def _records(text: str, fmt: str) -> list[str]:
     if fmt == "json":
         return [json.dumps(d) for d in json.loads(text)]
     return text.splitlines()
+
+
+def test_a_csv_copy_keeps_attribute_values_of_only_spaces(tenant):
+    body = {"email": "pad@example.com", "attributes": {"gap": "  ", "break": "\n", "tab": "\t"}}
+    made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert made.status_code == 201, made.text
+    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    empty = make_tenant(tenant.client, "Copy")
+    run = imported(empty, file.content, "customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0)
+    (copy,) = export(empty, "json")
+    assert copy["attributes"] == {"gap": "  ", "break": "\n", "tab": "\t"}

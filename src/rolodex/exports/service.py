@@ -226,8 +226,9 @@ def csv_columns(
 
 def attr_text(value: Any) -> str:
     """A custom attribute as CSV text that an import reads back as the same value: text that
-    would read as something else (``5``, ``true``, ``""``) is written as a JSON string."""
-    if isinstance(value, str) and value and attr_cell(value) == value:
+    would read as something else (``5``, ``true``, ``""``, or blank: an import skips a cell
+    of only spaces) is written as a JSON string."""
+    if isinstance(value, str) and value.strip() and attr_cell(value) == value:
         return value
     return writers.dumps(value).decode()
 
