@@ -165,3 +165,42 @@ def test_a_csv_copy_keeps_attribute_values_of_only_spaces(tenant):
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0)
     (copy,) = export(empty, "json")
     assert copy["attributes"] == {"gap": "  ", "break": "\n", "tab": "\t"}
+
+
+def test_blank_text_is_no_value_so_every_format_copies_it_as_it_was(tenant):
+    blank_texts = {
+        "company": "",
+        "notes": "  ",
+        "internal_notes": "\n",
+        "acquisition_source": "",
+        "utm": {"source": "", "medium": " ", "campaign": "", "term": "", "content": ""},
+        "consent": {"email": True, "source": " "},
+        "addresses": [{"line1": "", "line2": " ", "city": "", "region": "", "postcode": "",
+                       "country": "DE"}],
+    }  # fmt: skip
+    body = {"email": "blank@example.com", "first_name": "Bo", **blank_texts}
+    made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert made.status_code == 201, made.text
+    shown = made.json()
+    assert [shown[k] for k in ("company", "notes", "internal_notes", "acquisition_source")] == [
+        None
+    ] * 4
+    assert set(shown["utm"].values()) == {None}
+    assert shown["consent"]["email_source"] is None
+    address = shown["addresses"][0]
+    assert {address[k] for k in ("line1", "line2", "city", "region", "postcode")} == {None}
+    original = export(tenant, "json")
+    for fmt in ("csv", "json"):
+        file = tenant.client.get("/v1/exports", params={"format": fmt}, headers=tenant.headers())
+        empty = make_tenant(tenant.client, f"Copy {fmt}")
+        run = imported(empty, file.content, f"customers.{fmt}")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0)
+        assert comparable(export(empty, "json")) == comparable(original), fmt
+    patched = tenant.client.patch(
+        f"/v1/customers/{shown['id']}", json={"company": "Acme"}, headers=tenant.headers()
+    )
+    assert patched.json()["company"] == "Acme"
+    cleared = tenant.client.patch(
+        f"/v1/customers/{shown['id']}", json={"company": " "}, headers=tenant.headers()
+    )
+    assert cleared.json()["company"] is None

@@ -36,6 +36,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def blank_is_none(value: str | None) -> str | None:
+    """Text of only spaces is no value: stored as null, as an import (and a CSV, which cannot
+    tell the two apart) reads a blank cell, so an export imported again is the same."""
+    return value if value is None or value.strip() else None
+
+
 class AddressIn(StrictModel):
     type: AddressType = "both"
     is_default: bool = False
@@ -48,6 +54,11 @@ class AddressIn(StrictModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     lng: float | None = Field(default=None, ge=-180, le=180)
     timezone: str | None = Field(default=None, description="IANA zone, e.g. Europe/Berlin")
+
+    @field_validator("line1", "line2", "city", "region", "postcode")
+    @classmethod
+    def _blank(cls, v: str | None) -> str | None:
+        return blank_is_none(v)
 
     @field_validator("country")
     @classmethod
@@ -106,6 +117,11 @@ class ConsentIn(StrictModel):
     sms: bool | None = None
     source: Short | None = None
 
+    @field_validator("source")
+    @classmethod
+    def _blank(cls, v: str | None) -> str | None:
+        return blank_is_none(v)
+
 
 class UtmIn(StrictModel):
     source: Short | None = None
@@ -113,6 +129,11 @@ class UtmIn(StrictModel):
     campaign: Short | None = None
     term: Short | None = None
     content: Short | None = None
+
+    @field_validator("source", "medium", "campaign", "term", "content")
+    @classmethod
+    def _blank(cls, v: str | None) -> str | None:
+        return blank_is_none(v)
 
 
 def _check_attributes(v: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -162,6 +183,11 @@ class CustomerFields(StrictModel):
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
         return v.strip() if v and v.strip() else None
+
+    @field_validator("company", "notes", "internal_notes", "acquisition_source")
+    @classmethod
+    def _blank(cls, v: str | None) -> str | None:
+        return blank_is_none(v)
 
     @field_validator("attributes")
     @classmethod
