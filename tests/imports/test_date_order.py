@@ -46,3 +46,51 @@ def test_a_month_first_file_reads_them_month_first_and_a_mixed_file_refuses(tena
     report = rows(tenant, run["id"])
     assert [r["action"] for r in report] == ["create", "create", "fail"]
     assert "could be March 4, 2023" in report[2]["errors"][0]["reason"]
+
+
+def test_the_date_order_can_be_given_and_wins_over_the_files_own(tenant, cli, tmp_path):
+    """A file whose sample shows no order (every day 12 or less) is read as asked, and an
+    order asked wins over the one the file's other dates show."""
+    file = csv_text([["Email", "Create Date"], ["a@example.com", "03/04/2023"],
+                     ["b@example.com", "01/02/2023"]])  # fmt: skip
+    refused = imported(tenant, file, dry_run="true")
+    assert refused["progress"]["failed"] == 2
+    reason = rows(tenant, refused["id"])[0]["errors"][0]["reason"]
+    assert "or import with date_order day_first or month_first" in reason
+    run = imported(tenant, file, date_order="day_first")
+    assert run["progress"]["created"] == 2
+    assert (run["options"]["date_order"], run["options"]["day_first"]) == ("day_first", True)
+    made = {c["email"]: c["created_at"][:10] for c in customers(tenant)}
+    assert made == {"a@example.com": "2023-04-03", "b@example.com": "2023-02-01"}
+    # month first, asked against a file that writes 15/03/2023: the order asked settles the
+    # dates that could be either; one that can only be read one way is read that way
+    other = csv_text([["Email", "Create Date"], ["c@example.com", "15/03/2023"],
+                      ["d@example.com", "03/04/2023"]])  # fmt: skip
+    run = imported(tenant, other, date_order="month-first")
+    assert run["progress"]["created"] == 2
+    made = {c["email"]: c["created_at"][:10] for c in customers(tenant)}
+    assert (made["c@example.com"], made["d@example.com"]) == ("2023-03-15", "2023-03-04")
+    # the preview reads as asked too; a word it does not know is a 422 naming it
+    files = {"file": ("p.csv", file.encode(), "text/csv")}
+    asked = {"date_order": "month_first"}
+    shown = tenant.client.post(
+        "/v1/imports/preview", files=files, data=asked, headers=tenant.headers()
+    )
+    assert shown.status_code == 200, shown.text
+    assert [r["errors"] for r in shown.json()["rows"]] == [[], []]
+    bad = tenant.client.post(
+        "/v1/imports", files=files, data={"date_order": "ymd"}, headers=tenant.headers()
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "date_order"
+    # the CLI takes it as --date-order
+    path = tmp_path / "dates.csv"
+    path.write_text(csv_text([["Email", "Create Date"], ["e@example.com", "05/06/2023"]]))
+    result = cli("import", path, "--tenant", tenant.slug, "--date-order", "month-first")
+    assert result.exit_code == 0, result.output
+    assert {c["email"]: c["created_at"][:10] for c in customers(tenant)}["e@example.com"] == (
+        "2023-05-06"
+    )
+    wrong = cli("import", path, "--tenant", tenant.slug, "--date-order", "sideways")
+    assert wrong.exit_code == 1
+    assert "--date-order" in wrong.output

@@ -175,3 +175,16 @@ def test_a_possible_duplicate_is_named_and_linked(tenant):
     assert said, page[page.find("Row by row") :][:2000]
     assert said.group(1) == grace["id"]
     assert said.group(2).startswith("Grace Hopper (score 0.")
+
+
+def test_the_date_order_chosen_on_the_form_reads_dates_that_could_be_either(tenant):
+    csrf = signed_in(tenant)
+    page = assert_page(tenant.client.get("/imports"))
+    assert '<option value="day_first">' in page
+    text = "email,created\nada@example.com,03/04/2023\n"
+    run_id = _start(tenant, csrf, "d.csv", text, date_order="day_first")
+    run = tenant.client.get(f"/v1/imports/{run_id}", headers=tenant.headers()).json()
+    assert run["progress"]["created"] == 1
+    assert run["options"]["date_order"] == "day_first"
+    (ada,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
+    assert ada["created_at"].startswith("2023-04-03")

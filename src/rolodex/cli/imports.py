@@ -37,6 +37,12 @@ def import_command(
     tag_delimiter: str | None = typer.Option(
         None, "--tag-delimiter", help="What separates tags in the tags column (guessed)."
     ),
+    date_order: str | None = typer.Option(
+        None,
+        "--date-order",
+        help="day-first or month-first: how to read 03/04/2024 (auto: as the file's other "
+        "dates show).",
+    ),
     batch: int = typer.Option(2000, "--batch", min=1, max=50_000, help="Rows per batch."),
     report: Path | None = typer.Option(
         None,
@@ -66,7 +72,7 @@ def import_command(
                 format=format, encoding=encoding, delimiter=delimiter,
                 mapping=mapping.parse_overrides(maps), dry_run=dry_run, match=match,
                 overwrite=overwrite, tags=[x for x in tags.split(",") if x.strip()], source=source,
-                tag_delimiter=tag_delimiter,
+                tag_delimiter=tag_delimiter, date_order=date_order,
             )  # fmt: skip
         except ValidationError as exc:
             said = "; ".join(

@@ -122,7 +122,8 @@ def _numeric(text: str, m: re.Match[str], day_first: bool | None) -> datetime | 
     as_day_first = f"{first} {_MONTH_NAMES[b]} {year}"
     return (
         f"{text!r} could be {as_month_first} (month first) or {as_day_first} (day first): "
-        f"write it as {year}-{first:02d}-{b:02d} or {year}-{b:02d}-{first:02d} (year-month-day)"
+        f"write it as {year}-{first:02d}-{b:02d} or {year}-{b:02d}-{first:02d} (year-month-day),"
+        " or import with date_order day_first or month_first"
     )
 
 

@@ -49,6 +49,7 @@ def _options(
     tags: str | None,
     source: str | None,
     tag_delimiter: str | None,
+    date_order: str | None = None,
 ) -> ImportOptions:
     overrides: dict[str, Any] = {}
     if mapping_json and mapping_json.strip():
@@ -72,6 +73,7 @@ def _options(
         "tags": [t for t in (tags or "").split(",") if t.strip()],
         "source": source or "import",
         "tag_delimiter": tag_delimiter or None,
+        "date_order": date_order or None,
     }
     try:
         return ImportOptions.model_validate(values)
@@ -97,10 +99,16 @@ def _upload(request: Request, file: UploadFile | None) -> UploadFile:
 
 CREATE_FIELDS = frozenset(
     {"file", "format", "encoding", "delimiter", "mapping", "map", "dry_run", "match",
-     "overwrite", "tags", "source", "tag_delimiter"}
+     "overwrite", "tags", "source", "tag_delimiter", "date_order"}
 )  # fmt: skip
 PREVIEW_FIELDS = frozenset(
-    {"file", "format", "encoding", "delimiter", "mapping", "map", "tags", "tag_delimiter"}
+    {"file", "format", "encoding", "delimiter", "mapping", "map", "tags", "tag_delimiter",
+     "date_order"}
+)  # fmt: skip
+DATE_ORDER_DOC = (
+    "day_first (31/01/2024) or month_first (01/31/2024): how to read a date whose day and "
+    "month could be swapped (03/04/2024); auto by default: the order the file's other dates "
+    "show, else such a date fails its row"
 )
 
 
@@ -160,12 +168,13 @@ def create_import(
     tags: Annotated[str | None, Form(description="tags for every row, a,b")] = None,
     source: Annotated[str | None, Form(description="where the file comes from")] = None,
     tag_delimiter: FormText = None,
+    date_order: Annotated[str | None, Form(description=DATE_ORDER_DOC)] = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> ImportOut:
     """Upload a file to import; it runs as a job: follow it at GET /v1/imports/{id}."""
     upload = _upload(request, file)
     options = _options(format, encoding, delimiter, mapping_json, maps, dry_run, match,
-                       overwrite, tags, source, tag_delimiter)  # fmt: skip
+                       overwrite, tags, source, tag_delimiter, date_order)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id) as session:
         run = service.create_import(
             session,
@@ -194,12 +203,13 @@ def preview_import(
     maps: Annotated[list[str] | None, Form(alias="map", description=MAP_DOC)] = None,
     tags: FormText = None,
     tag_delimiter: FormText = None,
+    date_order: Annotated[str | None, Form(description=DATE_ORDER_DOC)] = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> PreviewOut:
     """How a file would be read: format, columns → fields, the first rows and their errors."""
     upload = _upload(request, file)
     options = _options(format, encoding, delimiter, mapping_json, maps, False, "update", False,
-                       tags, None, tag_delimiter)  # fmt: skip
+                       tags, None, tag_delimiter, date_order)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         return service.preview(
             session, principal.tenant_id, upload.file, _size(upload), upload.filename, options

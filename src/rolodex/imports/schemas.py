@@ -22,6 +22,9 @@ SourceName = Annotated[
 ]
 
 
+DateOrder = Literal["day_first", "month_first"]
+
+
 class ImportOptions(BaseModel):
     """How to read and apply a file (the multipart fields of POST /v1/imports)."""
 
@@ -40,6 +43,17 @@ class ImportOptions(BaseModel):
     )  # fmt: skip
     source: SourceName = "import"
     tag_delimiter: str | None = Field(default=None, min_length=1, max_length=3)
+    # How to read a slashed date whose day and month could be swapped (03/04/2024): None
+    # (auto) reads it in the order the file's other dates show, or refuses it.
+    date_order: DateOrder | None = None
+
+    @field_validator("date_order", mode="before")
+    @classmethod
+    def _auto(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.strip().lower().replace("-", "_")
+            return None if v in ("", "auto") else v
+        return v
 
     @field_validator("source")
     @classmethod

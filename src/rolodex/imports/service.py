@@ -138,10 +138,15 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
         "tag_delimiter": options.tag_delimiter,
         "newline": detected.newline,
         "overrides": options.mapping,
-        # the order of the file's slashed dates, as its sample shows it (dates.order_of)
-        "day_first": dates.order_of(
-            cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
+        # the order of the file's slashed dates: as asked, else as its sample shows it
+        "day_first": (
+            options.date_order == "day_first"
+            if options.date_order is not None
+            else dates.order_of(
+                cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
+            )
         ),
+        "date_order": options.date_order,
     }
     return Sniffed(detected, header, resolved, records, stored)
 

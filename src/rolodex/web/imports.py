@@ -63,6 +63,7 @@ class Choices:
         encoding: Annotated[str, Form(max_length=32)] = "",
         delimiter: Annotated[str, Form(max_length=10)] = "",
         tag_delimiter: Annotated[str, Form(max_length=5)] = "",
+        date_order: Annotated[str, Form(max_length=20)] = "",
         map: Annotated[list[str] | None, Form()] = None,
     ) -> None:
         self.values: dict[str, Any] = {
@@ -74,6 +75,7 @@ class Choices:
             "encoding": encoding or None,
             "delimiter": delimiter or None,
             "tag_delimiter": tag_delimiter or None,
+            "date_order": date_order or None,
         }
         self.maps = [m for m in map or [] if m.strip()]
 
