@@ -12,8 +12,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from rolodex.db import make_owner_engine
 from rolodex.identity.normalize import name_key, tokens_key
 from rolodex.migrations.runner import upgrade
-from tests.conftest import PG_URL
-from tests.imports.test_migration_0107 import OWNER, TENANTS, _owner_role
+from tests.imports.test_migration_0107 import TENANTS
+from tests.owned_database import owned_database
 
 BEFORE = "0108_postcode_key"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -79,23 +79,5 @@ def test_sqlite_name_keys_of_title_words_are_computed_again(tmp_path):
 
 
 def test_postgres_name_keys_of_title_words_are_computed_again(pg_databases):
-    name = f"rolodex_m109_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(
-        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    _owner_role(admin)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" OWNER "{OWNER}"'))
-    try:
-        url = sa.make_url(f"{PG_URL.rsplit('/', 1)[0]}/{name}")
-        engine = make_owner_engine(url.set(username=OWNER).render_as_string(hide_password=False))
-        superuser = make_owner_engine(url.render_as_string(hide_password=False))
-        try:
-            _scenario(engine, superuser)
-        finally:
-            engine.dispose()
-            superuser.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with owned_database("rolodex_m109") as (engine, superuser):
+        _scenario(engine, superuser)

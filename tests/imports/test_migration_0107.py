@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from rolodex.db import make_owner_engine
 from rolodex.migrations.runner import alembic_config, upgrade
-from tests.conftest import PG_URL
+from tests.owned_database import owned_database
 
 BEFORE = "0106_search_pending"
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -145,40 +145,6 @@ def test_sqlite_reverts_move_to_the_new_states_and_back(tmp_path):
         engine.dispose()
 
 
-OWNER = "rolodex_test_migration_owner"
-
-
-def _owner_role(admin: sa.Engine) -> None:
-    """A role that owns the database it migrates but is no superuser, as in production: the
-    tables' FORCEd row-level security applies to it."""
-    with admin.connect() as conn:
-        if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": OWNER}).first():
-            return
-        try:
-            conn.execute(sa.text(f'CREATE ROLE "{OWNER}" LOGIN NOSUPERUSER NOBYPASSRLS'))
-        except sa.exc.DBAPIError as exc:  # made meanwhile by another run on this server
-            if "already exists" not in str(exc):
-                raise
-
-
 def test_postgres_reverts_move_to_the_new_states_and_back(pg_databases):
-    name = f"rolodex_m107_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(
-        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    _owner_role(admin)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" OWNER "{OWNER}"'))
-    try:
-        url = sa.make_url(f"{PG_URL.rsplit('/', 1)[0]}/{name}")
-        engine = make_owner_engine(url.set(username=OWNER).render_as_string(hide_password=False))
-        superuser = make_owner_engine(url.render_as_string(hide_password=False))
-        try:
-            _scenario(engine, superuser)
-        finally:
-            engine.dispose()
-            superuser.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with owned_database("rolodex_m107") as (engine, superuser):
+        _scenario(engine, superuser)
