@@ -47,6 +47,11 @@ def _scenario(engine: sa.Engine, data: sa.Engine) -> None:
         "dr": ("Dr. Ann", "Lee", name_key("Ann", "Lee"), name_key("Ann", "Lee")),
         "nobody": (None, None, None, None),
     }
+    # more customers than a page of the migration holds (5,000), every tenth a Don
+    for n in range(5_050):
+        first = "Don" if n % 10 == 0 else "Ann"
+        now = name_key(first, f"Roe{n}")
+        people[f"more{n}"] = (first, f"Roe{n}", tokens_key((f"roe{n}",)) if n % 10 == 0 else now, now)
     ids = {who: uuid.uuid4() for who in people}
     assert people["don"][2] != people["don"][3]
     assert people["lon"][2] != people["lon"][3]

@@ -25,7 +25,7 @@ down_revision: str | Sequence[str] | None = "0108_postcode_key"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-PAGE = 20_000
+PAGE = 5_000
 
 
 def upgrade() -> None:
@@ -35,28 +35,35 @@ def upgrade() -> None:
         op.execute("ALTER TABLE customers NO FORCE ROW LEVEL SECURITY")
     customers = sa.table(
         "customers",
+        sa.column("tenant_id"),
         sa.column("id"),
         sa.column("first_name"),
         sa.column("last_name"),
         sa.column("name_key"),
     )
+    c = customers.c
     update = (
         customers.update()
-        .where(customers.c.id == sa.bindparam("cid"))
+        .where(c.tenant_id == sa.bindparam("t"), c.id == sa.bindparam("cid"))
         .values(name_key=sa.bindparam("nk"))
     )
-    c = customers.c
-    after = None
-    while True:  # in pages of ids: a million customers are not held at once
-        page = sa.select(c.id, c.first_name, c.last_name, c.name_key).order_by(c.id).limit(PAGE)
-        rows = bind.execute(page if after is None else page.where(c.id > after)).all()
+    page = (
+        sa.select(c.tenant_id, c.id, c.first_name, c.last_name, c.name_key)
+        .order_by(c.tenant_id, c.id)
+        .limit(PAGE)
+    )
+    primary = sa.tuple_(c.tenant_id, c.id)
+    after: tuple[object, object] | None = None
+    while True:  # in pages along the primary key: a million customers are not held at once
+        query = page if after is None else page.where(primary > sa.tuple_(*after))
+        rows = bind.execute(query).all()
         if not rows:
             break
-        after = rows[-1][0]
+        after = (rows[-1][0], rows[-1][1])
         stale = [
-            {"cid": rid, "nk": key}
-            for rid, first, last, old in rows
-            if (key := name_key(first, last)) != old
+            {"t": tid, "cid": rid, "nk": new}
+            for tid, rid, first, last, old in rows
+            if (new := name_key(first, last)) != old
         ]
         if stale:
             bind.execute(update, stale)
