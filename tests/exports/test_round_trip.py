@@ -7,6 +7,8 @@ last synced (CSV has no column for it). Order-insensitive."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -204,3 +206,31 @@ def test_blank_text_is_no_value_so_every_format_copies_it_as_it_was(tenant):
         f"/v1/customers/{shown['id']}", json={"company": " "}, headers=tenant.headers()
     )
     assert cleared.json()["company"] is None
+
+
+def test_a_csv_of_more_attribute_names_than_an_import_reads_columns_keeps_them_in_one(tenant):
+    from rolodex.imports.reader import MAX_COLUMNS
+
+    many = 11  # customers of 200 attributes each, 199 names their own: 2,190 names
+    for i in range(many):
+        attributes = {f"k{i}_{j}": j for j in range(199)} | {"tier": "=gold"}
+        body = {"email": f"wide{i}@example.com", "attributes": attributes}
+        made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+        assert made.status_code == 201, made.text
+    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    header = next(csv.reader(io.StringIO(file.text.lstrip("\ufeff"))))
+    assert len(header) <= MAX_COLUMNS
+    assert "attributes" in header
+    assert not [c for c in header if c.startswith("attr.")]
+    empty = make_tenant(tenant.client, "Copy")
+    run = imported(empty, file.content, "customers.csv")
+    assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == (
+        "done",
+        many,
+        0,
+    )
+    assert comparable(export(empty, "json")) == comparable(export(tenant, "json"))
+    # a tenant of fewer names keeps its attr.<name> columns
+    few = export(tenant, "csv", q="wide0")  # one customer: 200 names
+    assert few[0]["attr.tier"] == "'=gold"
+    assert "attributes" not in few[0]

@@ -6,7 +6,8 @@ customers are never exported. Pages of PAGE customers are read by keyset, by def
 creation order (created_at, then id), so memory stays flat at any size. A JSON or NDJSON
 record is the API representation of a customer (CustomerOut) plus its order figures; a CSV row
 flattens it: consent and UTM parts, ``addressN_part`` columns for each address, ``attr.name``
-for each custom attribute, tags and sources joined with ``|``. Exports are audited (who, which
+for each custom attribute (or one ``attributes`` column of JSON when there would be more
+columns than an import reads), tags and sources joined with ``|``. Exports are audited (who, which
 filter, which format).
 """
 
@@ -29,6 +30,7 @@ from rolodex.errors import InvalidInput, field_error
 from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.mapping import ADDRESS_PARTS
+from rolodex.imports.reader import MAX_COLUMNS
 from rolodex.imports.rows import attr_cell
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
@@ -212,15 +214,19 @@ def _sorted_pages(
 
 def csv_columns(
     session: Session, tenant_id: uuid.UUID, node: Node
-) -> tuple[list[str], int, list[str]]:
-    """The CSV header for these customers: fixed columns, their addresses, their attributes."""
+) -> tuple[list[str], int, list[str] | None]:
+    """The CSV header for these customers: fixed columns, their addresses, their attributes
+    (their names; None for one ``attributes`` column of JSON, when a column per name would
+    make a file wider than an import reads)."""
     ctx = search.context(session, tenant_id)
     condition = search.base_condition(ctx, node)
     n = repository.max_addresses(session, tenant_id, condition)
-    names = repository.attribute_names(session, tenant_id, condition)
+    names: list[str] | None = repository.attribute_names(session, tenant_id, condition)
     columns = list(COLUMNS)
     columns += [f"address{i}_{part}" for i in range(1, n + 1) for part in ADDRESS_PARTS]
-    columns += [f"attr.{name}" for name in names]
+    if names is not None and len(columns) + len(names) > MAX_COLUMNS:
+        names = None
+    columns += ["attributes"] if names is None else [f"attr.{name}" for name in names]
     return columns, n, names
 
 
@@ -243,7 +249,7 @@ def _list_text(items: list[str]) -> str:
     return "|".join(items)
 
 
-def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str, Any]:
+def flat(doc: dict[str, Any], addresses: int, attributes: list[str] | None) -> dict[str, Any]:
     """One CSV row of an export record."""
     out: dict[str, Any] = {name: doc[name] for name in _PLAIN}
     out["tags"] = _list_text(doc["tags"])
@@ -259,6 +265,9 @@ def flat(doc: dict[str, Any], addresses: int, attributes: list[str]) -> dict[str
         for part in ADDRESS_PARTS:
             out[f"address{i}_{part}"] = address[part]
     attrs = doc["attributes"] or {}
+    if attributes is None:
+        out["attributes"] = writers.dumps(attrs).decode() if attrs else None
+        return out
     for name in attributes:
         if name in attrs:
             out[f"attr.{name}"] = attr_text(attrs[name])
