@@ -16,7 +16,7 @@ from rich.table import Table
 from rolodex.auth.roles import Principal
 from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
 from rolodex.db import Database
-from rolodex.errors import InvalidInput
+from rolodex.errors import Conflict, InvalidInput
 from rolodex.models import ImportRun
 
 
@@ -214,7 +214,7 @@ def revert_command(
     revert what has become revertible since."""
     import uuid
 
-    from rolodex.imports import repository, revert
+    from rolodex.imports import repository, revert, runner
 
     db = database()
     with handled():
@@ -226,8 +226,16 @@ def revert_command(
         principal = Principal(t.id, "admin", "system", "cli:revert", "rolodex revert-import")
         with db.session(t.id) as session:
             revert.request(session, principal, run_id, job=False)
-        with db.session(t.id) as session:  # here, now (run again after a crash: it resumes)
-            revert.run_revert(session, t.id, run_id, "cli:revert")
+        name = f"cli:{socket.gethostname()}:{os.getpid()}"
+        try:
+            with db.session(t.id) as session:  # here, now (run again after a crash: it resumes)
+                revert.run_revert(session, t.id, run_id, name)
+        except runner.Busy as exc:
+            until = f" until {exc.until:%Y-%m-%d %H:%M:%S} UTC at least" if exc.until else ""
+            raise Conflict(
+                f"the revert is running elsewhere (a worker or another revert-import){until}; "
+                f"follow it with GET /v1/imports/{run_id}, or run this again once it has stopped"
+            ) from exc
         with db.session(t.id, write=False) as session:
             run = repository.get(session, t.id, run_id)
             assert run is not None

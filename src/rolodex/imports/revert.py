@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ from rolodex.identity import batch_repository
 from rolodex.identity.rows import decode
 from rolodex.imports import repository, state
 from rolodex.imports import revert_repository as rr
+from rolodex.imports import runner as runners
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.jobs import queue
@@ -81,7 +83,9 @@ def request(
 ) -> ImportRun:
     """Ask for the import to be reverted: by a queued job, or (``job=False``, the CLI) by the
     caller, who then runs ``run_revert`` itself (again, after a crash: it resumes). A revert
-    that ended ``partial`` may be asked for again: it reverts what has become revertible."""
+    that ended ``partial`` may be asked for again: it reverts what has become revertible. A
+    running revert asked for again gets a job, which goes on once the runner's lease ends
+    should that runner have stopped (and finds it finished otherwise)."""
     run = repository.lock(session, principal.tenant_id, import_id)
     if run is None:
         raise NotFound(f"no import {import_id}")
@@ -89,9 +93,15 @@ def request(
         raise Conflict("a dry run changed nothing; there is nothing to revert")
     if run.state in ("queued", "running"):
         raise Conflict(f"the import is {run.state}; cancel it first", details={"state": run.state})
-    if run.revert_state in ("queued", "running"):
-        if run.revert_state == "queued" and not job:
+    if run.revert_state == "queued":
+        if not job:
             raise Conflict("the revert is queued for the worker; it runs there")
+        return run
+    if run.revert_state == "running":
+        if job:  # its runner may have died (`rolodex revert-import` stopped): a job goes on
+            now = utcnow()
+            later = max(now, run.lease_until + timedelta(seconds=5)) if run.lease_until else now
+            queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)}, run_at=later)
         return run
     if run.revert_state == "done":
         raise Conflict(
@@ -129,10 +139,26 @@ def _new_pass(session: Session, run: ImportRun) -> None:
     run.revert_started_at, run.revert_finished_at = utcnow(), None
 
 
-def run_revert(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, runner: str) -> None:
-    """Revert in batches, committing each; resumable (decided customers are marked)."""
+def run_revert(
+    session: Session,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    runner: str,
+    *,
+    job_id: uuid.UUID | None = None,
+) -> None:
+    """Revert in batches, committing each; resumable (decided customers are marked). Holds
+    the import's lease as its runner does (renewed and checked in every batch's transaction):
+    two runners at once (the job and `rolodex revert-import`, or a job taken over while its
+    first worker still ran) each decided the same customers, the second finding them gone and
+    marking them kept. Raises runner.Busy when another runner holds it."""
     run = repository.get(session, tenant_id, import_id)
     if run is None or run.revert_state not in ("queued", "running"):
+        return
+    _hold(session, run, runner, job_id)
+    if run.revert_state not in ("queued", "running"):  # another runner finished it meanwhile
+        repository.release(session, run)
+        session.commit()
         return
     by = (run.options or {}).get("revert_by") or {}
     principal = Principal(
@@ -143,19 +169,51 @@ def run_revert(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, run
     if run.revert_state == "queued":
         _new_pass(session, run)
     session.commit()
-    while True:
-        targets = rr.next_targets(session, tenant_id, import_id, BATCH)
-        if not targets:
-            break
-        counts = _batch(session, principal, where, run, targets)
-        run.reverted += counts["reverted"]
-        run.revert_partly += counts["partly"]
-        run.revert_kept += counts["kept"]
-        run.updated_at = utcnow()
-        session.commit()
+    try:
+        while True:
+            _hold(session, run, runner, job_id)  # first in the transaction: it is ours alone
+            targets = rr.next_targets(session, tenant_id, import_id, BATCH)
+            if not targets:
+                break
+            counts = _batch(session, principal, where, run, targets)
+            run.reverted += counts["reverted"]
+            run.revert_partly += counts["partly"]
+            run.revert_kept += counts["kept"]
+            run.updated_at = utcnow()
+            session.commit()
+    except runners.Busy:
+        raise
+    except BaseException:
+        _let_go(session, run, runner)  # a retry need not wait for the lease to run out
+        raise
     run.revert_state = "partial" if run.revert_kept or run.revert_partly else "done"
     run.revert_finished_at = run.updated_at = utcnow()
+    repository.release(session, run)
     session.commit()
+
+
+def _hold(session: Session, run: ImportRun, runner: str, job_id: uuid.UUID | None) -> None:
+    """Take or renew the import's lease for ``runner`` (and keep its job leased with it), or
+    give up the transaction and raise runners.Busy."""
+    held = repository.acquire(session, run, runner, runners.LEASE_SECONDS)
+    session.refresh(run)  # the counters as stored, the lease as taken
+    if not held:
+        session.rollback()
+        raise runners.Busy(run.lease_until)
+    if job_id is not None:
+        repository.touch_job(session, run.tenant_id, job_id, runners.LEASE_SECONDS)
+
+
+def _let_go(session: Session, run: ImportRun, runner: str) -> None:
+    """Give up the lease after a failure, if this runner still holds it."""
+    try:
+        session.rollback()
+        session.refresh(run)
+        if run.runner == runner:
+            repository.release(session, run)
+            session.commit()
+    except Exception:
+        session.rollback()
 
 
 def _batch(

@@ -46,4 +46,11 @@ def run_import(session: Session, job: JobContext) -> None:
 
 @registry.handler(revert.KIND, lease_seconds=runner.LEASE_SECONDS, max_attempts=20)
 def run_revert(session: Session, job: JobContext) -> None:
-    revert.run_revert(session, job.tenant_id, _import_id(job), f"job:{job.id}")
+    # Named by its claim: the job taken over by a second worker must not pass for the first.
+    name = f"job:{job.id}:{job.attempts}"
+    try:
+        revert.run_revert(session, job.tenant_id, _import_id(job), name, job_id=job.id)
+    except runner.Busy as exc:
+        session.rollback()
+        later = (exc.until or utcnow()) + timedelta(seconds=5)
+        queue.enqueue(session, job.tenant_id, revert.KIND, job.payload, run_at=later)
