@@ -284,6 +284,10 @@ def stream(
     """The whole export as bytes, in one read transaction (a consistent view);
     ``on_page`` hears how many customers each page held."""
     with db.session(tenant_id, write=False) as session:
+        if db.is_postgres:
+            # One snapshot for every page: at READ COMMITTED each page saw what had committed
+            # since the last, and a customer edited meanwhile was exported twice or never.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
         def counted() -> Iterator[list[dict[str, Any]]]:
             for page in pages(session, tenant_id, selection):
