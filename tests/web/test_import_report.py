@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -188,3 +189,21 @@ def test_the_date_order_chosen_on_the_form_reads_dates_that_could_be_either(tena
     assert run["options"]["date_order"] == "day_first"
     (ada,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
     assert ada["created_at"].startswith("2023-04-03")
+
+
+def test_the_mapping_the_preview_shows_is_the_one_the_import_uses_whatever_the_headers_hold(
+    tenant,
+):
+    csrf = signed_in(tenant)
+    text = "email,attr.=k,Score (1=low),Plan,50% off\nada@example.com,x,3,gold,yes\n"
+    files = {"file": ("odd.csv", text.encode(), "text/csv")}
+    preview = assert_page(
+        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
+    )
+    chosen = [html.unescape(v) for v in re.findall(r'<option value="([^"]*)" selected>', preview)]
+    assert len(chosen) == 5  # one per column, as the browser sends them
+    run_id = _start(tenant, csrf, "odd.csv", text, map=chosen)
+    page = assert_page(tenant.client.get(f"/imports/{run_id}"))
+    assert 'data-testid="created">1<' in page, page
+    (made,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
+    assert made["attributes"]["=k"] == "x"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
@@ -79,11 +80,21 @@ class Choices:
         }
         self.maps = [m for m in map or [] if m.strip()]
 
+    def overrides(self) -> dict[str, str]:
+        """The preview's choices, ``column=field`` with the column URL-encoded: a header such
+        as "Score (1=low)" or a field such as attr.=k holds "=" too, and split at the last
+        one the mapping named a column the file does not have."""
+        out: dict[str, str] = {}
+        for item in self.maps:
+            column, sep, field = item.partition("=")
+            if not sep or not column.strip():
+                return mapping.parse_overrides(self.maps)  # the 422 naming the item
+            out[unquote(column).strip()] = field.strip()
+        return out
+
     def options(self, dry_run: bool) -> ImportOptions:
         try:
-            return ImportOptions(
-                mapping=mapping.parse_overrides(self.maps), dry_run=dry_run, **self.values
-            )
+            return ImportOptions(mapping=self.overrides(), dry_run=dry_run, **self.values)
         except ValidationError as exc:
             raise InvalidInput(readable(exc)) from exc
 
