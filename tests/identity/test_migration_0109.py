@@ -51,7 +51,8 @@ def _scenario(engine: sa.Engine, data: sa.Engine) -> None:
     for n in range(5_050):
         first = "Don" if n % 10 == 0 else "Ann"
         now = name_key(first, f"Roe{n}")
-        people[f"more{n}"] = (first, f"Roe{n}", tokens_key((f"roe{n}",)) if n % 10 == 0 else now, now)
+        before = tokens_key((f"roe{n}",)) if first == "Don" else now
+        people[f"more{n}"] = (first, f"Roe{n}", before, now)
     ids = {who: uuid.uuid4() for who in people}
     assert people["don"][2] != people["don"][3]
     assert people["lon"][2] != people["lon"][3]
