@@ -226,6 +226,13 @@ def _run_import(
         return run
     if not repository.acquire(session, run, runner, LEASE_SECONDS):
         raise Busy(run.lease_until)
+    # Read again now that it is ours: on PostgreSQL a cancel that held the row while we read
+    # it committed before our lease (the import cancelled while queued, its file dropped).
+    session.refresh(run)
+    if run.state in FINISHED:
+        repository.release(session, run)
+        session.commit()
+        return run
     if run.cancel_requested_at is not None:
         return _finish(session, run, "cancelled")
     run.state = "running"
