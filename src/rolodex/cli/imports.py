@@ -106,6 +106,15 @@ def import_command(
                 service.cancel(session, principal, run_id)
             err_console.print("interrupted: the import stops here, keeping what is done")
             raise typer.Exit(130) from None
+        except runner.Busy:
+            # stopped past its lease (Ctrl-Z, a sleeping laptop): its job took the import over
+            err_console.print(
+                f"this command was stopped longer than its lease ({runner.LEASE_SECONDS}s) "
+                f"and a worker has taken the import over; it goes on there, follow it with "
+                f"GET /v1/imports/{run_id}",
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
     assert done is not None
     _summary(db, done, time.monotonic() - started, errors)
     for path, out in outputs.items():

@@ -133,6 +133,21 @@ def acquire(
     return bool(getattr(result, "rowcount", 0))
 
 
+def renew(session: Session, run: ImportRun, runner: str, seconds: int) -> bool:
+    """Renew the run's lease if ``runner`` still holds it, run out or not (nobody took it)."""
+    result = session.execute(
+        update(ImportRun)
+        .where(
+            ImportRun.tenant_id == run.tenant_id,
+            ImportRun.id == run.id,
+            ImportRun.runner == runner,
+        )
+        .values(lease_until=utcnow() + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 def release(session: Session, run: ImportRun) -> None:
     run.runner, run.lease_until = None, None
 

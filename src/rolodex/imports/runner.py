@@ -266,11 +266,11 @@ def _run_import(
                 ready = _prepared(session, ctx, converter, chunk, seen)
                 if sqlite:  # that was (at least) the pause that lets waiting writers in
                     time.sleep(max(0.0, WRITER_PAUSE - (time.monotonic() - pause)))
-                _batch(session, ctx, run, converter, chunk, reader, ready)
+                _batch(session, ctx, run, runner, converter, chunk, reader, ready)
             if broken is not None:  # the rows before the break are kept
                 session.commit()
                 raise broken
-            repository.acquire(session, run, runner, LEASE_SECONDS)
+            _hold(session, run, runner)
             if job_id is not None:
                 repository.touch_job(session, tenant_id, job_id, LEASE_SECONDS)
             session.commit()
@@ -338,6 +338,7 @@ def _batch(
     session: Session,
     ctx: Context,
     run: ImportRun,
+    runner: str,
     converter: Converter,
     records: list[Record],
     reader: Reader,
@@ -348,6 +349,7 @@ def _batch(
         if batch is None:  # a retry starts from the records again
             batch = _prepared(session, ctx, converter, records, first.seen if first else {})
         try:
+            _hold(session, run, runner)  # first in the transaction: the batch is ours alone
             if not ctx.dry_run:  # a dry run writes no customers: it needs no turn
                 repository.take_turn(session, ctx.tenant_id)
             batch.match()
@@ -385,17 +387,36 @@ def _list_new_keys(run: ImportRun, converter: Converter) -> None:
         run.columns = [*(run.columns or []), *new][:MAX_COLUMNS]
 
 
+def _hold(session: Session, run: ImportRun, runner: str) -> None:
+    """Renew the lease in the transaction that writes the batch, or roll it back and raise
+    Busy: another runner took the import over while this one was stopped past its lease (a
+    `rolodex import` suspended with Ctrl-Z, a frozen worker), and goes on with it or is done
+    (its rows are not this one's to write again)."""
+    if not repository.renew(session, run, runner, LEASE_SECONDS):
+        session.rollback()
+        fresh = repository.get(session, run.tenant_id, run.id)
+        raise Busy(fresh.lease_until if fresh is not None else None)
+
+
 def interrupted(
-    session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID, exc: BaseException, final: bool
+    session: Session,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    exc: BaseException,
+    final: bool,
+    runner: str | None = None,
 ) -> None:
     """Note on a running import what stopped its job, for its status and the dashboard. It
     stays running with what it committed: the job tries again from its last batch or, once it
-    has given up (``final``), waits in the job monitor for someone to retry it."""
+    has given up (``final``), waits in the job monitor for someone to retry it. The lease of
+    ``runner`` is given up, so that the next try need not wait for it to run out."""
     try:
         session.rollback()
         run = repository.get(session, tenant_id, import_id)
         if run is None or run.state in FINISHED:
             return
+        if runner is not None and run.runner == runner:
+            repository.release(session, run)
         then = (
             "its job gave up: retry it in the job monitor"
             if final

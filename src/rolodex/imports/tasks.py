@@ -32,24 +32,29 @@ def _import_id(job: JobContext) -> uuid.UUID:
 @registry.handler("import.run", lease_seconds=runner.LEASE_SECONDS, max_attempts=20)
 def run_import(session: Session, job: JobContext) -> None:
     import_id = _import_id(job)
+    name = _runner(job)
     try:
-        runner.run_import(session, job.tenant_id, import_id, runner=f"job:{job.id}", job_id=job.id)
+        runner.run_import(session, job.tenant_id, import_id, runner=name, job_id=job.id)
     except runner.Busy as exc:
         session.rollback()
         later = (exc.until or utcnow()) + timedelta(seconds=5)
         queue.enqueue(session, job.tenant_id, "import.run", job.payload, run_at=later)
     except Exception as exc:
         final = is_permanent(exc) or job.attempts >= job.max_attempts
-        runner.interrupted(session, job.tenant_id, import_id, exc, final)
+        runner.interrupted(session, job.tenant_id, import_id, exc, final, name)
         raise
+
+
+def _runner(job: JobContext) -> str:
+    """Named by its claim: a job taken over by a second worker (its lease ran out while the
+    first was frozen) must not pass for the first, nor the first for it."""
+    return f"job:{job.id}:{job.attempts}"
 
 
 @registry.handler(revert.KIND, lease_seconds=runner.LEASE_SECONDS, max_attempts=20)
 def run_revert(session: Session, job: JobContext) -> None:
-    # Named by its claim: the job taken over by a second worker must not pass for the first.
-    name = f"job:{job.id}:{job.attempts}"
     try:
-        revert.run_revert(session, job.tenant_id, _import_id(job), name, job_id=job.id)
+        revert.run_revert(session, job.tenant_id, _import_id(job), _runner(job), job_id=job.id)
     except runner.Busy as exc:
         session.rollback()
         later = (exc.until or utcnow()) + timedelta(seconds=5)
