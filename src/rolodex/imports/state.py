@@ -6,8 +6,9 @@ other is given). ``apply`` updates an existing one by one of three rules:
 
 * ``fill`` — a record matched by email/phone/name (match_or_create's rule): empty fields are
   filled, tags added, new attributes added, addresses set when it has none, sources merged,
-  an explicit consent applied, a later last-active time taken; a value that differs from a
-  present one is kept and reported as a conflict.
+  an explicit consent applied (unless the file dates it before the stored choice), a later
+  last-active time taken; a value that differs from a present one is kept and reported as a
+  conflict.
 * ``overwrite`` — the same match, with the import's ``overwrite`` option: present values are
   replaced by the record's (blank cells never erase), except email and phone, which identify
   the customer and are only filled.
@@ -331,7 +332,7 @@ def apply(
             if value and (not c[f"utm_{part}"] or (replace and value != c[f"utm_{part}"])):
                 put(f"utm_{part}", value)
     _addresses(state, data.addresses or [], replace, now, change)
-    _consent(c, prep.consent, now, put)
+    _consent(c, prep.consent, now, put, change)
     if data.last_active_at and (
         c["last_active_at"] is None or data.last_active_at > c["last_active_at"]
     ):
@@ -415,12 +416,24 @@ def _addresses(
         state.cols["address"] = default
 
 
-def _consent(c: dict[str, Any], consent: dict[str, Any], now: datetime, put: Any) -> None:
+def _consent(
+    c: dict[str, Any], consent: dict[str, Any], now: datetime, put: Any, change: Change
+) -> None:
+    """An explicit choice is applied, as the API applies one, unless the file dates it
+    before the choice stored: an old list must not resubscribe who unsubscribed since."""
     for channel in ("email", "sms"):
         value = consent.get(f"{channel}_consent")
         if value is None or value == c[f"{channel}_consent"]:
             continue
         at = consent.get(f"{channel}_consent_at")
+        stored_at = c[f"{channel}_consent_at"]
+        if at is not None and stored_at is not None and at < stored_at:
+            change.conflicts.append(
+                {"field": f"{channel}_consent",
+                 "kept": f"{c[f'{channel}_consent']} ({_iso(stored_at)})",
+                 "given": f"{value} ({_iso(at)})"}
+            )  # fmt: skip
+            continue
         put(f"{channel}_consent", value)
         put(f"{channel}_consent_at", at if at is not None else now)
         put(f"{channel}_consent_source", consent.get(f"{channel}_consent_source"))

@@ -1,0 +1,76 @@
+"""What an import does to customers that already exist, on SQLite and PostgreSQL, held to what
+the API does for the same change: consent, attributes, erased and merged customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import TenantCtx
+from tests.imports.helpers import csv_text, imported, rows
+
+
+def made(tenant: TenantCtx, **body: Any) -> dict[str, Any]:
+    response = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def current(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
+    response = tenant.client.get(f"/v1/customers/{customer_id}", headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_an_older_consent_in_a_file_does_not_undo_a_later_unsubscribe(tenant):
+    ann = made(tenant, email="ann@example.com", consent={"email": True, "source": "signup"})
+    revoked = tenant.client.patch(
+        f"/v1/customers/{ann['id']}",
+        json={"consent": {"email": False, "source": "unsubscribe link"}},
+        headers=tenant.headers(),
+    ).json()["consent"]
+    old_crm = csv_text(
+        [
+            ["email", "email_consent", "email_consent_at", "email_consent_source"],
+            ["ann@example.com", "yes", "2020-01-01T00:00:00Z", "old crm"],
+        ]
+    )
+    dry = rows(tenant, imported(tenant, old_crm, dry_run=True)["id"])
+    done = rows(tenant, imported(tenant, old_crm)["id"])
+
+    assert current(tenant, ann["id"])["consent"] == revoked  # still unsubscribed, as stored
+    for report in (dry, done):
+        (row,) = report
+        assert row["action"] == "unchanged"
+        assert row["changes"]["conflicts"] == [
+            {
+                "field": "email_consent",
+                "kept": f"False ({revoked['email_at'].replace('Z', '+00:00')})",
+                "given": "True (2020-01-01T00:00:00+00:00)",
+            }
+        ]
+
+
+def test_a_consent_in_a_file_applies_when_newer_or_undated_as_the_api_applies_it(tenant):
+    ann = made(tenant, email="ann@example.com", consent={"email": True, "source": "signup"})
+    bob = made(tenant, email="bob@example.com", consent={"sms": False})
+    since = current(tenant, ann["id"])["consent"]["email_at"]
+    newer = csv_text(
+        [
+            ["email", "email_consent", "sms_consent", "sms_consent_at", "sms_consent_source"],
+            ["ann@example.com", "no", "", "", ""],  # undated: now, as PATCH does
+            ["bob@example.com", "", "yes", "2024-06-01T00:00:00Z", "kiosk"],  # none stored
+        ]
+    )
+    report = rows(tenant, imported(tenant, newer)["id"])
+
+    assert [r["action"] for r in report] == ["update", "update"]
+    ann_consent = current(tenant, ann["id"])["consent"]
+    assert ann_consent["email"] is False
+    assert ann_consent["email_at"] > since
+    assert ann_consent["email_source"] is None
+    bob_consent = current(tenant, bob["id"])["consent"]
+    assert (bob_consent["sms"], bob_consent["sms_at"], bob_consent["sms_source"]) == (
+        True,
+        "2024-06-01T00:00:00Z",
+        "kiosk",
+    )
