@@ -74,3 +74,31 @@ def test_a_consent_in_a_file_applies_when_newer_or_undated_as_the_api_applies_it
         "2024-06-01T00:00:00Z",
         "kiosk",
     )
+
+
+def test_an_export_from_before_an_erasure_does_not_bring_the_erased_data_back(tenant):
+    ann = made(tenant, email="ann@example.com", first_name="Ann", last_name="Lee",
+               phone="+1 415 555 0101", attributes={"tier": "gold"})  # fmt: skip
+    export = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    assert export.status_code == 200, export.text
+    erased = tenant.client.post(
+        f"/v1/customers/{ann['id']}/erase", json={"confirm": ann["id"]}, headers=tenant.headers()
+    )
+    assert erased.status_code == 200, erased.text
+    blank = current(tenant, ann["id"])
+
+    for dry_run in (True, False):
+        for overwrite in (False, True):
+            run = imported(tenant, export.text, dry_run=dry_run, overwrite=overwrite)
+            (row,) = rows(tenant, run["id"])
+            assert row["action"] == "fail"
+            assert [(e["field"], e["reason"]) for e in row["errors"]] == [
+                ("id", "belongs to a customer whose personal data was erased; not imported again")
+            ]
+    assert current(tenant, ann["id"]) == blank
+    assert (
+        tenant.client.get("/v1/customers", params={"q": "Lee"}, headers=tenant.headers()).json()[
+            "items"
+        ]
+        == []
+    )

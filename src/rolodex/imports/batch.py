@@ -113,6 +113,7 @@ class Batch:
     # Records with an export's id: customers deleted under such an id, and the customers this
     # import created (for other ids: where the file came from they were distinct customers).
     deleted_ids: set[uuid.UUID] = field(default_factory=set)
+    erased_ids: set[uuid.UUID] = field(default_factory=set)  # never given their data back
     made_here: set[uuid.UUID] = field(default_factory=set)
     # The matching view of stored customers, kept from batch to batch of one run (the same
     # common names find the same customers again): id → (what it was made of, Person).
@@ -185,7 +186,9 @@ class Batch:
             for cid, deleted in repository.customer_ids(session, ctx.tenant_id, record_ids):
                 if deleted:
                     self.deleted_ids.add(cid)
-            ids |= record_ids - self.deleted_ids  # stored, in a dry run's overlay, or new
+            self.erased_ids = repository.erased_ids(session, ctx.tenant_id, record_ids)
+            # stored, in a dry run's overlay, or new
+            ids |= record_ids - self.deleted_ids - self.erased_ids
         overlay_found: dict[str, list[uuid.UUID]] = {}
         overlay: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
         if ctx.dry_run:
@@ -262,6 +265,10 @@ class Batch:
             assert o.probe is not None
             target = None
             if prep.record_id is not None:
+                if prep.record_id in self.erased_ids:  # an export from before the erasure
+                    o.fail("belongs to a customer whose personal data was erased; not imported "
+                           "again", "id", prep.record_id)  # fmt: skip
+                    continue
                 if prep.record_id in self.deleted_ids:
                     o.fail("belongs to a deleted customer; restore it first", "id",
                            prep.record_id)  # fmt: skip

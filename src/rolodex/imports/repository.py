@@ -31,6 +31,7 @@ from rolodex.kit.request_meta import RequestMeta
 from rolodex.kit.time import utcnow
 from rolodex.models import (
     Address,
+    AuditErasure,
     Customer,
     CustomerSource,
     CustomerTag,
@@ -234,6 +235,19 @@ def customer_ids(
             select(c.id, c.deleted_at).where(c.tenant_id == tenant_id, c.id.in_(chunk))
         )
         out.extend((cid, deleted_at is not None) for cid, deleted_at in rows)
+    return out
+
+
+def erased_ids(session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Customers among ``ids`` whose personal data was erased (a privacy request)."""
+    e = _t(AuditErasure).c
+    out: set[uuid.UUID] = set()
+    for chunk in _chunks(sorted(ids, key=str)):
+        out.update(
+            session.scalars(
+                select(e.customer_id).where(e.tenant_id == tenant_id, e.customer_id.in_(chunk))
+            )
+        )
     return out
 
 
