@@ -102,3 +102,78 @@ def test_an_export_from_before_an_erasure_does_not_bring_the_erased_data_back(te
         ]
         == []
     )
+
+
+def merge(tenant: TenantCtx, survivor: str, duplicate: str) -> None:
+    response = tenant.client.post(
+        "/v1/merges",
+        json={"survivor_id": survivor, "duplicate_id": duplicate},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 201, response.text
+
+
+def kept(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
+    """A deleted (or merged-away) customer as stored."""
+    response = tenant.client.get(
+        f"/v1/customers/{customer_id}", params={"include_deleted": "true"},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.json()["deleted_at"] is not None
+    return dict(response.json())
+
+
+def test_an_export_row_of_a_customer_merged_since_updates_its_survivor(tenant):
+    ann = made(tenant, email="ann@example.com", first_name="Ann", last_name="Lee")
+    dup = made(tenant, email="ann.lee@example.com", first_name="Ann", last_name="Lee")
+    dup2 = made(tenant, email="a.lee@example.com", first_name="Ann", last_name="Lee")
+    export = csv_text(
+        [
+            ["id", "email", "first_name", "last_name", "company"],
+            [dup["id"], dup["email"], "Ann", "Lee", "Acme Ltd"],
+            [dup2["id"], dup2["email"], "Ann", "Lee", "Other Co"],
+        ]
+    )
+    merge(tenant, dup["id"], dup2["id"])  # dup2 → dup → ann: a chain of merges
+    merge(tenant, ann["id"], dup["id"])
+    before = current(tenant, ann["id"])
+    merged_away = [kept(tenant, m["id"]) for m in (dup, dup2)]
+
+    dry = rows(tenant, imported(tenant, export, dry_run=True)["id"])
+    done = rows(tenant, imported(tenant, export)["id"])
+
+    for report in (dry, done):
+        assert [(r["action"], r["customer_id"], r["matched_by"]) for r in report] == [
+            ("update", ann["id"], "merged_id"),
+            ("unchanged", ann["id"], "merged_id"),
+        ]
+        # the duplicate's values fill the survivor (as the merge did); they never replace it
+        assert report[0]["changes"]["conflicts"] == [
+            {"field": "email", "kept": "ann@example.com", "given": "ann.lee@example.com"}
+        ]
+        assert {"field": "company", "kept": "Acme Ltd", "given": "Other Co"} in report[1][
+            "changes"
+        ]["conflicts"]
+    after = current(tenant, ann["id"])
+    assert after["company"] == "Acme Ltd"
+    assert {k: v for k, v in after.items() if k not in ("company", "updated_at")} == {
+        k: v for k, v in before.items() if k not in ("company", "updated_at")
+    }
+    assert [kept(tenant, m["id"]) for m in (dup, dup2)] == merged_away  # as the merge left them
+
+
+def test_a_row_of_a_customer_merged_into_a_deleted_one_asks_for_the_restore(tenant):
+    ann = made(tenant, email="ann@example.com", first_name="Ann", last_name="Lee")
+    dup = made(tenant, email="ann.lee@example.com", first_name="Ann", last_name="Lee")
+    merge(tenant, ann["id"], dup["id"])
+    deleted = tenant.client.delete(f"/v1/customers/{ann['id']}", headers=tenant.headers())
+    assert deleted.status_code in (200, 204), deleted.text
+    export = csv_text([["id", "email", "company"], [dup["id"], dup["email"], "Acme Ltd"]])
+
+    (row,) = rows(tenant, imported(tenant, export)["id"])
+
+    assert row["action"] == "fail"
+    assert [(e["field"], e["reason"]) for e in row["errors"]] == [
+        ("id", "belongs to a deleted customer; restore it first")
+    ]

@@ -114,6 +114,7 @@ class Batch:
     # import created (for other ids: where the file came from they were distinct customers).
     deleted_ids: set[uuid.UUID] = field(default_factory=set)
     erased_ids: set[uuid.UUID] = field(default_factory=set)  # never given their data back
+    survivors: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # merged away → live
     made_here: set[uuid.UUID] = field(default_factory=set)
     # The matching view of stored customers, kept from batch to batch of one run (the same
     # common names find the same customers again): id → (what it was made of, Person).
@@ -187,8 +188,11 @@ class Batch:
                 if deleted:
                     self.deleted_ids.add(cid)
             self.erased_ids = repository.erased_ids(session, ctx.tenant_id, record_ids)
+            if self.deleted_ids:
+                self.survivors = repository.survivors(session, ctx.tenant_id, self.deleted_ids)
             # stored, in a dry run's overlay, or new
             ids |= record_ids - self.deleted_ids - self.erased_ids
+            ids |= set(self.survivors.values())
         overlay_found: dict[str, list[uuid.UUID]] = {}
         overlay: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
         if ctx.dry_run:
@@ -209,7 +213,7 @@ class Batch:
         # Customers found by email, phone, external key or id are likely targets: their full
         # rows now. Those found by name alone mostly only get scored: what matching reads of
         # them now, the rest once one becomes a target (``_state``).
-        likely = set(self.externals.values()) | record_ids
+        likely = set(self.externals.values()) | record_ids | set(self.survivors.values())
         for key, members in found.items():
             if not key.startswith("k:"):
                 likely.update(members)
@@ -269,7 +273,7 @@ class Batch:
                     o.fail("belongs to a customer whose personal data was erased; not imported "
                            "again", "id", prep.record_id)  # fmt: skip
                     continue
-                if prep.record_id in self.deleted_ids:
+                if prep.record_id in self.deleted_ids and prep.record_id not in self.survivors:
                     o.fail("belongs to a deleted customer; restore it first", "id",
                            prep.record_id)  # fmt: skip
                     continue
@@ -295,6 +299,7 @@ class Batch:
                     continue
                 self._create(o)
                 continue
+            survivor = self.survivors.get(prep.record_id) if prep.record_id else None
             if target is not None:
                 o.target, o.matched_by, o.score, o.rule = (
                     target,
@@ -302,6 +307,11 @@ class Batch:
                     1.0,
                     "authoritative",
                 )
+            elif survivor is not None:
+                # merged away since the export: its survivor, by the import's rule as for a
+                # match by email (never authoritative: the row is the duplicate's)
+                o.target, o.matched_by, o.score = survivor, "merged_id", 1.0
+                o.rule = "overwrite" if ctx.overwrite else "fill"
             else:
                 decision = decide(self.index, o.probe, o.email, ctx.auto_merge, ctx.review)
                 o.score = decision.best

@@ -238,6 +238,32 @@ def customer_ids(
     return out
 
 
+def survivors(
+    session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID], hops: int = 20
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Merged-away customers among ``ids`` → the live customer their merges end at (as
+    ``identity.service.resolve`` follows them); one whose chain ends deleted is left out."""
+    c = CUSTOMERS.c
+    pending: dict[uuid.UUID, list[uuid.UUID]] = {cid: [cid] for cid in ids}  # at → starts
+    out: dict[uuid.UUID, uuid.UUID] = {}
+    for _ in range(hops):
+        following: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for chunk in _chunks(sorted(pending, key=str)):
+            for cid, deleted_at, merged_into in session.execute(
+                select(c.id, c.deleted_at, c.merged_into_id).where(
+                    c.tenant_id == tenant_id, c.id.in_(chunk)
+                )
+            ):
+                if deleted_at is None:
+                    out.update({start: cid for start in pending[cid] if start != cid})
+                elif merged_into is not None:
+                    following.setdefault(merged_into, []).extend(pending[cid])
+        if not following:
+            break
+        pending = following
+    return out
+
+
 def erased_ids(session: Session, tenant_id: uuid.UUID, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     """Customers among ``ids`` whose personal data was erased (a privacy request)."""
     e = _t(AuditErasure).c
