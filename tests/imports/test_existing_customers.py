@@ -3,6 +3,7 @@ the API does for the same change: consent, attributes, erased and merged custome
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import TenantCtx
@@ -177,3 +178,27 @@ def test_a_row_of_a_customer_merged_into_a_deleted_one_asks_for_the_restore(tena
     assert [(e["field"], e["reason"]) for e in row["errors"]] == [
         ("id", "belongs to a deleted customer; restore it first")
     ]
+
+
+def test_a_null_attribute_in_a_file_is_no_value_never_a_stored_null(tenant):
+    ann = made(tenant, email="ann@example.com", attributes={"tier": "gold", "visits": 3})
+    api_made = made(tenant, email="api@example.com", attributes={"tier": None, "visits": 1})
+    docs = [
+        {"email": "ann@example.com", "attributes": {"tier": None, "club": "chess"}},
+        {"email": "new@example.com", "attributes": {"tier": None, "visits": 1}},
+    ]
+    for overwrite in (False, True):
+        imported(tenant, json.dumps(docs), "people.json", overwrite=overwrite)
+
+    assert current(tenant, ann["id"])["attributes"] == {
+        "tier": "gold",
+        "visits": 3,
+        "club": "chess",
+    }
+    (new,) = [
+        c
+        for c in tenant.client.get(
+            "/v1/customers", params={"q": "new@example.com"}, headers=tenant.headers()
+        ).json()["items"]
+    ]
+    assert new["attributes"] == api_made["attributes"] == {"visits": 1}

@@ -471,7 +471,8 @@ def _cell(
                 raise CellError("must be a JSON object") from exc
         if not isinstance(value, dict):
             raise CellError("must be a JSON object")
-        body["attributes"] = value
+        # null is no value, as a blank cell is (it never erases); the API stores no null either
+        body["attributes"] = {k: v for k, v in value.items() if v is not None}
     elif kind == "sources":
         extra["sources"] = sources_value(raw)
     elif kind == "enum":
