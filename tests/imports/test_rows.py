@@ -160,6 +160,21 @@ def test_json_documents_keep_their_types():
     assert p.data.phone == "4155550100"
 
 
+def test_a_json_exports_sources_keep_when_they_last_synced():
+    at = "2026-11-01T08:30:00+00:00"
+    p = ok(
+        {"sources": [{"source": "shopify", "external_id": "123", "last_synced_at": at},
+                     {"source": "klaviyo", "external_id": "k1", "last_synced_at": None},
+                     {"source": "api", "last_synced_at": at}]},
+        Options(is_csv=False),
+    )  # fmt: skip
+    assert p.sources == [("shopify", "123"), ("klaviyo", "k1"), ("api", None)]
+    assert p.synced == {("shopify", "123"): datetime(2026, 11, 1, 8, 30, tzinfo=UTC)}
+    [error] = bad({"sources": [{"source": "shopify", "external_id": "1", "last_synced_at": "x"}]})
+    assert error.field == "sources"
+    assert error.reason.startswith("last_synced_at of source 'shopify': ")
+
+
 # -- the email fast path gives check_email's verdict ----------------------------------------
 
 local = st.text(

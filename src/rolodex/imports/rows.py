@@ -71,6 +71,8 @@ class Prepared:
     consent: dict[str, Any] = field(default_factory=dict)
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     phone_column: str | None = None  # where the phone came from, when not the phone's column
+    # when a source of ``sources`` was last synced, as the file says (a JSON export's sources)
+    synced: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 class CellError(ValueError):
@@ -267,6 +269,27 @@ def sources_value(raw: Any) -> list[tuple[str, str | None]]:
     return out
 
 
+def sources_synced(raw: Any, day_first: bool | None = None) -> dict[tuple[str, str], datetime]:
+    """(source, external id) → when it was last synced, of the sources a JSON export lists
+    with their ``last_synced_at``: a copy keeps when the shop last synced, not the import's
+    time."""
+    listed = json_list(raw)
+    items = listed if listed is not None else raw if isinstance(raw, list) else []
+    out: dict[tuple[str, str], datetime] = {}
+    for item in items:
+        if not isinstance(item, dict) or item.get("last_synced_at") in (None, ""):
+            continue
+        source = str(item.get("source") or "").strip().lower()
+        external = item.get("external_id")
+        if source and external not in (None, ""):
+            try:
+                at = datetime_value(item["last_synced_at"], day_first)
+            except CellError as exc:
+                raise CellError(f"last_synced_at of source {source!r}: {exc}") from exc
+            out[(source, str(external).strip())] = at
+    return out
+
+
 def has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -433,6 +456,7 @@ def convert(
         consent=consent,
         sources=extra.get("sources", []),
         phone_column=extra.get("phone_column"),
+        synced=extra.get("synced", {}),
     )
 
 
@@ -475,6 +499,9 @@ def _cell(
         body["attributes"] = {k: v for k, v in value.items() if v is not None}
     elif kind == "sources":
         extra["sources"] = sources_value(raw)
+        synced = sources_synced(raw, options.day_first)
+        if synced:
+            extra["synced"] = synced
     elif kind == "enum":
         read = enum_value(name, _text(raw))
         if read is not None:

@@ -237,7 +237,10 @@ def create(
         cols[f"{channel}_consent_at"] = at if at is not None else (now if given else None)
         cols[f"{channel}_consent_source"] = consent.get(f"{channel}_consent_source")
     addresses = _address_rows(tenant_id, cid, data.addresses or [], now, first_default=True)
-    sources = [_source_row(tenant_id, cid, s, e, now if e else None) for s, e in prep.sources]
+    sources = [
+        _source_row(tenant_id, cid, s, e, prep.synced.get((s, e), now) if e else None)
+        for s, e in prep.sources
+    ]
     if external is not None and not any(
         s["source"] == external[0] and s["external_id"] == external[1] for s in sources
     ):
@@ -456,10 +459,12 @@ def _sources(
                 break  # already known: a re-import of the same file changes nothing
             if existing["external_id"] is None:
                 before = dict(existing)
-                existing["external_id"], existing["last_synced_at"] = ext, now
+                existing["external_id"] = ext
+                existing["last_synced_at"] = prep.synced.get((source, ext), now)
                 change.sources_changed.append((before, dict(existing)))
                 break
         else:
-            row = _source_row(state.cols["tenant_id"], state.id, source, ext, now if ext else None)
+            at = prep.synced.get((source, ext), now) if ext else None
+            row = _source_row(state.cols["tenant_id"], state.id, source, ext, at)
             state.sources.append(row)
             change.sources_added.append(row)
