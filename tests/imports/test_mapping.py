@@ -111,6 +111,22 @@ def test_overrides_win_and_can_ignore_or_make_attributes():
     assert found.how == ["auto", "ignored", "explicit", "explicit"]
 
 
+@pytest.mark.parametrize(
+    ("header", "attribute"),
+    [
+        ("Favourite Colour", "attr.favourite_colour"),
+        ("Straße Nr.", "attr.strasse_nr"),
+        ("★", "attr.★"),
+        ("attr.Loyalty Tier", "attr.Loyalty Tier"),
+        ("  ", None),
+    ],
+)
+def test_the_attribute_a_column_may_be_kept_as_is_a_field_resolve_takes(header, attribute):
+    assert mapping.attribute_name(header) == attribute
+    if attribute:
+        assert resolve([header], {header: attribute}).fields == [attribute]
+
+
 def test_a_field_guessed_twice_goes_to_the_best_guess_then_the_leftmost():
     found = resolve(["Default Address Phone", "Email", "Phone", "E-mail"])
     # a second phone column is the phone of rows without one (Shopify's address phone)

@@ -207,3 +207,25 @@ def test_the_mapping_the_preview_shows_is_the_one_the_import_uses_whatever_the_h
     assert 'data-testid="created">1<' in page, page
     (made,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
     assert made["attributes"]["=k"] == "x"
+
+
+def test_a_column_no_field_fits_can_be_kept_as_a_custom_attribute_from_the_preview(tenant):
+    csrf = signed_in(tenant)
+    text = "Email,Favourite Colour,Tier\nada@example.com,Sea Blue,gold\n"
+    files = {"file": ("hubspot.csv", text.encode(), "text/csv")}
+    preview = assert_page(
+        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
+    )
+    options = [html.unescape(v) for v in re.findall(r'<option value="([^"]*)"', preview)]
+    assert "Favourite%20Colour=attr.favourite_colour" in options
+    assert "Tier=attr.tier" in options
+    run_id = _start(
+        tenant,
+        csrf,
+        "hubspot.csv",
+        text,
+        map=["Email=email", "Favourite%20Colour=attr.favourite_colour", "Tier=ignore"],
+    )
+    assert 'data-testid="created">1<' in assert_page(tenant.client.get(f"/imports/{run_id}"))
+    (made,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
+    assert made["attributes"] == {"favourite_colour": "Sea Blue"}

@@ -130,6 +130,7 @@ for _name, _attribute in BIRTH_DATES.items():
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
 _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
+_NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 
 
 def normal(header: str) -> str:
@@ -148,6 +149,20 @@ def is_field(name: str) -> bool:
         return 1 <= len(name) - 5 <= 64
     m = re.fullmatch(r"address(\d{1,2})_(\w+)", name)
     return bool(m and 1 <= int(m.group(1)) <= MAX_ADDRESSES and m.group(2) in ADDRESS_PARTS)
+
+
+def attribute_name(header: str) -> str | None:
+    """The custom attribute the dashboard offers to keep a column as: its header in snake
+    case ("Favourite Colour" → ``favourite_colour``), or as written where that leaves
+    nothing ("★"); an attr. column's own attribute."""
+    if "\x00" in header:
+        return None
+    m = _ATTR.fullmatch(header.lstrip())
+    if m and m.group(1).strip():
+        return "attr." + m.group(1)[:64]
+    snake = _NON_ALNUM_RUN.sub("_", search_text.normalize(header).lower()).strip("_")
+    name = (snake or header.strip())[:64]
+    return "attr." + name if name else None
 
 
 def field_kind(name: str) -> str:

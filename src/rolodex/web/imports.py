@@ -155,7 +155,14 @@ def preview(
     except RolodexError as exc:
         error = readable(exc)
     fields = [f for f in mapping.field_names() if f != "attr.<name>"]
-    context: dict[str, Any] = {"preview": shown, "error": error, "fields": fields}
+    # each column may be kept as a custom attribute named after it
+    attributes = {c.name: mapping.attribute_name(c.name) for c in shown.columns} if shown else {}
+    context: dict[str, Any] = {
+        "preview": shown,
+        "error": error,
+        "fields": fields,
+        "attributes": attributes,
+    }
     if request.headers.get("hx-request"):
         return render(request, "imports/_preview.html", **context)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
