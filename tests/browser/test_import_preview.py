@@ -1,0 +1,45 @@
+"""The import in a real browser: a long value the file holds stays inside its tables, in the
+preview, the progress panel's problems and the row report."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from rolodex.jobs.worker import Worker
+from tests.browser.conftest import shot, sign_in
+
+FITS = """w => [w.clientWidth, w.scrollWidth, w.closest('.card').getBoundingClientRect().right,
+    Math.max(...[...w.querySelectorAll('td')].map(c => c.getBoundingClientRect().right))]"""
+
+
+def _fits(locator, name):
+    width, content, card, cells = locator.evaluate(FITS)
+    assert content <= width, f"{name}: {content}px of content in {width}px"
+    assert cells <= card, f"{name}: a cell ends at {cells}px, its card at {card}px"
+
+
+def test_a_long_unbroken_value_stays_inside_the_import_tables(page, site, tmp_path):
+    path = tmp_path / "messy.csv"
+    path.write_text(
+        "First Name,Last Name,Email,Company\n"
+        f"Dee,{'A' * 150},dee@long.example,{'C' * 150}\n"
+        f"Cat,{'B' * 300},not-an-email,\n",
+        encoding="utf-8",
+    )
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    rows = page.locator("#preview .table-wrap").nth(1)
+    expect(rows.locator(".error-text").first).to_be_visible()
+    _fits(rows, "the preview's rows")
+    problems = rows.locator("tr.bad td:last-child").evaluate("c => c.getBoundingClientRect().width")
+    assert problems >= 200, f"the problems column is {problems}px wide"
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()  # the test server runs no worker
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    _fits(page.locator(".import-progress table"), "the panel's problems")
+    page.get_by_role("link", name="Row by row").click()
+    expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(2)
+    shot(page, "import-long-values")
+    _fits(page.locator("#import-rows .table-wrap"), "the row report")
