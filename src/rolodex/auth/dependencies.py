@@ -55,7 +55,10 @@ def authenticate_key(db: Database, cache: KeyCache, raw: str) -> Principal:
     parsed = parse_key(raw)
     if parsed is None:
         raise Unauthorized("the API key is malformed")
-    with db.session(parsed.tenant_id) as session:
+    # Read only: a write session takes SQLite's write lock, which an import's batch holds for
+    # a second or more, and every request that looked a key up waited for it (GET /v1/customers
+    # p99 1.8 s during a 50,000-row import, 14 ms idle).
+    with db.session(parsed.tenant_id, write=False) as session:
         key = repository.api_key(session, parsed.tenant_id, parsed.key_id)
         if (
             key is None
@@ -64,8 +67,7 @@ def authenticate_key(db: Database, cache: KeyCache, raw: str) -> Principal:
         ):
             raise Unauthorized("the API key is not valid")
         now = utcnow()
-        if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
-            key.last_used_at = now
+        stale = key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1)
         principal = Principal(
             tenant_id=key.tenant_id,
             role=key.role,
@@ -73,6 +75,11 @@ def authenticate_key(db: Database, cache: KeyCache, raw: str) -> Principal:
             actor_id=str(key.id),
             name=key.name,
         )
+    if stale:  # a write once a minute at most
+        with db.session(parsed.tenant_id) as session:
+            used = repository.api_key(session, parsed.tenant_id, parsed.key_id)
+            if used is not None:
+                used.last_used_at = now
     cache.put(raw, principal)
     return principal
 
