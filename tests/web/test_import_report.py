@@ -229,3 +229,20 @@ def test_a_column_no_field_fits_can_be_kept_as_a_custom_attribute_from_the_previ
     assert 'data-testid="created">1<' in assert_page(tenant.client.get(f"/imports/{run_id}"))
     (made,) = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
     assert made["attributes"] == {"favourite_colour": "Sea Blue"}
+
+
+def test_a_file_whose_columns_no_field_fits_shows_them_to_map_by_hand(tenant):
+    csrf = signed_in(tenant)
+    text = "Kontaktadresse,Rufname\nada@example.com,Ada\n"
+    files = {"file": ("crm.csv", text.encode(), "text/csv")}
+    preview = assert_page(
+        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
+    )
+    assert 'aria-label="Field for column Kontaktadresse"' in preview, preview
+    assert "No column is mapped to a customer field yet" in preview
+    refused = tenant.client.post("/imports", data={"csrf_token": csrf}, files=files, headers=HX)
+    assert "no column of the file could be mapped" in assert_page(refused)
+    run_id = _start(
+        tenant, csrf, "crm.csv", text, map=["Kontaktadresse=email", "Rufname=first_name"]
+    )
+    assert 'data-testid="created">1<' in assert_page(tenant.client.get(f"/imports/{run_id}"))

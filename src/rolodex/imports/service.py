@@ -53,6 +53,10 @@ KIND = "import.run"
 CHUNK_BYTES = 1024 * 1024
 PREVIEW_ROWS = 20
 SAMPLE_RECORDS = 50
+NOTHING_MAPPED = (
+    "No column is mapped to a customer field yet: choose a field or a custom attribute for "
+    "each column to import (mapping column=field); an import refuses the file as it is"
+)
 
 
 def problem(exc: FileProblem) -> RolodexError:
@@ -71,9 +75,17 @@ class Sniffed:
     options: dict[str, Any]
 
 
-def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOptions) -> Sniffed:
+def sniff(
+    upload: BinaryIO,
+    size: int,
+    filename: str | None,
+    options: ImportOptions,
+    *,
+    mapped: bool = True,
+) -> Sniffed:
     """Detect the file's kind, read its header (or first documents) and resolve the mapping;
-    a file that cannot be imported at all is a 415 or 422 here, before anything is stored."""
+    a file that cannot be imported at all is a 415 or 422 here, before anything is stored
+    (one no column of which maps too, when ``mapped``)."""
     upload.seek(0)
     sample = upload.read(SAMPLE_BYTES)
     whole = len(sample) >= size
@@ -124,7 +136,7 @@ def sniff(upload: BinaryIO, size: int, filename: str | None, options: ImportOpti
         names = header
     # Records of a JSON file differ: a key the sample lacks may be mapped (a later record has it)
     resolved = mapping.resolve(names, options.mapping, open_columns=header is None)
-    if not resolved.used():
+    if mapped and not resolved.used():
         raise InvalidInput(
             "mapping: no column of the file could be mapped to a customer field; map them "
             "with mapping (column=field)",
@@ -245,7 +257,8 @@ def preview(
     as they would be read, with their errors. Nothing is stored."""
     from rolodex.imports.batch import phone_of
 
-    sniffed = sniff(upload, size, filename, options)
+    # a file no column of which maps is shown all the same, for its columns to be mapped
+    sniffed = sniff(upload, size, filename, options, mapped=False)
     tenant = session.get(Tenant, tenant_id)
     region = tenant.default_region if tenant else "US"
     converter = Converter(
@@ -271,12 +284,13 @@ def preview(
                 errors=[_error_out(record, e, converter.columns) for e in errors],
             )
         )
+    unmapped = [] if sniffed.mapping.used() else [NOTHING_MAPPED]
     return PreviewOut(
         format=sniffed.detected.format,
         encoding=sniffed.detected.encoding,
         delimiter=sniffed.detected.delimiter,
         columns=[ColumnOut(**c) for c in _columns(sniffed.mapping)],
-        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings],
+        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings, *unmapped],
         rows=out_rows,
         fields=mapping.field_names(),
     )
