@@ -249,7 +249,9 @@ def test_the_dashboard_shows_partly_reverted_customers_and_reverts_again(tenant)
     assert 'data-testid="reverted">1<' in panel  # made@ removed
     assert 'data-testid="revert-partly">1<' in panel  # w@: company back, notes kept
     assert 'data-testid="revert-kept">0<' in panel
-    assert "partly reverted</td><td>partly: kept notes, changed since the import" in panel
+    assert (
+        'partly reverted</td><td class="value">partly: kept notes, changed since the import'
+    ) in panel
     assert ">Revert again</button>" in panel
     report = assert_page(client.get(page_url))
     assert '<span class="badge" title="partly: kept notes' in report
