@@ -93,4 +93,4 @@ def test_the_date_order_can_be_given_and_wins_over_the_files_own(tenant, cli, tm
     )
     wrong = cli("import", path, "--tenant", tenant.slug, "--date-order", "sideways")
     assert wrong.exit_code == 1
-    assert "--date-order" in wrong.output
+    assert "--date-order: use day-first, month-first or auto" in wrong.output

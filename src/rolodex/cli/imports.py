@@ -77,7 +77,11 @@ def import_command(
         except ValidationError as exc:
             said = "; ".join(
                 f"--{'.'.join(str(p) for p in e['loc']).replace('_', '-')}: "
-                f"{str(e['msg']).removeprefix('Value error, ')}"
+                + (
+                    "use day-first, month-first or auto"  # the API's words are day_first...
+                    if e["loc"] == ("date_order",)
+                    else str(e["msg"]).removeprefix("Value error, ")
+                )
                 for e in exc.errors()
             )
             raise InvalidInput(f"invalid option {said}") from exc
