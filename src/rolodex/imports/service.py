@@ -412,7 +412,8 @@ def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> Impo
 def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
     now = utcnow()
     end: datetime = run.finished_at or now
-    elapsed = (end - run.started_at).total_seconds() if run.started_at else None
+    # at least 0: a worker whose clock runs ahead of this process stamps started_at in its future
+    elapsed = max(0.0, (end - run.started_at).total_seconds()) if run.started_at else None
     rate = run.rows_read / elapsed if elapsed and elapsed > 0 else None
     done = run.state in ("done", "failed", "cancelled")
     share = (

@@ -1,0 +1,68 @@
+"""An import's progress figures on SQLite and PostgreSQL as a client polls them: at the start,
+halfway and at the end, rate and ETA are numbers a progress bar can show (never negative)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from rolodex.kit.time import utcnow
+from rolodex.models import ImportRun
+from tests.imports.helpers import csv_text, drain, status
+from tests.imports.test_runs import Crash, run_inline, start
+
+# 12 rows of 16 KB: rows are read well behind the end of the file (read 64 KB at a time)
+FILE = csv_text(
+    [
+        ["email", "first_name", "notes"],
+        *[[f"p{i}@example.com", f"P{i}", "n" * 16_000] for i in range(12)],
+    ]
+)
+
+
+def _halfway(tenant: Any) -> str:
+    """An import its runner left running after 4 of 12 rows (as a dead worker does)."""
+    run_id = start(tenant, FILE)
+
+    def stop_after_two_batches(run: ImportRun) -> None:
+        if run.rows_read == 4:
+            raise Crash("the worker died")
+
+    with pytest.raises(Crash):
+        run_inline(tenant, run_id, batch_rows=2, progress=stop_after_two_batches, name="dead")
+    return run_id
+
+
+def test_rate_and_eta_at_the_start_halfway_and_at_the_end(tenant):
+    run_id = start(tenant, FILE)
+    queued = status(tenant, run_id)["progress"]
+    assert (queued["percent"], queued["rows_per_second"], queued["eta_seconds"]) == (0, None, None)
+    assert queued["elapsed_seconds"] is None
+    drain(tenant)
+    done = status(tenant, run_id)["progress"]
+    assert (done["percent"], done["eta_seconds"]) == (100.0, None)
+    assert done["rows_per_second"] > 0
+    assert done["elapsed_seconds"] >= 0
+
+    halfway = status(tenant, _halfway(tenant))["progress"]
+    assert 0 < halfway["percent"] < 100
+    assert halfway["rows_per_second"] > 0
+    assert halfway["eta_seconds"] is not None
+    assert halfway["eta_seconds"] >= 0
+    assert halfway["elapsed_seconds"] >= 0
+
+
+def test_a_worker_clock_ahead_of_the_api_gives_no_negative_elapsed_time_or_eta(tenant, backend):
+    """A worker on another machine whose clock is a few seconds ahead stamps started_at in
+    the API's future; the API read a negative elapsed time and ETA from it."""
+    run_id = _halfway(tenant)
+    with backend.db.session(tenant.id) as s:
+        s.execute(update(ImportRun).values(started_at=utcnow() + timedelta(seconds=30)))
+    progress = status(tenant, run_id)["progress"]
+    assert 0 < progress["percent"] < 100
+    assert progress["elapsed_seconds"] == 0
+    assert progress["eta_seconds"] is None  # no time has passed to tell the rate by
+    assert progress["rows_per_second"] is None
