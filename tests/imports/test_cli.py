@@ -133,3 +133,27 @@ def test_revert_import_undoes_an_import_and_lists_what_it_kept(cli, tenant, tmp_
     assert again.exit_code == 0, again.output
     assert "1 customers reverted, 0 partly reverted, 1 kept" in again.output
     assert cli("revert-import", "nope", "--tenant", tenant.slug).exit_code != 0
+
+
+def test_import_shows_the_file_s_headers_as_written_not_as_markup_or_terminal_codes(
+    cli, tenant, tmp_path
+):
+    path = tmp_path / "people.csv"
+    link = "\x1b]8;;https://evil.example\x1b\\Tier\x1b]8;;\x1b\\"
+    path.write_text(
+        csv_text(
+            [
+                ["E-mail [/]", "[bold]Note[/bold]", link],
+                ["nope", "x", "gold"],
+                ["ok@example.com", "y", "z"],
+            ]
+        )
+    )
+    result = cli("import", path, "--tenant", tenant.slug, "--map", "E-mail [/]=email")
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "E-mail [/] → email" in result.output
+    assert "[bold]Note[/bold]" in result.output
+    assert "row 1 (line 2) E-mail [/]:" in result.output
+    assert "\x1b" not in result.output
+    assert "\\x1b]8;;https://evil.example" in result.output
+    assert [c["email"] for c in customers(tenant)] == ["ok@example.com"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,21 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from a file or a record with its control characters written out (``\\x1b``): an
+    escape code in a header must not recolour, retitle or hyperlink the operator's terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def shown(text: str) -> str:
+    """Text from a file or a record for a ``print`` with markup: printable, its brackets
+    escaped (a header "[/]" is a column's name, not a Rich tag that ends the command)."""
+    return escape(printable(text))
+
+
 def is_terminal() -> bool:
     return sys.stdout.isatty()
 
@@ -35,9 +51,9 @@ def handled() -> Iterator[None]:
     try:
         yield
     except RolodexError as exc:
-        err_console.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+        err_console.print(f"[red]error:[/red] {shown(exc.message)}", highlight=False)
         for line in detail_lines(exc.message, exc.details):
-            err_console.print(f"  {line}", highlight=False, markup=False)
+            err_console.print(f"  {printable(line)}", highlight=False, markup=False)
         raise typer.Exit(1) from exc
 
 

@@ -14,7 +14,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from rolodex.auth.roles import Principal
-from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
+from rolodex.cli.context import (
+    console,
+    database,
+    err_console,
+    handled,
+    is_terminal,
+    resolve_tenant,
+    shown,
+)
 from rolodex.db import Database
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.models import ImportRun
@@ -96,7 +104,7 @@ def import_command(
             )
             run_id = run.id
         for warning in run.warnings:
-            err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+            err_console.print(f"[yellow]warning:[/yellow] {shown(warning)}", highlight=False)
         _print_mapping(run)
         started = time.monotonic()
         name = f"cli:{socket.gethostname()}:{os.getpid()}"
@@ -144,8 +152,8 @@ def _writable(path: Path) -> BinaryIO:
 
 
 def _print_mapping(run: ImportRun) -> None:
-    parts = [f"{c['name']} → {c['field']}" for c in run.columns if c.get("field")]
-    skipped = [c["name"] for c in run.columns if not c.get("field")]
+    parts = [f"{shown(c['name'])} → {c['field']}" for c in run.columns if c.get("field")]
+    skipped = [shown(c["name"]) for c in run.columns if not c.get("field")]
     console.print(f"{run.format}, {run.encoding}: " + ", ".join(parts), highlight=False)
     if skipped:
         console.print("not imported: " + ", ".join(skipped), style="dim", highlight=False)
@@ -200,13 +208,14 @@ def _summary(db: Database, run: ImportRun, seconds: float, errors: Path | None) 
                                        run.skipped, run.failed)), f"{rate:,.0f}")  # fmt: skip
     console.print(table)
     if run.error:
-        err_console.print(f"[red]failed:[/red] {run.error}", highlight=False)
+        err_console.print(f"[red]failed:[/red] {shown(run.error)}", highlight=False)
     if run.failed:
         with db.session(run.tenant_id, write=False) as session:
             stmt = repository.errors_query(run.tenant_id, run.id).limit(10)
             for e in session.scalars(stmt.order_by("row_no", "seq")):
                 console.print(
-                    f"  row {e.row_no} (line {e.line}) {e.column or e.field or ''}: {e.reason}",
+                    f"  row {e.row_no} (line {e.line}) {shown(e.column or e.field or '')}: "
+                    f"{shown(e.reason)}",
                     highlight=False,
                 )
         if errors is None:
@@ -259,12 +268,14 @@ def revert_command(
                 f"{run.revert_kept:,} kept",
                 highlight=False,
             )
-            shown = 20
-            notes = repository.revert_notes(session, t.id, run_id, shown)
+            first = 20
+            notes = repository.revert_notes(session, t.id, run_id, first)
             for row in notes:
                 what = "kept" if row.revert == "kept" else "partly reverted"
-                console.print(f"  row {row.row_no} {what}: {row.revert_reason}", highlight=False)
-            if len(notes) == shown:
+                console.print(
+                    f"  row {row.row_no} {what}: {shown(row.revert_reason or '')}", highlight=False
+                )
+            if len(notes) == first:
                 console.print(
                     f"all of them: GET /v1/imports/{run.id}/rows?revert=kept",
                     style="dim",
