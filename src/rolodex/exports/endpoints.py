@@ -43,7 +43,12 @@ CONTENT = {
 @router.get("", response_class=StreamingResponse, responses=CONTENT)  # type: ignore[arg-type]
 def export_customers(
     request: Request,
-    format: Annotated[str, Query(description=FORMAT_DOC + FILTERS_DOC)] = "csv",
+    format: Annotated[
+        str,
+        Query(
+            description=FORMAT_DOC + FILTERS_DOC, json_schema_extra={"enum": list(service.FORMATS)}
+        ),
+    ] = "csv",
     q: Annotated[str | None, Query(max_length=200, description=search_params.Q_DOC)] = None,
     view: Annotated[uuid.UUID | None, Query(description="apply a saved view")] = None,
     sort: Annotated[str | None, Query(max_length=200, description=SORT_DOC)] = None,

@@ -35,6 +35,11 @@ MAPPING_DOC = (
     '"ignore"}`); columns not named are guessed from their header.'
 )
 MAP_DOC = "Repeatable `column=field` (the CLI's --map); merged into `mapping`."
+MATCH_DOC = (
+    "update: a row matching a customer updates it, another creates one; skip: a row matching "
+    "a customer is skipped; create: every row creates a customer (a row whose email, id or "
+    "external id a customer has fails)"
+)
 
 
 def _options(
@@ -85,16 +90,15 @@ def _options(
         raise InvalidInput(f"invalid input: {fields}", details=details) from exc
 
 
-def _upload(request: Request, file: UploadFile | None) -> UploadFile:
-    if file is None:
-        kind = request.headers.get("content-type", "")
-        if not kind.startswith("multipart/form-data"):
-            raise UnsupportedMediaType(
-                "send the file as multipart/form-data in the field 'file'",
-                details=[{"field": "file", "message": f"content type {kind or 'none'}"}],
-            )
-        raise field_error("file", "the file is missing")
-    return file
+def _one_of(*values: str, description: str) -> Any:
+    """A form field taking one of ``values`` (any case), documented as a string enum: a
+    multipart field is never null."""
+
+    def schema(field: dict[str, Any]) -> None:
+        field.pop("anyOf", None)
+        field.update(type="string", enum=list(values))
+
+    return Form(description=description, json_schema_extra=schema)
 
 
 CREATE_FIELDS = frozenset(
@@ -110,13 +114,27 @@ DATE_ORDER_DOC = (
     "month could be swapped (03/04/2024); auto by default: the order the file's other dates "
     "show, else such a date fails its row"
 )
+FileField = Annotated[UploadFile, File(description="CSV, JSON or NDJSON")]
+FormatField = Annotated[
+    str | None, _one_of("csv", "json", "ndjson", description="detected from the file if not given")
+]
+DateOrderField = Annotated[
+    str | None, _one_of("auto", "day_first", "month_first", description=DATE_ORDER_DOC)
+]
+CSV_DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}  # with format=csv
 
 
 async def _known_fields(request: Request, allowed: frozenset[str]) -> None:
     """A misspelt option (``dry-run``) must not be ignored: the import would write what the
     caller meant to try. Unknown form fields, any query parameter and a second file are 422."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return  # _upload says what is wrong
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith("multipart/form-data"):
+        raise UnsupportedMediaType(
+            "send the file as multipart/form-data in the field 'file'",
+            details=[{"field": "file", "message": f"content type {kind or 'none'}"}],
+        )
     form = await request.form()
     unknown = sorted(set(form.keys()) - allowed) + sorted(f"?{k}" for k in request.query_params)
     details = [{"field": k, "message": "unknown option"} for k in unknown]
@@ -156,33 +174,32 @@ def _size(file: UploadFile) -> int:
 @router.post("", status_code=202, response_model=ImportOut, dependencies=[Depends(_create_fields)])
 def create_import(
     request: Request,
-    file: Annotated[UploadFile | None, File(description="CSV, JSON or NDJSON")] = None,
-    format: FormText = None,
+    file: FileField,
+    format: FormatField = None,
     encoding: FormText = None,
     delimiter: FormText = None,
     mapping_json: Annotated[str | None, Form(alias="mapping", description=MAPPING_DOC)] = None,
     maps: Annotated[list[str] | None, Form(alias="map", description=MAP_DOC)] = None,
     dry_run: Annotated[bool, Form()] = False,
-    match: Annotated[str, Form(description="update, skip or create")] = "update",
+    match: Annotated[str, _one_of("update", "skip", "create", description=MATCH_DOC)] = "update",
     overwrite: Annotated[bool, Form()] = False,
     tags: Annotated[str | None, Form(description="tags for every row, a,b")] = None,
     source: Annotated[str | None, Form(description="where the file comes from")] = None,
     tag_delimiter: FormText = None,
-    date_order: Annotated[str | None, Form(description=DATE_ORDER_DOC)] = None,
+    date_order: DateOrderField = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> ImportOut:
     """Upload a file to import; it runs as a job: follow it at GET /v1/imports/{id}."""
-    upload = _upload(request, file)
     options = _options(format, encoding, delimiter, mapping_json, maps, dry_run, match,
                        overwrite, tags, source, tag_delimiter, date_order)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id) as session:
         run = service.create_import(
             session,
             principal,
-            upload.file,
-            _size(upload),
-            upload.filename,
-            upload.content_type,
+            file.file,
+            _size(file),
+            file.filename,
+            file.content_type,
             options,
         )
         out = service.to_out(run)
@@ -195,24 +212,23 @@ def create_import(
 @router.post("/preview", response_model=PreviewOut, dependencies=[Depends(_preview_fields)])
 def preview_import(
     request: Request,
-    file: Annotated[UploadFile | None, File()] = None,
-    format: FormText = None,
+    file: FileField,
+    format: FormatField = None,
     encoding: FormText = None,
     delimiter: FormText = None,
     mapping_json: Annotated[str | None, Form(alias="mapping", description=MAPPING_DOC)] = None,
     maps: Annotated[list[str] | None, Form(alias="map", description=MAP_DOC)] = None,
     tags: FormText = None,
     tag_delimiter: FormText = None,
-    date_order: Annotated[str | None, Form(description=DATE_ORDER_DOC)] = None,
+    date_order: DateOrderField = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> PreviewOut:
     """How a file would be read: format, columns → fields, the first rows and their errors."""
-    upload = _upload(request, file)
     options = _options(format, encoding, delimiter, mapping_json, maps, False, "update", False,
                        tags, None, tag_delimiter, date_order)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         return service.preview(
-            session, principal.tenant_id, upload.file, _size(upload), upload.filename, options
+            session, principal.tenant_id, file.file, _size(file), file.filename, options
         )
 
 
@@ -275,7 +291,7 @@ def _error_out(e: ImportRowError) -> RowErrorOut:
     return RowErrorOut.model_validate(report.error_record(e))
 
 
-@router.get("/{import_id}/errors", response_model=RowErrorList)
+@router.get("/{import_id}/errors", response_model=RowErrorList, responses=CSV_DOWNLOAD)
 def import_errors(
     request: Request,
     import_id: uuid.UUID,
@@ -296,7 +312,7 @@ def import_errors(
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
-@router.get("/{import_id}/rows", response_model=ImportRowList)
+@router.get("/{import_id}/rows", response_model=ImportRowList, responses=CSV_DOWNLOAD)
 def import_rows(
     request: Request,
     import_id: uuid.UUID,
