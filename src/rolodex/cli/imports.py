@@ -31,7 +31,12 @@ from rolodex.models import ImportRun
 def import_command(
     file: Path = typer.Argument(..., help="CSV, JSON or NDJSON file.", exists=True, dir_okay=False),
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
-    maps: list[str] = typer.Option([], "--map", help="column=field (repeatable)."),
+    maps: list[str] = typer.Option(
+        [],
+        "--map",
+        help="column=field (repeatable): a field (email, phone, other_phone, ...), "
+        "attr.<name> for a custom attribute, or ignore.",
+    ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Report what would happen; write nothing."
     ),
