@@ -37,6 +37,7 @@ from rolodex.lifecycle.endpoints import router as lifecycle_router
 from rolodex.orders.endpoints import router as orders_router
 from rolodex.segments.endpoints import router as segments_router
 from rolodex.views.endpoints import router as views_router
+from rolodex.web import errors as web_errors
 
 log = logging.getLogger("rolodex")
 
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
         upload_prefixes=("/v1/imports", "/imports"),
+        answer=web_errors.too_large,  # a dashboard form's upload gets a page, not JSON
     )
     app.include_router(hooks_router)  # first: the hottest path matches at once
     app.include_router(customers_router)

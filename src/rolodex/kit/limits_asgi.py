@@ -4,6 +4,7 @@ at the edge keeps both engines alike)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -12,13 +13,21 @@ from rolodex.errors import InvalidInput, PayloadTooLarge, RolodexError
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
+# (content type, body) of a refusal where JSON is not the answer (a dashboard form), or None
+Answer = Callable[[Scope, RolodexError], tuple[bytes, bytes] | None]
 
 
 class BodyLimitMiddleware:
     def __init__(
-        self, app: Any, max_bytes: int, upload_max_bytes: int, upload_prefixes: tuple[str, ...]
+        self,
+        app: Any,
+        max_bytes: int,
+        upload_max_bytes: int,
+        upload_prefixes: tuple[str, ...],
+        answer: Answer | None = None,
     ) -> None:
         self.app = app
+        self.answer = answer
         self.max_bytes = max_bytes
         self.upload_max_bytes = upload_max_bytes
         self.upload_prefixes = upload_prefixes
@@ -31,14 +40,14 @@ class BodyLimitMiddleware:
         limit = self.upload_max_bytes if path.startswith(self.upload_prefixes) else self.max_bytes
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_error(send, _too_large(limit))
+            await _send_error(scope, send, self.answer, _too_large(limit))
             return
         if "\x00" in path:
-            await _send_error(send, _nul("path"))
+            await _send_error(scope, send, self.answer, _nul("path"))
             return
         query: bytes = scope.get("query_string", b"")
         if b"\x00" in query or b"%00" in query.lower():
-            await _send_error(send, _nul("query"))
+            await _send_error(scope, send, self.answer, _nul("query"))
             return
         is_json = "json" in (_header(scope, b"content-type") or "")
         is_json = is_json and not path.startswith("/v1/hooks/")  # signed bytes: stored as sent
@@ -65,7 +74,7 @@ class BodyLimitMiddleware:
             if state["error"] is not None:
                 if message["type"] == "http.response.start" and not state["started"]:
                     state["started"] = True
-                    await _send_error(send, state["error"])
+                    await _send_error(scope, send, self.answer, state["error"])
                 return
             if message["type"] == "http.response.start":
                 state["started"] = True
@@ -94,14 +103,15 @@ def _nul(where: str) -> RolodexError:
     )
 
 
-async def _send_error(send: Any, err: RolodexError) -> None:
-    body = orjson.dumps(err.to_dict())
+async def _send_error(scope: Scope, send: Any, answer: Answer | None, err: RolodexError) -> None:
+    shown = answer(scope, err) if answer is not None else None
+    kind, body = shown or (b"application/json", orjson.dumps(err.to_dict()))
     await send(
         {
             "type": "http.response.start",
             "status": err.status_code,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
             ],
         }

@@ -102,6 +102,31 @@ def error_response(request: Request, status: int, message: str) -> Any:
     )
 
 
+def too_large(scope: dict[str, Any], exc: RolodexError) -> tuple[bytes, bytes] | None:
+    """A dashboard form's upload past the limit, refused by the request guard
+    (kit.limits_asgi) before the app: (content type, body) of the fragment htmx shows or of a
+    page of its own; None for an API path or another refusal (their JSON error)."""
+    from html import escape
+
+    path = scope.get("path", "")
+    limit = exc.details.get("limit") if isinstance(exc.details, dict) else None
+    if not isinstance(limit, int) or any(path.startswith(p) for p in API_PREFIXES):
+        return None
+    message = f"That file is too large: an upload may be at most {limit:,} bytes."
+    fragment = f'<p class="error" role="alert">{escape(message)}</p>'
+    if dict(scope.get("headers", [])).get(b"hx-request"):
+        return b"text/html; charset=utf-8", fragment.encode()
+    title = escape(TITLES[413])
+    page = (
+        f'<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{title} · '
+        f'Rolodex</title><link rel="stylesheet" href="/static/app.css"></head>\n<body><main '
+        f'id="main"><section class="card problem"><h1>{title}</h1>{fragment}<p><a href='
+        f'"javascript:history.back()">Go back</a> · <a href="/">Overview</a></p></section>'
+        f"</main></body>\n</html>\n"
+    )
+    return b"text/html; charset=utf-8", page.encode()
+
+
 def install(app: Any) -> None:
     """Dashboard paths answer errors with HTML; the API's JSON handlers stay for the rest."""
     from starlette.exceptions import HTTPException as StarletteHTTPException
