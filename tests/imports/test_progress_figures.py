@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import update
 
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun
 from tests.imports.helpers import csv_text, drain, status
-from tests.imports.test_runs import Crash, run_inline, start
+from tests.imports.test_runs import crash_after, start
 
 # 12 rows of 16 KB: rows are read well behind the end of the file (read 64 KB at a time)
 FILE = csv_text(
@@ -26,13 +25,7 @@ FILE = csv_text(
 def _halfway(tenant: Any) -> str:
     """An import its runner left running after 4 of 12 rows (as a dead worker does)."""
     run_id = start(tenant, FILE)
-
-    def stop_after_two_batches(run: ImportRun) -> None:
-        if run.rows_read == 4:
-            raise Crash("the worker died")
-
-    with pytest.raises(Crash):
-        run_inline(tenant, run_id, batch_rows=2, progress=stop_after_two_batches, name="dead")
+    crash_after(tenant, run_id, 4)
     return run_id
 
 

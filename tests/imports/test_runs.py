@@ -160,16 +160,22 @@ class Crash(Exception):
     pass
 
 
-def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicates(tenant, backend):
-    text = csv_text([["email", "first_name"], *[[f"p{i}@example.com", f"P{i}"] for i in range(11)]])
-    run_id = start(tenant, text)
+def crash_after(tenant: TenantCtx, run_id: str, rows_read: int) -> None:
+    """Run the import in batches of 2 rows until ``rows_read`` are committed, then let its
+    runner die there (as a worker killed mid-import), its lease still held."""
 
-    def crash_after_two_batches(run: ImportRun) -> None:
-        if run.rows_read == 4:
+    def crash(run: ImportRun) -> None:
+        if run.rows_read == rows_read:
             raise Crash("the worker died")
 
     with pytest.raises(Crash):
-        run_inline(tenant, run_id, batch_rows=2, progress=crash_after_two_batches, name="dead")
+        run_inline(tenant, run_id, batch_rows=2, progress=crash, name="dead")
+
+
+def test_a_crashed_import_resumes_from_its_last_committed_batch_without_duplicates(tenant, backend):
+    text = csv_text([["email", "first_name"], *[[f"p{i}@example.com", f"P{i}"] for i in range(11)]])
+    run_id = start(tenant, text)
+    crash_after(tenant, run_id, 4)
     halfway = status(tenant, run_id)
     assert halfway["state"] == "running"
     assert halfway["progress"]["rows_read"] == 4

@@ -22,6 +22,14 @@ def _start(tenant, csrf, name, text, **form):
     return run_id
 
 
+def _preview(tenant, csrf, name, text):
+    """The preview panel of ``text`` uploaded as ``name``, as htmx asks for it."""
+    files = {"file": (name, text.encode(), "text/csv")}
+    return assert_page(
+        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
+    )
+
+
 def _csv(r):
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/csv")
@@ -196,10 +204,7 @@ def test_the_mapping_the_preview_shows_is_the_one_the_import_uses_whatever_the_h
 ):
     csrf = signed_in(tenant)
     text = "email,attr.=k,Score (1=low),Plan,50% off\nada@example.com,x,3,gold,yes\n"
-    files = {"file": ("odd.csv", text.encode(), "text/csv")}
-    preview = assert_page(
-        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
-    )
+    preview = _preview(tenant, csrf, "odd.csv", text)
     chosen = [html.unescape(v) for v in re.findall(r'<option value="([^"]*)" selected>', preview)]
     assert len(chosen) == 5  # one per column, as the browser sends them
     run_id = _start(tenant, csrf, "odd.csv", text, map=chosen)
@@ -212,10 +217,7 @@ def test_the_mapping_the_preview_shows_is_the_one_the_import_uses_whatever_the_h
 def test_a_column_no_field_fits_can_be_kept_as_a_custom_attribute_from_the_preview(tenant):
     csrf = signed_in(tenant)
     text = "Email,Favourite Colour,Tier\nada@example.com,Sea Blue,gold\n"
-    files = {"file": ("hubspot.csv", text.encode(), "text/csv")}
-    preview = assert_page(
-        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
-    )
+    preview = _preview(tenant, csrf, "hubspot.csv", text)
     options = [html.unescape(v) for v in re.findall(r'<option value="([^"]*)"', preview)]
     assert "Favourite%20Colour=attr.favourite_colour" in options
     assert "Tier=attr.tier" in options
@@ -234,12 +236,10 @@ def test_a_column_no_field_fits_can_be_kept_as_a_custom_attribute_from_the_previ
 def test_a_file_whose_columns_no_field_fits_shows_them_to_map_by_hand(tenant):
     csrf = signed_in(tenant)
     text = "Kontaktadresse,Rufname\nada@example.com,Ada\n"
-    files = {"file": ("crm.csv", text.encode(), "text/csv")}
-    preview = assert_page(
-        tenant.client.post("/imports/preview", data={"csrf_token": csrf}, files=files, headers=HX)
-    )
+    preview = _preview(tenant, csrf, "crm.csv", text)
     assert 'aria-label="Field for column Kontaktadresse"' in preview, preview
     assert "No column is mapped to a customer field yet" in preview
+    files = {"file": ("crm.csv", text.encode(), "text/csv")}
     refused = tenant.client.post("/imports", data={"csrf_token": csrf}, files=files, headers=HX)
     assert "no column of the file could be mapped" in assert_page(refused)
     run_id = _start(
