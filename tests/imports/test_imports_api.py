@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 
 from tests.conftest import TenantCtx
@@ -425,3 +426,23 @@ def test_a_german_spreadsheet_is_understood_without_a_mapping(tenant):
         "10115",
         "Berlin",
     )
+
+
+def test_downloading_an_imports_reports_as_csv_is_audited_as_an_export(tenant):
+    """The error and row reports hold customers' data: their CSV downloads are audited (who,
+    which import, which report and rows), as exports are; reading their JSON pages is not."""
+    run = imported(tenant, csv_text([["email"], ["ada@example.com"], ["nope"]]))
+    viewer = tenant.headers(tenant.key("viewer"))
+    base = f"/v1/imports/{run['id']}"
+    for path, params in ((f"{base}/errors", {}), (f"{base}/rows", {"action": "fail"})):
+        assert tenant.client.get(path, params=params, headers=viewer).status_code == 200
+        csv_download = tenant.client.get(path, params={**params, "format": "csv"}, headers=viewer)
+        assert csv_download.status_code == 200
+    entries = tenant.client.get(
+        "/v1/audit", params={"action": "export"}, headers=tenant.headers()
+    ).json()["items"]
+    metas = sorted((e["meta"]["report"], json.dumps(e["meta"]["filter"])) for e in entries)
+    assert metas == [("import_errors", "{}"), ("import_rows", '{"action": "fail"}')]
+    assert {e["meta"]["import_id"] for e in entries} == {run["id"]}
+    assert {e["actor"]["type"] for e in entries} == {"api_key"}
+    assert tenant.client.get("/v1/audit/verify", headers=tenant.headers()).json()["ok"]

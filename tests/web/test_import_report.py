@@ -246,3 +246,19 @@ def test_a_file_whose_columns_no_field_fits_shows_them_to_map_by_hand(tenant):
         tenant, csrf, "crm.csv", text, map=["Kontaktadresse=email", "Rufname=first_name"]
     )
     assert 'data-testid="created">1<' in assert_page(tenant.client.get(f"/imports/{run_id}"))
+
+
+def test_the_dashboards_report_downloads_are_audited_as_exports(tenant):
+    csrf = signed_in(tenant)
+    run_id = _start(tenant, csrf, "a.csv", "email\nada@example.com\nnope\n")
+    _csv(tenant.client.get(f"/imports/{run_id}/errors.csv"))
+    _csv(tenant.client.get(f"/imports/{run_id}/rows.csv", params={"action": "create"}))
+    entries = tenant.client.get(
+        "/v1/audit", params={"action": "export"}, headers=tenant.headers()
+    ).json()["items"]
+    assert sorted((e["meta"]["report"], e["meta"]["filter"].get("action")) for e in entries) == [
+        ("import_errors", None),
+        ("import_rows", "create"),
+    ]
+    assert {e["actor"]["type"] for e in entries} == {"user"}
+    assert {e["meta"]["import_id"] for e in entries} == {run_id}

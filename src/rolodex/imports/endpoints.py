@@ -302,12 +302,13 @@ def import_errors(
 ) -> Any:
     """Row number, column, field, value and reason of each problem; `format=csv` downloads all."""
     db, tid = request.app.state.db, principal.tenant_id
-    with db.session(tid, write=False) as session:
+    with db.session(tid, write=format == "csv") as session:
         service.get_import(session, tid, import_id)
         if format == "json":
             stmt = repository.errors_query(tid, import_id)
             items, next_cursor = keyset.page(session, stmt, service.ERROR_KEYS, cursor, limit)
             return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
+        service.record_download(session, principal, import_id, "import_errors")
     pages = service.error_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
@@ -335,7 +336,7 @@ def import_rows(
     `format=csv` downloads every row, its changes and problems in words."""
     actions = service.parse_actions(action)
     db, tid = request.app.state.db, principal.tenant_id
-    with db.session(tid, write=False) as session:
+    with db.session(tid, write=format == "csv") as session:
         service.get_import(session, tid, import_id)
         if format == "json":
             stmt = repository.rows_query(tid, import_id, actions, revert_state)
@@ -361,5 +362,7 @@ def import_rows(
                 ],
                 next_cursor=next_cursor,
             )
+        selection = {"action": ",".join(actions), "revert": revert_state}
+        service.record_download(session, principal, import_id, "import_rows", selection)
     pages = service.row_pages(db, tid, import_id, actions, revert_state)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")

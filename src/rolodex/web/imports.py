@@ -326,8 +326,9 @@ def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
     user = current_user(request)
     require_permission(user, Permission.READ)
     db, tid = request.app.state.db, user.tenant_id
-    with db.session(tid, write=False) as session:
+    with db.session(tid) as session:
         service.get_import(session, tid, import_id)
+        service.record_download(session, user.principal, import_id, "import_errors")
     pages = service.error_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
@@ -339,8 +340,10 @@ def rows_csv(request: Request, import_id: uuid.UUID, action: ActionQuery = "") -
     require_permission(user, Permission.READ)
     db, tid = request.app.state.db, user.tenant_id
     actions = service.parse_actions(action)
-    with db.session(tid, write=False) as session:
+    with db.session(tid) as session:
         service.get_import(session, tid, import_id)
+        selection = {"action": ",".join(actions)}
+        service.record_download(session, user.principal, import_id, "import_rows", selection)
     pages = service.row_pages(db, tid, import_id, actions)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
 
