@@ -43,3 +43,22 @@ def test_a_long_unbroken_value_stays_inside_the_import_tables(page, site, tmp_pa
     expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(2)
     shot(page, "import-long-values")
     _fits(page.locator("#import-rows .table-wrap"), "the row report")
+
+
+def test_the_row_filter_is_in_the_address_bar_and_survives_a_reload(page, site, tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("Email\nada@example.com\nnot-an-email\n", encoding="utf-8")
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    page.get_by_role("link", name="Row by row").click()
+    page.get_by_test_id("rows-filter").select_option("fail")
+    expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(1)
+    assert page.evaluate("location.search") == "?action=fail"
+    page.reload()
+    expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("rows-filter")).to_have_value("fail")

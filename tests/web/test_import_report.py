@@ -262,3 +262,22 @@ def test_the_dashboards_report_downloads_are_audited_as_exports(tenant):
     ]
     assert {e["actor"]["type"] for e in entries} == {"user"}
     assert {e["meta"]["import_id"] for e in entries} == {run_id}
+
+
+def test_the_row_filter_goes_into_the_address_bar(tenant):
+    """Choosing which rows to show puts them in the page's URL (htmx pushes it), and that URL
+    shows the same rows on a reload; paging and the refresh at the import's end push nothing."""
+    csrf = signed_in(tenant)
+    run_id = _start(tenant, csrf, "a.csv", "email\nada@example.com\nnope\n")
+    filter_change = {**HX, "HX-Trigger": "import-rows-filter"}
+    r = tenant.client.get(f"/imports/{run_id}/rows", params={"action": "fail"},
+                          headers=filter_change)  # fmt: skip
+    assert r.headers["HX-Push-Url"] == f"/imports/{run_id}?action=fail"
+    again = assert_page(tenant.client.get(r.headers["HX-Push-Url"]))
+    assert re.findall(r'<tr data-action="(\w+)">', again) == ["fail"]
+    back = tenant.client.get(f"/imports/{run_id}/rows", params={"action": ""},
+                             headers=filter_change)  # fmt: skip
+    assert back.headers["HX-Push-Url"] == f"/imports/{run_id}"
+    paged = tenant.client.get(f"/imports/{run_id}/rows", params={"action": "fail"}, headers=HX)
+    assert "HX-Push-Url" not in paged.headers
+    assert 'id="import-rows-filter"' in assert_page(paged)

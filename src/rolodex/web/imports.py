@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
@@ -317,7 +317,14 @@ def rows_section(
     context = _rows(request, user, import_id, action, cursor)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
         run = service.to_out(service.get_import(session, user.tenant_id, import_id))
-    return render(request, "imports/_rows.html", run=run, finished=run.state in FINISHED, **context)
+    response = render(
+        request, "imports/_rows.html", run=run, finished=run.state in FINISHED, **context
+    )
+    if request.headers.get("hx-trigger") == "import-rows-filter":
+        # the filter chosen goes into the address bar: a reload or a shared link shows it
+        query = f"?{urlencode({'action': action})}" if action else ""
+        response.headers["HX-Push-Url"] = f"/imports/{import_id}{query}"
+    return response
 
 
 @router.get("/{import_id}/errors.csv")
