@@ -62,3 +62,25 @@ def test_the_row_filter_is_in_the_address_bar_and_survives_a_reload(page, site, 
     page.reload()
     expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("rows-filter")).to_have_value("fail")
+
+
+def test_the_row_report_shows_what_a_revert_did_when_it_ends(page, site, tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("Email\nada@example.com\nbob@example.com\n", encoding="utf-8")
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    page.get_by_role("link", name="Row by row").click()
+    rows = page.locator("[data-testid=import-rows] tbody tr")
+    expect(rows).to_have_count(2)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("revert").click()
+    expect(page.get_by_test_id("revert-state")).to_be_visible()
+    Worker(site.db).drain()  # the revert's job
+    expect(page.get_by_test_id("reverted")).to_have_text("2")
+    # without a reload, the rows say so
+    expect(rows.locator(".badge", has_text="reverted")).to_have_count(2)

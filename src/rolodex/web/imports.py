@@ -362,7 +362,10 @@ def progress(request: Request, import_id: uuid.UUID) -> Any:
     require_permission(user, Permission.READ)
     response = _progress(request, user, import_id)
     if response.context.get("finished"):  # the page's list of recent imports reloads
-        response.headers["HX-Trigger"] = "import-finished"
+        ended = ["import-finished"]
+        if not response.context["polling"] and response.context["run"].revert.state:
+            ended.append("import-reverted")  # a revert's last poll: the row report's badges
+        response.headers["HX-Trigger"] = ", ".join(ended)
     return response
 
 
