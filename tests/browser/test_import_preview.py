@@ -45,17 +45,22 @@ def test_a_long_unbroken_value_stays_inside_the_import_tables(page, site, tmp_pa
     _fits(page.locator("#import-rows .table-wrap"), "the row report")
 
 
-def test_the_row_filter_is_in_the_address_bar_and_survives_a_reload(page, site, tmp_path):
-    path = tmp_path / "two.csv"
-    path.write_text("Email\nada@example.com\nnot-an-email\n", encoding="utf-8")
+def _imported_to_its_rows(page, site, path, text):
+    """Sign in, import ``text`` as the file ``path`` from the import page, run it, and go to
+    its row-by-row report."""
+    path.write_text(text, encoding="utf-8")
     sign_in(page, site)
     page.goto(f"{site.base}/imports")
     page.set_input_files("#import-file", str(path))
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()
+    Worker(site.db).drain()  # the test server runs no worker
     expect(page.get_by_test_id("import-state")).to_have_text("Finished")
     page.get_by_role("link", name="Row by row").click()
+
+
+def test_the_row_filter_is_in_the_address_bar_and_survives_a_reload(page, site, tmp_path):
+    _imported_to_its_rows(page, site, tmp_path / "two.csv", "Email\nada@example.com\nnope\n")
     page.get_by_test_id("rows-filter").select_option("fail")
     expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(1)
     assert page.evaluate("location.search") == "?action=fail"
@@ -65,16 +70,8 @@ def test_the_row_filter_is_in_the_address_bar_and_survives_a_reload(page, site, 
 
 
 def test_the_row_report_shows_what_a_revert_did_when_it_ends(page, site, tmp_path):
-    path = tmp_path / "two.csv"
-    path.write_text("Email\nada@example.com\nbob@example.com\n", encoding="utf-8")
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()
-    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
-    page.get_by_role("link", name="Row by row").click()
+    text = "Email\nada@example.com\nbob@example.com\n"
+    _imported_to_its_rows(page, site, tmp_path / "two.csv", text)
     rows = page.locator("[data-testid=import-rows] tbody tr")
     expect(rows).to_have_count(2)
     page.on("dialog", lambda dialog: dialog.accept())

@@ -113,19 +113,20 @@ def record_audit(
     session: Session, principal: Principal, fmt: str, node: Node, params: list[tuple[str, str]]
 ) -> None:
     """Who exported which filter, in which format."""
-    audit.record(
+    audit_export(
         session,
         principal,
-        "export",
-        None,
-        None,
-        None,
-        meta={
+        {
             "format": fmt,
             "filter": filters.to_json(node),
             "params": [[k, v[:500]] for k, v in params[:50]],
         },
     )
+
+
+def audit_export(session: Session, principal: Principal, meta: dict[str, Any]) -> None:
+    """An export's audit entry (no customer, no snapshots): ``meta`` says what left."""
+    audit.record(session, principal, "export", None, None, None, meta=meta)
 
 
 def _when(value: Any) -> str | None:

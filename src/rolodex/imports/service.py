@@ -19,7 +19,6 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
-from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.errors import (
     Conflict,
@@ -29,6 +28,7 @@ from rolodex.errors import (
     UnsupportedMediaType,
     field_error,
 )
+from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
 from rolodex.imports.reader import Reader, Record
@@ -356,15 +356,11 @@ def record_download(
 ) -> None:
     """Who downloaded an import's report as CSV (it holds customers' data, as an export
     does): audited as an export, naming the import, the report and the rows chosen."""
-    audit.record(
+    exports.audit_export(
         session,
         principal,
-        "export",
-        None,
-        None,
-        None,
-        meta={"format": "csv", "report": report_name, "import_id": str(import_id),
-              "filter": {k: v for k, v in (selection or {}).items() if v}},
+        {"format": "csv", "report": report_name, "import_id": str(import_id),
+         "filter": {k: v for k, v in (selection or {}).items() if v}},
     )  # fmt: skip
 
 
