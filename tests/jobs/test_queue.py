@@ -187,6 +187,27 @@ def test_a_job_whose_worker_died_is_taken_again_after_its_lease(db, tenant):
     assert done == [2]
 
 
+def test_a_handler_that_commits_and_loses_its_claim_meanwhile_does_not_finish_the_job(db, tenant):
+    """A handler that commits as it goes (an import between batches) gives up the job row's
+    lock; if its lease ran out meanwhile and another worker took the job, finishing must not
+    mark the other claim's job done."""
+    registry = Registry()
+    taken_over = uuid.uuid4()
+
+    def long_work(session, ctx: JobContext) -> None:
+        session.commit()  # as an import's runner does between batches
+        with db.session(tenant.id) as other:  # meanwhile another worker's claim holds it
+            other.execute(update(Job).where(Job.id == jid).values(lease_token=taken_over))
+
+    registry.register("long", long_work)
+    jid = enqueue(db, tenant.id, "long")
+    worker = Worker(db, registry=registry)
+    stats = worker.drain()
+    assert (stats.done, stats.lost) == (0, 1)
+    found = job(db, tenant.id, jid)
+    assert (found.state, found.lease_token) == ("running", taken_over)
+
+
 def test_a_job_that_keeps_killing_its_worker_ends_dead(db, tenant):
     registry = Registry()
     registry.register("crashy", lambda s, ctx: None, max_attempts=2)

@@ -132,6 +132,11 @@ class Worker:
                 if self._overdue(job, self.stats):
                     return
                 self._handler(job)(session, self._context(job))
+                # A handler that commits as it goes (an import's runner, between batches)
+                # let go of the job's row: its claim may have run out and been taken since.
+                if queue.lock_claimed(session, item) is None:
+                    self.stats.lost += 1
+                    return
                 queue.complete(job)
                 self.stats.done += 1
         except Exception as exc:
