@@ -246,12 +246,18 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     return [t for t in (p.strip() for p in text.split(sep)) if t]
 
 
-def sources_value(raw: Any) -> list[tuple[str, str | None]]:
+def sources_value(
+    raw: Any, day_first: bool | None = None
+) -> tuple[list[tuple[str, str | None]], dict[tuple[str, str], datetime]]:
+    """(source, external id) pairs of a sources cell, and when those a JSON export lists
+    with their ``last_synced_at`` were last synced: a copy keeps when the shop last synced,
+    not the import's time."""
     listed = json_list(raw)
     items: list[Any] = (
         listed if listed is not None else raw if isinstance(raw, list) else str(raw).split("|")
     )
     out = []
+    synced: dict[tuple[str, str], datetime] = {}
     for item in items:
         if isinstance(item, dict):
             source, external = item.get("source"), item.get("external_id")
@@ -266,28 +272,13 @@ def sources_value(raw: Any) -> list[tuple[str, str | None]]:
         if ext and len(ext) > 200:
             raise CellError("an external id is at most 200 characters")
         out.append((source, ext))
-    return out
-
-
-def sources_synced(raw: Any, day_first: bool | None = None) -> dict[tuple[str, str], datetime]:
-    """(source, external id) → when it was last synced, of the sources a JSON export lists
-    with their ``last_synced_at``: a copy keeps when the shop last synced, not the import's
-    time."""
-    listed = json_list(raw)
-    items = listed if listed is not None else raw if isinstance(raw, list) else []
-    out: dict[tuple[str, str], datetime] = {}
-    for item in items:
-        if not isinstance(item, dict) or item.get("last_synced_at") in (None, ""):
-            continue
-        source = str(item.get("source") or "").strip().lower()
-        external = item.get("external_id")
-        if source and external not in (None, ""):
+        at = item.get("last_synced_at") if isinstance(item, dict) else None
+        if ext and at not in (None, ""):
             try:
-                at = datetime_value(item["last_synced_at"], day_first)
+                synced[(source, ext)] = datetime_value(at, day_first)
             except CellError as exc:
                 raise CellError(f"last_synced_at of source {source!r}: {exc}") from exc
-            out[(source, str(external).strip())] = at
-    return out
+    return out, synced
 
 
 def has_nul(value: Any) -> bool:
@@ -498,8 +489,7 @@ def _cell(
         # null is no value, as a blank cell is (it never erases); the API stores no null either
         body["attributes"] = {k: v for k, v in value.items() if v is not None}
     elif kind == "sources":
-        extra["sources"] = sources_value(raw)
-        synced = sources_synced(raw, options.day_first)
+        extra["sources"], synced = sources_value(raw, options.day_first)
         if synced:
             extra["synced"] = synced
     elif kind == "enum":
