@@ -59,3 +59,18 @@ def test_a_worker_clock_ahead_of_the_api_gives_no_negative_elapsed_time_or_eta(t
     assert progress["elapsed_seconds"] == 0
     assert progress["eta_seconds"] is None  # no time has passed to tell the rate by
     assert progress["rows_per_second"] is None
+
+
+def test_a_small_file_still_running_is_not_shown_finished(tenant):
+    """A file under 64 KB is read whole at once: its runner, left running after 2 of 3 rows,
+    had read every byte, and the progress said 100% with an ETA of none while rows waited."""
+    small = csv_text([["email"], *[[f"s{i}@example.com"] for i in range(3)]])
+    run_id = start(tenant, small)
+    crash_after(tenant, run_id, 2)
+    body = status(tenant, run_id)
+    assert body["state"] == "running"
+    progress = body["progress"]
+    assert progress["bytes_read"] == progress["size_bytes"]
+    assert 0 < progress["percent"] < 100
+    assert progress["eta_seconds"] is not None
+    assert progress["eta_seconds"] >= 0

@@ -427,6 +427,9 @@ def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> Impo
     return run
 
 
+UNFINISHED_SHARE = 0.99
+
+
 def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
     now = utcnow()
     end: datetime = run.finished_at or now
@@ -434,8 +437,12 @@ def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
     elapsed = max(0.0, (end - run.started_at).total_seconds()) if run.started_at else None
     rate = run.rows_read / elapsed if elapsed and elapsed > 0 else None
     done = run.state in ("done", "failed", "cancelled")
+    # The bytes read run ahead of the rows (64 KiB at a time): an unfinished import reads at
+    # most 99%, never 100% with rows still waiting (a small file is read whole at once).
     share = (
-        1.0 if run.state == "done" else (run.bytes_read / run.size_bytes if run.size_bytes else 0.0)
+        1.0
+        if run.state == "done"
+        else min(run.bytes_read / run.size_bytes if run.size_bytes else 0.0, UNFINISHED_SHARE)
     )
     eta = None
     if run.state == "running" and elapsed and 0 < share < 1:
