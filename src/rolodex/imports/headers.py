@@ -23,11 +23,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_name": ("firstname", "first", "givenname", "fname", "forename"),
     "last_name": ("lastname", "last", "surname", "familyname", "lname"),
     "full_name": ("fullname", "name", "customername", "contactname", "displayname"),
-    "company": ("company", "companyname", "organization", "organisation", "org", "business"),
+    "company": (
+        "company",
+        "companyname",
+        "organization",
+        "organisation",
+        "org",
+        "business",
+        "businessname",
+        "organizationname",  # Google Contacts
+        "organization1name",  # Google Contacts, older files
+        "accountname",  # Salesforce, Zoho: a contact's account is their company
+    ),
     "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle", "leadstage", "customerstage"),
     "status": ("status", "customerstatus", "accountstatus", "accountstate", "customerstate"),
     "customer_type": ("customertype", "accounttype", "contacttype"),
-    "notes": ("notes", "note", "comments", "comment"),
+    "notes": ("notes", "note", "comments", "comment", "memo", "description"),  # Square; Zoho
     "internal_notes": ("internalnotes", "internalnote", "staffnotes", "privatenotes"),
     "acquisition_source": (
         "acquisitionsource",
@@ -58,6 +69,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailstatus",
         "subscriptionstatus",
         "emailsubscriptionstatus",
+        "newsletter",
     ),
     "email_consent_at": (
         "emailconsentat",
@@ -89,6 +101,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastseen",
         "lastactivity",
         "lastactivitydate",
+        "lastactivitytime",  # Zoho
+        "lastvisit",  # Square
     ),
     "created_at": (
         "createdat",
@@ -103,9 +117,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "profilecreatedon",  # Klaviyo
         "dateadded",
         "datejoined",
+        "createdutc",  # Stripe: "Created (UTC)"
+        "createdtime",  # Zoho
+        "dateregistered",  # WooCommerce
+        "registrationdate",
     ),
-    "ltv": ("ltv", "lifetimevalue", "totalspent", "clv", "customerlifetimevalue"),
-    "tags": ("tags", "tag", "labels", "groups"),
+    "ltv": (
+        "ltv",
+        "lifetimevalue",
+        "totalspent",
+        "totalspend",  # Square, Stripe, WooCommerce
+        "clv",
+        "customerlifetimevalue",
+    ),
+    "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
     "attributes": ("attributes", "customattributes"),
     "addresses": ("addresses",),
     "sources": ("sources",),
@@ -116,9 +141,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "recordid",
         "contactid",
         "sourceid",
+        "squarecustomerid",
+        "customercode",  # Lightspeed (Vend)
     ),
-    "address1_line1": ("address", "address1", "addressline1", "street", "streetaddress", "line1"),
-    "address1_line2": ("address2", "addressline2", "line2", "apartment", "suite", "apt"),
+    "address1_line1": (
+        "address",
+        "address1",
+        "addressline1",
+        "street",
+        "streetaddress",
+        "streetaddress1",  # Square
+        "line1",
+    ),
+    "address1_line2": (
+        "address2",
+        "addressline2",
+        "line2",
+        "apartment",
+        "suite",
+        "apt",
+        "streetaddress2",  # Square
+        "street2",  # Outlook: "Home Street 2"
+        "extendedaddress",  # Google Contacts
+    ),
     "address1_city": ("city", "town", "locality"),
     "address1_region": (
         "region",
@@ -130,7 +175,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "stateprovince",
     ),
     "address1_postcode": ("postcode", "zip", "zipcode", "postalcode", "postal", "zippostalcode"),
-    "address1_country": ("country", "countrycode", "countryregion", "countryname"),
+    "address1_country": (
+        "country",
+        "countrycode",
+        "countryregion",
+        "countryname",
+        "countryid",  # Vend
+    ),
     "address1_timezone": ("timezone", "tz"),
     "address1_lat": ("lat", "latitude"),
     "address1_lng": ("lng", "lon", "long", "longitude"),
@@ -156,7 +207,8 @@ OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
              "etichette"),
     "external_id": ("kundennummer", "kundenid", "numeroclient", "idclient", "numerocliente",
                     "klantnummer"),
-    "created_at": ("erstelltam", "angelegtam", "datedecreation"),
+    "created_at": ("erstelltam", "angelegtam", "datedecreation", "kundeseit", "clientdepuis"),
+    "ltv": ("umsatz", "gesamtumsatz", "chiffredaffaires", "totalgastado"),
     "address1_line1": ("strasse", "strasseundhausnummer", "anschrift", "adresse", "rue",
                        "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua"),
     "address1_city": ("stadt", "ort", "wohnort", "ville", "ciudad", "localidad", "citta",
@@ -177,6 +229,10 @@ WEAK: dict[str, str] = {
     "hubspotid": "external_id",
     "salesforceid": "external_id",
     "shopifyid": "external_id",
+    "referenceid": "external_id",  # Square: the shop's own reference, beside Square's id
+    "secondaryemail": "email",  # Zoho
+    "firstvisit": "created_at",  # Square
+    "confirmtime": "email_consent_at",  # Mailchimp: double opt-in, beside OPTIN_TIME
 }
 PREFIXES = (
     "defaultaddress",
@@ -188,9 +244,21 @@ PREFIXES = (
     "customer",
     "contact",
     "primary",
+    "person",  # Pipedrive: "Person - Email - Work"
+    "address",  # Stripe: "Address City"
+    "home",  # Outlook: "Home Street", "Business Phone", "Other City"
+    "business",
+    "work",
+    "other",
+    "physical",  # Lightspeed (Vend): physical_address1, postal_city
+    "postal",
 )
 # Prefixes of a second address: its columns take address2 when address1 is taken.
-ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing")
+ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing",
+                    "home", "business", "work", "other", "physical", "postal")  # fmt: skip
+# Prefixes whose bare "... Address" is a whole address in one cell beside its parts (Outlook's
+# "Home Address" beside "Home Street"): not a first line.
+WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
 
 # Birth dates are custom attributes, under a name matching reads as one
 # (identity.normalize.DOB_ATTRIBUTES): the file's own word where it is one of them.

@@ -12,9 +12,11 @@ id) and its ``phone_e164`` the phone as stored (read in no region).
 A field takes one column. When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
 "Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
-reported. Billing and shipping columns side by side fill two addresses. A second phone column
-("Mobile Phone Number" beside "Phone Number") is ``other_phone``: the phone of a row whose
-phone is empty, else kept as the custom attribute ``other_phone``. A bare "Type" is
+reported. Billing and shipping columns side by side fill two addresses. Further phone columns
+("Mobile Phone Number" beside "Phone Number"; Outlook's Home, Business and Mobile Phone) are
+``other_phone``: the first of them a row fills is its phone when its phone is empty, the rest
+are kept as the custom attribute ``other_phone``; weaker email columns ("E-mail 2 - Value",
+Pipedrive's "Email - Home" beside "Email - Work") likewise ``other_email``. A bare "Type" is
 not guessed: other tools' files use it for anything (person or company, phone kinds).
 """
 
@@ -32,6 +34,7 @@ from rolodex.imports.headers import (
     PREFIXES,
     SYNONYMS,
     WEAK,
+    WHOLE_ADDRESS_PREFIXES,
 )
 from rolodex.search import text as search_text
 
@@ -40,6 +43,7 @@ FIELDS: dict[str, str] = {
     "email": "text",
     "phone": "text",
     "other_phone": "text",
+    "other_email": "text",
     "first_name": "text",
     "last_name": "text",
     "full_name": "text",
@@ -101,7 +105,9 @@ READ_ONLY = frozenset(
     }
 )
 OTHER_PHONE = "other_phone"  # the attribute a second phone column is kept as
-MULTI = frozenset({"tags"})  # fields that take several columns (joined)
+OTHER_EMAIL = "other_email"  # the attribute a second email column is kept as
+OTHERS = {"phone": OTHER_PHONE, "email": OTHER_EMAIL}
+MULTI = frozenset({"tags", OTHER_PHONE, OTHER_EMAIL})  # fields that take several columns
 
 _EXACT: dict[str, str] = {}
 for _field, _names in SYNONYMS.items():
@@ -187,16 +193,56 @@ def guess(header: str) -> tuple[str | None, int]:
     key = normal(text)
     if not key:
         return None, 0
+    return _guess_key(key)
+
+
+def _guess_key(key: str, depth: int = 0) -> tuple[str | None, int]:
+    """A normal-form header's guess; ``depth``: prefixes taken off it so far (at most two:
+    Pipedrive's "Person - Postal address", Stripe's "Shipping Address City")."""
     if key in READ_ONLY:
         return IGNORE, 2
     if key in _EXACT:
-        return _EXACT[key], 2
+        return _EXACT[key], 1 if depth else 2
     if key in WEAK:
         return WEAK[key], 1
-    for prefix in PREFIXES:
-        if key.startswith(prefix) and key[len(prefix) :] in _EXACT:
-            return _EXACT[key[len(prefix) :]], 1
+    numbered = _numbered(key, weak=depth > 0)
+    if numbered is not None:
+        return numbered
+    if depth < 2:
+        for prefix in PREFIXES:
+            rest = key[len(prefix) :]
+            if not key.startswith(prefix) or not rest:
+                continue
+            if rest == "address" and prefix in WHOLE_ADDRESS_PREFIXES:
+                return None, 0  # Outlook's "Home Address": the whole address, beside its parts
+            found = _guess_key(rest, depth + 1)[0]
+            if found is not None:
+                return found, 1
     return None, 0
+
+
+# Google Contacts ("E-mail 1 - Value", "Phone 2 - Value", "Address 1 - Postal Code"), Outlook
+# ("E-mail 2 Address"), Pipedrive ("Email - Work", "Phone - Mobile"): a contact's n-th email,
+# phone or address, or the one of a kind. The first email or phone is the field's own column;
+# the others are weaker guesses (``resolve`` makes them other_email / other_phone).
+_KIND = re.compile(
+    r"(e?mail|phone)(\d{1,2})?(value|address|work|home|mobile|other|personal|business|main)?"
+)
+_NUMBERED_ADDRESS = re.compile(r"address(\d{1,2})([a-z].*)")
+
+
+def _numbered(key: str, *, weak: bool = False) -> tuple[str, int] | None:
+    m = _KIND.fullmatch(key)
+    if m and (m[2] or m[3]):
+        target = "email" if m[1].endswith("mail") else "phone"
+        first = m[2] in (None, "1") and m[3] in (None, "value", "address")
+        return target, 2 if first and not weak else 1
+    m = _NUMBERED_ADDRESS.fullmatch(key)
+    if m and 1 <= int(m[1]) <= MAX_ADDRESSES:
+        part = _EXACT.get(m[2], "")
+        if part.startswith("address1_"):
+            return f"address{int(m[1])}_{part[9:]}", 1 if weak else 2
+    return None
 
 
 def unique_headers(headers: list[str]) -> list[str]:
@@ -334,14 +380,19 @@ def resolve(
     for i, target in _second_address(headers, losers, taken):
         fields[i], how[i] = target, "auto"
         taken[target] = i
-    second_phone = next((i for i, target in sorted(losers) if target == "phone"), None)
-    if second_phone is not None and "other_phone" not in taken:
-        fields[second_phone], how[second_phone] = "other_phone", "auto"
-        taken["other_phone"] = second_phone
+    # Further phone columns (Mobile, Home, Business...) and weaker email columns (Work, Home,
+    # "E-mail 2"): each row's phone or email when its own is empty, else kept beside it.
+    strength = {i: confidence for i, _, confidence in guesses}
+    for i, target in sorted(losers):
+        other = OTHERS.get(target)
+        if other is None or (target == "email" and strength.get(i, 2) >= 2):
+            continue  # two columns both named as the email: the second is not imported
+        fields[i], how[i] = other, "auto"
+        taken.setdefault(other, i)
         warnings.append(
-            f"column {columns[second_phone]!r} also looks like phone, which column "
-            f"{columns[taken['phone']]!r} fills: it is the phone of rows where that is empty, "
-            f"and is kept as attr.{OTHER_PHONE} where both are given"
+            f"column {columns[i]!r} also looks like {target}, which column "
+            f"{columns[taken[target]]!r} fills: it is the {target} of rows where that is "
+            f"empty, and is kept as attr.{other} where both are given"
         )
     for i, target in sorted(losers):
         if how[i] == "unknown":

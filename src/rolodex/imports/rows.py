@@ -371,7 +371,7 @@ def convert(
         try:
             if has_nul(raw):
                 raise CellError("contains a NUL character")
-            _cell(name, raw, options, body, extra, attributes, addresses, tags)
+            _cell(name, column, raw, options, body, extra, attributes, addresses, tags)
         except CellError as exc:
             errors.append(RowError(str(exc), name, column, shown(raw)))
     # Every problem of the record at once, not one per upload: the cells that could not be
@@ -393,14 +393,8 @@ def convert(
         errors.append(RowError(reason, "id", columns["id"], shown(raws["id"])))
     if "phone_e164" in extra and not body.get("phone"):
         body["phone"] = extra["phone_e164"]  # the stored form is a phone as written too
-    other_phone = body.pop("other_phone", None)
-    if other_phone is not None:  # a second phone column: the phone, or kept beside it
-        if not body.get("phone"):
-            body["phone"] = other_phone
-            columns["phone"], raws["phone"] = columns["other_phone"], raws["other_phone"]
-            extra["phone_column"] = columns["other_phone"]
-        elif other_phone.strip() != body["phone"].strip():
-            attributes.setdefault(mapping.OTHER_PHONE, other_phone.strip())
+    for name, other in mapping.OTHERS.items():
+        _others(name, other, extra.pop(other, []), body, extra, attributes, columns, raws)
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
@@ -451,8 +445,32 @@ def convert(
     )
 
 
+def _others(
+    name: str,
+    other: str,
+    given: list[tuple[str, str, Any]],
+    body: dict[str, Any],
+    extra: dict[str, Any],
+    attributes: dict[str, Any],
+    columns: dict[str, str],
+    raws: dict[str, Any],
+) -> None:
+    """Further phone (email) columns: the first one given is the record's phone (email) when
+    it has none; the others, unless the same, are kept as one attribute, comma separated."""
+    if given and not body.get(name):
+        column, raw, body[name] = given.pop(0)
+        columns[name], raws[name] = column, raw
+        if name == "phone":
+            extra["phone_column"] = column
+    own = body.get(name, "").strip()
+    kept = list(dict.fromkeys(t.strip() for _, _, t in given if t.strip() != own))
+    if kept:
+        attributes.setdefault(other, ", ".join(kept))
+
+
 def _cell(
     name: str,
+    column: str,
     raw: Any,
     options: Options,
     body: dict[str, Any],
@@ -528,6 +546,8 @@ def _cell(
         if len(text) > 64:
             raise CellError("at most 64 characters")
         extra[name] = text
+    elif name in (mapping.OTHER_PHONE, mapping.OTHER_EMAIL):
+        extra.setdefault(name, []).append((column, raw, _text(raw)))
     elif name == "full_name":
         extra[name] = " ".join(_text(raw).split())
     elif kind in ("text", "longtext"):

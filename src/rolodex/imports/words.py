@@ -126,11 +126,11 @@ SUBSCRIPTION_WORDS: dict[str, bool] = {
     "optedout": False,
 }
 # Consent and yes/no cells: the subscription states and the usual spreadsheet words.
-TRUE = frozenset({"true", "t", "yes", "y", "1", "on", "optin", "x", "granted", "consented"}) | {
-    w for w, v in SUBSCRIPTION_WORDS.items() if v
-}
+TRUE = frozenset(
+    {"true", "t", "yes", "y", "1", "on", "optin", "x", "granted", "consented", "ja", "oui", "si"}
+) | {w for w, v in SUBSCRIPTION_WORDS.items() if v}
 FALSE = frozenset({"false", "f", "no", "n", "0", "off", "optout", "pending", "redacted",
-                   "revoked", "withdrawn", "denied", "suppressed"}) | {
+                   "revoked", "withdrawn", "denied", "suppressed", "nein", "non"}) | {
     w for w, v in SUBSCRIPTION_WORDS.items() if not v
 }  # fmt: skip
 

@@ -1,0 +1,221 @@
+"""Exports of the tools small businesses leave (Google Contacts, Outlook, Stripe, Square,
+WooCommerce, Zoho, Pipedrive, Lightspeed), with their real header rows, through the import API
+on SQLite and PostgreSQL: every value lands in the field a CRM user expects, not in another
+address's field, not dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rolodex.imports.mapping import resolve
+from tests.conftest import TenantCtx
+from tests.imports.helpers import csv_text, customers, imported
+
+
+def _people(tenant: TenantCtx) -> dict[str, dict[str, Any]]:
+    return {c["email_normalized"]: c for c in customers(tenant)}
+
+
+def _fields(headers: list[str]) -> dict[str, str | None]:
+    found = resolve(headers)
+    return dict(zip(found.columns, found.fields, strict=True))
+
+
+def test_a_stripe_export_keeps_the_billing_city_and_the_shipping_address_apart(tenant):
+    text = csv_text(
+        [
+            ["id", "Description", "Email", "Name", "Phone", "Created (UTC)", "Address Line1",
+             "Address Line2", "Address City", "Address State", "Address Country",
+             "Address Zip", "Shipping Name", "Shipping Address Line1",
+             "Shipping Address Line2", "Shipping Address City", "Shipping Address State",
+             "Shipping Address Country", "Shipping Address Postal Code", "Total Spend"],
+            ["cus_NffrFeUfNV2Hib", "VIP client", "ada@example.com", "Ada Lovelace",
+             "+14155550100", "2023-03-15 14:02", "1 Main St", "", "San Francisco", "CA", "US",
+             "94105", "Ada Lovelace", "2 Ship Rd", "", "Austin", "TX", "US", "73301",
+             "1234.56"],
+        ]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert run["progress"]["created"] == 1, run
+    [ada] = customers(tenant)
+    addresses = [
+        {k: a[k] for k in ("type", "line1", "city", "region", "postcode", "country")}
+        for a in ada["addresses"]
+    ]
+    # the shipping city, state and zip filled the billing address before: Austin at 1 Main St
+    assert addresses == [
+        {"type": "both", "line1": "1 Main St", "city": "San Francisco", "region": "CA",
+         "postcode": "94105", "country": "US"},
+        {"type": "shipping", "line1": "2 Ship Rd", "city": "Austin", "region": "TX",
+         "postcode": "73301", "country": "US"},
+    ]  # fmt: skip
+    assert ada["created_at"].startswith("2023-03-15T14:02")
+    assert (ada["ltv"], ada["notes"]) == ("1234.56", "VIP client")
+    assert [s["external_id"] for s in ada["sources"]] == ["cus_NffrFeUfNV2Hib"]
+
+
+def test_a_pipedrive_export_is_imported_with_each_persons_email_and_phone_of_any_kind(tenant):
+    text = csv_text(
+        [
+            ["Person - ID", "Person - Name", "Person - First name", "Person - Last name",
+             "Person - Label", "Person - Organization", "Person - Email - Work",
+             "Person - Email - Home", "Person - Email - Other", "Person - Phone - Work",
+             "Person - Phone - Home", "Person - Phone - Mobile", "Person - Phone - Other",
+             "Person - Owner", "Person - Person created", "Person - Postal address"],
+            ["17", "Ada Lovelace", "Ada", "Lovelace", "Hot lead", "Analytical Ltd",
+             "ada@example.com", "ada@home.example", "", "", "", "+1 415 555 0100", "", "Jane",
+             "2023-03-15 14:02:11", "1 Main St, San Francisco, CA 94105, USA"],
+            ["18", "Bob Builder", "Bob", "Builder", "Customer", "", "", "bob@example.com", "",
+             "(415) 555-0102", "", "", "", "Jane", "2023-04-01 09:00:00", ""],
+        ]
+    )  # fmt: skip
+    run = imported(tenant, text)  # every column was unmapped: the file was refused (422)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    people = _people(tenant)
+    ada, bob = people["ada@example.com"], people["bob@example.com"]
+    assert (ada["first_name"], ada["last_name"], ada["company"]) == (
+        "Ada", "Lovelace", "Analytical Ltd",
+    )  # fmt: skip
+    assert (ada["phone_e164"], bob["phone_e164"]) == ("+14155550100", "+14155550102")
+    assert ada["attributes"] == {"other_email": "ada@home.example"}
+    assert (ada["tags"], bob["tags"]) == (["Hot lead"], ["Customer"])
+    assert ada["addresses"][0]["line1"] == "1 Main St, San Francisco, CA 94105, USA"
+    assert ada["created_at"].startswith("2023-03-15T14:02:11")
+    assert [s["external_id"] for s in bob["sources"]] == ["18"]
+
+
+def test_a_zoho_contact_with_only_a_mobile_number_keeps_it(tenant):
+    text = csv_text(
+        [
+            ["Record Id", "First Name", "Last Name", "Account Name", "Email", "Phone",
+             "Home Phone", "Other Phone", "Mobile", "Secondary Email", "Created Time",
+             "Last Activity Time", "Mailing Street", "Mailing City", "Mailing State",
+             "Mailing Zip", "Mailing Country", "Description", "Tag"],
+            ["zcrm_4876876000000123456", "Ada", "Lovelace", "Analytical Ltd",
+             "ada@example.com", "", "", "", "+1 415 555 0100", "ada2@example.com",
+             "2023-03-15 14:02:11", "2024-01-20 10:00:00", "1 Main St", "San Francisco", "CA",
+             "94105", "United States", "Big account", "VIP,Expo 2023"],
+            ["zcrm_4876876000000123457", "Bob", "Builder", "", "bob@example.com",
+             "(415) 555-0102", "(415) 555-0103", "", "(415) 555-0104", "", "", "", "", "", "",
+             "", "", "", ""],
+        ]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    people = _people(tenant)
+    ada, bob = people["ada@example.com"], people["bob@example.com"]
+    # Ada's mobile lost to the empty Phone column and was not imported: she had no phone
+    assert ada["phone_e164"] == "+14155550100"
+    assert (ada["company"], ada["notes"]) == ("Analytical Ltd", "Big account")
+    assert ada["attributes"] == {"other_email": "ada2@example.com"}
+    assert ada["last_active_at"].startswith("2024-01-20T10:00")
+    # Bob's home and mobile numbers are both kept beside his phone
+    assert bob["phone_e164"] == "+14155550102"
+    assert bob["attributes"] == {"other_phone": "(415) 555-0103, (415) 555-0104"}
+
+
+def test_square_and_woocommerce_exports_keep_the_amount_spent_and_the_street(tenant):
+    square = csv_text(
+        [
+            ["Reference ID", "First Name", "Last Name", "Email Address", "Phone Number",
+             "Company Name", "Street Address 1", "Street Address 2", "City", "State",
+             "Postal Code", "Birthday", "Memo", "Square Customer ID", "First Visit",
+             "Last Visit", "Transaction Count", "Total Spend", "Email Subscription Status"],
+            ["R-17", "Ada", "Lovelace", "ada@example.com", "+14155550100", "Analytical Ltd",
+             "1 Main St", "Apt 2", "San Francisco", "CA", "94105", "1985-03-15", "likes tea",
+             "7XK9Q2ZP4WB1H3E6", "2023-03-15", "2024-01-20", "12", "$1,234.56", "subscribed"],
+        ]
+    )  # fmt: skip
+    woo = csv_text(
+        [
+            ["Name", "Username", "Last active", "Date registered", "Email", "Orders",
+             "Total spend", "AOV", "Country / Region", "City", "Region", "Postal code"],
+            ["Bob Builder", "bob", "2024-01-20", "2023-03-15", "bob@example.com", "3",
+             "$1,234.56", "$411.52", "US", "Portland", "OR", "97201"],
+        ]
+    )  # fmt: skip
+    assert imported(tenant, square)["progress"]["created"] == 1
+    assert imported(tenant, woo)["progress"]["created"] == 1
+    people = _people(tenant)
+    ada, bob = people["ada@example.com"], people["bob@example.com"]
+    assert (ada["ltv"], bob["ltv"]) == ("1234.56", "1234.56")
+    address = ada["addresses"][0]
+    assert (address["line1"], address["line2"], address["city"]) == (
+        "1 Main St", "Apt 2", "San Francisco",
+    )  # fmt: skip
+    assert ada["notes"] == "likes tea"
+    assert [s["external_id"] for s in ada["sources"]] == ["7XK9Q2ZP4WB1H3E6"]
+    assert ada["created_at"].startswith("2023-03-15")
+    assert bob["created_at"].startswith("2023-03-15")
+
+
+GOOGLE = ["First Name", "Middle Name", "Last Name", "Nickname", "Organization Name",
+          "Organization Title", "Birthday", "Notes", "Labels", "E-mail 1 - Label",
+          "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label",
+          "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value", "Address 1 - Label",
+          "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City",
+          "Address 1 - PO Box", "Address 1 - Region", "Address 1 - Postal Code",
+          "Address 1 - Country", "Address 1 - Extended Address", "Address 2 - Label",
+          "Address 2 - Street", "Address 2 - City"]  # fmt: skip
+GOOGLE_OLD = ["Name", "Given Name", "Family Name", "Group Membership", "E-mail 1 - Type",
+              "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value", "Organization 1 - Name",
+              "Organization 1 - Title"]  # fmt: skip
+OUTLOOK = ["First Name", "Last Name", "Company", "Business Street", "Business Street 2",
+           "Business City", "Business State", "Business Postal Code", "Business Country/Region",
+           "Home Street", "Home City", "Home Postal Code", "Home Country/Region",
+           "Business Phone", "Home Phone", "Mobile Phone", "Other Phone", "Birthday",
+           "Categories", "E-mail Address", "E-mail Display Name", "E-mail 2 Address",
+           "Home Address"]  # fmt: skip
+VEND = ["customer_code", "first_name", "email", "phone", "mobile", "physical_address1",
+        "physical_address2", "physical_city", "physical_postcode", "physical_state",
+        "physical_country_id", "postal_address1", "postal_city"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (GOOGLE, {"Organization Name": "company", "Labels": "tags",
+                  "E-mail 1 - Value": "email", "E-mail 2 - Value": "other_email",
+                  "Phone 1 - Value": "phone", "Phone 2 - Value": "other_phone",
+                  "Address 1 - Street": "address1_line1", "Address 1 - City": "address1_city",
+                  "Address 1 - Region": "address1_region",
+                  "Address 1 - Postal Code": "address1_postcode",
+                  "Address 1 - Country": "address1_country",
+                  "Address 1 - Extended Address": "address1_line2",
+                  "Address 2 - Street": "address2_line1", "Address 2 - City": "address2_city",
+                  "E-mail 1 - Label": None, "Address 1 - Formatted": None}),
+        (GOOGLE_OLD, {"Group Membership": "tags", "E-mail 1 - Value": "email",
+                      "Phone 1 - Value": "phone", "Organization 1 - Name": "company",
+                      "E-mail 1 - Type": None}),
+        (OUTLOOK, {"Business Street": "address1_line1", "Business Street 2": "address1_line2",
+                   "Business City": "address1_city", "Business State": "address1_region",
+                   "Business Country/Region": "address1_country",
+                   "Home Street": "address2_line1", "Home City": "address2_city",
+                   "Home Postal Code": "address2_postcode",
+                   "Home Country/Region": "address2_country", "Business Phone": "other_phone",
+                   "Home Phone": "other_phone", "Mobile Phone": "phone",
+                   "Other Phone": "other_phone", "Categories": "tags",
+                   "E-mail Address": "email", "E-mail Display Name": None,
+                   "E-mail 2 Address": "other_email", "Home Address": None}),
+        (VEND, {"customer_code": "external_id", "mobile": "other_phone",
+                "physical_address1": "address1_line1", "physical_address2": "address1_line2",
+                "physical_city": "address1_city", "physical_country_id": "address1_country",
+                "postal_address1": "address2_line1", "postal_city": "address2_city"}),
+    ],
+    ids=["google", "google-old", "outlook", "lightspeed"],
+)  # fmt: skip
+def test_contact_app_exports_map_their_emails_phones_and_addresses(headers, expected):
+    fields = _fields(headers)
+    assert {h: fields[h] for h in expected} == expected
+
+
+def test_a_german_sheets_revenue_customer_since_and_newsletter_columns_are_read():
+    from rolodex.imports import words
+
+    fields = _fields(["Kundennummer", "Vorname", "Umsatz", "Kunde seit", "Newsletter"])
+    assert list(fields.values()) == [
+        "external_id", "first_name", "ltv", "created_at", "email_consent",
+    ]  # fmt: skip
+    assert [words.yes_no(w) for w in ("Ja", "Nein", "oui", "non")] == [True, False, True, False]
