@@ -219,3 +219,25 @@ def test_a_german_sheets_revenue_customer_since_and_newsletter_columns_are_read(
         "external_id", "first_name", "ltv", "created_at", "email_consent",
     ]  # fmt: skip
     assert [words.yes_no(w) for w in ("Ja", "Nein", "oui", "non")] == [True, False, True, False]
+
+
+def test_mailchimp_and_google_contacts_tags_are_the_tags_shown_in_those_tools(tenant):
+    mailchimp = csv_text(
+        [
+            ["Email Address", "First Name", "MEMBER_RATING", "OPTIN_TIME", "TAGS"],
+            ["ada@example.com", "Ada", "4", "2023-03-15 14:02:11", '"Customer","VIP"'],
+        ]
+    )  # fmt: skip
+    google = csv_text(
+        [
+            ["Name", "Given Name", "Family Name", "Group Membership", "E-mail 1 - Value"],
+            ["Bob Builder", "Bob", "Builder", "* myContacts ::: Friends ::: * starred",
+             "bob@example.com"],
+        ]
+    )  # fmt: skip
+    imported(tenant, mailchimp)
+    imported(tenant, google)
+    people = _people(tenant)
+    # tags were '"Customer"' with their quotes, and Google's groups one tag with the :::
+    assert sorted(people["ada@example.com"]["tags"]) == ["Customer", "VIP"]
+    assert sorted(people["bob@example.com"]["tags"]) == ["Friends", "starred"]

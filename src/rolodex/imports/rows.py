@@ -242,8 +242,16 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     if isinstance(raw, list):
         return [str(t) for t in raw if t is not None and str(t).strip()]
     text = str(raw)
+    if delimiter is None and ":::" in text:  # Google Contacts: "* myContacts ::: Friends"
+        parts = (p.strip().removeprefix("* ") for p in text.split(":::"))
+        return [t for t in parts if t and t.casefold() != "mycontacts"]
     sep = delimiter or ("|" if "|" in text else ";" if ";" in text else ",")
-    return [t for t in (p.strip() for p in text.split(sep)) if t]
+    # Mailchimp quotes each tag: "Customer","VIP"
+    return [t for t in (_unquoted(p.strip()) for p in text.split(sep)) if t]
+
+
+def _unquoted(tag: str) -> str:
+    return tag[1:-1].strip() if len(tag) >= 2 and tag[0] == tag[-1] == '"' else tag
 
 
 def sources_value(
