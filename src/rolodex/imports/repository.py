@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
     Select,
     Table,
     and_,
@@ -507,6 +508,11 @@ def errors_query(tenant_id: uuid.UUID, import_id: uuid.UUID) -> Select[Any]:
 # What a revert filter lists: ``kept`` is everything a revert could not undo, so it takes in
 # the rows reverted only in part (each says which fields it kept).
 REVERT_FILTERS = {"reverted": ("reverted",), "partly": ("partly",), "kept": ("kept", "partly")}
+# ix_import_rows_kept's condition (migration 0110), its values written into the SQL: SQLite
+# uses a partial index only for a query that has the index's condition, literally.
+KEPT: BindParameter[list[str]] = bindparam(
+    "kept", ["kept", "partly"], expanding=True, literal_execute=True
+)
 
 
 def rows_query(
@@ -517,7 +523,9 @@ def rows_query(
     )
     if actions:
         stmt = stmt.where(ImportRow.action.in_(actions))
-    if revert:
+    if revert in ("kept", "partly"):
+        stmt = stmt.where(ImportRow.revert.in_(KEPT))
+    if revert and revert != "kept":
         stmt = stmt.where(ImportRow.revert.in_(REVERT_FILTERS[revert]))
     return stmt
 
