@@ -114,19 +114,26 @@ def _file(file: UploadFile | None) -> UploadFile:
     return file
 
 
-def _recent(session: Any, user: WebUser) -> list[Any]:
+RECENT_SHOWN = 10
+
+
+def _recent(session: Any, user: WebUser, cursor: str | None = None) -> dict[str, Any]:
+    """A page of the tenant's imports, newest first, and the cursor of the older ones."""
     keys = pagination.parse_sort("-created_at", {"created_at": ImportRun.created_at}, ImportRun.id)
-    runs, _ = keyset.page(session, repository.list_query(user.tenant_id), keys, None, 10)
-    return [service.to_out(r) for r in runs]
+    stmt = repository.list_query(user.tenant_id)
+    runs, older = keyset.page(session, stmt, keys, cursor, RECENT_SHOWN)
+    return {"recent": [service.to_out(r) for r in runs], "older": older, "cursor": cursor}
 
 
 @router.get("")
-def imports_page(request: Request) -> Any:
+def imports_page(
+    request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None
+) -> Any:
     user = current_user(request)
     require_permission(user, Permission.READ)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
-        recent = _recent(session, user)
-    return render(request, "imports/index.html", recent=recent, labels=STATE_LABELS)
+        listed = _recent(session, user, cursor)
+    return render(request, "imports/index.html", labels=STATE_LABELS, **listed)
 
 
 Upload = Annotated[UploadFile | None, File()]
@@ -166,8 +173,8 @@ def preview(
     if request.headers.get("hx-request"):
         return render(request, "imports/_preview.html", **context)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
-        recent = _recent(session, user)
-    return render(request, "imports/index.html", recent=recent, labels=STATE_LABELS, **context)
+        context.update(_recent(session, user))
+    return render(request, "imports/index.html", labels=STATE_LABELS, **context)
 
 
 @router.post("")
