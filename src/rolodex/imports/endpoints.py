@@ -25,7 +25,7 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.kit import keyset, pagination
-from rolodex.models import ImportRowError, ImportRun
+from rolodex.models import ImportRun
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
@@ -287,7 +287,7 @@ def revert_import(
     return out
 
 
-def _error_out(e: ImportRowError) -> RowErrorOut:
+def _error_out(e: Any) -> RowErrorOut:
     return RowErrorOut.model_validate(report.error_record(e))
 
 
@@ -305,11 +305,12 @@ def import_errors(
     with db.session(tid, write=format == "csv") as session:
         service.get_import(session, tid, import_id)
         if format == "json":
-            stmt = repository.errors_query(tid, import_id)
+            from_row = pagination.decode_cursor(cursor, service.ERROR_KEYS)[0] if cursor else None
+            stmt = repository.errors_query(tid, import_id, from_row)
             items, next_cursor = keyset.page(session, stmt, service.ERROR_KEYS, cursor, limit)
             return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
         service.record_download(session, principal, import_id, "import_errors")
-    pages = service.error_pages(db, tid, import_id)
+    pages = repository.error_record_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
@@ -364,5 +365,5 @@ def import_rows(
             )
         selection = {"action": ",".join(actions), "revert": revert_state}
         service.record_download(session, principal, import_id, "import_rows", selection)
-    pages = service.row_pages(db, tid, import_id, actions, revert_state)
+    pages = repository.row_record_pages(db, tid, import_id, actions, revert_state)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")

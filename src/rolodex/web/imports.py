@@ -343,7 +343,7 @@ def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
     with db.session(tid) as session:
         service.get_import(session, tid, import_id)
         service.record_download(session, user.principal, import_id, "import_errors")
-    pages = service.error_pages(db, tid, import_id)
+    pages = repository.error_record_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
@@ -358,7 +358,7 @@ def rows_csv(request: Request, import_id: uuid.UUID, action: ActionQuery = "") -
         service.get_import(session, tid, import_id)
         selection = {"action": ",".join(actions)}
         service.record_download(session, user.principal, import_id, "import_rows", selection)
-    pages = service.row_pages(db, tid, import_id, actions)
+    pages = repository.row_record_pages(db, tid, import_id, actions)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
 
 
