@@ -9,14 +9,27 @@ and zone (Z, UTC, +01:00). A time without a zone is UTC, as in ISO values.
 A slashed date whose day and month could be swapped (03/04/2024) is read in the file's own
 order when its other dates show it (``order_of``: one writes 31/01/2024 and none 01/31/2024,
 so it writes day first); otherwise it is refused with both readings named: a wrong guess
-would misdate rows silently. Two-digit years are refused too (is 01/02/58 in 1958 or 2058?).
+would misdate rows silently.
+
+A two-digit year (3/15/23, Excel's US short date) is read in the century a CRM's dates live
+in: an event (created, last active, consent) is in 20yy unless that year is still to come,
+then 19yy (a record cannot be created in 2058); a birth date is in 20yy only when that is at
+least ``MIN_AGE`` years ago, else 19yy (01/02/58 → 1958; 01/02/21 → 1921, not a five-year-old
+customer). ``reading`` says so, for the row's note.
+
+A number is read only in a date column (``read`` is called for nothing else), and only in a
+form no amount or count has, each range-checked: five digits are an Excel day number (the
+1900 date system, 10000–73050: 1927–2099), eight digits year-month-day (20240131), ten
+digits a Unix time in seconds and thirteen in milliseconds (2001–2099). Excel counts 29
+February 1900, a day that never was (Lotus 1-2-3's bug, kept for compatibility): its day 60
+is refused and days after it are one more than the days since 31 December 1899.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +37,15 @@ FORMS = (
     "not a date: write it as 2024-01-31, or with a time as 2024-01-31 14:30 (ISO 8601); "
     "31.01.2024, 2024/01/31, 01/31/2024, 31/01/2024 and Jan 31, 2024 are read too"
 )
+NUMBERS = (
+    "a number that is no date: an Excel day number (five digits, 1927 to 2099), 20240131, "
+    "or a Unix time in seconds (ten digits) or milliseconds (thirteen) is read as one"
+)
+MIN_AGE = 10  # years: a two-digit birth year is 20yy only when that is at least this long ago
+_NUMBER = re.compile(r"\d{1,13}(?:\.\d{1,9})?")
+_EXCEL_LAST = 73050  # 2099-12-31
+_UNIX_FIRST, _UNIX_END = 1_000_000_000, 4_102_444_800  # 2001-09-09, 2100-01-01
+Reading = tuple[datetime, str | None]  # the datetime, and how it was read when not as written
 # Each run of spaces belongs to the token after it: no two runs can share spaces (which
 # made a long run of them cost quadratic time).
 _TIME = (
@@ -58,7 +80,7 @@ def order_of(values: Iterable[Any]) -> bool | None:
         if not isinstance(value, str) or len(value) > LONGEST:
             continue
         m = _NUMERIC.fullmatch(" ".join(value.split()))
-        if m is None or m["sep"] == "." or len(m["a"]) > 2 or len(m["c"]) != 4:
+        if m is None or m["sep"] == "." or len(m["a"]) > 2 or len(m["c"]) not in (2, 4):
             continue
         first, second = int(m["a"]), int(m["b"])
         day = day or first > 12 >= second
@@ -66,58 +88,124 @@ def order_of(values: Iterable[Any]) -> bool | None:
     return None if day == month else day
 
 
-def read(raw: str, day_first: bool | None = None) -> datetime | str:
+def read(
+    raw: str, day_first: bool | None = None, *, birth: bool = False, today: date | None = None
+) -> datetime | str:
     """The datetime ``raw`` writes (naive when it names no zone), or why it is none; a date
     whose day and month could be swapped is read day first or month first as ``day_first``
-    says (None: refused, naming both readings)."""
+    says (None: refused, naming both readings). ``birth``: a birth date (two-digit years)."""
+    value = reading(raw, day_first, birth=birth, today=today)
+    return value if isinstance(value, str) else value[0]
+
+
+def reading(
+    raw: str, day_first: bool | None = None, *, birth: bool = False, today: date | None = None
+) -> Reading | str:
+    """``read``, with how a value not written as a date was read (an Excel day number, a Unix
+    time, a two-digit year), in words for the row's note; None when as written."""
     text = raw.strip()
     if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
         try:
-            return datetime.fromisoformat(text)  # most files: no need for the cache below
+            return datetime.fromisoformat(text), None  # most files: no need for the cache
         except ValueError:
             pass
     text = " ".join(text.split())
     if len(text) > LONGEST:
         return FORMS  # and no cache entry for it
-    return _read(text, day_first)
+    year = (today or datetime.now(UTC).date()).year
+    return _read(text, day_first, birth, year)
 
 
 @lru_cache(maxsize=65_536)
-def _read(text: str, day_first: bool | None = None) -> datetime | str:
+def _read(text: str, day_first: bool | None, birth: bool, year: int) -> Reading | str:
+    if _NUMBER.fullmatch(text):
+        return _number(text)
     m = _NUMERIC.fullmatch(text)
     if m:
-        return _numeric(text, m, day_first)
+        return _numeric(text, m, day_first, birth, year)
     m = _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text)
     if m:
         month = _MONTHS.get(m["mon"].lower())
         if month is None:
             return FORMS
-        return _build(int(m["y"]), month, int(m["d"]), m)
+        return _noted(_build(int(m["y"]), month, int(m["d"]), m))
     if text.upper().endswith((" UTC", " GMT")):  # 2024-01-31 14:30:00 UTC
-        value = read(text[:-4].rstrip(), day_first)
-        return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value
+        value = _read(text[:-4].rstrip(), day_first, birth, year)
+        return value if isinstance(value, str) else (value[0].replace(tzinfo=UTC), value[1])
     return FORMS
 
 
-def _numeric(text: str, m: re.Match[str], day_first: bool | None) -> datetime | str:
+def _noted(value: datetime | str, note: str | None = None) -> Reading | str:
+    return value if isinstance(value, str) else (value, note)
+
+
+def _number(text: str) -> Reading | str:
+    """A number in a date column: one of the forms the module docstring names, or refused."""
+    whole, _, fraction = text.partition(".")
+    whole_only = not fraction.strip("0")
+    if len(whole) == 5 and whole[0] != "0" and int(whole) <= _EXCEL_LAST:
+        return _noted(excel_day(float(text)), "an Excel day number")
+    if len(whole) == 8 and whole_only:
+        y, mo, d = int(whole[:4]), int(whole[4:6]), int(whole[6:])
+        if 1900 <= y <= 2099:
+            try:
+                return datetime(y, mo, d), "year, month and day without separators"
+            except ValueError:
+                return f"not a real date: {text!r} (read as year, month and day)"
+    if len(whole) == 10 and _UNIX_FIRST <= int(whole) < _UNIX_END:
+        seconds = round(float(text), 6)
+        return datetime.fromtimestamp(seconds, UTC), "a Unix time in seconds"
+    if len(whole) == 13 and whole_only and _UNIX_FIRST * 1000 <= int(whole) < _UNIX_END * 1000:
+        at = datetime.fromtimestamp(int(whole) // 1000, UTC)
+        return at + timedelta(milliseconds=int(whole) % 1000), "a Unix time in milliseconds"
+    return NUMBERS
+
+
+def excel_day(serial: float) -> datetime | str:
+    """The day (and time, from the fraction) of an Excel day number, 1900 date system: day 1
+    is 1 January 1900 and day 59 28 February 1900; day 60 is Excel's 29 February 1900, which
+    never was; from day 61 (1 March 1900) on Excel counts one day too many."""
+    day = int(serial)
+    if day < 1:
+        return NUMBERS
+    if day == 60:
+        return "Excel's day 60 is 29 February 1900, a day that never was: not a real date"
+    start = datetime(1899, 12, 31) if day < 60 else datetime(1899, 12, 30)
+    return start + timedelta(days=day, seconds=round((serial - day) * 86_400))
+
+
+def _numeric(
+    text: str, m: re.Match[str], day_first: bool | None, birth: bool, this_year: int
+) -> Reading | str:
     a, b, c, sep = m["a"], int(m["b"]), m["c"], m["sep"]
     if len(a) == 4:  # 2024/01/31, 2024.01.31, 2024-1-31
-        return _build(int(a), b, int(c), m) if len(c) <= 2 else FORMS
-    if len(c) != 4:
-        if len(c) == 2 and len(a) <= 2:
-            return f"{text!r} has a two-digit year: write the year in full (20{c} or 19{c})"
+        return _noted(_build(int(a), b, int(c), m)) if len(c) <= 2 else FORMS
+    note = None
+    if len(c) == 2 and len(a) <= 2:  # 3/15/23: in the century the module docstring gives
+        year = 2000 + int(c)
+        if year > (this_year - MIN_AGE if birth else this_year):
+            year -= 100
+        rule = (
+            f"a birth date is 19yy unless 20yy is at least {MIN_AGE} years ago"
+            if birth
+            else "a date is 20yy unless that year is still to come"
+        )
+        note = f"a two-digit year, read as {year}: {rule}"
+    elif len(c) != 4 or len(a) > 2:
         return FORMS
-    first, year = int(a), int(c)
+    else:
+        year = int(c)
+    first = int(a)
     if sep == "." and (first > 12 or b <= 12):  # 31.01.2024: day first, as dots are
-        return _build(year, b, first, m)
+        return _noted(_build(year, b, first, m), note)
     if first > 12 >= b:  # 31/01/2024
-        return _build(year, b, first, m)
+        return _noted(_build(year, b, first, m), note)
     if b > 12 >= first or first == b:  # 01/31/2024 (and 03/03/2024 either way)
-        return _build(year, first, b, m)
+        return _noted(_build(year, first, b, m), note)
     if first > 12 and b > 12:
         return FORMS
     if day_first is not None:  # the file's own order (order_of)
-        return _build(year, b, first, m) if day_first else _build(year, first, b, m)
+        return _noted(_build(year, b, first, m) if day_first else _build(year, first, b, m), note)
     as_month_first = f"{_MONTH_NAMES[first]} {b}, {year}"
     as_day_first = f"{first} {_MONTH_NAMES[b]} {year}"
     return (

@@ -73,6 +73,9 @@ class Prepared:
     phone_column: str | None = None  # where the phone came from, when not the phone's column
     # when a source of ``sources`` was last synced, as the file says (a JSON export's sources)
     synced: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # how cells not written as their field's values were read (45292 as an Excel day), for
+    # the row's note in the report
+    notes: list[str] = field(default_factory=list)
 
 
 class CellError(ValueError):
@@ -154,13 +157,28 @@ def bool_value(raw: Any) -> bool:
 
 
 def datetime_value(raw: Any, day_first: bool | None = None) -> datetime:
-    value = dates.read(str(raw), day_first)
+    return datetime_read(raw, day_first)[0]
+
+
+def datetime_read(raw: Any, day_first: bool | None = None) -> tuple[datetime, str | None]:
+    """The instant a date cell gives, and how it was read when not as written (an Excel day
+    number, a Unix time, a two-digit year: ``dates.reading``)."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise CellError(dates.FORMS)
+    value = dates.reading(str(raw), day_first)
     if isinstance(value, str):
         raise CellError(value)
     try:
-        return as_utc(value)
+        return as_utc(value[0]), value[1]
     except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
         raise CellError(OUT_OF_RANGE) from exc
+
+
+def read_note(column: str, raw: Any, value: datetime, how: str) -> str:
+    """The row's note on a date not written as one: what was read, and how."""
+    midnight = (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+    shown = value.date().isoformat() if midnight else value.isoformat()
+    return f"{column} {str(raw)!r} read as {shown} ({how})"
 
 
 def country_value(raw: str) -> str:
@@ -180,10 +198,18 @@ def country_value(raw: str) -> str:
 def birth_date(value: Any, day_first: bool | None = None) -> Any:
     """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date;
     anything else as given (an attribute is free text; "03/15" has no year)."""
-    if not isinstance(value, str):
-        return value
-    read = dates.read(value, day_first)
-    return read.date().isoformat() if isinstance(read, datetime) else value
+    return birth_reading(value, day_first)[0]
+
+
+def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str | None]:
+    """``birth_date``, with how it was read when not as written (an Excel day number, 19yy
+    or 20yy of a two-digit year: ``dates.reading``)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return value, None
+    read = dates.reading(str(value), day_first, birth=True)
+    if isinstance(read, str):
+        return value, None
+    return read[0].date().isoformat(), read[1]
 
 
 def money_value(raw: Any) -> Decimal:
@@ -450,6 +476,7 @@ def convert(
         sources=extra.get("sources", []),
         phone_column=extra.get("phone_column"),
         synced=extra.get("synced", {}),
+        notes=extra.get("notes", []),
     )
 
 
@@ -491,7 +518,11 @@ def _cell(
     if kind == "attr":
         key = name[5:]
         value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
-        attributes[key] = birth_date(value, options.day_first) if key in DOB_ATTRIBUTES else value
+        if key in DOB_ATTRIBUTES:
+            value, how = birth_reading(value, options.day_first)
+            if how:
+                _note(extra, f"{column} {str(raw)!r} read as {value} ({how})")
+        attributes[key] = value
     elif kind == "address":
         number, _, part = name[7:].partition("_")
         addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
@@ -529,7 +560,9 @@ def _cell(
     elif kind == "bool":
         extra[name] = bool_value(raw)
     elif kind == "datetime":
-        value = datetime_value(raw, options.day_first)
+        value, how = datetime_read(raw, options.day_first)
+        if how:
+            _note(extra, read_note(column, raw, value, how))
         (extra if name != "last_active_at" else body)[name] = value
     elif kind == "money":
         extra[name] = money_value(raw)
@@ -560,6 +593,10 @@ def _cell(
         extra[name] = " ".join(_text(raw).split())
     elif kind in ("text", "longtext"):
         body[name] = _text(raw)
+
+
+def _note(extra: dict[str, Any], note: str) -> None:
+    extra.setdefault("notes", []).append(note)
 
 
 def _pydantic_error(err: Any, columns: dict[str, str], raws: dict[str, Any]) -> RowError:
