@@ -553,6 +553,13 @@ def revert_notes(
 
 
 ERRORS, ROWS = _t(ImportRowError), _t(ImportRow)
+# What the reports show of a row and of a problem (not the tenant and import: a UUID each to
+# make for every row of a download, for nothing).
+ERROR_FIELDS = [
+    ERRORS.c[n] for n in ("row_no", "seq", "line", "column", "field", "value", "reason")
+]
+ROW_FIELDS = [ROWS.c[n] for n in ("row_no", "line", "action", "target_id", "matched_by",
+              "matched_row", "score", "changes", "note", "revert", "revert_reason")]  # fmt: skip
 
 
 def errors_for_rows(
@@ -564,7 +571,7 @@ def errors_for_rows(
     out: dict[int, list[Any]] = {}
     for chunk in _chunks(row_nos):
         for err in session.execute(
-            select(ERRORS)
+            select(*ERROR_FIELDS)
             .where(e.tenant_id == tenant_id, e.import_id == import_id, e.row_no.in_(chunk))
             .order_by(e.row_no, e.seq)
         ):
@@ -586,7 +593,7 @@ def error_record_pages(
     while True:
         with db.session(tenant_id, write=False) as session:
             items = session.execute(
-                select(ERRORS)
+                select(*ERROR_FIELDS)
                 .where(e.tenant_id == tenant_id, e.import_id == import_id, e.row_no >= row)
                 .where(or_(e.row_no > row, e.seq > seq))
                 .order_by(e.row_no, e.seq)
@@ -612,7 +619,7 @@ def row_record_pages(
     while True:
         with db.session(tenant_id, write=False) as session:
             items = session.execute(
-                select(ROWS)
+                select(*ROW_FIELDS)
                 .where(*_rows_where(tenant_id, import_id, actions, revert))
                 .where(ROWS.c.row_no > after)
                 .order_by(ROWS.c.row_no)
