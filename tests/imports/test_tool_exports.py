@@ -11,7 +11,7 @@ import pytest
 
 from rolodex.imports.mapping import resolve
 from tests.conftest import TenantCtx
-from tests.imports.helpers import csv_text, customers, imported
+from tests.imports.helpers import csv_text, customers, imported, rows
 
 
 def _people(tenant: TenantCtx) -> dict[str, dict[str, Any]]:
@@ -241,3 +241,102 @@ def test_mailchimp_and_google_contacts_tags_are_the_tags_shown_in_those_tools(te
     # tags were '"Customer"' with their quotes, and Google's groups one tag with the :::
     assert sorted(people["ada@example.com"]["tags"]) == ["Customer", "VIP"]
     assert sorted(people["bob@example.com"]["tags"]) == ["Friends", "starred"]
+
+
+SHOPIFY_CUSTOMER = {
+    "id": 207119551,
+    "email": "ada@example.com",
+    "accepts_marketing": True,
+    "created_at": "2023-03-15T14:02:11-04:00",
+    "updated_at": "2024-01-20T10:00:00-04:00",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "orders_count": 3,
+    "state": "enabled",
+    "total_spent": "199.65",
+    "note": "likes tea",
+    "verified_email": True,
+    "tax_exempt": False,
+    "tags": "VIP, Newsletter",
+    "currency": "USD",
+    "phone": "+16136120707",
+    "addresses": [
+        {"id": 1, "customer_id": 207119551, "first_name": "Ada", "last_name": "Lovelace",
+         "company": "Analytical Ltd", "address1": "1 Main St", "address2": "Apt 2",
+         "city": "Ottawa", "province": "Ontario", "country": "Canada", "zip": "K2P 1L4",
+         "phone": "555-625-1199", "name": "Ada Lovelace", "province_code": "ON",
+         "country_code": "CA", "country_name": "Canada", "default": False},
+        {"id": 2, "address1": "2 Ship Rd", "city": "Toronto", "province": "Ontario",
+         "province_code": "ON", "zip": "M5V 2T6", "country": "Canada", "country_code": "CA",
+         "default": True},
+    ],
+    "email_marketing_consent": {"state": "subscribed", "opt_in_level": "confirmed_opt_in",
+                                "consent_updated_at": "2023-03-16T09:00:00-04:00"},
+    "sms_marketing_consent": {"state": "not_subscribed", "opt_in_level": "single_opt_in",
+                              "consent_updated_at": None,
+                              "consent_collected_from": "OTHER"},
+    "admin_graphql_api_id": "gid://shopify/Customer/207119551",
+    "default_address": {"id": 2, "address1": "2 Ship Rd", "city": "Toronto",
+                        "province_code": "ON", "zip": "M5V 2T6", "country_code": "CA",
+                        "default": True},
+}  # fmt: skip
+
+
+def test_a_shopify_customers_json_keeps_its_addresses_consent_and_account_state(tenant):
+    """Shopify's address keys (address1, province_code, zip, country_code) were dropped, its
+    account state "enabled" became the address region, and its consent object failed the
+    row as not true or false."""
+    import json
+
+    run = imported(tenant, json.dumps({"customers": [SHOPIFY_CUSTOMER]}), "customers.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    [ada] = customers(tenant)
+    addresses = [
+        {k: a[k] for k in ("line1", "line2", "city", "region", "postcode", "country")}
+        | {"default": a["is_default"]}
+        for a in sorted(ada["addresses"], key=lambda a: a["line1"])
+    ]
+    # the default address's parts are not written over the first listed address either
+    assert addresses == [
+        {"line1": "1 Main St", "line2": "Apt 2", "city": "Ottawa", "region": "ON",
+         "postcode": "K2P 1L4", "country": "CA", "default": False},
+        {"line1": "2 Ship Rd", "line2": None, "city": "Toronto", "region": "ON",
+         "postcode": "M5V 2T6", "country": "CA", "default": True},
+    ]  # fmt: skip
+    assert ada["attributes"] == {"account_state": "enabled"}
+    consent = ada["consent"]
+    assert (consent["email"], consent["email_at"][:19]) == (True, "2023-03-16T13:00:00"), consent
+    assert (consent["sms"], consent["sms_source"]) == (False, "OTHER")
+    assert (ada["ltv"], ada["notes"], sorted(ada["tags"])) == ("199.65", "likes tea",
+                                                               ["Newsletter", "VIP"])  # fmt: skip
+
+
+def test_json_contacts_with_lists_of_emails_and_phones_and_a_name_object(tenant):
+    """A list of emails or phones failed the row ("must be text"), a name object too."""
+    import json
+
+    docs = [
+        {"name": {"first": "Ada", "last": "Lovelace"},
+         "emails": ["ada@example.com", "ada@home.example", "ada@work.example"],
+         "phones": [{"number": "+1 415 555 0100", "type": "mobile"},
+                    {"number": "+1 415 555 0101", "type": "home"}]},
+        {"name": {"givenName": "Bob", "familyName": "Builder"},
+         "emailAddresses": [{"value": "bob@work.example"},
+                            {"value": "bob@example.com", "primary": True}],
+         "phones": ["(415) 555-0102"]},
+    ]  # fmt: skip
+    run = imported(tenant, json.dumps(docs), "contacts.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), rows(
+        tenant, run["id"]
+    )
+    people = _people(tenant)
+    ada, bob = people["ada@example.com"], people["bob@example.com"]
+    assert (ada["first_name"], ada["last_name"], bob["first_name"], bob["last_name"]) == (
+        "Ada", "Lovelace", "Bob", "Builder",
+    )  # fmt: skip
+    assert (ada["phone_e164"], bob["phone_e164"]) == ("+14155550100", "+14155550102")
+    assert ada["attributes"] == {
+        "other_email": "ada@home.example, ada@work.example",
+        "other_phone": "+1 415 555 0101",
+    }
+    assert bob["attributes"] == {"other_email": "bob@work.example"}

@@ -5,7 +5,15 @@
 from __future__ import annotations
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "emailaddress", "mail", "primaryemail", "customeremail", "emails"),
+    "email": (
+        "email",
+        "emailaddress",
+        "mail",
+        "primaryemail",
+        "customeremail",
+        "emails",
+        "emailaddresses",  # Google People API: a list of {"value": ...}
+    ),
     "phone": (
         "phone",
         "phonenumber",
@@ -19,10 +27,44 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tel",
         "phone1",
         "primaryphone",
+        "phones",  # JSON: a list of numbers, or of {"number": ..., "type": ...}
+        "phonenumbers",
     ),
-    "first_name": ("firstname", "first", "givenname", "fname", "forename"),
-    "last_name": ("lastname", "last", "surname", "familyname", "lname"),
-    "full_name": ("fullname", "name", "customername", "contactname", "displayname"),
+    # a JSON name object's keys come flattened: "name": {"first": ...} is name.first
+    "first_name": (
+        "firstname",
+        "first",
+        "givenname",
+        "fname",
+        "forename",
+        "namefirst",
+        "namegiven",
+        "namegivenname",
+        "namefirstname",
+    ),
+    "last_name": (
+        "lastname",
+        "last",
+        "surname",
+        "familyname",
+        "lname",
+        "namelast",
+        "namefamily",
+        "namefamilyname",
+        "namelastname",
+        "namesurname",
+    ),
+    "full_name": (
+        "fullname",
+        "name",
+        "customername",
+        "contactname",
+        "displayname",
+        "namefull",
+        "namefullname",
+        "namedisplayname",
+        "nameformatted",
+    ),
     "company": (
         "company",
         "companyname",
@@ -55,7 +97,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "email_consent": (
         "emailconsent",
         "acceptsemailmarketing",
-        "acceptsmarketing",
+        "emailmarketingconsentstate",  # Shopify's JSON: email_marketing_consent.state
         "emailoptin",
         "emailsubscribed",
         "subscribed",
@@ -77,8 +119,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailmarketingconsenttimestamp",
         "emailconsenttimestamp",
         "optintime",
+        "acceptsmarketingupdatedat",  # Shopify
+        "emailmarketingconsentconsentupdatedat",
     ),
-    "email_consent_source": ("emailconsentsource", "consentemailsource"),
+    "email_consent_source": (
+        "emailconsentsource",
+        "consentemailsource",
+        "emailmarketingconsentconsentcollectedfrom",
+    ),
     "sms_consent": (
         "smsconsent",
         "acceptssmsmarketing",
@@ -87,14 +135,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "consentsms",
         "smsmarketingconsent",
         "smsmarketing",
+        "smsmarketingconsentstate",
     ),
     "sms_consent_at": (
         "smsconsentat",
         "consentsmsat",
         "smsmarketingconsenttimestamp",
         "smsconsenttimestamp",
+        "smsmarketingconsentconsentupdatedat",
     ),
-    "sms_consent_source": ("smsconsentsource", "consentsmssource"),
+    "sms_consent_source": (
+        "smsconsentsource",
+        "consentsmssource",
+        "smsmarketingconsentconsentcollectedfrom",
+    ),
     "last_active_at": (
         "lastactiveat",
         "lastactive",
@@ -233,6 +287,8 @@ WEAK: dict[str, str] = {
     "secondaryemail": "email",  # Zoho
     "firstvisit": "created_at",  # Square
     "confirmtime": "email_consent_at",  # Mailchimp: double opt-in, beside OPTIN_TIME
+    # Shopify's older flag, beside email_marketing_consent.state (what its webhook reads first)
+    "acceptsmarketing": "email_consent",
 }
 PREFIXES = (
     "defaultaddress",

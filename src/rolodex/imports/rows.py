@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -25,6 +25,7 @@ from rolodex.customers.schemas import CustomerCreate
 from rolodex.exports.csv_safety import restore
 from rolodex.identity.normalize import DOB_ATTRIBUTES
 from rolodex.imports import amounts, countries, dates, mapping, names, words
+from rolodex.ingest import shopify
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import OUT_OF_RANGE, as_utc
 from rolodex.models.customers import SOURCES
@@ -358,6 +359,61 @@ def _text(raw: Any) -> str:
     return str(raw)
 
 
+# Shopify's address keys (its webhook's and its Admin API's customers): read by its webhook's
+# own reading (ingest.shopify), not a second copy of it
+_SHOPIFY_ADDRESS = frozenset({"address1", "address2", "province", "province_code", "zip",
+                              "country_code", "country_name"})  # fmt: skip
+# Shopify's customer account states, in a top-level "state" key: not a region
+ACCOUNT_STATES = frozenset({"enabled", "disabled", "invited", "declined"})
+# Where a contact list's items hold their value: {"value": ...} (Google), {"number": ...}
+_ITEM_KEYS = ("value", "address", "email", "number", "phone", "phone_number", "e164")
+
+
+def _listed_address(item: dict[str, Any]) -> dict[str, Any]:
+    """One address object of a JSON record: Rolodex's own parts, or Shopify's (address1,
+    province_code, zip, country_code...) as its webhook reads them."""
+    if _SHOPIFY_ADDRESS.isdisjoint(item):
+        keep = set(mapping.ADDRESS_PARTS)
+        return _address({k: v for k, v in item.items() if k in keep and v is not None})
+    rec = shopify._address(item)
+    if rec is None:
+        return {}
+    parts = {k: v for k, v in asdict(rec).items() if v not in (None, "", False)}
+    if "country" not in parts and isinstance(item.get("country"), str) and item["country"]:
+        parts["country"] = country_value(item["country"])  # a name without its code
+    return parts
+
+
+def _listed(raw: Any) -> list[str]:
+    """The values of a contact list ("emails": ["a@x", "b@y"], "phones": [{"number": ...}]),
+    primary first, as text."""
+    items = raw if isinstance(raw, list) else [raw]
+    ranked = sorted(items, key=lambda i: not (isinstance(i, dict) and i.get("primary") is True))
+    out = []
+    for item in ranked:
+        if isinstance(item, dict):
+            item = next((item[k] for k in _ITEM_KEYS if item.get(k) not in (None, "")), None)
+        if item is None or item == "":
+            continue
+        text = _text(item)
+        if text.strip():
+            out.append(text)
+    return out
+
+
+def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]) -> None:
+    """A name object ({"first": ..., "last": ...}, {"givenName": ..., "familyName": ...}): its
+    parts, unless the record's own first or last name column gives them."""
+    for key, value in raw.items():
+        if value in (None, ""):
+            continue
+        target = mapping.guess(str(key))[0]
+        if target in ("first_name", "last_name"):
+            body.setdefault(target, _text(value))
+        elif target == "full_name":
+            extra.setdefault("full_name", " ".join(_text(value).split()))
+
+
 def _address(parts: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part, raw in parts.items():
@@ -390,6 +446,7 @@ def convert(
     addresses: dict[int, dict[str, Any]] = {}
     kinds: dict[str, set[str | None]] = {}  # address number → what its columns' names say
     tags: list[str] = []
+    listed = any(n == "addresses" and isinstance(v, list) and v for n, _, v in cells)
     for name, column, raw in cells:
         if raw is None or raw == "" or raw == [] or raw == {}:
             continue
@@ -401,6 +458,8 @@ def convert(
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
         if name.startswith("address") and name != "addresses":
+            if listed and mapping.normal(column).startswith("defaultaddress"):
+                continue  # Shopify's default_address: the list holds it too, marked default
             kinds.setdefault(name[7 : name.index("_")], set()).add(mapping.address_kind(column))
         try:
             if has_nul(raw):
@@ -525,13 +584,28 @@ def _cell(
         attributes[key] = value
     elif kind == "address":
         number, _, part = name[7:].partition("_")
+        if part == "region" and mapping.normal(column) == "state" and _account_state(raw):
+            attributes.setdefault("account_state", raw.strip())  # Shopify's "state": "enabled"
+            return
         addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
     elif kind == "addresses":
-        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+        listed = [raw] if isinstance(raw, dict) else raw
+        if not isinstance(listed, list) or not all(isinstance(a, dict) for a in listed):
             raise CellError("must be a list of address objects")
-        keep = set(mapping.ADDRESS_PARTS)
-        for n, item in enumerate(raw, start=1):
-            addresses[n] = _address({k: v for k, v in item.items() if k in keep and v is not None})
+        for item in listed:
+            address = _listed_address(item)
+            if address:
+                addresses[len(addresses) + 1] = address
+    elif name in ("email", "phone") and isinstance(raw, list | dict):
+        found = _listed(raw)
+        if found:
+            body[name] = found[0]
+            others = extra.setdefault(mapping.OTHERS[name], [])
+            others.extend((column, t, t) for t in found[1:])
+    elif name in (mapping.OTHER_PHONE, mapping.OTHER_EMAIL) and isinstance(raw, list | dict):
+        extra.setdefault(name, []).extend((column, t, t) for t in _listed(raw))
+    elif name == "full_name" and isinstance(raw, dict):
+        _name_parts(raw, body, extra)
     elif kind == "tags":
         tags.extend(split_tags(raw, options.tag_delimiter))
     elif kind == "attributes":
@@ -593,6 +667,10 @@ def _cell(
         extra[name] = " ".join(_text(raw).split())
     elif kind in ("text", "longtext"):
         body[name] = _text(raw)
+
+
+def _account_state(raw: Any) -> bool:
+    return isinstance(raw, str) and raw.strip().lower() in ACCOUNT_STATES
 
 
 def _note(extra: dict[str, Any], note: str) -> None:

@@ -124,6 +124,7 @@ SUBSCRIPTION_WORDS: dict[str, bool] = {
     "complained": False,
     "transactional": False,  # Mailchimp: receipts only, no marketing
     "optedout": False,
+    "invalid": False,  # Shopify: the address cannot receive email
 }
 # Consent and yes/no cells: the subscription states and the usual spreadsheet words.
 TRUE = frozenset(
