@@ -340,3 +340,50 @@ def test_json_contacts_with_lists_of_emails_and_phones_and_a_name_object(tenant)
         "other_phone": "+1 415 555 0101",
     }
     assert bob["attributes"] == {"other_email": "bob@work.example"}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Email Opt Out", "email_opt_out"), ("Unsubscribed from all email", "email_opt_out"),
+     ("Do Not Email", "email_opt_out"), ("HasOptedOutOfEmail", "email_opt_out"),
+     ("Unsubscribed", "email_opt_out"), ("SMS Opt Out", "sms_opt_out")],
+)  # fmt: skip
+def test_opt_out_columns_are_mapped_as_consent_turned_around(header, field):
+    assert _fields(["Email", header])[header] == field
+
+
+def test_an_opt_out_column_revokes_consent_and_never_grants_it(tenant):
+    """Zoho's and Salesforce's "Email Opt Out" was left unmapped: a contact who had opted out
+    kept the consent Rolodex held, or got the consent another column of the file gave."""
+    made = tenant.client.post(
+        "/v1/customers",
+        json={"email": "cyd@example.com", "consent": {"email": True, "sms": True}},
+        headers=tenant.headers(),
+    )
+    assert made.status_code == 201, made.text
+    zoho = csv_text(
+        [
+            ["Email", "First Name", "Email Opt Out", "SMS Opt Out"],
+            ["ada@example.com", "Ada", "true", "false"],
+            ["bob@example.com", "Bob", "false", ""],
+            ["cyd@example.com", "Cyd", "true", "true"],
+        ]
+    )  # fmt: skip
+    run = imported(tenant, zoho, overwrite=True)
+    assert run["progress"]["failed"] == 0, rows(tenant, run["id"])
+    hubspot = csv_text(
+        [
+            ["Email", "Marketing consent", "Unsubscribed from all email"],
+            ["dee@example.com", "yes", "Yes"],
+            ["eve@example.com", "yes", "No"],
+        ]
+    )  # fmt: skip
+    imported(tenant, hubspot)
+    consent = {c["email"]: (c["consent"]["email"], c["consent"]["sms"]) for c in customers(tenant)}
+    assert consent == {
+        "ada@example.com": (False, False),
+        "bob@example.com": (False, False),  # not opted out: still no consent given
+        "cyd@example.com": (False, False),  # revoked
+        "dee@example.com": (False, False),  # the opt-out wins over the consent beside it
+        "eve@example.com": (True, False),
+    }

@@ -144,6 +144,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "smsconsenttimestamp",
         "smsmarketingconsentconsentupdatedat",
     ),
+    # consent inverted: yes revokes it, no says nothing (an opt-out never grants consent)
+    "email_opt_out": (
+        "emailoptout",  # Zoho, Salesforce
+        "hasoptedoutofemail",  # Salesforce's field name
+        "donotemail",
+        "unsubscribed",
+        "emailunsubscribed",
+        "unsubscribedfromallemail",  # HubSpot
+        "optedoutofemail",
+        "emailoptedout",
+        "optout",
+        "optedout",
+    ),
+    "sms_opt_out": ("smsoptout", "textoptout", "donottext", "donotsms", "smsunsubscribed"),
     "sms_consent_source": (
         "smsconsentsource",
         "consentsmssource",

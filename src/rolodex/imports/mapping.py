@@ -12,12 +12,15 @@ id) and its ``phone_e164`` the phone as stored (read in no region).
 A field takes one column. When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
 "Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
-reported. Billing and shipping columns side by side fill two addresses. Further phone columns
-("Mobile Phone Number" beside "Phone Number"; Outlook's Home, Business and Mobile Phone) are
-``other_phone``: the first of them a row fills is its phone when its phone is empty, the rest
-are kept as the custom attribute ``other_phone``; weaker email columns ("E-mail 2 - Value",
-Pipedrive's "Email - Home" beside "Email - Work") likewise ``other_email``. A bare "Type" is
-not guessed: other tools' files use it for anything (person or company, phone kinds).
+reported. An opt-out column (Zoho's and Salesforce's "Email Opt Out", HubSpot's "Unsubscribed
+from all email", "Do Not Email") is ``email_opt_out``: yes revokes consent, no leaves it
+unknown (``rows``: an opt-out never grants consent). Billing and shipping columns side by side
+fill two addresses. Further phone columns ("Mobile Phone Number" beside "Phone Number";
+Outlook's Home, Business and Mobile Phone) are ``other_phone``: the first of them a row fills
+is its phone when its phone is empty, the rest are kept as the custom attribute
+``other_phone``; weaker email columns ("E-mail 2 - Value", Pipedrive's "Email - Home" beside
+"Email - Work") likewise ``other_email``. A bare "Type" is not guessed: other tools' files use
+it for anything (person or company, phone kinds).
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ FIELDS: dict[str, str] = {
     "sms_consent": "bool",
     "sms_consent_at": "datetime",
     "sms_consent_source": "text",
+    "email_opt_out": "bool",  # Email Opt Out, Unsubscribed, Do Not Email: consent inverted
+    "sms_opt_out": "bool",
     "last_active_at": "datetime",
     "created_at": "datetime",
     "ltv": "money",

@@ -213,6 +213,13 @@ def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str |
     return read[0].date().isoformat(), read[1]
 
 
+def opt_out_value(raw: Any) -> bool:
+    """Whether an opt-out cell says the person opted out: yes, or a subscription state that
+    is no consent ("unsubscribed"); "subscribed" in it is not opted out."""
+    state = words.SUBSCRIPTION_WORDS.get(mapping.normal(raw)) if isinstance(raw, str) else None
+    return not state if state is not None else bool_value(raw)
+
+
 def money_value(raw: Any) -> Decimal:
     try:
         return amounts.money(raw)
@@ -477,6 +484,12 @@ def convert(
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
         (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
+    for channel in ("email", "sms"):
+        # an opt-out revokes consent, even beside a consent column saying yes; "not opted out"
+        # grants none (the consent stays unknown, or what the consent column says)
+        if extra.pop(f"{channel}_opt_out", False):
+            extra[f"{channel}_consent"] = False
+            extra.pop(f"routed.{channel}_consent", None)
     other_id = extra.pop("other_id", None)
     if other_id is not None and extra.setdefault("external_id", other_id) != other_id:
         reason = (
@@ -631,6 +644,8 @@ def _cell(
                 body[name] = value
             else:
                 extra["routed." + target] = value
+    elif name in ("email_opt_out", "sms_opt_out"):
+        extra[name] = opt_out_value(raw)
     elif kind == "bool":
         extra[name] = bool_value(raw)
     elif kind == "datetime":
