@@ -387,3 +387,26 @@ def test_an_opt_out_column_revokes_consent_and_never_grants_it(tenant):
         "dee@example.com": (False, False),  # the opt-out wins over the consent beside it
         "eve@example.com": (True, False),
     }
+
+
+def test_a_mailchimp_address_cell_is_split_into_its_parts(tenant):
+    """Mailchimp writes the whole address in one cell, its parts two spaces apart: it all
+    landed in the first line."""
+    text = csv_text(
+        [
+            ["Email Address", "First Name", "Address", "Phone Number"],
+            ["ada@example.com", "Ada", "123 Main St  Apt 4  Springfield  IL  62704  US", ""],
+            ["bob@example.com", "Bob", "10 Downing St    London    SW1A 2AA  GB", ""],
+            ["cyd@example.com", "Cyd", "1 Main St, Springfield, IL 62704", ""],
+        ]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert run["progress"]["failed"] == 0, rows(tenant, run["id"])
+    people = _people(tenant)
+    parts = ("line1", "line2", "city", "region", "postcode", "country")
+    found = {e: tuple(p["addresses"][0][k] for k in parts) for e, p in people.items()}
+    assert found == {
+        "ada@example.com": ("123 Main St", "Apt 4", "Springfield", "IL", "62704", "US"),
+        "bob@example.com": ("10 Downing St", None, "London", None, "SW1A 2AA", "GB"),
+        "cyd@example.com": ("1 Main St, Springfield, IL 62704", None, None, None, None, None),
+    }

@@ -421,6 +421,38 @@ def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]
             extra.setdefault("full_name", " ".join(_text(value).split()))
 
 
+_TWO_SPACES = re.compile(r" {2,}")
+
+
+def split_address(text: str) -> dict[str, Any]:
+    """The parts of a whole address in one cell, as Mailchimp writes it: street, second line,
+    city, state, zip and country separated by two spaces ("1 Main St  Apt 4  Springfield  IL
+    62704  US"; an empty part leaves four). Read from the end: a country, a postcode, then
+    region and city when enough parts are left; nothing unless a country or a postcode is
+    found (a street typed with double spaces stays the street)."""
+    parts = [p.strip() for p in _TWO_SPACES.split(text.strip()) if p.strip()]
+    if len(parts) < 3:
+        return {}
+    out: dict[str, Any] = {}
+    last = parts[-1]
+    if (len(last) == 2 and last.isascii() and last.isalpha() and last.isupper()) or (
+        len(last) > 3 and countries.alpha2(last)
+    ):
+        out["country"] = country_value(parts.pop())
+    if len(parts) > 1 and len(parts[-1]) <= 10 and any(c.isdigit() for c in parts[-1]):
+        out["postcode"] = parts.pop()
+    if not out:
+        return {}
+    if len(parts) > 2:
+        out["region"] = parts.pop()
+    if len(parts) > 1:
+        out["city"] = parts.pop()
+    out["line1"] = parts[0]
+    if len(parts) > 1:
+        out["line2"] = ", ".join(parts[1:])
+    return out
+
+
 def _address(parts: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for part, raw in parts.items():
@@ -504,6 +536,9 @@ def convert(
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
+        for address in addresses.values():
+            if set(address) <= {"line1", "type", "is_default"} and "line1" in address:
+                address.update(split_address(address["line1"]))
         for n, address in addresses.items():
             said = kinds.get(str(n), set())
             kind = next(iter(said)) if len(said) == 1 else None
