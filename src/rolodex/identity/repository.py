@@ -216,13 +216,13 @@ CROWD_CHUNK = 500
 # A postcode held by more default addresses than this is not walked for a crowded name: the
 # name's own holders are (each costs a lookup of its address).
 POSTCODE_WALK = 2000
-# normalize.postcode_key as SQL (without its ZIP+4 rule, which a range on the prefix covers),
-# the expression of ix_customer_addresses_postcode_key (migration 0108): written exactly so
-# for the index to serve it. C collation on PostgreSQL for the range.
+# normalize.postcode_key as SQL (without its ZIP+4 rule, which a range on the prefix covers):
+# on SQLite the expression of ix_customer_addresses_postcode_key (migration 0108), written
+# exactly so for the index to serve it; on PostgreSQL the same expression stored as a column
+# in C collation (migration 0111), which the index serves under row-level security.
 POSTCODE_KEY = {
     "sqlite": "upper(replace(replace(replace(a.postcode, ' ', ''), '-', ''), char(9), ''))",
-    "postgresql": "(upper(replace(replace(replace(a.postcode, ' ', ''), '-', ''), chr(9), ''))"
-    ' COLLATE "C")',
+    "postgresql": "a.postcode_key",
 }
 
 
