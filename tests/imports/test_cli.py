@@ -34,10 +34,9 @@ def test_import_dry_run_then_for_real_with_mapping_tags_and_a_summary(cli, tenan
     ]
     report, problems = tmp_path / "rows.csv", tmp_path / "problems.csv"
     dry = cli(*args, "--dry-run", "--report", report, "--errors", problems)
-    assert dry.exit_code == 0, dry.output
-    assert "dry run" in dry.output
+    assert dry.exit_code == 3, dry.output  # done, one row failing
     assert "Mail → email" in dry.output
-    assert "imported 2 rows" in dry.output
+    assert "dry run: read 2 rows (100%): 1 to create, 0 to update, 1 failing" in dry.output
     assert "row 2 (line 3) Mail" in dry.output
     assert customers(tenant) == []
     # the row-by-row report and every problem, as files
@@ -47,10 +46,10 @@ def test_import_dry_run_then_for_real_with_mapping_tags_and_a_summary(cli, tenan
     found = list(csv.DictReader(io.StringIO(problems.read_text(encoding="utf-8-sig"))))
     assert [(p["row"], p["column"], p["value"]) for p in found] == [("2", "Mail", "nope")]
     unwritable = cli(*args, "--dry-run", "--report", tmp_path / "missing" / "rows.csv")
-    assert unwritable.exit_code == 1
+    assert unwritable.exit_code == 2
     assert "cannot write" in unwritable.output
     real = cli(*args)
-    assert real.exit_code == 0, real.output
+    assert real.exit_code == 3, real.output
     assert "state done" in real.output
     (ada,) = customers(tenant)
     assert ada["tags"] == ["cli", "imported"]
@@ -67,7 +66,7 @@ def test_import_refuses_a_file_it_cannot_read_and_a_bad_option(cli, tenant, tmp_
     assert "Excel" in result.output
     path.write_text("email\na@example.com\n")
     result = cli("import", path, "--tenant", tenant.slug, "--match", "merge")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--match: Input should be 'update', 'skip' or 'create'" in result.output  # and why
     assert cli("import", tmp_path / "missing.csv", "--tenant", tenant.slug).exit_code == 2
 
@@ -150,10 +149,72 @@ def test_import_shows_the_file_s_headers_as_written_not_as_markup_or_terminal_co
         )
     )
     result = cli("import", path, "--tenant", tenant.slug, "--map", "E-mail [/]=email")
-    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.exit_code == 3, (result.output, result.exception)
     assert "E-mail [/] → email" in result.output
     assert "[bold]Note[/bold]" in result.output
     assert "row 1 (line 2) E-mail [/]:" in result.output
     assert "\x1b" not in result.output
     assert "\\x1b]8;;https://evil.example" in result.output
     assert [c["email"] for c in customers(tenant)] == ["ok@example.com"]
+
+
+def test_the_exit_code_tells_every_row_imported_from_some_failed_none_and_bad_usage(
+    cli, tenant, tmp_path
+):
+    path = tmp_path / "people.csv"
+
+    def run(rows, *options):
+        path.write_text(csv_text([["email"], *([r] for r in rows)]))
+        return cli("import", path, "--tenant", tenant.slug, *options)
+
+    assert run(["a@example.com"]).exit_code == 0
+    assert run(["b@example.com", "nope"]).exit_code == 3  # done, a row failed
+    assert run(["c@example.com", "nope"], "--dry-run").exit_code == 3
+    every = run(["nope", "also nope"])
+    assert every.exit_code == 1  # nothing imported
+    assert every.exit_code == run(["x"], "--format", "json").exit_code  # the file refused
+    for usage in (["--match", "merge"], ["--map", "email"], ["--date-order", "x"]):
+        result = run(["d@example.com"], *usage)
+        assert result.exit_code == 2, (usage, result.output)
+        assert result.output.startswith("error: "), result.output
+    assert sorted(c["email"] for c in customers(tenant)) == ["a@example.com", "b@example.com"]
+
+
+def test_report_and_errors_to_standard_output_and_the_file_from_standard_input(
+    cli, tenant, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from rolodex.cli.main import app
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    text = csv_text([["email"], ["a@example.com"], ["nope"]])
+    result = CliRunner().invoke(
+        app, ["import", "-", "--tenant", tenant.slug, "--errors", "-"], input=text
+    )
+    assert result.exit_code == 3, result.output
+    # standard output holds the CSV alone; what the command says goes to stderr
+    found = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert [(p["row"], p["value"]) for p in found] == [("2", "nope")]
+    assert "state done" in result.stderr
+    assert list(here.iterdir()) == []  # no file named "-"
+    assert [c["email"] for c in customers(tenant)] == ["a@example.com"]
+    imports = tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"]
+    assert imports[0]["filename"] == "stdin"
+    both = cli("import", "-", "--tenant", tenant.slug, "--report", "-", "--errors", "-")
+    assert both.exit_code == 2
+    assert "one at a time" in both.output
+    alone = cli("import", "-", "--tenant", tenant.slug)  # CliRunner's stdin: empty, not piped
+    assert alone.exit_code == 1
+    assert "the file is empty" in alone.output
+
+
+def test_an_import_the_command_finished_leaves_no_job_waiting(cli, tenant, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(csv_text([["email"], ["a@example.com"]]))
+    assert cli("import", path, "--tenant", tenant.slug).exit_code == 0
+    jobs = cli("jobs", "list", "--tenant", tenant.slug)
+    assert "queued" not in jobs.output, jobs.output
+    assert "import.run" in jobs.output  # done

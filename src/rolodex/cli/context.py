@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import typer
@@ -14,12 +15,25 @@ from rich.markup import escape
 
 from rolodex.config import Settings, get_settings
 from rolodex.db import Database
-from rolodex.errors import RolodexError
+from rolodex.errors import InvalidInput, RolodexError
 from rolodex.models import Tenant
 from rolodex.tenants import service as tenants
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Its reader has gone (``rolodex import … | head``): what it would still say goes
+        to /dev/null and the command goes on. Rich's own ends the process (SystemExit 1),
+        which left an import half done, running, for its job to finish unwatched later."""
+        self.quiet = True
+        with suppress(OSError, ValueError):
+            target = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(target, self.file.fileno())
+            os.close(target)
+
+
+console = _Console(soft_wrap=True)
+err_console = _Console(stderr=True, soft_wrap=True)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -38,7 +52,30 @@ def shown(text: str) -> str:
 
 
 def is_terminal() -> bool:
-    return sys.stdout.isatty()
+    """Whether ``console`` writes to a terminal (stdout, or stderr while stdout carries data)."""
+    return console.file.isatty()
+
+
+def arrow() -> str:
+    """→ where the output can hold it; a terminal in an ASCII or Latin-1 locale gets ->."""
+    return "→" if (console.encoding or "").lower().startswith("utf") else "->"
+
+
+def safe_streams() -> None:
+    """A character the terminal's encoding lacks (a header in Cyrillic under LANG=C with
+    PYTHONIOENCODING=latin-1) is written as an escape, not a UnicodeEncodeError traceback
+    after the command's work is stored."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+class UsageError(InvalidInput):
+    """The command line is wrong (an option's value, a --map): exit code 2, as for the
+    options typer itself refuses, so that a script tells it from a failed run (1)."""
+
+    exit_code = 2
 
 
 def database(settings: Settings | None = None) -> Database:
@@ -47,14 +84,15 @@ def database(settings: Settings | None = None) -> Database:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Domain errors become a one-line message and exit code 1, not a traceback."""
+    """Domain errors become a one-line message and exit code 1 (2 for a UsageError), not a
+    traceback."""
     try:
         yield
     except RolodexError as exc:
         err_console.print(f"[red]error:[/red] {shown(exc.message)}", highlight=False)
         for line in detail_lines(exc.message, exc.details):
             err_console.print(f"  {printable(line)}", highlight=False, markup=False)
-        raise typer.Exit(1) from exc
+        raise typer.Exit(getattr(exc, "exit_code", 1)) from exc
 
 
 def detail_lines(message: str, details: Any) -> list[str]:

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
+import sys
+import tempfile
+import threading
 import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from types import FrameType
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from rolodex.auth.roles import Principal
 from rolodex.cli.context import (
+    UsageError,
+    arrow,
     console,
     database,
     err_console,
@@ -27,9 +39,16 @@ from rolodex.db import Database
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.models import ImportRun
 
+if TYPE_CHECKING:
+    from rolodex.imports.schemas import ImportOptions
+
 
 def import_command(
-    file: Path = typer.Argument(..., help="CSV, JSON or NDJSON file.", exists=True, dir_okay=False),
+    file: Path = typer.Argument(
+        ...,
+        help="CSV, JSON or NDJSON file; - reads it from standard input.",
+        dir_okay=False,  # its being there is checked by _input: typer's check takes no "-"
+    ),
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
     maps: list[str] = typer.Option(
         [],
@@ -61,114 +80,308 @@ def import_command(
         None,
         "--report",
         dir_okay=False,
-        help="Write what each record did (a dry run: would do) to this CSV file.",
-    ),  # fmt: skip
+        allow_dash=True,
+        help="Write what each record did (a dry run: would do) to this CSV file (- for "
+        "standard output).",
+    ),
     errors: Path | None = typer.Option(
-        None, "--errors", dir_okay=False, help="Write every problem of the file to this CSV file."
+        None,
+        "--errors",
+        dir_okay=False,
+        allow_dash=True,
+        help="Write every problem of the file to this CSV file (- for standard output).",
     ),
 ) -> None:
-    """Import customers from a file (matching existing ones); a progress bar on a terminal."""
-    from pydantic import ValidationError
+    """Import customers from a file (matching existing ones); a progress bar on a terminal.
 
+    Exit code: 0 every row imported (or matched and left alone); 3 done, but some rows failed
+    (--errors lists them); 1 nothing imported (the file refused, every row failed, an error);
+    2 bad usage; 130 or 143 stopped by Ctrl-C or SIGTERM between batches, keeping what is done.
+    """
     from rolodex.exports.writers import CsvWriter, stream
-    from rolodex.imports import mapping, runner, service
     from rolodex.imports import report as import_report
-    from rolodex.imports.schemas import ImportOptions
+    from rolodex.imports import service
     from rolodex.kit import runtime
 
     runtime.tune_gc()
     db = database()
-    with handled():
+    with handled(), ExitStack() as stack:
+        if report is not None and report == errors:
+            raise UsageError(
+                "--report and --errors can be - (standard output) one at a time"
+                if report == STDOUT
+                else "--report and --errors name the same file; give each its own"
+            )
+        if STDOUT in (report, errors):
+            stack.enter_context(_human_output_on_stderr())
+        options = _options(
+            maps, dry_run, match, overwrite, tags, source, format, encoding, delimiter,
+            tag_delimiter, date_order,
+        )  # fmt: skip
+        handle, size, name = _input(stack, file)
         t = resolve_tenant(db, tenant)
-        try:
-            options = ImportOptions(
-                format=format, encoding=encoding, delimiter=delimiter,
-                mapping=mapping.parse_overrides(maps), dry_run=dry_run, match=match,
-                overwrite=overwrite, tags=[x for x in tags.split(",") if x.strip()], source=source,
-                tag_delimiter=tag_delimiter, date_order=date_order,
-            )  # fmt: skip
-        except ValidationError as exc:
-            said = "; ".join(
-                f"--{'.'.join(str(p) for p in e['loc']).replace('_', '-')}: "
-                + (
-                    "use day-first, month-first or auto"  # the API's words are day_first...
-                    if e["loc"] == ("date_order",)
-                    else str(e["msg"]).removeprefix("Value error, ")
-                )
-                for e in exc.errors()
-            )
-            raise InvalidInput(f"invalid option {said}") from exc
-        outputs = {path: _writable(path) for path in (report, errors) if path is not None}
+        outputs = {path: stack.enter_context(_writable(path)) for path in (report, errors) if path}
         principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
-        size = file.stat().st_size
-        with db.session(t.id) as session, file.open("rb") as handle:
-            # A job that takes over only if this command dies (its lease then runs out).
-            later = timedelta(seconds=runner.LEASE_SECONDS + 30)
-            run = service.create_import(
-                session, principal, handle, size, file.name, None, options, run_after=later
-            )
-            run_id = run.id
-        for warning in run.warnings:
-            err_console.print(f"[yellow]warning:[/yellow] {shown(warning)}", highlight=False)
-        _print_mapping(run)
-        started = time.monotonic()
-        name = f"cli:{socket.gethostname()}:{os.getpid()}"
-        try:
-            with _reporter(size) as progress, db.session(t.id) as session:
-                done = runner.run_import(
-                    session, t.id, run_id, runner=name, progress=progress, batch_rows=batch
+        with _Stop() as stop:  # from here a signal stops the import cleanly
+            run = _store(db, principal, handle, size, name, options)
+            if stop.signum is not None:  # while the file was read and stored: it never starts
+                with db.session(t.id) as session:
+                    service.cancel(session, principal, run.id)
+                _drop_job(db, t.id, run.job_id)
+                err_console.print(
+                    f"interrupted before the import started: nothing imported (import {run.id})",
+                    highlight=False,
                 )
-        except KeyboardInterrupt:
-            with db.session(t.id) as session:
-                service.cancel(session, principal, run_id)
-            err_console.print("interrupted: the import stops here, keeping what is done")
-            raise typer.Exit(130) from None
-        except runner.Busy:
-            # stopped past its lease (Ctrl-Z, a sleeping laptop): its job took the import over
-            err_console.print(
-                f"this command was stopped longer than its lease ({runner.LEASE_SECONDS}s) "
-                f"and a worker has taken the import over; it goes on there, follow it with "
-                f"GET /v1/imports/{run_id}",
-                highlight=False,
-            )
-            raise typer.Exit(1) from None
-    assert done is not None
-    _summary(db, done, time.monotonic() - started, errors)
-    for path, out in outputs.items():
-        with out:
+                raise typer.Exit(128 + stop.signum)
+            _say(err_console, *(f"[yellow]warning:[/yellow] {shown(w)}" for w in run.warnings))
+            _print_mapping(run)
+            started = time.monotonic()
+            done = _run(db, principal, run, size, batch, stop)
+        _drop_job(db, t.id, run.job_id)
+        _summary(db, done, time.monotonic() - started, errors)
+        for path, out in outputs.items():
             if path == report:
-                pages = service.row_pages(db, t.id, run_id, [])
+                pages = service.row_pages(db, t.id, run.id, [])
                 columns = import_report.ROW_COLUMNS
             else:
-                pages, columns = service.error_pages(db, t.id, run_id), import_report.ERROR_COLUMNS
+                pages, columns = service.error_pages(db, t.id, run.id), import_report.ERROR_COLUMNS
             for piece in stream(CsvWriter(columns), pages):
                 out.write(piece)
-        console.print(f"{'row report' if path == report else 'problems'}: {path}", highlight=False)
-    if done.state == "failed":
-        raise typer.Exit(1)
+            out.flush()
+            if path != STDOUT:
+                what = "row report" if path == report else "problems"
+                _say(console, f"{what}: {shown(str(path))}")
+    code = _exit_code(done, stop.signum)
+    if code >= 128:
+        _say(err_console, _interrupted(done, tenant))
+    if code:
+        raise typer.Exit(code)
 
 
-def _writable(path: Path) -> BinaryIO:
-    """The output file, opened before the import starts: a path it cannot write is said now."""
+STDOUT = Path("-")
+
+
+def _options(
+    maps: list[str],
+    dry_run: bool,
+    match: str,
+    overwrite: bool,
+    tags: str,
+    source: str,
+    format: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    tag_delimiter: str | None,
+    date_order: str | None,
+) -> ImportOptions:
+    """The command line's options as the API takes them; a bad one is a UsageError."""
+    from pydantic import ValidationError
+
+    from rolodex.imports import mapping
+    from rolodex.imports.schemas import ImportOptions
+
     try:
-        return path.open("wb")
+        overrides = mapping.parse_overrides(maps)
+    except InvalidInput as exc:
+        raise UsageError(exc.message.replace("mapping:", "--map:", 1)) from exc
+    try:
+        return ImportOptions(
+            format=format, encoding=encoding, delimiter=delimiter, mapping=overrides,
+            dry_run=dry_run, match=match, overwrite=overwrite,
+            tags=[x for x in tags.split(",") if x.strip()], source=source,
+            tag_delimiter=tag_delimiter, date_order=date_order,
+        )  # fmt: skip
+    except ValidationError as exc:
+        said = "; ".join(
+            f"--{'.'.join(str(p) for p in e['loc']).replace('_', '-')}: "
+            + (
+                "use day-first, month-first or auto"  # the API's words are day_first...
+                if e["loc"] == ("date_order",)
+                else str(e["msg"]).removeprefix("Value error, ")
+            )
+            for e in exc.errors()
+        )
+        raise UsageError(f"invalid option {said}") from exc
+
+
+def _input(stack: ExitStack, file: Path) -> tuple[BinaryIO, int, str]:
+    """The file to import, its size and name; ``-``: standard input, kept in a temporary
+    file (the import is stored before it runs, and its size measures the progress)."""
+    if file != STDOUT:
+        try:
+            handle = stack.enter_context(file.open("rb"))
+        except OSError as exc:
+            raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        return handle, os.fstat(handle.fileno()).st_size, file.name
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError(
+            "FILE - reads the file from standard input, and none is piped in "
+            "(... | rolodex import - --tenant T); name a file instead"
+        )
+    spool = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (the stack closes it)
+    shutil.copyfileobj(sys.stdin.buffer, spool, 1024 * 1024)
+    return spool, spool.tell(), "stdin"
+
+
+def _store(
+    db: Database,
+    principal: Principal,
+    handle: BinaryIO,
+    size: int,
+    name: str,
+    options: ImportOptions,
+) -> ImportRun:
+    from rolodex.imports import runner, service
+
+    with db.session(principal.tenant_id) as session:
+        # A job that takes over only if this command dies (its lease then runs out).
+        later = timedelta(seconds=runner.LEASE_SECONDS + 30)
+        return service.create_import(
+            session, principal, handle, size, name, None, options, run_after=later
+        )
+
+
+def _run(
+    db: Database, principal: Principal, run: ImportRun, size: int, batch: int, stop: _Stop
+) -> ImportRun:
+    """Run the import here, now. A signal asks for its cancel at the next batch boundary,
+    where the runner stops as for the API's cancel (the import cancelled, its lease given
+    up): an interrupt inside a database call could leave SQLite locked for the cancel."""
+    from rolodex.imports import runner, service
+
+    name = f"cli:{socket.gethostname()}:{os.getpid()}"
+
+    def cancel_if_asked() -> None:
+        if stop.signum is not None and not stop.asked:
+            stop.asked = True
+            with db.session(principal.tenant_id) as session:
+                service.cancel(session, principal, run.id)
+
+    try:
+        with _reporter(size, cancel_if_asked) as progress, db.session(run.tenant_id) as session:
+            done = runner.run_import(
+                session, run.tenant_id, run.id, runner=name, progress=progress, batch_rows=batch
+            )
+    except runner.Busy:
+        # stopped past its lease (Ctrl-Z, a sleeping laptop): its job took the import over
+        err_console.print(
+            f"this command was stopped longer than its lease ({runner.LEASE_SECONDS}s) "
+            f"and a worker has taken the import over; it goes on there, follow it with "
+            f"GET /v1/imports/{run.id}",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    assert done is not None
+    return done
+
+
+def _drop_job(db: Database, tenant_id: uuid.UUID, job_id: uuid.UUID | None) -> None:
+    """The import's stand-by job is not needed once this command has finished it: left
+    queued, it showed in `rolodex jobs list` for good where no worker runs."""
+    from rolodex.jobs import queue
+
+    if job_id is None:
+        return
+    with db.session(tenant_id) as session:
+        job = queue.lock(session, tenant_id, job_id)
+        if job is not None and job.state == "queued":
+            queue.complete(job)
+
+
+def _exit_code(run: ImportRun, signum: int | None) -> int:
+    if run.state == "cancelled" and signum is not None:
+        return 128 + signum
+    if run.state != "done" or (run.rows_read and run.failed == run.rows_read):
+        return 1
+    return 3 if run.failed else 0
+
+
+def _interrupted(run: ImportRun, tenant: str) -> str:
+    if run.dry_run or not (run.created or run.updated):
+        what = "dry run" if run.dry_run else "import"
+        return (
+            f"interrupted: {what} {run.id} cancelled after {run.rows_read:,} rows; it wrote nothing"
+        )
+    return (
+        f"interrupted: import {run.id} cancelled after {run.rows_read:,} rows; what it did "
+        f"is kept ({run.created:,} created, {run.updated:,} updated); undo it with "
+        f"rolodex revert-import {run.id} --tenant {shown(tenant)}"
+    )
+
+
+class _Stop:
+    """Ctrl-C or SIGTERM while the command works: noted, and acted on where it can stop
+    cleanly (between batches); a second one stops it at once."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.asked = False
+        self.old: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.old[signum] = signal.signal(signum, self._noted)
+        return self
+
+    def _noted(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+        with suppress(OSError):  # not through sys.stderr: a handler may run inside its write
+            os.write(2, b"\nstopping after the batch in hand (again to stop at once)\n")
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.old.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def _human_output_on_stderr() -> Iterator[None]:
+    """A report written to standard output: what the command says goes to stderr."""
+    console.stderr = True
+    try:
+        yield
+    finally:
+        console.stderr = False
+
+
+@contextmanager
+def _writable(path: Path) -> Iterator[BinaryIO]:
+    """The output file, opened before the import starts: a path it cannot write is said now."""
+    if path == STDOUT:
+        yield sys.stdout.buffer
+        return
+    try:
+        out = path.open("wb")
     except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with out:
+        yield out
+
+
+def _say(con: Console, *lines: str) -> None:
+    for line in lines:
+        con.print(line, highlight=False)
 
 
 def _print_mapping(run: ImportRun) -> None:
-    parts = [f"{shown(c['name'])} → {c['field']}" for c in run.columns if c.get("field")]
+    to = arrow()
+    parts = [f"{shown(c['name'])} {to} {c['field']}" for c in run.columns if c.get("field")]
     skipped = [shown(c["name"]) for c in run.columns if not c.get("field")]
-    console.print(f"{run.format}, {run.encoding}: " + ", ".join(parts), highlight=False)
+    lines = [f"{run.format}, {run.encoding}: " + ", ".join(parts)]
     if skipped:
-        console.print("not imported: " + ", ".join(skipped), style="dim", highlight=False)
+        lines.append("[dim]not imported: " + ", ".join(skipped) + "[/dim]")
+    _say(console, *lines)
 
 
 class _reporter:
-    """A Rich progress bar (by bytes) on a terminal; a plain line every 10% otherwise."""
+    """A Rich progress bar (by bytes) on a terminal; a plain line every 10% otherwise.
+    ``between`` runs after each batch, where the import can stop cleanly."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, between: Callable[[], None]) -> None:
         self.size = max(size, 1)
+        self.between = between
         self.bar: Progress | None = None
         self.task: object = None
         self.step = -1
@@ -184,17 +397,25 @@ class _reporter:
         return self
 
     def __call__(self, run: ImportRun) -> None:
+        self.between()
         if self.bar is not None:
             self.bar.update(self.task, completed=min(run.bytes_read, self.size), rows=run.rows_read)  # type: ignore[arg-type]
             return
         step = int(10 * run.bytes_read / self.size)
         if step != self.step:
             self.step = step
-            console.print(
-                f"imported {run.rows_read:,} rows ({min(100, step * 10)}%): {run.created:,} "
-                f"created, {run.updated:,} updated, {run.failed:,} failed",
-                highlight=False,
-            )
+            share = f"{run.rows_read:,} rows ({min(100, step * 10)}%)"
+            if run.dry_run:  # nothing is imported: the counts are what would happen
+                line = (
+                    f"dry run: read {share}: {run.created:,} to create, {run.updated:,} to "
+                    f"update, {run.failed:,} failing"
+                )
+            else:
+                line = (
+                    f"imported {share}: {run.created:,} created, {run.updated:,} updated, "
+                    f"{run.failed:,} failed"
+                )
+            _say(console, line)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from rolodex.cli.audit import audit_app
-from rolodex.cli.context import console, err_console
+from rolodex.cli.context import console, err_console, safe_streams
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
@@ -29,6 +29,7 @@ class _App(typer.Typer):
     traceback (a file never migrated, a server that does not answer)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        safe_streams()
         try:
             return super().__call__(*args, **kwargs)
         except DBAPIError as exc:
