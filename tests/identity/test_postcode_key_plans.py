@@ -13,34 +13,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.dialects import postgresql, sqlite
 
 from rolodex.identity.repository import _place_statements
 from rolodex.migrations.runner import alembic_config, upgrade
 from tests.imports.test_migration_0107 import TENANTS
 from tests.owned_database import owned_database
+from tests.plans import explain
 
 INDEX = "ix_customer_addresses_postcode_key"
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
-
-
-def _plan(backend: Any, tenant: Any, statement: Any, params: dict[str, Any]) -> str:
-    dialect = postgresql.dialect() if backend.name == "postgres" else sqlite.dialect()
-    if backend.name == "sqlite":  # as the column's type binds it: SQLite stores ids as hex
-        params = {k: v.hex if isinstance(v, uuid.UUID) else v for k, v in params.items()}
-    expanded = statement.compile(dialect=dialect).construct_expanded_state(params)
-    sql = expanded.statement
-    with backend.db.session(tenant.id) as s:
-        conn = s.connection()
-        if backend.name == "postgres":
-            # as a big table would have it: with a few rows any plan is cheap
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            rows = conn.exec_driver_sql(f"EXPLAIN {sql}", expanded.parameters).all()
-        else:
-            rows = conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {sql}", tuple(expanded.positional_parameters)
-            ).all()
-    return "\n".join(str(r[-1]) for r in rows)
 
 
 def _params(tenant: Any) -> dict[str, Any]:
@@ -49,7 +30,7 @@ def _params(tenant: Any) -> dict[str, Any]:
 
 def test_counting_a_postcodes_addresses_reads_the_postcode_key_index(backend, tenant):
     count, _holders = _place_statements("postgresql" if backend.name == "postgres" else "sqlite")
-    plan = _plan(backend, tenant, count, _params(tenant))
+    plan = explain(backend, tenant, count, _params(tenant))
     assert INDEX in plan, plan
     if backend.name == "postgres":
         cond = next(line for line in plan.splitlines() if "Index Cond" in line)

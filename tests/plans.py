@@ -1,0 +1,33 @@
+"""A statement's query plan as the app runs it: in a tenant's session, under row-level
+security on PostgreSQL (where an index the owner's plan uses may not serve the app)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def explain(backend: Any, tenant: Any, statement: Any, params: dict[str, Any] | None = None) -> str:
+    """EXPLAIN (PostgreSQL, sequential scans off as a big table would have them) or EXPLAIN
+    QUERY PLAN (SQLite) of ``statement`` with ``params``, as text."""
+    dialect = postgresql.dialect() if backend.name == "postgres" else sqlite.dialect()
+    expanded = statement.compile(dialect=dialect).construct_expanded_state(params or {})
+    values = dict(expanded.parameters)
+    for key, process in expanded.processors.items():  # as the driver gets them (ids as hex)
+        if values.get(key) is not None:
+            values[key] = process(values[key])
+    with backend.db.session(tenant.id) as s:
+        conn = s.connection()
+        if backend.name == "postgres":
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = conn.exec_driver_sql(f"EXPLAIN {expanded.statement}", values).all()
+        else:
+            ordered = tuple(  # what a processor left: the plan is the same
+                v.hex if isinstance(v, uuid.UUID) else str(v) if isinstance(v, Decimal) else v
+                for v in (values[k] for k in expanded.positiontup or ())
+            )
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {expanded.statement}", ordered).all()
+    return "\n".join(str(r[-1]) for r in rows)
