@@ -92,5 +92,5 @@ def test_the_date_order_can_be_given_and_wins_over_the_files_own(tenant, cli, tm
         "2023-05-06"
     )
     wrong = cli("import", path, "--tenant", tenant.slug, "--date-order", "sideways")
-    assert wrong.exit_code == 1
+    assert wrong.exit_code == 2  # bad usage (README: exit codes)
     assert "--date-order: use day-first, month-first or auto" in wrong.output
