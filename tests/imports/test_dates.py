@@ -150,6 +150,13 @@ def test_excel_days_and_compact_dates_of_a_spreadsheet_are_imported_as_dates(ten
     assert bob["created_at"].startswith("2024-01-01T12:00:00")
     assert bob["last_active_at"].startswith("2024-01-31")
     assert bob["attributes"] == {"date_of_birth": "1985-03-15", "order_total": 12}
+    # the row report says how each was read
+    notes = {r["row"]: r["note"] for r in rows(tenant, run["id"], action="create")}
+    assert notes[1] == (
+        "Created '45292' read as 2024-01-01 (an Excel day number); "
+        "Last Active '20240131' read as 2024-01-31 (year, month and day without separators); "
+        "Birthday '31122' read as 1985-03-16 (an Excel day number)"
+    ), notes
     # a year alone is no day: refused, not read as Excel's day 2024 (16 July 1905)
     failed = rows(tenant, run["id"], action="fail")[0]["errors"][0]
     assert (failed["field"], failed["value"]) == ("created_at", "2024")

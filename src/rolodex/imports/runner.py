@@ -136,7 +136,11 @@ class Converter:
         else:
             seen: set[str] = set()
             cells = []
-            for key, value in record.cells.items():
+            # The keys the mapping chose first: a key it left out for another filling the
+            # same field (accepts_marketing beside email_marketing_consent.state) fills it
+            # only in a record without the chosen one (a file whose records name it otherwise).
+            chosen = sorted(record.cells.items(), key=lambda item: item[0] not in self.stored)
+            for key, value in chosen:
                 target = self.field_for(key)
                 if target is None or (target in seen and target not in mapping.MULTI):
                     continue
@@ -153,6 +157,7 @@ class Converter:
             o.errors = result
         else:
             o.prep = result
+            o.note = "; ".join(result.notes) or None  # how a cell was read (dates)
         return o
 
 
