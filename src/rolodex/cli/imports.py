@@ -100,6 +100,7 @@ def import_command(
     """
     from rolodex.exports.writers import CsvWriter, stream
     from rolodex.imports import report as import_report
+    from rolodex.imports import repository as import_repository
     from rolodex.imports import service
     from rolodex.kit import runtime
 
@@ -141,10 +142,11 @@ def import_command(
         _summary(db, done, time.monotonic() - started, errors)
         for path, out in outputs.items():
             if path == report:
-                pages = service.row_pages(db, t.id, run.id, [])
+                pages = import_repository.row_record_pages(db, t.id, run.id, [])
                 columns = import_report.ROW_COLUMNS
             else:
-                pages, columns = service.error_pages(db, t.id, run.id), import_report.ERROR_COLUMNS
+                pages = import_repository.error_record_pages(db, t.id, run.id)
+                columns = import_report.ERROR_COLUMNS
             for piece in stream(CsvWriter(columns), pages):
                 out.write(piece)
             out.flush()

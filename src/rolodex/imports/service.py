@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
@@ -45,7 +44,7 @@ from rolodex.imports.schemas import (
     RowErrorOut,
 )
 from rolodex.jobs import queue
-from rolodex.kit import keyset, pagination, request_meta
+from rolodex.kit import pagination, request_meta
 from rolodex.kit.ids import new_id
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRow, ImportRowError, ImportRun, Tenant
@@ -335,7 +334,6 @@ ERROR_KEYS = [
     pagination.SortKey("seq", ImportRowError.seq, False),
 ]
 ROW_KEYS = [pagination.SortKey("row", ImportRow.row_no, False)]
-DOWNLOAD_PAGE = 1000
 
 
 def parse_actions(action: str | None) -> list[str]:
@@ -362,45 +360,6 @@ def record_download(
         {"format": "csv", "report": report_name, "import_id": str(import_id),
          "filter": {k: v for k, v in (selection or {}).items() if v}},
     )  # fmt: skip
-
-
-def error_pages(
-    db: Any, tenant_id: uuid.UUID, import_id: uuid.UUID
-) -> Iterator[list[dict[str, Any]]]:
-    """Every problem of the import as ``report.error_record``s, a page at a time, each page
-    read in its own short session (a slow download holds no transaction open)."""
-    after: str | None = None
-    while True:
-        with db.session(tenant_id, write=False) as session:
-            stmt = repository.errors_query(tenant_id, import_id)
-            items, after = keyset.page(session, stmt, ERROR_KEYS, after, DOWNLOAD_PAGE)
-            page = [report.error_record(e) for e in items]
-        yield page
-        if after is None:
-            return
-
-
-def row_pages(
-    db: Any,
-    tenant_id: uuid.UUID,
-    import_id: uuid.UUID,
-    actions: list[str],
-    revert_state: str | None = None,
-) -> Iterator[list[dict[str, Any]]]:
-    """The row report (``report.row_record``s) of the rows with ``actions`` (all when empty),
-    a page at a time, each in its own short session."""
-    after: str | None = None
-    while True:
-        with db.session(tenant_id, write=False) as session:
-            stmt = repository.rows_query(tenant_id, import_id, actions, revert_state)
-            items, after = keyset.page(session, stmt, ROW_KEYS, after, DOWNLOAD_PAGE)
-            errors = repository.errors_for_rows(
-                session, tenant_id, import_id, [r.row_no for r in items]
-            )
-            page = [report.row_record(r, errors.get(r.row_no, [])) for r in items]
-        yield page
-        if after is None:
-            return
 
 
 def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
