@@ -254,8 +254,7 @@ def get_import(
     """State and progress: rows read, created, updated, skipped, failed, rate, ETA."""
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         run = service.get_import(session, principal.tenant_id, import_id)
-        count = repository.count_errors(session, principal.tenant_id, import_id)
-        return service.to_out(run, count)
+        return service.to_out(run, repository.problems(session, run))
 
 
 @router.post("/{import_id}/cancel", response_model=ImportOut)

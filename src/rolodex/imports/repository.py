@@ -632,6 +632,14 @@ def row_record_pages(
         after = items[-1].row_no
 
 
+def problems(session: Session, run: ImportRun) -> int:
+    """The import's problems: its count, or for an import made before migration 0112 a count
+    of its rows of problems."""
+    if run.problems is not None:
+        return run.problems
+    return count_errors(session, run.tenant_id, run.id)
+
+
 def count_errors(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
     sub = errors_query(tenant_id, import_id).with_only_columns(ImportRowError.row_no).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)

@@ -375,6 +375,8 @@ def _batch(
         run.unchanged += counts["unchanged"]
         run.skipped += counts["skip"]
         run.failed += counts["fail"]
+        if run.problems is not None:  # None: made before migration 0112, counted when asked
+            run.problems += counts["problems"]
         run.bytes_read = max(run.bytes_read, reader.bytes_read)
         run.updated_at = utcnow()
         return

@@ -35,14 +35,17 @@ ZERO = Decimal("0.00")
 
 
 def store(batch: Batch, columns: dict[str, str]) -> Counter[str]:
-    """Write the batch; the count of each action. ``columns`` names a field's column."""
+    """Write the batch; the count of each action, and of the problems written. ``columns``
+    names a field's column."""
     if not batch.ctx.dry_run:
         _customers(batch)
         _audit(batch)
     else:
         _overlay(batch)
     _report(batch, columns)
-    return Counter(o.action for o in batch.outcomes)
+    counts = Counter(o.action for o in batch.outcomes)
+    counts["problems"] = sum(len(o.errors) for o in batch.outcomes)  # as _report wrote them
+    return counts
 
 
 def _meta(batch: Batch, o: Outcome) -> dict[str, Any]:

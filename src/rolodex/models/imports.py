@@ -77,6 +77,9 @@ class ImportRun(TenantScoped, Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Problems written so far (rows of import_row_errors); None for an import made before
+    # migration 0112, whose problems are counted when asked.
+    problems: Mapped[int | None] = mapped_column(Integer)
     bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     # Who runs it now: a worker or `rolodex import`; renewed every batch, so a crashed runner's

@@ -222,8 +222,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     tid = user.tenant_id
     with request.app.state.db.session(tid, write=False) as session:
         run = service.get_import(session, tid, import_id)
-        count = repository.count_errors(session, tid, import_id)
-        out = service.to_out(run, count)
+        out = service.to_out(run, repository.problems(session, run))
         errors, _ = keyset.page(
             session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
