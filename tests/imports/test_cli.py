@@ -218,3 +218,31 @@ def test_an_import_the_command_finished_leaves_no_job_waiting(cli, tenant, tmp_p
     jobs = cli("jobs", "list", "--tenant", tenant.slug)
     assert "queued" not in jobs.output, jobs.output
     assert "import.run" in jobs.output  # done
+
+
+def test_a_refused_file_leaves_an_earlier_report_as_it_was(cli, tenant, tmp_path):
+    """--report and --errors were opened, and so emptied, before the file was read: a run
+    refused (or interrupted before its end) left the last run's reports empty. They are
+    written beside their paths and moved into place whole."""
+    out = tmp_path / "out"
+    out.mkdir()
+    report, problems = out / "rows.csv", out / "problems.csv"
+    report.write_text("last run's report\n")
+    problems.write_text("last run's problems\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    refused = cli("import", empty, "--tenant", tenant.slug, "--report", report,
+                  "--errors", problems)  # fmt: skip
+    assert refused.exit_code == 1, refused.output
+    assert report.read_text() == "last run's report\n"
+    assert problems.read_text() == "last run's problems\n"
+    assert sorted(p.name for p in out.iterdir()) == ["problems.csv", "rows.csv"]
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text([["email"], ["ada@example.com"]]))
+    report.chmod(0o640)
+    done = cli("import", good, "--tenant", tenant.slug, "--report", report)
+    assert done.exit_code == 0, done.output
+    rows_read = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
+    assert [(r["row"], r["action"]) for r in rows_read] == [("1", "create")]
+    assert report.stat().st_mode & 0o777 == 0o640  # the file's own mode kept
+    assert sorted(p.name for p in out.iterdir()) == ["problems.csv", "rows.csv"]

@@ -350,16 +350,39 @@ def _human_output_on_stderr() -> Iterator[None]:
 
 @contextmanager
 def _writable(path: Path) -> Iterator[BinaryIO]:
-    """The output file, opened before the import starts: a path it cannot write is said now."""
+    """The output file, checked before the import starts (a path it cannot write is said
+    now) and written beside its path, moved into place once whole: a refused, failed or
+    interrupted command leaves the file of an earlier run as it was (opening the path
+    emptied it first)."""
     if path == STDOUT:
         yield sys.stdout.buffer
         return
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
     try:
-        out = path.open("wb")
+        fd, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    with out:
-        yield out
+    whole = False
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        whole = True
+    finally:
+        if whole:
+            os.chmod(part, _file_mode(path))
+            os.replace(part, path)
+        else:
+            Path(part).unlink(missing_ok=True)
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the file has, or a new file would get (mkstemp's is the owner's alone)."""
+    with suppress(OSError):
+        return path.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _say(con: Console, *lines: str) -> None:
