@@ -246,3 +246,15 @@ def test_a_refused_file_leaves_an_earlier_report_as_it_was(cli, tenant, tmp_path
     assert [(r["row"], r["action"]) for r in rows_read] == [("1", "create")]
     assert report.stat().st_mode & 0o777 == 0o640  # the file's own mode kept
     assert sorted(p.name for p in out.iterdir()) == ["problems.csv", "rows.csv"]
+
+
+def test_a_map_the_file_refuses_is_bad_usage_in_the_commands_words(cli, tenant, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(csv_text([["E-mail", "Name"], ["ada@example.com", "Ada"]]))
+    typo = cli("import", path, "--tenant", tenant.slug, "--map", "E-mail=emial")
+    assert typo.exit_code == 2, typo.output
+    assert "--map E-mail: unknown field 'emial'" in typo.output
+    missing = cli("import", path, "--tenant", tenant.slug, "--map", "Mail=email")
+    assert missing.exit_code == 2, missing.output
+    assert "--map Mail: the file has no such column" in missing.output
+    assert customers(tenant) == []

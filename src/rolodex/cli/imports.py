@@ -238,9 +238,25 @@ def _store(
     with db.session(principal.tenant_id) as session:
         # A job that takes over only if this command dies (its lease then runs out).
         later = timedelta(seconds=runner.LEASE_SECONDS + 30)
-        return service.create_import(
-            session, principal, handle, size, name, None, options, run_after=later
-        )
+        try:
+            return service.create_import(
+                session, principal, handle, size, name, None, options, run_after=later
+            )
+        except InvalidInput as exc:
+            raise _map_error(exc) or exc from None
+
+
+def _map_error(exc: InvalidInput) -> UsageError | None:
+    """A mapping the file refuses (an unknown field, a column it lacks) is the command line's
+    --map, said in its words with exit code 2; None for any other refusal."""
+    items = exc.details if isinstance(exc.details, list) else []
+    wrong = [
+        i for i in items if isinstance(i, dict) and str(i.get("field", "")).startswith("mapping.")
+    ]
+    if not wrong or len(wrong) != len(items):
+        return None
+    lines = [f"--map {str(i['field'])[len('mapping.') :]}: {i.get('message')}" for i in wrong]
+    return UsageError("; ".join(lines))
 
 
 def _run(
