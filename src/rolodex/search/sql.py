@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.ext.compiler import compiles
 
+from rolodex.kit.stored import Stored
 from rolodex.kit.types import UTCDateTime
 from rolodex.search.text import FOLD, INDEXED_NOTES, MAX_TERM, REMOVE, SPACE
 
@@ -512,6 +513,7 @@ class Never(ColumnElement[datetime]):
     keyset pagination never compares with NULL (and an expression index serves the sort)."""
 
     inherit_cache = True
+    _traverse_internals: list[Any] = []  # no state: cacheable (statements with it were not)
     type = UTCDateTime()
 
 
@@ -526,7 +528,9 @@ def _never_pg(element: Never, compiler: Any, **kw: Any) -> str:
 
 
 def or_never(col: Any) -> Any:
-    return func.coalesce(col, Never())
+    """``coalesce(col, never)``; on PostgreSQL its stored column ``<col>_sort`` (migration
+    0113), which a cursor or a range can bound an index scan with under row-level security."""
+    return Stored(func.coalesce(col, Never()), col, f"{col.name}_sort")
 
 
 def sort_indexes(dialect: str) -> list[str]:
