@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.errors import field_error
 from rolodex.kit.phones import to_e164
+from rolodex.kit.stored import Stored
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Segment
 from rolodex.models.segments import SegmentMembership
 from rolodex.search import filters, text
@@ -180,7 +181,8 @@ def _related(f: str, op: str, v: list[str]) -> ColumnElement[bool]:
         return exists().where(
             model.tenant_id == Customer.tenant_id,
             model.customer_id == Customer.id,
-            func.lower(model.tag).in_([t.lower() for t in tags]),
+            # Without case, through the index of the lowered tag (migration 0114).
+            Stored(func.lower(model.tag), model.tag, "tag_key").in_([t.lower() for t in tags]),
         )
 
     if op == "all":
