@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.identity import repository
 from rolodex.identity.batch import PER_KEY
+from rolodex.kit.one_of import one_of
 from rolodex.models import Address, Customer
 
 CHUNK = 900
@@ -51,7 +52,7 @@ def block_many(
             where: list[ColumnElement[bool]] = [
                 _C.c.tenant_id == tenant_id,
                 _C.c.deleted_at.is_(None),
-                column.in_(chunk),
+                one_of(session, column, chunk),
             ]
             if kind == "n":
                 where.append(_C.c.email_normalized.isnot(None))  # the partial unique index
@@ -114,7 +115,7 @@ def match_rows(
         stmt = (
             select(*columns)
             .select_from(_C.outerjoin(_A, default))
-            .where(_C.c.tenant_id == tenant_id, _C.c.id.in_(chunk))
+            .where(_C.c.tenant_id == tenant_id, one_of(session, _C.c.id, chunk))
         )
         for row in session.execute(stmt):
             out.setdefault(row[0], tuple(row))  # a second default address: the first is enough
@@ -172,7 +173,7 @@ def customer_rows(
         stmt = (
             select(*wanted, _A.c.id.label("_a_id"), *address)
             .select_from(_C.outerjoin(_A, and_(default, _A.c.is_default.is_(True))))
-            .where(_C.c.tenant_id == tenant_id, _C.c.id.in_(chunk))
+            .where(_C.c.tenant_id == tenant_id, one_of(session, _C.c.id, chunk))
         )
         for row in session.execute(stmt).mappings():
             if row["id"] in out:
