@@ -49,3 +49,58 @@ def owned_database(prefix: str) -> Iterator[tuple[sa.Engine, sa.Engine]]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def a_tenant(conn: sa.Connection, tenant: uuid.UUID, now: object) -> None:
+    """A tenant row, written past row-level security (a superuser's connection)."""
+    tenants = sa.table(
+        "tenants", sa.column("id", sa.Uuid()), sa.column("slug", sa.String()),
+        sa.column("name", sa.String()), sa.column("default_region", sa.String()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )  # fmt: skip
+    conn.execute(sa.insert(tenants), [{"id": tenant, "slug": f"m{tenant.hex[:8]}", "name": "M",
+                                       "default_region": "US", "created_at": now}])  # fmt: skip
+
+
+def a_customer(
+    conn: sa.Connection, tenant: uuid.UUID, customer: uuid.UUID, now: object, **more: object
+) -> None:
+    """A bare customer row of the schema of every migration since 0101 (``more``: other
+    columns, e.g. last_active_at), written past row-level security."""
+    names = "".join(f", {k}" for k in more)
+    values = "".join(f", :{k}" for k in more)
+    conn.execute(
+        sa.text(
+            "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, customer_type, "
+            f"attributes, email_consent, sms_consent, ltv, created_at, updated_at{names}) "
+            "VALUES (:t, :c, 'prospect', 'active', 'guest', '{}', false, false, 0, :now, :now"
+            f"{values})"
+        ),
+        {"t": tenant, "c": customer, "now": now, **more},
+    )
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    from alembic import command
+
+    from rolodex.migrations.runner import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def columns_of(conn: sa.Connection, table: str) -> set[str]:
+    found = conn.execute(
+        sa.text("SELECT column_name FROM information_schema.columns WHERE table_name = :t"),
+        {"t": table},
+    )
+    return set(found.scalars())
+
+
+def index_definition(conn: sa.Connection, index: str) -> str:
+    found = conn.execute(
+        sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :i"), {"i": index}
+    )
+    return str(found.scalar_one())

@@ -7,7 +7,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+
+from rolodex.customers.repository import sort_keys
+from rolodex.kit import pagination
+from rolodex.models import Customer
 
 
 def explain(backend: Any, tenant: Any, statement: Any, params: dict[str, Any] | None = None) -> str:
@@ -31,3 +36,18 @@ def explain(backend: Any, tenant: Any, statement: Any, params: dict[str, Any] | 
             )
             rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {expanded.statement}", ordered).all()
     return "\n".join(str(r[-1]) for r in rows)
+
+
+def page_after(tenant: Any, sort: str, values: list[Any]) -> Any:
+    """The customer list's page after a cursor of ``values`` in ``sort``'s order."""
+    keys = sort_keys(sort)
+    return (
+        select(Customer.id)
+        .where(
+            Customer.tenant_id == tenant.id,
+            Customer.deleted_at.is_(None),
+            pagination.after(keys, values),
+        )
+        .order_by(*pagination.order_by(keys))
+        .limit(51)
+    )

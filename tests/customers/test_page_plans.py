@@ -9,30 +9,13 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from rolodex.customers.repository import sort_keys
 from rolodex.kit import pagination
-from rolodex.models import Customer
-from tests.plans import explain
-
-
-def _page_after(tenant, sort: str, values: list):
-    keys = sort_keys(sort)
-    return (
-        select(Customer.id)
-        .where(
-            Customer.tenant_id == tenant.id,
-            Customer.deleted_at.is_(None),
-            pagination.after(keys, values),
-        )
-        .order_by(*pagination.order_by(keys))
-        .limit(51)
-    )
+from tests.plans import explain, page_after
 
 
 def test_a_page_after_a_cursor_starts_its_index_scan_there(backend, tenant):
-    plan = explain(backend, tenant, _page_after(tenant, "-ltv", [Decimal(0), uuid.uuid4()]))
+    plan = explain(backend, tenant, page_after(tenant, "-ltv", [Decimal(0), uuid.uuid4()]))
     assert "ix_customers_tenant_ltv" in plan, plan
     if backend.name == "postgres":
         cond = next(line for line in plan.splitlines() if "Index Cond" in line)

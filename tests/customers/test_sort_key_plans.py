@@ -11,18 +11,22 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import select
 
 from rolodex.customers.repository import sort_keys
 from rolodex.kit import pagination
-from rolodex.migrations.runner import alembic_config, upgrade
+from rolodex.migrations.runner import upgrade
 from rolodex.models import Customer
 from rolodex.search import conditions, filters
 from rolodex.search.conditions import Context
-from tests.imports.test_migration_0107 import TENANTS
-from tests.owned_database import owned_database
-from tests.plans import explain
+from tests.owned_database import (
+    a_customer,
+    a_tenant,
+    downgrade,
+    index_definition,
+    owned_database,
+)
+from tests.plans import explain, page_after
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
@@ -32,22 +36,8 @@ def _index_cond(plan: str) -> str:
     return next(line for line in plan.splitlines() if "Index Cond" in line)
 
 
-def _page_after(tenant, sort: str, values: list):
-    keys = sort_keys(sort)
-    return (
-        select(Customer.id)
-        .where(
-            Customer.tenant_id == tenant.id,
-            Customer.deleted_at.is_(None),
-            pagination.after(keys, values),
-        )
-        .order_by(*pagination.order_by(keys))
-        .limit(51)
-    )
-
-
 def test_a_page_by_last_activity_after_a_cursor_starts_its_index_scan_there(backend, tenant):
-    plan = explain(backend, tenant, _page_after(tenant, "-last_active_at", [NOW, uuid.uuid4()]))
+    plan = explain(backend, tenant, page_after(tenant, "-last_active_at", [NOW, uuid.uuid4()]))
     assert "ix_customers_tenant_last_active_at_sort" in plan, plan
     if backend.name == "postgres":
         assert "ROW(last_active_at_sort, id) <" in _index_cond(plan), plan
@@ -58,7 +48,7 @@ def test_a_page_by_last_activity_after_a_cursor_starts_its_index_scan_there(back
 def test_a_page_by_days_since_the_last_order_is_bounded_by_its_cursor(backend, tenant):
     """Its time sorts the other way from its tie-break: the first key bounds the scan."""
     plan = explain(
-        backend, tenant, _page_after(tenant, "days_since_last_order", [NOW, uuid.uuid4()])
+        backend, tenant, page_after(tenant, "days_since_last_order", [NOW, uuid.uuid4()])
     )
     assert "ix_customers_tenant_last_order_at_sort" in plan, plan
     if backend.name == "postgres":
@@ -96,32 +86,16 @@ def test_postgres_migration_0113_keys_stored_customers_and_goes_back(pg_database
         upgrade(engine, None, revision="0112_import_problems")
         tenant = uuid.uuid4()
         with superuser.begin() as conn:
-            conn.execute(sa.insert(TENANTS), [{"id": tenant, "slug": f"m{tenant.hex[:8]}",
-                                               "name": "M", "default_region": "US",
-                                               "created_at": NOW}])  # fmt: skip
+            a_tenant(conn, tenant, NOW)
             for active in (NOW, None):
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, "
-                        "customer_type, attributes, email_consent, sms_consent, ltv, "
-                        "created_at, updated_at, last_active_at) VALUES (:t, :c, 'prospect', "
-                        "'active', 'guest', '{}', false, false, 0, :now, :now, :a)"
-                    ),
-                    {"t": tenant, "c": uuid.uuid4(), "now": NOW, "a": active},
-                )
+                a_customer(conn, tenant, uuid.uuid4(), NOW, last_active_at=active)
         upgrade(engine, None)
         with superuser.connect() as conn:
             keys = conn.execute(
                 sa.text("SELECT last_active_at_sort, last_order_at_sort FROM customers")
             ).all()
             assert sorted(keys) == [(NEVER, NEVER), (NOW, NEVER)]
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0112_import_problems")
+        downgrade(engine, "0112_import_problems")
         with superuser.connect() as conn:
-            definition = conn.execute(
-                sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :i"),
-                {"i": "ix_customers_tenant_last_order_at_sort"},
-            ).scalar_one()
+            definition = index_definition(conn, "ix_customers_tenant_last_order_at_sort")
             assert "COALESCE(last_order_at" in definition

@@ -12,12 +12,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 
 from rolodex.identity.repository import _place_statements
-from rolodex.migrations.runner import alembic_config, upgrade
-from tests.imports.test_migration_0107 import TENANTS
-from tests.owned_database import owned_database
+from rolodex.migrations.runner import upgrade
+from tests.owned_database import (
+    a_customer,
+    a_tenant,
+    columns_of,
+    downgrade,
+    index_definition,
+    owned_database,
+)
 from tests.plans import explain
 
 INDEX = "ix_customer_addresses_postcode_key"
@@ -48,18 +53,8 @@ def test_postgres_migration_0111_keys_stored_addresses_and_goes_back(pg_database
         upgrade(engine, None, revision="0110_import_report_indexes")
         tenant, customer = uuid.uuid4(), uuid.uuid4()
         with superuser.begin() as conn:
-            conn.execute(sa.insert(TENANTS), [{"id": tenant, "slug": f"m{tenant.hex[:8]}",
-                                               "name": "M", "default_region": "US",
-                                               "created_at": NOW}])  # fmt: skip
-            conn.execute(
-                sa.text(
-                    "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, "
-                    "customer_type, attributes, email_consent, sms_consent, ltv, created_at, "
-                    "updated_at) VALUES (:t, :c, 'prospect', 'active', 'guest', '{}', false, "
-                    "false, 0, :now, :now)"
-                ),
-                {"t": tenant, "c": customer, "now": NOW},
-            )
+            a_tenant(conn, tenant, NOW)
+            a_customer(conn, tenant, customer, NOW)
             conn.execute(
                 sa.text(
                     "INSERT INTO customer_addresses (tenant_id, id, customer_id, type, "
@@ -72,23 +67,8 @@ def test_postgres_migration_0111_keys_stored_addresses_and_goes_back(pg_database
         with superuser.connect() as conn:
             key = conn.execute(sa.text("SELECT postcode_key FROM customer_addresses")).scalar()
             assert key == "SW1A1AA"
-            definition = conn.execute(
-                sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :i"), {"i": INDEX}
-            ).scalar_one()
-            assert "(tenant_id, postcode_key, customer_id)" in definition
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0110_import_report_indexes")
+            assert "(tenant_id, postcode_key, customer_id)" in index_definition(conn, INDEX)
+        downgrade(engine, "0110_import_report_indexes")
         with superuser.connect() as conn:
-            columns = conn.execute(
-                sa.text(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = 'customer_addresses'"
-                )
-            ).scalars()
-            assert "postcode_key" not in set(columns)
-            definition = conn.execute(
-                sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :i"), {"i": INDEX}
-            ).scalar_one()
-            assert "upper(replace(" in definition
+            assert "postcode_key" not in columns_of(conn, "customer_addresses")
+            assert "upper(replace(" in index_definition(conn, INDEX)

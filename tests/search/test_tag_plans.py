@@ -9,15 +9,19 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import select
 
-from rolodex.migrations.runner import alembic_config, upgrade
+from rolodex.migrations.runner import upgrade
 from rolodex.models import Customer
 from rolodex.search import conditions, filters
 from rolodex.search.conditions import Context
-from tests.imports.test_migration_0107 import TENANTS
-from tests.owned_database import owned_database
+from tests.owned_database import (
+    a_customer,
+    a_tenant,
+    columns_of,
+    downgrade,
+    owned_database,
+)
 from tests.plans import explain
 
 INDEX = "ix_customer_tags_tag_key"
@@ -63,18 +67,8 @@ def test_postgres_migration_0114_keys_stored_tags_and_goes_back(pg_databases):
         upgrade(engine, None, revision="0113_sort_key_columns")
         tenant, customer = uuid.uuid4(), uuid.uuid4()
         with superuser.begin() as conn:
-            conn.execute(sa.insert(TENANTS), [{"id": tenant, "slug": f"m{tenant.hex[:8]}",
-                                               "name": "M", "default_region": "US",
-                                               "created_at": NOW}])  # fmt: skip
-            conn.execute(
-                sa.text(
-                    "INSERT INTO customers (tenant_id, id, lifecycle_stage, status, "
-                    "customer_type, attributes, email_consent, sms_consent, ltv, created_at, "
-                    "updated_at) VALUES (:t, :c, 'prospect', 'active', 'guest', '{}', false, "
-                    "false, 0, :now, :now)"
-                ),
-                {"t": tenant, "c": customer, "now": NOW},
-            )
+            a_tenant(conn, tenant, NOW)
+            a_customer(conn, tenant, customer, NOW)
             conn.execute(
                 sa.text(
                     "INSERT INTO customer_tags (tenant_id, customer_id, tag) VALUES (:t, :c, :g)"
@@ -85,15 +79,6 @@ def test_postgres_migration_0114_keys_stored_tags_and_goes_back(pg_databases):
         with superuser.connect() as conn:
             key = conn.execute(sa.text("SELECT tag_key FROM customer_tags")).scalar()
             assert key == "vip élite"
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0113_sort_key_columns")
+        downgrade(engine, "0113_sort_key_columns")
         with superuser.connect() as conn:
-            columns = conn.execute(
-                sa.text(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = 'customer_tags'"
-                )
-            ).scalars()
-            assert "tag_key" not in set(columns)
+            assert "tag_key" not in columns_of(conn, "customer_tags")
