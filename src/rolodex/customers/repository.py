@@ -8,11 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from rolodex.customers.loading import load_children
 from rolodex.kit import pagination
+from rolodex.kit.stored import Stored
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer, Tenant
 from rolodex.search import conditions, filters
@@ -23,10 +24,20 @@ SORTABLE: dict[str, pagination.Sortable] = {
     "created_at": Customer.created_at,
     "updated_at": Customer.updated_at,
     "ltv": Customer.ltv,
-    "last_name": func.coalesce(Customer.last_name, ""),
+    # Indexed in sort order (migration 0115): on SQLite the expression, written with a
+    # literal '' for the index to match it; on PostgreSQL a stored column.
+    "last_name": Stored(
+        func.coalesce(Customer.last_name, literal_column("''")),
+        Customer.last_name,
+        "last_name_sort",
+    ),
     "first_name": func.coalesce(Customer.first_name, ""),
     "full_name": func.coalesce(Customer.full_name, ""),
-    "email": func.coalesce(Customer.email_normalized, ""),
+    "email": Stored(
+        func.coalesce(Customer.email_normalized, literal_column("''")),
+        Customer.email_normalized,
+        "email_sort",
+    ),
     "phone": func.coalesce(Customer.phone_e164, ""),
     "company": func.coalesce(Customer.company, ""),
     "lifecycle_stage": Customer.lifecycle_stage,
