@@ -15,6 +15,7 @@ from rolodex.cli.context import console, err_console, safe_streams
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
+from rolodex.cli.import_runs import imports_app
 from rolodex.cli.imports import import_command, revert_command
 from rolodex.cli.jobs import jobs_app, worker
 from rolodex.cli.search import search_app
@@ -64,6 +65,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(sources_app, name="sources")
 app.add_typer(segments_app, name="segments")
 app.add_typer(search_app, name="search")
+app.add_typer(imports_app, name="imports")
 app.command()(worker)
 app.command()(demo)
 app.command("import")(import_command)

@@ -1,0 +1,83 @@
+"""rolodex imports list|cancel: an operator's view of a tenant's imports from the shell.
+
+``cancel`` does what ``POST /v1/imports/{id}/cancel`` does, and more where no runner is left:
+an import whose runner died (``kill -9`` of ``rolodex import``, a lost worker) keeps its
+lease until it runs out, and then only a worker takes it over to honour the cancel. Past its
+lease, the command takes it over itself and stops it at once, keeping what is done.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import typer
+
+from rolodex.cli.context import console, database, handled, resolve_tenant, shown
+from rolodex.errors import InvalidInput
+
+imports_app = typer.Typer(help="A tenant's imports: list them, cancel one.", no_args_is_help=True)
+
+
+@imports_app.command("list")
+def list_imports(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
+    limit: int = typer.Option(20, "--limit", min=1, max=200),
+) -> None:
+    """The tenant's imports, newest first: state, rows and what became of them."""
+    from rolodex.imports import repository
+    from rolodex.models import ImportRun
+
+    db = database()
+    with handled():
+        t = resolve_tenant(db, tenant)
+        with db.session(t.id, write=False) as session:
+            stmt = repository.list_query(t.id).order_by(
+                ImportRun.created_at.desc(), ImportRun.id.desc()
+            )
+            runs = list(session.scalars(stmt.limit(limit)))
+            for run in runs:
+                kind = "dry run " if run.dry_run else ""
+                problems = repository.problems(session, run)
+                console.print(
+                    f"{run.id}  {run.created_at:%Y-%m-%d %H:%M}  {kind}{run.state:<9} "
+                    f"{shown(run.filename)}: {run.rows_read:,} rows, {run.created:,} created, "
+                    f"{run.updated:,} updated, {run.failed:,} failed, {problems:,} problems",
+                    highlight=False,
+                )
+            if not runs:
+                console.print("no imports", style="dim")
+
+
+@imports_app.command("cancel")
+def cancel_import(
+    import_id: str = typer.Argument(..., help="The import's id."),
+    tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
+) -> None:
+    """Stop an import at its next batch boundary, keeping what is done (a queued one now; one
+    whose runner died, now too)."""
+    from rolodex.auth.roles import Principal
+    from rolodex.imports import runner, service
+
+    db = database()
+    with handled():
+        t = resolve_tenant(db, tenant)
+        try:
+            run_id = uuid.UUID(import_id)
+        except ValueError as exc:
+            raise InvalidInput(f"not an import id: {import_id!r}") from exc
+        principal = Principal(t.id, "admin", "system", "cli:imports", "rolodex imports cancel")
+        with db.session(t.id) as session:
+            run = service.cancel(session, principal, run_id)
+            state = run.state
+        if state == "running":
+            with db.session(t.id) as session:
+                try:  # no runner left (its lease ran out): stop it here
+                    done = runner.run_import(session, t.id, run_id, runner="cli:imports cancel")
+                    state = done.state if done is not None else state
+                except runner.Busy:
+                    console.print(
+                        f"import {run_id}: cancel asked; its runner stops at its next batch",
+                        highlight=False,
+                    )
+                    return
+        console.print(f"import {run_id}: {state}", highlight=False)
