@@ -15,6 +15,15 @@ import typer
 from rolodex.cli.context import console, database, handled, resolve_tenant, shown
 from rolodex.errors import InvalidInput
 
+
+def import_uuid(text: str) -> uuid.UUID:
+    """An import id given on the command line (a one-line error when it is not one)."""
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise InvalidInput(f"not an import id: {text!r}") from exc
+
+
 imports_app = typer.Typer(help="A tenant's imports: list them, cancel one.", no_args_is_help=True)
 
 
@@ -61,10 +70,7 @@ def cancel_import(
     db = database()
     with handled():
         t = resolve_tenant(db, tenant)
-        try:
-            run_id = uuid.UUID(import_id)
-        except ValueError as exc:
-            raise InvalidInput(f"not an import id: {import_id!r}") from exc
+        run_id = import_uuid(import_id)
         principal = Principal(t.id, "admin", "system", "cli:imports", "rolodex imports cancel")
         with db.session(t.id) as session:
             run = service.cancel(session, principal, run_id)

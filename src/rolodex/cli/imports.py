@@ -501,17 +501,13 @@ def revert_command(
     """Undo an import: customers it created are removed, fields it changed get their previous
     values back, except what changed since (listed). Run it again after a partial revert to
     revert what has become revertible since."""
-    import uuid
-
+    from rolodex.cli.import_runs import import_uuid
     from rolodex.imports import repository, revert, runner
 
     db = database()
     with handled():
         t = resolve_tenant(db, tenant)
-        try:
-            run_id = uuid.UUID(import_id)
-        except ValueError as exc:
-            raise InvalidInput(f"not an import id: {import_id!r}") from exc
+        run_id = import_uuid(import_id)
         principal = Principal(t.id, "admin", "system", "cli:revert", "rolodex revert-import")
         with db.session(t.id) as session:
             revert.request(session, principal, run_id, job=False)
