@@ -124,3 +124,18 @@ def test_a_download_reads_one_page_before_it_sends_it(backend, tenant, monkeypat
         assert len(next(pages)) == 3
         assert len([s for s, _ in seen if "FROM import_rows" in s]) == 1
         pages.close()
+
+
+def test_the_report_format_is_read_in_any_case_as_exports_read_theirs(tenant):
+    """``format=CSV`` was a 422 (only lowercase matched) where exports take any case."""
+    run = imported(tenant, "email\nnot-an-email\nok@example.com\n")
+    for path in ("errors", "rows"):
+        url = f"/v1/imports/{run['id']}/{path}"
+        csv_answer = tenant.client.get(f"{url}?format=CSV", headers=tenant.headers())
+        assert csv_answer.status_code == 200, csv_answer.text
+        assert csv_answer.headers["content-type"].startswith("text/csv")
+        json_answer = tenant.client.get(f"{url}?format=Json", headers=tenant.headers())
+        assert json_answer.status_code == 200, json_answer.text
+        assert json_answer.json()["items"]
+        wrong = tenant.client.get(f"{url}?format=xml", headers=tenant.headers())
+        assert wrong.status_code == 422, wrong.text

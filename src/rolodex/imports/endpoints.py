@@ -295,11 +295,12 @@ def import_errors(
     request: Request,
     import_id: uuid.UUID,
     principal: Principal = Depends(require(Permission.READ)),
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Annotated[str, Query(pattern="^(?i:json|csv)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
     """Row number, column, field, value and reason of each problem; `format=csv` downloads all."""
+    format = format.lower()  # in any case, as exports take it
     db, tid = request.app.state.db, principal.tenant_id
     with db.session(tid, write=format == "csv") as session:
         service.get_import(session, tid, import_id)
@@ -328,12 +329,13 @@ def import_rows(
             "could not undo: kept whole or in part)",
         ),
     ] = None,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Annotated[str, Query(pattern="^(?i:json|csv)$")] = "json",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
     """Row by row: what each record did (a dry run: would do), the customer, the changes;
     `format=csv` downloads every row, its changes and problems in words."""
+    format = format.lower()
     actions = service.parse_actions(action)
     db, tid = request.app.state.db, principal.tenant_id
     with db.session(tid, write=format == "csv") as session:
