@@ -382,7 +382,7 @@ def _listed_address(item: dict[str, Any]) -> dict[str, Any]:
     if _SHOPIFY_ADDRESS.isdisjoint(item):
         keep = set(mapping.ADDRESS_PARTS)
         return _address({k: v for k, v in item.items() if k in keep and v is not None})
-    rec = shopify._address(item)
+    rec = shopify.address_of(item)
     if rec is None:
         return {}
     parts = {k: v for k, v in asdict(rec).items() if v not in (None, "", False)}

@@ -127,7 +127,7 @@ def _consent(raw: Any, default_source: str, fallback_at: datetime | None) -> Con
     )
 
 
-def _address(raw: Any) -> AddressRec | None:
+def address_of(raw: Any) -> AddressRec | None:
     data = obj(raw)
     if not data:
         return None
@@ -155,7 +155,7 @@ def _addresses(payload: dict[str, Any]) -> list[AddressRec] | None:
     default_id = outside_id(obj(payload.get("default_address")).get("id"))
     out = []
     for entry in raw[:50]:
-        rec = _address(entry)
+        rec = address_of(entry)
         if rec is None:
             continue
         if default_id and outside_id(obj(entry).get("id")) == default_id:
