@@ -78,8 +78,22 @@ class UsageError(InvalidInput):
     exit_code = 2
 
 
+_opened: list[Database] = []
+
+
 def database(settings: Settings | None = None) -> Database:
-    return Database(settings or get_settings())
+    """The command's database, disposed when the command ends (``close_databases``)."""
+    db = Database(settings or get_settings())
+    _opened.append(db)
+    return db
+
+
+def close_databases() -> None:
+    """Close the pools of the databases the command opened: when it ends, not whenever the
+    collector of cycles gets to their engines (a process that runs many commands, as the
+    test suite does, ran a PostgreSQL server out of connection slots)."""
+    while _opened:
+        _opened.pop().dispose()
 
 
 @contextmanager

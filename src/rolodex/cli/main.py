@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from rolodex.cli.audit import audit_app
-from rolodex.cli.context import console, err_console, safe_streams
+from rolodex.cli.context import close_databases, console, err_console, safe_streams
 from rolodex.cli.dedupe import dedupe_app
 from rolodex.cli.demo import demo
 from rolodex.cli.exports import export_command
@@ -55,6 +55,13 @@ def database_problem(exc: DBAPIError) -> str:
 
 app = _App(help="Rolodex: one clean record per customer.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    ctx.call_on_close(close_databases)
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
