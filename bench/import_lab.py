@@ -3,6 +3,9 @@
     python bench/import_lab.py build   # once: imports the first 980,000 rows (about 30 min)
     python bench/import_lab.py run     # each time: copies that database, imports the last 20,000
 
+(HEAD=200000 TAIL=20000 in the environment: a smaller lab, the 20,000 rows after the first
+200,000.)
+
 ``build`` splits bench/data/import-1000000.csv (import_bench.make_csv) into its first HEAD rows
 and the rest, and imports the head into bench/data/lab.db with the import runner, as the
 bench's import phase does. ``run`` copies lab.db to bench/data/run.db and imports the tail
@@ -29,6 +32,7 @@ from common import DATA, fresh_database
 from import_bench import import_file, make_csv, tenant
 
 HEAD = int(os.environ.get("HEAD", "980000"))
+TAIL = int(os.environ.get("TAIL", "20000"))  # ``run`` imports at most this many of the rest
 
 
 def _pragmas() -> None:
@@ -58,7 +62,7 @@ def _pragmas() -> None:
 
 def split() -> tuple[Path, Path]:
     source = make_csv(1_000_000)
-    head, tail = DATA / f"lab-head-{HEAD}.csv", DATA / f"lab-tail-{HEAD}.csv"
+    head, tail = DATA / f"lab-head-{HEAD}.csv", DATA / f"lab-tail-{HEAD}-{TAIL}.csv"
     if not (head.exists() and tail.exists()):
         # generate.py's rows hold no line breaks: one line is one record
         with source.open() as f, head.open("w") as h, tail.open("w") as t:
@@ -66,6 +70,8 @@ def split() -> tuple[Path, Path]:
             h.write(header)
             t.write(header)
             for i, line in enumerate(f):
+                if i >= HEAD + TAIL:
+                    break
                 (h if i < HEAD else t).write(line)
     return head, tail
 
