@@ -7,7 +7,8 @@ full), ``partly`` reverted (the fields changed since are kept) or ``kept`` whole
 names the fields each change touched:
 
 * a customer the import created is removed only when every audit entry about it since is the
-  import's own and nothing hangs off it (orders, activities, conversations...);
+  import's own and nothing hangs off it (orders, activities, a segment it was put in by
+  hand...);
 * a customer the import updated gets back each field the import changed that no later entry
   touched: an order since (its LTV and stage) or a new note leave the import's phone, tags
   or address revertible. A field touched since is kept, and the row says which and by what
@@ -15,7 +16,11 @@ names the fields each change touched:
 * a later import reverted in full for a customer does not count: its writes and their
   undoing cancel out (imports can be reverted newest first); reverted in part, the fields
   its revert put back do not count either;
-* an email another customer holds by now is not given back (live emails are unique).
+* a field whose value is not the one the import left, though no entry names it (an event
+  moves ``last_active_at`` on), is kept too: changed since all the same;
+* an email another customer holds by now is not given back (live emails are unique), unless
+  that customer gives it up in the same batch (removed, or given back its own earlier
+  email): what the import passed along from one customer to the next goes back in one pass.
 
 Per customer, all of the import's rows revert together. Removal is a hard delete (the import
 made it; the audit log keeps its history with a ``remove`` entry), so the same file can be
@@ -41,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.audit import bulk as audit_bulk
 from rolodex.auth.roles import Principal
+from rolodex.customers.normalize import full_name
 from rolodex.errors import Conflict, NotFound
 from rolodex.identity import batch_repository
 from rolodex.identity.rows import decode
@@ -60,7 +66,8 @@ BATCH = 500
 # Later entries that change some fields of a customer (and name them): what they touched is
 # kept, the rest of the import's update is reverted. Any other action keeps the customer.
 FIELD_ACTIONS = frozenset({"update", "order", "transition"})
-DERIVED = frozenset({"email_key", "name_key"})  # recomputed from what is restored
+DERIVED = frozenset({"email_key", "name_key", "full_name"})  # recomputed from what is restored
+UNLISTED = "its value is not the import's any more, changed by a write the audit log does not list"
 _SAME_VALUE = {
     "email": ("email", "email_normalized"),
     "email_normalized": ("email", "email_normalized"),
@@ -228,8 +235,9 @@ def _batch(
     groups: dict[uuid.UUID, list[Any]] = {}
     for row in rr.rows_for(session, tenant_id, run.id, targets):
         groups.setdefault(row.target_id, []).append(row)
+    # Locked before they are read (PostgreSQL): an edit committed in between was written over
+    tags, addresses, sources = repository.children(session, tenant_id, targets, lock=True)
     cols = {r["id"]: r for r in batch_repository.customer_rows(session, tenant_id, targets)}
-    tags, addresses, sources = repository.children(session, tenant_id, cols, lock=True)
     seqs = [r.audit_seq for rows in groups.values() for r in rows if r.audit_seq is not None]
     history = rr.audit_since(session, tenant_id, list(cols), min(seqs)) if seqs else {}
     own = str(run.id)
@@ -241,7 +249,7 @@ def _batch(
     changes: list[audit_bulk.Change] = []
     restored: list[dict[str, Any]] = []
     meta = {"import_id": str(run.id), "revert": True}
-    claimed: set[str] = set()  # emails this batch gives back (a live email is unique)
+    weighed: dict[uuid.UUID, tuple[set[str], dict[str, str]]] = {}
     for cid in targets:
         rows = groups.get(cid, [])
         entries, done_before = _weighed(history.get(cid, []), own, cid, cancelled)
@@ -250,16 +258,31 @@ def _batch(
             decisions.append((cid, "partly", f"partly: the rest kept, {why}") if done_before
                              else (cid, "kept", why))  # fmt: skip
             continue
+        if not _created(rows):
+            _unlisted(rows, cols[cid], touched, done_before)
+        weighed[cid] = (done_before, touched)
+    gone = {c for c in weighed if _created(groups[c])}
+    wanted = {
+        cid: email
+        for cid, (done_before, touched) in weighed.items()
+        if cid not in gone
+        and (email := _email_back(groups[cid], cols[cid], touched, done_before)) is not None
+    }
+    blocked = _emails_blocked(session, tenant_id, wanted, gone)
+    for cid, (done_before, touched) in weighed.items():
+        rows = groups[cid]
         current = cols[cid]
         current.pop("address", None)
         st = State(cid, current, tags[cid], addresses[cid], sources[cid])
         before = snapshot(st)
-        if _created(rows):
+        if cid in gone:
             removals.append(cid)
             changes.append(audit_bulk.Change("remove", cid, before, None, dict(meta)))
             decisions.append((cid, "reverted", None))
             continue
-        undone, kept = _undo_updates(session, st, rows, principal, touched, claimed, done_before)
+        if cid in blocked:
+            touched["email"] = blocked[cid]
+        undone, kept = _undo_updates(session, st, rows, principal, touched, done_before)
         since = "; ".join(sorted({touched[f] for f in kept}))
         partly = f"partly: kept {', '.join(sorted(kept))}, changed since the import ({since})"
         if undone:
@@ -338,29 +361,96 @@ def _kept_because(
     return None, touched
 
 
+def _restores(rows: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columns the rows changed: their values before the first row, and after the last."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for row in rows:
+        for name, (was, now) in (row.changes or {}).get("cols", {}).items():
+            before.setdefault(name, decode(was))
+            after[name] = decode(now)
+    return before, after
+
+
+def _restorable(name: str) -> bool:
+    return name != "updated_at" and name not in DERIVED and name in state.WRITABLE
+
+
+def _unlisted(
+    rows: list[Any], current: dict[str, Any], touched: dict[str, str], done_before: set[str]
+) -> None:
+    """Add to ``touched`` the columns the rows changed that hold another value now though no
+    entry since names them: writes the audit log does not list (an event moves
+    ``last_active_at`` on) are kept like any change since."""
+    for name, left in _restores(rows)[1].items():
+        fields = set(_fields(name))
+        if _restorable(name) and not fields & (touched.keys() | done_before):
+            touched.update(dict.fromkeys(fields if current.get(name) != left else (), UNLISTED))
+
+
+def _email_back(
+    rows: list[Any], current: dict[str, Any], touched: dict[str, str], done_before: set[str]
+) -> str | None:
+    """The email the customer had before the import, when the revert is to give it back."""
+    email = _restores(rows)[0].get("email_normalized")
+    if not email or email == current["email_normalized"]:
+        return None
+    if {"email", "email_normalized"} & (touched.keys() | done_before):
+        return None
+    return str(email)
+
+
+def _emails_blocked(
+    session: Session,
+    tenant_id: uuid.UUID,
+    wanted: dict[uuid.UUID, str],
+    gone: set[uuid.UUID],
+) -> dict[uuid.UUID, str]:
+    """Of the customers to get an earlier email back (``wanted``), those who cannot, and why
+    (live emails are unique): another live customer holds it, unless that one lets go of it
+    in this batch (removed, or given back its own earlier email: what an import passed along
+    from one customer to the next, its revert passes back). Two wanting one: the first."""
+    blocked: dict[uuid.UUID, str] = {}
+    first: dict[str, uuid.UUID] = {}
+    for cid, email in wanted.items():
+        if first.setdefault(email, cid) != cid:
+            blocked[cid] = (
+                f"its earlier email {email} belongs to another customer of this import now"
+            )
+    holders = {c: rr.email_holder(session, tenant_id, e, c) for c, e in wanted.items()}
+    changed = True
+    while changed:  # one kept email may keep the next in the chain
+        changed = False
+        for cid, email in wanted.items():
+            holder = holders[cid]
+            if cid in blocked or holder is None or holder in gone:
+                continue
+            if holder in wanted and holder not in blocked:
+                continue
+            blocked[cid] = f"its earlier email {email} belongs to customer {holder} now"
+            changed = True
+    return blocked
+
+
 def _undo_updates(
     session: Session,
     st: State,
     rows: list[Any],
     principal: Principal,
     touched: dict[str, str],
-    claimed: set[str],
     done_before: set[str],
 ) -> tuple[bool, set[str]]:
     """Put back what the rows changed (the earliest row's 'before' wins), in place, but not
-    the fields in ``touched`` (changed since; field → why) nor those an earlier pass put
-    back (``done_before``). Whether anything was put back, and which touched fields the rows
-    had changed (kept). An email another customer holds now stays as it is (``touched`` says
-    whose it is): live emails are unique."""
-    restore: dict[str, Any] = {}
+    the fields in ``touched`` (changed since, or an email another customer keeps; field →
+    why) nor those an earlier pass put back (``done_before``). Whether anything was put
+    back, and which touched fields the rows had changed (kept)."""
+    restore = _restores(rows)[0]
     tags: set[str] = set()
     address_ids: set[str] = set()
     source_ids: set[str] = set()
     source_values: dict[str, tuple[Any, Any]] = {}
     for row in rows:
         change = row.changes or {}
-        for name, (before, _after) in change.get("cols", {}).items():
-            restore.setdefault(name, decode(before))
         tags.update(change.get("tags", []))
         address_ids.update(change.get("addresses", []))
         source_ids.update(change.get("sources_added", []))
@@ -382,20 +472,9 @@ def _undo_updates(
         source_ids.clear()
         source_values.clear()
     c = st.cols
-    email = restore.get("email_normalized")
-    back = bool(done_before & {"email", "email_normalized"})
-    if email and email != c["email_normalized"] and "email" not in touched and not back:
-        holder = rr.email_holder(session, c["tenant_id"], email, st.id)
-        if holder is not None or email in claimed:
-            whose = f"customer {holder}" if holder else "another customer of this import"
-            touched["email"] = f"its earlier email {email} belongs to {whose} now"
-        else:
-            claimed.add(email)
     stage_before = c["lifecycle_stage"]
     for name, value in restore.items():
-        if name == "updated_at" or name in DERIVED or name not in state.WRITABLE:
-            continue
-        if done_before & set(_fields(name)):
+        if not _restorable(name) or done_before & set(_fields(name)):
             continue
         hit = touched.keys() & set(_fields(name))
         if hit:
@@ -403,6 +482,8 @@ def _undo_updates(
             continue
         c[name] = value
         undone = True
+    if {"first_name", "last_name"} & restore.keys() - kept:  # the names it has now
+        c["full_name"] = full_name(c["first_name"], c["last_name"])
     c.update(state.keys(c["email_normalized"], c["first_name"], c["last_name"]))
     undone = undone or bool(tags or address_ids or source_ids or source_values)
     if not undone:

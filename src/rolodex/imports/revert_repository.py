@@ -6,19 +6,30 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from rolodex.identity.rows import child_tables
 from rolodex.models import Address as AddressModel
-from rolodex.models import AuditEntry, Customer, CustomerSource, CustomerTag, ImportRow
+from rolodex.models import (
+    AuditEntry,
+    Customer,
+    CustomerSource,
+    CustomerTag,
+    ImportRow,
+    Segment,
+    SegmentMembership,
+)
 
 _ROWS = cast(Table, ImportRow.__table__)
 _AUDIT = cast(Table, AuditEntry.__table__)
+_MEMBERS = cast(Table, SegmentMembership.__table__)
+_SEGMENTS = cast(Table, Segment.__table__)
 CHUNK = 900
 # Rows that belong to the profile an import wrote (or are derived from it): removing the
 # customer removes them. Any other row about the customer (orders, activities, ...) means it
-# has been used since, and it is kept.
+# has been used since, and it is kept; so does its assignment to a segment by hand (or by
+# the API), unlike a system segment's refresh.
 PROFILE_TABLES = frozenset(
     {
         "customer_tags",
@@ -168,6 +179,20 @@ def used_since(
             )
             for cid in found:
                 out.setdefault(cid, table.name)
+    m, seg = _MEMBERS.c, _SEGMENTS.c
+    for start in range(0, len(ids), CHUNK):  # a segment's refresh is no use; a hand pick is
+        found = session.scalars(
+            select(m.customer_id)
+            .join(_SEGMENTS, and_(seg.tenant_id == m.tenant_id, seg.id == m.segment_id))
+            .where(
+                m.tenant_id == tenant_id,
+                m.customer_id.in_(ids[start : start + CHUNK]),
+                seg.system.is_(False),
+            )
+            .distinct()
+        )
+        for cid in found:
+            out.setdefault(cid, _MEMBERS.name)
     return out
 
 
