@@ -195,3 +195,17 @@ def test_an_update_of_every_kind_of_field_untouched_since_is_reverted_to_the_let
     }
     assert _emails(tenant, q="Zelda") == _emails(tenant, q="Quux") == []
     assert _emails(tenant, q="Fay Old") == ["full@example.com"]
+
+
+def test_an_email_the_import_freed_then_gave_to_a_customer_it_made_goes_back(tenant):
+    from tests.imports.test_runs import run_inline
+
+    _imported(tenant, [["external_id", "email"], ["K1", "a@example.com"]])
+    table = [["external_id", "email"], ["K1", "moved@example.com"], ["K9", "a@example.com"]]
+    run_id = start(tenant, csv_text(table))
+    run_inline(tenant, run_id, batch_rows=1)  # K1 lets a@ go, then K9 is made with it
+    assert status(tenant, run_id)["progress"]["created"] == 1
+    done = _revert(tenant, run_id)
+    assert (done["state"], done["reverted"], done["kept"]) == ("done", 2, 0)
+    (k1,) = customers(tenant)
+    assert (k1["email"], [s["external_id"] for s in k1["sources"]]) == ("a@example.com", ["K1"])
