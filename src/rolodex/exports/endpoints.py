@@ -71,10 +71,11 @@ def export_customers(
                 session, principal, view, search_service.ListQuery(node, sort=sort)
             )
             node, sort = query.filter or node, query.sort
-        selection = service.Selection(node, sort, limit)
+        now = utcnow()  # the moment the filter is read at, checked as streamed
+        selection = service.Selection(node, sort, limit, now)
         service.check(session, principal.tenant_id, selection, format)
         service.record_audit(session, principal, format, node, items)
-    name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{format}"
+    name = f"customers-{now:%Y%m%d-%H%M%S}.{format}"
     return writers.attachment(
         service.stream(db, principal.tenant_id, format, selection),
         writers.MEDIA_TYPES[format],

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ from rolodex.imports.rows import attr_cell
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.kit import pagination
+from rolodex.kit.time import utcnow
 from rolodex.models import Customer
 from rolodex.search import filters
 from rolodex.search import params as search_params
@@ -63,11 +64,13 @@ _PLAIN = (
 class Selection:
     """Which customers an export holds and in which order: those of ``node``, by ``sort`` (the
     list's sort keys) or else in creation order (created_at, oldest first; then id), at most
-    ``limit`` of them."""
+    ``limit`` of them. ``now``: the moment relative times in the filter (``-30d``) are read
+    at, one for the whole export (None: when it starts streaming)."""
 
     node: Node
     sort: str | None = None
     limit: int | None = None
+    now: datetime | None = None
 
 
 def format_of(value: str) -> str:
@@ -106,7 +109,7 @@ def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str
             raise field_error("sort", "exports are not ordered by relevance; give a sort key")
         customers_repo.sort_keys(selection.sort)  # a 422 naming the allowed keys
     # Building the filter's SQL looks up what it names (a segment may not exist): do it now.
-    search.base_condition(search.context(session, tenant_id), selection.node)
+    search.base_condition(search.context(session, tenant_id, selection.now), selection.node)
 
 
 def record_audit(
@@ -161,7 +164,7 @@ def pages(
     if newest_first is None:
         yield from _sorted_pages(session, tenant_id, selection, page_size)
         return
-    ctx = search.context(session, tenant_id)
+    ctx = search.context(session, tenant_id, selection.now)
     condition = search.base_condition(ctx, selection.node)
     after: tuple[datetime, uuid.UUID] | None = None
     while left is None or left > 0:
@@ -191,7 +194,7 @@ def _sorted_pages(
     sorted by ``-ltv`` with a limit of 100 is the list's first 100). A page reads only the ids
     and sort values, then the rows by id: the list's page would build each customer with its
     tags, addresses and sources, which ``records`` reads again."""
-    ctx = search.context(session, tenant_id)
+    ctx = search.context(session, tenant_id, selection.now)
     condition = search.base_condition(ctx, selection.node)
     keys = customers_repo.sort_keys(selection.sort)
     columns = [k.expr.label(f"_k{i}") for i, k in enumerate(keys)]
@@ -214,12 +217,12 @@ def _sorted_pages(
 
 
 def csv_columns(
-    session: Session, tenant_id: uuid.UUID, node: Node
+    session: Session, tenant_id: uuid.UUID, node: Node, now: datetime | None = None
 ) -> tuple[list[str], int, list[str] | None]:
     """The CSV header for these customers: fixed columns, their addresses, their attributes
     (their names; None for one ``attributes`` column of JSON, when a column per name would
-    make a file wider than an import reads)."""
-    ctx = search.context(session, tenant_id)
+    make a file wider than an import reads). ``now``: the export's moment (see Selection)."""
+    ctx = search.context(session, tenant_id, now)
     condition = search.base_condition(ctx, node)
     n = repository.max_addresses(session, tenant_id, condition)
     names: list[str] | None = repository.attribute_names(session, tenant_id, condition)
@@ -284,6 +287,10 @@ def stream(
 ) -> Iterator[bytes]:
     """The whole export as bytes, in one read transaction (a consistent view);
     ``on_page`` hears how many customers each page held."""
+    if selection.now is None:
+        # The header and the rows read "-30d" at one moment: a customer crossing it between
+        # the two was a row without columns for its addresses and attributes (lost).
+        selection = replace(selection, now=utcnow())
     with db.session(tenant_id, write=False) as session:
         if db.is_postgres:
             # One snapshot for every page: at READ COMMITTED each page saw what had committed
@@ -297,7 +304,7 @@ def stream(
                 yield page
 
         if fmt == "csv":
-            columns, n, names = csv_columns(session, tenant_id, selection.node)
+            columns, n, names = csv_columns(session, tenant_id, selection.node, selection.now)
             rows = ([flat(d, n, names) for d in page] for page in counted())
             yield from writers.stream(writers.CsvWriter(columns), rows)
         elif fmt == "json":
