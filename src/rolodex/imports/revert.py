@@ -68,6 +68,7 @@ BATCH = 500
 FIELD_ACTIONS = frozenset({"update", "order", "transition"})
 DERIVED = frozenset({"email_key", "name_key", "full_name"})  # recomputed from what is restored
 UNLISTED = "its value is not the import's any more, changed by a write the audit log does not list"
+_ABSENT = object()
 _SAME_VALUE = {
     "email": ("email", "email_normalized"),
     "email_normalized": ("email", "email_normalized"),
@@ -77,11 +78,12 @@ _SAME_VALUE = {
 
 
 def _fields(column: str) -> tuple[str, ...]:
-    """The snapshot fields (as audit entries name them) that show this column."""
+    """The snapshot fields (as audit entries name them) that show this column, its part of
+    a parted field first ("consent.email_at"), then the whole ("consent")."""
     if column.startswith(("email_consent", "sms_consent")):
-        return ("consent",)
+        return (f"consent.{column.replace('_consent', '')}", "consent")
     if column.startswith("utm_"):
-        return ("utm",)
+        return (f"utm.{column.removeprefix('utm_')}", "utm")
     return _SAME_VALUE.get(column, (column,))
 
 
@@ -239,8 +241,8 @@ def _batch(
     tags, addresses, sources = repository.children(session, tenant_id, targets, lock=True)
     cols = {r["id"]: r for r in batch_repository.customer_rows(session, tenant_id, targets)}
     seqs = [r.audit_seq for rows in groups.values() for r in rows if r.audit_seq is not None]
-    history = rr.audit_since(session, tenant_id, list(cols), min(seqs)) if seqs else {}
     own = str(run.id)
+    history = rr.audit_since(session, tenant_id, list(cols), min(seqs), own) if seqs else {}
     others = {(e.import_id, c) for c, es in history.items() for e in es if e.import_id}
     cancelled = rr.fully_reverted(session, tenant_id, others - {(own, c) for c in cols})
     used = rr.used_since(session, tenant_id, [c for c in cols if _created(groups[c])])
@@ -383,9 +385,11 @@ def _unlisted(
     entry since names them: writes the audit log does not list (an event moves
     ``last_active_at`` on) are kept like any change since."""
     for name, left in _restores(rows)[1].items():
-        fields = set(_fields(name))
-        if _restorable(name) and not fields & (touched.keys() | done_before):
-            touched.update(dict.fromkeys(fields if current.get(name) != left else (), UNLISTED))
+        fields = _fields(name)
+        if name == "attributes" or not _restorable(name):
+            continue  # attributes are weighed key by key (_attributes_back)
+        if not set(fields) & (touched.keys() | done_before) and current.get(name) != left:
+            touched[fields[0]] = UNLISTED
 
 
 def _email_back(
@@ -432,6 +436,66 @@ def _emails_blocked(
     return blocked
 
 
+def _parts_back(
+    field: str,
+    items: set[str],
+    part: Any,
+    touched: dict[str, str],
+    done_before: set[str],
+    kept: set[str],
+) -> set[str]:
+    """Of the items the import added to a parted field (tags, address ids, source ids), those
+    to take back: not put back by an earlier pass, nor changed since (those go in ``kept``).
+    ``part`` names an item's part ("tags.vip")."""
+    out = set()
+    for item in items:
+        names = {f"{field}.{part(item)}", field}
+        if names & done_before:
+            continue
+        hit = names & touched.keys()
+        if hit:
+            kept.update(hit)
+            continue
+        out.add(item)
+    return out
+
+
+def _attributes_back(
+    c: dict[str, Any],
+    was: Any,
+    left: Any,
+    touched: dict[str, str],
+    done_before: set[str],
+    kept: set[str],
+) -> bool:
+    """Put back, key by key, the custom attributes the import changed (``was`` before it,
+    ``left`` as it left them) but not the keys changed since, by an entry or a write the
+    audit log does not list (those go in ``kept``). Whether any went back."""
+    was, left = was or {}, left or {}
+    now = dict(c["attributes"] or {})
+    out = dict(now)
+    for key in set(was) | set(left):
+        if was.get(key, _ABSENT) == left.get(key, _ABSENT):
+            continue
+        names = {f"attributes.{key}", "attributes"}
+        if names & done_before:
+            continue
+        hit = names & touched.keys()
+        if not hit and now.get(key, _ABSENT) != left.get(key, _ABSENT):
+            touched[f"attributes.{key}"] = UNLISTED
+            hit = {f"attributes.{key}"}
+        if hit:
+            kept.update(hit)
+        elif key in was:
+            out[key] = was[key]
+        else:
+            out.pop(key, None)
+    if out == now:
+        return False
+    c["attributes"] = out
+    return True
+
+
 def _undo_updates(
     session: Session,
     st: State,
@@ -457,24 +521,29 @@ def _undo_updates(
         for sid, ext, synced in change.get("sources_changed", []):
             source_values.setdefault(sid, (ext, decode(synced)))
     kept: set[str] = set()
-    undone = False
-    for group, items in (("tags", tags), ("addresses", address_ids)):
-        if group in done_before:
-            items.clear()
-        if items and group in touched:
-            kept.add(group)
-            items.clear()
-    if "sources" in done_before:
-        source_ids.clear()
-        source_values.clear()
-    if (source_ids or source_values) and "sources" in touched:
-        kept.add("sources")
-        source_ids.clear()
-        source_values.clear()
+    # what is gone since has nothing left to take back
+    source_of = {str(s["id"]): str(s["source"]) for s in st.sources or []}
+    tags &= set(st.tags or [])
+    address_ids &= {str(a["id"]) for a in st.addresses or []}
+    tags = _parts_back("tags", tags, str.lower, touched, done_before, kept)
+    address_ids = _parts_back("addresses", address_ids, str, touched, done_before, kept)
+    source_ids = _parts_back(
+        "sources", source_ids & source_of.keys(), source_of.get, touched, done_before, kept
+    )
+    back = _parts_back(
+        "sources", source_values.keys() & source_of.keys(), source_of.get, touched, done_before,
+        kept,
+    )  # fmt: skip
+    source_values = {k: v for k, v in source_values.items() if k in back}
     c = st.cols
     stage_before = c["lifecycle_stage"]
+    undone = False
     for name, value in restore.items():
         if not _restorable(name) or done_before & set(_fields(name)):
+            continue
+        if name == "attributes":
+            left = _restores(rows)[1].get(name)
+            undone = _attributes_back(c, value, left, touched, done_before, kept) or undone
             continue
         hit = touched.keys() & set(_fields(name))
         if hit:

@@ -10,6 +10,7 @@ from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from rolodex.identity.rows import child_tables
+from rolodex.imports.snapshot import PARTED, parts
 from rolodex.models import Address as AddressModel
 from rolodex.models import (
     AuditEntry,
@@ -103,10 +104,13 @@ def _who(actor_type: str, actor: str, import_id: str | None, revert: bool) -> st
 
 
 def audit_since(
-    session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int
+    session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID], first_seq: int, own: str
 ) -> dict[uuid.UUID, list[Entry]]:
-    """Every audit entry about these customers from ``first_seq``, in order."""
+    """Every audit entry about these customers from ``first_seq``, in order. The fields an
+    entry changed are named part by part where a field has parts (``snapshot.parts``),
+    except in the writes of import ``own``, whose revert this is (they are not weighed)."""
     out: dict[uuid.UUID, list[Entry]] = {}
+    parted: list[int] = []
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
             select(_AUDIT.c.customer_id, _AUDIT.c.seq, _AUDIT.c.action, _AUDIT.c.actor_type,
@@ -126,6 +130,30 @@ def audit_since(
             revert = bool(meta.get("revert"))
             who = _who(actor_type, actor_name or actor_id, import_id, revert)
             out.setdefault(cid, []).append(Entry(seq, action, who, fields, import_id, revert))
+            if fields & PARTED and (import_id != own or revert):
+                parted.append(seq)
+    named = _parts(session, tenant_id, parted)
+    for cid, entries in out.items():
+        out[cid] = [e._replace(fields=named[e.seq]) if e.seq in named else e for e in entries]
+    return out
+
+
+def _parts(session: Session, tenant_id: uuid.UUID, seqs: list[int]) -> dict[int, frozenset[str]]:
+    """The fields of these entries with each parted one named by its parts, where it can be."""
+    out: dict[int, frozenset[str]] = {}
+    for start in range(0, len(seqs), CHUNK):
+        found = session.execute(
+            select(_AUDIT.c.seq, _AUDIT.c.changed, _AUDIT.c.before, _AUDIT.c.after).where(
+                _AUDIT.c.tenant_id == tenant_id, _AUDIT.c.seq.in_(seqs[start : start + CHUNK])
+            )
+        )
+        for seq, changed, before, after in found:
+            names: set[str] = set()
+            for field in (f for f in (changed or "").split(",") if f):
+                was, now = (before or {}).get(field), (after or {}).get(field)
+                split = parts(field, was, now) if field in PARTED else None
+                names.update(split if split else {field})  # none told apart: the whole
+            out[seq] = frozenset(names)
     return out
 
 

@@ -79,3 +79,46 @@ def snapshot(state: State) -> dict[str, Any]:
         "last_active_at": _dt(c["last_active_at"]),
         "deleted_at": _dt(c["deleted_at"]),
     }
+
+
+# Fields of a snapshot made of parts that later edits change one at a time (a custom
+# attribute, a tag, one consent, one UTM part, an address, a source): a revert weighs them
+# part by part, named "attributes.tier", "tags.vip", "consent.email_at", "utm.campaign",
+# "addresses.<id>", "sources.shopify".
+PARTED = frozenset({"attributes", "consent", "utm", "tags", "addresses", "sources"})
+_ABSENT = object()
+
+
+def parts(field: str, before: Any, after: Any) -> frozenset[str] | None:
+    """The parts of snapshot field ``field`` that differ between two of its values, or None
+    when they cannot be told (a value missing or of another shape)."""
+    if field in ("attributes", "consent", "utm"):
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return None
+        names = set(before) | set(after)
+        return frozenset(
+            f"{field}.{k}" for k in names if before.get(k, _ABSENT) != after.get(k, _ABSENT)
+        )
+    if not isinstance(before, list) or not isinstance(after, list):
+        return None
+    try:
+        if field == "tags":
+            return frozenset(f"tags.{t}" for t in {str(t).lower() for t in before} ^ {
+                str(t).lower() for t in after
+            })  # fmt: skip
+        if field in ("addresses", "sources"):
+            key = "id" if field == "addresses" else "source"
+            was, now = _grouped(before, key), _grouped(after, key)
+            return frozenset(
+                f"{field}.{k}" for k in set(was) | set(now) if was.get(k) != now.get(k)
+            )
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return None
+
+
+def _grouped(items: list[Any], key: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in items:
+        out.setdefault(str(item[key]), []).append(repr(sorted(item.items())))
+    return {k: sorted(v) for k, v in out.items()}
