@@ -27,7 +27,7 @@ def test_a_where_that_is_not_a_list_filter_is_refused_in_one_line(cli, tenant):
         ("sort=-ltv", "sort has its own option, --sort"),
     ):
         result = cli("export", "--tenant", tenant.slug, "--format", "ndjson", "--where", pair)
-        assert result.exit_code == 1, (pair, result.output)
+        assert result.exit_code == 2, (pair, result.output)  # bad usage
         assert result.stdout == ""
         (line,) = result.output.splitlines()
         assert line.startswith(f"error: --where {pair!r}: "), line
@@ -56,7 +56,7 @@ def test_an_output_file_that_cannot_be_opened_is_one_line_and_nothing_is_audited
     add(tenant, "a@example.com")
     for out in (tmp_path / "no-such-dir" / "x.csv", tmp_path):
         result = cli("export", "--tenant", tenant.slug, "--format", "csv", "--out", out)
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 2, result.output  # bad usage
         assert "Traceback" not in result.output
         (line,) = result.output.splitlines()
         assert line.startswith(f"error: cannot write {out}: "), line
@@ -71,8 +71,8 @@ def test_an_output_file_that_cannot_be_opened_is_one_line_and_nothing_is_audited
 def test_a_format_in_any_case_and_a_bad_one_in_one_line(cli, tenant):
     add(tenant, "a@example.com")
     result = cli("export", "--tenant", tenant.slug, "--format", "xml")
-    assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "error: format: one of csv, json, ndjson"
+    assert result.exit_code == 2  # bad usage
+    assert result.output.splitlines() == ["error: --format: one of csv, json, ndjson (got 'xml')"]
     result = cli("export", "--tenant", tenant.slug, "--format", "NDJSON")
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == ["a@example.com"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,8 +11,17 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from rolodex.auth.roles import Principal
-from rolodex.cli.context import console, database, err_console, handled, is_terminal, resolve_tenant
+from rolodex.cli.context import (
+    UsageError,
+    console,
+    database,
+    err_console,
+    handled,
+    is_terminal,
+    resolve_tenant,
+)
 from rolodex.db import Database
+from rolodex.errors import RolodexError
 
 if TYPE_CHECKING:
     from rolodex.exports.service import Selection
@@ -22,7 +30,9 @@ if TYPE_CHECKING:
 def export_command(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
     format: str = typer.Option("csv", "--format", help="csv, json or ndjson."),
-    out: Path | None = typer.Option(None, "--out", help="File to write (default: stdout)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="File to write, moved into place whole (default or -: stdout)."
+    ),
     filter: str | None = typer.Option(
         None, "--filter", help="Filter language: stage:customer tag:vip"
     ),
@@ -42,71 +52,121 @@ def export_command(
     ),
     limit: int | None = typer.Option(None, "--limit", help="At most this many customers."),
 ) -> None:
-    """Export customers (the same filters as GET /v1/customers); streamed, audited."""
+    """Export customers (the same filters as GET /v1/customers); streamed, audited.
+
+    Exit code: 0 exported; 2 bad usage (an option's value, a --where, an --out it cannot
+    write), said in one line before anything is written or audited; 1 another error.
+    """
+    from rolodex.cli.imports import STDOUT, _writable
+    from rolodex.errors import InvalidInput
     from rolodex.exports import service
+    from rolodex.kit.time import utcnow
     from rolodex.search import filters
     from rolodex.search import params as search_params
     from rolodex.search import service as search_service
 
     given = {
-        "filter": filter,
-        "stage": stage,
-        "status": status,
-        "type": type,
-        "source": source,
-        "country": country,
-        "segment": segment,
-        "created_after": created_after,
-        "created_before": created_before,
+        "--filter": ("filter", filter),
+        "--stage": ("stage", stage),
+        "--status": ("status", status),
+        "--type": ("type", type),
+        "--source": ("source", source),
+        "--country": ("country", country),
+        "--segment": ("segment", segment),
+        "--created-after": ("created_after", created_after),
+        "--created-before": ("created_before", created_before),
     }
-    items: list[tuple[str, str]] = [(k, v) for k, v in given.items() if v]
-    items += [("tag", t) for t in tag]
+    # (option, list parameter, value): what the filter is made of, to name in an error
+    labeled = [(opt, name, v) for opt, (name, v) in given.items() if v]
+    labeled += [("--tag", "tag", t) for t in tag]
+    to_file = out is not None and out != STDOUT
     db = database()
     with handled(), ExitStack() as files:
-        format = service.format_of(format)
-        items += [_where(pair) for pair in where]
+        labeled += [(f"--where {name}", name, value) for name, value in map(_where, where)]
+        items = [(name, value) for _, name, value in labeled]
+        text = (q or "").strip()
+        if len(text) > MAX_Q:  # the API refuses it too; cut short, it searched for less
+            raise UsageError(f"--q: at most {MAX_Q} characters (got {len(text):,})")
+        try:
+            format = service.format_of(format)
+            node = search_params.filter_from_params(items)
+        except InvalidInput as exc:
+            raise _usage(exc, labeled) from exc
         t = resolve_tenant(db, tenant)
-        node = search_params.filter_from_params(items)
-        if q:
-            node = filters.join(node, filters.cond("q", "match", q.strip()[:200], where="q"))
+        if text:
+            node = filters.join(node, filters.cond("q", "match", text, where="q"))
         principal = Principal(t.id, "admin", "system", "cli:export", "rolodex export")
-        selection = service.Selection(node, sort, limit)
-        audited = items + [(k, str(v)) for k, v in (("sort", sort), ("limit", limit)) if v]
+        selection = service.Selection(node, sort, limit, utcnow())
+        extra = (("q", text), ("sort", sort), ("limit", limit))
+        audited = items + [(k, str(v)) for k, v in extra if v]
         with db.session(t.id) as session:
-            service.check(session, t.id, selection, format)
-            # Before the audit entry: an export that cannot be written is not recorded.
-            target = files.enter_context(_open(out)) if out else sys.stdout.buffer
+            try:
+                service.check(session, t.id, selection, format)
+            except InvalidInput as exc:
+                raise _usage(exc, labeled) from exc
+            # Written beside its path, moved into place whole: a failed export leaves the
+            # file of an earlier one as it was. Before the audit: an export it cannot write
+            # is not recorded.
+            target = files.enter_context(_writable(out if to_file and out else STDOUT))
             service.record_audit(session, principal, format, node, audited)
-            total = search_service.count_customers(session, t.id, node)
+            total = search_service.count_customers(session, t.id, node, now=selection.now)
         total = total if limit is None else min(total, limit)
-        _write(db, t.id, format, selection, target, total, show=out is not None)
-    if out:
+        _write(db, t.id, format, selection, target, total, show=to_file)
+    if to_file:
         console.print(f"exported {total:,} customers to {out}", highlight=False)
 
 
-def _open(path: Path) -> BinaryIO:
-    from rolodex.errors import InvalidInput
+MAX_Q = 200  # as GET /v1/customers and /v1/exports take it
+# A refused value's field (in the API's words) → its option, when no filter option gave it.
+_OPTIONS = {"format": "--format", "sort": "--sort", "limit": "--limit", "q": "--q"}
 
-    try:
-        return path.open("wb")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+def _usage(exc: RolodexError, labeled: list[tuple[str, str, str]]) -> UsageError:
+    """A refused option value as bad usage (exit code 2) in one line naming the option:
+    ``--stage: unknown value 'nope'; ...``, ``--limit: at least 1 (got 0)``."""
+    details = exc.details if isinstance(exc.details, list) else []
+    detail = details[0] if len(details) == 1 and isinstance(details[0], dict) else {}
+    field, message = str(detail.get("field") or ""), str(detail.get("message") or "")
+    option = _option_of(field, labeled) if field and message else None
+    if option is None:
+        return UsageError(exc.message)
+    said = f"{option}: {message}"
+    value = detail.get("value")
+    if value is not None and repr(value) not in said:
+        said += f" (got {value!r})"
+    return UsageError(said)
+
+
+def _option_of(field: str, labeled: list[tuple[str, str, str]]) -> str | None:
+    """The option that gave the value a field error names (``filter.attr.x``: --filter)."""
+    if field in _OPTIONS:
+        return _OPTIONS[field]
+    base = "filter" if field.startswith("filter.") else field
+    # deleted: include_deleted=true, deleted=only or a filter's deleted:include
+    names = ("include_deleted", "deleted", "filter") if base == "deleted" else (base,)
+    for name in names:
+        for option, param, _ in labeled:
+            if param == name:
+                return option
+    for option, param, _ in labeled:  # segment_none=x is refused as "segment"
+        if param.startswith(base):
+            return option
+    return None
 
 
 def _where(pair: str) -> tuple[str, str]:
     """One ``--where name=value``; a name the list does not filter on is refused (it would
     be ignored, and the export hold every customer)."""
-    from rolodex.errors import InvalidInput
     from rolodex.search import params as search_params
 
     name, equals, value = pair.partition("=")
     name = name.strip()
     if not name or not (equals or name.startswith("attr.")):  # attr.score>5 has no "="
-        raise InvalidInput(f"--where {pair!r}: write name=value, e.g. stage=customer")
+        raise UsageError(f"--where {pair!r}: write name=value, e.g. stage=customer")
     if name in ("q", "sort", "limit", "format"):
-        raise InvalidInput(f"--where {pair!r}: {name} has its own option, --{name}")
+        raise UsageError(f"--where {pair!r}: {name} has its own option, --{name}")
     if not search_params.is_filter_param(name):
-        raise InvalidInput(
+        raise UsageError(
             f"--where {pair!r}: {name!r} is not a filter of the customer list "
             "(see GET /v1/customers: stage, status, tag, segment, ltv_min, attr.<name>, ...)"
         )
