@@ -209,3 +209,21 @@ def test_an_email_the_import_freed_then_gave_to_a_customer_it_made_goes_back(ten
     assert (done["state"], done["reverted"], done["kept"]) == ("done", 2, 0)
     (k1,) = customers(tenant)
     assert (k1["email"], [s["external_id"] for s in k1["sources"]]) == ("a@example.com", ["K1"])
+
+
+def test_an_import_passing_emails_along_to_a_customer_it_makes_runs_and_reverts(tenant):
+    """K1 lets a@ go, K2 takes it and lets b@ go, K3 is made with b@, all in one batch: the
+    new customer went in before the others let go of their emails (a unique violation, and
+    the import retried for ever)."""
+    _imported(tenant, [["external_id", "email"], ["K1", "a@example.com"], ["K2", "b@example.com"]])
+    table = [["external_id", "email"], ["K1", "c@example.com"], ["K2", "a@example.com"],
+             ["K3", "b@example.com"]]  # fmt: skip
+    run_id = _imported(tenant, table)
+    assert (status(tenant, run_id)["progress"]["created"], _emails(tenant)) == (
+        1, ["a@example.com", "b@example.com", "c@example.com"]
+    )  # fmt: skip
+    done = _revert(tenant, run_id)
+    assert (done["state"], done["reverted"], done["kept"]) == ("done", 3, 0)
+    assert _emails(tenant) == ["a@example.com", "b@example.com"]
+    by_email = {c["email"]: [s["external_id"] for s in c["sources"]] for c in customers(tenant)}
+    assert by_email == {"a@example.com": ["K1"], "b@example.com": ["K2"]}

@@ -115,6 +115,10 @@ def _customers(batch: Batch) -> None:
                  "origin": "ingest", "scan_id": None, "created_at": now}
             )  # fmt: skip
     session = batch.session
+    # Existing customers first: an email one lets go of may be a new customer's (passed along)
+    repository.update_customers(
+        session, ctx.tenant_id, [batch.final[cid].cols for cid in sorted(changed, key=str)]
+    )
     repository.insert_customers(session, rows["customers"])
     for name, model in (
         ("tags", CustomerTag),
@@ -122,9 +126,6 @@ def _customers(batch: Batch) -> None:
         ("sources", CustomerSource),
     ):
         repository.insert_rows(session, model, rows[name])
-    repository.update_customers(
-        session, ctx.tenant_id, [batch.final[cid].cols for cid in sorted(changed, key=str)]
-    )
     repository.update_sources(session, source_updates)
     later: tuple[tuple[str, Any], ...] = (
         ("ledger", LtvEntry),
