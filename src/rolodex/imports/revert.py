@@ -12,7 +12,10 @@ names the fields each change touched:
 * a customer the import updated gets back each field the import changed that no later entry
   touched: an order since (its LTV and stage) or a new note leave the import's phone, tags
   or address revertible. A field touched since is kept, and the row says which and by what
-  entry. A later merge, deletion, restore or erasure keeps the whole customer;
+  entry. Fields made of parts (custom attributes, tags, consent, UTM, addresses, sources)
+  are weighed part by part: an edit since to another attribute or tag leaves the import's
+  own revertible, and a part kept is named (``attributes.tier``). A later merge, deletion,
+  restore or erasure keeps the whole customer;
 * a later import reverted in full for a customer does not count: its writes and their
   undoing cancel out (imports can be reverted newest first); reverted in part, the fields
   its revert put back do not count either;
