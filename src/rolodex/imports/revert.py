@@ -142,6 +142,14 @@ def request(
     return run
 
 
+def stalled(run: ImportRun) -> bool:
+    """A revert left running with nobody running it (its runner stopped, its lease ended):
+    asked for again (``request``), it goes on."""
+    if run.revert_state != "running":
+        return False
+    return run.runner is None or run.lease_until is None or run.lease_until <= utcnow()
+
+
 def _new_pass(session: Session, run: ImportRun) -> None:
     """Start a pass: the customers earlier passes kept (whole or in part) are decided again,
     and counted again from nothing."""

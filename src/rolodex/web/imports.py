@@ -223,6 +223,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     with request.app.state.db.session(tid, write=False) as session:
         run = service.get_import(session, tid, import_id)
         out = service.to_out(run, repository.problems(session, run))
+        stalled = revert.stalled(run)  # its runner stopped: asked again, it goes on
         errors, _ = keyset.page(
             session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
@@ -240,7 +241,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         "polling": out.state not in FINISHED or reverting,
         "revertible": out.state in FINISHED
         and not out.dry_run
-        and out.revert.state in (None, "partial"),
+        and (out.revert.state in (None, "partial") or stalled),
         "labels": STATE_LABELS,
         "sources": SOURCES,
     }

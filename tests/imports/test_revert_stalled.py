@@ -1,0 +1,65 @@
+"""A revert whose runner stopped (`rolodex revert-import` interrupted) on SQLite and
+PostgreSQL: the dashboard offers to go on with it, as the API does, instead of showing it
+running for ever."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from rolodex.auth.roles import Principal
+from rolodex.imports import revert
+from rolodex.jobs.worker import Worker
+from tests.imports.helpers import csv_text, customers, drain, status
+from tests.imports.test_runs import start
+from tests.web.helpers import assert_page, signed_in
+
+
+def test_the_dashboard_goes_on_with_a_revert_whose_runner_stopped(tenant, monkeypatch):
+    h = tenant.headers()
+    old = tenant.client.post("/v1/customers", json={"email": "old@example.com"}, headers=h)
+    table = [["email", "company"], ["old@example.com", "Imported"]]
+    table += [[f"new{i}@example.com", ""] for i in range(6)]
+    run_id = start(tenant, csv_text(table))
+    drain(tenant)
+    db = tenant.client.app.state.db
+    principal = Principal(tenant.id, "admin", "system", "cli:revert", "rolodex revert-import")
+    with db.session(tenant.id) as session:
+        revert.request(session, principal, uuid.UUID(run_id), job=False)
+    monkeypatch.setattr(revert, "BATCH", 3)
+    real, calls = revert._batch, []
+
+    def dies_in_second_batch(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's Ctrl-C
+        return real(*args)
+
+    monkeypatch.setattr(revert, "_batch", dies_in_second_batch)
+    with db.session(tenant.id) as session, pytest.raises(KeyboardInterrupt):
+        revert.run_revert(session, tenant.id, uuid.UUID(run_id), "cli:gone")
+    monkeypatch.setattr(revert, "_batch", real)
+    assert status(tenant, run_id)["revert"]["state"] == "running"
+    csrf = signed_in(tenant)
+    panel = assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
+    assert 'data-testid="revert"' in panel  # nobody runs it: it can be asked for again
+    hx = {"HX-Request": "true"}
+    tenant.client.post(f"/imports/{run_id}/revert", data={"csrf_token": csrf}, headers=hx)
+    Worker(db).drain()
+    done = status(tenant, run_id)["revert"]
+    assert (done["state"], done["reverted"]) == ("done", 7)
+    assert [c["id"] for c in customers(tenant)] == [old.json()["id"]]
+    panel = assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
+    assert 'data-testid="revert"' not in panel
+
+
+def test_a_revert_going_on_under_its_runner_offers_no_button(tenant):
+    run_id = start(tenant, csv_text([["email"], ["a@example.com"]]))
+    drain(tenant)
+    assert tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers()).is_success
+    signed_in(tenant)
+    panel = assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
+    assert 'data-testid="revert-state">Waiting to start<' in panel
+    assert 'data-testid="revert"' not in panel  # queued: its job will run it
