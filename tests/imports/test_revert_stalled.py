@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from rolodex.auth.roles import Principal
 from rolodex.imports import revert
@@ -63,3 +64,33 @@ def test_a_revert_going_on_under_its_runner_offers_no_button(tenant):
     panel = assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
     assert 'data-testid="revert-state">Waiting to start<' in panel
     assert 'data-testid="revert"' not in panel  # queued: its job will run it
+
+
+def test_a_queued_revert_whose_job_died_gets_a_new_job_when_asked_again(tenant):
+    """Its job given up (dead) before the revert started, the revert stayed queued: asking
+    again answered 202 and changed nothing, for ever."""
+    from sqlalchemy import update
+
+    from rolodex.models import Job
+
+    h = tenant.headers()
+    run_id = start(tenant, csv_text([["email"], ["a@example.com"], ["b@example.com"]]))
+    drain(tenant)
+    assert tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h).status_code == 202
+    db = tenant.client.app.state.db
+    with db.session(tenant.id) as session:  # its tries used up (the database away, say)
+        session.execute(update(Job).where(Job.kind == revert.KIND).values(state="dead"))
+    drain(tenant)
+    assert status(tenant, run_id)["revert"]["state"] == "queued"
+    again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    assert again.status_code == 202, again.text
+    twice = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
+    assert twice.status_code == 202, twice.text
+    drain(tenant)
+    assert status(tenant, run_id)["revert"]["state"] == "done"
+    assert customers(tenant) == []
+    with db.session(tenant.id) as session:  # asked twice: one job went on with it
+        kinds = session.scalars(
+            select(Job.state).where(Job.kind == revert.KIND).order_by(Job.created_at)
+        ).all()
+    assert kinds == ["dead", "done"]

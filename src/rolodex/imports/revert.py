@@ -108,6 +108,8 @@ def request(
     if run.revert_state == "queued":
         if not job:
             raise Conflict("the revert is queued for the worker; it runs there")
+        if not rr.has_live_job(session, run.tenant_id, KIND, run.id):  # its job gave up
+            queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
         return run
     if run.revert_state == "running":
         if job:  # its runner may have died (`rolodex revert-import` stopped): a job goes on

@@ -18,6 +18,7 @@ from rolodex.models import (
     CustomerSource,
     CustomerTag,
     ImportRow,
+    Job,
     Segment,
     SegmentMembership,
 )
@@ -315,3 +316,13 @@ def email_holder(
             c.id != other_than,
         )
     )
+
+
+def has_live_job(session: Session, tenant_id: uuid.UUID, kind: str, import_id: uuid.UUID) -> bool:
+    """Whether a job of ``kind`` for this import is waiting or running (not given up)."""
+    payloads = session.scalars(
+        select(Job.payload).where(
+            Job.tenant_id == tenant_id, Job.kind == kind, Job.state.in_(("queued", "running"))
+        )
+    )
+    return any(str((p or {}).get("import_id")) == str(import_id) for p in payloads)
