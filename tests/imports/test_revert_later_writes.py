@@ -227,3 +227,20 @@ def test_an_import_passing_emails_along_to_a_customer_it_makes_runs_and_reverts(
     assert _emails(tenant) == ["a@example.com", "b@example.com"]
     by_email = {c["email"]: [s["external_id"] for s in c["sources"]] for c in customers(tenant)}
     assert by_email == {"a@example.com": ["K1"], "b@example.com": ["K2"]}
+
+
+def test_emails_passed_along_go_back_in_one_pass_across_the_reverts_batches(tenant, monkeypatch):
+    """K1 decided in a batch before K2: K1's earlier email was still K2's then, and the pass
+    ended partial saying so, though K2 gave it up in the next batch."""
+    from rolodex.imports import revert
+    from tests.imports.test_runs import run_inline
+
+    _imported(tenant, [["external_id", "email"], ["K1", "a@example.com"], ["K2", "b@example.com"]])
+    table = [["external_id", "email"], ["K1", "c@example.com"], ["K2", "a@example.com"]]
+    run_id = start(tenant, csv_text(table))
+    run_inline(tenant, run_id, batch_rows=1)
+    monkeypatch.setattr(revert, "BATCH", 1)
+    done = _revert(tenant, run_id)
+    assert (done["state"], done["reverted"], done["partly"], done["kept"]) == ("done", 2, 0, 0)
+    assert _emails(tenant) == ["a@example.com", "b@example.com"]
+    assert [r["revert"] for r in rows(tenant, run_id)] == ["reverted", "reverted"]

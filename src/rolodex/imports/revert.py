@@ -23,7 +23,8 @@ names the fields each change touched:
   moves ``last_active_at`` on), is kept too: changed since all the same;
 * an email another customer holds by now is not given back (live emails are unique), unless
   that customer gives it up in the same batch (removed, or given back its own earlier
-  email): what the import passed along from one customer to the next goes back in one pass.
+  email): what the import passed along from one customer to the next goes back in one pass
+  (customers kept for an email a later batch freed are decided again at the pass's end).
 
 Per customer, all of the import's rows revert together. Removal is a hard delete (the import
 made it; the audit log keeps its history with a ``remove`` entry), so the same file can be
@@ -192,12 +193,22 @@ def run_revert(
         _new_pass(session, run)
     session.commit()
     try:
+        # kept for an email another customer held, which a later batch may have freed since
+        waiting: dict[uuid.UUID, str] = {}
+        swept: int | None = None
         while True:
             _hold(session, run, runner, job_id)  # first in the transaction: it is ours alone
             targets = rr.next_targets(session, tenant_id, import_id, BATCH)
             if not targets:
-                break
-            counts = _batch(session, principal, where, run, targets)
+                if not waiting or len(waiting) == swept:
+                    break
+                swept = len(waiting)  # once more for those, while that frees any
+                _decide_again(session, run, waiting)
+                waiting = {}
+                session.commit()
+                continue
+            counts, held = _batch(session, principal, where, run, targets)
+            waiting.update(held)
             run.reverted += counts["reverted"]
             run.revert_partly += counts["partly"]
             run.revert_kept += counts["kept"]
@@ -212,6 +223,14 @@ def run_revert(
     run.revert_finished_at = run.updated_at = utcnow()
     repository.release(session, run)
     session.commit()
+
+
+def _decide_again(session: Session, run: ImportRun, decided: dict[uuid.UUID, str]) -> None:
+    """Undecide these customers of this pass (customer → kept or partly), uncounted."""
+    results = Counter(decided.values())
+    run.revert_kept -= results["kept"]
+    run.revert_partly -= results["partly"]
+    rr.reopen(session, run.tenant_id, run.id, list(decided))
 
 
 def _hold(session: Session, run: ImportRun, runner: str, job_id: uuid.UUID | None) -> None:
@@ -244,7 +263,9 @@ def _batch(
     where: request_meta.RequestMeta,
     run: ImportRun,
     targets: list[uuid.UUID],
-) -> Counter[str]:
+) -> tuple[Counter[str], dict[uuid.UUID, str]]:
+    """Decide and revert these customers: how many were reverted, partly or kept, and those
+    kept (whole or in part) for an earlier email another customer holds (→ their result)."""
     tenant_id = run.tenant_id
     repository.take_turn(session, tenant_id)
     groups: dict[uuid.UUID, list[Any]] = {}
@@ -313,7 +334,8 @@ def _batch(
     repository.update_customers(session, tenant_id, restored)
     audit_bulk.record_many(session, principal, changes, where=where)
     rr.mark(session, tenant_id, run.id, decisions)
-    return Counter(r for _, r, _ in decisions)
+    held = {c: r for c, r, _ in decisions if c in blocked and r != "reverted"}
+    return Counter(r for _, r, _ in decisions), held
 
 
 def _weighed(

@@ -257,18 +257,27 @@ def delete_by_id(session: Session, model: Any, tenant_id: uuid.UUID, ids: list[u
         )
 
 
-def reopen(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> None:
+def reopen(
+    session: Session,
+    tenant_id: uuid.UUID,
+    import_id: uuid.UUID,
+    customers: list[uuid.UUID] | None = None,
+) -> None:
     """A new pass of a revert decides again the customers earlier passes kept, whole or in
-    part; those it reverted in full stay as they are."""
-    session.execute(
-        update(_ROWS)
-        .where(
-            _ROWS.c.tenant_id == tenant_id,
-            _ROWS.c.import_id == import_id,
-            _ROWS.c.revert.in_(("kept", "partly")),
+    part (or only ``customers`` of them); those it reverted in full stay as they are."""
+    where = [
+        _ROWS.c.tenant_id == tenant_id,
+        _ROWS.c.import_id == import_id,
+        _ROWS.c.revert.in_(("kept", "partly")),
+    ]
+    if customers is None:
+        session.execute(update(_ROWS).where(*where).values(revert=None))
+        return
+    for start in range(0, len(customers), CHUNK):
+        chunk = customers[start : start + CHUNK]
+        session.execute(
+            update(_ROWS).where(*where, _ROWS.c.target_id.in_(chunk)).values(revert=None)
         )
-        .values(revert=None)
-    )
 
 
 def mark(
