@@ -279,10 +279,18 @@ class Batch:
                     continue
                 if prep.record_id in self.states:  # this tenant's, or made by an earlier row
                     target = prep.record_id
-            if target is None and o.external is not None:
-                target = self.externals.get(o.external)
-                if target is None and o.external in self.deleted_externals:
+            if o.external is not None:
+                holder = self.externals.get(o.external)
+                if holder is None and o.external in self.deleted_externals:
                     o.fail("belongs to a deleted customer; restore it first", "external_id",
+                           prep.external_id)  # fmt: skip
+                    continue
+                if target is None:
+                    target = holder
+                elif holder is not None and holder != target and ctx.mode != "create":
+                    # the id names one customer, the key another: the key is unique, the
+                    # record cannot be both (create mode fails it for the id below)
+                    o.fail(f"already used by customer {holder}", "external_id",
                            prep.external_id)  # fmt: skip
                     continue
             if ctx.mode == "create":
