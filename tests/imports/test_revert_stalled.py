@@ -94,3 +94,22 @@ def test_a_queued_revert_whose_job_died_gets_a_new_job_when_asked_again(tenant):
             select(Job.state).where(Job.kind == revert.KIND).order_by(Job.created_at)
         ).all()
     assert kinds == ["dead", "done"]
+
+
+def test_the_cli_runs_a_revert_still_waiting_for_a_worker(cli, tenant):
+    """Asked for from the dashboard or the API with no worker running, the revert waited: the
+    command line refused it ("queued for the worker") instead of running it."""
+    from rolodex.models import AuditEntry
+
+    run_id = start(tenant, csv_text([["email"], ["a@example.com"], ["b@example.com"]]))
+    drain(tenant)
+    assert tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers()).is_success
+    out = cli("revert-import", run_id, "--tenant", tenant.slug)
+    assert out.exit_code == 0, out.output
+    assert f"import {run_id} reverted: 2 customers reverted" in out.output
+    assert customers(tenant) == []
+    drain(tenant)  # the job it was waiting for finds it done
+    assert status(tenant, run_id)["revert"]["state"] == "done"
+    with tenant.client.app.state.db.session(tenant.id) as session:
+        removed = session.scalars(select(AuditEntry.seq).where(AuditEntry.action == "remove"))
+        assert len(removed.all()) == 2

@@ -95,8 +95,9 @@ def request(
     session: Session, principal: Principal, import_id: uuid.UUID, *, job: bool = True
 ) -> ImportRun:
     """Ask for the import to be reverted: by a queued job, or (``job=False``, the CLI) by the
-    caller, who then runs ``run_revert`` itself (again, after a crash: it resumes). A revert
-    that ended ``partial`` may be asked for again: it reverts what has become revertible. A
+    caller, who then runs ``run_revert`` itself (again, after a crash: it resumes; a revert
+    still waiting for its job too, should no worker run). A revert that ended ``partial`` may
+    be asked for again: it reverts what has become revertible. A
     running revert asked for again gets a job, which goes on once the runner's lease ends
     should that runner have stopped (and finds it finished otherwise)."""
     run = repository.lock(session, principal.tenant_id, import_id)
@@ -107,10 +108,9 @@ def request(
     if run.state in ("queued", "running"):
         raise Conflict(f"the import is {run.state}; cancel it first", details={"state": run.state})
     if run.revert_state == "queued":
-        if not job:
-            raise Conflict("the revert is queued for the worker; it runs there")
-        if not rr.has_live_job(session, run.tenant_id, KIND, run.id):  # its job gave up
-            queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})
+        # The caller runs it now (no worker may be running); its job then finds it done
+        if job and not rr.has_live_job(session, run.tenant_id, KIND, run.id):
+            queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})  # gave up
         return run
     if run.revert_state == "running":
         if job:  # its runner may have died (`rolodex revert-import` stopped): a job goes on
