@@ -113,3 +113,22 @@ def test_the_cli_runs_a_revert_still_waiting_for_a_worker(cli, tenant):
     with tenant.client.app.state.db.session(tenant.id) as session:
         removed = session.scalars(select(AuditEntry.seq).where(AuditEntry.action == "remove"))
         assert len(removed.all()) == 2
+
+
+def test_a_running_revert_asked_for_again_and_again_gets_one_job_to_go_on(tenant):
+    from rolodex.models import Job
+
+    run_id = start(tenant, csv_text([["email"], ["a@example.com"]]))
+    drain(tenant)
+    principal = Principal(tenant.id, "admin", "system", "cli:revert", "rolodex revert-import")
+    db = tenant.client.app.state.db
+    with db.session(tenant.id) as session:  # the command line started it, then stopped
+        revert.request(session, principal, uuid.UUID(run_id), job=False)
+    for _ in range(3):
+        again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers())
+        assert again.status_code == 202, again.text
+    with db.session(tenant.id) as session:
+        assert len(session.scalars(select(Job.id).where(Job.kind == revert.KIND)).all()) == 1
+    drain(tenant)
+    assert status(tenant, run_id)["revert"]["state"] == "done"
+    assert customers(tenant) == []

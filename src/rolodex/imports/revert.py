@@ -113,7 +113,8 @@ def request(
             queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)})  # gave up
         return run
     if run.revert_state == "running":
-        if job:  # its runner may have died (`rolodex revert-import` stopped): a job goes on
+        # its runner may have died (`rolodex revert-import` stopped): a job goes on, one
+        if job and not rr.has_live_job(session, run.tenant_id, KIND, run.id):
             now = utcnow()
             later = max(now, run.lease_until + timedelta(seconds=5)) if run.lease_until else now
             queue.enqueue(session, run.tenant_id, KIND, {"import_id": str(run.id)}, run_at=later)
