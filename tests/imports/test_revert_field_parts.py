@@ -97,3 +97,33 @@ def test_the_parts_changed_since_are_kept_and_listed_by_name(tenant):
     # asked again, the same is kept and nothing more changes
     again = _revert(tenant, run_id)
     assert (again["state"], again["partly"]) == ("partial", 1)
+
+
+def test_search_and_segments_follow_a_revert(tenant):
+    h = tenant.headers()
+    x = tenant.client.post(
+        "/v1/customers", json={"email": "x@example.com", "company": "Oldco"}, headers=h
+    ).json()
+    seg = tenant.client.post(
+        "/v1/segments", json={"name": "Imported", "filter": "tag:imported"}, headers=h
+    )
+    assert seg.status_code == 201, seg.text
+    table = [["email", "first_name", "company", "tags"],
+             ["x@example.com", "", "Newco", "imported"],
+             ["zeb@example.com", "Zebulon", "Zebco", "imported"]]  # fmt: skip
+    run_id = _imported(tenant, table, overwrite=True)
+
+    def found(q: str) -> list[str]:
+        r = tenant.client.get("/v1/customers", params={"q": q}, headers=h)
+        return sorted(c["email"] for c in r.json()["items"])
+
+    def members() -> int:
+        r = tenant.client.get(f"/v1/segments/{seg.json()['id']}", params={"counts": "true"},
+                              headers=h)  # fmt: skip
+        return int(r.json()["member_count"])
+
+    assert (found("Zebulon"), found("Newco"), members()) == (["zeb@example.com"], [x["email"]], 2)
+    assert _revert(tenant, run_id)["state"] == "done"
+    assert (found("Zebulon"), found("Zebco"), found("Newco")) == ([], [], [])
+    assert found("Oldco") == [x["email"]]  # searchable by its old value again
+    assert members() == 0
