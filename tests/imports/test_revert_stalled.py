@@ -82,6 +82,9 @@ def test_a_queued_revert_whose_job_died_gets_a_new_job_when_asked_again(tenant):
         session.execute(update(Job).where(Job.kind == revert.KIND).values(state="dead"))
     drain(tenant)
     assert status(tenant, run_id)["revert"]["state"] == "queued"
+    signed_in(tenant)  # the dashboard offers to ask again
+    panel = assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
+    assert 'data-testid="revert"' in panel
     again = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)
     assert again.status_code == 202, again.text
     twice = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h)

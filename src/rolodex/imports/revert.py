@@ -146,9 +146,11 @@ def request(
     return run
 
 
-def stalled(run: ImportRun) -> bool:
-    """A revert left running with nobody running it (its runner stopped, its lease ended):
-    asked for again (``request``), it goes on."""
+def stalled(session: Session, run: ImportRun) -> bool:
+    """A revert nobody runs (its runner stopped, its lease ended) or waits for (its job gave
+    up): asked for again (``request``), it goes on."""
+    if run.revert_state == "queued":
+        return not rr.has_live_job(session, run.tenant_id, KIND, run.id)
     if run.revert_state != "running":
         return False
     return run.runner is None or run.lease_until is None or run.lease_until <= utcnow()

@@ -223,7 +223,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     with request.app.state.db.session(tid, write=False) as session:
         run = service.get_import(session, tid, import_id)
         out = service.to_out(run, repository.problems(session, run))
-        stalled = revert.stalled(run)  # its runner stopped: asked again, it goes on
+        stalled = revert.stalled(session, run)  # nobody runs it: asked again, it goes on
         errors, _ = keyset.page(
             session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
