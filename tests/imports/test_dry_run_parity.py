@@ -408,3 +408,31 @@ def test_a_row_whose_id_names_one_customer_and_its_external_key_another_fails_al
             ["external_id", "external_id", "4", "already used by customer seed 3"]
         ]
         assert real[4]["problems"][0][3] == "already used by customer row 4"
+
+
+def test_a_row_with_an_export_id_kept_apart_from_its_email_holder_fails_alone(
+    app_client, monkeypatch
+):
+    """A row with an export's id never merges into a customer this import made from another
+    row (``Batch._kept_apart``), so it was created, with the email that customer has: the
+    real run broke the unique live email and stopped the whole import, where its dry run
+    said "create". It now fails, in both; the rest goes on."""
+    monkeypatch.setattr(runner, "WRITER_PAUSE", 0.0)
+    case = Case(
+        rows=_rows(
+            {"email": "n1@example.com", "first_name": "Nina"},
+            {"email": "N1@example.com", "first_name": "Nina"},  # new:0: kept apart from row 1
+            {"email": "n2@example.com"},
+        ),
+        ids=["", "new:0", ""],
+    )
+    for batch in (1, 3):
+        dry, real, dry_counts, real_counts = dry_then_real(app_client, case, batch, batch)
+        assert real_counts["state"] == "done", real_counts["error"]
+        assert dry == real
+        assert dry_counts == real_counts
+        assert [r["action"] for r in real] == ["create", "fail", "create"]
+        assert real[1]["problems"] == [
+            ["email", "email", "N1@example.com",
+             "a customer with this email already exists (row 1)"]
+        ]  # fmt: skip

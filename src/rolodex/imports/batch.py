@@ -333,6 +333,13 @@ class Batch:
                 else:
                     o.review = decision.review
             if o.target is None:
+                # a record kept apart from the customer its email found (``_kept_apart``), or
+                # scored below auto-merge against it: live emails are unique
+                holder = self.index.email_holder(o.email) if o.email else None
+                if holder is not None:
+                    o.fail(f"a customer with this email already exists ({holder})", "email",
+                           prep.data.email)  # fmt: skip
+                    continue
                 self._create(o)
                 continue
             st = self._state(o.target)
