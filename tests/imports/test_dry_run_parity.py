@@ -55,19 +55,22 @@ SEEDS: list[dict[str, Any]] = [
     {"email": "dee@example.com", "first_name": "Dee", "last_name": "Lovelace",
      "sources": [{"source": "import", "external_id": "crm:4"}]},
 ]  # fmt: skip
+# Made and then deleted (seed 4): its email is free again, its external key is not.
+GONE = {"email": "gone@example.com", "first_name": "Gone", "last_name": "Builder",
+        "sources": [{"source": "import", "external_id": "crm:9"}]}  # fmt: skip
 
 COLUMNS = ["email", "phone", "first_name", "last_name", "company", "tags", "external_id",
            "status", "postcode", "city"]  # fmt: skip
 EMAILS = ["", "", "ada@example.com", "ADA@Example.com", "cy@example.com", "dee@example.com",
           "n1@example.com", "N1@example.com", "n2@example.com", "n3@example.com",
-          "bad-email"]  # fmt: skip
+          "gone@example.com", "bad-email"]  # fmt: skip
 PHONES = ["", "", "(415) 555-0101", "415-555-0102", "+1 415 555 0200", "415 555 0201",
           "+14155550200", "12"]  # fmt: skip
-FIRSTS = ["", "Ada", "Bob", "Cy", "Dee", "Nina", "Otto"]
+FIRSTS = ["", "Ada", "Bob", "Cy", "Dee", "Nina", "Otto", "Gone"]
 LASTS = ["", "Lovelace", "Builder", "New"]
 COMPANIES = ["", "", "Acme", "Engines"]
 TAGS = ["", "", "x", "y", "x|y"]
-EXTERNALS = ["", "", "", "1", "4", "7", "8"]
+EXTERNALS = ["", "", "", "1", "4", "7", "8", "9"]
 STATUSES = ["", "", "", "active", "INACTIVE", "dormant-ish"]
 POSTCODES = ["", "", "94105", "10001"]
 CITIES = ["", "San Francisco", "New York"]
@@ -137,7 +140,7 @@ def cases(draw: Any, with_ids: bool = True) -> Case:
     rows = draw(st.lists(row_strategy, min_size=1, max_size=10))
     ids: list[str] = []
     if with_ids and draw(st.booleans()):
-        pool = ["", "", "seed:0", "seed:2", "new:0", "new:1", "not-an-id"]
+        pool = ["", "", "seed:0", "seed:2", "seed:4", "new:0", "new:1", "not-an-id"]
         ids = [draw(st.sampled_from(pool)) for _ in rows]
     return Case(
         rows=rows,
@@ -156,13 +159,15 @@ def db_of(tenant: TenantCtx) -> Any:
 
 
 def seeded(app_client: Any) -> tuple[TenantCtx, list[str]]:
-    """A fresh tenant with SEEDS; their ids in order."""
+    """A fresh tenant with SEEDS and GONE, deleted; their ids in order."""
     tenant = make_tenant(app_client)
     ids = []
-    for body in SEEDS:
+    for body in [*SEEDS, GONE]:
         made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
         assert made.status_code == 201, made.text
         ids.append(made.json()["id"])
+    gone = tenant.client.delete(f"/v1/customers/{ids[-1]}", headers=tenant.headers())
+    assert gone.status_code in (200, 204), gone.text
     return tenant, ids
 
 
@@ -382,9 +387,10 @@ def test_a_row_whose_id_names_one_customer_and_its_external_key_another_fails_al
     app_client, monkeypatch
 ):
     """An export's id names Ada, its external key is Dee's (or, further down, a row's id
-    names a customer an earlier row made): the real run wrote the key to the id's customer,
-    broke the unique external key and stopped the whole import (an IntegrityError three
-    times), where the dry run said "update"; the row now fails, in both, and the rest goes on."""
+    names a customer an earlier row made, or its key is a deleted customer's): the real run
+    wrote the key to the id's customer, broke the unique external key and stopped the whole
+    import (an IntegrityError three times), where the dry run said "update"; the row now
+    fails, in both, and the rest goes on."""
     monkeypatch.setattr(runner, "WRITER_PAUSE", 0.0)
     case = Case(
         rows=_rows(
@@ -394,8 +400,9 @@ def test_a_row_whose_id_names_one_customer_and_its_external_key_another_fails_al
             {"email": "n2@example.com", "external_id": "8"},  # makes a holder of 8
             {"external_id": "8"},  # new:0 by id, row 4's key (in the same batch)
             {"email": "n3@example.com"},
+            {"external_id": "9"},  # Bob's id, the key of a deleted customer
         ),
-        ids=["seed:0", "new:0", "new:0", "", "new:0", ""],
+        ids=["seed:0", "new:0", "new:0", "", "new:0", "", "seed:1"],
     )
     for batch in (1, 2, 6):
         dry, real, dry_counts, real_counts = dry_then_real(app_client, case, batch, batch)
@@ -403,11 +410,12 @@ def test_a_row_whose_id_names_one_customer_and_its_external_key_another_fails_al
         assert dry == real
         assert dry_counts == real_counts
         assert [r["action"] for r in real] == ["fail", "create", "fail", "create", "fail",
-                                               "create"]  # fmt: skip
+                                               "create", "fail"]  # fmt: skip
         assert real[0]["problems"] == [
             ["external_id", "external_id", "4", "already used by customer seed 3"]
         ]
         assert real[4]["problems"][0][3] == "already used by customer row 4"
+        assert real[6]["problems"][0][3] == "belongs to a deleted customer; restore it first"
 
 
 def test_a_row_with_an_export_id_kept_apart_from_its_email_holder_fails_alone(
