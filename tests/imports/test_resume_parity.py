@@ -10,6 +10,7 @@ nothing applied twice.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -188,3 +189,45 @@ def test_an_import_that_crashed_after_a_batch_resumes_to_what_an_uninterrupted_o
     assert counts_resumed == counts_whole
     for name in WRITTEN:
         assert written_resumed[name] == written_whole[name], name
+
+
+# -- cases found --------------------------------------------------------------------------
+
+
+def test_a_json_row_problem_names_the_rows_own_key_resumed_or_not(app_client, monkeypatch):
+    """JSON records may name a field by different keys. A problem found while matching (here
+    an email a customer made by another row has) named the key the run had met first for the
+    field: "E-mail" for a record that says "email", and after a crash and resume the first
+    key met since, so a resumed import's error report differed. It names the record's own."""
+    monkeypatch.setattr(runner, "WRITER_PAUSE", 0.0)
+    docs = [
+        {"E-mail": "n1@example.com"},
+        {"email": "N1@example.com", "id": str(uuid.UUID(int=5))},  # kept apart from row 1
+        {"E-mail": "N1@example.com", "id": str(uuid.UUID(int=6))},
+        {"email": "n2@example.com"},
+    ]
+    case_text = json.dumps(docs)
+    reports = []
+    for crash in (False, True):
+        tenant, _ = seeded(app_client)
+        import_id = started(tenant, case_text, {"format": "json"})
+        if crash:
+
+            def progress(run_: ImportRun) -> None:
+                if run_.rows_read == 1:
+                    raise Crash("the worker died")
+
+            with pytest.raises(Crash):
+                run(tenant, import_id, 1, name="dead", progress=progress)
+            taken_over(tenant, import_id, "noted")
+            run(tenant, import_id, 1, name="job:2")
+        else:
+            run(tenant, import_id, 1)
+        reports.append([[p[:3] for p in r["problems"]] for r in report(tenant, import_id)])
+    assert reports[0] == reports[1]
+    assert reports[0] == [
+        [],
+        [("email", "email", "N1@example.com")],
+        [("E-mail", "email", "N1@example.com")],
+        [],
+    ]

@@ -79,6 +79,15 @@ class Outcome:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     audit_seq: int | None = None
+    # A JSON record's (field, key, value) cells: the key a problem of a field names (records
+    # may name one field by different keys; CSV columns are the header's, one for all rows)
+    cells: list[tuple[str, str, Any]] | None = None
+
+    def column_of(self, field_name: str | None) -> str | None:
+        for name, key, _ in self.cells or ():
+            if name == field_name:
+                return key
+        return None
 
     def fail(self, reason: str, field_name: str | None = None, value: Any = None) -> None:
         self.action = "fail"

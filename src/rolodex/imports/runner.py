@@ -146,6 +146,7 @@ class Converter:
                     continue
                 seen.add(target)
                 cells.append((target, key, value))
+            o.cells = cells
         if not any(_present(v) for _, _, v in cells):
             o.note = "empty row"
             return o

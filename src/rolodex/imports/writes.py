@@ -211,7 +211,8 @@ def _report(batch: Batch, columns: dict[str, str]) -> None:
             errors.append(
                 {"tenant_id": ctx.tenant_id, "import_id": ctx.import_id, "row_no": record.row_no,
                  "seq": seq, "line": record.line,
-                 "column": _text(err.column or columns.get(err.field or "") or None, 300),
+                 "column": _text(err.column or o.column_of(err.field)
+                                 or columns.get(err.field or "") or None, 300),
                  "field": err.field, "value": _text(err.value, 2000),
                  "reason": _text(err.reason, 2000)}
             )  # fmt: skip
