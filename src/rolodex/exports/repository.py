@@ -4,10 +4,11 @@ shape of a CSV (how many addresses, which custom attributes) over the same condi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, Table, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from rolodex.models import Address, Customer
@@ -45,8 +46,19 @@ def rows(session: Session, tenant_id: uuid.UUID, ids: list[uuid.UUID]) -> list[d
     return [dict(r) for r in session.execute(stmt).mappings()]
 
 
-def max_addresses(session: Session, tenant_id: uuid.UUID, condition: ColumnElement[bool]) -> int:
-    ids = select(CUSTOMERS.c.id).where(CUSTOMERS.c.tenant_id == tenant_id, condition)
+def first(
+    condition: ColumnElement[bool], order: Sequence[ColumnElement[Any]], limit: int
+) -> Select[tuple[uuid.UUID]]:
+    """The ids of the first ``limit`` customers of ``condition`` in ``order``. Read once
+    (materialized): a planner without statistics for the rows just loaded ran the ordered,
+    limited scan again for each row of the query it sat in."""
+    ids = select(CUSTOMERS.c.id).where(condition).order_by(*order).limit(limit)
+    chosen = ids.cte("chosen").prefix_with("MATERIALIZED", dialect="postgresql")
+    return select(chosen.c.id)
+
+
+def max_addresses(session: Session, tenant_id: uuid.UUID, ids: Select[tuple[uuid.UUID]]) -> int:
+    """The most addresses one of these customers has."""
     per = (
         select(func.count().label("n"))
         .where(ADDRESSES.c.tenant_id == tenant_id, ADDRESSES.c.customer_id.in_(ids))
@@ -54,6 +66,10 @@ def max_addresses(session: Session, tenant_id: uuid.UUID, condition: ColumnEleme
         .subquery()
     )
     return int(session.scalar(select(func.max(per.c.n))) or 0)
+
+
+def ids_of(tenant_id: uuid.UUID, condition: ColumnElement[bool]) -> Select[tuple[uuid.UUID]]:
+    return select(CUSTOMERS.c.id).where(CUSTOMERS.c.tenant_id == tenant_id, condition)
 
 
 def attribute_names(

@@ -217,14 +217,20 @@ def _sorted_pages(
 
 
 def csv_columns(
-    session: Session, tenant_id: uuid.UUID, node: Node, now: datetime | None = None
+    session: Session, tenant_id: uuid.UUID, selection: Selection
 ) -> tuple[list[str], int, list[str] | None]:
-    """The CSV header for these customers: fixed columns, their addresses, their attributes
-    (their names; None for one ``attributes`` column of JSON, when a column per name would
-    make a file wider than an import reads). ``now``: the export's moment (see Selection)."""
-    ctx = search.context(session, tenant_id, now)
-    condition = search.base_condition(ctx, node)
-    n = repository.max_addresses(session, tenant_id, condition)
+    """The CSV header for the selected customers: fixed columns, their addresses, their
+    attributes (their names; None for one ``attributes`` column of JSON, when a column per
+    name would make a file wider than an import reads). With a limit, of the customers in
+    the file: the first of its order, not every match of its filter."""
+    ctx = search.context(session, tenant_id, selection.now)
+    condition = search.base_condition(ctx, selection.node)
+    ids = repository.ids_of(tenant_id, condition)
+    if selection.limit is not None:
+        keys = customers_repo.sort_keys(selection.sort or "created_at")
+        ids = repository.first(condition, pagination.order_by(keys), selection.limit)
+        condition = Customer.id.in_(ids)
+    n = repository.max_addresses(session, tenant_id, ids)
     names: list[str] | None = repository.attribute_names(session, tenant_id, condition)
     columns = list(COLUMNS)
     columns += [f"address{i}_{part}" for i in range(1, n + 1) for part in ADDRESS_PARTS]
@@ -304,7 +310,7 @@ def stream(
                 yield page
 
         if fmt == "csv":
-            columns, n, names = csv_columns(session, tenant_id, selection.node, selection.now)
+            columns, n, names = csv_columns(session, tenant_id, selection)
             rows = ([flat(d, n, names) for d in page] for page in counted())
             yield from writers.stream(writers.CsvWriter(columns), rows)
         elif fmt == "json":
