@@ -2,11 +2,13 @@
 customer row, its activities, transition reasons and audit entries; money, counts, stages
 and event types stay. The audit chain keeps verifying: entries hash their sealed form.
 
-Other domains that keep personal data register an eraser with ``register``.
+Other domains that keep personal data register an eraser with ``register``, in a module
+named in ``ERASER_MODULES`` (imported before every erasure, whatever the process loaded).
 """
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from rolodex.search import erasure as search_index
 # (session, tenant id, customer id) -> rows redacted; run inside the erasing transaction.
 Eraser = Callable[[Session, uuid.UUID, uuid.UUID], int]
 _ERASERS: dict[str, Eraser] = {}
+ERASER_MODULES = ("rolodex.identity.service", "rolodex.ingest.erasure", "rolodex.imports.erasure")
 
 _PERSONAL_COLUMNS = (
     "email",
@@ -85,6 +88,8 @@ def erase_customer(
     repository.delete_subject_key(session, tenant_id, customer_id)
     redacted["activities"] = activities.redact_customer(session, tenant_id, customer_id)
     redacted["transitions"] = lifecycle_repo.redact_reasons(session, tenant_id, customer_id)
+    for module in ERASER_MODULES:
+        importlib.import_module(module)
     for name, eraser in sorted(_ERASERS.items()):
         redacted[name] = eraser(session, tenant_id, customer_id)
     _anonymize(customer)

@@ -1,5 +1,7 @@
 """What erasure (audit.erasure) must also remove for identity: the person's values in merge
-log snapshots, and the customers merged into the erased one (the same person's records)."""
+log snapshots and in the conflicts of the profiles matched to them (what was kept and what
+was given, field by field), and the customers merged into the erased one (the same person's
+records)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from rolodex.models import Customer, MergeLog
+from rolodex.models import Customer, IdentityMatch, MergeLog
 
 PERSONAL_COLUMNS = (
     "email",
@@ -52,7 +54,7 @@ def _blank(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def erase(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> int:
-    """Redact; returns how many rows changed (merge logs and merged-in customers)."""
+    """Redact; returns how many rows changed (merge logs, matches, merged-in customers)."""
     people = merged_into(session, tenant_id, customer_id)
     changed = 0
     logs = session.scalars(
@@ -74,6 +76,15 @@ def erase(session: Session, tenant_id: uuid.UUID, customer_id: uuid.UUID) -> int
         ]
         log.details = details
         changed += 1
+    matches = session.scalars(
+        select(IdentityMatch).where(
+            IdentityMatch.tenant_id == tenant_id, IdentityMatch.matched_customer_id.in_(people)
+        )
+    ).all()
+    for match in matches:
+        if any(c.get("kept") is not None or c.get("given") is not None for c in match.conflicts):
+            match.conflicts = [{**c, "kept": None, "given": None} for c in match.conflicts]
+            changed += 1
     for other in people - {customer_id}:
         duplicate = session.get(Customer, (tenant_id, other))
         if duplicate is None:
