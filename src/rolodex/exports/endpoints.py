@@ -70,7 +70,11 @@ def export_customers(
             query = views_service.apply_view(
                 session, principal, view, search_service.ListQuery(node, sort=sort)
             )
-            node, sort = query.filter or node, query.sort
+            node = query.filter or node
+            if not sort and query.sort and query.sort.strip().lstrip("+-") == "relevance":
+                sort = None  # a view ranked for reading: exported in creation order instead
+            else:
+                sort = query.sort
         now = utcnow()  # the moment the filter is read at, checked as streamed
         selection = service.Selection(node, sort, limit, now)
         service.check(session, principal.tenant_id, selection, format)
