@@ -83,5 +83,7 @@ def attribute_names(
         stmt = select(keys.label("k")).where(*where, func.jsonb_typeof(c.attributes) == "object")
     else:
         each = func.json_each(c.attributes).table_valued("key", name="je")
-        stmt = select(each.c.key).select_from(CUSTOMERS).join(each, true()).where(*where)
+        stmt = select(each.c.key).select_from(CUSTOMERS).join(each, true())
+        # as on PostgreSQL: json_each of null or a list gave a key None, or 0, 1, ...
+        stmt = stmt.where(*where, func.json_type(c.attributes) == "object")
     return sorted({str(k) for k in session.scalars(stmt.distinct())})
