@@ -104,7 +104,7 @@ def test_export_to_a_file_and_to_stdout_with_filters(cli, tenant, tmp_path):
         "p1@example.com",
     ]
     bad = cli("export", "--tenant", tenant.slug, "--sort", "shoe_size")
-    assert bad.exit_code == 1
+    assert bad.exit_code == 2
     assert "sort" in bad.output
     audit = tenant.client.get("/v1/audit", params={"action": "export"}, headers=h).json()["items"]
     assert len(audit) == 3
