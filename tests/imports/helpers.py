@@ -184,3 +184,24 @@ def queued_pairs(tenant: TenantCtx) -> set[tuple[str, ...]]:
         tuple(sorted((label(people[p["customer_a"]["id"]]), label(people[p["customer_b"]["id"]]))))
         for p in pairs
     }
+
+
+def imported_table(tenant: TenantCtx, table: list[list[Any]], **fields: Any) -> str:
+    """Import these rows (a header first) to the end; the import's id."""
+    run = imported(tenant, csv_text(table), **fields)
+    assert run["state"] == "done", run
+    return str(run["id"])
+
+
+def reverted(tenant: TenantCtx, import_id: str) -> dict[str, Any]:
+    """Revert the import to the end; its revert's figures."""
+    response = tenant.client.post(f"/v1/imports/{import_id}/revert", headers=tenant.headers())
+    assert response.status_code == 202, response.text
+    drain(tenant)
+    return dict(status(tenant, import_id)["revert"])
+
+
+def customer(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
+    response = tenant.client.get(f"/v1/customers/{customer_id}", headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    return dict(response.json())

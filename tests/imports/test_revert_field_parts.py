@@ -7,28 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import TenantCtx
-from tests.imports.helpers import csv_text, drain, rows, status
-from tests.imports.test_runs import start
-
-
-def _imported(tenant: TenantCtx, table: list[list[Any]], **fields: Any) -> str:
-    run_id = start(tenant, csv_text(table), **fields)
-    drain(tenant)
-    assert status(tenant, run_id)["state"] == "done"
-    return run_id
-
-
-def _revert(tenant: TenantCtx, run_id: str) -> dict[str, Any]:
-    r = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers())
-    assert r.status_code == 202, r.text
-    drain(tenant)
-    return dict(status(tenant, run_id)["revert"])
-
-
-def _get(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
-    r = tenant.client.get(f"/v1/customers/{customer_id}", headers=tenant.headers())
-    assert r.status_code == 200, r.text
-    return dict(r.json())
+from tests.imports.helpers import customer as _get
+from tests.imports.helpers import imported_table as _imported
+from tests.imports.helpers import reverted as _revert
+from tests.imports.helpers import rows
 
 
 def _patch(tenant: TenantCtx, customer_id: str, body: dict[str, Any]) -> None:
