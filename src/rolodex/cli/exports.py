@@ -20,6 +20,7 @@ from rolodex.cli.context import (
     is_terminal,
     resolve_tenant,
 )
+from rolodex.cli.files import STDOUT, writable
 from rolodex.db import Database
 from rolodex.errors import RolodexError
 
@@ -57,7 +58,6 @@ def export_command(
     Exit code: 0 exported; 2 bad usage (an option's value, a --where, an --out it cannot
     write), said in one line before anything is written or audited; 1 another error.
     """
-    from rolodex.cli.imports import STDOUT, _writable
     from rolodex.errors import InvalidInput
     from rolodex.exports import service
     from rolodex.kit.time import utcnow
@@ -107,7 +107,7 @@ def export_command(
             # Written beside its path, moved into place whole: a failed export leaves the
             # file of an earlier one as it was. Before the audit: an export it cannot write
             # is not recorded.
-            target = files.enter_context(_writable(out if to_file and out else STDOUT))
+            target = files.enter_context(writable(out if to_file and out else STDOUT))
             service.record_audit(session, principal, format, node, audited)
             total = search_service.count_customers(session, t.id, node, now=selection.now)
         total = total if limit is None else min(total, limit)

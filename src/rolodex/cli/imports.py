@@ -35,6 +35,7 @@ from rolodex.cli.context import (
     resolve_tenant,
     shown,
 )
+from rolodex.cli.files import STDOUT, writable
 from rolodex.db import Database
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.models import ImportRun
@@ -121,7 +122,7 @@ def import_command(
         )  # fmt: skip
         handle, size, name = _input(stack, file)
         t = resolve_tenant(db, tenant)
-        outputs = {path: stack.enter_context(_writable(path)) for path in (report, errors) if path}
+        outputs = {path: stack.enter_context(writable(path)) for path in (report, errors) if path}
         principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
         with _Stop() as stop:  # from here a signal stops the import cleanly
             run = _store(db, principal, handle, size, name, options)
@@ -158,9 +159,6 @@ def import_command(
         _say(err_console, _interrupted(done, tenant))
     if code:
         raise typer.Exit(code)
-
-
-STDOUT = Path("-")
 
 
 def _options(
@@ -362,43 +360,6 @@ def _human_output_on_stderr() -> Iterator[None]:
         yield
     finally:
         console.stderr = False
-
-
-@contextmanager
-def _writable(path: Path) -> Iterator[BinaryIO]:
-    """The output file, checked before the import starts (a path it cannot write is said
-    now) and written beside its path, moved into place once whole: a refused, failed or
-    interrupted command leaves the file of an earlier run as it was (opening the path
-    emptied it first)."""
-    if path == STDOUT:
-        yield sys.stdout.buffer
-        return
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a directory")
-    try:
-        fd, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    whole = False
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-        whole = True
-    finally:
-        if whole:
-            os.chmod(part, _file_mode(path))
-            os.replace(part, path)
-        else:
-            Path(part).unlink(missing_ok=True)
-
-
-def _file_mode(path: Path) -> int:
-    """The mode the file has, or a new file would get (mkstemp's is the owner's alone)."""
-    with suppress(OSError):
-        return path.stat().st_mode & 0o777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _say(con: Console, *lines: str) -> None:
