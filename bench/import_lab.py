@@ -7,8 +7,8 @@
 200,000.)
 
 ``build`` splits bench/data/import-1000000.csv (import_bench.make_csv) into its first HEAD rows
-and the rest, and imports the head into bench/data/lab.db with the import runner, as the
-bench's import phase does. ``run`` copies lab.db to bench/data/run.db and imports the tail
+and the rest, and imports the head into bench/data/lab-HEAD.db with the import runner, as the
+bench's import phase does. ``run`` copies that to bench/data/run.db and imports the tail
 into the same tenant: what the last 2% of the benchmark's import does, to profile (py-spy) or
 to compare two versions of the code on the same data. SQLite only.
 
@@ -100,9 +100,10 @@ def main() -> None:
         sys.exit(__doc__)
     _pragmas()
     head, tail = split()
-    meta = DATA / "lab.json"
+    name = f"lab-{HEAD}"  # labs of different sizes side by side
+    meta = DATA / f"{name}.json"
     if sys.argv[1] == "build":
-        url = fresh_database("sqlite", "lab")
+        url = fresh_database("sqlite", name)
         db, tid = tenant(url, "lab")
         db.dispose()
         meta.write_text(json.dumps({"tenant_id": str(tid), "head": HEAD}))
@@ -110,11 +111,11 @@ def main() -> None:
         return
     saved = json.loads(meta.read_text())
     if saved["head"] != HEAD:
-        sys.exit(f"lab.db holds {saved['head']:,} rows: build it again with HEAD={HEAD}")
+        sys.exit(f"{name}.db holds {saved['head']:,} rows: build it again with HEAD={HEAD}")
     copy = DATA / "run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    shutil.copy(DATA / "lab.db", copy)
+    shutil.copy(DATA / f"{name}.db", copy)
     run_import(f"sqlite:///{copy}", uuid.UUID(saved["tenant_id"]), tail, each=True)
 
 
