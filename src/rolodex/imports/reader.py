@@ -9,6 +9,7 @@ A record longer than MAX_RECORD_CHARS is not kept in memory: it becomes a record
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ PIECE = 64 * 1024
 _WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
 _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
+_LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
 
 csv.field_size_limit(MAX_RECORD_CHARS)
 
@@ -197,12 +199,26 @@ def _csv_error(exc: csv.Error) -> str:
 
 def _document(row_no: int, line: int, text: str) -> Record:
     try:
-        value = orjson.loads(text)
+        value = loads(text)
     except orjson.JSONDecodeError as exc:
         return Record(row_no, line, None, f"not valid JSON: {exc}")
+    except RecursionError:
+        reason = "not valid JSON: nested too deeply to read its numbers past 64 bits exactly"
+        return Record(row_no, line, None, reason)
     if not isinstance(value, dict):
         return Record(row_no, line, None, "not a JSON object")
     return Record(row_no, line, flatten(value))
+
+
+def loads(text: str) -> Any:
+    """One JSON value, as orjson reads it (strict: no NaN, no lone surrogate, at most 1024
+    levels deep), except integers past 64 bits, which orjson reads as floats: another tool's
+    30-digit id would become the text '1.2345678901234568e+29'. A text holding such digits is
+    read again by the json module, which keeps integers exact."""
+    value = orjson.loads(text)
+    if _LONG_DIGITS.search(text) is None:
+        return value
+    return json.loads(text)
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -8,6 +8,7 @@ key, a historic creation time, an opening LTV, consent times and sources, proven
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -342,7 +343,16 @@ def shown(value: Any) -> str | None:
     """A value as the error report quotes it: text, cut short, storable."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = orjson.dumps(value, default=str).decode()
+        except orjson.JSONEncodeError:  # an integer past 64 bits, a value nested past 254
+            try:
+                text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+            except RecursionError:
+                text = "(a value nested too deeply to quote)"
     return storable(text[:MAX_VALUE_CHARS])
 
 
