@@ -32,3 +32,38 @@ def test_an_integer_too_large_for_64_bits_is_kept_exact_not_rounded_to_a_float(t
     nd = {c["email"]: c for c in customers(tenant)}["nd@example.com"]
     assert [s["external_id"] for s in nd["sources"]] == [big + "2"]
     assert {e["row"] for e in errors(tenant, run["id"])} == {2, 3}
+
+
+def test_values_nested_hundreds_deep_fail_their_row_naming_the_field(tenant):
+    """A value nested 300 to 1,000 levels deep (within what JSON is read to) failed its row as
+    'an unexpected error' (the NUL check recursed), and custom attributes nested 300 deep were
+    stored: every GET /v1/customers of the tenant was then a 500 (the response could not be
+    written) and a customer POSTed with them was a 500 too."""
+
+    def deep(n: int) -> str:
+        return "[" * n + "]" * n
+
+    content = (
+        f'[{{"email": "first@example.com", "attributes": {{"ok": {deep(20)}}}}},'
+        f' {{"email": "notes@example.com", "notes": {deep(300)}}},'
+        f' {{"email": "a300@example.com", "attributes": {{"x": {deep(300)}}}}},'
+        f' {{"email": "a900@example.com", "attributes": {{"x": {deep(900)}}}}},'
+        ' {"email": "last@example.com"}]'
+    )
+    run = imported(tenant, content, "people.json")
+    assert run["state"] == "done"
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 3), run
+    found = {e["row"]: (e["field"], e["reason"]) for e in errors(tenant, run["id"])}
+    assert found[2] == ("notes", "must be text")
+    assert found[3][0] == found[4][0] == "attributes"
+    assert found[3][1] == found[4][1] == "is nested more than 64 levels deep"
+    listed = tenant.client.get("/v1/customers", headers=tenant.headers())
+    assert listed.status_code == 200, listed.text
+    assert {c["email"] for c in listed.json()["items"]} == {"first@example.com", "last@example.com"}
+    body = '{"email": "api@example.com", "attributes": {"x": ' + deep(300) + "}}"
+    posted = tenant.client.post(
+        "/v1/customers",
+        content=body,
+        headers={**tenant.headers(), "content-type": "application/json"},
+    )
+    assert posted.status_code == 422, posted.text

@@ -11,6 +11,22 @@ import json
 from typing import Any
 
 LIMIT = 2**63  # numbers are within ±(2**63 - 1)
+# Nesting a value may have: the API's responses and the exports write at most about 250
+# levels (pydantic and orjson stop there), around the customer or event that holds it.
+MAX_DEPTH = 64
+
+
+def _depth_fits(value: Any) -> bool:
+    """Is ``value`` nested at most MAX_DEPTH levels (without recursing: any depth)?"""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _numbers_fit(value: Any) -> bool:
@@ -27,6 +43,8 @@ def _numbers_fit(value: Any) -> bool:
 
 def check_storable(value: Any) -> None:
     """ValueError saying why ``value`` cannot be stored as JSON on every engine."""
+    if not _depth_fits(value):
+        raise ValueError(f"is nested more than {MAX_DEPTH} levels deep")
     try:
         json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
