@@ -4,6 +4,8 @@ written other than the file says."""
 
 from __future__ import annotations
 
+import json
+
 from tests.imports.helpers import customers, errors, imported
 
 
@@ -67,3 +69,27 @@ def test_values_nested_hundreds_deep_fail_their_row_naming_the_field(tenant):
         headers={**tenant.headers(), "content-type": "application/json"},
     )
     assert posted.status_code == 422, posted.text
+
+
+def test_addresses_given_as_one_object_make_the_address_not_nothing(tenant):
+    """``"addresses": {...}`` (one address, not a list of them) was flattened into the keys
+    addresses.line1, addresses.city..., which no field takes: the customer was created without
+    its address and without an error."""
+    records = [
+        {"email": "one@example.com",
+         "addresses": {"line1": "1 Main St", "city": "Springfield", "country": "US"}},
+        {"email": "list@example.com", "addresses": [{"line1": "2 Side St", "country": "DE"}]},
+        {"email": "text@example.com", "addresses": "3 High St"},
+    ]  # fmt: skip
+    run = imported(tenant, "\n".join(json.dumps(r) for r in records), "people.ndjson")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 1), run
+    lines = {
+        c["email"]: [(a["line1"], a["city"], a["country"]) for a in c["addresses"]]
+        for c in customers(tenant)
+    }
+    assert lines == {
+        "one@example.com": [("1 Main St", "Springfield", "US")],
+        "list@example.com": [("2 Side St", None, "DE")],
+    }
+    (error,) = errors(tenant, run["id"])
+    assert (error["row"], error["field"], error["value"]) == (3, "addresses", "3 High St")

@@ -221,12 +221,16 @@ def loads(text: str) -> Any:
     return json.loads(text)
 
 
+_WHOLE = frozenset({"attributes", "addresses"})  # objects read whole: one address is a list of one
+
+
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become dotted keys (``consent.email``); ``attributes`` and lists stay."""
+    """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``
+    and lists stay."""
     out: dict[str, Any] = {}
     for key, value in doc.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and key != "attributes" and not prefix:
+        if isinstance(value, dict) and key.lower() not in _WHOLE and not prefix:
             out.update(flatten(value, name + "."))
         else:
             out[name] = value
