@@ -93,3 +93,26 @@ def test_addresses_given_as_one_object_make_the_address_not_nothing(tenant):
     }
     (error,) = errors(tenant, run["id"])
     assert (error["row"], error["field"], error["value"]) == (3, "addresses", "3 High St")
+
+
+def test_a_tag_list_holding_objects_or_booleans_fails_its_row_not_a_python_repr_tag(tenant):
+    """Each item of a tags list was made text by Python's str(): {"x": 1} became the tag
+    "{'x': 1}" and true the tag "True"."""
+    records = [
+        {"email": "obj@example.com", "tags": ["vip", {"x": 1}]},
+        {"email": "bool@example.com", "tags": ["vip", True]},
+        {"email": "list@example.com", "tags": [["a", "b"]]},
+        {"email": "ok@example.com", "tags": ["vip", 7, None, "b,c"]},
+    ]
+    run = imported(tenant, json.dumps(records), "people.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 3), run
+    assert {c["email"]: sorted(c["tags"]) for c in customers(tenant)} == {
+        "ok@example.com": ["7", "b,c", "vip"]
+    }
+    found = {e["row"]: (e["field"], e["value"]) for e in errors(tenant, run["id"])}
+    assert found == {
+        1: ("tags", '["vip",{"x":1}]'),
+        2: ("tags", '["vip",true]'),
+        3: ("tags", '[["a","b"]]'),
+    }
+    assert all("text" in e["reason"] for e in errors(tenant, run["id"]))

@@ -275,6 +275,8 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     if listed is not None:
         raw = listed
     if isinstance(raw, list):
+        if any(isinstance(t, bool | dict | list) for t in raw):
+            raise CellError("each tag must be text (or a number), not a list, object or boolean")
         return [str(t) for t in raw if t is not None and str(t).strip()]
     text = str(raw)
     if delimiter is None and ":::" in text:  # Google Contacts: "* myContacts ::: Friends"
