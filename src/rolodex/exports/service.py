@@ -31,7 +31,7 @@ from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.mapping import ADDRESS_PARTS
 from rolodex.imports.reader import MAX_COLUMNS
-from rolodex.imports.rows import attr_cell
+from rolodex.imports.rows import attr_cell, split_tags
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.kit import pagination
@@ -249,20 +249,25 @@ def attr_text(value: Any) -> str:
     return writers.dumps(value).decode()
 
 
-def _list_text(items: list[str]) -> str:
+def _list_text(items: list[str], *, tags: bool = False) -> str:
     """Tags or sources as one CSV cell: joined with ``|``, or a JSON array when one of them
-    holds a separator an import would split on ("red;blue" is one tag)."""
-    if any(ch in item for item in items for ch in "|;,") or any(
-        item.startswith("[") for item in items
+    holds a separator an import would split on ("red;blue" is one tag), or when tags joined
+    would read back as other tags (an import reads "a:::b" as Google Contacts' two labels,
+    and takes the quotes off '"vip"' as Mailchimp writes each tag)."""
+    joined = "|".join(items)
+    if (
+        any(ch in item for item in items for ch in "|;,")
+        or any(item.startswith("[") for item in items)
+        or (tags and split_tags(joined, None) != items)
     ):
         return writers.dumps(items).decode()
-    return "|".join(items)
+    return joined
 
 
 def flat(doc: dict[str, Any], addresses: int, attributes: list[str] | None) -> dict[str, Any]:
     """One CSV row of an export record."""
     out: dict[str, Any] = {name: doc[name] for name in _PLAIN}
-    out["tags"] = _list_text(doc["tags"])
+    out["tags"] = _list_text(doc["tags"], tags=True)
     consent = doc["consent"]
     for channel in ("email", "sms"):
         out[f"{channel}_consent"] = consent[channel]
