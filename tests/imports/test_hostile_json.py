@@ -116,3 +116,19 @@ def test_a_tag_list_holding_objects_or_booleans_fails_its_row_not_a_python_repr_
         3: ("tags", '[["a","b"]]'),
     }
     assert all("text" in e["reason"] for e in errors(tenant, run["id"]))
+
+
+def test_a_consent_given_as_a_list_fails_its_row_rather_than_being_read_from_its_repr(tenant):
+    """A consent of [true] or ["no"] was read from Python's text of the list ("[True]" as the
+    word true): a list said yes or no by accident."""
+    records = [
+        {"email": "list@example.com", "email_consent": [True]},
+        {"email": "words@example.com", "sms_consent": ["no"]},
+        {"email": "ok@example.com", "email_consent": "yes", "sms_consent": False},
+    ]
+    run = imported(tenant, json.dumps(records), "people.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 2), run
+    found = {e["row"]: (e["field"], e["value"]) for e in errors(tenant, run["id"])}
+    assert found == {1: ("email_consent", "[true]"), 2: ("sms_consent", '["no"]')}
+    ((email, consent),) = [(c["email"], c["consent"]) for c in customers(tenant)]
+    assert (email, consent["email"], consent["sms"]) == ("ok@example.com", True, False)

@@ -152,7 +152,8 @@ def enum_value(name: str, raw: str) -> tuple[str, str | bool] | None:
 def bool_value(raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
-    value = words.yes_no(str(raw))
+    # a list is no answer (not the words of its Python text: "[True]")
+    value = words.yes_no(str(raw)) if isinstance(raw, str | int | float) else None
     if value is None:
         raise CellError("must be true or false (yes/no, 1/0, subscribed/unsubscribed)")
     return value
