@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.imports.helpers import customers, errors, imported
+from tests.imports.helpers import customers, errors, imported, upload
 
 
 def test_an_integer_too_large_for_64_bits_is_kept_exact_not_rounded_to_a_float(tenant):
@@ -132,3 +132,18 @@ def test_a_consent_given_as_a_list_fails_its_row_rather_than_being_read_from_its
     assert found == {1: ("email_consent", "[true]"), 2: ("sms_consent", '["no"]')}
     ((email, consent),) = [(c["email"], c["consent"]) for c in customers(tenant)]
     assert (email, consent["email"], consent["sms"]) == ("ok@example.com", True, False)
+
+
+def test_the_match_mode_is_read_in_any_case_as_the_form_documents(tenant):
+    """The form documents match as one of update, skip, create in any case (as format and
+    date_order are read); SKIP was a 422."""
+    content = '[{"email": "m@example.com", "first_name": "Old"}]'
+    assert imported(tenant, content, "people.json")["progress"]["created"] == 1
+    again = '[{"email": "m@example.com", "first_name": "New"}]'
+    run = imported(tenant, again, "people.json", match=" SKIP ")
+    assert run["options"]["match"] == "skip"
+    assert (run["progress"]["skipped"], run["progress"]["updated"]) == (1, 0)
+    assert [c["first_name"] for c in customers(tenant)] == ["Old"]
+    refused = upload(tenant, again, "people.json", match="merge")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"][0]["field"] == "match"

@@ -65,6 +65,11 @@ class ImportOptions(BaseModel):
     def _format_any_case(cls, v: Any) -> Any:
         return v.strip().lower() or None if isinstance(v, str) else v  # JSON, " csv " as exports
 
+    @field_validator("match", mode="before")
+    @classmethod
+    def _match_any_case(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v  # SKIP, as the form documents
+
     @model_validator(mode="after")
     def _no_nul(self) -> ImportOptions:
         texts = [*self.mapping, *self.mapping.values(), *self.tags, self.encoding or "",
