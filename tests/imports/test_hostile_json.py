@@ -147,3 +147,30 @@ def test_the_match_mode_is_read_in_any_case_as_the_form_documents(tenant):
     refused = upload(tenant, again, "people.json", match="merge")
     assert refused.status_code == 422
     assert refused.json()["error"]["details"][0]["field"] == "match"
+
+
+def test_a_second_list_of_records_in_the_wrapper_object_is_refused_not_dropped(tenant):
+    """{"customers": [...], "items": [...]}: the first list was imported and the second,
+    read as the wrapper's other keys (a next_cursor and such), was dropped without a word.
+    Which list was imported depended on the order of the keys."""
+    content = (
+        '{"customers": [{"email": "a@example.com"}], "next_cursor": null,'
+        ' "items": [{"email": "b@example.com"}]}'
+    )
+    response = upload(tenant, content, "people.json")
+    assert response.status_code == 422, response.text
+    message = response.json()["error"]["message"]
+    assert "'items'" in message
+    assert "second list" in message
+    # the other keys of a wrapper are still read past: a cursor, a count, metadata
+    fine = '{"items": [{"email": "c@example.com"}], "next_cursor": "x", "meta": {"n": [1]}}'
+    assert imported(tenant, fine, "people.json")["progress"]["created"] == 1
+    # past the first 256 KiB: the import fails saying so, keeping what it imported
+    pad = "n" * 1000
+    docs = ",".join(f'{{"email": "w{i}@example.com", "notes": "{pad}"}}' for i in range(300))
+    run = imported(
+        tenant, '{"data": [' + docs + '], "records": [{"email": "z@example.com"}]}', "p.json"
+    )
+    assert run["state"] == "failed"
+    assert "'records'" in run["error"]
+    assert run["progress"]["created"] == 300

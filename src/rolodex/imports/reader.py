@@ -22,7 +22,8 @@ from rolodex.imports.detect import Detected, FileProblem, TextDecoder, trailing_
 
 MAX_COLUMNS = 2000
 PIECE = 64 * 1024
-_WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
+_LISTS = ("items", "customers", "data", "records")  # a wrapper's key of the records
+_WRAPPER = re.compile(r'\{\s*"(' + "|".join(_LISTS) + r')"\s*:\s*\[')
 _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
 _LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
@@ -275,7 +276,7 @@ class _JsonElements:
                 return None
 
     def __iter__(self) -> Iterator[tuple[int, str | None]]:
-        first = self._skip_space()
+        first, wrapper = self._skip_space(), ""
         while len(self.buf) - self.pos < 200 and self._more():
             pass
         if first == "{":
@@ -285,6 +286,7 @@ class _JsonElements:
                 self._end()
                 return
             self._advance(m.end())
+            wrapper = m.group(1)
         elif first == "[":
             self._advance(self.pos + 1)
         else:
@@ -297,7 +299,7 @@ class _JsonElements:
             if ch == "]":
                 self._advance(self.pos + 1)
                 if first == "{":
-                    self._element(depth=1)  # the rest of the wrapper: "next_cursor" and such
+                    self._rest_of_wrapper(wrapper)
                 self._end()
                 return
             if ch == ",":
@@ -311,6 +313,24 @@ class _JsonElements:
             line = self.line
             yield line, self._element()
             expect_value = False
+
+    def _rest_of_wrapper(self, listed: str) -> None:
+        """Read past the wrapper's other keys ("next_cursor" and such); a second list of
+        records under another such key would be dropped: a problem of the file."""
+        line = self.line
+        rest = self._element(depth=1)
+        try:
+            others = orjson.loads("{" + rest.strip().removeprefix(",")) if rest else {}
+        except orjson.JSONDecodeError:
+            others = {}  # its structure was scanned; what is not records is not read
+        if not isinstance(others, dict):
+            return
+        for key in _LISTS:
+            if isinstance(others.get(key), list) and others[key]:
+                raise FileProblem(
+                    f"the file holds a second list of records, {key!r}, after {listed!r} "
+                    f"(from line {line}); only one list is read: import each as its own file"
+                )
 
     def _end(self) -> None:
         """Nothing but blank space may follow the value: it would be dropped."""
