@@ -174,3 +174,15 @@ def test_a_second_list_of_records_in_the_wrapper_object_is_refused_not_dropped(t
     assert run["state"] == "failed"
     assert "'records'" in run["error"]
     assert run["progress"]["created"] == 300
+
+
+def test_a_json_key_left_out_for_another_is_said_to_fill_records_without_it(tenant):
+    """A mapping that sends key Nope to email leaves the email key out; in JSON that key
+    still fills the email of a record without Nope (test_json_keys), but the import warned
+    that it 'is not imported' while it wrote the email of the second record."""
+    content = '[{"email": "a@example.com", "Nope": "n@example.com"}, {"email": "b@example.com"}]'
+    run = imported(tenant, content, "people.json", mapping={"Nope": "email"})
+    assert sorted(c["email"] for c in customers(tenant)) == ["b@example.com", "n@example.com"]
+    (said,) = [w for w in run["warnings"] if "also looks like email" in w]
+    assert "not imported" not in said
+    assert "records without" in said

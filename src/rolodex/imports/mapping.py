@@ -402,9 +402,15 @@ def resolve(
     for i, target in sorted(losers):
         if how[i] == "unknown":
             how[i] = "duplicate"
+            # a JSON key left out still fills the field of a record without the chosen key
+            fate = (
+                f"it fills {target} only in records without {columns[taken[target]]!r}"
+                if open_columns
+                else "it is not imported"
+            )
             warnings.append(
                 f"column {columns[i]!r} also looks like {target}, which column "
-                f"{columns[taken[target]]!r} fills; it is not imported"
+                f"{columns[taken[target]]!r} fills; {fate}"
             )
     _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
