@@ -186,3 +186,30 @@ def test_a_json_key_left_out_for_another_is_said_to_fill_records_without_it(tena
     (said,) = [w for w in run["warnings"] if "also looks like email" in w]
     assert "not imported" not in said
     assert "records without" in said
+
+
+def test_a_record_that_is_not_valid_json_names_its_line_in_the_file(tenant):
+    """The reason of a record that is not valid JSON gave orjson's position within the
+    record ("line 1 column 1"), beside the record's own line in the file: row 2 (line 2) said
+    'line 1', and an element of a pretty-printed array from line 3 said 'line 3' for line 5."""
+    lines = '{"email": "a@example.com"}\nnot json\n{"email": "c@example.com"}\n'
+    run = imported(tenant, lines, "people.ndjson")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 1)
+    (error,) = errors(tenant, run["id"])
+    assert (error["row"], error["line"]) == (2, 2)
+    assert error["reason"] == "not valid JSON: invalid literal, expected 'null' (line 2, column 1)"
+    pretty = (
+        "[\n"
+        '  {"email": "d@example.com"},\n'
+        "  {\n"
+        '    "email": "e@example.com",\n'
+        '    "first_name": "E",\n'
+        "  },\n"
+        '  {"email": "f@example.com"}\n'
+        "]\n"
+    )
+    run = imported(tenant, pretty, "people.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 1)
+    (error,) = errors(tenant, run["id"])
+    assert (error["row"], error["line"]) == (2, 3)
+    assert error["reason"] == "not valid JSON: trailing comma is not allowed (line 5)"

@@ -176,7 +176,7 @@ class Reader:
             if not text.strip():
                 continue
             row_no += 1
-            yield _document(row_no, line, text)
+            yield _document(row_no, line, text, whole_line=True)
 
     def _json_records(self) -> Iterator[Record]:
         row_no = 0
@@ -198,11 +198,17 @@ def _csv_error(exc: csv.Error) -> str:
     return f"not valid CSV: {exc}"
 
 
-def _document(row_no: int, line: int, text: str) -> Record:
+def _document(row_no: int, line: int, text: str, whole_line: bool = False) -> Record:
+    """A record of a JSON text starting on ``line`` of the file (an NDJSON line, ``whole_line``:
+    its columns are the file's too)."""
     try:
         value = loads(text)
     except orjson.JSONDecodeError as exc:
-        return Record(row_no, line, None, f"not valid JSON: {exc}")
+        # where in the file, not orjson's line 1 of the record
+        at = f"line {line + exc.lineno - 1}"
+        if whole_line:
+            at += f", column {exc.colno}"
+        return Record(row_no, line, None, f"not valid JSON: {exc.msg} ({at})")
     except RecursionError:
         reason = "not valid JSON: nested too deeply to read its numbers past 64 bits exactly"
         return Record(row_no, line, None, reason)
