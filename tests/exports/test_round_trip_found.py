@@ -31,3 +31,14 @@ def test_tags_that_look_like_another_tools_lists_come_back_as_they_were(tenant):
     original, copy = csv_copy(tenant, {"email": "t@example.com", "tags": tags})
     assert sorted(original["tags"]) == sorted(tags)
     assert copy["tags"] == original["tags"]
+
+
+def test_a_value_with_a_line_break_and_then_a_lone_cr_comes_back(tenant):
+    """A quoted value running over lines whose next line holds a lone CR ("one\\r\\ntwo\\rthree"):
+    the check whether that line looks like a record of its own read it with the csv module,
+    which refused the CR, and the whole row failed ("a line break inside a value that is not
+    quoted")."""
+    notes = "one\r\ntwo\rthree"
+    original, copy = csv_copy(tenant, {"email": "cr@example.com", "notes": notes})
+    assert original["notes"] == notes
+    assert copy["notes"] == notes

@@ -205,7 +205,10 @@ class Feed:
         return self.quotes
 
     def _record_like(self, text: str) -> bool:
-        return len(next(csv.reader([text], delimiter=self.delimiter), [])) == self.width
+        try:
+            return len(next(csv.reader([text], delimiter=self.delimiter), [])) == self.width
+        except csv.Error:  # a lone CR in a value: no record, but maybe the open value's text
+            return False
 
     def unclosed(self) -> int:
         """After a record: the line of a quote the record never closes properly; 0: none."""
