@@ -213,3 +213,19 @@ def test_a_record_that_is_not_valid_json_names_its_line_in_the_file(tenant):
     (error,) = errors(tenant, run["id"])
     assert (error["row"], error["line"]) == (2, 3)
     assert error["reason"] == "not valid JSON: trailing comma is not allowed (line 5)"
+
+
+def test_sources_given_as_one_object_are_read_not_dropped(tenant):
+    """``"sources": {"source": "shopify", "external_id": "1"}`` was flattened into keys no
+    field takes: the customer was created without its Shopify id and without an error."""
+    records = [
+        {"email": "one@example.com", "sources": {"source": "shopify", "external_id": "77"}},
+        {"email": "bad@example.com", "sources": {"source": "myspace", "external_id": "1"}},
+    ]
+    run = imported(tenant, "\n".join(json.dumps(r) for r in records), "people.ndjson")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 1), run
+    (person,) = customers(tenant)
+    assert ("shopify", "77") in {(s["source"], s["external_id"]) for s in person["sources"]}
+    (error,) = errors(tenant, run["id"])
+    assert (error["row"], error["field"]) == (2, "sources")
+    assert "unknown source 'myspace'" in error["reason"]

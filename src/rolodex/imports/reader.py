@@ -228,12 +228,13 @@ def loads(text: str) -> Any:
     return json.loads(text)
 
 
-_WHOLE = frozenset({"attributes", "addresses"})  # objects read whole: one address is a list of one
+# objects read whole: one address (one source) is a list of one
+_WHOLE = frozenset({"attributes", "addresses", "sources"})
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``
-    and lists stay."""
+    """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``,
+    ``sources`` and lists stay."""
     out: dict[str, Any] = {}
     for key, value in doc.items():
         name = f"{prefix}{key}"

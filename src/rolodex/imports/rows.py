@@ -299,6 +299,8 @@ def sources_value(
     with their ``last_synced_at`` were last synced: a copy keeps when the shop last synced,
     not the import's time."""
     listed = json_list(raw)
+    if isinstance(raw, dict):  # one source object of a JSON record
+        listed = [raw]
     items: list[Any] = (
         listed if listed is not None else raw if isinstance(raw, list) else str(raw).split("|")
     )
