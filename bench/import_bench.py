@@ -14,7 +14,8 @@
 3. Import: the CSV stored as an upload and run by the import runner in this process, exactly
    as the worker runs it (the garbage collector set as a worker sets it): per-row validation,
    matching (external key record_id, email, phone, name), audit entries, report rows, batches
-   of 2,000 committed with progress.
+   of 2,000 committed with progress (BATCH_ROWS in the environment: another size, for an
+   experiment).
 4. Export: the imported tenant streamed as CSV and as NDJSON by a child process writing to
    /dev/null; rows/s, the child's peak RSS (VmHWM of the exporting process itself, which on
    SQLite includes the database file pages read through its memory map) and its peak
@@ -242,7 +243,8 @@ def import_file(
     upload = time.perf_counter() - started
     t0 = time.perf_counter()
     with db.session(tid) as s:
-        done = runner.run_import(s, tid, run_id, runner="bench", progress=progress)
+        rows = int(os.environ.get("BATCH_ROWS", runner.BATCH_ROWS))  # an experiment's batch
+        done = runner.run_import(s, tid, run_id, runner="bench", progress=progress, batch_rows=rows)
     seconds = time.perf_counter() - t0
     db.dispose()
     assert done is not None
