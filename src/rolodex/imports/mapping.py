@@ -162,6 +162,14 @@ def is_field(name: str) -> bool:
     return bool(m and 1 <= int(m.group(1)) <= MAX_ADDRESSES and m.group(2) in ADDRESS_PARTS)
 
 
+def _not_a_field(raw: str, target: str) -> str:
+    """Why an override's field is refused."""
+    if target.startswith("attr.") and "\x00" not in target:
+        got = len(target) - 5
+        return f"a custom attribute is attr.<name>, the name 1 to 64 characters (got {got})"
+    return f"unknown field {raw[:100]!r}"
+
+
 def attribute_name(header: str) -> str | None:
     """The custom attribute the dashboard offers to keep a column as: its header in snake
     case ("Favourite Colour" → ``favourite_colour``), or as written where that leaves
@@ -346,7 +354,7 @@ def resolve(
             continue
         target = target_of(raw_target)
         if not is_field(target):
-            errors.append({"field": f"mapping.{col}", "message": f"unknown field {raw_target!r}"})
+            errors.append({"field": f"mapping.{col}", "message": _not_a_field(raw_target, target)})
             continue
         if target != IGNORE and target not in MULTI and target in taken:
             errors.append({"field": f"mapping.{col}", "message": f"{target} is already mapped"})

@@ -65,19 +65,45 @@ def _label(field: str) -> str:
     return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
 
 
+def _where(loc: list[str]) -> str:
+    """Where a problem is, for a person: the last named part of its location ('tags.0' is
+    the tags, not '0'); a column of the import's mapping by its name."""
+    if len(loc) >= 2 and loc[0] == "mapping":
+        return f"column “{'.'.join(loc[1:])}”"
+    named = [p for p in loc if not p.isdigit()]
+    return _label(named[-1]) if named else "Input"
+
+
+def _reasons(details: Any) -> list[str]:
+    """The per-field reasons an error carries (``[{"field", "message"}]``), at most three."""
+    if not isinstance(details, list):
+        return []
+    out = []
+    for d in details[:3]:
+        if isinstance(d, dict) and d.get("message"):
+            where = _where(str(d.get("field") or "").split(".")) if d.get("field") else None
+            out.append(f"{where}: {d['message']}" if where else str(d["message"]))
+    return out
+
+
 def readable(exc: BaseException) -> str:
-    """One sentence for a person: 'ltv_amount: must be …' becomes 'LTV amount: must be …'."""
+    """One sentence for a person: 'ltv_amount: must be …' becomes 'LTV amount: must be …'.
+    An error that names only fields ('invalid mapping: mapping.email') says its reasons
+    instead ('Invalid mapping: column “email”: unknown field 'nonsense'')."""
     if isinstance(exc, ValidationError | RequestValidationError):
         parts = []
         for err in exc.errors()[:3]:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "form")]
             msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-            parts.append(f"{_label(loc[-1]) if loc else 'Input'}: {msg}")
+            parts.append(f"{_where(loc)}: {msg}")
         return "; ".join(parts) or "Some of what you entered is not valid."
     if isinstance(exc, RolodexError):
         message = exc.message
         field, sep, rest = message.partition(": ")
-        if sep and field.replace("_", "").replace(".", "").isalnum() and " " not in field:
+        reasons = _reasons(exc.details)
+        if sep and reasons and " " in field:  # "invalid mapping: mapping.a, mapping.b"
+            message = f"{field}: {'; '.join(reasons)}"
+        elif sep and field.replace("_", "").replace(".", "").isalnum() and " " not in field:
             message = f"{_label(field)}: {rest}"
         return message[:1].upper() + message[1:]
     return "Something went wrong on our side. It was logged; please try again."

@@ -1,0 +1,57 @@
+"""The import form's refusals say why, in the dashboard as in the API: which column, and what
+is wrong with its field; a list item by its field, not by its index."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.helpers import assert_page, signed_in
+
+CSV = b"email,first_name\na@example.com,Ann\n"
+
+
+@pytest.mark.parametrize(
+    ("form", "said"),
+    [
+        ({"map": ["email=nonsense"]}, "Invalid mapping: column “email”: unknown field 'nonsense'"),
+        (
+            {"map": ["email=email", "first_name=email"]},
+            "Invalid mapping: column “first_name”: email is already mapped",
+        ),
+        (
+            {"map": ["email=attr." + "x" * 65]},
+            "Invalid mapping: column “email”: a custom attribute is attr.&lt;name&gt;, the name 1 "
+            "to 64 characters (got 65)",
+        ),
+        ({"tags": "t" * 101}, "Tags: String should have at most 100 characters"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/imports/preview", "/imports"])
+def test_a_refused_choice_names_its_column_and_reason(tenant, path, form, said):
+    csrf = signed_in(tenant)
+    files = {"file": ("people.csv", CSV, "text/csv")}
+    fragment = tenant.client.post(
+        path, data={"csrf_token": csrf, **form}, files=files, headers={"HX-Request": "true"}
+    )
+    text = assert_page(fragment).replace("&#39;", "'")
+    assert said in text, text
+    listed = tenant.client.get("/v1/imports", headers=tenant.headers())
+    assert listed.json()["items"] == []  # nothing started
+
+
+def test_the_api_keeps_its_fields_and_reasons_apart(tenant):
+    r = tenant.client.post(
+        "/v1/imports",
+        files={"file": ("people.csv", CSV, "text/csv")},
+        data={"map": "email=attr."},
+        headers=tenant.headers(),
+    )
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["message"] == "invalid mapping: mapping.email"
+    assert error["details"] == [
+        {
+            "field": "mapping.email",
+            "message": "a custom attribute is attr.<name>, the name 1 to 64 characters (got 0)",
+        }
+    ]
