@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import TenantCtx, make_tenant
 from tests.exports.test_exports_api import export
 from tests.imports.helpers import imported
 
 
-def csv_copy(tenant: TenantCtx, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The customer ``body`` makes (its JSON export record), and as a CSV export of it
-    imported into an empty tenant gives it back."""
+def csv_copy(
+    tenant: TenantCtx, body: dict[str, Any], fmt: str = "csv"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The customer ``body`` makes (its JSON export record), and as a CSV (``fmt``) export of
+    it imported into an empty tenant gives it back."""
     made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
     assert made.status_code == 201, made.text
-    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
-    empty = make_tenant(tenant.client, "Copy")
-    run = imported(empty, file.content, "customers.csv")
+    file = tenant.client.get("/v1/exports", params={"format": fmt}, headers=tenant.headers())
+    empty = make_tenant(tenant.client, f"Copy {fmt}")
+    run = imported(empty, file.content, f"customers.{fmt}")
     assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == ("done", 1, 0)
     (original,) = export(tenant, "json")
     (copy,) = export(empty, "json")
@@ -42,3 +46,20 @@ def test_a_value_with_a_line_break_and_then_a_lone_cr_comes_back(tenant):
     original, copy = csv_copy(tenant, {"email": "cr@example.com", "notes": notes})
     assert original["notes"] == notes
     assert copy["notes"] == notes
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_keys_and_sources_keep_the_separator_characters_the_api_keeps(tenant, fmt):
+    """The API trims text as pydantic does, keeping the information separators \x1c-\x1f
+    at the ends; an import trimmed external ids and consent sources with str.strip(), which
+    takes them off, so the copy's were other ids."""
+    body = {
+        "email": "fs@example.com",
+        "consent": {"email": True, "source": "\x1fshop\x1c"},
+        "sources": [{"source": "shopify", "external_id": "\x1c42\x1d"}],
+    }
+    original, copy = csv_copy(tenant, body, fmt)
+    assert original["sources"][0]["external_id"] == "\x1c42\x1d"
+    assert original["consent"]["email_source"] == "\x1fshop\x1c"
+    assert copy["sources"][0]["external_id"] == "\x1c42\x1d"
+    assert copy["consent"]["email_source"] == "\x1fshop\x1c"
