@@ -44,6 +44,15 @@ from rolodex.kit.phones import phone_regions, region_of
 from rolodex.models.customers import SOURCES
 
 
+class Stale(Exception):
+    """Customers a batch decided to update were deleted, merged away or erased before it
+    locked them: the batch is to be decided again (the runner does so, as after a clash)."""
+
+    def __init__(self, ids: set[uuid.UUID]) -> None:
+        super().__init__(f"{len(ids)} customers changed while the batch decided")
+        self.ids = ids
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     tenant_id: uuid.UUID
@@ -427,6 +436,7 @@ class Batch:
         fresh = {
             r["id"]: r for r in batch_repository.customer_rows(self.session, ctx.tenant_id, stored)
         }
+        self._still_there(stored, fresh)
         for cid in stored:
             cols = dict(fresh.get(cid) or self.originals[cid].cols)
             cols.pop("address", None)
@@ -446,6 +456,25 @@ class Batch:
                     o.action = "unchanged"
                 else:
                     o.action, o.before, o.after = "update", before, snapshot(st)
+
+    def _still_there(self, ids: set[uuid.UUID], fresh: dict[uuid.UUID, dict[str, Any]]) -> None:
+        """Raise Stale when a customer pass 1 decided to update was deleted, merged away or
+        erased since it was read (on PostgreSQL another transaction may commit between pass 1
+        and the lock): the batch must not write a record that is gone, nor give an erased one
+        its data back; decided again, its records find what is stored now. Only a customer
+        changed since (``updated_at``) is looked at, so a batch costs nothing more as a rule."""
+        changed = {
+            cid
+            for cid in ids
+            if cid not in fresh
+            or fresh[cid]["updated_at"] != self.originals[cid].cols["updated_at"]
+        }
+        if not changed:
+            return
+        gone = {cid for cid in changed if cid not in fresh or fresh[cid]["deleted_at"] is not None}
+        gone |= repository.erased_ids(self.session, self.ctx.tenant_id, changed - gone)
+        if gone:
+            raise Stale(gone)
 
     def match(self) -> None:
         """What needs the database: look up, decide, replay (after ``prepare``)."""

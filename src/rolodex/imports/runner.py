@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from rolodex.auth.roles import Principal
 from rolodex.identity import repository as identity_repository
 from rolodex.imports import mapping, repository, rows, writes
-from rolodex.imports.batch import Batch, Context, Outcome
+from rolodex.imports.batch import Batch, Context, Outcome, Stale
 from rolodex.imports.detect import Detected, FileProblem
 from rolodex.imports.reader import MAX_COLUMNS, Reader, Record
 from rolodex.kit.stats import Growth
@@ -361,9 +361,9 @@ def _batch(
             batch.match()
             counts = writes.store(batch, converter.columns)
             session.flush()
-        except IntegrityError:
-            # Someone else wrote a customer this batch also wrote (an email, an external id):
-            # look again and decide again.
+        except (IntegrityError, Stale):
+            # Someone else wrote a customer this batch also wrote (an email, an external id),
+            # or deleted, merged or erased one it updates: look again and decide again.
             session.rollback()
             if attempt == TRIES:
                 raise

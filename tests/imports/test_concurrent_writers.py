@@ -1,0 +1,104 @@
+"""Other writers change customers while an import runs (SQLite and PostgreSQL): a merge, a
+soft delete or an erasure of a customer the import is about to update, made by the API between
+the import's batches or, on PostgreSQL, between a batch's decision and its write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from rolodex.imports import batch as batch_module
+from tests.conftest import Backend, TenantCtx
+from tests.imports.helpers import csv_text, customers, rows, status
+from tests.imports.test_runs import run_inline, start
+
+
+def made(tenant: TenantCtx, **body: Any) -> dict[str, Any]:
+    response = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def stored(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
+    """The customer as stored, deleted or not."""
+    response = tenant.client.get(
+        f"/v1/customers/{customer_id}",
+        params={"include_deleted": "true"},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def write(tenant: TenantCtx, what: str, customer: dict[str, Any], other: dict[str, Any]) -> None:
+    """Erase, merge away (into ``other``) or delete ``customer`` through the API."""
+    cid, h = customer["id"], tenant.headers()
+    if what == "erase":
+        r = tenant.client.post(f"/v1/customers/{cid}/erase", json={"confirm": cid}, headers=h)
+    elif what == "merge":
+        r = tenant.client.post(
+            "/v1/merges", json={"survivor_id": other["id"], "duplicate_id": cid}, headers=h
+        )
+    else:
+        r = tenant.client.delete(f"/v1/customers/{cid}", headers=h)
+    assert r.status_code in (200, 201, 204), r.text
+
+
+def between_decision_and_write(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:
+    """Run ``action`` once, after the first batch has matched its records and before it locks
+    and reads again the customers it updates (batch.Batch.replay)."""
+    real = batch_module.repository.children
+    done: list[bool] = []
+
+    def children(*args: Any, **kwargs: Any) -> Any:
+        if not done:
+            done.append(True)
+            action()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module.repository, "children", children)
+
+
+@pytest.mark.parametrize("what", ["erase", "merge", "delete"])
+def test_a_customer_erased_merged_or_deleted_while_its_batch_decides_is_not_written(
+    tenant: TenantCtx, backend: Backend, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    if backend.name == "sqlite":
+        pytest.skip("SQLite has one writer: a batch holds it from its decision to its commit")
+    survivor = made(tenant, email="zed@example.com", first_name="Zed", last_name="Quill")
+    dee = made(tenant, email="dee@example.com", first_name="Dee", last_name="Lee")
+    iid = start(
+        tenant,
+        csv_text(
+            [
+                ["email", "first_name", "last_name", "company", "phone"],
+                ["dee@example.com", "Dee", "Lee", "Acme", "+1 415 555 0123"],
+            ]
+        ),
+    )
+    before = stored(tenant, dee["id"])
+    between_decision_and_write(monkeypatch, lambda: write(tenant, what, dee, survivor))
+
+    run_inline(tenant, iid, batch_rows=1)
+
+    assert status(tenant, iid)["state"] == "done"
+    after = stored(tenant, dee["id"])
+    # the erased, merged-away or deleted customer is as that writer left it: the import
+    # wrote neither its values back nor onto a record that is gone
+    assert after["company"] is None
+    assert after["phone"] is None
+    if what == "erase":
+        assert (after["email"], after["first_name"], after["last_name"]) == (None, None, None)
+    else:
+        assert after["deleted_at"] is not None
+        profile = ("email", "first_name", "last_name", "company", "phone", "attributes")
+        assert {k: after[k] for k in profile} == {k: before[k] for k in profile}
+    (row,) = rows(tenant, iid)
+    assert row["customer_id"] != dee["id"]
+    # decided again on what is now stored: the email is nobody's live one any more
+    assert row["action"] == "create"
+    assert [c["email"] for c in customers(tenant) if c["id"] == row["customer_id"]] == [
+        "dee@example.com"
+    ]
