@@ -63,3 +63,14 @@ def test_keys_and_sources_keep_the_separator_characters_the_api_keeps(tenant, fm
     assert original["consent"]["email_source"] == "\x1fshop\x1c"
     assert copy["sources"][0]["external_id"] == "\x1c42\x1d"
     assert copy["consent"]["email_source"] == "\x1fshop\x1c"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_name_of_only_a_separator_character_comes_back(tenant, fmt):
+    """The API keeps a first or last name of only U+001C..U+001F (pydantic does not trim
+    them); an import took such a cell for blank (str.strip() trims them) and the copy had no
+    name."""
+    body = {"email": "sep@example.com", "first_name": "\x1f", "last_name": "\x1c"}
+    original, copy = csv_copy(tenant, body, fmt)
+    assert (original["first_name"], original["last_name"]) == ("\x1f", "\x1c")
+    assert (copy["first_name"], copy["last_name"]) == ("\x1f", "\x1c")

@@ -302,6 +302,9 @@ _TRIMMED = (
 )
 
 
+_NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
+
+
 def trim(text: str) -> str:
     """``text`` trimmed as the API trims it."""
     return text.strip(_TRIMMED)
@@ -528,8 +531,8 @@ def convert(
         if isinstance(raw, str):
             if options.is_csv:
                 raw = spreadsheet_cell(name, restore(raw))
-            if not raw.strip():
-                continue
+            if not raw.strip() and not (name in _NAMES and trim(raw)):
+                continue  # blank; a name of U+001C..U+001F is one to the API (see trim)
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
         if name.startswith("address") and name != "addresses":
