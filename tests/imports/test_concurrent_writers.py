@@ -4,13 +4,14 @@ the import's batches or, on PostgreSQL, between a batch's decision and its write
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from rolodex.imports import batch as batch_module
-from tests.conftest import Backend, TenantCtx
+from tests.conftest import Backend, TenantCtx, make_tenant
 from tests.imports.helpers import csv_text, customers, rows, status
 from tests.imports.test_runs import run_inline, start
 
@@ -102,3 +103,42 @@ def test_a_customer_erased_merged_or_deleted_while_its_batch_decides_is_not_writ
     assert [c["email"] for c in customers(tenant) if c["id"] == row["customer_id"]] == [
         "dee@example.com"
     ]
+
+
+def after_batch(k: int, action: Callable[[], None]) -> Callable[[Any], None]:
+    """A progress callback running ``action`` once the import has committed ``k`` rows."""
+
+    def progress(run: Any) -> None:
+        if run.rows_read == k:
+            action()
+
+    return progress
+
+
+@pytest.mark.parametrize("what", ["erase", "merge", "delete"])
+def test_a_dry_run_reads_a_customer_gone_between_its_batches_as_the_real_run_does(
+    app_client: Any, what: str
+) -> None:
+    file = csv_text(
+        [
+            ["email", "first_name", "last_name", "company"],
+            ["dee@example.com", "Dee", "Lee", "Acme"],
+            ["dee@example.com", "Dee", "Lee", "Beta"],
+        ]
+    )
+    seen = {}
+    for dry_run in (False, True):
+        tenant = make_tenant(app_client)
+        survivor = made(tenant, email="zed@example.com", first_name="Zed", last_name="Quill")
+        dee = made(tenant, email="dee@example.com", first_name="Dee", last_name="Lee")
+        iid = start(tenant, file, dry_run=dry_run)
+        gone = functools.partial(write, tenant, what, dee, survivor)
+        run_inline(tenant, iid, 1, after_batch(1, gone))
+        seen[dry_run] = [
+            (r["row"], r["action"], r["matched_by"], "Dee" if r["customer_id"] == dee["id"] else "")
+            for r in rows(tenant, iid)
+        ]
+    # the dry run's second row does not find her in what its first row would have written
+    assert seen[True] == seen[False]
+    # the second row is decided on what is stored then: the email is nobody's live one
+    assert seen[False] == [(1, "update", "email", "Dee"), (2, "create", None, "")]

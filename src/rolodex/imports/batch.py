@@ -218,6 +218,13 @@ class Batch:
             overlay_found = repository.overlay_keys(session, ctx.tenant_id, ctx.import_id, keys)
             ids |= {cid for members in overlay_found.values() for cid in members}
             overlay = repository.overlay_states(session, ctx.tenant_id, ctx.import_id, ids)
+            gone = self._gone_since(overlay)
+            if gone:  # found no more, as in a real run: their live keys are gone with them
+                ids -= gone
+                for cid in gone:
+                    del overlay[cid]
+                for key, members in overlay_found.items():
+                    overlay_found[key] = [cid for cid in members if cid not in gone]
             for members in overlay_found.values():  # in the order the dry run made them
                 members.sort(
                     key=lambda cid: (overlay[cid][0], str(cid)) if cid in overlay else (0, str(cid))
@@ -262,6 +269,17 @@ class Batch:
             self.seen[view[0]] = (view, person)
             self.index.put(person)
         trim_seen(self.seen)
+
+    def _gone_since(self, overlay: dict[uuid.UUID, tuple[int, dict[str, Any]]]) -> set[uuid.UUID]:
+        """Stored customers in a dry run's overlay (what its earlier batches would have made of
+        them) deleted, merged away or erased since: a real run's batch would not find them."""
+        stored = {cid for cid, (origin, _) in overlay.items() if not origin}
+        if not stored:
+            return set()
+        tenant_id = self.ctx.tenant_id
+        live = {cid for cid, deleted in repository.customer_ids(self.session, tenant_id, stored)
+                if not deleted}  # fmt: skip
+        return (stored - live) | repository.erased_ids(self.session, tenant_id, live)
 
     def _namesakes(self, found: dict[str, list[uuid.UUID]]) -> Namesakes:
         probes: dict[str, list[MatchRecord]] = {}
