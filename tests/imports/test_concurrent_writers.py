@@ -12,7 +12,7 @@ import pytest
 
 from rolodex.imports import batch as batch_module
 from tests.conftest import Backend, TenantCtx, make_tenant
-from tests.imports.helpers import csv_text, customers, rows, status
+from tests.imports.helpers import csv_text, customers, drain, rows, status
 from tests.imports.test_runs import run_inline, start
 
 
@@ -142,3 +142,71 @@ def test_a_dry_run_reads_a_customer_gone_between_its_batches_as_the_real_run_doe
     assert seen[True] == seen[False]
     # the second row is decided on what is stored then: the email is nobody's live one
     assert seen[False] == [(1, "update", "email", "Dee"), (2, "create", None, "")]
+
+
+def test_merges_between_batches_send_later_rows_to_the_survivor_and_the_revert_keeps_both(
+    tenant: TenantCtx,
+) -> None:
+    """Rows naming, by id or by external key, a customer an earlier batch made that was
+    merged away since (or that absorbed another since) update the survivor, with no duplicate
+    made; the revert keeps the survivor that absorbed a customer and the merged-away ones,
+    each row saying why. (A row naming only the email of a customer merged away since makes
+    a new customer, as POST /v1/customers?match=true does: matching finds live customers.)"""
+    zed = made(tenant, email="zed@example.com", first_name="Zed", last_name="Quill")
+    ids = ["6a1f0c52-3f0e-4c9b-9d0e-0d1b5b0a0001", "6a1f0c52-3f0e-4c9b-9d0e-0d1b5b0a0002"]
+    iid = start(
+        tenant,
+        csv_text(
+            [
+                ["id", "external_id", "email", "first_name", "last_name", "company"],
+                [ids[0], "", "ann@example.com", "Ann", "Lee", ""],
+                ["", "77", "bo@example.com", "Bo", "Ray", ""],
+                [ids[1], "", "cy@example.com", "Cy", "Fox", "Cyco"],
+                [ids[0], "", "ann@example.com", "Ann", "Lee", "Annco"],  # Ann: merged into Zed
+                ["", "77", "bo@example.com", "Bo", "Ray", "Boco"],  # Bo: absorbed Cy
+            ]
+        ),
+    )
+
+    def merges() -> None:
+        bo = next(c for c in customers(tenant) if c["email"] == "bo@example.com")
+        for survivor, duplicate in ((zed["id"], ids[0]), (bo["id"], ids[1])):
+            write(tenant, "merge", {"id": duplicate}, {"id": survivor})
+
+    run_inline(tenant, iid, batch_rows=1, progress=after_batch(3, merges))
+
+    report = rows(tenant, iid)
+    bo_id = report[1]["customer_id"]
+    assert [(r["action"], r["matched_by"], r["customer_id"]) for r in report[3:]] == [
+        ("update", "merged_id", zed["id"]),
+        ("update", "external_id", bo_id),
+    ]
+    assert (stored(tenant, zed["id"])["company"], stored(tenant, bo_id)["company"]) == (
+        "Annco",
+        "Boco",
+    )
+    assert [c["email"] for c in customers(tenant, sort="email")] == [
+        "bo@example.com",
+        "zed@example.com",
+    ]  # no duplicate: the merged-away ones are not made again
+
+    revert = tenant.client.post(f"/v1/imports/{iid}/revert", headers=tenant.headers())
+    assert revert.status_code == 202, revert.text
+    drain(tenant)
+    after = {r["row"]: (r["revert"], r["revert_reason"]) for r in rows(tenant, iid)}
+    assert after[1] == ("kept", "the customer was deleted or merged since the import")
+    assert after[3] == ("kept", "the customer was deleted or merged since the import")
+    # Bo absorbed Cy after the import made him: kept whole, with all the import's rows about
+    # him (a later merge keeps the whole customer, revert.py)
+    for row in (2, 5):
+        assert after[row][0] == "kept"
+        assert "merge by" in str(after[row][1])
+    assert after[4] == ("reverted", None)  # Zed merged Ann in before the import wrote Annco
+    assert stored(tenant, zed["id"])["company"] is None
+    assert stored(tenant, bo_id)["company"] == "Boco"
+    for merged_away in ids:
+        assert stored(tenant, merged_away)["deleted_at"] is not None
+    assert [c["email"] for c in customers(tenant, sort="email")] == [
+        "bo@example.com",
+        "zed@example.com",
+    ]
