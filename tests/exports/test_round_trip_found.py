@@ -74,3 +74,29 @@ def test_a_name_of_only_a_separator_character_comes_back(tenant, fmt):
     original, copy = csv_copy(tenant, body, fmt)
     assert (original["first_name"], original["last_name"]) == ("\x1f", "\x1c")
     assert (copy["first_name"], copy["last_name"]) == ("\x1f", "\x1c")
+
+
+def test_addresses_made_in_one_request_keep_their_order_in_every_export_and_copy(tenant):
+    """The API gives the addresses of one request one creation time, and addresses were
+    ordered by default first, then creation time only: the others came in whatever order the
+    database returned them, which on PostgreSQL changed from one export to the next, so a
+    copy's address1, address2... were another export's."""
+    cities = ["A-town", "B-town", "C-town", "D-town", "E-town"]
+    addresses = [{"city": c, "country": "DE"} for c in cities]
+    addresses[2]["is_default"] = True
+    for n in range(4):
+        body = {"email": f"five{n}@example.com", "addresses": addresses}
+        made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+        assert made.status_code == 201, made.text
+    want = ["C-town", "A-town", "B-town", "D-town", "E-town"]  # the default first
+    for _ in range(3):
+        for record in export(tenant, "json"):
+            assert [a["city"] for a in record["addresses"]] == want
+    shown = tenant.client.get("/v1/customers", headers=tenant.headers()).json()["items"]
+    assert [[a["city"] for a in c["addresses"]] for c in shown] == [want] * 4
+    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    empty = make_tenant(tenant.client, "Copy")
+    run = imported(empty, file.content, "customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 0)
+    for record in export(empty, "json"):
+        assert [a["city"] for a in record["addresses"]] == want

@@ -33,7 +33,9 @@ def _children(model: Any, *order: Any) -> Any:
 # Built once: every list page runs them.
 CHILDREN: tuple[tuple[str, Any], ...] = (
     ("tags", _children(CustomerTag, CustomerTag.tag)),
-    ("addresses", _children(Address, Address.is_default.desc(), Address.created_at)),
+    # the id breaks ties: the addresses of one request share a creation time (ids are UUIDv7,
+    # made in the request's order)
+    ("addresses", _children(Address, Address.is_default.desc(), Address.created_at, Address.id)),
     ("sources", _children(CustomerSource, CustomerSource.source)),
 )
 

@@ -19,7 +19,10 @@ def _dt(value: datetime | None) -> str | None:
 def snapshot(state: State) -> dict[str, Any]:
     """``customers.snapshot.snapshot`` of this state (CustomerOut as JSON)."""
     c = state.cols
-    addresses = sorted(state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"]))
+    # as the API orders them (customers.loading): the id breaks ties of one creation time
+    addresses = sorted(
+        state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"], a["id"])
+    )
     sources = sorted(state.sources or [], key=lambda s: s["source"])
     return {
         "id": str(state.id),

@@ -135,7 +135,8 @@ class Customer(TenantScoped, Timestamps, Base):
     addresses: Mapped[list[Address]] = relationship(
         cascade="all, delete-orphan",
         lazy="select",
-        order_by=lambda: [Address.is_default.desc(), Address.created_at],
+        # the id breaks ties: the addresses of one request share a creation time
+        order_by=lambda: [Address.is_default.desc(), Address.created_at, Address.id],
     )
     sources: Mapped[list[CustomerSource]] = relationship(
         cascade="all, delete-orphan", lazy="select", order_by="CustomerSource.source"
