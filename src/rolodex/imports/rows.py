@@ -461,6 +461,7 @@ def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]
 
 
 _TWO_SPACES = re.compile(r" {2,}")
+_LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 
 
 def split_address(text: str) -> dict[str, Any]:
@@ -525,6 +526,13 @@ def convert(
     kinds: dict[str, set[str | None]] = {}  # address number → what its columns' names say
     tags: list[str] = []
     listed = any(n == "addresses" and isinstance(v, list) and v for n, _, v in cells)
+    # addresses the record has columns for other parts of (empty ones too): their first line
+    # is a street as written (an export's), not a whole address in one cell (split_address)
+    parted = {
+        int(n[7 : n.index("_")])
+        for n, _, _ in cells
+        if n.startswith("address") and "_" in n and n[n.index("_") + 1 :] not in _LINE_ONLY
+    }
     for name, column, raw in cells:
         if raw is None or raw == "" or raw == [] or raw == {}:
             continue
@@ -575,8 +583,9 @@ def convert(
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
-        for address in addresses.values():
-            if set(address) <= {"line1", "type", "is_default"} and "line1" in address:
+        parted |= extra.pop("parted", set())
+        for n, address in addresses.items():
+            if n not in parted and set(address) <= _LINE_ONLY and "line1" in address:
                 address.update(split_address(address["line1"]))
         for n, address in addresses.items():
             said = kinds.get(str(n), set())
@@ -683,6 +692,8 @@ def _cell(
             address = _listed_address(item)
             if address:
                 addresses[len(addresses) + 1] = address
+                if not _LINE_ONLY.issuperset(item):  # other parts' keys, if null: see parted
+                    extra.setdefault("parted", set()).add(len(addresses))
     elif name in ("email", "phone") and isinstance(raw, list | dict):
         found = _listed(raw)
         if found:
