@@ -17,11 +17,10 @@ More examples, drawn afresh: ROLODEX_PROPERTY_RANDOM=1 ROLODEX_PROPERTY_EXAMPLES
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rolodex.exports import service
@@ -32,17 +31,9 @@ from tests.conftest import TenantCtx, make_tenant
 from tests.exports.test_exports_api import export
 from tests.exports.test_round_trip import comparable
 from tests.imports.helpers import errors, imported
+from tests.properties import property_settings
 
-EXAMPLES = int(os.environ.get("ROLODEX_PROPERTY_EXAMPLES", "40"))
-RANDOM = os.environ.get("ROLODEX_PROPERTY_RANDOM") == "1"
-PROPERTY = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not RANDOM,
-    phases=[Phase.explicit, Phase.generate] if RANDOM else list(Phase),
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = property_settings(40)
 
 # Pieces of hostile text: accents, CJK, emoji (with a skin tone), RTL, a combining mark,
 # zero-width characters, formula characters, quotes, separators, newlines, JSON-looking text.

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -28,19 +27,11 @@ from rolodex.kit.time import utcnow
 from rolodex.models import Base, ImportRow, ImportRowError, ImportRun
 from tests.conftest import TenantCtx, make_tenant
 from tests.imports.helpers import upload
+from tests.properties import property_settings
 
 # More examples, drawn afresh and not shrunk: ROLODEX_PROPERTY_RANDOM=1
 # ROLODEX_PROPERTY_EXAMPLES=300 (a shrink takes minutes: each example is a few imports).
-EXAMPLES = int(os.environ.get("ROLODEX_PROPERTY_EXAMPLES", "12"))
-RANDOM = os.environ.get("ROLODEX_PROPERTY_RANDOM") == "1"
-PROPERTY = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not RANDOM,
-    phases=[Phase.explicit, Phase.generate] if RANDOM else list(Phase),
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = property_settings(12)
 
 # The starting data: customers with emails, phones, names, tags, an address and external
 # keys of the file's source ("crm": kept as import/crm:<key>).
