@@ -229,3 +229,33 @@ def test_sources_given_as_one_object_are_read_not_dropped(tenant):
     (error,) = errors(tenant, run["id"])
     assert (error["row"], error["field"]) == (2, "sources")
     assert "unknown source 'myspace'" in error["reason"]
+
+
+def test_the_lists_of_other_tools_json_exports_are_read_as_their_records(tenant):
+    """HubSpot's API answers {"results": [...], "paging": ...} and Mailchimp's
+    {"members": [...], "total_items": ...}: read as one object, each was a single record
+    with no column mapped (422). Their records are read, whatever the file's name."""
+    hubspot = (
+        '{"results": [{"properties": {"email": "h1@example.com", "firstname": "Hana"}},'
+        ' {"properties": {"email": "h2@example.com"}}],'
+        ' "paging": {"next": {"after": "2"}}}'
+    )
+    # HubSpot keeps a contact's fields under "properties": mapped by hand, as any
+    # column the guesses miss
+    mapping = '{"properties.email": "email", "properties.firstname": "first_name"}'
+    run = imported(tenant, hubspot, "contacts.json", mapping=mapping)
+    assert run["state"] == "done", run
+    assert run["progress"]["created"] == 2
+    mailchimp = (
+        '{"members": [{"email_address": "m1@example.com", "merge_fields": {"FNAME": "Mo"}}],'
+        ' "list_id": "abc", "total_items": 1, "_links": [{"rel": "self"}]}'
+    )
+    run = imported(tenant, mailchimp, "members.txt")  # a name that says nothing of JSON
+    assert run["state"] == "done", run
+    assert run["progress"]["created"] == 1
+    emails = {c["email"] for c in customers(tenant)}
+    assert emails == {"h1@example.com", "h2@example.com", "m1@example.com"}
+    twice = '{"results": [{"email": "r@example.com"}], "members": [{"email": "s@example.com"}]}'
+    response = upload(tenant, twice, "both.json")
+    assert response.status_code == 422, response.text
+    assert "second list" in response.json()["error"]["message"]

@@ -61,7 +61,10 @@ MAGIC = (
     (b"\x00\x00\xfe\xff", "UTF-32 text, which is not supported; save it as UTF-8"),
 )
 _QUOTED = re.compile(r'"[^"]*"')
-_WRAPPER = re.compile(r'\{\s*"(?:items|customers|data|records)"\s*:\s*\[')
+# A JSON object wrapping the records: its first key names their list ({"customers": [...]}
+# as Shopify writes it, "data" Klaviyo, "results" HubSpot, "members" Mailchimp).
+WRAPPER_LISTS = ("items", "customers", "data", "records", "results", "members", "contacts")
+WRAPPER = re.compile(r'\{\s*"(' + "|".join(WRAPPER_LISTS) + r')"\s*:\s*\[')
 _JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')
 _EXTENSIONS = {
     ".csv": "csv",
@@ -313,7 +316,7 @@ def _format(text: str, filename: str | None, given: str | None) -> str:
     if start == "[":
         return "json"
     if start == "{":
-        if _WRAPPER.match(text.lstrip()):
+        if WRAPPER.match(text.lstrip()):
             return "json"
         first = text.lstrip().split("\n", 1)[0]
         try:
@@ -328,7 +331,7 @@ def _one_object_a_line(text: str, whole: bool) -> bool:
     """NDJSON whatever the file's name says: a first line that is one JSON object (not a
     wrapper of items), and more lines, each starting an object."""
     lines = [line for line in text.split("\n")[: None if whole else -1] if line.strip()]
-    if len(lines) < 2 or _WRAPPER.match(lines[0].lstrip()):
+    if len(lines) < 2 or WRAPPER.match(lines[0].lstrip()):
         return False
     try:
         first = orjson.loads(lines[0])

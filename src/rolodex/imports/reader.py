@@ -18,12 +18,17 @@ from typing import Any
 import orjson
 
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS, Feed, Lines, TooLong, Unclosed
-from rolodex.imports.detect import Detected, FileProblem, TextDecoder, trailing_json
+from rolodex.imports.detect import (
+    WRAPPER,
+    WRAPPER_LISTS,
+    Detected,
+    FileProblem,
+    TextDecoder,
+    trailing_json,
+)
 
 MAX_COLUMNS = 2000
 PIECE = 64 * 1024
-_LISTS = ("items", "customers", "data", "records")  # a wrapper's key of the records
-_WRAPPER = re.compile(r'\{\s*"(' + "|".join(_LISTS) + r')"\s*:\s*\[')
 _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
 _LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
@@ -287,7 +292,7 @@ class _JsonElements:
         while len(self.buf) - self.pos < 200 and self._more():
             pass
         if first == "{":
-            m = _WRAPPER.match(self.buf, self.pos)
+            m = WRAPPER.match(self.buf, self.pos)
             if m is None:  # one object: one record
                 yield self.line, self._element()
                 self._end()
@@ -332,7 +337,7 @@ class _JsonElements:
             others = {}  # its structure was scanned; what is not records is not read
         if not isinstance(others, dict):
             return
-        for key in _LISTS:
+        for key in WRAPPER_LISTS:
             if isinstance(others.get(key), list) and others[key]:
                 raise FileProblem(
                     f"the file holds a second list of records, {key!r}, after {listed!r} "
