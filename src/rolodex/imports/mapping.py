@@ -150,6 +150,15 @@ def normal(header: str) -> str:
     return _NON_ALNUM.sub("", search_text.normalize(header.strip()).lower())
 
 
+_ADDRESS_FIELD = re.compile(r"address(\d{1,2})_(\w+)")
+
+
+def address_field(name: str) -> tuple[int, str] | None:
+    """(number, part) of a numbered address field (``address2_city``); None for another."""
+    m = _ADDRESS_FIELD.fullmatch(name)
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
 def is_field(name: str) -> bool:
     """A target a column may be mapped to."""
     if "\x00" in name:
@@ -158,8 +167,8 @@ def is_field(name: str) -> bool:
         return True
     if name.startswith("attr."):
         return 1 <= len(name) - 5 <= 64
-    m = re.fullmatch(r"address(\d{1,2})_(\w+)", name)
-    return bool(m and 1 <= int(m.group(1)) <= MAX_ADDRESSES and m.group(2) in ADDRESS_PARTS)
+    found = address_field(name)
+    return bool(found and 1 <= found[0] <= MAX_ADDRESSES and found[1] in ADDRESS_PARTS)
 
 
 def _not_a_field(raw: str, target: str) -> str:

@@ -302,9 +302,6 @@ _TRIMMED = (
 )
 
 
-_NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
-
-
 def trim(text: str) -> str:
     """``text`` trimmed as the API trims it."""
     return text.strip(_TRIMMED)
@@ -462,6 +459,7 @@ def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]
 
 _TWO_SPACES = re.compile(r" {2,}")
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
+_NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 
 
 def split_address(text: str) -> dict[str, Any]:
@@ -528,11 +526,8 @@ def convert(
     listed = any(n == "addresses" and isinstance(v, list) and v for n, _, v in cells)
     # addresses the record has columns for other parts of (empty ones too): their first line
     # is a street as written (an export's), not a whole address in one cell (split_address)
-    parted = {
-        int(n[7 : n.index("_")])
-        for n, _, _ in cells
-        if n.startswith("address") and "_" in n and n[n.index("_") + 1 :] not in _LINE_ONLY
-    }
+    numbered = [mapping.address_field(n) for n, _, _ in cells]
+    parted = {f[0] for f in numbered if f is not None and f[1] not in _LINE_ONLY}
     for name, column, raw in cells:
         if raw is None or raw == "" or raw == [] or raw == {}:
             continue
@@ -546,7 +541,9 @@ def convert(
         if name.startswith("address") and name != "addresses":
             if listed and mapping.normal(column).startswith("defaultaddress"):
                 continue  # Shopify's default_address: the list holds it too, marked default
-            kinds.setdefault(name[7 : name.index("_")], set()).add(mapping.address_kind(column))
+            number = mapping.address_field(name)
+            if number is not None:
+                kinds.setdefault(str(number[0]), set()).add(mapping.address_kind(column))
         try:
             if has_nul(raw):
                 raise CellError("contains a NUL character")
@@ -679,11 +676,11 @@ def _cell(
                 _note(extra, f"{column} {str(raw)!r} read as {value} ({how})")
         attributes[key] = value
     elif kind == "address":
-        number, _, part = name[7:].partition("_")
+        number, part = mapping.address_field(name) or (0, "")
         if part == "region" and mapping.normal(column) == "state" and _account_state(raw):
             attributes.setdefault("account_state", raw.strip())  # Shopify's "state": "enabled"
             return
-        addresses.setdefault(int(number), {})[part] = _address({part: raw})[part]
+        addresses.setdefault(number, {})[part] = _address({part: raw})[part]
     elif kind == "addresses":
         listed = [raw] if isinstance(raw, dict) else raw
         if not isinstance(listed, list) or not all(isinstance(a, dict) for a in listed):
