@@ -81,3 +81,22 @@ def test_the_row_report_shows_what_a_revert_did_when_it_ends(page, site, tmp_pat
     expect(page.get_by_test_id("reverted")).to_have_text("2")
     # without a reload, the rows say so
     expect(rows.locator(".badge", has_text="reverted")).to_have_count(2)
+
+
+def test_another_file_chosen_after_a_preview_is_previewed_with_its_own_columns(page, site):
+    first = b"email,Nickname\nada@example.com,Countess\n"
+    second = b"E-mail,Vorname\nbob@example.com,Bob\n"
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", files=[{"name": "a.csv", "buffer": first,
+                                                 "mimeType": "text/csv"}])  # fmt: skip
+    expect(page.get_by_label("Field for column Nickname")).to_be_visible()
+    # the first file's mapping is not the second's: choosing it shows its own columns
+    page.set_input_files("#import-file", files=[{"name": "b.csv", "buffer": second,
+                                                 "mimeType": "text/csv"}])  # fmt: skip
+    expect(page.get_by_label("Field for column E-mail")).to_have_value("E-mail=email")
+    expect(page.locator("#preview [role=alert]")).to_have_count(0)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()  # the test server runs no worker
+    expect(page.get_by_test_id("created")).to_have_text("1")
