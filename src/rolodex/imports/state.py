@@ -309,11 +309,10 @@ def apply(
         if c[name] in (None, ""):
             put(name, value)
             change.filled.append(name)
+        elif replace:
+            put(name, value)  # as written: a correction of case or accents is one too
         elif not _same_text(value, c[name]):
-            if replace:
-                put(name, value)
-            else:
-                conflict(name, c[name], value)
+            conflict(name, c[name], value)
     for name in CHOICES:
         value = getattr(data, name)
         if name in given and value is not None and value != c[name]:
