@@ -3,6 +3,8 @@ is wrong with its field; a list item by its field, not by its index."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.web.helpers import assert_page, signed_in
@@ -55,3 +57,25 @@ def test_the_api_keeps_its_fields_and_reasons_apart(tenant):
             "message": "a custom attribute is attr.<name>, the name 1 to 64 characters (got 0)",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (bytes(range(256)) * 8, "The file is not text: it holds binary data"),
+        (
+            b"email,name\n" + b"\x00" * 50 + b"a@example.com,Ann\n" * 20,
+            "The file is not text: it holds binary data (NUL bytes); if it is UTF-16 text, "
+            "choose the encoding utf-16",
+        ),
+    ],
+)
+@pytest.mark.parametrize("path", ["/imports/preview", "/imports"])
+def test_a_file_that_is_not_text_is_said_once(tenant, path, content, said):
+    csrf = signed_in(tenant)
+    files = {"file": ("people.csv", content, "text/csv")}
+    fragment = tenant.client.post(
+        path, data={"csrf_token": csrf}, files=files, headers={"HX-Request": "true"}
+    )
+    alert = re.search(r'role="alert">(.*?)</p>', assert_page(fragment)).group(1)
+    assert alert.removeprefix("The import did not start. ") == said

@@ -101,7 +101,9 @@ def readable(exc: BaseException) -> str:
         message = exc.message
         field, sep, rest = message.partition(": ")
         reasons = _reasons(exc.details)
-        if sep and reasons and " " in field:  # "invalid mapping: mapping.a, mapping.b"
+        # "invalid mapping: mapping.a, mapping.b" names fields; "not text: it holds …" is a reason
+        names_fields = all(" " not in name.strip() for name in rest.split(","))
+        if sep and reasons and " " in field and names_fields:
             message = f"{field}: {'; '.join(reasons)}"
         elif sep and field.replace("_", "").replace(".", "").isalnum() and " " not in field:
             message = f"{_label(field)}: {rest}"
