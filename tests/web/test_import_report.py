@@ -281,3 +281,25 @@ def test_the_row_filter_goes_into_the_address_bar(tenant):
     paged = tenant.client.get(f"/imports/{run_id}/rows", params={"action": "fail"}, headers=HX)
     assert "HX-Push-Url" not in paged.headers
     assert 'id="import-rows-filter"' in assert_page(paged)
+
+
+def test_a_refused_cancel_or_revert_is_said_on_the_panel_not_on_a_later_page(tenant):
+    csrf = signed_in(tenant)
+    client = tenant.client
+    run_id = _start(tenant, csrf, "done.csv", "email\nada@example.com\n")
+    for action, said in (
+        ("cancel", "Could not cancel. The import is done already; revert it to undo what it did"),
+        ("revert", None),
+    ):
+        panel = assert_page(
+            client.post(f"/imports/{run_id}/{action}", data={"csrf_token": csrf}, headers=HX)
+        )
+        if said:
+            assert said in panel.replace("&#39;", "'")
+    Worker(client.app.state.db).drain()
+    panel = assert_page(
+        client.post(f"/imports/{run_id}/revert", data={"csrf_token": csrf}, headers=HX)
+    )
+    assert "Could not revert. The import was reverted already" in panel
+    # said where it was asked, not again on the next page opened
+    assert "Could not" not in assert_page(client.get("/imports"))

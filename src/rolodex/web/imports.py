@@ -247,8 +247,8 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     }
 
 
-def _progress(request: Request, user: WebUser, import_id: uuid.UUID) -> Any:
-    return render(request, "imports/_progress.html", **_panel(request, user, import_id))
+def _progress(request: Request, user: WebUser, import_id: uuid.UUID, **extra: Any) -> Any:
+    return render(request, "imports/_progress.html", **_panel(request, user, import_id), **extra)
 
 
 ROWS_SHOWN = 50
@@ -385,21 +385,24 @@ def _panel_action(
     failed: str,
 ) -> Any:
     """A button on the progress panel: ``act(session, principal, import_id)``, then the panel
-    again (htmx) or the import's page; a refusal is flashed with ``failed`` before it."""
+    again (htmx: a refusal on it, with ``failed`` before it) or the import's page (flashed)."""
     user = current_user(request)
     check_csrf(request, csrf_token)
     require_permission(user, permission)
+    htmx, refused = request.headers.get("hx-request"), None
     try:
         with request.app.state.db.session(user.tenant_id) as session:
             act(session, user.principal, import_id)
     except RolodexError as exc:
-        flash(request, f"{failed} {readable(exc)}", "error")
+        refused = f"{failed} {readable(exc)}"
+        if not htmx:  # a panel swapped in shows no flash: it would wait for the next page
+            flash(request, refused, "error")
     else:
         wake = getattr(request.app.state, "job_wakeup", None)
         if wake is not None:  # a revert runs as a job
             wake.set()
-    if request.headers.get("hx-request"):
-        return _progress(request, user, import_id)
+    if htmx:
+        return _progress(request, user, import_id, refused=refused)
     return RedirectResponse(f"/imports/{import_id}", status_code=303)
 
 
