@@ -670,6 +670,8 @@ def _cell(
     if kind == "attr":
         key = name[5:]
         value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
+        if value is None:
+            return  # "null": no value, as a blank cell (the API stores no null attribute)
         if key in DOB_ATTRIBUTES:
             value, how = birth_reading(value, options.day_first)
             if how:
