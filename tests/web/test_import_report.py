@@ -303,3 +303,25 @@ def test_a_refused_cancel_or_revert_is_said_on_the_panel_not_on_a_later_page(ten
     assert "Could not revert. The import was reverted already" in panel
     # said where it was asked, not again on the next page opened
     assert "Could not" not in assert_page(client.get("/imports"))
+
+
+def test_a_cancel_asked_of_a_running_import_says_it_is_stopping(tenant, backend):
+    from uuid import UUID
+
+    from sqlalchemy import update
+
+    from rolodex.models import ImportRun
+
+    csrf = signed_in(tenant)
+    files = {"file": ("slow.csv", b"email\nada@example.com\n", "text/csv")}
+    panel = assert_page(
+        tenant.client.post("/imports", data={"csrf_token": csrf}, files=files, headers=HX)
+    )
+    run_id = re.search(r'id="import-([0-9a-f-]{36})"', panel).group(1)
+    with backend.owner.begin() as conn:  # a worker has it: it stops at its next batch
+        conn.execute(update(ImportRun).where(ImportRun.id == UUID(run_id)).values(state="running"))
+    url = f"/imports/{run_id}/cancel"
+    panel = assert_page(tenant.client.post(url, data={"csrf_token": csrf}, headers=HX))
+    assert re.search(r'data-testid="import-state">Stopping', panel)
+    assert f'action="{url}"' not in panel  # asked once: no second Cancel button
+    assert "every 1s" in panel  # it follows the import to its end
