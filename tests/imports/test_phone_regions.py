@@ -47,3 +47,36 @@ def test_an_import_and_the_api_read_a_local_phone_alike(tenant):
         )
         if name != "Bad":
             assert r.headers["x-match-outcome"] == "matched", (name, r.text)
+
+
+def test_a_phone_given_to_a_customer_is_read_in_its_country(tenant, other_tenant):
+    """A record matching a German customer by email, its phone in the German local form and
+    no address: read in the customer's country, as match=true reads it; a record that matches
+    no one (or is skipped) still fails on the phone no region of its own reads."""
+    for t in (tenant, other_tenant):
+        made = t.client.post(
+            "/v1/customers",
+            json={"email": "hans@example.de", "first_name": "Hans",
+                  "addresses": [{"city": "Berlin", "country": "DE"}]},
+            headers=t.headers(),
+        )  # fmt: skip
+        assert made.status_code == 201, made.text
+    api = other_tenant.client.post(
+        "/v1/customers",
+        params={"match": "true"},
+        json={"email": "hans@example.de", "phone": "030 1234567"},
+        headers=other_tenant.headers(),
+    )
+    assert api.json()["phone_e164"] == "+49301234567"
+    table = [["email", "phone"], ["hans@example.de", "030 1234567"],
+             ["new@example.de", "030 7654321"]]  # fmt: skip
+    for dry_run in (True, False):
+        run = imported(tenant, csv_text(table), dry_run=dry_run)
+        report = rows(tenant, run["id"])
+        assert [r["action"] for r in report] == ["update", "fail"], report
+        assert report[1]["errors"][0]["field"] == "phone"
+        assert report[1]["errors"][0]["column"] == "phone"
+        assert "read with the region US" in report[1]["errors"][0]["reason"]
+    assert {c["email"]: c["phone_e164"] for c in customers(tenant)} == {
+        "hans@example.de": "+49301234567"
+    }

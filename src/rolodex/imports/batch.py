@@ -91,6 +91,9 @@ class Outcome:
     # A JSON record's (field, key, value) cells: the key a problem of a field names (records
     # may name one field by different keys; CSV columns are the header's, one for all rows)
     cells: list[tuple[str, str, Any]] | None = None
+    # the regions no reading of the record's phone was valid in: ``decide`` reads it in the
+    # country of the customer the record matches (as the API reads a phone given to one)
+    phone_tried: str | None = None
 
     def column_of(self, field_name: str | None) -> str | None:
         for name, key, _ in self.cells or ():
@@ -157,16 +160,7 @@ class Batch:
         if prep.data.phone:
             prep.phone_e164, region = phone_of(prep, ctx.region)
             if prep.phone_e164 is None:
-                o.prep = None
-                o.errors.append(
-                    RowError(
-                        f"not a valid phone number (read with the region {region})",
-                        "phone",
-                        prep.phone_column,
-                        prep.data.phone,
-                    )
-                )
-                return
+                o.phone_tried = region
         o.email = normalize_email(prep.data.email) if prep.data.email else None
         o.probe = probe_record(prep.data, prep.phone_e164)
         if prep.external_id:
@@ -341,6 +335,8 @@ class Batch:
                     o.fail(f"a customer with this email already exists ({holder})", "email",
                            prep.data.email)  # fmt: skip
                     continue
+                if self._phone_unread(o, None):
+                    continue
                 self._create(o)
                 continue
             survivor = self.survivors.get(prep.record_id) if prep.record_id else None
@@ -369,6 +365,8 @@ class Batch:
                 else:
                     o.review = decision.review
             if o.target is None:
+                if self._phone_unread(o, None):
+                    continue
                 # a record kept apart from the customer its email found (``_kept_apart``), or
                 # scored below auto-merge against it: live emails are unique
                 holder = self.index.email_holder(o.email) if o.email else None
@@ -383,6 +381,8 @@ class Batch:
             if ctx.mode == "skip":
                 o.action = "skip"
                 continue
+            if self._phone_unread(o, st):
+                continue
             email = _email_after(st, prep, o.rule or "fill")
             holder = self.index.email_holder(email) if email else None
             if holder is not None and holder != o.target:
@@ -394,6 +394,26 @@ class Batch:
             if o.external is not None:
                 self.externals[o.external] = o.target
         self._matched_rows()
+
+    def _phone_unread(self, o: Outcome, st: State | None) -> bool:
+        """Fail the record when no region reads its phone: those of the record's address, then
+        the country of the default address of ``st``, the customer it matched."""
+        prep = o.prep
+        if o.phone_tried is None or prep is None or not prep.data.phone:
+            return False
+        address = st.default_address() if st is not None else None
+        country = str((address or {}).get("country") or "").upper()
+        if country and country not in o.phone_tried.split(" or "):
+            prep.phone_e164 = e164(prep.data.phone, country)
+            if prep.phone_e164 is not None:
+                o.phone_tried = None
+                return False
+        o.action = "fail"
+        o.errors.append(
+            RowError(f"not a valid phone number (read with the region {o.phone_tried})",
+                     "phone", prep.phone_column, prep.data.phone)
+        )  # fmt: skip
+        return True
 
     def _kept_apart(self, o: Outcome, target: uuid.UUID) -> bool:
         """A record with an export's id never merges into a customer this import made from
