@@ -61,3 +61,24 @@ def test_the_default_list_exports_in_its_on_screen_order_newest_first(tenant, ba
     assert [c["first_name"] for c in r.json()] == on_screen
     r = tenant.client.get("/customers/export", params={"format": "json", "q": "old"})
     assert [c["first_name"] for c in r.json()] == ["Old", "Older"]
+
+
+def test_a_search_inside_a_saved_search_lists_and_exports_only_what_matches_both(tenant):
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    csrf = signed_in(tenant)
+    for first, last in (("Ada", "Lovelace"), ("Ada", "Byron"), ("Grace", "Hopper")):
+        new_customer(tenant, first_name=first, last_name=last)
+    r = tenant.client.post(
+        "/customers/views",
+        data={"name": "Lovelaces", "query": "q=lovelace", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    view = parse_qs(urlsplit(r.headers["location"]).query)["view"][0]
+    params = {"view": view, "q": "ada"}
+    page = assert_page(tenant.client.get("/customers", params=params))
+    listed = re.findall(r'<td><a href="/customers/[0-9a-f-]{36}">(.*?)</a>', page)
+    assert listed == ["Ada Lovelace"]
+    r = tenant.client.get("/customers/export", params={**params, "format": "json"})
+    assert [f"{c['first_name']} {c['last_name']}" for c in r.json()] == listed

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import cast as cast_type
 
 from sqlalchemy import (
     ColumnElement,
@@ -38,6 +39,8 @@ from sqlalchemy import (
 from sqlalchemy import text as text_sql
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from rolodex.models import Customer
 from rolodex.search import text
@@ -237,15 +240,22 @@ def _values(tenant_id: uuid.UUID, found: list[Lookup]) -> dict[str, Any]:
 def clauses(
     dialect: str, tenant_id: uuid.UUID, q: text.Query, words: Words | None, tier: str = "all"
 ) -> dict[str, list[Select[Any]]]:
-    """The index lookups of a text query, by clause, with their values bound."""
+    """The index lookups of a text query, by clause, with their values bound; each value as a
+    unique parameter, so that two text queries in one statement (a saved view's and the
+    search box's) or one inside ``candidates``' filter keep their own."""
     found = lookups(dialect, q, words, tier)
     params = _values(tenant_id, found)
+    no_options: dict[str, Any] = {}
+
+    def bound(element: Any, **kw: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in params:
+            return bindparam(element.key, params[element.key], element.type, unique=True)
+        return None
+
     out: dict[str, list[Select[Any]]] = {}
-    for i, (via, kind, values) in enumerate(found):
-        names = ["tid", *(f"v{i}_{j}" for j in range(len(values)))]
-        out.setdefault(via, []).append(
-            _select(dialect, kind, i).params({n: params[n] for n in names})
-        )
+    for i, (via, kind, _) in enumerate(found):
+        lookup = replacement_traverse(_select(dialect, kind, i), no_options, bound)
+        out.setdefault(via, []).append(cast_type(Select[Any], lookup))
     return out
 
 
