@@ -26,6 +26,7 @@ CSV = b"email,first_name\na@example.com,Ann\n"
             "to 64 characters (got 65)",
         ),
         ({"tags": "t" * 101}, "Tags: String should have at most 100 characters"),
+        ({"source": "Hub Spot"}, "Source: letters, digits, '.', '-' and '_' only, e.g. hubspot"),
     ],
 )
 @pytest.mark.parametrize("path", ["/imports/preview", "/imports"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -17,9 +18,8 @@ from pydantic import (
 
 MatchMode = Literal["update", "skip", "create"]
 ImportState = Literal["queued", "running", "done", "failed", "cancelled"]
-SourceName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.-]+$")
-]
+SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+SOURCE_NAME = re.compile(r"[\w.-]+")
 
 
 DateOrder = Literal["day_first", "month_first"]
@@ -58,6 +58,8 @@ class ImportOptions(BaseModel):
     @field_validator("source")
     @classmethod
     def _lower(cls, v: str) -> str:
+        if not SOURCE_NAME.fullmatch(v):  # said in words: a staff user types it on the form
+            raise ValueError("letters, digits, '.', '-' and '_' only, e.g. hubspot")
         return v.lower()
 
     @field_validator("format", mode="before")
