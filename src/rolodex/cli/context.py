@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from types import FrameType
 from typing import Any
 
 import typer
@@ -26,10 +29,37 @@ class _Console(Console):
         to /dev/null and the command goes on. Rich's own ends the process (SystemExit 1),
         which left an import half done, running, for its job to finish unwatched later."""
         self.quiet = True
-        with suppress(OSError, ValueError):
-            target = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(target, self.file.fileno())
-            os.close(target)
+        silence(self.file)
+
+
+def silence(file: Any) -> None:
+    """Its reader has gone: the file's descriptor now writes to /dev/null, so what is still
+    written, or flushed as the process exits, does not fail again."""
+    with suppress(OSError, ValueError):
+        target = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(target, file.fileno())
+        os.close(target)
+
+
+READER_GONE = 141  # the exit code of a Unix tool whose reader went away: 128 + SIGPIPE
+
+
+@contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM stops the command as Ctrl-C does, unwinding (a file half written is removed),
+    with exit code 143; without this the process died on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 console = _Console(soft_wrap=True)

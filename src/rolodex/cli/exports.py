@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from rolodex.auth.roles import Principal
 from rolodex.cli.context import (
+    READER_GONE,
     UsageError,
     console,
     database,
@@ -19,6 +21,8 @@ from rolodex.cli.context import (
     handled,
     is_terminal,
     resolve_tenant,
+    silence,
+    stopped_by_sigterm,
 )
 from rolodex.cli.files import STDOUT, writable
 from rolodex.db import Database
@@ -56,7 +60,9 @@ def export_command(
     """Export customers (the same filters as GET /v1/customers); streamed, audited.
 
     Exit code: 0 exported; 2 bad usage (an option's value, a --where, an --out it cannot
-    write), said in one line before anything is written or audited; 1 another error.
+    write), said in one line before anything is written or audited; 1 another error; 141
+    its reader went away (``| head``); 130 or 143 stopped by Ctrl-C or SIGTERM (an --out
+    file is then left as it was).
     """
     from rolodex.errors import InvalidInput
     from rolodex.exports import service
@@ -81,37 +87,42 @@ def export_command(
     labeled += [("--tag", "tag", t) for t in tag]
     to_file = out is not None and out != STDOUT
     db = database()
-    with handled(), ExitStack() as files:
-        labeled += [(f"--where {name}", name, value) for name, value in map(_where, where)]
-        items = [(name, value) for _, name, value in labeled]
-        text = (q or "").strip()
-        if len(text) > MAX_Q:  # the API refuses it too; cut short, it searched for less
-            raise UsageError(f"--q: at most {MAX_Q} characters (got {len(text):,})")
-        try:
-            format = service.format_of(format)
-            node = search_params.filter_from_params(items)
-        except InvalidInput as exc:
-            raise _usage(exc, labeled) from exc
-        t = resolve_tenant(db, tenant)
-        if text:
-            node = filters.join(node, filters.cond("q", "match", text, where="q"))
-        principal = Principal(t.id, "admin", "system", "cli:export", "rolodex export")
-        selection = service.Selection(node, sort, limit, utcnow())
-        extra = (("q", text), ("sort", sort), ("limit", limit))
-        audited = items + [(k, str(v)) for k, v in extra if v]
-        with db.session(t.id) as session:
+    try:
+        with stopped_by_sigterm(), handled(), ExitStack() as files:
+            labeled += [(f"--where {name}", name, value) for name, value in map(_where, where)]
+            items = [(name, value) for _, name, value in labeled]
+            text = (q or "").strip()
+            if len(text) > MAX_Q:  # the API refuses it too; cut short, it searched for less
+                raise UsageError(f"--q: at most {MAX_Q} characters (got {len(text):,})")
             try:
-                service.check(session, t.id, selection, format)
+                format = service.format_of(format)
+                node = search_params.filter_from_params(items)
             except InvalidInput as exc:
                 raise _usage(exc, labeled) from exc
-            # Written beside its path, moved into place whole: a failed export leaves the
-            # file of an earlier one as it was. Before the audit: an export it cannot write
-            # is not recorded.
-            target = files.enter_context(writable(out if to_file and out else STDOUT))
-            service.record_audit(session, principal, format, node, audited)
-            total = search_service.count_customers(session, t.id, node, now=selection.now)
-        total = total if limit is None else min(total, limit)
-        _write(db, t.id, format, selection, target, total, show=to_file)
+            t = resolve_tenant(db, tenant)
+            if text:
+                node = filters.join(node, filters.cond("q", "match", text, where="q"))
+            principal = Principal(t.id, "admin", "system", "cli:export", "rolodex export")
+            selection = service.Selection(node, sort, limit, utcnow())
+            extra = (("q", text), ("sort", sort), ("limit", limit))
+            audited = items + [(k, str(v)) for k, v in extra if v]
+            with db.session(t.id) as session:
+                try:
+                    service.check(session, t.id, selection, format)
+                except InvalidInput as exc:
+                    raise _usage(exc, labeled) from exc
+                # Written beside its path, moved into place whole: a failed export leaves the
+                # file of an earlier one as it was. Before the audit: an export it cannot write
+                # is not recorded.
+                target = files.enter_context(writable(out if to_file and out else STDOUT))
+                service.record_audit(session, principal, format, node, audited)
+                total = search_service.count_customers(session, t.id, node, now=selection.now)
+            total = total if limit is None else min(total, limit)
+            _write(db, t.id, format, selection, target, total, show=to_file)
+    except BrokenPipeError:  # `rolodex export | head`: as a Unix tool, quietly
+        if not to_file:
+            silence(sys.stdout)
+        raise typer.Exit(READER_GONE) from None
     if to_file:
         console.print(f"exported {total:,} customers to {out}", highlight=False)
 

@@ -1,8 +1,10 @@
-"""Files a command writes: standard output for ``-``, otherwise written whole or not at all."""
+"""Files a command writes: standard output for ``-``; a file written whole or not at all; a
+pipe, a device or a terminal (``/dev/stdout``, a FIFO, ``>(gzip)``) written as it goes."""
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,14 +22,23 @@ def writable(path: Path) -> Iterator[BinaryIO]:
     """The output file, checked before the command starts (a path it cannot write is said
     now) and written beside its path, moved into place once whole: a refused, failed or
     interrupted command leaves the file of an earlier run as it was (opening the path
-    emptied it first)."""
+    emptied it first). A link is followed: the file it names is replaced, the link kept."""
     if path == STDOUT:
         yield sys.stdout.buffer
         return
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a directory")
+    if _is_stream(path):  # moving a file into its place would replace the pipe or device
+        try:
+            stream = open(path, "wb")  # noqa: SIM115 (closed below, after the command)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        with stream:
+            yield stream
+        return
+    real = Path(os.path.realpath(path))  # through a link: the file it names, the link kept
     try:
-        fd, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, part = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
     whole = False
@@ -37,10 +48,18 @@ def writable(path: Path) -> Iterator[BinaryIO]:
         whole = True
     finally:
         if whole:
-            os.chmod(part, _file_mode(path))
-            os.replace(part, path)
+            os.chmod(part, _file_mode(real))
+            os.replace(part, real)
         else:
             Path(part).unlink(missing_ok=True)
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether the path (followed through links) is there and is not a regular file."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _file_mode(path: Path) -> int:
