@@ -43,6 +43,7 @@ from rolodex.search import service as search
 from rolodex.search.filters import Node
 
 PAGE = 1000
+SQL_COUNT_MAX = 2**63 - 1
 FORMATS = ("csv", "json", "ndjson")
 COLUMNS = (
     "id", "email", "email_normalized", "phone", "phone_e164", "first_name", "last_name",
@@ -228,7 +229,9 @@ def csv_columns(
     ids = repository.ids_of(tenant_id, condition)
     if selection.limit is not None:
         keys = customers_repo.sort_keys(selection.sort or "created_at")
-        ids = repository.first(condition, pagination.order_by(keys), selection.limit)
+        # A limit past what SQL counts (2**63 - 1) is every customer: it failed mid-download.
+        first = min(selection.limit, SQL_COUNT_MAX)
+        ids = repository.first(condition, pagination.order_by(keys), first)
         condition = Customer.id.in_(ids)
     n = repository.max_addresses(session, tenant_id, ids)
     names: list[str] | None = repository.attribute_names(session, tenant_id, condition)

@@ -95,6 +95,16 @@ def _attr_param(key: str, value: str) -> Node:
     return filters.cond(f"attr.{name}", op, value.strip(), where=key)
 
 
+def _flag(key: str, value: str) -> bool:
+    """A yes/no parameter in the words FastAPI takes for a bool (the list's own parameter)."""
+    word = value.strip().lower()
+    if word in ("true", "1", "yes", "on"):
+        return True
+    if word in ("false", "0", "no", "off", ""):
+        return False
+    raise field_error(key, "true or false", value[:50])
+
+
 def is_filter_param(name: str) -> bool:
     """Whether filter_from_params reads a parameter of this name."""
     return name in SIMPLE or name in OTHER_FILTERS or name.startswith("attr.")
@@ -112,8 +122,9 @@ def filter_from_params(items: Iterable[tuple[str, str]]) -> Node:
             nodes.append(filters.cond(field, op, v, where=key))
         elif key == "tag" or key == "tag_all":  # every listed tag (as before)
             nodes += [filters.cond("tags", "all", [t], where=key) for t in _csv(value)]
-        elif key == "include_deleted" and value.strip().lower() in ("true", "1", "yes"):
-            nodes.append(filters.cond("deleted", "eq", "include", where=key))
+        elif key == "include_deleted":
+            if _flag(key, value):
+                nodes.append(filters.cond("deleted", "eq", "include", where=key))
         elif key == "filter" and value.strip():
             nodes.append(parse_filter_param(value))
         elif key.startswith("attr."):
