@@ -36,7 +36,12 @@ def test_harmless_cells_are_written_as_they_are(value):
     [
         ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
         ("+1 415 555 0100", "'+1 415 555 0100"),
-        ("-5", "'-5"),
+        ("-5", "-5"),  # a negative number is no formula: it stays a number
+        ("-33.86", "-33.86"),
+        ("-5-5", "'-5-5"),
+        ("-5e3", "'-5e3"),
+        ("- 5", "'- 5"),
+        ("-", "'-"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
@@ -49,3 +54,9 @@ def test_harmless_cells_are_written_as_they_are(value):
 def test_examples(value, written):
     assert neutralize(value) == written
     assert restore(written) == value
+
+
+def test_the_quoted_negative_numbers_of_earlier_exports_are_read_back():
+    assert restore("'-5") == "-5"
+    assert restore("'-33.86") == "-33.86"
+    assert restore("''-5") == "'-5"

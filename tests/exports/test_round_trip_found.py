@@ -115,3 +115,23 @@ def test_a_first_line_of_parts_two_spaces_apart_stays_the_first_line(tenant, fmt
     assert [{**a, "id": None} for a in copy["addresses"]] == [
         {**a, "id": None} for a in original["addresses"]
     ]
+
+
+def test_negative_numbers_are_written_as_numbers_and_come_back(tenant):
+    """A longitude west of Greenwich, a latitude south of the equator and a negative number
+    attribute were written as text ("'-33.86"): a spreadsheet showed them as such and could
+    not sum them. A plain negative number is no formula."""
+    body = {
+        "email": "sydney@example.com",
+        "addresses": [{"city": "Sydney", "country": "AU", "lat": -33.86, "lng": -151.2}],
+        "attributes": {"score": -5, "balance": -0.5, "code": "-5-5"},
+    }
+    original, copy = csv_copy(tenant, body)
+    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    header, row = file.text.splitlines()[:2]
+    cells = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (cells["address1_lat"], cells["address1_lng"]) == ("-33.86", "-151.2")
+    assert (cells["attr.score"], cells["attr.balance"]) == ("-5", "-0.5")
+    assert cells["attr.code"] == "'-5-5"  # a formula still is not one
+    assert copy["addresses"][0]["lat"] == -33.86
+    assert copy["attributes"] == original["attributes"] == body["attributes"]

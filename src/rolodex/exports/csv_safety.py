@@ -4,24 +4,28 @@ A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is prefi
 single quote, which spreadsheets show as text. A cell that already looks neutralized (quotes
 followed by one of those characters) gets one more quote, so ``restore`` (applied by imports
 to CSV cells) gives back exactly the original value: ``restore(neutralize(s)) == s``.
+A negative number (``-33.86``, a longitude) is no formula and stays a number; ``restore``
+still reads the quoted form earlier exports wrote.
 """
 
 from __future__ import annotations
 
+import re
+
 TRIGGERS = frozenset("=+-@\t\r")
 QUOTE = "'"
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
+
+
+def _looks_triggered(value: str) -> bool:
+    """Starts with a formula character, after any quotes."""
+    rest = value.lstrip(QUOTE)
+    return bool(rest) and rest[0] in TRIGGERS
 
 
 def needs_quote(value: str) -> bool:
     """Would a spreadsheet read this as a formula, or is it quoted text that looks like one?"""
-    if not value:
-        return False
-    if value[0] in TRIGGERS:
-        return True
-    if value[0] != QUOTE:
-        return False
-    rest = value.lstrip(QUOTE)
-    return bool(rest) and rest[0] in TRIGGERS
+    return _looks_triggered(value) and _NEGATIVE_NUMBER.fullmatch(value) is None
 
 
 def neutralize(value: str) -> str:
@@ -31,6 +35,6 @@ def neutralize(value: str) -> str:
 
 def restore(cell: str) -> str:
     """The value a neutralized cell stands for (other cells are returned as they are)."""
-    if cell.startswith(QUOTE) and needs_quote(cell[1:]):
+    if cell.startswith(QUOTE) and _looks_triggered(cell[1:]):
         return cell[1:]
     return cell
