@@ -61,6 +61,8 @@ MAGIC = (
     (b"\x00\x00\xfe\xff", "UTF-32 text, which is not supported; save it as UTF-8"),
 )
 _QUOTED = re.compile(r'"[^"]*"')
+# Excel's line before the header naming the delimiter ("sep=;"): no header row
+_SEP_LINE = re.compile(r"\s*sep=([,;|\t])\s*", re.IGNORECASE)
 # A JSON object wrapping the records: its first key names their list ({"customers": [...]}
 # as Shopify writes it, "data" Klaviyo, "results" HubSpot, "members" Mailchimp).
 WRAPPER_LISTS = ("items", "customers", "data", "records", "results", "members", "contacts")
@@ -204,7 +206,11 @@ def detect(
             "a header row naming its columns"
         )
     complete = lines if whole else lines[:-1]
-    sep = _delimiter(complete[:50], delimiter)
+    first = next((n for n, line in enumerate(complete) if line.strip()), None)
+    named = excel_sep(complete[first]) if first is not None else None
+    if named is not None and first is not None:
+        del complete[first]
+    sep = named if named is not None and not delimiter else _delimiter(complete[:50], delimiter)
     return Detected("csv", codec, sep, newline, warnings)
 
 
@@ -358,6 +364,12 @@ def trailing_json(line: int, rest: str) -> FileProblem:
         "JSON file holds one value (an array of objects), and a file of one object per line "
         "is NDJSON (name it .ndjson or choose the format ndjson)"
     )
+
+
+def excel_sep(line: str) -> str | None:
+    """The delimiter an Excel "sep=;" line names, None for any other line."""
+    found = _SEP_LINE.fullmatch(line)
+    return found.group(1) if found else None
 
 
 def _newline(text: str) -> str:

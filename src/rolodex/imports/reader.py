@@ -24,6 +24,7 @@ from rolodex.imports.detect import (
     Detected,
     FileProblem,
     TextDecoder,
+    excel_sep,
     trailing_json,
 )
 
@@ -93,6 +94,7 @@ class Reader:
         delimiter = self.detected.delimiter or ","
         self._feed = feed = Feed(Lines(self._texts, self.detected.newline), delimiter)
         self._csv = csv.reader(feed, delimiter=delimiter)
+        first = True
         while True:
             feed.start()
             try:
@@ -105,8 +107,12 @@ class Reader:
                 raise FileProblem("the header row is longer than 1 MiB") from None
             if feed.unclosed():
                 raise FileProblem("a quote opened in the header row is never closed")
-            if any(cell.strip() for cell in row):
-                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if first and excel_sep(delimiter.join(row)) is not None:
+                first = False  # Excel's "sep=;" line (detect took its delimiter)
+                continue
+            break
         if len(row) > MAX_COLUMNS:
             raise FileProblem(f"the file has {len(row)} columns; at most {MAX_COLUMNS} are read")
         self._header = row
