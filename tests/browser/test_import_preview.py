@@ -100,3 +100,20 @@ def test_another_file_chosen_after_a_preview_is_previewed_with_its_own_columns(p
     expect(page.get_by_test_id("import-state")).to_be_visible()
     Worker(site.db).drain()  # the test server runs no worker
     expect(page.get_by_test_id("created")).to_have_text("1")
+
+
+def test_changing_how_the_file_is_read_previews_it_again(page, site):
+    text = "email;Straße\nada@example.com;Main St\n".encode()
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", files=[{"name": "a.csv", "buffer": text,
+                                                 "mimeType": "text/csv"}])  # fmt: skip
+    expect(page.get_by_label("Field for column Straße")).to_be_visible()
+    page.locator("summary", has_text="Reading the file").click()
+    page.get_by_label("Encoding").select_option("latin-1")  # the columns are named anew
+    expect(page.get_by_label("Field for column StraÃŸe")).to_be_visible()
+    page.get_by_label("Encoding").select_option("")
+    expect(page.get_by_label("Field for column Straße")).to_be_visible()
+    page.get_by_role("button", name="Preview mapping").click()
+    expect(page.locator("#preview [role=alert]")).to_have_count(0)
+    expect(page.get_by_label("Field for column Straße")).to_be_visible()
