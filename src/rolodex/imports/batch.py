@@ -188,6 +188,7 @@ class Batch:
                     keys.add(key)
         found = batch_repository.block_many(session, ctx.tenant_id, wanted)
         pairs = [o.external for o in self.outcomes if o.external]
+        pairs += [pair for o in self.outcomes if o.probe is not None for pair in _source_ids(o)]
         for pair, (cid, deleted) in repository.external_ids(session, ctx.tenant_id, pairs).items():
             if deleted:
                 self.deleted_externals.add(pair)
@@ -335,7 +336,7 @@ class Batch:
                     o.fail(f"a customer with this email already exists ({holder})", "email",
                            prep.data.email)  # fmt: skip
                     continue
-                if self._phone_unread(o, None):
+                if self._phone_unread(o, None) or self._source_taken(o, None):
                     continue
                 self._create(o)
                 continue
@@ -365,7 +366,7 @@ class Batch:
                 else:
                     o.review = decision.review
             if o.target is None:
-                if self._phone_unread(o, None):
+                if self._phone_unread(o, None) or self._source_taken(o, None):
                     continue
                 # a record kept apart from the customer its email found (``_kept_apart``), or
                 # scored below auto-merge against it: live emails are unique
@@ -381,7 +382,7 @@ class Batch:
             if ctx.mode == "skip":
                 o.action = "skip"
                 continue
-            if self._phone_unread(o, st):
+            if self._phone_unread(o, st) or self._source_taken(o, o.target):
                 continue
             email = _email_after(st, prep, o.rule or "fill")
             holder = self.index.email_holder(email) if email else None
@@ -393,6 +394,7 @@ class Batch:
             self.index.put(st.person())
             if o.external is not None:
                 self.externals[o.external] = o.target
+            self.externals.update(dict.fromkeys(_source_ids(o), o.target))
         self._matched_rows()
 
     def _phone_unread(self, o: Outcome, st: State | None) -> bool:
@@ -414,6 +416,21 @@ class Batch:
                      "phone", prep.phone_column, prep.data.phone)
         )  # fmt: skip
         return True
+
+    def _source_taken(self, o: Outcome, target: uuid.UUID | None) -> bool:
+        """Fail the record when a source id of its sources cell is another customer's: a
+        tenant's source id belongs to one customer (the API refuses a second with 409)."""
+        for source, ext in _source_ids(o):
+            holder = self.externals.get((source, ext))
+            if holder is not None and holder != target:
+                o.fail(f"{source}:{ext} already belongs to customer {holder}", "sources",
+                       f"{source}:{ext}")  # fmt: skip
+                return True
+            if holder is None and (source, ext) in self.deleted_externals:
+                o.fail(f"{source}:{ext} belongs to a deleted customer; restore it first",
+                       "sources", f"{source}:{ext}")  # fmt: skip
+                return True
+        return False
 
     def _kept_apart(self, o: Outcome, target: uuid.UUID) -> bool:
         """A record with an export's id never merges into a customer this import made from
@@ -460,6 +477,7 @@ class Batch:
         self.index.put(Person(st.id, o.probe, st.cols["created_at"], o.email))
         if o.external is not None:
             self.externals[o.external] = st.id
+        self.externals.update(dict.fromkeys(_source_ids(o), st.id))
 
     # -- pass 2 ---------------------------------------------------------------------------
 
@@ -579,6 +597,11 @@ def stored_person(row: tuple[Any, ...]) -> Person:
         dict(zip(MATCH_ADDRESS, address, strict=True)),
     )
     return Person(cid, record, batch_repository.created_of(created_at), email)
+
+
+def _source_ids(o: Outcome) -> list[tuple[str, str]]:
+    """The (source, external id) pairs of the record's sources cell that give an id."""
+    return [(source, ext) for source, ext in o.prep.sources if ext] if o.prep else []
 
 
 def phone_of(prep: Prepared, default_region: str) -> tuple[str | None, str]:

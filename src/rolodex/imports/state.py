@@ -237,10 +237,22 @@ def create(
         cols[f"{channel}_consent_at"] = at if at is not None else (now if given else None)
         cols[f"{channel}_consent_source"] = consent.get(f"{channel}_consent_source")
     addresses = _address_rows(tenant_id, cid, data.addresses or [], now, first_default=True)
-    sources = [
-        _source_row(tenant_id, cid, s, e, prep.synced.get((s, e), now) if e else None)
-        for s, e in prep.sources
-    ]
+    sources: list[dict[str, Any]] = []
+    for s, e in prep.sources:  # one row a source id, as ``_sources`` (and the API) merge them
+        same = next(
+            (
+                r
+                for r in sources
+                if r["source"] == s and (e is None or r["external_id"] in (None, e))
+            ),
+            None,
+        )
+        if same is None:
+            sources.append(
+                _source_row(tenant_id, cid, s, e, prep.synced.get((s, e), now) if e else None)
+            )
+        elif e is not None and same["external_id"] is None:
+            same["external_id"], same["last_synced_at"] = e, prep.synced.get((s, e), now)
     if external is not None and not any(
         s["source"] == external[0] and s["external_id"] == external[1] for s in sources
     ):
