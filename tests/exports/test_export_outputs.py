@@ -97,3 +97,26 @@ def test_sigterm_mid_export_leaves_no_part_file_and_the_earlier_file(backend, te
     assert proc.returncode == 143, err
     assert out.read_text() == "yesterday's export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["customers.csv"]  # a hidden .part was left
+
+
+def test_the_count_said_is_the_customers_written_though_one_came_meanwhile(
+    cli, tenant, tmp_path, monkeypatch
+):
+    from rolodex.exports import service
+
+    tmp_path = _here(tmp_path)
+    streamed = service.stream
+
+    def another_writes_first(*args, **kwargs):  # a writer between the count and the file
+        made = tenant.client.post(
+            "/v1/customers", json={"email": "late@example.com"}, headers=tenant.headers()
+        )
+        assert made.status_code == 201, made.text
+        return streamed(*args, **kwargs)
+
+    monkeypatch.setattr(service, "stream", another_writes_first)
+    out = tmp_path / "x.ndjson"
+    result = cli("export", "--tenant", tenant.slug, "--format", "ndjson", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 1
+    assert result.stdout.strip() == f"exported 1 customers to {out}"  # said 0

@@ -118,13 +118,13 @@ def export_command(
                 service.record_audit(session, principal, format, node, audited)
                 total = search_service.count_customers(session, t.id, node, now=selection.now)
             total = total if limit is None else min(total, limit)
-            _write(db, t.id, format, selection, target, total, show=to_file)
+            written = _write(db, t.id, format, selection, target, total, show=to_file)
     except BrokenPipeError:  # `rolodex export | head`: as a Unix tool, quietly
         if not to_file:
             silence(sys.stdout)
         raise typer.Exit(READER_GONE) from None
     if to_file:
-        console.print(f"exported {total:,} customers to {out}", highlight=False)
+        console.print(f"exported {written:,} customers to {out}", highlight=False)
 
 
 MAX_Q = 200  # as GET /v1/customers and /v1/exports take it
@@ -193,18 +193,24 @@ def _write(
     total: int,
     *,
     show: bool,
-) -> None:
+) -> int:
+    """Write the export; how many customers it held (``total`` was counted before, in
+    another transaction: a customer added or deleted since made it wrong)."""
     from rolodex.exports import service
 
+    done = {"rows": 0, "step": -1}  # counters of the plain reporter
     if show and is_terminal():
         with Progress(TextColumn("exporting"), BarColumn(), MofNCompleteColumn(),
                       console=console) as bar:  # fmt: skip
             task = bar.add_task("export", total=max(total, 1))
-            pieces = service.stream(db, tenant_id, fmt, selection, lambda n: bar.advance(task, n))
-            for piece in pieces:
+
+            def advance(n: int) -> None:
+                done["rows"] += n
+                bar.advance(task, n)
+
+            for piece in service.stream(db, tenant_id, fmt, selection, advance):
                 target.write(piece)
-        return
-    done = {"rows": 0, "step": -1}  # counters of the plain reporter
+        return done["rows"]
 
     def plain(n: int) -> None:
         done["rows"] += n
@@ -215,3 +221,4 @@ def _write(
 
     for piece in service.stream(db, tenant_id, fmt, selection, plain):
         target.write(piece)
+    return done["rows"]
