@@ -83,3 +83,24 @@ def test_the_blanking_reads_each_import_s_rows_about_the_customer_from_its_index
         conn.execute(text("ANALYZE import_rows"))
     plan = explain(backend, tenant, blanking(tenant.id, uuid.UUID(run["id"]), [target]))
     assert "ix_import_rows_target" in plan, plan
+
+
+def test_a_row_failing_after_it_matched_names_no_customer(tenant, backend):
+    """A record matched to Zelda that then fails (the email it gives her is Bob's, its phone
+    reads in no region) names no customer: its problem's value is the record's, and stays in
+    the report after Zelda's erasure as any failed row's does, tied to no one."""
+    zelda = _zelda(tenant)
+    bob = tenant.client.post(
+        "/v1/customers", json={"email": "bob@example.com"}, headers=tenant.headers()
+    )
+    assert bob.status_code == 201, bob.text
+    imported(tenant, csv_text([["external_id", "email"], ["ZQ-1", "zelda.quist@example.org"]]))
+    table = [["external_id", "email", "phone"],
+             ["ZQ-1", "bob@example.com", ""],  # her key, his email
+             ["", "zelda.quist@example.org", "zq-778899"]]  # fmt: skip
+    for dry_run in (True, False):
+        run = imported(tenant, csv_text(table), dry_run=dry_run)
+        report = rows(tenant, run["id"])
+        assert [r["action"] for r in report] == ["fail", "fail"], report
+        assert [(r["customer_id"], r["matched_by"]) for r in report] == [(None, None)] * 2
+    assert zelda not in str(rows(tenant, run["id"]))

@@ -101,10 +101,18 @@ class Outcome:
                 return key
         return None
 
-    def fail(self, reason: str, field_name: str | None = None, value: Any = None) -> None:
-        self.action = "fail"
+    def fail(
+        self,
+        reason: str,
+        field_name: str | None = None,
+        value: Any = None,
+        column: str | None = None,
+    ) -> None:
+        # a failed row names no customer, even one it matched (erasure finds no row about them)
+        self.action, self.target, self.matched_by, self.matched_row = "fail", None, None, None
+        self.score, self.rule = None, None
         self.errors.append(
-            RowError(reason, field_name, None, None if value is None else str(value))
+            RowError(reason, field_name, column, None if value is None else str(value))
         )
 
 
@@ -410,11 +418,8 @@ class Batch:
             if prep.phone_e164 is not None:
                 o.phone_tried = None
                 return False
-        o.action = "fail"
-        o.errors.append(
-            RowError(f"not a valid phone number (read with the region {o.phone_tried})",
-                     "phone", prep.phone_column, prep.data.phone)
-        )  # fmt: skip
+        reason = f"not a valid phone number (read with the region {o.phone_tried})"
+        o.fail(reason, "phone", prep.data.phone, prep.phone_column)
         return True
 
     def _source_taken(self, o: Outcome, target: uuid.UUID | None) -> bool:
