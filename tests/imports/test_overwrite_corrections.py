@@ -50,3 +50,16 @@ def test_fill_reports_no_conflict_for_case_only(tenant: TenantCtx) -> None:
     (row,) = rows(tenant, run["id"])
     assert not (row["changes"] or {}).get("conflicts")
     assert customer(tenant, made["id"])["first_name"] == "kim"
+
+
+def test_overwrite_leaves_a_value_written_in_another_unicode_form(tenant: TenantCtx) -> None:
+    """ "José" with its accent as one character or as e and a combining accent (as some Macs
+    write files) is the same name: no update, no audit entry, for a difference no one sees."""
+    made = tenant.client.post(
+        "/v1/customers", json={"email": "j@example.com", "first_name": "Jos\u00e9"},
+        headers=tenant.headers(),
+    ).json()  # fmt: skip
+    table = [["email", "first_name"], ["j@example.com", "Jose\u0301"]]
+    run = imported(tenant, csv_text(table), overwrite=True)
+    assert run["progress"]["unchanged"] == 1, run["progress"]
+    assert customer(tenant, made["id"])["first_name"] == "Jos\u00e9"

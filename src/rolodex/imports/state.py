@@ -20,6 +20,7 @@ The customer's API representation of a state is in ``imports.snapshot``.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -270,6 +271,11 @@ def _same_text(a: Any, b: Any) -> bool:
     return fold(str(a or "")) == fold(str(b or ""))
 
 
+def _same_form(a: str, b: str) -> bool:
+    """The same text in another Unicode form (é as one character, or e and its accent)."""
+    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+
+
 def apply(
     state: State,
     prep: Prepared,
@@ -321,7 +327,7 @@ def apply(
         if c[name] in (None, ""):
             put(name, value)
             change.filled.append(name)
-        elif replace:
+        elif replace and not _same_form(value, c[name]):
             put(name, value)  # as written: a correction of case or accents is one too
         elif not _same_text(value, c[name]):
             conflict(name, c[name], value)
