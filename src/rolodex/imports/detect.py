@@ -381,6 +381,11 @@ def _newline(text: str) -> str:
     return "\r" if "\n" not in outside else "\n"
 
 
+def _even(rows: list[list[str]]) -> bool:
+    """Do at least four in five of these rows have the first one's width?"""
+    return bool(rows) and sum(len(r) == len(rows[0]) for r in rows) >= 0.8 * len(rows)
+
+
 def _delimiter(lines: list[str], given: str | None) -> str:
     if given:
         sep = DELIMITERS.get(given if given in DELIMITERS else given.strip().lower())
@@ -400,6 +405,9 @@ def _delimiter(lines: list[str], given: str | None) -> str:
             rows = [r for r in csv.reader(lines, delimiter=sep) if r]
         except csv.Error:
             continue
+        titles = next((n for n, r in enumerate(rows) if len(r) > 1), len(rows))
+        if 0 < titles <= len(rows) - titles and _even(rows[titles:]):
+            rows = rows[titles:]  # title lines above the header ("Customer list"): one cell
         if not rows:
             continue
         width = len(rows[0])

@@ -4,6 +4,9 @@ it is a file problem, never dropped) and NDJSON.
 
 A record longer than MAX_RECORD_CHARS is not kept in memory: it becomes a record with a
 ``problem`` (so one bad line fails one row, not the file), and reading goes on after it.
+
+A CSV's header is its first non-blank line, or (``header_line``) a line below title lines
+("Customer list", "Exported from ... on ..."), which are skipped.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -29,10 +33,13 @@ from rolodex.imports.detect import (
 )
 
 MAX_COLUMNS = 2000
+HEADER_SEARCH = 20  # the non-blank lines of a file's start its header is looked for in
 PIECE = 64 * 1024
 _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
 _LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
+# a cell no header holds: an email, a number, a date, a phone number, an amount
+_VALUE = re.compile(r".*@.*|[\d\s.,:/+()$€£-]*\d[\d\s.,:/+()$€£-]*", re.DOTALL)
 
 csv.field_size_limit(MAX_RECORD_CHARS)
 
@@ -73,8 +80,12 @@ def _texts(pieces: Pieces, decoder: TextDecoder) -> Iterator[str]:
 class Reader:
     """``header()`` (CSV), then iterate the data records."""
 
-    def __init__(self, chunks: Iterable[bytes], detected: Detected) -> None:
+    def __init__(
+        self, chunks: Iterable[bytes], detected: Detected, header_line: int | None = None
+    ) -> None:
         self.detected = detected
+        self.header_line = header_line  # below title lines; None: the first non-blank line
+        self.skipped: list[tuple[int, list[str]]] = []  # the title lines above it
         self.pieces = Pieces(chunks)
         self.decoder = TextDecoder(detected.encoding)
         self._texts = _texts(self.pieces, self.decoder)
@@ -89,6 +100,20 @@ class Reader:
     def header(self) -> list[str]:
         if self._header is not None:
             return self._header
+        for line, row in self._leading():
+            if self.header_line is None or line >= self.header_line:
+                break
+            self.skipped.append((line, row))
+        else:
+            raise FileProblem("the file has no header row")
+        if len(row) > MAX_COLUMNS:
+            raise FileProblem(f"the file has {len(row)} columns; at most {MAX_COLUMNS} are read")
+        self._header = row
+        return row
+
+    def _leading(self) -> Iterator[tuple[int, list[str]]]:
+        """The CSV's non-blank records up to its header, with their lines (Excel's "sep=;"
+        line left out)."""
         if self.detected.format != "csv":
             raise ValueError("only CSV files have a header row")
         delimiter = self.detected.delimiter or ","
@@ -100,7 +125,7 @@ class Reader:
             try:
                 row = next(self._csv)
             except StopIteration:
-                raise FileProblem("the file has no header row") from None
+                return
             except csv.Error as exc:
                 raise FileProblem(f"the header row cannot be read: {_csv_error(exc)}") from exc
             except TooLong:
@@ -112,11 +137,8 @@ class Reader:
             if first and excel_sep(delimiter.join(row)) is not None:
                 first = False  # Excel's "sep=;" line (detect took its delimiter)
                 continue
-            break
-        if len(row) > MAX_COLUMNS:
-            raise FileProblem(f"the file has {len(row)} columns; at most {MAX_COLUMNS} are read")
-        self._header = row
-        return row
+            first = False
+            yield feed.first(), row
 
     def __iter__(self) -> Iterator[Record]:
         kind = self.detected.format
@@ -197,6 +219,42 @@ class Reader:
                 yield Record(row_no, line, None, "the element is longer than 1 MiB; skipped")
                 continue
             yield _document(row_no, line, text)
+
+
+def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], bool]) -> int | None:
+    """The line of a CSV's header below title lines ("Customer list", "Exported from Acme CRM
+    on 2026-01-02"): the first of its first HEADER_SEARCH non-blank lines that ``maps`` like a
+    header, holds no value (an email, a number, a date) and is wider than each line above it,
+    which hold at most two values. None when the first line maps or none does: a file without
+    a header is not given one of its rows as its header."""
+    found: list[tuple[int, list[str]]] = []
+    try:
+        for line, row in islice(Reader([data], detected)._leading(), HEADER_SEARCH):
+            found.append((line, row))
+    except FileProblem:
+        pass  # a title line or a row that cannot be read ends the search, not the import
+    above = 0  # the most values a line above holds
+    for n, (line, row) in enumerate(found):
+        filled = [cell.strip() for cell in row if cell.strip()]
+        if maps(row):
+            if not n:
+                return None  # the first line is the header, as ever
+            if len(filled) > above and not any(_VALUE.fullmatch(c) for c in filled):
+                return line
+        above = max(above, len(filled))
+        if above > 2:
+            return None  # a row of data above: a file without a header
+    return None
+
+
+def title_lines(skipped: list[tuple[int, list[str]]], header: int) -> str:
+    """The warning of title lines skipped above the header on line ``header``."""
+    shown = [repr(" ".join(c.strip() for c in row if c.strip())[:60]) for _, row in skipped]
+    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+    return (
+        f"the header row is line {header}; the lines above it were skipped as a title: "
+        f"{', '.join(shown[:3])}{more}"
+    )
 
 
 def _csv_error(exc: csv.Error) -> str:

@@ -249,7 +249,8 @@ def _run_import(
     detected = Detected(
         run.format, run.encoding, run.delimiter, (run.options or {}).get("newline", "\n")
     )
-    reader = Reader(repository.chunks(session, tenant_id, import_id, run.chunk_count), detected)
+    chunks = repository.chunks(session, tenant_id, import_id, run.chunk_count)
+    reader = Reader(chunks, detected, (run.options or {}).get("header_line"))
     try:
         header = reader.header() if run.format == "csv" else None
         converter = Converter(run.format, run.options or {}, run.mapping or {}, header)

@@ -30,7 +30,7 @@ from rolodex.errors import (
 from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
-from rolodex.imports.reader import Reader, Record
+from rolodex.imports.reader import Reader, Record, header_line, title_lines
 from rolodex.imports.rows import RowError, storable
 from rolodex.imports.runner import Converter
 from rolodex.imports.schemas import (
@@ -73,6 +73,7 @@ class Sniffed:
     mapping: mapping.Mapping
     records: list[Record]
     options: dict[str, Any]
+    notes: list[str]  # warnings of how the file was read
 
 
 def sniff(
@@ -100,6 +101,12 @@ def sniff(
         )
         reader = Reader([sample], detected)
         header = reader.header() if detected.format == "csv" else None
+        line = None
+        if header is not None:
+            line = header_line(sample, detected, lambda row: _maps(row, options.mapping))
+        if line is not None:  # below title lines, which are skipped
+            reader = Reader([sample], detected, header_line=line)
+            header = reader.header()
         records: list[Record] = []
         keys: dict[str, None] = {}  # JSON: the keys of every record of the sample
         try:
@@ -142,7 +149,7 @@ def sniff(
             "with mapping (column=field)",
             details=[{"field": "mapping", "message": "no column mapped", "value": names[:50]}],
         )
-    stored = {
+    stored: dict[str, Any] = {
         "match": options.match,
         "overwrite": options.overwrite,
         "tags": options.tags,
@@ -160,7 +167,19 @@ def sniff(
         ),
         "date_order": options.date_order,
     }
-    return Sniffed(detected, header, resolved, records, stored)
+    notes = []
+    if line is not None:
+        stored["header_line"] = line
+        notes.append(title_lines(reader.skipped, line))
+    return Sniffed(detected, header, resolved, records, stored, notes)
+
+
+def _maps(row: list[str], overrides: dict[str, str] | None) -> bool:
+    """Does a line of the file map like a header?"""
+    try:
+        return bool(mapping.resolve(row, overrides).used())
+    except InvalidInput:  # the mapping names columns this line lacks
+        return False
 
 
 def _cells(cells: Any) -> list[Any]:
@@ -207,7 +226,10 @@ def create_import(
         options=sniffed.options,
         columns=_columns(sniffed.mapping),
         mapping={storable(k): v for k, v in sniffed.mapping.as_dict().items()},
-        warnings=[storable(w) for w in (*sniffed.detected.warnings, *sniffed.mapping.warnings)],
+        warnings=[
+            storable(w)
+            for w in (*sniffed.detected.warnings, *sniffed.notes, *sniffed.mapping.warnings)
+        ],
         actor_type=principal.actor_type,
         actor_id=principal.actor_id,
         actor_name=principal.name[:200],
@@ -291,7 +313,12 @@ def preview(
         encoding=sniffed.detected.encoding,
         delimiter=sniffed.detected.delimiter,
         columns=[ColumnOut(**c) for c in _columns(sniffed.mapping)],
-        warnings=[*sniffed.detected.warnings, *sniffed.mapping.warnings, *unmapped],
+        warnings=[
+            *sniffed.detected.warnings,
+            *sniffed.notes,
+            *sniffed.mapping.warnings,
+            *unmapped,
+        ],
         rows=out_rows,
         fields=mapping.field_names(),
     )
