@@ -460,6 +460,7 @@ def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]
 _TWO_SPACES = re.compile(r" {2,}")
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
+_CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
 
 
 def split_address(text: str) -> dict[str, Any]:
@@ -536,6 +537,9 @@ def convert(
                 raw = spreadsheet_cell(name, restore(raw))
             if not raw.strip() and not (name in _NAMES and trim(raw)):
                 continue  # blank; a name of U+001C..U+001F is one to the API (see trim)
+            if name in _CONTACTS and words.no_value(raw):  # the row is kept, without it
+                _note(extra, f"{column} {raw.strip()[:40]!r} read as no value")
+                continue
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
         if name.startswith("address") and name != "addresses":

@@ -154,6 +154,12 @@ _VALUES = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES
 LONGEST = 64  # characters: longer text is no word of these tables (and is not cached)
 
 
+def no_value(text: str) -> bool:
+    """A placeholder where a sheet has no email or phone ("N/A", "none", "-", "—", "?"): a
+    word of NO_VALUE, or no letter or digit at all. Never a valid email or phone."""
+    return not any(ch.isalnum() for ch in text) or mapping.normal(text) in NO_VALUE
+
+
 def enum(name: str, raw: str) -> tuple[str, str | bool] | None | str:
     """(field, value) that ``raw`` in a column of field ``name`` sets; None for no value; a
     reason (str) when it is no word of the field."""
