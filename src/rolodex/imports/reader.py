@@ -86,6 +86,7 @@ class Reader:
         self.detected = detected
         self.header_line = header_line  # below title lines; None: the first non-blank line
         self.skipped: list[tuple[int, list[str]]] = []  # the title lines above it
+        self._folded_header: list[str] = []
         self.pieces = Pieces(chunks)
         self.decoder = TextDecoder(detected.encoding)
         self._texts = _texts(self.pieces, self.decoder)
@@ -150,6 +151,7 @@ class Reader:
 
     def _csv_records(self) -> Iterator[Record]:
         width = len(self.header())
+        self._folded_header = _folded(self.header())
         reader, feed = self._csv, self._feed
         assert feed is not None
         feed.width = width
@@ -195,6 +197,10 @@ class Reader:
                 cells = cells[:width]
             elif len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
+            if _folded(cells) == self._folded_header:
+                why = "the row repeats the header row (files joined into one?); not imported"
+                yield Record(row_no, start, None, why)
+                continue
             yield Record(row_no, start, cells)
 
     def _ndjson_records(self) -> Iterator[Record]:
@@ -255,6 +261,10 @@ def title_lines(skipped: list[tuple[int, list[str]]], header: int) -> str:
         f"the header row is line {header}; the lines above it were skipped as a title: "
         f"{', '.join(shown[:3])}{more}"
     )
+
+
+def _folded(cells: list[str]) -> list[str]:
+    return [cell.strip().casefold() for cell in cells]
 
 
 def _csv_error(exc: csv.Error) -> str:
