@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from rolodex.exports import service
 from rolodex.identity.normalize import DOB_ATTRIBUTES
+from rolodex.imports.cells import birth_date
 from rolodex.imports.reader import MAX_COLUMNS
-from rolodex.imports.rows import birth_date
 from tests.conftest import TenantCtx, make_tenant
 from tests.exports.test_exports_api import export
 from tests.exports.test_round_trip import comparable
@@ -76,7 +76,7 @@ attr_name = st.one_of(st.sampled_from(ATTR_NAMES), text.filter(lambda s: s.strip
 
 
 def _kept_by_import(attrs: dict[str, Any]) -> bool:
-    """Documented (rows.birth_reading, tests/imports/test_date_order.py): an import writes a
+    """Documented (cells.birth_reading, tests/imports/test_date_order.py): an import writes a
     birth date attribute (dob, birthday...) that reads as a date as YYYY-MM-DD, so one made
     through the API in another form (03/15/1990, 45292) comes back as that. Left out."""
     return all(birth_date(v) == v for k, v in attrs.items() if k in DOB_ATTRIBUTES)

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolodex.customers.normalize import check_email
-from rolodex.imports import rows
-from rolodex.imports.rows import Options, Prepared, RowError, convert, fast_check_email
+from rolodex.imports import cells
+from rolodex.imports.cells import fast_check_email
+from rolodex.imports.rows import Options, Prepared, RowError, convert
 
 CSV = Options()
 
@@ -138,7 +139,7 @@ def test_several_bad_cells_give_several_errors():
     ],
 )
 def test_attribute_cells(text, value):
-    assert rows.attr_cell(text) == value
+    assert cells.attr_cell(text) == value
 
 
 def test_json_documents_keep_their_types():

@@ -4,7 +4,7 @@ source of ours without an id column are still that source's."""
 
 from __future__ import annotations
 
-from rolodex.imports.rows import spreadsheet_cell
+from rolodex.imports.cells import spreadsheet_cell
 from tests.imports.helpers import csv_text, customers, imported
 
 

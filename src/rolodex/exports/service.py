@@ -29,9 +29,9 @@ from rolodex.db import Database
 from rolodex.errors import InvalidInput, field_error
 from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
+from rolodex.imports.cells import attr_cell, split_tags
 from rolodex.imports.mapping import ADDRESS_PARTS
 from rolodex.imports.reader import MAX_COLUMNS
-from rolodex.imports.rows import attr_cell, split_tags
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
 from rolodex.kit import pagination

@@ -36,8 +36,9 @@ from rolodex.identity.batch import (
 from rolodex.identity.batch_repository import MATCH_ADDRESS
 from rolodex.identity.normalize import MatchRecord, dob_from_attributes, match_record
 from rolodex.imports import encoding, repository, state
+from rolodex.imports.cells import e164
 from rolodex.imports.reader import Record
-from rolodex.imports.rows import Prepared, RowError, e164, unforeseen
+from rolodex.imports.rows import Prepared, RowError, unforeseen
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import Change, State
 from rolodex.kit.phones import phone_regions, region_of

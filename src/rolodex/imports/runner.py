@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from rolodex.auth.roles import Principal
 from rolodex.identity import repository as identity_repository
-from rolodex.imports import mapping, repository, rows, writes
+from rolodex.imports import cells, mapping, repository, rows, writes
 from rolodex.imports.batch import Batch, Context, Outcome, Stale
 from rolodex.imports.detect import Detected, FileProblem
 from rolodex.imports.reader import MAX_COLUMNS, Reader, Record
@@ -388,9 +388,9 @@ def _list_new_keys(run: ImportRun, converter: Converter) -> None:
     """JSON keys first mapped past the sample join the import's columns, as guessed."""
     listed = {c["name"] for c in run.columns or []}
     new = [
-        {"name": rows.storable(k), "field": f, "how": "auto"}
+        {"name": cells.storable(k), "field": f, "how": "auto"}
         for k, f in converter.mapped_keys()
-        if rows.storable(k) not in listed
+        if cells.storable(k) not in listed
     ]
     if new:
         run.columns = [*(run.columns or []), *new][:MAX_COLUMNS]

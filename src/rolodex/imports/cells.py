@@ -1,0 +1,324 @@
+"""One cell of a file → a value, pure: phones, dates, countries, money, tags, sources and
+custom attributes as other tools write them, and what a spreadsheet did to a code. A cell
+that cannot be read raises ``CellError``, which fails its row naming the column
+(``rows.convert``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from rolodex.customers.normalize import check_email
+from rolodex.imports import amounts, countries, dates, mapping, words
+from rolodex.kit.phones import to_e164
+from rolodex.kit.time import OUT_OF_RANGE, as_utc
+from rolodex.models.customers import SOURCES
+
+MAX_VALUE_CHARS = 500  # of a value quoted in the error report
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+
+
+class CellError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> bool:
+    try:
+        check_email("a@" + domain)
+    except ValueError:
+        return False
+    return True
+
+
+def fast_check_email(raw: str) -> str:
+    """``check_email`` with its domain verdict cached: a plain ASCII local part (dot-atom,
+    at most 64 characters) is valid exactly when the domain is, so only the domain is checked;
+    anything else goes through ``check_email`` itself."""
+    text = raw.strip()
+    local, at, domain = text.rpartition("@")
+    if (
+        at
+        and len(text) <= 254
+        and len(local) <= 64
+        and domain.isascii()
+        and _LOCAL.fullmatch(local)
+        and _domain_ok(domain)
+    ):
+        return text
+    return check_email(raw)
+
+
+@lru_cache(maxsize=65_536)
+def e164(raw: str, region: str) -> str | None:
+    """The E.164 form, or None when it is not a valid number (cached: files repeat numbers)."""
+    try:
+        return to_e164(raw, region)
+    except ValueError:
+        return None
+
+
+def record_id_value(raw: Any) -> uuid.UUID | None:
+    """A Rolodex customer id (an export's ``id`` column); None for another tool's ids, which
+    ``convert`` takes as the record's external id."""
+    try:
+        return uuid.UUID(str(raw).strip())
+    except ValueError:
+        return None
+
+
+def e164_value(raw: str) -> str:
+    """A phone as stored (an export's ``phone_e164``): + and the country code, valid."""
+    text = raw.strip()
+    if not text.startswith("+") or e164(text, "ZZ") != text:
+        raise CellError("must be a valid phone number in E.164 form (+ and the country code)")
+    return text
+
+
+def enum_value(name: str, raw: str) -> tuple[str, str | bool] | None:
+    """(field, value) a stage, status or type cell sets (``words``: another tool's word may
+    set another field), None when it gives no value."""
+    read = words.enum(name, raw)
+    if isinstance(read, str):
+        raise CellError(read)
+    return read
+
+
+def bool_value(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    # a list is no answer (not the words of its Python text: "[True]")
+    value = words.yes_no(str(raw)) if isinstance(raw, str | int | float) else None
+    if value is None:
+        raise CellError("must be true or false (yes/no, 1/0, subscribed/unsubscribed)")
+    return value
+
+
+def datetime_value(raw: Any, day_first: bool | None = None) -> datetime:
+    return datetime_read(raw, day_first)[0]
+
+
+def datetime_read(raw: Any, day_first: bool | None = None) -> tuple[datetime, str | None]:
+    """The instant a date cell gives, and how it was read when not as written (an Excel day
+    number, a Unix time, a two-digit year: ``dates.reading``)."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise CellError(dates.FORMS)
+    value = dates.reading(str(raw), day_first)
+    if isinstance(value, str):
+        raise CellError(value)
+    try:
+        return as_utc(value[0]), value[1]
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first UTC instant
+        raise CellError(OUT_OF_RANGE) from exc
+
+
+def read_note(column: str, raw: Any, value: datetime, how: str) -> str:
+    """The row's note on a date not written as one: what was read, and how."""
+    midnight = (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+    shown = value.date().isoformat() if midnight else value.isoformat()
+    return f"{column} {str(raw)!r} read as {shown} ({how})"
+
+
+def country_value(raw: str) -> str:
+    """An alpha-2 code from a code or a name in any case ("Germany", "DEU", "Deutschland");
+    two letters go on as written, for the address validation to judge."""
+    text = raw.strip()
+    if len(text) == 2 and text.isascii() and text.isalpha() and text.upper() != "UK":
+        return text
+    code = countries.alpha2(text)
+    if code is None:
+        raise CellError(
+            "not a country: write an ISO 3166-1 alpha-2 code (DE) or the country's name (Germany)"
+        )
+    return code
+
+
+def birth_date(value: Any, day_first: bool | None = None) -> Any:
+    """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date;
+    anything else as given (an attribute is free text; "03/15" has no year)."""
+    return birth_reading(value, day_first)[0]
+
+
+def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str | None]:
+    """``birth_date``, with how it was read when not as written (an Excel day number, 19yy
+    or 20yy of a two-digit year: ``dates.reading``)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return value, None
+    read = dates.reading(str(value), day_first, birth=True)
+    if isinstance(read, str):
+        return value, None
+    return read[0].date().isoformat(), read[1]
+
+
+def opt_out_value(raw: Any) -> bool:
+    """Whether an opt-out cell says the person opted out: yes, or a subscription state that
+    is no consent ("unsubscribed"); "subscribed" in it is not opted out."""
+    state = words.SUBSCRIPTION_WORDS.get(mapping.normal(raw)) if isinstance(raw, str) else None
+    return not state if state is not None else bool_value(raw)
+
+
+def money_value(raw: Any) -> Decimal:
+    try:
+        return amounts.money(raw)
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
+
+
+_TEXT_MARKED = re.compile(r"'[0-9A-Za-z]")
+_FLOATED = re.compile(r"\s*\+?\d{6,15}\.0\s*")
+
+
+def spreadsheet_cell(name: str, text: str) -> str:
+    """What a spreadsheet made of a code: the apostrophe that keeps a postcode's or an id's
+    leading zeros as text ('02134, as Shopify exports them) is dropped, and a phone that a
+    sheet took for a number (2125550130.0) loses its ".0". Other cells are left as they are
+    (an apostrophe may begin a note)."""
+    if (name == "external_id" or name.endswith("_postcode")) and _TEXT_MARKED.match(text):
+        return text[1:]
+    if name in ("phone", "other_phone") and _FLOATED.fullmatch(text):
+        return text.strip()[:-2]
+    return text
+
+
+def attr_cell(text: str) -> Any:
+    """A custom attribute from CSV text: a JSON literal (number, true, object...) is that
+    value, anything else is the text itself."""
+    if not text or text[0] not in '{["-0123456789tfn':
+        return text
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    if isinstance(value, float) and not any(c in text for c in ".eE"):
+        return int(text)  # an integer too large for a double: keep it exact
+    return value
+
+
+def json_list(raw: Any) -> list[Any] | None:
+    """A CSV cell holding a JSON array (an export writes tags and sources so when one of them
+    holds a separator), else None."""
+    if not isinstance(raw, str) or not raw.startswith("[") or not raw.endswith("]"):
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, list) else None
+
+
+def split_tags(raw: Any, delimiter: str | None) -> list[str]:
+    listed = json_list(raw) if delimiter is None else None
+    if listed is not None:
+        raw = listed
+    if isinstance(raw, list):
+        if any(isinstance(t, bool | dict | list) for t in raw):
+            raise CellError("each tag must be text (or a number), not a list, object or boolean")
+        return [str(t) for t in raw if t is not None and str(t).strip()]
+    text = str(raw)
+    if delimiter is None and ":::" in text:  # Google Contacts: "* myContacts ::: Friends"
+        parts = (p.strip().removeprefix("* ") for p in text.split(":::"))
+        return [t for t in parts if t and t.casefold() != "mycontacts"]
+    sep = delimiter or ("|" if "|" in text else ";" if ";" in text else ",")
+    # Mailchimp quotes each tag: "Customer","VIP"
+    return [t for t in (_unquoted(p.strip()) for p in text.split(sep)) if t]
+
+
+def _unquoted(tag: str) -> str:
+    return tag[1:-1].strip() if len(tag) >= 2 and tag[0] == tag[-1] == '"' else tag
+
+
+# What the API's schemas trim off text (pydantic's strip_whitespace): what str.strip() does,
+# but the information separators U+001C to U+001F stay. An import trimming with str.strip()
+# gave a copy of an export other external ids and consent sources than the API had kept.
+_TRIMMED = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trim(text: str) -> str:
+    """``text`` trimmed as the API trims it."""
+    return text.strip(_TRIMMED)
+
+
+def sources_value(
+    raw: Any, day_first: bool | None = None
+) -> tuple[list[tuple[str, str | None]], dict[tuple[str, str], datetime]]:
+    """(source, external id) pairs of a sources cell, and when those a JSON export lists
+    with their ``last_synced_at`` were last synced: a copy keeps when the shop last synced,
+    not the import's time."""
+    listed = json_list(raw)
+    if isinstance(raw, dict):  # one source object of a JSON record
+        listed = [raw]
+    items: list[Any] = (
+        listed if listed is not None else raw if isinstance(raw, list) else str(raw).split("|")
+    )
+    out = []
+    synced: dict[tuple[str, str], datetime] = {}
+    for item in items:
+        if isinstance(item, dict):
+            source, external = item.get("source"), item.get("external_id")
+        else:
+            source, _, external = trim(str(item)).partition(":")
+        source = str(source or "").strip().lower()
+        if not source:
+            continue
+        if source not in SOURCES:
+            raise CellError(f"unknown source {source!r}; use {', '.join(SOURCES)}")
+        ext = trim(str(external)) if external not in (None, "") else None
+        if ext and len(ext) > 200:
+            raise CellError("an external id is at most 200 characters")
+        out.append((source, ext))
+        at = item.get("last_synced_at") if isinstance(item, dict) else None
+        if ext and at not in (None, ""):
+            try:
+                synced[(source, ext)] = datetime_value(at, day_first)
+            except CellError as exc:
+                raise CellError(f"last_synced_at of source {source!r}: {exc}") from exc
+    return out, synced
+
+
+def has_nul(value: Any) -> bool:
+    """Does a NUL hide in ``value``, its keys or items (at any depth: without recursing)?"""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def storable(text: str) -> str:
+    """Text any column accepts (PostgreSQL refuses NUL): for reports about bad input."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def shown(value: Any) -> str | None:
+    """A value as the error report quotes it: text, cut short, storable."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = orjson.dumps(value, default=str).decode()
+        except orjson.JSONEncodeError:  # an integer past 64 bits, a value nested past 254
+            try:
+                text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+            except RecursionError:
+                text = "(a value nested too deeply to quote)"
+    return storable(text[:MAX_VALUE_CHARS])
