@@ -1,8 +1,10 @@
-"""Rows of a sheet that are not customers: the header again (two exports joined into one file)
-fails its row with its reason instead of becoming a customer named "Name Company" (SQLite and
-PostgreSQL)."""
+"""Rows of a sheet that are not customers: the header again (two exports joined into one file),
+a totals row under the table. Each fails with its reason instead of becoming a customer named
+"Name Company" or "Total" (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
+
+import pytest
 
 from rolodex.imports.detect import detect
 from rolodex.imports.reader import Reader
@@ -26,6 +28,33 @@ def test_the_header_repeated_in_the_rows_fails_its_row():
     assert "repeats the header" in (got[1][2] or "")
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Total,,30",
+        "TOTAL:,,30.00",
+        'Grand total,,"1 234,50"',
+        "Summe,,",
+        ',Totals,"$1,234.00"',
+        "Sum,2,30",
+    ],
+)
+def test_a_totals_row_fails_its_row(row):
+    ((line, cells, problem),) = _records(f"name,company,ltv\n{row}\n")
+    assert (line, cells) == (2, None)
+    assert "totals row" in (problem or "")
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["Total Fitness,Acme,30", "Total,total@example.com,30", "Sum,Acme,", "Totals Inc,,"],
+)
+def test_a_customer_named_like_a_total_is_a_customer(row):
+    ((_, cells, problem),) = _records(f"name,company,ltv\n{row}\n")
+    assert cells is not None
+    assert problem is None
+
+
 def test_two_exports_joined_into_one_file_make_no_customer_of_the_second_header(tenant):
     text = "Name,Company,LTV\nAda Lovelace,Acme,10\nName,Company,LTV\nBo Smith,Beta,20\n"
     run = imported(tenant, text)
@@ -35,3 +64,14 @@ def test_two_exports_joined_into_one_file_make_no_customer_of_the_second_header(
     (error,) = errors(tenant, run["id"])
     assert (error["row"], error["line"]) == (2, 3)
     assert "repeats the header" in error["reason"]
+
+
+def test_a_totals_row_under_the_table_makes_no_customer(tenant):
+    text = "Name,Company,LTV\nAda Lovelace,Acme,10\nBo Smith,Beta,20\n\nTotal,,30\n"
+    run = imported(tenant, text)
+    assert run["state"] == "done", run
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 1), run
+    assert sorted(c["first_name"] for c in customers(tenant)) == ["Ada", "Bo"]
+    (error,) = errors(tenant, run["id"])
+    assert (error["row"], error["line"]) == (3, 5)
+    assert "totals row" in error["reason"]

@@ -39,6 +39,11 @@ _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
 _LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
 # a cell no header holds: an email, a number, a date, a phone number, an amount
+_TOTAL = re.compile(
+    r"(grand\s*|sub-?\s*)?totals?|sum|summe|gesamt(summe)?|insgesamt|totaal|totale|somme|suma",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"[\d\s.,'+()$€£¥%-]*\d[\d\s.,'+()$€£¥%-]*")
 _VALUE = re.compile(r".*@.*|[\d\s.,:/+()$€£-]*\d[\d\s.,:/+()$€£-]*", re.DOTALL)
 
 csv.field_size_limit(MAX_RECORD_CHARS)
@@ -201,6 +206,10 @@ class Reader:
                 why = "the row repeats the header row (files joined into one?); not imported"
                 yield Record(row_no, start, None, why)
                 continue
+            if (total := _totals(cells)) is not None:
+                why = f"the row looks like a totals row ({total!r}), not a customer"
+                yield Record(row_no, start, None, f"{why}; not imported")
+                continue
             yield Record(row_no, start, cells)
 
     def _ndjson_records(self) -> Iterator[Record]:
@@ -261,6 +270,15 @@ def title_lines(skipped: list[tuple[int, list[str]]], header: int) -> str:
         f"the header row is line {header}; the lines above it were skipped as a title: "
         f"{', '.join(shown[:3])}{more}"
     )
+
+
+def _totals(cells: list[str]) -> str | None:
+    """The word of a sheet's totals row under its table ("Total", "Grand total:", "Summe"):
+    its first value, the others numbers if any. None for any other row."""
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if not filled or not _TOTAL.fullmatch(filled[0].rstrip(": ")):
+        return None
+    return filled[0] if all(_AMOUNT.fullmatch(c) for c in filled[1:]) else None
 
 
 def _folded(cells: list[str]) -> list[str]:
