@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import event, insert, text
 
-from rolodex.imports import repository
+from rolodex.imports import report_repository
 from rolodex.models import ImportRowError
 from tests.imports.helpers import errors, imported
 
@@ -69,7 +69,7 @@ def test_a_problems_download_reads_each_page_from_the_index(backend, tenant):
     again on PostgreSQL (the cursor's OR bounds no index scan): 2 s of its 6, growing as n²."""
     import_id = _failing_import(backend, tenant)
     with _statements(backend.db) as seen:
-        pages = list(repository.error_record_pages(backend.db, tenant.id, import_id))
+        pages = list(report_repository.error_record_pages(backend.db, tenant.id, import_id))
     assert sum(len(p) for p in pages) == 6 + FILLER
     reads = [(s, p) for s, p in seen if "import_errors" in s]
     assert len(reads) == len(pages) == 5
@@ -93,7 +93,7 @@ def test_a_deep_page_of_problems_reads_from_the_index(backend, tenant):
 def test_the_downloads_give_every_problem_and_row_once_across_pages(tenant, monkeypatch):
     """Pages of three, so that a row's two problems and the rows of one result fall across
     page ends: every one once, in order, as the API's listing gives them."""
-    monkeypatch.setattr(repository, "DOWNLOAD_PAGE", 3)
+    monkeypatch.setattr(report_repository, "DOWNLOAD_PAGE", 3)
     lines = ["email,created at"]
     for n in range(1, 12):
         lines.append("bad@@,31/31/2020" if n % 2 else f"p{n}@example.com,2021-03-04")
@@ -117,10 +117,10 @@ def test_the_downloads_give_every_problem_and_row_once_across_pages(tenant, monk
 
 def test_a_download_reads_one_page_before_it_sends_it(backend, tenant, monkeypatch):
     """Streamed: the first page goes out after one query, not after the whole report."""
-    monkeypatch.setattr(repository, "DOWNLOAD_PAGE", 3)
+    monkeypatch.setattr(report_repository, "DOWNLOAD_PAGE", 3)
     import_id = _failing_import(backend, tenant)
     with _statements(backend.db) as seen:
-        pages = repository.row_record_pages(backend.db, tenant.id, import_id, [])
+        pages = report_repository.row_record_pages(backend.db, tenant.id, import_id, [])
         assert len(next(pages)) == 3
         assert len([s for s, _ in seen if "FROM import_rows" in s]) == 1
         pages.close()

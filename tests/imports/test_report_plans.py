@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import insert, text, update
 
-from rolodex.imports import repository
+from rolodex.imports import report_repository
 from rolodex.models import ImportRow
 from tests.imports.helpers import imported, rows
 
@@ -48,7 +48,7 @@ def _plan(backend, stmt) -> str:
 
 
 def _page(tenant_id, import_id, actions=(), revert=None):
-    stmt = repository.rows_query(tenant_id, import_id, list(actions), revert)
+    stmt = report_repository.rows_query(tenant_id, import_id, list(actions), revert)
     return stmt.order_by(ImportRow.row_no).limit(51)
 
 
@@ -74,6 +74,6 @@ def test_the_rows_a_revert_kept_are_read_from_an_index(backend, tenant):
               ("kept", "partly", "reverted")}  # fmt: skip
     assert listed == {"kept": [FILLER, FILLER + 1], "partly": [FILLER + 1],
                       "reverted": [FILLER + 2]}  # fmt: skip
-    kept = repository.revert_notes
+    kept = report_repository.revert_notes
     with tenant.client.app.state.db.session(tenant.id, write=False) as session:
         assert [r.row_no for r in kept(session, tenant.id, import_id, 20)] == [FILLER, FILLER + 1]

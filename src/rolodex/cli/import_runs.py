@@ -33,7 +33,7 @@ def list_imports(
     limit: int = typer.Option(20, "--limit", min=1, max=200),
 ) -> None:
     """The tenant's imports, newest first: state, rows and what became of them."""
-    from rolodex.imports import repository
+    from rolodex.imports import report_repository, repository
     from rolodex.models import ImportRun
 
     db = database()
@@ -46,7 +46,7 @@ def list_imports(
             runs = list(session.scalars(stmt.limit(limit)))
             for run in runs:
                 kind = "dry run " if run.dry_run else ""
-                problems = repository.problems(session, run)
+                problems = report_repository.problems(session, run)
                 console.print(
                     f"{run.id}  {run.created_at:%Y-%m-%d %H:%M}  {kind}{run.state:<9} "
                     f"{shown(run.filename)}: {run.rows_read:,} rows, {run.created:,} created, "

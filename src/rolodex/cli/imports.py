@@ -101,8 +101,7 @@ def import_command(
     """
     from rolodex.exports.writers import CsvWriter, stream
     from rolodex.imports import report as import_report
-    from rolodex.imports import repository as import_repository
-    from rolodex.imports import service
+    from rolodex.imports import report_repository, service
     from rolodex.kit import runtime
 
     runtime.tune_gc()
@@ -143,10 +142,10 @@ def import_command(
         _summary(db, done, time.monotonic() - started, errors)
         for path, out in outputs.items():
             if path == report:
-                pages = import_repository.row_record_pages(db, t.id, run.id, [])
+                pages = report_repository.row_record_pages(db, t.id, run.id, [])
                 columns = import_report.ROW_COLUMNS
             else:
-                pages = import_repository.error_record_pages(db, t.id, run.id)
+                pages = report_repository.error_record_pages(db, t.id, run.id)
                 columns = import_report.ERROR_COLUMNS
             for piece in stream(CsvWriter(columns), pages):
                 out.write(piece)
@@ -426,7 +425,7 @@ class _reporter:
 
 
 def _summary(db: Database, run: ImportRun, seconds: float, errors: Path | None) -> None:
-    from rolodex.imports import repository
+    from rolodex.imports import report_repository
 
     table = Table(title=("dry run: " if run.dry_run else "") + f"import {run.id}", show_header=True)
     for column in ("rows", "created", "updated", "unchanged", "skipped", "failed", "rows/s"):
@@ -439,7 +438,7 @@ def _summary(db: Database, run: ImportRun, seconds: float, errors: Path | None) 
         err_console.print(f"[red]failed:[/red] {shown(run.error)}", highlight=False)
     if run.failed:
         with db.session(run.tenant_id, write=False) as session:
-            stmt = repository.errors_query(run.tenant_id, run.id).limit(10)
+            stmt = report_repository.errors_query(run.tenant_id, run.id).limit(10)
             for e in session.scalars(stmt.order_by("row_no", "seq")):
                 console.print(
                     f"  row {e.row_no} (line {e.line}) {shown(e.column or e.field or '')}: "
@@ -463,7 +462,7 @@ def revert_command(
     values back, except what changed since (listed). Run it again after a partial revert to
     revert what has become revertible since."""
     from rolodex.cli.import_runs import import_uuid
-    from rolodex.imports import repository, revert, runner
+    from rolodex.imports import report_repository, repository, revert, runner
 
     db = database()
     with handled():
@@ -493,7 +492,7 @@ def revert_command(
                 highlight=False,
             )
             first = 20
-            notes = repository.revert_notes(session, t.id, run_id, first)
+            notes = report_repository.revert_notes(session, t.id, run_id, first)
             for row in notes:
                 what = "kept" if row.revert == "kept" else "partly reverted"
                 console.print(

@@ -13,7 +13,7 @@ from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.errors import InvalidInput, UnsupportedMediaType, field_error
 from rolodex.exports.writers import csv_attachment
-from rolodex.imports import mapping, report, repository, revert, service
+from rolodex.imports import mapping, report, report_repository, repository, revert, service
 from rolodex.imports.schemas import (
     ImportList,
     ImportOptions,
@@ -254,7 +254,7 @@ def get_import(
     """State and progress: rows read, created, updated, skipped, failed, rate, ETA."""
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         run = service.get_import(session, principal.tenant_id, import_id)
-        return service.to_out(run, repository.problems(session, run))
+        return service.to_out(run, report_repository.problems(session, run))
 
 
 @router.post("/{import_id}/cancel", response_model=ImportOut)
@@ -306,11 +306,11 @@ def import_errors(
         service.get_import(session, tid, import_id)
         if format == "json":
             from_row = pagination.decode_cursor(cursor, service.ERROR_KEYS)[0] if cursor else None
-            stmt = repository.errors_query(tid, import_id, from_row)
+            stmt = report_repository.errors_query(tid, import_id, from_row)
             items, next_cursor = keyset.page(session, stmt, service.ERROR_KEYS, cursor, limit)
             return RowErrorList(items=[_error_out(e) for e in items], next_cursor=next_cursor)
         service.record_download(session, principal, import_id, "import_errors")
-    pages = repository.error_record_pages(db, tid, import_id)
+    pages = report_repository.error_record_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
@@ -341,9 +341,11 @@ def import_rows(
     with db.session(tid, write=format == "csv") as session:
         service.get_import(session, tid, import_id)
         if format == "json":
-            stmt = repository.rows_query(tid, import_id, actions, revert_state)
+            stmt = report_repository.rows_query(tid, import_id, actions, revert_state)
             items, next_cursor = keyset.page(session, stmt, service.ROW_KEYS, cursor, limit)
-            errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
+            errors = report_repository.errors_for_rows(
+                session, tid, import_id, [r.row_no for r in items]
+            )
             return ImportRowList(
                 items=[
                     ImportRowOut(
@@ -366,5 +368,5 @@ def import_rows(
             )
         selection = {"action": ",".join(actions), "revert": revert_state}
         service.record_download(session, principal, import_id, "import_rows", selection)
-    pages = repository.row_record_pages(db, tid, import_id, actions, revert_state)
+    pages = report_repository.row_record_pages(db, tid, import_id, actions, revert_state)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from rolodex.auth.roles import Permission
 from rolodex.errors import InvalidInput, RolodexError
 from rolodex.exports.writers import csv_attachment
-from rolodex.imports import mapping, report, repository, revert, service
+from rolodex.imports import mapping, report, report_repository, repository, revert, service
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
 from rolodex.models import ImportRowError, ImportRun
@@ -222,13 +222,13 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     tid = user.tenant_id
     with request.app.state.db.session(tid, write=False) as session:
         run = service.get_import(session, tid, import_id)
-        out = service.to_out(run, repository.problems(session, run))
+        out = service.to_out(run, report_repository.problems(session, run))
         stalled = revert.stalled(session, run)  # nobody runs it: asked again, it goes on
         errors, _ = keyset.page(
-            session, repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
+            session, report_repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
         )
         kept = (
-            repository.revert_notes(session, tid, import_id, SHOWN_ERRORS)
+            report_repository.revert_notes(session, tid, import_id, SHOWN_ERRORS)
             if out.revert.state in ("done", "partial")
             else []
         )
@@ -266,18 +266,20 @@ def _rows(
     with request.app.state.db.session(tid, write=False) as session:
         service.get_import(session, tid, import_id)
         try:
-            stmt = repository.rows_query(tid, import_id, service.parse_actions(action), None)
+            stmt = report_repository.rows_query(tid, import_id, service.parse_actions(action), None)
             items, context["next_cursor"] = keyset.page(
                 session, stmt, service.ROW_KEYS, cursor, ROWS_SHOWN
             )
         except RolodexError as exc:
             context["rows_error"] = readable(exc)
             return context
-        errors = repository.errors_for_rows(session, tid, import_id, [r.row_no for r in items])
+        errors = report_repository.errors_for_rows(
+            session, tid, import_id, [r.row_no for r in items]
+        )
         said = {r.row_no: report.describe(r.changes) for r in items}
         named = [r.target_id for r in items if r.target_id is not None]
         named += [s.customer_id for lines in said.values() for s in lines if s.customer_id]
-        names = repository.customer_names(session, tid, named)
+        names = report_repository.customer_names(session, tid, named)
     context["rows"] = [
         {
             "row": r,
@@ -343,7 +345,7 @@ def errors_csv(request: Request, import_id: uuid.UUID) -> Any:
     with db.session(tid) as session:
         service.get_import(session, tid, import_id)
         service.record_download(session, user.principal, import_id, "import_errors")
-    pages = repository.error_record_pages(db, tid, import_id)
+    pages = report_repository.error_record_pages(db, tid, import_id)
     return csv_attachment(pages, report.ERROR_COLUMNS, f"import-{import_id}-errors.csv")
 
 
@@ -358,7 +360,7 @@ def rows_csv(request: Request, import_id: uuid.UUID, action: ActionQuery = "") -
         service.get_import(session, tid, import_id)
         selection = {"action": ",".join(actions)}
         service.record_download(session, user.principal, import_id, "import_rows", selection)
-    pages = repository.row_record_pages(db, tid, import_id, actions)
+    pages = report_repository.row_record_pages(db, tid, import_id, actions)
     return csv_attachment(pages, report.ROW_COLUMNS, f"import-{import_id}-rows.csv")
 
 

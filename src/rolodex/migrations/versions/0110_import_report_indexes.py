@@ -9,7 +9,7 @@ Create Date: 2026-12-05
 ``ix_import_rows_action`` on (tenant_id, import_id, action, row_no) serves ``?action=fail``
 (the dashboard's filter) in row order. ``ix_import_rows_kept`` holds only the rows a revert
 kept, whole or in part (few, written at revert), in row order: ``?revert=kept|partly`` and the
-progress panel's first kept rows. ``imports.repository.rows_query`` repeats the index's
+progress panel's first kept rows. ``imports.report_repository.rows_query`` repeats the index's
 condition word for word so that SQLite, which matches a partial index by its terms, uses it.
 """
 
