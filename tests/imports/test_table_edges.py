@@ -75,3 +75,51 @@ def test_a_totals_row_under_the_table_makes_no_customer(tenant):
     (error,) = errors(tenant, run["id"])
     assert (error["row"], error["line"]) == (3, 5)
     assert "totals row" in error["reason"]
+
+
+def test_a_second_table_further_down_is_not_read_with_the_first_ones_columns():
+    got = _records(
+        "first_name,company,ltv\n"
+        "Ada,Acme,10\n"
+        "\n"
+        "First Name,Amount,Order Date\n"
+        "Ada,10,2026-01-02\n"
+        "Bo,20,2026-01-03\n"
+    )
+    assert [(line, cells) for line, cells, _ in got] == [
+        (2, ["Ada", "Acme", "10"]),
+        (4, None),
+        (5, None),
+        (6, None),
+    ]
+    assert "header of another table" in (got[1][2] or "")
+    assert "line 4" in (got[2][2] or "")
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["Mobile,Notes,", "Ada,Company,10", "ada@example.com,Phone,Email"],
+)
+def test_a_row_with_words_that_name_fields_is_a_customer(row):
+    ((_, cells, problem),) = _records(f"name,company,ltv\n{row}\n")
+    assert cells is not None
+    assert problem is None
+
+
+def test_the_rows_of_a_second_table_make_no_customers(tenant):
+    text = "Name,Company\nAda Lovelace,Acme\n\nName,Phone\nBo Smith,+49 30 1234567\n"
+    run = imported(tenant, text)
+    assert run["state"] == "done", run
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 2), run
+    assert [c["company"] for c in customers(tenant)] == ["Acme"]
+    assert [e["line"] for e in errors(tenant, run["id"])] == [4, 5]
+
+
+def test_rows_after_a_blank_row_that_name_no_field_are_customers():
+    got = _records("name,company,ltv\nAda,Acme,1\n\nBo Smith,Beta,\n,\nCy Young,Gamma,\n")
+    assert [(line, problem) for line, _, problem in got] == [
+        (2, None),
+        (4, None),
+        (5, None),
+        (6, None),
+    ]

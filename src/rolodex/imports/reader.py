@@ -31,6 +31,7 @@ from rolodex.imports.detect import (
     excel_sep,
     trailing_json,
 )
+from rolodex.imports.layout import Table, holds_value
 
 MAX_COLUMNS = 2000
 HEADER_SEARCH = 20  # the non-blank lines of a file's start its header is looked for in
@@ -38,13 +39,6 @@ PIECE = 64 * 1024
 _STRUCT = re.compile(r'[{}\[\]",]')
 _IN_STRING = re.compile(r'["\\]')
 _LONG_DIGITS = re.compile(r"\d{20}")  # an integer orjson may read as a float: past 64 bits
-# a cell no header holds: an email, a number, a date, a phone number, an amount
-_TOTAL = re.compile(
-    r"(grand\s*|sub-?\s*)?totals?|sum|summe|gesamt(summe)?|insgesamt|totaal|totale|somme|suma",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(r"[\d\s.,'+()$€£¥%-]*\d[\d\s.,'+()$€£¥%-]*")
-_VALUE = re.compile(r".*@.*|[\d\s.,:/+()$€£-]*\d[\d\s.,:/+()$€£-]*", re.DOTALL)
 
 csv.field_size_limit(MAX_RECORD_CHARS)
 
@@ -91,7 +85,6 @@ class Reader:
         self.detected = detected
         self.header_line = header_line  # below title lines; None: the first non-blank line
         self.skipped: list[tuple[int, list[str]]] = []  # the title lines above it
-        self._folded_header: list[str] = []
         self.pieces = Pieces(chunks)
         self.decoder = TextDecoder(detected.encoding)
         self._texts = _texts(self.pieces, self.decoder)
@@ -156,7 +149,7 @@ class Reader:
 
     def _csv_records(self) -> Iterator[Record]:
         width = len(self.header())
-        self._folded_header = _folded(self.header())
+        table = Table(self.header())
         reader, feed = self._csv, self._feed
         assert feed is not None
         feed.width = width
@@ -188,6 +181,7 @@ class Reader:
                 yield Record(row_no, start, None, why)
                 continue
             if not cells:
+                table.blank()
                 continue  # a blank line
             row_no += 1
             if len(cells) > width:
@@ -202,13 +196,9 @@ class Reader:
                 cells = cells[:width]
             elif len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            if _folded(cells) == self._folded_header:
-                why = "the row repeats the header row (files joined into one?); not imported"
+            why = table.why_not(start, cells)
+            if why:
                 yield Record(row_no, start, None, why)
-                continue
-            if (total := _totals(cells)) is not None:
-                why = f"the row looks like a totals row ({total!r}), not a customer"
-                yield Record(row_no, start, None, f"{why}; not imported")
                 continue
             yield Record(row_no, start, cells)
 
@@ -254,35 +244,12 @@ def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], boo
         if maps(row):
             if not n:
                 return None  # the first line is the header, as ever
-            if len(filled) > above and not any(_VALUE.fullmatch(c) for c in filled):
+            if len(filled) > above and not holds_value(row):
                 return line
         above = max(above, len(filled))
         if above > 2:
             return None  # a row of data above: a file without a header
     return None
-
-
-def title_lines(skipped: list[tuple[int, list[str]]], header: int) -> str:
-    """The warning of title lines skipped above the header on line ``header``."""
-    shown = [repr(" ".join(c.strip() for c in row if c.strip())[:60]) for _, row in skipped]
-    more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
-    return (
-        f"the header row is line {header}; the lines above it were skipped as a title: "
-        f"{', '.join(shown[:3])}{more}"
-    )
-
-
-def _totals(cells: list[str]) -> str | None:
-    """The word of a sheet's totals row under its table ("Total", "Grand total:", "Summe"):
-    its first value, the others numbers if any. None for any other row."""
-    filled = [cell.strip() for cell in cells if cell.strip()]
-    if not filled or not _TOTAL.fullmatch(filled[0].rstrip(": ")):
-        return None
-    return filled[0] if all(_AMOUNT.fullmatch(c) for c in filled[1:]) else None
-
-
-def _folded(cells: list[str]) -> list[str]:
-    return [cell.strip().casefold() for cell in cells]
 
 
 def _csv_error(exc: csv.Error) -> str:

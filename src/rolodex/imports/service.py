@@ -31,7 +31,8 @@ from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository
 from rolodex.imports.cells import storable
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
-from rolodex.imports.reader import Reader, Record, header_line, title_lines
+from rolodex.imports.layout import title_lines
+from rolodex.imports.reader import Reader, Record, header_line
 from rolodex.imports.rows import RowError
 from rolodex.imports.runner import Converter
 from rolodex.imports.schemas import (
