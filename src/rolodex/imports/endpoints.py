@@ -356,7 +356,7 @@ def import_rows(
                         matched_by=r.matched_by,
                         matched_row=r.matched_row,
                         score=r.score,
-                        changes=r.changes,
+                        changes=report.public_changes(r.changes),
                         note=r.note,
                         errors=[_error_out(e) for e in errors.get(r.row_no, [])],
                         revert=r.revert,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from rolodex.identity.rows import decode
@@ -55,6 +56,31 @@ def _attributes(before: dict[str, Any], after: dict[str, Any]) -> list[Said]:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     ]
+
+
+def public_changes(changes: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A row's changes as the API shows them: ``cols`` holds the fields the row set, before
+    and after, as JSON values (not the columns derived from them, not the stored encoding);
+    the other keys as stored."""
+    if not changes:
+        return None
+    out = {k: v for k, v in changes.items() if k != "cols"}
+    cols = {
+        name: [_json_value(decode(v)) for v in pair]
+        for name, pair in (changes.get("cols") or {}).items()
+        if name not in DERIVED
+    }
+    if cols:
+        out = {"cols": cols, **out}
+    return out or None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
 
 
 def describe(changes: dict[str, Any] | None) -> list[Said]:

@@ -170,7 +170,12 @@ class ImportRowOut(BaseModel):
         description="A match's score; for a create, the best candidate queued for review "
         "(none when no customer reached the review threshold)"
     )
-    changes: dict[str, Any] | None
+    changes: dict[str, Any] | None = Field(
+        description="What the row changed: `cols` {field: [before, after]} of the fields it set "
+        "(not the columns derived from them), `tags` and `addresses` added, `sources_added`, "
+        "`sources_changed`, `conflicts` (stored values kept over the file's), `review` "
+        "(possible duplicates queued)"
+    )
     note: str | None
     errors: list[RowErrorOut]
     revert: Literal["reverted", "partly", "kept"] | None
