@@ -205,3 +205,10 @@ def customer(tenant: TenantCtx, customer_id: str) -> dict[str, Any]:
     response = tenant.client.get(f"/v1/customers/{customer_id}", headers=tenant.headers())
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+def made(tenant: TenantCtx, body: dict[str, Any]) -> dict[str, Any]:
+    """A customer made through the API (``POST /v1/customers``), as it answered."""
+    response = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert response.status_code == 201, response.text
+    return dict(response.json())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.imports.helpers import csv_text, customers, errors, imported, rows
+from tests.imports.helpers import csv_text, customers, errors, imported, made, rows
 
 PLACEHOLDERS = ["N/A", "n/a", "none", "NULL", "-", "—", "?", "unknown", " na "]
 
@@ -38,12 +38,7 @@ def test_a_wrong_phone_or_email_still_fails_its_row(tenant):
 
 
 def test_a_placeholder_does_not_blank_what_an_update_would_keep(tenant):
-    made = tenant.client.post(
-        "/v1/customers",
-        json={"email": "eve@example.com", "phone": "+14155550122"},
-        headers=tenant.headers(),
-    )
-    assert made.status_code == 201, made.text
+    made(tenant, {"email": "eve@example.com", "phone": "+14155550122"})
     table = [["Email", "Phone", "Company"], ["eve@example.com", "N/A", "Acme"]]
     run = imported(tenant, csv_text(table), overwrite=True)
     assert run["progress"]["updated"] == 1, errors(tenant, run["id"])

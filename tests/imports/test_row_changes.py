@@ -5,16 +5,11 @@ before and after, as JSON values. It gave the stored form: matching keys (a soun
 
 from __future__ import annotations
 
-from tests.imports.helpers import csv_text, imported, rows
+from tests.imports.helpers import csv_text, imported, made, rows
 
 
 def test_an_update_says_the_fields_it_set_as_plain_json(tenant):
-    made = tenant.client.post(
-        "/v1/customers",
-        json={"email": "ann@example.com", "first_name": "Ann"},
-        headers=tenant.headers(),
-    )
-    assert made.status_code == 201, made.text
+    made(tenant, {"email": "ann@example.com", "first_name": "Ann"})
     table = [
         ["Email", "Last Name", "Phone", "Last Active", "Tags"],
         ["ann@example.com", "Lee", "+1 415 555 0100", "2026-03-04T05:06:07Z", "vip"],
