@@ -23,8 +23,8 @@ TITLED = (
 )
 
 
-def _maps(cells: list[str]) -> bool:
-    return bool(mapping.resolve(cells).used())
+def _maps(cells: list[str]) -> int:
+    return len(mapping.resolve(cells).used())
 
 
 def _header_line(text: str) -> int | None:
@@ -111,3 +111,33 @@ def test_a_file_without_a_header_is_still_refused(tenant):
     response = upload(tenant, "ada@example.com,Ada\nbo@example.com,Bo\n")
     assert response.status_code == 422, response.text
     assert "no column" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Contact,,Address,\nName,Email,Street,City\nAda,ada@example.com,1 Main St,Berlin\n", 2),
+        (
+            "Person,,,Company\nFirst Name,Last Name,E-mail,Name\nAda,Lovelace,a@example.com,Acme\n",
+            2,
+        ),
+        # the first line, whole, is the header: a row below it naming fields is a row
+        ("Name,Company,Notes,\nAda Lovelace,Acme,,\n", None),
+        ("Name,Email,,\nNotes,Mobile,Phone,Company\n", None),
+    ],
+)
+def test_group_labels_of_merged_cells_above_the_header_are_skipped(text, line):
+    assert _header_line(text) == line
+
+
+def test_a_two_line_header_imports_each_column_to_its_field(tenant):
+    text = (
+        "Contact,,Address,\nName,Email,Street,City\nAda Lovelace,ada@example.com,1 Main St,Berlin\n"
+    )
+    run = imported(tenant, text)
+    assert run["state"] == "done", run
+    assert run["progress"]["created"] == 1, run
+    assert any("line 2" in w and "'Contact Address'" in w for w in run["warnings"]), run
+    (made,) = customers(tenant)
+    assert (made["first_name"], made["email"]) == ("Ada", "ada@example.com")
+    assert made["addresses"][0]["city"] == "Berlin"

@@ -31,7 +31,7 @@ from rolodex.imports.detect import (
     excel_sep,
     trailing_json,
 )
-from rolodex.imports.layout import Table, holds_value
+from rolodex.imports.layout import Table, filled, holds_value
 
 MAX_COLUMNS = 2000
 HEADER_SEARCH = 20  # the non-blank lines of a file's start its header is looked for in
@@ -226,30 +226,42 @@ class Reader:
             yield _document(row_no, line, text)
 
 
-def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], bool]) -> int | None:
+def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], int]) -> int | None:
     """The line of a CSV's header below title lines ("Customer list", "Exported from Acme CRM
-    on 2026-01-02"): the first of its first HEADER_SEARCH non-blank lines that ``maps`` like a
-    header, holds no value (an email, a number, a date) and is wider than each line above it,
-    which hold at most two values. None when the first line maps or none does: a file without
-    a header is not given one of its rows as its header."""
+    on 2026-01-02") or group labels of merged cells ("Contact,,Address,"): the first of its
+    first HEADER_SEARCH non-blank lines that ``maps`` like a header (how many of its columns
+    map), holds no value (an email, a number, a date) and is wider than each line above it,
+    which hold at most two values (labels: a blank between them, and fewer columns mapped).
+    None when the first line is the header or none is: a file without a header is not given
+    one of its rows as its header."""
     found: list[tuple[int, list[str]]] = []
     try:
         for line, row in islice(Reader([data], detected)._leading(), HEADER_SEARCH):
             found.append((line, row))
     except FileProblem:
         pass  # a title line or a row that cannot be read ends the search, not the import
+    if not found:
+        return None
+    mapped = maps(found[0][1])
+    # a first line that maps is the header, as ever, unless it holds labels of merged cells
+    lines = (found[:2] if _labels(found[0][1]) else []) if mapped else found
     above = 0  # the most values a line above holds
-    for n, (line, row) in enumerate(found):
-        filled = [cell.strip() for cell in row if cell.strip()]
-        if maps(row):
-            if not n:
-                return None  # the first line is the header, as ever
-            if len(filled) > above and not holds_value(row):
-                return line
-        above = max(above, len(filled))
-        if above > 2:
+    for n, (line, row) in enumerate(lines):
+        width = len(filled(row))
+        if n and width > above and not holds_value(row) and maps(row) > mapped:
+            return line
+        above = max(above, width)
+        if above > 2 and not mapped:
             return None  # a row of data above: a file without a header
     return None
+
+
+def _labels(row: list[str]) -> bool:
+    """Does a line that maps hold labels of merged cells, a blank between two of them?"""
+    cells = [cell.strip() for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return "" in cells
 
 
 def _csv_error(exc: csv.Error) -> str:

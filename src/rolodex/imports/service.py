@@ -176,12 +176,12 @@ def sniff(
     return Sniffed(detected, header, resolved, records, stored, notes)
 
 
-def _maps(row: list[str], overrides: dict[str, str] | None) -> bool:
-    """Does a line of the file map like a header?"""
+def _maps(row: list[str], overrides: dict[str, str] | None) -> int:
+    """How many columns of a line of the file map like a header's?"""
     try:
-        return bool(mapping.resolve(row, overrides).used())
+        return len(mapping.resolve(row, overrides).used())
     except InvalidInput:  # the mapping names columns this line lacks
-        return False
+        return 0
 
 
 def _cells(cells: Any) -> list[Any]:
