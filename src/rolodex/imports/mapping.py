@@ -20,7 +20,8 @@ Outlook's Home, Business and Mobile Phone) are ``other_phone``: the first of the
 is its phone when its phone is empty, the rest are kept as the custom attribute
 ``other_phone``; weaker email columns ("E-mail 2 - Value", Pipedrive's "Email - Home" beside
 "Email - Work") likewise ``other_email``. A bare "Type" is not guessed: other tools' files use
-it for anything (person or company, phone kinds).
+it for anything (person or company, phone kinds). A template's note in brackets after a name
+("First name (required)", "Tags (comma separated)") is read past.
 """
 
 from __future__ import annotations
@@ -140,6 +141,13 @@ for _name, _attribute in BIRTH_DATES.items():
 
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
 _ATTR = re.compile(r"(?:attr|attribute|attributes)\.(.+)", re.I | re.S)
+# a template's note after a column's name: "(required)", "[optional]", "(e.g. +49 30 123)"
+_NOTE = re.compile(
+    r"\s*[(\[]\s*(?:required|optional|mandatory|pflicht(?:feld)?|freiwillig|"
+    r"obligatoire|facultatif|obligatorio|e\.\s?g\.?|eg|z\.\s?b\.|ex\.|.*separated|.*getrennt)"
+    r"(?:\W.*)?[)\]]\s*",
+    re.IGNORECASE | re.DOTALL,
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 
@@ -215,7 +223,11 @@ def guess(header: str) -> tuple[str | None, int]:
     key = normal(text)
     if not key:
         return None, 0
-    return _guess_key(key)
+    found = _guess_key(key)
+    note = _NOTE.search(text)
+    if found[0] is None and note is not None and note.start() and note.end() == len(text):
+        return guess(text[: note.start()])
+    return found
 
 
 def _guess_key(key: str, depth: int = 0) -> tuple[str | None, int]:
