@@ -79,15 +79,15 @@ def test_a_totals_row_under_the_table_makes_no_customer(tenant):
 
 def test_a_second_table_further_down_is_not_read_with_the_first_ones_columns():
     got = _records(
-        "first_name,company,ltv\n"
-        "Ada,Acme,10\n"
+        "first_name,company,ltv,notes\n"
+        "Ada,Acme,10,\n"
         "\n"
-        "First Name,Amount,Order Date\n"
-        "Ada,10,2026-01-02\n"
-        "Bo,20,2026-01-03\n"
+        "First Name,Email,Amount,Order Date\n"
+        "Ada,ada@example.com,10,2026-01-02\n"
+        "Bo,bo@example.com,20,2026-01-03\n"
     )
     assert [(line, cells) for line, cells, _ in got] == [
-        (2, ["Ada", "Acme", "10"]),
+        (2, ["Ada", "Acme", "10", ""]),
         (4, None),
         (5, None),
         (6, None),
@@ -116,10 +116,12 @@ def test_the_rows_of_a_second_table_make_no_customers(tenant):
 
 
 def test_rows_after_a_blank_row_that_name_no_field_are_customers():
-    got = _records("name,company,ltv\nAda,Acme,1\n\nBo Smith,Beta,\n,\nCy Young,Gamma,\n")
+    text = "name,company,city\nAda,Acme,1\n\nBo Smith,Beta,\n,\nCy Young,Gamma,\n\nDi Fox,,Mobile\n"
+    got = _records(text)
     assert [(line, problem) for line, _, problem in got] == [
         (2, None),
         (4, None),
         (5, None),
         (6, None),
+        (8, None),
     ]

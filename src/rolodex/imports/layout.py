@@ -1,8 +1,8 @@
 """Rows of a CSV that are not records of its table, pure: title lines above the header
 (``reader.header_line`` finds it below them), and below it the header again (two exports
 joined into one file), a totals row ("Total,,1234") and the header of another table further
-down (after a blank row, a row of two values or more, none a number, an email or a date, one
-naming a field); the rows of that table are not read with the first one's columns.
+down (after a blank row, a row of two values or more naming fields, none a number, an email
+or a date); the rows of that table are not read with the first one's columns.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ class Table:
             return "the row repeats the header row (files joined into one?); not imported"
         if (total := totals(cells)) is not None:
             return f"the row looks like a totals row ({total!r}), not a customer; not imported"
-        if gap and len(values) > 1 and not holds_value(cells) and any(guess(v)[0] for v in values):
+        named = sum(1 for v in values if guess(v)[0])
+        if gap and named > 1 and not holds_value(cells):
             self.other = line
             return (
                 f"the row looks like the header of another table ({', '.join(values[:6])}); it "
