@@ -18,6 +18,12 @@ def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
     return [(r.line, r.cells, r.problem) for r in reader]  # type: ignore[misc]
 
 
+def test_the_header_of_a_second_file_saved_by_excel_fails_its_row_byte_order_mark_and_all():
+    ((line, cells, problem),) = _records("Name,Company\n\ufeffName,Company\n")
+    assert (line, cells) == (2, None)
+    assert "repeats the header" in (problem or "")
+
+
 def test_the_header_repeated_in_the_rows_fails_its_row():
     got = _records("First Name,Company\nAda,Acme\n first name ,COMPANY\nBo,Beta\n")
     assert [(line, cells) for line, cells, _ in got] == [

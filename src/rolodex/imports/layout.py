@@ -49,7 +49,7 @@ def totals(cells: list[str]) -> str | None:
 
 
 def _folded(cells: list[str]) -> list[str]:
-    return [cell.strip().casefold() for cell in cells]
+    return [cell.replace("\ufeff", "").strip().casefold() for cell in cells]
 
 
 class Table:
