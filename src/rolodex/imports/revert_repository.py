@@ -280,6 +280,21 @@ def reopen(
         )
 
 
+# The action as an expression that no index holds: SQLite, with no statistics, otherwise read
+# the import's rows by action (create and update: nearly all of them) for each customer.
+_WROTE = _ROWS.c.action.concat("")
+MARK = (
+    update(_ROWS)
+    .where(
+        _ROWS.c.tenant_id == bindparam("_t"),
+        _ROWS.c.import_id == bindparam("_i"),
+        _ROWS.c.target_id == bindparam("_c"),
+        or_(_WROTE == "create", _WROTE == "update"),  # no IN: executemany
+    )
+    .values(revert=bindparam("_r"), revert_reason=bindparam("_why"))
+)
+
+
 def mark(
     session: Session,
     tenant_id: uuid.UUID,
@@ -289,18 +304,8 @@ def mark(
     """Record per customer whether its rows were reverted or kept, and why."""
     if not decisions:
         return
-    stmt = (
-        update(_ROWS)
-        .where(
-            _ROWS.c.tenant_id == bindparam("_t"),
-            _ROWS.c.import_id == bindparam("_i"),
-            _ROWS.c.target_id == bindparam("_c"),
-            or_(_ROWS.c.action == "create", _ROWS.c.action == "update"),  # no IN: executemany
-        )
-        .values(revert=bindparam("_r"), revert_reason=bindparam("_why"))
-    )
     session.connection().execute(
-        stmt,
+        MARK,
         [
             {"_t": tenant_id, "_i": import_id, "_c": c, "_r": r, "_why": why}
             for c, r, why in decisions
