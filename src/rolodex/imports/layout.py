@@ -16,6 +16,8 @@ _TOTAL = re.compile(
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"[\d\s.,'+()$€£¥%-]*\d[\d\s.,'+()$€£¥%-]*")
+# a column's name that names nothing: blank, pandas' "Unnamed: 3", "column 3"
+_UNNAMED = re.compile(r"(?:unnamed:?|column)\s*\d+|", re.IGNORECASE)
 # a cell no header holds: an email, a number, a date, a phone number, an amount
 _VALUE = re.compile(r".*@.*|[\d\s.,:/+()$€£-]*\d[\d\s.,:/+()$€£-]*", re.DOTALL)
 
@@ -85,3 +87,22 @@ class Table:
                 "and the rows below it are not imported: import that table as its own file"
             )
         return None
+
+
+def unnamed(header: list[str], columns: list[str], how: list[str], rows: list[list[str]]) -> str:
+    """The warning of columns with no name in the header (merged cells' leftovers) that the
+    mapping leaves out though ``rows`` (the file's first) hold values in them; "" if none."""
+    out = []
+    for i, name in enumerate(header):
+        if how[i] != "unknown" or not _UNNAMED.fullmatch(name.strip()):
+            continue
+        value = next((r[i].strip() for r in rows if i < len(r) and r[i].strip()), None)
+        if value:
+            out.append(f"{columns[i]!r} (e.g. {value[:40]!r})")
+    if not out:
+        return ""
+    more = f" and {len(out) - 5} more" if len(out) > 5 else ""
+    return (
+        f"columns with no name in the header hold values and are not imported: "
+        f"{', '.join(out[:5])}{more}; map them (mapping column=field) to import them"
+    )

@@ -31,7 +31,7 @@ from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository
 from rolodex.imports.cells import storable
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
-from rolodex.imports.layout import title_lines
+from rolodex.imports.layout import title_lines, unnamed
 from rolodex.imports.reader import Reader, Record, header_line
 from rolodex.imports.rows import RowError
 from rolodex.imports.runner import Converter
@@ -173,6 +173,10 @@ def sniff(
     if line is not None:
         stored["header_line"] = line
         notes.append(title_lines(reader.skipped, line))
+    if header is not None:
+        cells = [r.cells for r in records if isinstance(r.cells, list)]
+        left_out = unnamed(header, resolved.columns, resolved.how, cells)
+        notes += [left_out] if left_out else []
     return Sniffed(detected, header, resolved, records, stored, notes)
 
 
