@@ -327,7 +327,9 @@ def created_rows(
                 table.tenant_id == tenant_id,
                 table.import_id == import_id,
                 table.target_id.in_(chunk),
-                table.action == "create",
+                # an expression no index holds: SQLite, with no statistics, otherwise read
+                # every row the import created (by action) for each chunk, not by customer
+                table.action.concat("") == "create",
             )
         )
         out.update({target: row_no for target, row_no in rows})

@@ -44,6 +44,10 @@ PROFILE_TABLES = frozenset(
     }
 )
 WROTE = ("create", "update")
+# The action as an expression no index holds, for reads of given customers' rows: SQLite, with
+# no statistics, otherwise read them by action (create and update: nearly all of the import's
+# rows) for each customer or chunk of customers, not by customer.
+_WROTE = _ROWS.c.action.concat("")
 
 
 def next_targets(
@@ -178,7 +182,7 @@ def fully_reverted(
                     _ROWS.c.tenant_id == tenant_id,
                     _ROWS.c.import_id == run,
                     _ROWS.c.target_id.in_(cids[start : start + CHUNK]),
-                    _ROWS.c.action.in_(WROTE),
+                    _WROTE.in_(WROTE),
                 )
             )
             undone: dict[uuid.UUID, bool] = {}
@@ -280,9 +284,6 @@ def reopen(
         )
 
 
-# The action as an expression that no index holds: SQLite, with no statistics, otherwise read
-# the import's rows by action (create and update: nearly all of them) for each customer.
-_WROTE = _ROWS.c.action.concat("")
 MARK = (
     update(_ROWS)
     .where(
