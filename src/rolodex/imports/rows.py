@@ -65,6 +65,14 @@ class RowError:
 UNFORESEEN = "this row could not be read: an unexpected error, written to the server log"
 
 
+# A row with no email, phone, name, company or id: a sheet's sum row (",,30"), a note under
+# the table. It would be a customer no one can find or match, its LTV in every figure.
+NAMES_NO_ONE = (
+    "names no one: no email, phone, name, company or id (a sheet's totals or notes row?); "
+    "give one of them to import it"
+)
+
+
 def unforeseen(row_no: int) -> RowError:
     log.exception("import row %d could not be read", row_no)
     return RowError(UNFORESEEN)
@@ -220,6 +228,22 @@ def _address(parts: dict[str, Any]) -> dict[str, Any]:
         else:
             out[part] = _text(raw)
     return out
+
+
+def read(
+    row_no: int, line: int, cells: list[tuple[str, str, Any]], options: Options
+) -> Prepared | list[RowError]:
+    """A record as the import takes it: ``convert``, and a record that names no one fails."""
+    result = convert(row_no, line, cells, options)
+    if isinstance(result, Prepared) and not names_someone(result):
+        return [RowError(NAMES_NO_ONE)]
+    return result
+
+
+def names_someone(prep: Prepared) -> bool:
+    data = prep.data
+    who = (data.email, data.phone, data.first_name, data.last_name, data.company)
+    return any(who) or bool(prep.external_id or prep.record_id or prep.sources)
 
 
 def convert(

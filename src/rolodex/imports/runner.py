@@ -151,7 +151,7 @@ class Converter:
             o.note = "empty row"
             return o
         try:
-            result = rows.convert(record.row_no, record.line, cells, self.options)
+            result = rows.read(record.row_no, record.line, cells, self.options)
         except Exception:
             result = [rows.unforeseen(record.row_no)]
         if isinstance(result, list):
