@@ -121,6 +121,8 @@ def _leaf(ctx: Context, c: Cond) -> ColumnElement[bool]:
     if f in ENUM_COLUMNS:
         inside = ENUM_COLUMNS[f].in_(v)
         return inside if op in ("eq", "in") else not_(inside)
+    if f == "country" and op in ("eq", "in"):
+        return _in_country(ctx, v)
     if f in ("source", "country", "tags"):
         return _related(f, op, v)
     if f in TEXT_COLUMNS:
@@ -159,6 +161,18 @@ def _leaf(ctx: Context, c: Cond) -> ColumnElement[bool]:
     return true()  # deleted: applied by the caller
 
 
+def _in_country(ctx: Context, countries: list[str]) -> ColumnElement[bool]:
+    """The customers with an address in one of ``countries``, read once as a list (not
+    correlated): SQLite, without statistics, looked each customer up in the country's index,
+    walking all that country's addresses for every customer (country=FR sorted by -ltv:
+    0.68 s at 28,000 customers, 2.3 s at 100,000; as a list 2 ms)."""
+    return Customer.id.in_(
+        select(Address.customer_id).where(
+            Address.tenant_id == ctx.tenant_id, Address.country.in_(countries)
+        )
+    )
+
+
 def _related(f: str, op: str, v: list[str]) -> ColumnElement[bool]:
     inside: ColumnElement[bool]
     if f == "source":
@@ -168,13 +182,14 @@ def _related(f: str, op: str, v: list[str]) -> ColumnElement[bool]:
             CustomerSource.source.in_(v),
         )
         return inside if op in ("eq", "in") else not_(inside)
-    if f == "country":
-        inside = exists().where(
-            Address.tenant_id == Customer.tenant_id,
-            Address.customer_id == Customer.id,
-            Address.country.in_(v),
+    if f == "country":  # not in these countries (in them: _in_country)
+        return not_(
+            exists().where(
+                Address.tenant_id == Customer.tenant_id,
+                Address.customer_id == Customer.id,
+                Address.country.in_(v),
+            )
         )
-        return inside if op in ("eq", "in") else not_(inside)
     model: Any = CustomerTag
 
     def has(tags: list[str]) -> ColumnElement[bool]:
