@@ -285,7 +285,12 @@ def _run_import(
             if progress is not None:
                 progress(run)
             if _cancelled(session, run):
-                return _finish(session, run, "cancelled")
+                rest, problem = _take(records, 1)
+                if rest or problem is not None:
+                    return _finish(session, run, "cancelled")
+                # asked during the last batch: nothing was left to stop, the import is whole
+                run.warnings = [*(run.warnings or []), LATE_CANCEL]
+                break
         log.info(
             "import %s: %d rows in %.1fs",
             import_id,
@@ -312,6 +317,9 @@ def _run_import(
     if run.rows_read == 0:
         run.warnings = [*(run.warnings or []), "the file has no data rows"]
     return _finish(session, run, "done")
+
+
+LATE_CANCEL = "the cancel came during the last batch: every row was imported (revert to undo)"
 
 
 def _take(records: Iterator[Record], n: int) -> tuple[list[Record], FileProblem | None]:
