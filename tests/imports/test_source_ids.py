@@ -5,24 +5,19 @@ twice gives it once, as the API keeps it (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from tests.imports.helpers import csv_text, customers, imported, rows
+from tests.imports.helpers import csv_text, customers, imported, made, rows
 
 
 def test_a_source_id_held_by_another_customer_fails_its_row_only(tenant):
     h = tenant.headers()
-    held = tenant.client.post(
-        "/v1/customers",
-        json={
-            "email": "old@example.com",
-            "sources": [{"source": "shopify", "external_id": "6789"}],
-        },
-        headers=h,
-    ).json()
-    gone = tenant.client.post(
-        "/v1/customers",
-        json={"email": "gone@example.com", "sources": [{"source": "klaviyo", "external_id": "K9"}]},
-        headers=h,
-    ).json()
+    held = made(
+        tenant,
+        {"email": "old@example.com", "sources": [{"source": "shopify", "external_id": "6789"}]},
+    )
+    gone = made(
+        tenant,
+        {"email": "gone@example.com", "sources": [{"source": "klaviyo", "external_id": "K9"}]},
+    )
     assert tenant.client.delete(f"/v1/customers/{gone['id']}", headers=h).status_code == 204
     api = tenant.client.post(
         "/v1/customers",
