@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from rolodex.auth.roles import Principal
 from rolodex.identity import repository as identity_repository
 from rolodex.imports import cells, mapping, repository, rows, writes
-from rolodex.imports.batch import Batch, Context, Outcome, Stale
+from rolodex.imports.batch import Batch
 from rolodex.imports.detect import Detected, FileProblem
+from rolodex.imports.outcome import Context, Outcome, Stale
 from rolodex.imports.reader import MAX_COLUMNS, Reader, Record
 from rolodex.kit.stats import Growth
 from rolodex.kit.time import utcnow

@@ -14,8 +14,9 @@ from typing import Any
 from rolodex.audit import bulk as audit_bulk
 from rolodex.identity.repository import ordered
 from rolodex.imports import encoding, repository
-from rolodex.imports.batch import Batch, Outcome
+from rolodex.imports.batch import Batch
 from rolodex.imports.cells import storable
+from rolodex.imports.outcome import Outcome
 from rolodex.kit.ids import new_id
 from rolodex.lifecycle.ltv import Kind
 from rolodex.models import (
