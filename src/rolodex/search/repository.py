@@ -38,8 +38,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as text_sql
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import Join
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from rolodex.models import Customer
@@ -165,6 +167,20 @@ Lookup = tuple[str, str, tuple[str, ...]]  # (clause, kind, values)
 _TID = bindparam("tid", type_=Uuid)
 
 
+class IndexFirst(Join):
+    """A join whose left side SQLite reads first (CROSS JOIN: the planner keeps the order).
+    Without statistics it walked every indexed customer of the tenant and asked FTS5 whether
+    that one row matched (q=smith sorted by -ltv: 27 s at 100,000 customers; 10 ms with the
+    full-text index read first and each match looked up by its row number)."""
+
+    inherit_cache = True
+
+
+@compiles(IndexFirst, "sqlite")
+def _index_first(join: IndexFirst, compiler: Any, **kw: Any) -> str:
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
 def _p(i: int, j: int = 0) -> Any:
     return bindparam(f"v{i}_{j}", type_=String)
 
@@ -178,7 +194,7 @@ def _select(dialect: str, kind: str, i: int) -> Select[Any]:
         fts = table(FTS if kind == "doc" else TRI, column("rowid", Integer))
         return (
             select(*COLUMNS, fts.c.rowid.label("k"))
-            .select_from(cs.join(fts, fts.c.rowid == cs.c.rid))
+            .select_from(IndexFirst(fts, cs, cs.c.rid == fts.c.rowid))
             .where(literal_column(fts.name).op("MATCH")(value), cs.c.tenant_id == _TID)
         )
     match: ColumnElement[bool]
