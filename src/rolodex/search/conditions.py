@@ -123,6 +123,8 @@ def _leaf(ctx: Context, c: Cond) -> ColumnElement[bool]:
         return inside if op in ("eq", "in") else not_(inside)
     if f == "country" and op in ("eq", "in"):
         return _in_country(ctx, v)
+    if f == "source" and op in ("eq", "in"):
+        return _from_source(ctx, v)
     if f in ("source", "country", "tags"):
         return _related(f, op, v)
     if f in TEXT_COLUMNS:
@@ -173,15 +175,27 @@ def _in_country(ctx: Context, countries: list[str]) -> ColumnElement[bool]:
     )
 
 
-def _related(f: str, op: str, v: list[str]) -> ColumnElement[bool]:
-    inside: ColumnElement[bool]
-    if f == "source":
-        inside = exists().where(
-            CustomerSource.tenant_id == Customer.tenant_id,
-            CustomerSource.customer_id == Customer.id,
-            CustomerSource.source.in_(v),
+def _from_source(ctx: Context, sources: list[str]) -> ColumnElement[bool]:
+    """The customers known to one of ``sources``, read once as a list (not correlated):
+    SQLite, without statistics, looked up the sources of every customer in turn, so a
+    source few customers have read them all (source=api sorted by -ltv, 95 of 100,000
+    customers: 0.56 s, with its count 0.86 s; as a list 7 ms)."""
+    return Customer.id.in_(
+        select(CustomerSource.customer_id).where(
+            CustomerSource.tenant_id == ctx.tenant_id, CustomerSource.source.in_(sources)
         )
-        return inside if op in ("eq", "in") else not_(inside)
+    )
+
+
+def _related(f: str, op: str, v: list[str]) -> ColumnElement[bool]:
+    if f == "source":  # from none of these sources (from one: _from_source)
+        return not_(
+            exists().where(
+                CustomerSource.tenant_id == Customer.tenant_id,
+                CustomerSource.customer_id == Customer.id,
+                CustomerSource.source.in_(v),
+            )
+        )
     if f == "country":  # not in these countries (in them: _in_country)
         return not_(
             exists().where(
