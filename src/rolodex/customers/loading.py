@@ -36,7 +36,9 @@ CHILDREN: tuple[tuple[str, Any], ...] = (
     # the id breaks ties: the addresses of one request share a creation time (ids are UUIDv7,
     # made in the request's order)
     ("addresses", _children(Address, Address.is_default.desc(), Address.created_at, Address.id)),
-    ("sources", _children(CustomerSource, CustomerSource.source)),
+    # by customer first: ordered by source alone, SQLite (no statistics) walked every source
+    # of the tenant in its unique index to skip a sort (100 ms a page at 100,000 customers)
+    ("sources", _children(CustomerSource, CustomerSource.customer_id, CustomerSource.source)),
 )
 
 

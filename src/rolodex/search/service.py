@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Uuid, and_, bindparam, func, literal_colum
 from sqlalchemy.orm import Session
 
 from rolodex.customers import repository as customers
+from rolodex.customers.loading import load_children
 from rolodex.errors import NotFound, field_error
 from rolodex.kit import pagination
 from rolodex.kit.time import utcnow
@@ -210,6 +211,9 @@ def _by_relevance(ctx: conditions.Context, q: str, query: ListQuery) -> ListResu
         else {}
     )
     items = [loaded[r[2]] for r in page if r[2] in loaded]
+    # As a list page does: loaded one by one, each customer's sources read every source of
+    # the tenant on SQLite (q=smith: 2.1 s at 100,000 customers)
+    load_children(ctx.session, items)
     cursor = None
     if len(ranked) > query.limit and page:
         cursor = pagination.encode_cursor(RELEVANCE_KEYS, list(page[-1]))
