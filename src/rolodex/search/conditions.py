@@ -156,8 +156,10 @@ def _leaf(ctx: Context, c: Cond) -> ColumnElement[bool]:
         inside = Customer.id.in_([uuid.UUID(x) for x in v])
         return inside if op in ("eq", "in") else not_(inside)
     if f == "segment":
-        inside = or_(false(), *(_member_of(ctx, s) for s in resolve_segments(ctx, v)))
-        return inside if op == "in" else not_(inside)
+        listed = op == "in"  # members read once as a list; not a member: NOT EXISTS per row
+        found = resolve_segments(ctx, v)
+        inside = or_(false(), *(_member_of(ctx, s, listed) for s in found))
+        return inside if listed else not_(inside)
     if f == "q":
         return text_condition(ctx, v)
     return true()  # deleted: applied by the caller
@@ -322,7 +324,11 @@ def resolve_segments(ctx: Context, refs: list[str]) -> list[Segment]:
     return out
 
 
-def _member_of(ctx: Context, seg: Segment) -> ColumnElement[bool]:
+def _member_of(ctx: Context, seg: Segment, listed: bool = False) -> ColumnElement[bool]:
+    """Membership of ``seg``. ``listed``: an assigned segment's members read once as a list
+    (not correlated): SQLite, without statistics, looked each customer up in turn, so a
+    segment of few customers read them all (100 members of 100,000 sorted by -ltv: 0.27 s,
+    with its count 0.43 s)."""
     if seg.membership == "dynamic":
         if seg.id in ctx.stack or len(ctx.stack) >= filters.MAX_DEPTH:
             raise field_error("segment", f"segment {seg.key!r} refers to itself")
@@ -330,11 +336,20 @@ def _member_of(ctx: Context, seg: Segment) -> ColumnElement[bool]:
         inner = Context(ctx.session, ctx.tenant_id, ctx.now, ctx.region, (*ctx.stack, seg.id))
         inner.segments = ctx.segments
         return where(inner, node)
+    current = or_(SegmentMembership.expires_at.is_(None), SegmentMembership.expires_at > ctx.now)
+    if listed:
+        return Customer.id.in_(
+            select(SegmentMembership.customer_id).where(
+                SegmentMembership.tenant_id == ctx.tenant_id,
+                SegmentMembership.segment_id == seg.id,
+                current,
+            )
+        )
     return exists().where(
         SegmentMembership.tenant_id == Customer.tenant_id,
         SegmentMembership.segment_id == seg.id,
         SegmentMembership.customer_id == Customer.id,
-        or_(SegmentMembership.expires_at.is_(None), SegmentMembership.expires_at > ctx.now),
+        current,
     )
 
 
