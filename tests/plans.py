@@ -3,6 +3,7 @@ security on PostgreSQL (where an index the owner's plan uses may not serve the a
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -51,3 +52,23 @@ def page_after(tenant: Any, sort: str, values: list[Any]) -> Any:
         .order_by(*pagination.order_by(keys))
         .limit(51)
     )
+
+
+def filtered_page(backend: Any, tenant: Any, field: str, values: list[str]) -> Any:
+    """The customer list's first page by -ltv of ``field`` in ``values``, as a statement."""
+    from rolodex.search import filters
+    from rolodex.search import service as search
+
+    with backend.db.session(tenant.id) as session:
+        ctx = search.context(session, tenant.id)
+        condition = search.base_condition(ctx, filters.cond(field, "in", values, where=field))
+    return select(Customer.id).where(condition).order_by(Customer.ltv.desc()).limit(51)
+
+
+def assert_read_once(backend: Any, plan: str) -> None:
+    """A filter's subquery is read once as a list, not once per customer of the list."""
+    if backend.name == "sqlite":
+        assert "CORRELATED" not in plan, plan  # was: CORRELATED SCALAR SUBQUERY per customer
+        assert "LIST SUBQUERY" in plan, plan
+    else:  # a join or a hashed subplan, no SubPlan run per row
+        assert re.search(r"(?<!hashed )SubPlan \d+\)", plan) is None, plan
