@@ -76,7 +76,14 @@ def import_command(
         help="day-first or month-first: how to read 03/04/2024 (auto: as the file's other "
         "dates show).",
     ),
-    batch: int = typer.Option(2000, "--batch", min=1, max=50_000, help="Rows per batch."),
+    batch: int = typer.Option(
+        2000,
+        "--batch",
+        min=1,
+        max=50_000,
+        help="Rows per batch, at most: on SQLite fewer once a batch holds the database's "
+        "write lock over a second (others' writes wait for it).",
+    ),
     report: Path | None = typer.Option(
         None,
         "--report",
