@@ -3,6 +3,7 @@ security on PostgreSQL (where an index the owner's plan uses may not serve the a
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from decimal import Decimal
@@ -72,3 +73,15 @@ def assert_read_once(backend: Any, plan: str) -> None:
         assert "LIST SUBQUERY" in plan, plan
     else:  # a join or a hashed subplan, no SubPlan run per row
         assert re.search(r"(?<!hashed )SubPlan \d+\)", plan) is None, plan
+
+
+def listed_outside(tenant: Any, field: str, values: list[str]) -> list[dict[str, Any]]:
+    """``GET /v1/customers`` filtered by ``field`` ``nin`` ``values`` (the correlated form
+    the filters keep for ``not in``): the page's customers."""
+    response = tenant.client.get(
+        "/v1/customers",
+        params={"filter": json.dumps({"field": field, "op": "nin", "value": values})},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
