@@ -41,11 +41,10 @@ def title_lines(skipped: list[tuple[int, list[str]]], header: int) -> str:
     )
 
 
-def totals(cells: list[str], values: list[str] | None = None) -> str | None:
+def totals(values: list[str]) -> str | None:
     """The word of a sheet's totals row under its table ("Total", "Grand total:", "Summe"):
     its first value, the others numbers if any. None for any other row. ``values``: the
-    row's ``filled`` cells, when the caller has them."""
-    values = filled(cells) if values is None else values
+    row's ``filled`` cells."""
     if not values or not _TOTAL.fullmatch(values[0].rstrip(": ")):
         return None
     return values[0] if all(_AMOUNT.fullmatch(c) for c in values[1:]) else None
@@ -79,7 +78,7 @@ class Table:
         # the first cell first: folding every cell of every row cost 3% of an import
         if _folded(cells[:1]) == self.header[:1] and _folded(cells) == self.header:
             return "the row repeats the header row (files joined into one?); not imported"
-        if (total := totals(cells, values)) is not None:
+        if (total := totals(values)) is not None:
             return f"the row looks like a totals row ({total!r}), not a customer; not imported"
         # after a blank row only: guessing every cell of every row cost 70 us a row (7% of
         # an import)
