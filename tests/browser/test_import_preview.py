@@ -117,3 +117,69 @@ def test_changing_how_the_file_is_read_previews_it_again(page, site):
     page.get_by_role("button", name="Preview mapping").click()
     expect(page.locator("#preview [role=alert]")).to_have_count(0)
     expect(page.get_by_label("Field for column Straße")).to_be_visible()
+
+
+def _file(page, text: bytes, name: str = "a.csv") -> None:
+    page.set_input_files(
+        "#import-file", files=[{"name": name, "buffer": text, "mimeType": "text/csv"}]
+    )
+
+
+def test_a_tag_separator_or_date_order_keeps_the_mapping_chosen(page, site):
+    """Read with another tag separator or date order, the file keeps its columns: the
+    preview shows it again with what was chosen (the guesses came back, and were imported)."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    _file(page, b"email,Tier,Labels,Created\nada@example.com,gold,vip;fair,03/04/2024\n")
+    tier = page.get_by_label("Field for column Tier")
+    tier.select_option("Tier=attr.tier")
+    page.get_by_role("button", name="Preview mapping").click()
+    expect(page.locator("#preview [role=alert]")).to_have_count(0)
+    page.locator("summary", has_text="Reading the file").click()
+    with page.expect_response("**/imports/preview"):
+        page.get_by_label("Dates such as 03/04/2024").select_option("day_first")
+    expect(page.locator("#preview .kv", has_text="2024-04-03")).to_be_visible()
+    expect(tier).to_have_value("Tier=attr.tier")
+    with page.expect_response("**/imports/preview"):
+        page.get_by_label("Tags column separated by").fill(";")
+        page.get_by_label("Tags column separated by").press("Tab")  # a change
+    expect(page.locator("#preview .kv", has_text="fair")).to_be_visible()
+    expect(tier).to_have_value("Tier=attr.tier")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    (ada,) = site.api().get("/v1/customers").json()["items"]
+    assert ada["attributes"] == {"tier": "gold"}
+    assert sorted(ada["tags"]) == ["fair", "vip"]
+
+
+def test_back_on_the_import_page_previews_the_file_it_kept(page, site, tmp_path):
+    """The browser gives the file back on Back, not the mapping table: the file is previewed
+    again, so the table shows what Import would use (it ran the guesses, unseen)."""
+    path = tmp_path / "tiers.csv"
+    path.write_text("email,Tier\nada@example.com,gold\n", encoding="utf-8")
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    expect(page.get_by_label("Field for column Tier")).to_be_visible()
+    page.get_by_role("link", name="Customers", exact=True).first.click()
+    page.wait_for_url(f"{site.base}/customers**")
+    page.go_back()
+    assert page.evaluate("document.getElementById('import-file').files.length") == 1
+    expect(page.get_by_label("Field for column Tier")).to_be_visible()
+
+
+def test_a_double_click_on_import_imports_the_file_once(page, site):
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    _file(page, b"email\nada@example.com\nbob@example.com\n")
+    expect(page.locator("#mapping")).to_be_visible()
+    start = page.get_by_role("button", name="Import", exact=True)
+    start.dblclick()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    expect(start).to_be_disabled()  # pressed again later, it would import the file again
+    start.click(force=True)
+    assert len(site.api().get("/v1/imports").json()["items"]) == 1
+    page.get_by_role("button", name="Preview mapping").click()
+    expect(start).to_be_enabled()  # previewed again: it may be imported again

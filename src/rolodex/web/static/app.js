@@ -25,6 +25,36 @@
     });
   });
 
+  // Import page. The file input keeps its file when the browser comes Back to the page, but
+  // the mapping table (drawn by the preview) is gone, and Import would use the guesses, not
+  // what was chosen: the file is previewed again, so what the table shows is what runs.
+  window.addEventListener("pageshow", function () {
+    var file = document.getElementById("import-file");
+    if (file && file.files && file.files.length && !document.getElementById("mapping")) {
+      htmx.trigger(file, "change");
+    }
+  });
+  // Once a file is imported, Import waits for a new preview (another file, other options):
+  // a second press imported the same file again.
+  function importStarted(on) {
+    var button = document.getElementById("import-start");
+    if (!button) return;
+    setTimeout(function () {  // after htmx gives back the buttons it held during the request
+      button.removeAttribute("data-disabled-by-htmx");
+      button.disabled = on;
+      button.title = on ? "Imported. To import it again, press Preview mapping first." : "";
+    }, 0);
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail.target;
+    if (!target) return;
+    if (target.id === "run" && target.querySelector(".import-progress[data-dry-run=false]")) {
+      importStarted(true);
+    } else if (target.id === "preview") {
+      importStarted(false);
+    }
+  });
+
   // A flash message fades after a while; an error stays until the next action.
   setTimeout(function () {
     document.querySelectorAll(".flash.ok").forEach(function (el) { el.classList.add("fade"); });
