@@ -12,8 +12,10 @@ from tests.conftest import TenantCtx
 from tests.imports.helpers import (
     csv_text,
     customers,
+    drain,
     errors,
     imported,
+    made,
     rows,
     status,
     upload,
@@ -350,7 +352,7 @@ def test_permissions(tenant):
     viewer, ingest = tenant.key("viewer"), tenant.key("ingest")
     text = csv_text([["email"], ["ada@example.com"]])
     assert upload(tenant, text, key=viewer).status_code == 403
-    response = upload(tenant, text, key=ingest)
+    response = upload(tenant, text, key=ingest, match="skip")
     assert response.status_code == 202
     run_id = response.json()["id"]
     assert (
@@ -359,6 +361,35 @@ def test_permissions(tenant):
     )
     revert = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers(ingest))
     assert revert.status_code == 403
+
+
+def test_an_ingest_key_creates_customers_and_changes_none(tenant):
+    """``ingest`` is create only: its import may not update the customers it matches (it
+    did, with ``overwrite``: names, notes, a stage, a status set to blocked), nor stop
+    another's import, whose record it cannot read."""
+    ingest = tenant.key("ingest")
+    made(tenant, {"email": "ada@example.com", "last_name": "Lovelace"})
+    text = csv_text([["email", "last_name", "status"], ["ada@example.com", "Byron", "blocked"],
+                     ["bob@example.com", "Builder", ""]])  # fmt: skip
+    for fields in ({}, {"match": "update", "overwrite": True}):
+        refused = upload(tenant, text, key=ingest, **fields)
+        assert refused.status_code == 403, refused.text
+        assert "match skip" in refused.json()["error"]["message"]
+    assert len(tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"]) == 0
+    skipped = upload(tenant, text, key=ingest, match="skip", overwrite=True)
+    assert skipped.status_code == 202, skipped.text
+    drain(tenant)
+    progress = status(tenant, skipped.json()["id"])["progress"]
+    assert (progress["created"], progress["skipped"], progress["updated"]) == (1, 1, 0)
+    (ada,) = customers(tenant, q="ada@example.com")
+    assert (ada["last_name"], ada["status"]) == ("Lovelace", "active")
+    for fields in ({"dry_run": True}, {"match": "create"}):
+        assert upload(tenant, text, key=ingest, **fields).status_code == 202
+    running = upload(tenant, text, match="skip").json()["id"]  # an admin's
+    stop = tenant.client.post(f"/v1/imports/{running}/cancel", headers=tenant.headers(ingest))
+    assert stop.status_code == 403, stop.text
+    assert "filename" not in stop.text
+    assert status(tenant, running)["state"] == "queued"
 
 
 def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):

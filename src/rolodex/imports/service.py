@@ -18,9 +18,10 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
-from rolodex.auth.roles import Principal
+from rolodex.auth.roles import Permission, Principal
 from rolodex.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     RolodexError,
@@ -215,6 +216,7 @@ def create_import(
     """Store the upload and its import; queue the job that runs it (``run_after`` from now;
     None: no job, the caller runs it). The request it comes in (none from the CLI) is kept
     with it: its audit entries, written by the job, say where the change came from."""
+    _may_import(principal, options)
     sniffed = sniff(upload, size, filename, options)
     now = utcnow()
     where = request_meta.current()
@@ -396,8 +398,28 @@ def record_download(
     )  # fmt: skip
 
 
+def _may_import(principal: Principal, options: ImportOptions) -> None:
+    """An import that updates the customers it matches changes them: that takes the write
+    permission, which an ``ingest`` key (create only, for integrations) lacks. It may import
+    leaving matched customers as they are, or creating only. A dry run writes nothing."""
+    if options.dry_run or options.match != "update" or principal.can(Permission.WRITE):
+        return
+    raise Forbidden(
+        f"the {principal.role} role cannot update existing customers (needs write): import "
+        "with match skip (matched customers are left as they are) or create",
+        details={"role": principal.role, "needs": Permission.WRITE.value, "match": "update"},
+    )
+
+
 def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> ImportRun:
-    """Stop at the next batch boundary, keeping what is done (a queued import stops now)."""
+    """Stop at the next batch boundary, keeping what is done (a queued import stops now).
+    Only a principal that may see imports may stop one (and it is answered with the import);
+    an ``ingest`` key starts imports blind."""
+    if not principal.can(Permission.READ):
+        raise Forbidden(
+            f"the {principal.role} role cannot see imports, nor stop one (needs read)",
+            details={"role": principal.role, "needs": Permission.READ.value},
+        )
     run = repository.lock(session, principal.tenant_id, import_id)
     if run is None:
         raise NotFound(f"no import {import_id}")
