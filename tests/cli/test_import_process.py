@@ -60,6 +60,49 @@ def test_a_signal_cancels_the_import_between_batches_keeping_what_is_done(
     assert [j["state"] for j in jobs] == ["done"]  # its stand-by job is not left queued
 
 
+def test_a_second_ctrl_c_stops_at_once_and_cancels_the_import_keeping_what_is_done(
+    backend, tenant, tmp_path
+):
+    """The second Ctrl-C left the import running: its job took it over once the lease ran
+    out and imported the rest of the file. Batches of 100 give the second one time to come
+    before the batch in hand ends, even on a loaded machine."""
+    total = 2000
+    path = _file(tmp_path, total)
+    proc = _start(backend, "import", path, "--tenant", tenant.slug, "--batch", "100")
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.readline()  # the mapping
+    line = proc.stdout.readline()  # the first batch's progress: it runs
+    assert line.startswith("imported 100 rows"), line
+    proc.send_signal(signal.SIGINT)
+    early = _read_until(proc.stderr, "stopping after the batch in hand")
+    proc.send_signal(signal.SIGINT)  # again: at once
+    out, err = proc.communicate(timeout=60)
+    err = early + err
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in out + err
+    run = _import(tenant, backend)
+    assert run["state"] == "cancelled"  # not left running for a worker to finish
+    kept = run["progress"]["created"]
+    assert 0 < kept < total
+    assert len(customers(tenant)) == kept  # what earlier batches committed, no more
+    assert f"interrupted: import {run['id']} cancelled after {kept:,} rows" in err
+    assert f"rolodex revert-import {run['id']} --tenant {tenant.slug}" in err
+    jobs = tenant.client.get("/v1/jobs", headers=tenant.headers()).json()["items"]
+    assert [j["state"] for j in jobs] == ["done"]  # its stand-by job is not left queued
+
+
+def _read_until(stream, text: str) -> str:
+    """What the process writes to ``stream`` up to ``text``, read from its descriptor: none of
+    it is left in a buffer that ``communicate`` would not see."""
+    seen = ""
+    while text not in seen:
+        chunk = os.read(stream.fileno(), 4096)
+        assert chunk, f"the process ended before saying {text!r}: {seen}"
+        seen += chunk.decode()
+    return seen
+
+
 def test_a_reader_that_goes_away_does_not_stop_the_import_half_done(backend, tenant, tmp_path):
     path = _file(tmp_path, 300)
     proc = _start(backend, "import", path, "--tenant", tenant.slug, "--batch", "2")

@@ -268,7 +268,8 @@ def _run(
 ) -> ImportRun:
     """Run the import here, now. A signal asks for its cancel at the next batch boundary,
     where the runner stops as for the API's cancel (the import cancelled, its lease given
-    up): an interrupt inside a database call could leave SQLite locked for the cancel."""
+    up): an interrupt inside a database call could leave SQLite locked for the cancel. A
+    second signal stops it at once, and it is cancelled then (``_cancel_now``)."""
     from rolodex.imports import runner, service
 
     name = f"cli:{socket.gethostname()}:{os.getpid()}"
@@ -280,10 +281,18 @@ def _run(
                 service.cancel(session, principal, run.id)
 
     try:
-        with _reporter(size, cancel_if_asked) as progress, db.session(run.tenant_id) as session:
-            done = runner.run_import(
-                session, run.tenant_id, run.id, runner=name, progress=progress, batch_rows=batch
-            )
+        try:
+            with (
+                _reporter(size, cancel_if_asked) as progress,
+                db.session(run.tenant_id) as session,
+            ):
+                done = runner.run_import(
+                    session, run.tenant_id, run.id, runner=name, progress=progress, batch_rows=batch
+                )
+        except BaseException:  # the KeyboardInterrupt, or what its unwinding raised instead
+            if not stop.now:
+                raise
+            done = _cancel_now(db, principal, run, name, stop)
     except runner.Busy:
         # stopped past its lease (Ctrl-Z, a sleeping laptop): its job took the import over
         err_console.print(
@@ -295,6 +304,41 @@ def _run(
         raise typer.Exit(1) from None
     assert done is not None
     return done
+
+
+def _cancel_now(
+    db: Database, principal: Principal, run: ImportRun, name: str, stop: _Stop
+) -> ImportRun:
+    """A second signal stopped the import at once, the batch in hand rolled back with its
+    session: it is cancelled here as `rolodex imports cancel` cancels it, keeping what earlier
+    batches committed. Left running, its job took it over once its lease ran out and imported
+    the rest of the file the operator had stopped."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from rolodex.imports import runner, service
+
+    try:
+        with db.session(principal.tenant_id) as session, suppress(Conflict):  # done already
+            service.cancel(session, principal, run.id)
+        with db.session(run.tenant_id) as session:  # ours still: it finishes as cancelled
+            done = runner.run_import(session, run.tenant_id, run.id, runner=name)
+    except (SQLAlchemyError, KeyboardInterrupt) as exc:
+        why = "stopped again" if isinstance(exc, KeyboardInterrupt) else _first_line(exc)
+        err_console.print(
+            f"stopped, but the cancel of import {run.id} could not be written ({shown(why)}): "
+            f"it is left running, and a worker finishes it once its lease runs out (in "
+            f"{runner.LEASE_SECONDS}s at most) unless rolodex imports cancel {run.id} --tenant "
+            f"{run.tenant_id} stops it first",
+            highlight=False,
+        )
+        raise typer.Exit(128 + (stop.signum or signal.SIGINT)) from None
+    assert done is not None
+    return done
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
 def _drop_job(db: Database, tenant_id: uuid.UUID, job_id: uuid.UUID | None) -> None:
@@ -333,11 +377,13 @@ def _interrupted(run: ImportRun, tenant: str) -> str:
 
 class _Stop:
     """Ctrl-C or SIGTERM while the command works: noted, and acted on where it can stop
-    cleanly (between batches); a second one stops it at once."""
+    cleanly (between batches); a second one stops it at once (``now``), raising
+    KeyboardInterrupt wherever the command is, and the import is cancelled then."""
 
     def __init__(self) -> None:
         self.signum: int | None = None
         self.asked = False
+        self.now = False
         self.old: dict[int, Any] = {}
 
     def __enter__(self) -> _Stop:
@@ -348,6 +394,7 @@ class _Stop:
 
     def _noted(self, signum: int, _frame: FrameType | None) -> None:
         if self.signum is not None:
+            self.now = True
             raise KeyboardInterrupt
         self.signum = signum
         with suppress(OSError):  # not through sys.stderr: a handler may run inside its write
