@@ -7,6 +7,7 @@ when rows are inserted meanwhile. Every sort ends with the primary key to make o
 from __future__ import annotations
 
 import base64
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, or_, tuple_
+from sqlalchemy import BigInteger, ColumnElement, SmallInteger, and_, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from rolodex.errors import field_error
 from rolodex.kit.stored import Stored
 from rolodex.kit.time import utc_instant
+from rolodex.kit.types import Money, UTCDateTime
 
 Sortable = ColumnElement[Any] | QueryableAttribute[Any]
 
@@ -103,19 +105,68 @@ CURSOR_DECIMAL_MAX = Decimal(10) ** 15
 
 
 def _decode_value(item: Any) -> Any:
+    if not isinstance(item, list) or len(item) != 2:
+        raise ValueError("not a marked value")
     kind, raw = item
-    if kind == "dt":
+    if kind == "dt" and isinstance(raw, str):
         return utc_instant(datetime.fromisoformat(raw))
-    if kind == "dec":
+    if kind == "dec" and isinstance(raw, str):
         value = Decimal(raw)  # a damaged one raises InvalidOperation (an ArithmeticError)
         if not value.is_finite() or abs(value) >= CURSOR_DECIMAL_MAX:
             raise ValueError("not an amount a list holds")
         return value
-    if kind == "uuid":
+    if kind == "uuid" and isinstance(raw, str):
         return uuid.UUID(raw)
     if kind == "v" and (raw is None or isinstance(raw, str | int | float | bool)):
         return raw
     raise ValueError("unknown cursor value")
+
+
+def _expected(key: SortKey) -> type | None:
+    """The Python type of ``key``'s values as rows hold them, which encode_cursor marks; None
+    for an expression of no known type (a literal column), whose caller checks its values."""
+    kind = key.expr.type
+    if isinstance(kind, Money):
+        return Decimal
+    if isinstance(kind, UTCDateTime):
+        return datetime
+    try:
+        python = kind.python_type
+    except NotImplementedError:
+        return None
+    return None if python is object else python
+
+
+def _integer_bits(key: SortKey) -> int:
+    """The width of ``key``'s integer column: a bound beyond it is no row's value (and past
+    64 bits the SQLite driver cannot bind it)."""
+    kind = key.expr.type
+    if isinstance(kind, BigInteger):
+        return 64
+    return 16 if isinstance(kind, SmallInteger) else 32
+
+
+def _checked(key: SortKey, value: Any) -> Any:
+    """``value`` when ``key``'s column could hold it. A forged one of another type reached
+    the database (a string for a time, a NULL in a row comparison) and was a 500. NULL is
+    never a cursor value: ``after`` compares with < and >, which no NULL passes, and every
+    nullable column is sorted through coalesce()."""
+    expected = _expected(key)
+    if value is None or (expected is not bool and isinstance(value, bool)):
+        raise ValueError(f"no {key.name} value")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{key.name} not finite")
+    if expected is None:
+        return value
+    if expected is float and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, expected):
+        raise ValueError(f"{key.name} is not a {expected.__name__}")
+    if isinstance(value, int) and abs(value) >= 2 ** (_integer_bits(key) - 1):
+        raise ValueError(f"{key.name} out of its column's range")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(f"{key.name} holds a NUL, which PostgreSQL text cannot")
+    return value
 
 
 def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
@@ -125,13 +176,16 @@ def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
 
 
 def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
-    """The values in a cursor; a 422 if it is damaged or was made for another sort."""
+    """The values in a cursor; a 422 if it is damaged, was made for another sort or holds a
+    value its sort column could not (cursors are unsigned: anyone can write one)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
         names = [k.name + ("-" if k.desc else "") for k in keys]
         if payload["k"] != names or len(payload["v"]) != len(keys):
             raise ValueError("sort changed")
-        return [_decode_value(item) for item in payload["v"]]
+        return [
+            _checked(k, _decode_value(item)) for k, item in zip(keys, payload["v"], strict=True)
+        ]
     except (ValueError, KeyError, TypeError, ArithmeticError, orjson.JSONDecodeError) as exc:
         raise field_error("cursor", "not a cursor from this list and sort") from exc
