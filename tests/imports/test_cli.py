@@ -258,3 +258,29 @@ def test_a_map_the_file_refuses_is_bad_usage_in_the_commands_words(cli, tenant, 
     assert missing.exit_code == 2, missing.output
     assert "--map Mail: the file has no such column" in missing.output
     assert customers(tenant) == []
+
+
+def test_a_report_naming_the_file_being_imported_is_refused_before_it_is_overwritten(
+    cli, tenant, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    text = csv_text([["email"], ["ada@example.com"]])
+    path = tmp_path / "people.csv"
+    path.write_text(text)
+    (tmp_path / "link.csv").symlink_to(path)
+    for option in ("--report", "--errors"):
+        for same in ("people.csv", "./people.csv", tmp_path / "link.csv", path):
+            result = cli("import", path, "--tenant", tenant.slug, option, same)
+            assert result.exit_code == 2, (option, same, result.output)
+            assert f"{option} names the file being imported" in result.output
+    assert path.read_text() == text  # the user's file, as it was
+    assert customers(tenant) == []
+    assert tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"] == []
+    twice = cli("import", path, "--tenant", tenant.slug, "--report", "rows.csv",
+                "--errors", "./rows.csv")  # fmt: skip
+    assert twice.exit_code == 2
+    assert "--report and --errors name the same file" in twice.output
+    # standard output is no file: a report there is no clash with the file being imported
+    beside = cli("import", path, "--tenant", tenant.slug, "--report", "-", "--errors", "out.csv")
+    assert beside.exit_code == 0, beside.output
+    assert path.read_text() == text

@@ -114,12 +114,7 @@ def import_command(
     runtime.tune_gc()
     db = database()
     with handled(), ExitStack() as stack:
-        if report is not None and report == errors:
-            raise UsageError(
-                "--report and --errors can be - (standard output) one at a time"
-                if report == STDOUT
-                else "--report and --errors name the same file; give each its own"
-            )
+        _check_outputs(file, report, errors)
         if STDOUT in (report, errors):
             stack.enter_context(_human_output_on_stderr())
         options = _options(
@@ -165,6 +160,36 @@ def import_command(
         _say(err_console, _interrupted(done, tenant))
     if code:
         raise typer.Exit(code)
+
+
+def _check_outputs(file: Path, report: Path | None, errors: Path | None) -> None:
+    """--report and --errors each name a file of their own, before anything is written: the
+    file being imported named by one of them was replaced by what it wrote."""
+    if report is not None and errors is not None and (report == errors or _same(report, errors)):
+        raise UsageError(
+            "--report and --errors can be - (standard output) one at a time"
+            if report == STDOUT
+            else "--report and --errors name the same file; give each its own"
+        )
+    for option, path, what in (("--report", report, "report"), ("--errors", errors, "list")):
+        if path is not None and _same(path, file):
+            raise UsageError(
+                f"{option} names the file being imported; give the {what} its own file"
+            )
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: through a link, a hard link or another spelling
+    (``./x.csv``, ``x.csv``); paths not both there yet compare resolved. ``-`` (standard
+    input or output) is no file."""
+    if STDOUT in (a, b):
+        return False
+    with suppress(OSError):
+        return os.path.samefile(a, b)
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a loop of links: writing there fails and says so
+        return False
 
 
 def _options(
