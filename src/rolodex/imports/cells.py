@@ -17,6 +17,7 @@ import orjson
 
 from rolodex.customers.normalize import check_email
 from rolodex.imports import amounts, countries, dates, mapping, words
+from rolodex.kit.json_values import LIMIT
 from rolodex.kit.phones import to_e164
 from rolodex.kit.time import OUT_OF_RANGE, as_utc
 from rolodex.models.customers import SOURCES
@@ -187,17 +188,48 @@ def spreadsheet_cell(name: str, text: str) -> str:
     return text
 
 
+class _Inexact(ValueError):
+    """A number in a cell that reading would change."""
+
+
+def _exact(value: int | float, text: str) -> int | float:
+    """``value`` when it is written back exactly as ``text`` (as orjson, an export's encoder,
+    writes it) and is a number every engine stores (``json_values.LIMIT``); else _Inexact."""
+    if not -LIMIT < value < LIMIT or orjson.dumps(value) != text.encode():
+        raise _Inexact(text)
+    return value
+
+
+def _exact_float(text: str) -> float:
+    return float(_exact(float(text), text))
+
+
+def _exact_int(text: str) -> int:
+    return int(_exact(int(text), text))
+
+
 def attr_cell(text: str) -> Any:
-    """A custom attribute from CSV text: a JSON literal (number, true, object...) is that
-    value, anything else is the text itself."""
+    """A custom attribute from CSV text: a JSON literal (number, true, null, "text", object,
+    list) is that value when every number in it is written back as the cell writes it, so
+    reading loses nothing; anything else is the text itself. "1.10", "12E4", "+5", "007",
+    a 20-digit account number or a long decimal stay as typed (a double would round them,
+    and no engine stores an integer past 64 bits), and no row fails for one."""
     if not text or text[0] not in '{["-0123456789tfn':
         return text
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return text
-    if isinstance(value, float) and not any(c in text for c in ".eE"):
-        return int(text)  # an integer too large for a double: keep it exact
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _exact(value, text)
+        if isinstance(value, dict | list) and any(c.isdigit() for c in text):
+            # again, for its numbers as written (orjson reads one past 64 bits as a double)
+            return json.loads(text, parse_int=_exact_int, parse_float=_exact_float)
+    except _Inexact:
+        return text
+    except RecursionError:  # deeper than json reads: storing refuses it (MAX_DEPTH) anyway
+        return value
     return value
 
 
