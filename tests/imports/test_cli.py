@@ -284,3 +284,21 @@ def test_a_report_naming_the_file_being_imported_is_refused_before_it_is_overwri
     beside = cli("import", path, "--tenant", tenant.slug, "--report", "-", "--errors", "out.csv")
     assert beside.exit_code == 0, beside.output
     assert path.read_text() == text
+
+
+def test_a_column_mapped_twice_is_bad_usage_not_the_last_map_winning(cli, tenant, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(csv_text([["Email", "Phone"], ["ada@example.com", "+14155550100"]]))
+    twice = cli("import", path, "--tenant", tenant.slug, "--map", "Email=email",
+                "--map", "Email=phone")  # fmt: skip
+    assert twice.exit_code == 2, twice.output
+    assert "--map: column 'Email' is mapped twice (email, phone)" in twice.output
+    folded = cli("import", path, "--tenant", tenant.slug, "--map", "Email=email",
+                 "--map", "EMAIL=attr.mail")  # fmt: skip
+    assert folded.exit_code == 2, folded.output
+    assert "--map EMAIL: the same column as 'Email'" in folded.output
+    assert customers(tenant) == []
+    alike = cli("import", path, "--tenant", tenant.slug, "--map", "Email=email",
+                "--map", "Email=email")  # fmt: skip
+    assert alike.exit_code == 0, alike.output
+    assert [c["email"] for c in customers(tenant)] == ["ada@example.com"]

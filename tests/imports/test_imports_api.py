@@ -428,6 +428,24 @@ def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):
     assert status  # (imported helpers stay in use)
 
 
+def test_two_overrides_for_one_column_are_a_422_not_the_last_one_winning(tenant):
+    text = csv_text([["Email", "Tier"], ["ada@example.com", "gold"]])
+    # the column is found whatever the key's case: both keys name it
+    folded = upload(tenant, text, path="/v1/imports/preview",
+                    mapping={"Tier": "attr.tier", "tier": "attr.level"})  # fmt: skip
+    assert folded.status_code == 422, folded.text
+    (detail,) = folded.json()["error"]["details"]
+    assert detail["field"] == "mapping.tier"
+    assert "the same column as 'Tier'" in detail["message"]
+    items = upload(tenant, text, path="/v1/imports/preview", map=["Tier=attr.tier", "Tier=notes"])
+    assert items.status_code == 422, items.text
+    assert "column 'Tier' is mapped twice (attr.tier, notes)" in items.json()["error"]["message"]
+    same = upload(tenant, text, path="/v1/imports/preview",
+                  mapping={"Tier": "attr.tier", "TIER": "attr.tier"})  # fmt: skip
+    assert same.status_code == 200, same.text  # said twice alike: nothing to choose between
+    assert [c["field"] for c in same.json()["columns"]] == ["email", "attr.tier"]
+
+
 def test_a_german_spreadsheet_is_understood_without_a_mapping(tenant):
     """Latin-1, semicolons, German headers (accents folded) and "Name" beside "Vorname"."""
     text = (

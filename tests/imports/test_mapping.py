@@ -158,6 +158,17 @@ def test_parse_overrides():
     }
     with pytest.raises(InvalidInput):
         mapping.parse_overrides(["no equals sign"])
+    with pytest.raises(InvalidInput, match=r"column 'E' is mapped twice \(email, phone\)"):
+        mapping.parse_overrides(["E=email", "E=phone"])
+    assert mapping.parse_overrides(["E=email", " E = Email "]) == {"E": "Email"}  # alike
+
+
+def test_two_overrides_naming_one_column_are_a_422_unless_they_agree():
+    with pytest.raises(InvalidInput) as err:
+        resolve(["Email", "Tier"], {"Tier": "attr.tier", "tier": "attr.level"})
+    assert [d["field"] for d in err.value.details] == ["mapping.tier"]
+    found = resolve(["Email", "Tier"], {"Tier": "attr.tier", " TIER ": "attr.tier"})
+    assert found.fields == ["email", "attr.tier"]
 
 
 # -- properties ---------------------------------------------------------------------------

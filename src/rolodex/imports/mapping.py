@@ -316,7 +316,8 @@ class Mapping:
 
 
 def parse_overrides(items: list[str] | dict[str, str] | None) -> dict[str, str]:
-    """``["col=field", ...]`` or ``{"col": "field"}`` → a dict; 422 on a bad item."""
+    """``["col=field", ...]`` or ``{"col": "field"}`` → a dict; 422 on a bad item, and on a
+    column given two fields (the last won, silently)."""
     if not items:
         return {}
     if isinstance(items, dict):
@@ -329,7 +330,13 @@ def parse_overrides(items: list[str] | dict[str, str] | None) -> dict[str, str]:
                 f"mapping: write column=field, not {item!r}",
                 details=[{"field": "mapping", "message": "write column=field", "value": item}],
             )
-        out[col.strip()] = target.strip()
+        col, target = col.strip(), target.strip()
+        if col in out and target_of(out[col]) != target_of(target):
+            raise InvalidInput(
+                f"mapping: column {col!r} is mapped twice ({out[col]}, {target})",
+                details=[{"field": f"mapping.{col}", "message": "mapped twice", "value": item}],
+            )
+        out[col] = target
     return out
 
 
@@ -351,7 +358,8 @@ def resolve(
 
     An override naming a column the file does not have (unless ``open_columns``: JSON keys
     beyond the sample, added as columns), or a field that does not exist, is a 422 naming it;
-    two overrides for one field too."""
+    two overrides for one field too, and two for one column ("Tier" and "tier" both name
+    it) that say different things."""
     extra: list[str] = []
     if open_columns:
         known = {h.strip().lower() for h in headers} | {normal(h) for h in headers}
@@ -368,12 +376,20 @@ def resolve(
     how = ["unknown"] * len(columns)
     errors: list[dict[str, str]] = []
     taken: dict[str, int] = {}
+    named: dict[int, str] = {}  # column index → the override that named it
     for col, raw_target in (overrides or {}).items():
         index = by_name.get(col.strip().lower(), by_name.get(normal(col)))
         if index is None:
             errors.append({"field": f"mapping.{col}", "message": "the file has no such column"})
             continue
         target = target_of(raw_target)
+        if index in named:  # "Tier" and "tier": one column, and the last override won
+            if target != fields[index]:
+                errors.append(
+                    {"field": f"mapping.{col}", "message": _twice(named[index], columns[index])}
+                )
+            continue
+        named[index] = col
         if not is_field(target):
             errors.append({"field": f"mapping.{col}", "message": _not_a_field(raw_target, target)})
             continue
@@ -443,6 +459,11 @@ def resolve(
             )
     _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
+
+
+def _twice(first: str, column: str) -> str:
+    same = f"{first!r}" if first == column else f"{first!r} (column {column!r})"
+    return f"the same column as {same}: map it once"
 
 
 @lru_cache(maxsize=4096)
