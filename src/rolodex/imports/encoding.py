@@ -8,7 +8,7 @@ from typing import Any
 
 from rolodex.identity.batch import block_keys
 from rolodex.identity.rows import decode_row, encode, encode_row
-from rolodex.imports.state import Change, State
+from rolodex.imports.state import ADDRESS_PARTS, Change, State
 from rolodex.models.customers import SOURCES
 
 
@@ -77,6 +77,16 @@ def change_json(change: Change) -> dict[str, Any]:
             [str(b["id"]), b["external_id"], encode(b["last_synced_at"])]
             for b, _ in change.sources_changed
         ]
+    if change.addresses_changed:
+        # [address id, its changed parts before, after]: what the report says, revert undoes
+        out["addresses_changed"] = [
+            [str(b["id"]), *_parts_of(b, a)] for b, a in change.addresses_changed
+        ]
     if change.conflicts:
         out["conflicts"] = change.conflicts
     return out
+
+
+def _parts_of(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    names = [p for p in ADDRESS_PARTS if before.get(p) != after.get(p)]
+    return [{p: before.get(p) for p in names}, {p: after.get(p) for p in names}]

@@ -101,6 +101,9 @@ def describe(changes: dict[str, Any] | None) -> list[Said]:
     if changes.get("addresses"):
         n = len(changes["addresses"])
         out.append(Said(f"{n} address{'es' if n > 1 else ''} added"))
+    for _, was, now in changes.get("addresses_changed") or []:
+        told = (f"{k}: {_text(was.get(k))} → {_text(now.get(k))}" for k in now)
+        out.append(Said("address changed: " + ", ".join(told)))
     if changes.get("sources_added") or changes.get("sources_changed"):
         out.append(Said("source and external id recorded"))
     for c in changes.get("conflicts") or []:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from rolodex.imports.state import WRITABLE
+from rolodex.imports.state import ADDRESS_PARTS, WRITABLE
 from rolodex.kit import txcache
 from rolodex.kit.bulk_insert import insert_many
 from rolodex.kit.request_meta import RequestMeta
@@ -400,6 +400,25 @@ def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str
         [{k: p[k] for k in ("_t", "_id", "_v_email_normalized")} for p in params],
     )
     session.connection().execute(stmt, params)
+
+
+def update_addresses(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Set the parts an import may change (``ADDRESS_PARTS``) of stored addresses."""
+    if not rows:
+        return
+    a = ADDRESSES.c
+    stmt = (
+        update(ADDRESSES)
+        .where(a.tenant_id == bindparam("_t"), a.id == bindparam("_id"))
+        .values({p: bindparam(f"_{p}", type_=a[p].type) for p in ADDRESS_PARTS})
+    )
+    session.connection().execute(
+        stmt,
+        [
+            {"_t": r["tenant_id"], "_id": r["id"], **{f"_{p}": r.get(p) for p in ADDRESS_PARTS}}
+            for r in rows
+        ],
+    )
 
 
 def update_sources(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -138,6 +138,29 @@ def _parts_back(
     return out
 
 
+def _address_parts_back(
+    st: State,
+    changed: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+    touched: dict[str, str],
+    done_before: set[str],
+    kept: set[str],
+) -> dict[str, dict[str, Any]]:
+    """Of the stored addresses whose parts the import changed (address id → parts before,
+    after), the parts to put back: not for an address changed since (named by an entry, or
+    whose parts are not the import's any more) nor put back by an earlier pass."""
+    now = {str(a["id"]): a for a in st.addresses or []}
+    ids = _parts_back("addresses", changed.keys() & now.keys(), str, touched, done_before, kept)
+    out = {}
+    for aid in ids:
+        was, left = changed[aid]
+        if any(now[aid].get(k) != v for k, v in left.items()):
+            touched[f"addresses.{aid}"] = UNLISTED
+            kept.add(f"addresses.{aid}")
+            continue
+        out[aid] = was
+    return out
+
+
 def _attributes_back(
     c: dict[str, Any],
     was: Any,
@@ -191,6 +214,7 @@ def undo_updates(
     address_ids: set[str] = set()
     source_ids: set[str] = set()
     source_values: dict[str, tuple[Any, Any]] = {}
+    address_values: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # parts before, after
     for row in rows:
         change = row.changes or {}
         tags.update(change.get("tags", []))
@@ -198,6 +222,11 @@ def undo_updates(
         source_ids.update(change.get("sources_added", []))
         for sid, ext, synced in change.get("sources_changed", []):
             source_values.setdefault(sid, (ext, decode(synced)))
+        for aid, was, now in change.get("addresses_changed", []):
+            first, last = address_values.setdefault(aid, ({}, {}))
+            for part, value in was.items():
+                first.setdefault(part, value)  # the earliest row's 'before' wins
+            last.update(now)
     kept: set[str] = set()
     # what is gone since has nothing left to take back
     source_of = {str(s["id"]): str(s["source"]) for s in st.sources or []}
@@ -213,6 +242,7 @@ def undo_updates(
         kept,
     )  # fmt: skip
     source_values = {k: v for k, v in source_values.items() if k in back}
+    parts_back = _address_parts_back(st, address_values, touched, done_before, kept)
     c = st.cols
     stage_before = c["lifecycle_stage"]
     undone = False
@@ -232,13 +262,17 @@ def undo_updates(
     if {"first_name", "last_name"} & restore.keys() - kept:  # the names it has now
         c["full_name"] = full_name(c["first_name"], c["last_name"])
     c.update(state.keys(c["email_normalized"], c["first_name"], c["last_name"]))
-    undone = undone or bool(tags or address_ids or source_ids or source_values)
+    undone = undone or bool(tags or address_ids or source_ids or source_values or parts_back)
     if not undone:
         return False, kept
     c["updated_at"] = utcnow()
     removed_tags = [t for t in st.tags or [] if t in tags]
     st.tags = [t for t in st.tags or [] if t not in tags]
-    st.addresses = [a for a in st.addresses or [] if str(a["id"]) not in address_ids]
+    st.addresses = [
+        {**a, **parts_back.get(str(a["id"]), {})}
+        for a in st.addresses or []
+        if str(a["id"]) not in address_ids
+    ]
     kept_sources = []
     updates = []
     for s in st.sources or []:
@@ -254,6 +288,7 @@ def undo_updates(
     rr.delete_by_id(session, rr.ADDRESSES, tenant_id, [uuid.UUID(a) for a in address_ids])
     rr.delete_by_id(session, rr.SOURCES, tenant_id, [uuid.UUID(s) for s in source_ids])
     repository.update_sources(session, updates)
+    repository.update_addresses(session, [a for a in st.addresses if str(a["id"]) in parts_back])
     if c["lifecycle_stage"] != stage_before:
         session.add(
             StageTransition(

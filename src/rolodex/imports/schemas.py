@@ -173,7 +173,10 @@ class ImportRowOut(BaseModel):
     changes: dict[str, Any] | None = Field(
         description="What the row changed: `cols` {field: [before, after]} of the fields it set "
         "(not the columns derived from them), `tags` and `addresses` added, `sources_added`, "
-        "`sources_changed`, `conflicts` (stored values kept over the file's), `review` "
+        "`sources_changed`, `addresses_changed` ([address id, {part: before}, {part: after}] "
+        "of a stored address the file gives again, same street and postcode, with another "
+        "city, region, country, line 2, position or time zone), `conflicts` (stored values "
+        "kept over the file's), `review` "
         "(possible duplicates queued)"
     )
     note: str | None

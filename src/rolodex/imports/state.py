@@ -127,6 +127,8 @@ class Change:
     addresses_added: list[dict[str, Any]] = field(default_factory=list)
     sources_added: list[dict[str, Any]] = field(default_factory=list)
     sources_changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    # a stored address the file gives again (same street and postcode) with other parts
+    addresses_changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)
     stage_from: str | None = None
@@ -139,6 +141,7 @@ class Change:
             or self.addresses_added
             or self.sources_added
             or self.sources_changed
+            or self.addresses_changed
         )
 
 
@@ -393,6 +396,16 @@ def _attributes(c: dict[str, Any], given: dict[str, Any], replace: bool, change:
         put("attributes", merged)
 
 
+# Parts of a stored address that the file may change; its street and postcode say which
+# address it is (another street or postcode is another address, added), and its type and
+# default flag are the customer's choice.
+ADDRESS_PARTS = ("line2", "city", "region", "country", "lat", "lng", "timezone")
+
+
+def _address_key(line1: str | None, postcode: str | None) -> tuple[str | None, str | None]:
+    return normalize.street_key(line1), normalize.postcode_key(postcode)
+
+
 def _addresses(
     state: State, given: list[Any], replace: bool, now: datetime, change: Change
 ) -> None:
@@ -403,16 +416,15 @@ def _addresses(
         rows = _address_rows(tenant_id, cid, given, now, first_default=True)
         change.filled.append("addresses")
     else:
-        known = {
-            (normalize.street_key(a["line1"]), normalize.postcode_key(a["postcode"]))
-            for a in (state.addresses if state.addresses is not None else [state.default_address()])
-            if a is not None
-        }
-        fresh = [
-            a
-            for a in given
-            if (normalize.street_key(a.line1), normalize.postcode_key(a.postcode)) not in known
-        ]
+        stored = state.addresses if state.addresses is not None else [state.default_address()]
+        known = {_address_key(a["line1"], a["postcode"]): a for a in stored if a is not None}
+        fresh = []
+        for a in given:
+            key = _address_key(a.line1, a.postcode)
+            if key in known:
+                known[key] = _address_parts(state, known[key], a, replace, change)
+            else:
+                fresh.append(a)
         if not fresh:
             return
         if not replace:
@@ -434,6 +446,42 @@ def _addresses(
     elif state.cols.get("address") is None:
         default = next((r for r in rows if r["is_default"]), None)
         state.cols["address"] = default
+
+
+def _address_parts(
+    state: State, stored: dict[str, Any], given: Any, replace: bool, change: Change
+) -> dict[str, Any]:
+    """The file's address is one stored already: its other parts fill the stored address's
+    empty ones, and replace the rest under ``replace`` (else the stored are kept, said as
+    conflicts). A city or country corrected in a spreadsheet was dropped, the row unchanged.
+    The stored address is replaced, not changed in place (earlier copies of the state share
+    it); returns the address as it is now."""
+    parts: dict[str, Any] = {}
+    for part in ADDRESS_PARTS:
+        value, was = getattr(given, part), stored.get(part)
+        if value in (None, "") or value == was:
+            continue
+        if was in (None, ""):
+            parts[part] = value
+        elif isinstance(value, str) and isinstance(was, str):
+            if replace and not _same_form(value, was):
+                parts[part] = value
+            elif not _same_text(value, was):
+                change.conflicts.append({"field": f"address.{part}", "kept": was, "given": value})
+        elif replace:
+            parts[part] = value
+        else:
+            change.conflicts.append({"field": f"address.{part}", "kept": str(was),
+                                     "given": str(value)})  # fmt: skip
+    if not parts:
+        return stored
+    after = {**stored, **parts}
+    change.addresses_changed.append((stored, after))
+    if state.addresses is not None:
+        state.addresses[:] = [after if a is stored else a for a in state.addresses]
+    if state.cols.get("address") is stored:
+        state.cols["address"] = after
+    return after
 
 
 def _consent(

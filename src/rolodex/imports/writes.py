@@ -75,6 +75,7 @@ def _customers(batch: Batch) -> None:
             )  # fmt: skip
     changed: set[uuid.UUID] = set()
     source_updates: list[dict[str, Any]] = []
+    address_updates: list[dict[str, Any]] = []
     for o in batch.outcomes:
         change = o.change
         if change is None or o.target is None:
@@ -105,6 +106,7 @@ def _customers(batch: Batch) -> None:
         rows["addresses"] += change.addresses_added
         rows["sources"] += change.sources_added
         source_updates += [after for _, after in change.sources_changed]
+        address_updates += [after for _, after in change.addresses_changed]
     for o in batch.outcomes:
         if o.action != "create" or o.target is None:
             continue
@@ -128,6 +130,7 @@ def _customers(batch: Batch) -> None:
     ):
         repository.insert_rows(session, model, rows[name])
     repository.update_sources(session, source_updates)
+    repository.update_addresses(session, address_updates)
     later: tuple[tuple[str, Any], ...] = (
         ("ledger", LtvEntry),
         ("transitions", StageTransition),
