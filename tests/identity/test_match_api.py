@@ -174,6 +174,11 @@ def test_ingest_role_can_match_viewer_cannot(tenant):
     assert r.status_code == 201
     r = ingest(tenant, tenant.key("ingest"), first_name="Ann", last_name="Lee", email="ann@x.org")
     assert r.status_code == 200
+    # a key that cannot read learns the id, not the stored record
+    assert r.json() == {"id": r.headers["Location"].rsplit("/", 1)[1], "matched": True}
+    assert r.headers["X-Match-Outcome"] == "matched"
+    admin = ingest(tenant, None, first_name="Ann", last_name="Lee", email="ann@x.org")
+    assert (admin.status_code, admin.json()["email"]) == (200, "ann@x.org")
     assert ingest(tenant, phone="not a phone").status_code == 422
     assert ingest(tenant, email="nope").status_code == 422
 

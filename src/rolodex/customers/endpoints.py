@@ -40,7 +40,7 @@ def create_customer(
     body: CustomerCreate,
     match: Annotated[bool, Query(description=identity_http.MATCH_DOC)] = False,
     principal: Principal = Depends(require(Permission.INGEST)),
-) -> CustomerOut:
+) -> CustomerOut | Response:
     """Create a customer; with ``match=true``, or match and update an existing one."""
     if match:
         return identity_http.match_or_create(request, response, principal, body)

@@ -9,7 +9,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from rolodex.auth.roles import Principal
+from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import service as customers
 from rolodex.customers.schemas import CustomerCreate, CustomerOut
 from rolodex.identity import service
@@ -20,11 +20,17 @@ MATCH_DOC = (
     "scores). A match at or above the tenant's auto-merge threshold updates that customer "
     "(empty fields filled, tags added) and answers 200; otherwise the customer is created "
     "(201) and close candidates are queued for review. Headers tell what happened: "
-    "`X-Match-Outcome: matched|created`, `X-Match-Score`, `X-Match-Id`."
+    "`X-Match-Outcome: matched|created`, `X-Match-Score`, `X-Match-Id`. A key that cannot "
+    "read customers (the `ingest` role) is answered a match with its id only, "
+    '`{"id": ..., "matched": true}`: the stored record is not disclosed to it.'
 )
 
 MATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"model": CustomerOut, "description": "matched an existing customer and updated it"},
+    200: {
+        "model": CustomerOut,
+        "description": "matched an existing customer and updated it (for a key without read: "
+        '`{"id": ..., "matched": true}` only)',
+    },
 }
 
 MERGED_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -39,17 +45,22 @@ MERGED_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def match_or_create(
     request: Request, response: Response, principal: Principal, body: CustomerCreate
-) -> CustomerOut:
+) -> CustomerOut | JSONResponse:
     with request.app.state.db.session(principal.tenant_id) as session:
         outcome = service.match_or_create(session, principal, body, channel="api")
         out = customers.to_out(outcome.customer)
-    response.status_code = 201 if outcome.created else 200
-    response.headers["X-Match-Outcome"] = "created" if outcome.created else "matched"
+    headers = {"X-Match-Outcome": "created" if outcome.created else "matched"}
     if outcome.score is not None:
-        response.headers["X-Match-Score"] = f"{outcome.score:.4f}"
+        headers["X-Match-Score"] = f"{outcome.score:.4f}"
     if outcome.match_id is not None:
-        response.headers["X-Match-Id"] = str(outcome.match_id)
-    response.headers["Location"] = f"/v1/customers/{out.id}"
+        headers["X-Match-Id"] = str(outcome.match_id)
+    headers["Location"] = f"/v1/customers/{out.id}"
+    if not outcome.created and not principal.can(Permission.READ):
+        # an ingest key (a website's chat widget holds one) would read anyone's record by
+        # sending their email: it learns the id its later events and orders need, no more
+        return JSONResponse({"id": str(out.id), "matched": True}, headers=headers)
+    response.status_code = 201 if outcome.created else 200
+    response.headers.update(headers)
     return out
 
 
