@@ -1,0 +1,78 @@
+"""Long unbroken values in a real browser: they wrap or are cut short inside their cell or
+card, the page never scrolls sideways, and a narrow screen scrolls a table inside its own
+wrapper."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from rolodex.jobs.worker import Worker
+from tests.browser.conftest import shot, sign_in
+
+PAGE_WIDTH = "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+RIGHT = "e => e.getBoundingClientRect().right"
+
+
+def _customer(site, **fields) -> str:
+    with site.api() as api:
+        r = api.post("/v1/customers", json=fields)
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+
+
+def _no_sideways_scroll(page, name):
+    width, content = page.evaluate(PAGE_WIDTH)
+    assert content <= width, f"{name}: the page is {content}px wide in a {width}px window"
+
+
+def test_a_long_email_leaves_every_column_of_the_customer_list_on_screen(page, site):
+    email = "a" * 110 + "@x.example"  # 120 characters, no space to break at
+    _customer(site, first_name="Lon", last_name="Gmail", email=email)
+    _customer(site, first_name="Sho", last_name="Rt", email="short@x.example")
+    sign_in(page, site)
+    page.goto(f"{site.base}/customers")
+    expect(page.locator("#rows tbody tr")).to_have_count(2)
+    wrap = page.locator("#rows .table-wrap")
+    width, content = wrap.evaluate("w => [w.clientWidth, w.scrollWidth]")
+    assert content <= width, f"the customer table is {content}px wide in {width}px"
+    _no_sideways_scroll(page, "the customer list")
+    card_right = wrap.evaluate(RIGHT)
+    created = page.locator("#rows thead th").last
+    expect(created).to_contain_text("Created")
+    assert created.evaluate(RIGHT) <= card_right
+    cell = page.locator("#rows tbody td", has_text="aaaa")
+    assert cell.evaluate(RIGHT) <= card_right
+    expect(cell.locator("[title]")).to_have_attribute("title", email)  # the whole address
+    shot(page, "long-email-list")
+
+
+def test_a_long_tag_stays_inside_its_card_on_the_customer_page(page, site):
+    tag = "t" * 100  # the longest a tag can be, no space to break at
+    cid = _customer(site, first_name="Tag", last_name="Long", tags=[tag, "vip-ish"])
+    sign_in(page, site)
+    page.goto(f"{site.base}/customers/{cid}")
+    chip = page.locator("#tags .tag", has_text="ttt")
+    expect(chip).to_be_visible()
+    assert chip.evaluate(RIGHT) <= page.locator("#tags").evaluate(RIGHT)
+    _no_sideways_scroll(page, "the customer page")
+    shot(page, "long-tag-customer")
+
+
+def test_recent_imports_scroll_inside_their_wrapper_on_a_phone(page, site, tmp_path):
+    path = tmp_path / ("customers-from-the-autumn-fair-" + "x" * 60 + ".csv")
+    path.write_text("Email\nada@example.com\nbob@example.com\n", encoding="utf-8")
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()  # the test server runs no worker
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site.base}/imports")
+    table = page.locator("#recent-imports table")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    _no_sideways_scroll(page, "the imports page at 390px")
+    wrap = table.locator("xpath=..")
+    expect(wrap).to_have_class("table-wrap")
+    assert wrap.evaluate(RIGHT) <= page.locator("#recent-imports").evaluate(RIGHT)
+    shot(page, "recent-imports-390")
