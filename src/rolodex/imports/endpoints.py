@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
@@ -105,6 +105,8 @@ CREATE_FIELDS = frozenset(
     {"file", "format", "encoding", "delimiter", "mapping", "map", "dry_run", "match",
      "overwrite", "tags", "source", "tag_delimiter", "date_order"}
 )  # fmt: skip
+BOOLEAN_FIELDS = frozenset({"dry_run", "overwrite"})  # a bool Form() parameter: see _booleans
+_BOOL = TypeAdapter(bool)
 PREVIEW_FIELDS = frozenset(
     {"file", "format", "encoding", "delimiter", "mapping", "map", "tags", "tag_delimiter",
      "date_order"}
@@ -148,6 +150,33 @@ async def _known_fields(request: Request, allowed: frozenset[str]) -> None:
             f"unknown or repeated fields: {names} (options: {', '.join(sorted(allowed))})",
             details=details,
         )
+    _booleans(form, allowed & BOOLEAN_FIELDS)
+
+
+def _booleans(form: Any, names: frozenset[str]) -> None:
+    """A boolean option's every value must say yes or no. FastAPI takes an empty form field
+    for one not sent, its default: ``dry_run=`` ran a real import."""
+    details = [
+        {"field": name, "message": "give true or false"}
+        for name in sorted(names)
+        if any(not _is_bool(v) for v in form.getlist(name))
+    ]
+    if details:
+        raise InvalidInput(
+            "; ".join(f"{d['field']}: {d['message']}" for d in details), details=details
+        )
+
+
+def _is_bool(value: Any) -> bool:
+    """A spelling of true or false the form's bool takes (true/false, 1/0, yes/no, on/off,
+    any case); not an empty value."""
+    if not isinstance(value, str) or not value:
+        return False
+    try:
+        _BOOL.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 async def _create_fields(
