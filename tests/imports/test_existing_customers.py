@@ -68,7 +68,7 @@ def test_a_consent_in_a_file_applies_when_newer_or_undated_as_the_api_applies_it
     ann_consent = current(tenant, ann["id"])["consent"]
     assert ann_consent["email"] is False
     assert ann_consent["email_at"] > since
-    assert ann_consent["email_source"] is None
+    assert ann_consent["email_source"] == "import"  # the change came from the import
     bob_consent = current(tenant, bob["id"])["consent"]
     assert (bob_consent["sms"], bob_consent["sms_at"], bob_consent["sms_source"]) == (
         True,

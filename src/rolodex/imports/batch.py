@@ -323,7 +323,7 @@ class Batch:
             if holder is not None and holder != o.target:
                 o.fail(f"the email already belongs to customer {holder}", "email", prep.data.email)
                 continue
-            change = state.apply(st, prep, o.rule or "fill", self.now, o.external)
+            change = state.apply(st, prep, o.rule or "fill", self.now, o.external, self.ctx.source)
             o.action = "update" if not change.empty else "unchanged"
             self.index.put(st.person())
             if o.external is not None:
@@ -438,7 +438,9 @@ class Batch:
             elif o.action in ("update", "unchanged") and o.target is not None and o.prep:
                 st = self.final[o.target]
                 before = snapshot(st)
-                o.change = state.apply(st, o.prep, o.rule or "fill", self.now, o.external)
+                o.change = state.apply(
+                    st, o.prep, o.rule or "fill", self.now, o.external, self.ctx.source
+                )
                 if o.change.empty:
                     o.action = "unchanged"
                 else:

@@ -285,9 +285,11 @@ def apply(
     rule: str,
     now: datetime,
     external: tuple[str, str] | None,
+    source: str = "import",
 ) -> Change:
     """Update ``state`` in place by one record under ``rule`` (fill, overwrite or
-    authoritative); returns what changed."""
+    authoritative); returns what changed. ``source`` is the import's: where a consent it
+    changes came from, when the record gives no consent source."""
     data, given, c = prep.data, prep.given, state.cols
     change = Change()
     replace = rule != "fill"
@@ -355,7 +357,7 @@ def apply(
             if value and (not c[f"utm_{part}"] or (replace and value != c[f"utm_{part}"])):
                 put(f"utm_{part}", value)
     _addresses(state, data.addresses or [], replace, now, change)
-    _consent(c, prep.consent, now, put, change)
+    _consent(c, prep.consent, now, put, change, source)
     if data.last_active_at and (
         c["last_active_at"] is None or data.last_active_at > c["last_active_at"]
     ):
@@ -485,10 +487,17 @@ def _address_parts(
 
 
 def _consent(
-    c: dict[str, Any], consent: dict[str, Any], now: datetime, put: Any, change: Change
+    c: dict[str, Any],
+    consent: dict[str, Any],
+    now: datetime,
+    put: Any,
+    change: Change,
+    source: str,
 ) -> None:
     """An explicit choice is applied, as the API applies one, unless the file dates it
-    before the choice stored: an old list must not resubscribe who unsubscribed since."""
+    before the choice stored: an old list must not resubscribe who unsubscribed since. Its
+    source is the record's consent source, else the import's ``source``: a changed choice
+    keeps saying where it came from (it was stored null, the old choice's source lost)."""
     for channel in ("email", "sms"):
         value = consent.get(f"{channel}_consent")
         if value is None or value == c[f"{channel}_consent"]:
@@ -504,7 +513,7 @@ def _consent(
             continue
         put(f"{channel}_consent", value)
         put(f"{channel}_consent_at", at if at is not None else now)
-        put(f"{channel}_consent_source", consent.get(f"{channel}_consent_source"))
+        put(f"{channel}_consent_source", consent.get(f"{channel}_consent_source") or source)
 
 
 def _sources(
