@@ -245,6 +245,15 @@ def json_list(raw: Any) -> list[Any] | None:
     return value if isinstance(value, list) else None
 
 
+def google_values(raw: Any) -> list[str] | None:
+    """The values of a Google Contacts cell that holds several ("ann@x.com ::: ann@y.com"
+    in "E-mail 1 - Value": Google's CSV writes a contact's further values of one label so),
+    else None. Only email, phone and group cells are read so: other text keeps its ":::"."""
+    if not isinstance(raw, str) or ":::" not in raw:
+        return None
+    return [p.strip() for p in raw.split(":::") if p.strip()]
+
+
 def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     listed = json_list(raw) if delimiter is None else None
     if listed is not None:

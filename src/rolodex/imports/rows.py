@@ -33,6 +33,7 @@ from rolodex.imports.cells import (
     e164_value,
     enum_value,
     fast_check_email,
+    google_values,
     has_nul,
     money_value,
     opt_out_value,
@@ -406,6 +407,9 @@ def _cell(
     tags: list[str],
 ) -> None:
     kind = mapping.field_kind(name)
+    several = google_values(raw) if name in _CONTACTS else None
+    if several is not None:  # read as a list of them: the first is the field's, others kept
+        raw = several
     if kind == "attr":
         key = name[5:]
         value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
