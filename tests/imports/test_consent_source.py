@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.imports.test_existing_customers import current, made
 from tests.imports.helpers import csv_text, imported, rows
+from tests.imports.test_existing_customers import current, made
 
 
 @pytest.mark.parametrize(
