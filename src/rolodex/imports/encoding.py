@@ -15,7 +15,16 @@ from rolodex.models.customers import SOURCES
 def external_pair(source_name: str, key: str) -> tuple[str, str]:
     """Where an external key lives: under its own source when the import's source is one of
     ours (``shopify``: the Shopify customer id, found again by Shopify webhooks), otherwise
-    under ``import`` prefixed with the source name (``hubspot:123``)."""
+    under ``import`` prefixed with the source name (``hubspot:123``).
+
+    The default source ``import`` shares that slot: its ids are kept as given, but one with
+    a colon is prefixed ``import:``, as a named source's would be. Kept as given, the text
+    "hubspot:123" in a default import's id column was HubSpot's customer 123 and updated it.
+    A source name has no colon (``schemas.SOURCE_NAME``) and none is ``import`` (one of
+    ours): the three forms (no colon; ``import:``; another name and a colon) never meet.
+    Ids without a colon, nearly all, are stored as before."""
+    if source_name == "import" and ":" in key:
+        return "import", f"import:{key}"
     if source_name in SOURCES:
         return source_name, key
     return "import", f"{source_name}:{key}"
