@@ -412,7 +412,7 @@ def test_preview_shows_the_mapping_and_the_first_rows_with_their_errors(tenant):
     first, second = body["rows"]
     assert first["values"]["email"] == "ada@example.com"
     assert first["errors"] == []
-    assert {e["field"] for e in second["errors"]} == {"email", "lifecycle_stage"}  # all at once
+    assert {e["field"] for e in second["errors"]} == {"email", "phone", "lifecycle_stage"}  # all
     assert "attr.<name>" in body["fields"]
     assert tenant.client.get("/v1/imports", headers=tenant.headers()).json()["items"] == []
     # what the import reads besides the API's fields, and a phone read as the import reads it

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -30,6 +31,7 @@ from rolodex.imports.cells import (
     bool_value,
     country_value,
     datetime_read,
+    e164,
     e164_value,
     enum_value,
     fast_check_email,
@@ -46,6 +48,7 @@ from rolodex.imports.cells import (
     trim,
 )
 from rolodex.ingest import shopify
+from rolodex.kit.phones import phone_regions, region_of
 
 log = logging.getLogger("rolodex.imports")
 
@@ -111,6 +114,8 @@ class Options:
     tag_delimiter: str | None = None
     is_csv: bool = True
     day_first: bool | None = None  # the file's date order (dates.order_of), None: unknown
+    # the tenant's phone region: a record failing for other cells says of its phone too
+    region: str | None = None
 
 
 def _text(raw: Any) -> str:
@@ -348,6 +353,10 @@ def convert(
     except ValidationError as exc:
         errors.extend(_pydantic_error(e, columns, raws) for e in exc.errors())
     if errors:
+        if options.region is not None and not any(e.field == "phone" for e in errors):
+            problem = _phone_problem(body, extra, columns, options.region)
+            if problem is not None:
+                errors.append(problem)
         return errors
     given = set(body) - {"utm"} | {f"utm_{k}" for k in utm}
     if email is not None:
@@ -509,6 +518,29 @@ def _cell(
         extra[name] = " ".join(_text(raw).split())
     elif kind in ("text", "longtext"):
         body[name] = _text(raw)
+
+
+def _phone_problem(
+    body: dict[str, Any], extra: dict[str, Any], columns: dict[str, str], region: str
+) -> RowError | None:
+    """The phone's problem of a record that fails for other cells. A valid record's phone is
+    read later (``batch.phone_of``, then in the country of the customer it matches), which a
+    failing record never reaches: without this its bad phone was said only once the other
+    cells were corrected, one upload later. Read as ``phone_of`` reads it (an export's
+    ``phone_e164``, then the tenant's region and the record's address country); a failing
+    record matches no customer, so no other country is tried."""
+    phone = body.get("phone")
+    if not isinstance(phone, str) or not phone.strip():
+        return None
+    stored = extra.get("phone_e164")
+    if stored is not None and e164(phone, region_of(stored)) == stored:
+        return None
+    addresses = [SimpleNamespace(**a) for a in body.get("addresses", []) if isinstance(a, dict)]
+    regions = phone_regions(addresses, region)
+    if any(e164(phone, r) is not None for r in regions):
+        return None
+    reason = f"not a valid phone number (read with the region {' or '.join(regions)})"
+    return RowError(reason, "phone", columns.get("phone"), shown(phone))
 
 
 def _account_state(raw: Any) -> bool:

@@ -89,12 +89,14 @@ class Converter:
         options: dict[str, Any],
         stored: dict[str, str],
         header: list[str] | None,
+        region: str | None = None,
     ) -> None:
         self.options = rows.Options(
             default_tags=tuple(options.get("tags") or ()),
             tag_delimiter=options.get("tag_delimiter"),
             day_first=options.get("day_first"),
             is_csv=format == "csv",
+            region=region,
         )
         self.stored = stored
         self.overrides: dict[str, str] = {}
@@ -260,11 +262,11 @@ def _run_import(
     reader = Reader(chunks, detected, (run.options or {}).get("header_line"))
     try:
         header = reader.header() if run.format == "csv" else None
-        converter = Converter(run.format, run.options or {}, run.mapping or {}, header)
+        ctx = context(session, run)
+        converter = Converter(run.format, run.options or {}, run.mapping or {}, header, ctx.region)
         records = iter(reader)
         for _ in islice(records, run.rows_read):
             pass  # resuming: these were committed by an earlier run
-        ctx = context(session, run)
         sqlite = session.get_bind().dialect.name == "sqlite"
         seen: dict[uuid.UUID, Any] = {}  # batch.Batch.seen, for the whole run
         growth = Growth(session, DRY_RUN_FILLS if run.dry_run else FILLS, tenant_id)

@@ -293,7 +293,11 @@ def preview(
     tenant = session.get(Tenant, tenant_id)
     region = tenant.default_region if tenant else "US"
     converter = Converter(
-        sniffed.detected.format, sniffed.options, sniffed.mapping.as_dict(), sniffed.header
+        sniffed.detected.format,
+        sniffed.options,
+        sniffed.mapping.as_dict(),
+        sniffed.header,
+        region,
     )
     out_rows = []
     for record in sniffed.records[:PREVIEW_ROWS]:
