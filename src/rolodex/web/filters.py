@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from rolodex.kit.time import utcnow
 
@@ -34,9 +36,20 @@ def stage_label(stage: str) -> str:
     return stage.replace("_", " ")
 
 
+def attribute_value(value: Any) -> str:
+    """A custom attribute on one line: text as it is, anything else as compact JSON (keys
+    sorted: PostgreSQL keeps an object's keys in its own order)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(
+        value, ensure_ascii=False, separators=(", ", ": "), sort_keys=True, default=str
+    )
+
+
 def register(env: object) -> None:
     filters = env.filters  # type: ignore[attr-defined]
     filters["initials"] = initials
     filters["money"] = money
     filters["ago"] = ago
     filters["stage_label"] = stage_label
+    filters["attribute_value"] = attribute_value
