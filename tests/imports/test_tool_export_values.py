@@ -53,3 +53,34 @@ def test_a_google_contacts_cell_of_several_emails_and_phones_keeps_each_of_them(
         "other_phone": "+1 415 555 0103, +1 415 555 0104",
     }
     assert cyd["notes"] == "likes ::: separators"  # other text is not split
+
+
+def test_google_contacts_system_group_of_every_contact_is_no_tag(tenant):
+    """ "* myContacts" (every contact in the address book) was a tag of each contact with no
+    label of its own, and dropped beside one: now never a tag. The groups Google Contacts
+    shows as labels are tags, "* starred" as "starred"."""
+    new_format = _google(
+        {"First Name": "Ann", "Labels": "* myContacts", "E-mail 1 - Value": "ann@x.com"},
+        {"First Name": "Bob", "Labels": "* myContacts ::: Clients",
+         "E-mail 1 - Value": "bob@x.com"},
+        {"First Name": "Cyd", "Labels": "Clients ::: * starred ::: * myContacts",
+         "E-mail 1 - Value": "cyd@x.com"},
+    )  # fmt: skip
+    old_format = csv_text(
+        [
+            ["Name", "Given Name", "Family Name", "Group Membership", "E-mail 1 - Type",
+             "E-mail 1 - Value"],
+            ["Dee Doe", "Dee", "Doe", "* myContacts", "* Other", "dee@x.com"],
+            ["Eve Ng", "Eve", "Ng", "* Friends ::: * myContacts", "* Work", "eve@x.com"],
+        ]
+    )  # fmt: skip
+    imported(tenant, new_format)
+    imported(tenant, old_format)
+    tags = {e: sorted(p["tags"]) for e, p in _people(tenant).items()}
+    assert tags == {
+        "ann@x.com": [],
+        "bob@x.com": ["Clients"],
+        "cyd@x.com": ["Clients", "starred"],
+        "dee@x.com": [],
+        "eve@x.com": ["Friends"],
+    }

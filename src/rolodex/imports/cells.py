@@ -254,6 +254,20 @@ def google_values(raw: Any) -> list[str] | None:
     return [p.strip() for p in raw.split(":::") if p.strip()]
 
 
+# Google Contacts' system groups, written "* name" in its CSV. Those no user chose are no
+# tag: myContacts (every contact saved in the address book: a contact's only group when it
+# has no label of its own), all, chatBuddies (Hangouts) and blocked. The ones a user puts a
+# contact in, shown as labels in Google Contacts (starred, friends, family, coworkers), are
+# tags, named without the "* ".
+GOOGLE_SYSTEM = frozenset({"mycontacts", "all", "chatbuddies", "blocked", "starred", "friends",
+                           "family", "coworkers"})  # fmt: skip
+GOOGLE_AUTOMATIC = frozenset({"mycontacts", "all", "chatbuddies", "blocked"})
+
+
+def _google_group(text: str) -> bool:
+    return text.startswith("* ") and text[2:].strip().casefold() in GOOGLE_SYSTEM
+
+
 def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     listed = json_list(raw) if delimiter is None else None
     if listed is not None:
@@ -263,9 +277,12 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
             raise CellError("each tag must be text (or a number), not a list, object or boolean")
         return [str(t) for t in raw if t is not None and str(t).strip()]
     text = str(raw)
-    if delimiter is None and ":::" in text:  # Google Contacts: "* myContacts ::: Friends"
-        parts = (p.strip().removeprefix("* ") for p in text.split(":::"))
-        return [t for t in parts if t and t.casefold() != "mycontacts"]
+    groups = google_values(text) if delimiter is None else None
+    if groups is None and delimiter is None and _google_group(text.strip()):
+        groups = [text.strip()]  # a contact's one group: "* myContacts" alone
+    if groups is not None:  # Google Contacts: "* myContacts ::: Friends ::: * starred"
+        parts = (g.removeprefix("* ").strip() for g in groups)
+        return [t for t in parts if t and t.casefold() not in GOOGLE_AUTOMATIC]
     sep = delimiter or ("|" if "|" in text else ";" if ";" in text else ",")
     # Mailchimp quotes each tag: "Customer","VIP"
     return [t for t in (_unquoted(p.strip()) for p in text.split(sep)) if t]
