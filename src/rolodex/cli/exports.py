@@ -24,7 +24,7 @@ from rolodex.cli.context import (
     silence,
     stopped_by_sigterm,
 )
-from rolodex.cli.files import STDOUT, writable
+from rolodex.cli.files import STDOUT, is_regular, writable
 from rolodex.db import Database
 from rolodex.errors import RolodexError
 
@@ -114,11 +114,13 @@ def export_command(
                 # Written beside its path, moved into place whole: a failed export leaves the
                 # file of an earlier one as it was. Before the audit: an export it cannot write
                 # is not recorded.
-                target = files.enter_context(writable(out if to_file and out else STDOUT))
+                path = out if to_file and out else STDOUT
+                bom = is_regular(path)  # before writable opens it
+                target = files.enter_context(writable(path))
                 service.record_audit(session, principal, format, node, audited)
                 total = search_service.count_customers(session, t.id, node, now=selection.now)
             total = total if limit is None else min(total, limit)
-            written = _write(db, t.id, format, selection, target, total, show=to_file)
+            written = _write(db, t.id, format, selection, target, total, show=to_file, bom=bom)
     except BrokenPipeError:  # `rolodex export | head`: as a Unix tool, quietly
         if not to_file:
             silence(sys.stdout)
@@ -193,9 +195,11 @@ def _write(
     total: int,
     *,
     show: bool,
+    bom: bool,
 ) -> int:
     """Write the export; how many customers it held (``total`` was counted before, in
-    another transaction: a customer added or deleted since made it wrong)."""
+    another transaction: a customer added or deleted since made it wrong). ``bom``: a CSV's
+    byte-order mark, for a file only (see ``files.is_regular``)."""
     from rolodex.exports import service
 
     done = {"rows": 0, "step": -1}  # counters of the plain reporter
@@ -208,7 +212,7 @@ def _write(
                 done["rows"] += n
                 bar.advance(task, n)
 
-            for piece in service.stream(db, tenant_id, fmt, selection, advance):
+            for piece in service.stream(db, tenant_id, fmt, selection, advance, bom=bom):
                 target.write(piece)
         return done["rows"]
 
@@ -219,6 +223,6 @@ def _write(
             done["step"] = step
             err_console.print(f"exported {done['rows']:,}/{total:,} customers", highlight=False)
 
-    for piece in service.stream(db, tenant_id, fmt, selection, plain):
+    for piece in service.stream(db, tenant_id, fmt, selection, plain, bom=bom):
         target.write(piece)
     return done["rows"]

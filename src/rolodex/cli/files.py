@@ -54,6 +54,13 @@ def writable(path: Path) -> Iterator[BinaryIO]:
             Path(part).unlink(missing_ok=True)
 
 
+def is_regular(path: Path) -> bool:
+    """Whether ``writable`` writes ``path`` as a file, not standard output, a pipe, a device
+    or a terminal. Only a file gets a CSV's byte-order mark, which spreadsheets want: piped
+    on, it is a stray character before the header (``| grep ^row`` missed it)."""
+    return path != STDOUT and not _is_stream(path)
+
+
 def _is_stream(path: Path) -> bool:
     """Whether the path (followed through links) is there and is not a regular file."""
     try:

@@ -35,7 +35,7 @@ from rolodex.cli.context import (
     resolve_tenant,
     shown,
 )
-from rolodex.cli.files import STDOUT, writable
+from rolodex.cli.files import STDOUT, is_regular, writable
 from rolodex.db import Database
 from rolodex.errors import Conflict, InvalidInput
 from rolodex.models import ImportRun
@@ -123,6 +123,8 @@ def import_command(
         )  # fmt: skip
         handle, size, name = _input(stack, file)
         t = resolve_tenant(db, tenant)
+        # a CSV's BOM for a file only, not one piped on (decided before writable opens it)
+        boms = {path: is_regular(path) for path in (report, errors) if path}
         outputs = {path: stack.enter_context(writable(path)) for path in (report, errors) if path}
         principal = Principal(t.id, "admin", "system", "cli:import", "rolodex import")
         with _Stop() as stop:  # from here a signal stops the import cleanly
@@ -149,7 +151,7 @@ def import_command(
             else:
                 pages = report_repository.error_record_pages(db, t.id, run.id)
                 columns = import_report.ERROR_COLUMNS
-            for piece in stream(CsvWriter(columns), pages):
+            for piece in stream(CsvWriter(columns, bom=boms[path]), pages):
                 out.write(piece)
             out.flush()
             if path != STDOUT:
@@ -513,6 +515,15 @@ def _summary(db: Database, run: ImportRun, seconds: float, errors: Path | None) 
     table.add_row(*(f"{n:,}" for n in (run.rows_read, run.created, run.updated, run.unchanged,
                                        run.skipped, run.failed)), f"{rate:,.0f}")  # fmt: skip
     console.print(table)
+    with db.session(run.tenant_id, write=False) as session:
+        kept = report_repository.count_conflicts(session, run.tenant_id, run.id)
+    # counted among updated or unchanged: a row whose every differing value was kept is
+    # "unchanged", though the file said otherwise
+    console.print(
+        f"values kept: {kept:,} (rows that kept a stored value over the file's; --overwrite "
+        "replaces them, the row report lists them)",
+        highlight=False,
+    )
     if run.error:
         err_console.print(f"[red]failed:[/red] {shown(run.error)}", highlight=False)
     if run.failed:

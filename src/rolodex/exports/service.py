@@ -298,9 +298,12 @@ def stream(
     fmt: str,
     selection: Selection,
     on_page: Callable[[int], None] | None = None,
+    *,
+    bom: bool = True,
 ) -> Iterator[bytes]:
     """The whole export as bytes, in one read transaction (a consistent view);
-    ``on_page`` hears how many customers each page held."""
+    ``on_page`` hears how many customers each page held. ``bom``: a CSV starts with UTF-8's
+    byte-order mark (for spreadsheets; not on a command's standard output)."""
     if selection.now is None:
         # The header and the rows read "-30d" at one moment: a customer crossing it between
         # the two was a row without columns for its addresses and attributes (lost).
@@ -320,7 +323,7 @@ def stream(
         if fmt == "csv":
             columns, n, names = csv_columns(session, tenant_id, selection)
             rows = ([flat(d, n, names) for d in page] for page in counted())
-            yield from writers.stream(writers.CsvWriter(columns), rows)
+            yield from writers.stream(writers.CsvWriter(columns, bom=bom), rows)
         elif fmt == "json":
             yield from writers.stream(writers.JsonWriter(), counted())
         else:

@@ -161,6 +161,24 @@ def problems(session: Session, run: ImportRun) -> int:
     return count_errors(session, run.tenant_id, run.id)
 
 
+def count_conflicts(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
+    """The import's rows that kept a stored value over the file's (their change's
+    ``conflicts``): a row whose every differing value was kept is "unchanged", and the
+    summary says how many kept some. Only matched rows can, one import's rows are read."""
+    changes = ImportRow.changes
+    if session.get_bind().dialect.name == "postgresql":
+        kept = func.jsonb_extract_path(changes, "conflicts")
+    else:
+        kept = func.json_extract(changes, "$.conflicts")
+    stmt = select(func.count()).where(
+        ImportRow.tenant_id == tenant_id,
+        ImportRow.import_id == import_id,
+        ImportRow.action.in_(("update", "unchanged")),
+        kept.is_not(None),
+    )
+    return int(session.scalar(stmt) or 0)
+
+
 def count_errors(session: Session, tenant_id: uuid.UUID, import_id: uuid.UUID) -> int:
     sub = errors_query(tenant_id, import_id).with_only_columns(ImportRowError.row_no).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)
