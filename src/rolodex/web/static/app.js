@@ -1,11 +1,16 @@
 // Small helpers for the dashboard; the pages work without them, only less smoothly.
 (function () {
-  // After an htmx search/filter/sort pushes a new URL, the export link, "save view" and the
+  // After an htmx search/filter/sort pushes a new URL, the export links, "save view" and the
   // filter form's sort follow it (a sort by a column was lost by the next search otherwise).
   function syncListLinks() {
     var query = window.location.search.replace(/^\?/, "");
     var exp = document.getElementById("export-link");
     if (exp) exp.setAttribute("href", "/customers/export" + (query ? "?" + query : ""));
+    document.querySelectorAll("a[data-export-format]").forEach(function (link) {
+      var params = new URLSearchParams(query);
+      params.set("format", link.getAttribute("data-export-format"));
+      link.setAttribute("href", "/customers/export?" + params.toString());
+    });
     var saved = document.getElementById("view-query");
     if (saved) saved.value = query;
     var sort = document.querySelector("#filters input[name=sort]");

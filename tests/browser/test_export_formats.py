@@ -1,0 +1,50 @@
+"""The customer list offers its export as CSV, JSON and NDJSON, each link following the
+filter a search typed after the page loaded (JSON was reachable only by editing the address)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shot, sign_in
+
+
+def _customer(site, **fields):
+    with site.api() as api:
+        r = api.post("/v1/customers", json=fields)
+        assert r.status_code == 201, r.text
+
+
+def _download(page, name: str) -> tuple[str, str]:
+    with page.expect_download() as download:
+        page.get_by_role("link", name=name, exact=True).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    return download.value.suggested_filename, text
+
+
+def test_json_and_ndjson_exports_are_offered_and_follow_a_search(page, site):
+    for first, email in (("Ann", "ann@brook.example"), ("Bea", "bea@brook.example")):
+        _customer(site, first_name=first, last_name="Brook", email=email)
+    _customer(site, first_name="Dov", last_name="Stone", email="dov@stone.example")
+    sign_in(page, site)
+    page.goto(f"{site.base}/customers")
+    expect(page.locator("#rows tbody tr")).to_have_count(3)
+    page.get_by_role("searchbox", name="Search customers").fill("brook")
+    expect(page.locator("#rows tbody tr")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"q=brook"))
+    found = ["ann@brook.example", "bea@brook.example"]  # the search's, in any order
+
+    name, text = _download(page, "Export JSON")
+    assert name.endswith(".json"), name
+    assert sorted(c["email"] for c in json.loads(text)) == found
+    name, text = _download(page, "Export NDJSON")
+    assert name.endswith(".ndjson"), name
+    assert sorted(json.loads(line)["email"] for line in text.splitlines()) == found
+    name, text = _download(page, "Export CSV")  # the CSV link is as it was
+    assert name.endswith(".csv"), name
+    assert "ann@brook.example" in text
+    assert "dov@stone.example" not in text
+    shot(page, "export-formats")
