@@ -109,7 +109,7 @@ def test_a_two_digit_year_keeps_the_files_date_order():
 def test_the_row_notes_how_a_date_not_written_as_one_was_read():
     prep = _convert(
         {"created_at": "45292", "last_active_at": 1678888931, "attr.birthday": "31122",
-         "email_consent_at": "2024-01-31"}
+         "email_consent_at": "2024-01-31", "email_consent": "yes"}
     )  # fmt: skip
     assert isinstance(prep, Prepared), prep
     assert prep.notes == [

@@ -120,7 +120,8 @@ def test_a_country_that_cannot_be_read_still_fails_its_row_saying_how_to_write_i
 )
 def test_common_spreadsheet_dates_and_times_are_read(written, instant):
     assert ok({"created_at": written}).created_at == instant
-    assert ok({"email_consent_at": written}).consent == {"email_consent_at": instant}
+    consent = ok({"email_consent_at": written, "email_consent": "yes"}).consent
+    assert consent == {"email_consent": True, "email_consent_at": instant}
     assert ok({"last_active_at": written}).data.last_active_at == instant
 
 

@@ -84,3 +84,86 @@ def test_google_contacts_system_group_of_every_contact_is_no_tag(tenant):
         "dee@x.com": [],
         "eve@x.com": ["Friends"],
     }
+
+
+# Mailchimp's export of an audience's subscribed members
+MAILCHIMP_HEADER = [
+    "Email Address", "First Name", "Last Name", "Address", "Phone Number", "MEMBER_RATING",
+    "OPTIN_TIME", "OPTIN_IP", "CONFIRM_TIME", "CONFIRM_IP", "LATITUDE", "LONGITUDE", "GMTOFF",
+    "DSTOFF", "TIMEZONE", "CC", "REGION", "LAST_CHANGED", "LEID", "EUID", "NOTES", "TAGS",
+]  # fmt: skip
+
+
+def _mailchimp(*records: dict[str, str]) -> str:
+    return csv_text(
+        [MAILCHIMP_HEADER, *([r.get(h, "") for h in MAILCHIMP_HEADER] for r in records)]
+    )
+
+
+def _member(email: str, address: str, **more: str) -> dict[str, str]:
+    return {
+        "Email Address": email, "First Name": email[:3].title(), "Address": address,
+        "MEMBER_RATING": "2", "OPTIN_TIME": "2023-03-15 14:02:11", "OPTIN_IP": "203.0.113.7",
+        "CONFIRM_TIME": "2023-03-15 14:05:40", "CONFIRM_IP": "203.0.113.7",
+        "LATITUDE": "37.7749000", "LONGITUDE": "-122.4194000", "GMTOFF": "-8", "DSTOFF": "-7",
+        "TIMEZONE": "America/Los_Angeles", "CC": "US", "REGION": "CA",
+        "LAST_CHANGED": "2023-03-15 14:05:40", "LEID": "123456789", "EUID": "a1b2c3d4e5",
+        **more,
+    }  # fmt: skip
+
+
+def test_a_mailchimp_members_address_is_split_and_its_ip_location_is_no_address(tenant):
+    """The export's LATITUDE, TIMEZONE, REGION (where the subscriber's IP is) were the postal
+    address's parts: the ADDRESS cell stayed whole in the first line, beside an IP's region."""
+    text = _mailchimp(
+        _member("ann@example.com", "12 Elm St  Apt 4  Portland  OR  97201  US"),
+        _member("bob@example.com", "1 Main St  Apt 4  Springfield    62704  US"),  # no state
+        _member("cyd@example.com", "12 Elm St  Portland  OR  97201  US"),  # no second line
+        _member("dee@example.com", "1 Main St  Springfield  Oregon"),
+    )
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 0), rows(
+        tenant, run["id"]
+    )
+    parts = ("line1", "line2", "city", "region", "postcode", "country", "lat", "timezone")
+    found = {e: tuple(p["addresses"][0][k] for k in parts) for e, p in _people(tenant).items()}
+    assert found == {
+        "ann@example.com": ("12 Elm St", "Apt 4", "Portland", "OR", "97201", "US", None, None),
+        "bob@example.com": ("1 Main St", "Apt 4", "Springfield", None, "62704", "US", None,
+                            None),
+        "cyd@example.com": ("12 Elm St", None, "Portland", "OR", "97201", "US", None, None),
+        "dee@example.com": ("1 Main St  Springfield  Oregon", None, None, None, None, None,
+                            None, None),
+    }  # fmt: skip
+    notes = {r["row"]: r["note"] or "" for r in rows(tenant, run["id"])}
+    assert "'1 Main St  Springfield  Oregon' kept whole as its first line" in notes[4]
+    assert "kept whole" not in notes[1] + notes[2] + notes[3]
+
+
+def test_a_mailchimp_opt_in_time_without_a_consent_is_no_consent_given_at_that_time(tenant):
+    """A subscribed members' export has OPTIN_TIME and CONFIRM_TIME and no status column: the
+    members were stored with no email consent and a consent time, as if given. Mailchimp's
+    unsubscribed and cleaned exports have the same columns: a time alone grants nothing, and
+    is not stored beside no consent; a consent column beside it still dates the consent."""
+    text = _mailchimp(_member("ann@example.com", ""))
+    run = imported(tenant, text)
+    assert run["progress"]["created"] == 1, rows(tenant, run["id"])
+    [ann] = customers(tenant)
+    assert (ann["consent"]["email"], ann["consent"]["email_at"]) == (False, None)
+    [row] = rows(tenant, run["id"])
+    assert (
+        "OPTIN_TIME '2023-03-15 14:02:11' not stored: the row gives no email consent"
+        in (row["note"])
+    )
+    given = csv_text(
+        [
+            ["Email Address", "OPTIN_TIME", "Email Marketing", "MEMBER_RATING"],
+            ["bob@example.com", "2023-03-15 14:02:11", "subscribed", "2"],
+        ]
+    )
+    imported(tenant, given)
+    bob = _people(tenant)["bob@example.com"]
+    assert (bob["consent"]["email"], bob["consent"]["email_at"][:19]) == (
+        True,
+        "2023-03-15T14:02:11",
+    )

@@ -403,11 +403,22 @@ def resolve(
         names = ", ".join(e["field"] for e in errors)
         raise InvalidInput(f"invalid mapping: {names}", details=errors)
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
-    guesses = [(i, *guess(headers[i])) for i in range(len(columns)) if how[i] == "unknown"]
+    geolocation = _mailchimp_geolocation(headers)
+    guesses = [
+        (i, IGNORE, 2) if i in geolocation else (i, *guess(headers[i]))
+        for i in range(len(columns))
+        if how[i] == "unknown"
+    ]
     warnings = [
         f"{col!r} is in none of the first records; later records that have it fill it"
         for col in extra
     ]
+    if geolocation:
+        located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
+        warnings.append(
+            f"columns {located} are not imported: Mailchimp's guess of where a subscriber's "
+            "IP address is, not their postal address (the address column holds that)"
+        )
     # Best confidence first, then leftmost: who gets a field several columns guess.
     losers: list[tuple[int, str]] = []
     for i, guessed, _confidence in sorted(guesses, key=lambda g: (-g[2], g[0])):
@@ -459,6 +470,25 @@ def resolve(
             )
     _name_beside_given_name(headers, fields, how, taken)
     return Mapping(columns, fields, how, warnings)
+
+
+# Mailchimp's members exports: its own columns, and those of the subscriber's IP geolocation
+_MAILCHIMP = frozenset({"memberrating", "optintime", "optinip", "confirmtime", "confirmip",
+                        "lastchanged", "leid", "euid"})  # fmt: skip
+_GEOLOCATION = frozenset({"latitude", "longitude", "gmtoff", "dstoff", "timezone", "cc",
+                          "region"})  # fmt: skip
+
+
+def _mailchimp_geolocation(headers: list[str]) -> set[int]:
+    """The columns of a Mailchimp members export that place the subscriber's IP address
+    (LATITUDE, TIMEZONE, CC, REGION...): guessed as the postal address's parts, they made its
+    one-cell ADDRESS a first line with parts beside it, never split into its own parts
+    (``rows.split_address``), and put an IP's region in a postal address. A file is
+    Mailchimp's when it has three of its own columns (MEMBER_RATING, OPTIN_TIME, LEID...)."""
+    names = [normal(h) for h in headers]
+    if len(_MAILCHIMP.intersection(names)) < 3:
+        return set()
+    return {i for i, name in enumerate(names) if name in _GEOLOCATION}
 
 
 def _twice(first: str, column: str) -> str:

@@ -183,6 +183,19 @@ def _name_parts(raw: dict[str, Any], body: dict[str, Any], extra: dict[str, Any]
 
 
 _TWO_SPACES = re.compile(r" {2,}")
+_KEPT_WHOLE = (
+    "address {!r} kept whole as its first line: its parts, two spaces apart, are not "
+    "Mailchimp's (street, second line, city, state, zip, country)"
+)
+# A consent time the row gives no consent with. Mailchimp's OPTIN_TIME and CONFIRM_TIME are
+# in its exports of unsubscribed and cleaned members too (beside UNSUB_TIME, CLEAN_TIME): they
+# say when someone once subscribed, not that they are subscribed, and only the file's name
+# (subscribed_members_export_...) tells the lists apart. A time is stored with the consent a
+# column gives (yes, subscribed; an opt-out's no), never as consent on its own.
+_LONE_TIME = (
+    "{0} {1!r} not stored: the row gives no {2} consent, and a consent time alone grants "
+    "none (map a column saying yes or subscribed to {2}_consent to give it)"
+)
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
@@ -191,9 +204,14 @@ _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHON
 def split_address(text: str) -> dict[str, Any]:
     """The parts of a whole address in one cell, as Mailchimp writes it: street, second line,
     city, state, zip and country separated by two spaces ("1 Main St  Apt 4  Springfield  IL
-    62704  US"; an empty part leaves four). Read from the end: a country, a postcode, then
-    region and city when enough parts are left; nothing unless a country or a postcode is
-    found (a street typed with double spaces stays the street)."""
+    62704  US"; an empty part leaves four). Six parts two spaces apart are those six, in
+    order (the empty ones too: "1 Main St  Apt 4  Springfield    62704  US" has no state).
+    Else read from the end, as Mailchimp's own import reads a cell without its second line:
+    a country, a postcode, then region and city when enough parts are left; nothing unless a
+    country or a postcode is found (a street typed with double spaces stays the street)."""
+    placed = _six_parts(text.strip())
+    if placed is not None:
+        return placed
     parts = [p.strip() for p in _TWO_SPACES.split(text.strip()) if p.strip()]
     if len(parts) < 3:
         return {}
@@ -215,6 +233,24 @@ def split_address(text: str) -> dict[str, Any]:
     if len(parts) > 1:
         out["line2"] = ", ".join(parts[1:])
     return out
+
+
+_SIX = ("line1", "line2", "city", "region", "postcode", "country")
+
+
+def _six_parts(text: str) -> dict[str, Any] | None:
+    """Mailchimp's six address parts, each two spaces from the next, by their place; None
+    when the cell is not so (a part with a space more at its edge cannot be placed)."""
+    parts = text.split("  ")
+    if len(parts) != len(_SIX) or not parts[0] or any(p != p.strip() for p in parts):
+        return None
+    placed = {k: p for k, p in zip(_SIX, parts, strict=True) if p}
+    if "country" in placed:
+        try:
+            placed["country"] = country_value(placed["country"])
+        except CellError:
+            return None
+    return placed
 
 
 def _address(parts: dict[str, Any]) -> dict[str, Any]:
@@ -311,6 +347,13 @@ def convert(
         if extra.pop(f"{channel}_opt_out", False):
             extra[f"{channel}_consent"] = False
             extra.pop(f"routed.{channel}_consent", None)
+    for channel in ("email", "sms"):
+        # a time with no consent in the row (Mailchimp's OPTIN_TIME, with no status column)
+        # is not stored: kept, it made "no consent, given at ..." (see _LONE_TIME)
+        if f"{channel}_consent_at" in extra and f"{channel}_consent" not in extra:
+            del extra[f"{channel}_consent_at"]
+            at = f"{channel}_consent_at"
+            _note(extra, _LONE_TIME.format(columns[at], shown(raws[at]), channel))
     other_id = extra.pop("other_id", None)
     if other_id is not None and extra.setdefault("external_id", other_id) != other_id:
         reason = (
@@ -328,7 +371,10 @@ def convert(
         parted |= extra.pop("parted", set())
         for n, address in addresses.items():
             if n not in parted and set(address) <= _LINE_ONLY and "line1" in address:
-                address.update(split_address(address["line1"]))
+                split = split_address(address["line1"])
+                address.update(split)
+                if not split and len(_TWO_SPACES.split(address["line1"].strip())) > 2:
+                    _note(extra, _KEPT_WHOLE.format(shown(address["line1"])))
         for n, address in addresses.items():
             said = kinds.get(str(n), set())
             kind = next(iter(said)) if len(said) == 1 else None
