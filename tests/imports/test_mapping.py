@@ -44,7 +44,8 @@ from rolodex.imports.mapping import FIELDS, IGNORE, resolve
         ("id", "id"),
         ("phone_e164", "phone_e164"),
         ("email_normalized", IGNORE),
-        ("order_count", IGNORE),
+        ("order_count", "order_count"),
+        ("Total Orders", "order_count"),
         ("Favourite colour", None),
         # other languages, accents folded
         ("Vorname", "first_name"),

@@ -167,3 +167,56 @@ def test_a_mailchimp_opt_in_time_without_a_consent_is_no_consent_given_at_that_t
         True,
         "2023-03-15T14:02:11",
     )
+
+
+# Shopify's customers export (Customers > Export), as written since 2023
+SHOPIFY_HEADER = [
+    "Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
+    "Default Address Company", "Default Address Address1", "Default Address Address2",
+    "Default Address City", "Default Address Province Code", "Default Address Country Code",
+    "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
+    "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags",
+]  # fmt: skip
+
+
+def _shopify(*records: dict[str, str]) -> str:
+    return csv_text([SHOPIFY_HEADER, *([r.get(h, "") for h in SHOPIFY_HEADER] for r in records)])
+
+
+def test_a_new_customer_with_orders_in_a_shopify_export_is_a_customer(tenant):
+    """A customer with 7 orders and $1,234.50 spent was imported as a prospect: the order
+    count was not read. A new customer with orders is a customer (as a paid order makes one);
+    a stage column still wins, and an existing customer's stage is kept."""
+    made = tenant.client.post(
+        "/v1/customers",
+        json={"email": "cyd@example.com", "lifecycle_stage": "prospect"},
+        headers=tenant.headers(),
+    )
+    assert made.status_code == 201, made.text
+    text = _shopify(
+        {"Customer ID": "'7012345678901", "First Name": "Ada", "Email": "ada@example.com",
+         "Accepts Email Marketing": "yes", "Total Spent": "1234.50", "Total Orders": "7"},
+        {"Customer ID": "'7012345678902", "First Name": "Bob", "Email": "bob@example.com",
+         "Accepts Email Marketing": "no", "Total Spent": "0.00", "Total Orders": "0"},
+        {"Customer ID": "'7012345678903", "First Name": "Cyd", "Email": "cyd@example.com",
+         "Accepts Email Marketing": "no", "Total Spent": "80.00", "Total Orders": "2"},
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), rows(
+        tenant, run["id"]
+    )
+    staged = csv_text([["Email", "Lifecycle Stage", "Orders Count"],
+                       ["dee@example.com", "churned", "3"]])  # fmt: skip
+    imported(tenant, staged)
+    people = _people(tenant)
+    stages = {e: p["lifecycle_stage"] for e, p in people.items()}
+    assert stages == {
+        "ada@example.com": "customer",
+        "bob@example.com": "prospect",
+        "cyd@example.com": "prospect",  # existing: its stage follows its own orders
+        "dee@example.com": "churned",
+    }
+    assert people["ada@example.com"]["ltv"] == "1234.50"
+    notes = {r["row"]: r["note"] or "" for r in rows(tenant, run["id"])}
+    assert "Total Orders '7': a new customer is created in stage customer" in notes[1]
+    assert "Total Orders" not in notes[2]

@@ -165,6 +165,20 @@ def opt_out_value(raw: Any) -> bool:
     return not state if state is not None else bool_value(raw)
 
 
+def count_value(raw: Any) -> int | None:
+    """A count ("7", 7, a sheet's "7.0", "1,204"): a whole number, not negative; None when
+    the cell is none."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or value < 0 or value != value.to_integral_value():
+        return None
+    return int(value)
+
+
 def money_value(raw: Any) -> Decimal:
     try:
         return amounts.money(raw)

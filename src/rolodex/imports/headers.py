@@ -198,6 +198,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "clv",
         "customerlifetimevalue",
     ),
+    "order_count": ("ordercount", "totalorders", "orderscount", "numberoforders"),  # Shopify
     "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
     "attributes": ("attributes", "customattributes"),
     "addresses": ("addresses",),

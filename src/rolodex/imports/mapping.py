@@ -4,7 +4,9 @@ A header is compared in a normal form (lowercase letters and digits only: "E-mai
 and "EMAIL" are all ``email``) against each field's names; explicit overrides win over
 guesses; ``attr.<name>`` (or ``attributes.<name>``) columns are custom attributes;
 ``address2_city`` style columns fill the second address. Columns an export writes but an
-import cannot set (ltv-derived counts, timestamps kept by the system) are ignored. An
+import cannot set (timestamps kept by the system) are ignored; an order count ("Total
+Orders", ``order_count``) is not stored (a customer's orders are counted from its orders)
+but makes a new customer with orders a customer (``rows``). An
 export's ``id`` is the customer's own (``rows``: a Rolodex id finds that customer, or makes
 a new one under it; another tool's id in an "ID" column, not a UUID, is the record's external
 id) and its ``phone_e164`` the phone as stored (read in no region).
@@ -74,6 +76,7 @@ FIELDS: dict[str, str] = {
     "last_active_at": "datetime",
     "created_at": "datetime",
     "ltv": "money",
+    "order_count": "count",  # read for a new customer's stage, not stored
     "tags": "tags",
     "attributes": "attributes",
     "addresses": "addresses",
@@ -103,11 +106,8 @@ READ_ONLY = frozenset(
         "emailnormalized",
         "updatedat",
         "deletedat",
-        "ordercount",
         "firstorderat",
         "lastorderat",
-        "totalorders",
-        "orderscount",
     }
 )
 OTHER_PHONE = "other_phone"  # the attribute a second phone column is kept as

@@ -29,6 +29,7 @@ from rolodex.imports.cells import (
     attr_cell,
     birth_reading,
     bool_value,
+    count_value,
     country_value,
     datetime_read,
     e164,
@@ -196,6 +197,14 @@ _LONE_TIME = (
     "{0} {1!r} not stored: the row gives no {2} consent, and a consent time alone grants "
     "none (map a column saying yes or subscribed to {2}_consent to give it)"
 )
+# A row with no stage and an order count above 0 (Shopify's "Total Orders"): it bought, and a
+# paid order makes a customer a customer (SPEC), so a new one is created in that stage, not
+# as a prospect. Not a stage the file gives: an existing customer's stage follows its own
+# orders and stage changes, and is kept.
+_BOUGHT = (
+    "{} {!r}: a new customer is created in stage customer, as a paid order makes one "
+    "(an existing customer keeps its stage)"
+)
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
@@ -354,6 +363,11 @@ def convert(
             del extra[f"{channel}_consent_at"]
             at = f"{channel}_consent_at"
             _note(extra, _LONE_TIME.format(columns[at], shown(raws[at]), channel))
+    orders = extra.pop("order_count", None)
+    bought = orders is not None and orders[2] > 0 and not body.get("lifecycle_stage")
+    if bought:  # a new customer's stage, not a given one: see _BOUGHT
+        body["lifecycle_stage"] = "customer"
+        _note(extra, _BOUGHT.format(orders[0], shown(orders[1])))
     other_id = extra.pop("other_id", None)
     if other_id is not None and extra.setdefault("external_id", other_id) != other_id:
         reason = (
@@ -405,6 +419,8 @@ def convert(
                 errors.append(problem)
         return errors
     given = set(body) - {"utm"} | {f"utm_{k}" for k in utm}
+    if bought:
+        given.discard("lifecycle_stage")
     if email is not None:
         data.email = email
         given.add("email")
@@ -537,6 +553,12 @@ def _cell(
         (extra if name != "last_active_at" else body)[name] = value
     elif kind == "money":
         extra[name] = money_value(raw)
+    elif kind == "count":
+        count = count_value(raw)
+        if count is None:
+            _note(extra, f"{column} {shown(raw)!r} is not a count of orders: not read")
+        else:
+            extra[name] = (column, raw, count)
     elif kind == "id":
         record_id = record_id_value(raw)
         if record_id is not None:
