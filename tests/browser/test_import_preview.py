@@ -183,3 +183,27 @@ def test_a_double_click_on_import_imports_the_file_once(page, site):
     assert len(site.api().get("/v1/imports").json()["items"]) == 1
     page.get_by_role("button", name="Preview mapping").click()
     expect(start).to_be_enabled()  # previewed again: it may be imported again
+
+
+def test_a_column_is_kept_as_a_custom_attribute_of_another_name(page, site):
+    """The issue's attr.loyalty_tier for a column named "Tier": the dashboard offered only the
+    column's own name (attr.tier)."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    _file(page, b"email,Tier\nada@example.com,gold\n")
+    tier = page.get_by_label("Field for column Tier")
+    page.once("dialog", lambda d: d.dismiss())  # cancelled: the column keeps its field
+    tier.select_option(label="custom attribute, another name…")
+    expect(tier).to_have_value("Tier=ignore")
+    page.once("dialog", lambda d: d.accept("loyalty_tier"))
+    tier.select_option(label="custom attribute, another name…")
+    expect(tier).to_have_value("Tier=attr.loyalty_tier")
+    page.get_by_role("button", name="Preview mapping").click()
+    expect(page.locator("#preview .kv", has_text="loyalty_tier")).to_be_visible()
+    expect(tier).to_have_value("Tier=attr.loyalty_tier")  # the preview keeps it
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_test_id("import-state")).to_be_visible()
+    Worker(site.db).drain()
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    (ada,) = site.api().get("/v1/customers").json()["items"]
+    assert ada["attributes"] == {"loyalty_tier": "gold"}

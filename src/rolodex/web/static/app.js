@@ -39,6 +39,35 @@
       htmx.trigger(file, "change");
     }
   });
+  // Mapping: "custom attribute, another name…" asks for the name, and the column is mapped to
+  // that attribute (the attr.loyalty_tier for a column named "Tier"); cancelled, the
+  // column keeps what it had.
+  document.addEventListener("change", function (e) {
+    var select = e.target;
+    if (!select.matches || !select.matches("#mapping select[name=map]")) return;
+    var chosen = select.options[select.selectedIndex];
+    if (!chosen || !chosen.hasAttribute("data-named-attribute")) {
+      select.dataset.was = select.value;
+      return;
+    }
+    var name = (window.prompt("Name of the custom attribute", chosen.getAttribute("data-named-attribute")) || "").trim();
+    if (!name) {  // what it had: chosen before, else as the preview drew it
+      var drawn = Array.prototype.find.call(select.options, function (o) { return o.defaultSelected; });
+      select.value = select.dataset.was || (drawn ? drawn.value : select.options[0].value);
+      return;
+    }
+    var value = chosen.value + name;
+    var option = Array.prototype.find.call(select.options, function (o) { return o.value === value; });
+    if (!option) {
+      option = document.createElement("option");
+      option.value = value;
+      option.textContent = "custom attribute " + name;
+      select.insertBefore(option, chosen);
+    }
+    select.value = value;
+    select.dataset.was = value;
+  });
+
   // Once a file is imported, Import waits for a new preview (another file, other options):
   // a second press imported the same file again.
   function importStarted(on) {
