@@ -61,7 +61,15 @@ def import_command(
         False, "--dry-run", help="Report what would happen; write nothing."
     ),
     match: str = typer.Option("update", "--match", help="update, skip or create."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Matched rows replace values."),
+    overwrite: bool = typer.Option(
+        False,
+        "--overwrite",
+        help=(
+            "Rows matched by email, phone or name replace the values stored (by default "
+            "they only fill empty fields). Rows matched by an id (Rolodex's or the --source "
+            "tool's) always replace them: the file is that record's source."
+        ),
+    ),
     tags: str = typer.Option("", "--tags", help="Tags for every row: a,b."),
     source: str = typer.Option("import", "--source", help="Where the file comes from."),
     format: str | None = typer.Option(None, "--format", help="csv, json or ndjson."),
