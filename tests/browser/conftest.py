@@ -140,3 +140,19 @@ def sign_in(page: object, site: LiveSite) -> None:
     page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
     page.wait_for_url(f"{site.base}/")  # type: ignore[attr-defined]
+
+
+def imported_from_page(page: object, site: LiveSite, path: Path) -> None:
+    """Sign in, choose the file ``path`` on the import page, press Import and run the import
+    to the end (the test server runs no worker)."""
+    from playwright.sync_api import expect
+
+    from rolodex.jobs.worker import Worker
+
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
+    page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Import", exact=True).click()  # type: ignore[attr-defined]
+    expect(page.get_by_test_id("import-state")).to_be_visible()  # type: ignore[attr-defined]
+    Worker(site.db).drain()
+    expect(page.get_by_test_id("import-state")).to_have_text("Finished")  # type: ignore[attr-defined]

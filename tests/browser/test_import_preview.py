@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from rolodex.jobs.worker import Worker
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import imported_from_page, shot, sign_in
 
 FITS = """w => [w.clientWidth, w.scrollWidth, w.closest('.card').getBoundingClientRect().right,
     Math.max(...[...w.querySelectorAll('td')].map(c => c.getBoundingClientRect().right))]"""
@@ -49,13 +49,7 @@ def _imported_to_its_rows(page, site, path, text):
     """Sign in, import ``text`` as the file ``path`` from the import page, run it, and go to
     its row-by-row report."""
     path.write_text(text, encoding="utf-8")
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()  # the test server runs no worker
-    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    imported_from_page(page, site, path)
     page.get_by_role("link", name="Row by row").click()
 
 

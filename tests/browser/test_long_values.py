@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from rolodex.jobs.worker import Worker
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import imported_from_page, shot, sign_in
 
 PAGE_WIDTH = "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]"
 RIGHT = "e => e.getBoundingClientRect().right"
@@ -61,12 +60,7 @@ def test_a_long_tag_stays_inside_its_card_on_the_customer_page(page, site):
 def test_recent_imports_scroll_inside_their_wrapper_on_a_phone(page, site, tmp_path):
     path = tmp_path / ("customers-from-the-autumn-fair-" + "x" * 60 + ".csv")
     path.write_text("Email\nada@example.com\nbob@example.com\n", encoding="utf-8")
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()  # the test server runs no worker
+    imported_from_page(page, site, path)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{site.base}/imports")
     table = page.locator("#recent-imports table")

@@ -404,43 +404,33 @@ def update_customers(session: Session, tenant_id: uuid.UUID, rows: list[dict[str
 
 def update_addresses(session: Session, rows: list[dict[str, Any]]) -> None:
     """Set the parts an import may change (``ADDRESS_PARTS``) of stored addresses."""
-    if not rows:
-        return
-    a = ADDRESSES.c
-    stmt = (
-        update(ADDRESSES)
-        .where(a.tenant_id == bindparam("_t"), a.id == bindparam("_id"))
-        .values({p: bindparam(f"_{p}", type_=a[p].type) for p in ADDRESS_PARTS})
-    )
-    session.connection().execute(
-        stmt,
-        [
-            {"_t": r["tenant_id"], "_id": r["id"], **{f"_{p}": r.get(p) for p in ADDRESS_PARTS}}
-            for r in rows
-        ],
-    )
+    _update_by_id(session, ADDRESSES, rows, ADDRESS_PARTS)
 
 
 def update_sources(session: Session, rows: list[dict[str, Any]]) -> None:
+    _update_by_id(session, SOURCES, rows, ("external_id", "last_synced_at"))
+
+
+def _update_by_id(
+    session: Session, table: Table, rows: list[dict[str, Any]], columns: Iterable[str]
+) -> None:
+    """Set ``columns`` of the tenant's rows of ``table`` to the values ``rows`` hold (by id)."""
     if not rows:
         return
-    s = SOURCES.c
+    names = list(columns)
+    c = table.c
     stmt = (
-        update(SOURCES)
-        .where(s.tenant_id == bindparam("_t"), s.id == bindparam("_id"))
-        .values(
-            external_id=bindparam("_ext"),
-            last_synced_at=bindparam("_at", type_=s.last_synced_at.type),
-        )
+        update(table)
+        .where(c.tenant_id == bindparam("_t"), c.id == bindparam("_id"))
+        .values({n: bindparam(f"_{n}", type_=c[n].type) for n in names})
     )
     session.connection().execute(
         stmt,
         [
-            {"_t": r["tenant_id"], "_id": r["id"], "_ext": r["external_id"],
-             "_at": r["last_synced_at"]}
+            {"_t": r["tenant_id"], "_id": r["id"], **{f"_{n}": r.get(n) for n in names}}
             for r in rows
         ],
-    )  # fmt: skip
+    )
 
 
 TABLES = {
