@@ -409,6 +409,8 @@ def parse_expression(text: str, where: str = "filter") -> Node:
         pos = m.end()
         neg, name, opsym, raw = m.groups()
         value = _unquote(raw)
+        if name is None or not raw.startswith('"'):  # ltv>= reads as ltv > "="
+            _not_a_bare_condition((name or "") + (opsym or "") + raw, where)
         if name is None:
             words.append(("-" if neg else "") + value)
             continue
@@ -421,6 +423,20 @@ def parse_expression(text: str, where: str = "filter") -> Node:
     node = join(*nodes) if nodes else TRUE
     _check_deleted(node, where)
     return node
+
+
+_BARE = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-]*)(:|!=|>=|<=|=|>|<)")
+
+
+def _not_a_bare_condition(raw: str, where: str) -> None:
+    """``stage:`` or ``ltv>`` with nothing after it is a condition left unfinished, not words
+    to search for: searched, it matched no one, and an export of it was silently empty."""
+    m = _BARE.fullmatch(raw)
+    if m is None:
+        return
+    name, opsym = m.groups()
+    if name in ALIASES or name in FIELDS or name.startswith("attr."):
+        raise field_error(f"{where}.{name}", f"{name}{opsym} needs a value after {opsym!r}")
 
 
 def _unquote(raw: str) -> str:
