@@ -105,7 +105,8 @@ def _read_until(stream, text: str) -> str:
 
 def test_a_reader_that_goes_away_does_not_stop_the_import_half_done(backend, tenant, tmp_path):
     path = _file(tmp_path, 300)
-    proc = _start(backend, "import", path, "--tenant", tenant.slug, "--batch", "2")
+    # batches of 20: a progress line for each tenth still comes after the reader is gone
+    proc = _start(backend, "import", path, "--tenant", tenant.slug, "--batch", "20")
     assert proc.stdout is not None
     proc.stdout.readline()
     proc.stdout.close()  # `rolodex import … | head -1`
