@@ -348,6 +348,20 @@ def test_imports_are_listed_and_isolated_between_tenants(tenant, other_tenant):
     )
 
 
+def test_the_list_of_imports_refuses_a_filter_it_does_not_have(tenant):
+    """``?state=running`` answered every import, as if all were running."""
+    imported(tenant, csv_text([["email"], ["ada@example.com"]]))
+    h = tenant.headers()
+    for params in ({"state": "running"}, {"limit": "5", "dry_run": "true"}):
+        response = tenant.client.get("/v1/imports", params=params, headers=h)
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["details"][0]["field"] in params
+        assert "takes limit and cursor" in error["message"]
+    assert tenant.client.get("/v1/imports", params={"state": "x"}).status_code == 401
+    assert len(tenant.client.get("/v1/imports?limit=5", headers=h).json()["items"]) == 1
+
+
 def test_permissions(tenant):
     viewer, ingest = tenant.key("viewer"), tenant.key("ingest")
     text = csv_text([["email"], ["ada@example.com"]])

@@ -261,6 +261,18 @@ def preview_import(
         )
 
 
+def _list_params(request: Request) -> None:
+    """The list takes no filter: one asked for (``?state=running``) is a 422, not ignored
+    and answered with every import as if they all matched."""
+    unknown = sorted(k[:100] for k in request.query_params if k not in ("limit", "cursor"))[:20]
+    if unknown:
+        raise InvalidInput(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; the "
+            "list of imports takes limit and cursor (newest first)",
+            details=[{"field": k, "message": "not a parameter of this list"} for k in unknown],
+        )
+
+
 @router.get("", response_model=ImportList)
 def list_imports(
     request: Request,
@@ -269,6 +281,7 @@ def list_imports(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> ImportList:
     """Imports of the tenant, newest first."""
+    _list_params(request)
     keys = pagination.parse_sort("-created_at", {"created_at": ImportRun.created_at}, ImportRun.id)
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         stmt = repository.list_query(principal.tenant_id)
