@@ -145,13 +145,19 @@ def sign_in(page: object, site: LiveSite) -> None:
 def imported_from_page(page: object, site: LiveSite, path: Path) -> None:
     """Sign in, choose the file ``path`` on the import page, press Import and run the import
     to the end (the test server runs no worker)."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
+    page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
+    import_pressed(page, site)
+
+
+def import_pressed(page: object, site: LiveSite) -> None:
+    """Press Import on the import page and run the import to the end (the test server runs
+    no worker)."""
     from playwright.sync_api import expect
 
     from rolodex.jobs.worker import Worker
 
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
-    page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
     page.get_by_role("button", name="Import", exact=True).click()  # type: ignore[attr-defined]
     expect(page.get_by_test_id("import-state")).to_be_visible()  # type: ignore[attr-defined]
     Worker(site.db).drain()

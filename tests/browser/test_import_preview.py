@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rolodex.jobs.worker import Worker
-from tests.browser.conftest import imported_from_page, shot, sign_in
+from tests.browser.conftest import import_pressed, imported_from_page, shot, sign_in
 
 # What app.js does in the page, the same on either engine: one of them is enough (the suite's
 # ten minutes; the import it starts runs on both in tests/imports)
@@ -39,10 +39,7 @@ def test_a_long_unbroken_value_stays_inside_the_import_tables(page, site, tmp_pa
     _fits(rows, "the preview's rows")
     problems = rows.locator("tr.bad td:last-child").evaluate("c => c.getBoundingClientRect().width")
     assert problems >= 200, f"the problems column is {problems}px wide"
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()  # the test server runs no worker
-    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    import_pressed(page, site)
     _fits(page.locator(".import-progress table"), "the panel's problems")
     page.get_by_role("link", name="Row by row").click()
     expect(page.locator("[data-testid=import-rows] tbody tr")).to_have_count(2)
@@ -144,10 +141,7 @@ def test_a_tag_separator_or_date_order_keeps_the_mapping_chosen(page, site):
         page.get_by_label("Tags column separated by").press("Tab")  # a change
     expect(page.locator("#preview .kv", has_text="fair")).to_be_visible()
     expect(tier).to_have_value("Tier=attr.tier")
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()
-    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    import_pressed(page, site)
     (ada,) = site.api().get("/v1/customers").json()["items"]
     assert ada["attributes"] == {"tier": "gold"}
     assert sorted(ada["tags"]) == ["fair", "vip"]
@@ -202,9 +196,6 @@ def test_a_column_is_kept_as_a_custom_attribute_of_another_name(page, site):
     page.get_by_role("button", name="Preview mapping").click()
     expect(page.locator("#preview .kv", has_text="loyalty_tier")).to_be_visible()
     expect(tier).to_have_value("Tier=attr.loyalty_tier")  # the preview keeps it
-    page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_test_id("import-state")).to_be_visible()
-    Worker(site.db).drain()
-    expect(page.get_by_test_id("import-state")).to_have_text("Finished")
+    import_pressed(page, site)
     (ada,) = site.api().get("/v1/customers").json()["items"]
     assert ada["attributes"] == {"loyalty_tier": "gold"}
