@@ -33,7 +33,8 @@ def list_imports(
     limit: int = typer.Option(20, "--limit", min=1, max=200),
 ) -> None:
     """The tenant's imports, newest first: state, rows and what became of them."""
-    from rolodex.imports import report_repository, repository
+    from rolodex.imports import report_repository, repository, stall
+    from rolodex.kit.time import utcnow
     from rolodex.models import ImportRun
 
     db = database()
@@ -53,6 +54,9 @@ def list_imports(
                     f"{run.updated:,} updated, {run.failed:,} failed, {problems:,} problems",
                     highlight=False,
                 )
+                since = stall.stalled_since(run, utcnow())
+                if since is not None:  # its runner died: say so under it
+                    console.print(f"  {stall.said(since)}", highlight=False)
             if not runs:
                 console.print("no imports", style="dim")
 

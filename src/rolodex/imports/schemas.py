@@ -136,6 +136,12 @@ class ImportOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    stalled_since: datetime | None = Field(
+        default=None,
+        description="Set while a running import makes no progress because nobody runs it: "
+        "its runner stopped (a worker killed) and its lease ran out. When it last made "
+        "progress; a worker takes it over and finishes it (eta_seconds is null meanwhile).",
+    )
     revert: RevertOut
     links: dict[str, str]
 

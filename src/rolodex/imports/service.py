@@ -29,7 +29,7 @@ from rolodex.errors import (
     field_error,
 )
 from rolodex.exports import service as exports
-from rolodex.imports import dates, mapping, report, repository
+from rolodex.imports import dates, mapping, report, repository, stall
 from rolodex.imports.cells import storable
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
 from rolodex.imports.layout import title_lines, unnamed
@@ -463,8 +463,9 @@ def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
         if run.state == "done"
         else min(run.bytes_read / run.size_bytes if run.size_bytes else 0.0, UNFINISHED_SHARE)
     )
+    stalled = stall.stalled_since(run, now)
     eta = None
-    if run.state == "running" and elapsed and 0 < share < 1:
+    if run.state == "running" and stalled is None and elapsed and 0 < share < 1:
         eta = round(elapsed * (1 - share) / share, 1)
     base = f"/v1/imports/{run.id}"
     return ImportOut(
@@ -498,6 +499,7 @@ def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
         created_at=run.created_at,
         started_at=run.started_at,
         finished_at=run.finished_at,
+        stalled_since=stalled,
         revert=RevertOut(
             state=run.revert_state,
             reverted=run.reverted,

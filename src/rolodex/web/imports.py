@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from rolodex.auth.roles import Permission
 from rolodex.errors import InvalidInput, RolodexError
 from rolodex.exports.writers import csv_attachment
-from rolodex.imports import mapping, report, report_repository, repository, revert, service
+from rolodex.imports import (
+    mapping,
+    report,
+    report_repository,
+    repository,
+    revert,
+    service,
+    stall,
+)
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
 from rolodex.models import ImportRowError, ImportRun
@@ -244,6 +252,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         and (out.revert.state in (None, "partial") or stalled),
         "labels": STATE_LABELS,
         "sources": SOURCES,
+        "stalled": stall.said(out.stalled_since) if out.stalled_since else None,
     }
 
 
