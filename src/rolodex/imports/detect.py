@@ -78,6 +78,28 @@ _EXTENSIONS = {
 }
 
 
+def codec_named(given: str) -> str | None:
+    """The codec an encoding's name (utf-8, Latin-1...) reads with, or None."""
+    return ENCODINGS.get(given.strip().lower())
+
+
+def delimiter_named(given: str) -> str | None:
+    """The delimiter character ``given`` names (the character itself or its name), or None."""
+    return DELIMITERS.get(given if given in DELIMITERS else given.strip().lower())
+
+
+# Said by ImportOptions, before an upload is stored, and by detect for a caller that did not.
+def unknown_encoding(given: str) -> str:
+    return f"unknown encoding {given!r}; use utf-8, utf-16 or latin-1"
+
+
+def unknown_delimiter(given: str) -> str:
+    return (
+        f"unknown delimiter {given!r}; use comma, semicolon, tab or pipe (or the character "
+        "itself: , ; |)"
+    )
+
+
 class FileProblem(Exception):
     """The upload cannot be imported at all; ``status`` is 415 or 422."""
 
@@ -219,11 +241,9 @@ def _encoding(sample: bytes, given: str | None) -> str:
         if sample.startswith(magic):
             raise FileProblem(f"the file is {what}", status=415)
     if given:
-        codec = ENCODINGS.get(given.strip().lower())
+        codec = codec_named(given)
         if codec is None:
-            raise FileProblem(
-                f"unknown encoding {given!r}; use utf-8, utf-16 or latin-1", field="encoding"
-            )
+            raise FileProblem(unknown_encoding(given), field="encoding")
         if codec == "utf-16":
             if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return "utf-16-be" if sample.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
@@ -388,13 +408,9 @@ def _even(rows: list[list[str]]) -> bool:
 
 def _delimiter(lines: list[str], given: str | None) -> str:
     if given:
-        sep = DELIMITERS.get(given if given in DELIMITERS else given.strip().lower())
+        sep = delimiter_named(given)
         if sep is None:
-            raise FileProblem(
-                f"unknown delimiter {given!r}; use comma, semicolon, tab or pipe (or the "
-                "character itself: , ; |)",
-                field="delimiter",
-            )
+            raise FileProblem(unknown_delimiter(given), field="delimiter")
         return sep
     best, best_score = ",", (0, 0.0, 0)
     body = "\n".join(lines)

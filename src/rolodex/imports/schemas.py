@@ -15,6 +15,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from rolodex.imports import detect
 
 MatchMode = Literal["update", "skip", "create"]
 ImportState = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -54,6 +57,28 @@ class ImportOptions(BaseModel):
             v = v.strip().lower().replace("-", "_")
             return None if v in ("", "auto") else v
         return v
+
+    # Refused here, before the upload is stored: found by the detection, an unknown one was
+    # the file's refusal (the CLI's exit 1, not its 2 for bad usage), and a JSON file's
+    # delimiter went unchecked. Blank: guessed from the file. A custom error's message is
+    # said as is, without pydantic's "Value error, ".
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, v: str | None) -> str | None:
+        if v and detect.codec_named(v) is None:
+            raise PydanticCustomError(
+                "unknown_encoding", "{why}", {"why": detect.unknown_encoding(v)}
+            )
+        return v or None
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known_delimiter(cls, v: str | None) -> str | None:
+        if v and detect.delimiter_named(v) is None:
+            raise PydanticCustomError(
+                "unknown_delimiter", "{why}", {"why": detect.unknown_delimiter(v)}
+            )
+        return v or None
 
     @field_validator("source")
     @classmethod
