@@ -112,6 +112,17 @@ def list_query(tenant_id: uuid.UUID) -> Select[Any]:
     return select(ImportRun).where(ImportRun.tenant_id == tenant_id)
 
 
+def unfinished_ids(session: Session, tenant_id: uuid.UUID, limit: int) -> list[uuid.UUID]:
+    """The tenant's newest queued or running imports (dry runs too), newest first."""
+    stmt = (
+        select(ImportRun.id)
+        .where(ImportRun.tenant_id == tenant_id, ImportRun.state.in_(("queued", "running")))
+        .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
 def acquire(
     session: Session, run: ImportRun, runner: str, seconds: int, *, state: str = "running"
 ) -> bool:

@@ -133,6 +133,17 @@ def _recent(session: Any, user: WebUser, cursor: str | None = None) -> dict[str,
     return {"recent": [service.to_out(r) for r in runs], "older": older, "cursor": cursor}
 
 
+LIVE_SHOWN = 5
+
+
+def _live(request: Request, user: WebUser) -> list[dict[str, Any]]:
+    """The progress panels of the imports still queued or running, newest first: a reload
+    of the page keeps them in sight (the panel of the one just started was its only view)."""
+    with request.app.state.db.session(user.tenant_id, write=False) as session:
+        ids = repository.unfinished_ids(session, user.tenant_id, LIVE_SHOWN)
+    return [_panel(request, user, import_id) for import_id in ids]
+
+
 @router.get("")
 def imports_page(
     request: Request, cursor: Annotated[str | None, Query(max_length=2000)] = None
@@ -141,7 +152,8 @@ def imports_page(
     require_permission(user, Permission.READ)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
         listed = _recent(session, user, cursor)
-    return render(request, "imports/index.html", labels=STATE_LABELS, **listed)
+    live = _live(request, user) if cursor is None else []
+    return render(request, "imports/index.html", labels=STATE_LABELS, live=live, **listed)
 
 
 Upload = Annotated[UploadFile | None, File()]
