@@ -52,8 +52,8 @@ def test_a_running_import_whose_runner_died_is_cancelled_here(cli, tenant, backe
 
 def test_cancel_refuses_what_it_cannot_stop(cli, tenant):
     wrong = cli("imports", "cancel", "nope", "--tenant", tenant.slug)
-    assert wrong.exit_code == 1
-    assert "not an import id: 'nope'" in wrong.output
+    assert wrong.exit_code == 2  # bad usage: tests/cli/test_malformed_ids.py
+    assert "IMPORT_ID: 'nope' is not an import id" in wrong.output
     unknown = cli("imports", "cancel", "01a247d8-591f-76c1-b71f-322351727685", "--tenant",
                   tenant.slug)  # fmt: skip
     assert unknown.exit_code == 1

@@ -7,6 +7,7 @@ import re
 import signal
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
@@ -106,6 +107,20 @@ class UsageError(InvalidInput):
     options typer itself refuses, so that a script tells it from a failed run (1)."""
 
     exit_code = 2
+
+
+def id_argument(text: str, argument: str, what: str, listed_by: str | None = None) -> uuid.UUID:
+    """An id given on the command line (``argument``: its name in the usage line, IMPORT_ID).
+    A malformed one is bad usage, exit code 2, said before anything is looked up: it was
+    exit 1 as if the import (job, key) were missing, or a ValueError's traceback."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        where = f"; {listed_by} shows them" if listed_by else ""
+        raise UsageError(
+            f"{argument}: {text!r} is not {what}: an id is 32 hexadecimal digits, such as "
+            f"01234567-89ab-cdef-0123-456789abcdef{where}"
+        ) from None
 
 
 _opened: list[Database] = []

@@ -12,16 +12,12 @@ import uuid
 
 import typer
 
-from rolodex.cli.context import console, database, handled, resolve_tenant, shown
-from rolodex.errors import InvalidInput
+from rolodex.cli.context import console, database, handled, id_argument, resolve_tenant, shown
 
 
-def import_uuid(text: str) -> uuid.UUID:
-    """An import id given on the command line (a one-line error when it is not one)."""
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise InvalidInput(f"not an import id: {text!r}") from exc
+def import_uuid(text: str, tenant: str) -> uuid.UUID:
+    """An import id given on the command line (bad usage, exit 2, when it is not one)."""
+    return id_argument(text, "IMPORT_ID", "an import id", f"rolodex imports list --tenant {tenant}")
 
 
 imports_app = typer.Typer(help="A tenant's imports: list them, cancel one.", no_args_is_help=True)
@@ -73,8 +69,8 @@ def cancel_import(
 
     db = database()
     with handled():
+        run_id = import_uuid(import_id, tenant)
         t = resolve_tenant(db, tenant)
-        run_id = import_uuid(import_id)
         principal = Principal(t.id, "admin", "system", "cli:imports", "rolodex imports cancel")
         with db.session(t.id) as session:
             run = service.cancel(session, principal, run_id)

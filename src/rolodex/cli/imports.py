@@ -564,8 +564,8 @@ def revert_command(
 
     db = database()
     with handled():
+        run_id = import_uuid(import_id, tenant)
         t = resolve_tenant(db, tenant)
-        run_id = import_uuid(import_id)
         principal = Principal(t.id, "admin", "system", "cli:revert", "rolodex revert-import")
         with db.session(t.id) as session:
             revert.request(session, principal, run_id, job=False)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import signal
 import threading
-import uuid
 from datetime import timedelta
 from types import FrameType
 
 import typer
 from sqlalchemy import select
 
-from rolodex.cli.context import console, database, err_console, handled, resolve_tenant
+from rolodex.cli.context import (
+    console,
+    database,
+    err_console,
+    handled,
+    id_argument,
+    resolve_tenant,
+)
 from rolodex.errors import NotFound
 
 jobs_app = typer.Typer(help="Background jobs: dead letters and retries.", no_args_is_help=True)
@@ -86,10 +92,7 @@ def retry_job(
 
     db = database()
     with handled():
-        try:
-            jid = uuid.UUID(job_id)
-        except ValueError as exc:
-            raise NotFound(f"no job {job_id!r}: not a job id") from exc
+        jid = id_argument(job_id, "JOB_ID", "a job id", "rolodex jobs list")
         if tenant:
             tid = resolve_tenant(db, tenant).id
         else:

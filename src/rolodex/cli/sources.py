@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import timedelta
 
 import typer
 
-from rolodex.cli.context import console, database, handled, resolve_tenant
-from rolodex.errors import field_error
+from rolodex.cli.context import console, database, handled, id_argument, resolve_tenant
 
 sources_app = typer.Typer(help="Webhook sources (Shopify, Klaviyo).", no_args_is_help=True)
 
@@ -77,10 +75,9 @@ def rotate_source(
 
     db = database()
     with handled():
-        try:
-            sid = uuid.UUID(source_id)
-        except ValueError as exc:
-            raise field_error("source_id", "not a source id", source_id) from exc
+        sid = id_argument(
+            source_id, "SOURCE_ID", "a source id", f"rolodex sources list --tenant {tenant}"
+        )
         t = resolve_tenant(db, tenant)
         hours = db.settings.webhook_secret_grace_hours if grace_hours is None else grace_hours
         with db.session(t.id) as session:

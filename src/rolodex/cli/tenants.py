@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rolodex.cli.context import console, database, handled, resolve_tenant
+from rolodex.cli.context import console, database, handled, id_argument, resolve_tenant
 from rolodex.tenants import service
 
 tenants_app = typer.Typer(help="Tenants (companies).", no_args_is_help=True)
@@ -64,13 +64,12 @@ def revoke_key(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
 ) -> None:
     """Revoke an API key by its id."""
-    import uuid
-
     db = database()
     with handled():
+        kid = id_argument(key_id, "KEY_ID", "an API key's id")
         t = resolve_tenant(db, tenant)
         with db.session(t.id) as session:
-            service.revoke_key(session, t.id, uuid.UUID(key_id))
+            service.revoke_key(session, t.id, kid)
     console.print("revoked")
 
 
