@@ -33,7 +33,15 @@ from sqlalchemy.orm import Session
 from rolodex.errors import field_error
 from rolodex.kit.phones import to_e164
 from rolodex.kit.stored import Stored
-from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Segment
+from rolodex.models import (
+    Address,
+    Customer,
+    CustomerSource,
+    CustomerTag,
+    ImportRow,
+    ImportRun,
+    Segment,
+)
 from rolodex.models.segments import SegmentMembership
 from rolodex.search import filters, text
 from rolodex.search import repository as index
@@ -155,6 +163,9 @@ def _leaf(ctx: Context, c: Cond) -> ColumnElement[bool]:
     if f == "id":
         inside = Customer.id.in_([uuid.UUID(x) for x in v])
         return inside if op in ("eq", "in") else not_(inside)
+    if f == "import":
+        inside = _from_import(ctx, v)
+        return inside if op in ("eq", "in") else not_(inside)
     if f == "segment":
         listed = op == "in"  # members read once as a list; not a member: NOT EXISTS per row
         found = resolve_segments(ctx, v)
@@ -185,6 +196,26 @@ def _from_source(ctx: Context, sources: list[str]) -> ColumnElement[bool]:
     return Customer.id.in_(
         select(CustomerSource.customer_id).where(
             CustomerSource.tenant_id == ctx.tenant_id, CustomerSource.source.in_(sources)
+        )
+    )
+
+
+def _from_import(ctx: Context, ids: list[str]) -> ColumnElement[bool]:
+    """The customers one of the imports ``ids`` created or updated, read once as a list from
+    its row report (through ix_import_rows_target: as many rows as the import has, whatever
+    the tenant's size). A dry run wrote no one: it finds nobody."""
+    return Customer.id.in_(
+        select(ImportRow.target_id)
+        .join(
+            ImportRun,
+            and_(ImportRun.tenant_id == ImportRow.tenant_id, ImportRun.id == ImportRow.import_id),
+        )
+        .where(
+            ImportRow.tenant_id == ctx.tenant_id,
+            ImportRow.import_id.in_([uuid.UUID(x) for x in ids]),
+            ImportRow.action.in_(("create", "update")),
+            ImportRow.target_id.isnot(None),  # NOT IN a list holding NULL holds for no one
+            ImportRun.dry_run.is_(False),
         )
     )
 

@@ -73,6 +73,8 @@ FIELDS: dict[str, Field] = {
     "sms_consent": Field("bool", frozenset({"eq"})),
     "segment": Field("segment", frozenset({"in", "nin"})),
     "id": Field("uuid", SET_OPS),
+    # the customers an import created or updated (by the import's id): its own, not its source's
+    "import": Field("import", SET_OPS),
     "q": Field("q", frozenset({"match"})),
     "deleted": Field("deleted", frozenset({"eq"}), ("exclude", "include", "only")),
 }
@@ -239,10 +241,10 @@ def _value(where: str, f: Field, op: str, v: Any) -> Any:
             if not SEGMENT_KEY.fullmatch(x) and not _is_uuid(x):
                 raise field_error(where, f"{x!r} is neither a segment id nor a segment key")
         return items
-    if kind == "uuid":
+    if kind in ("uuid", "import"):
         items = [_text(where, x) for x in _list(where, v, op)]
         if not all(_is_uuid(x) for x in items):
-            raise field_error(where, "expected customer ids")
+            raise field_error(where, f"expected {'customer' if kind == 'uuid' else 'import'} ids")
         return [str(uuid.UUID(x)) for x in items]
     if kind == "datetime":
         return parse_time(where, v)

@@ -44,6 +44,7 @@ SIMPLE: dict[str, tuple[str, str, bool]] = {
     "email_consent": ("email_consent", "eq", False),
     "sms_consent": ("sms_consent", "eq", False),
     "deleted": ("deleted", "eq", False),
+    "import": ("import", "in", True),
 }
 # Filter parameters read besides SIMPLE and ``attr.<name>``.
 OTHER_FILTERS = ("tag", "tag_all", "include_deleted", "filter")

@@ -30,7 +30,6 @@ from rolodex.imports import (
 from rolodex.imports.schemas import ImportOptions
 from rolodex.kit import keyset, pagination
 from rolodex.models import ImportRowError, ImportRun
-from rolodex.models.customers import SOURCES
 from rolodex.web import nav
 from rolodex.web.errors import readable
 from rolodex.web.session import (
@@ -263,7 +262,6 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         and not out.dry_run
         and (out.revert.state in (None, "partial") or stalled),
         "labels": STATE_LABELS,
-        "sources": SOURCES,
         "stalled": stall.said(out.stalled_since) if out.stalled_since else None,
     }
 

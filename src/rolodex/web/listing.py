@@ -29,6 +29,7 @@ from rolodex.views import service as views
 KEPT = (
     "q", "stage", "status", "type", "source", "tag", "tag_any", "country", "segment",
     "created_after", "created_before", "last_active_after", "ltv_min", "ltv_max", "sort", "view",
+    "import",
 )  # fmt: skip
 MORE_FILTERS = ("type", "source", "tag_any", "country", "segment", "created_after",
                 "created_before", "last_active_after", "ltv_min", "ltv_max")  # fmt: skip
