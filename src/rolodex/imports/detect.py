@@ -47,6 +47,8 @@ DELIMITERS = {
     "tab": "\t",
     "pipe": "|",
 }
+CANDIDATES = (",", ";", "\t", "|")  # the delimiters guessed, the first at a tie
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SAMPLE_BYTES = 256 * 1024
 MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save the sheet as CSV"),
@@ -117,6 +119,7 @@ class Detected:
     delimiter: str | None = None
     newline: str = "\n"
     warnings: list[str] = field(default_factory=list)
+    guessed: bool = False  # the delimiter: neither given nor named by a "sep=" line
 
 
 # -- decoding -----------------------------------------------------------------------------
@@ -233,7 +236,8 @@ def detect(
     if named is not None and first is not None:
         del complete[first]
     sep = named if named is not None and not delimiter else _delimiter(complete[:50], delimiter)
-    return Detected("csv", codec, sep, newline, warnings)
+    guessed = named is None and not delimiter
+    return Detected("csv", codec, sep, newline, warnings, guessed)
 
 
 def _encoding(sample: bytes, given: str | None) -> str:
@@ -412,25 +416,61 @@ def _delimiter(lines: list[str], given: str | None) -> str:
         if sep is None:
             raise FileProblem(unknown_delimiter(given), field="delimiter")
         return sep
-    best, best_score = ",", (0, 0.0, 0)
+    best, best_score = ",", None
     body = "\n".join(lines)
-    for sep in (",", ";", "\t", "|"):
+    for sep in CANDIDATES:
         if sep not in body:
             continue
         try:
             rows = [r for r in csv.reader(lines, delimiter=sep) if r]
         except csv.Error:
             continue
-        titles = next((n for n, r in enumerate(rows) if len(r) > 1), len(rows))
-        if 0 < titles <= len(rows) - titles and _even(rows[titles:]):
-            rows = rows[titles:]  # title lines above the header ("Customer list"): one cell
-        if not rows:
-            continue
-        width = len(rows[0])
-        if width < 2:
-            continue
-        same = sum(1 for r in rows if len(r) == width) / len(rows)
-        score = (1, same, width)
-        if score > best_score:
+        score = _reading(rows, sep)
+        if score is not None and (best_score is None or score > best_score):
             best, best_score = sep, score
     return best
+
+
+def _reading(rows: list[list[str]], sep: str) -> tuple[bool, float, int, int] | None:
+    """How well ``sep`` reads these rows, compared as a tuple; None: not at all (one column).
+
+    First, whether the header it finds has two or more distinct names, none holding another
+    delimiter: a comma file whose notes or tags column holds semicolons ("vip; spring" in
+    every row) read with ';' finds the real header a title line (one cell) and takes the
+    first row for the header, its "names" full of commas. Then the share of rows as wide as
+    the header, fewer title lines skipped, more columns."""
+    titles = next((n for n, r in enumerate(rows) if len(r) > 1), len(rows))
+    if 0 < titles <= len(rows) - titles and _even(rows[titles:]):
+        rows = rows[titles:]  # title lines above the header ("Customer list"): one cell
+    else:
+        titles = 0
+    if not rows or len(rows[0]) < 2:
+        return None
+    width = len(rows[0])
+    names = [c.strip() for c in rows[0] if c.strip()]
+    others = [c for c in CANDIDATES if c != sep]
+    clean = len(names) >= 2 and len(set(names)) == len(names)
+    clean = clean and not any(c in name for name in names for c in others)
+    same = sum(1 for r in rows if len(r) == width) / len(rows)
+    return clean, same, -titles, width
+
+
+def separated(sep: str | None) -> str:
+    """How a delimiter is said: comma-separated, tab-separated..."""
+    return f"{DELIMITER_NAMES.get(sep or ',', repr(sep))}-separated"
+
+
+def delimiter_hint(header: list[str], detected: Detected) -> str | None:
+    """For a refused file: which delimiter it was read with and how to choose another, when
+    its header looks read with the wrong one (one column, or a name holding another
+    delimiter: "email;first_name" read as comma-separated); None otherwise."""
+    others = [c for c in CANDIDATES if c != (detected.delimiter or ",")]
+    if len(header) > 1 and not any(c in name for name in header for c in others):
+        return None
+    how = "guessed" if detected.guessed else "as chosen"
+    columns = f"{len(header)} column{'' if len(header) == 1 else 's'}"
+    return (
+        f"the file was read as {separated(detected.delimiter)} ({how}), its header as "
+        f"{columns}: if another character separates its columns, choose the delimiter "
+        "(comma, semicolon, tab or pipe)"
+    )

@@ -29,6 +29,7 @@ from rolodex.imports.detect import (
     FileProblem,
     TextDecoder,
     excel_sep,
+    separated,
     trailing_json,
 )
 from rolodex.imports.layout import Table, filled, holds_value
@@ -190,7 +191,7 @@ class Reader:
                         row_no,
                         start,
                         None,
-                        f"the row has {len(cells)} values but the header names {width} columns",
+                        _wider(len(cells), width, self.detected.delimiter),
                     )
                     continue
                 cells = cells[:width]
@@ -262,6 +263,17 @@ def _labels(row: list[str]) -> bool:
     while cells and not cells[-1]:
         cells.pop()
     return "" in cells
+
+
+def _wider(values: int, width: int, sep: str | None) -> str:
+    """A row wider than the header: an unquoted delimiter in a value, or a file separated by
+    another character than it was read with (a guess the header misled)."""
+    name = separated(sep).removesuffix("-separated")
+    return (
+        f"the row has {values} values but the header names {width} columns: a value holding "
+        f'a {name} needs quotes ("..."), or the file is not {separated(sep)} (choose its '
+        "delimiter)"
+    )
 
 
 def _csv_error(exc: csv.Error) -> str:

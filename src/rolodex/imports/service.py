@@ -31,7 +31,7 @@ from rolodex.errors import (
 from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository, stall
 from rolodex.imports.cells import storable
-from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, detect
+from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, delimiter_hint, detect
 from rolodex.imports.layout import title_lines, unnamed
 from rolodex.imports.reader import Reader, Record, header_line
 from rolodex.imports.rows import RowError
@@ -147,9 +147,10 @@ def sniff(
     # Records of a JSON file differ: a key the sample lacks may be mapped (a later record has it)
     resolved = mapping.resolve(names, options.mapping, open_columns=header is None)
     if mapped and not resolved.used():
+        hint = delimiter_hint(header, detected) if header is not None else None
         raise InvalidInput(
             "mapping: no column of the file could be mapped to a customer field; map them "
-            "with mapping (column=field)",
+            f"with mapping (column=field){f'; {hint}' if hint else ''}",
             details=[{"field": "mapping", "message": "no column mapped", "value": names[:50]}],
         )
     stored: dict[str, Any] = {
