@@ -96,6 +96,12 @@ def test_a_file_read_as_one_column_says_which_delimiter_and_how_to_choose(tenant
         "read as semicolon-separated (as chosen), its header as 1 column"
         in (chosen.json()["error"]["message"])
     )
+    preview = upload(tenant, colons, path="/v1/imports/preview")
+    assert preview.status_code == 200, preview.text
+    assert any(
+        w.startswith("the file was read as comma-separated (guessed), its header as 1 column")
+        for w in preview.json()["warnings"]
+    ), preview.json()["warnings"]
     named = upload(tenant, "email,first_name,notes\na@example.com,Ann,x\n")
     assert named.status_code == 202  # a header that maps: nothing said of delimiters
 

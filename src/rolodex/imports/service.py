@@ -321,6 +321,8 @@ def preview(
             )
         )
     unmapped = [] if sniffed.mapping.used() else [NOTHING_MAPPED]
+    hint = delimiter_hint(sniffed.header, sniffed.detected) if sniffed.header else None
+    unmapped += [hint] if unmapped and hint else []
     return PreviewOut(
         format=sniffed.detected.format,
         encoding=sniffed.detected.encoding,
