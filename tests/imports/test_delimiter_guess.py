@@ -44,6 +44,10 @@ UNEVEN = (
     )
     + "x@example.com,Xavier,vip; newsletter; spring,extra\n" * 3
 )
+# a European (semicolon) file: addresses with commas in every row, unquoted
+ADDRESSES = "email;name;address\n" + "".join(
+    f"{e};{f};10 High St, London, UK\n" for e, f, _ in PEOPLE
+)
 # a European file: a title line with a comma, decimal commas in every row
 EUROPEAN = "Kunden, Stand 2026\nemail;name;ltv\n" + "".join(
     f"{e};{f};12,50\n" for e, f, _ in PEOPLE
@@ -52,8 +56,8 @@ EUROPEAN = "Kunden, Stand 2026\nemail;name;ltv\n" + "".join(
 
 @pytest.mark.parametrize(
     ("text", "sep"),
-    [(NOTES, ","), (PIPES, ","), (QUOTED, ","), (UNEVEN, ","), (EUROPEAN, ";")],
-    ids=["notes", "pipes", "quoted", "uneven", "european"],
+    [(NOTES, ","), (PIPES, ","), (QUOTED, ","), (UNEVEN, ","), (ADDRESSES, ";"), (EUROPEAN, ";")],
+    ids=["notes", "pipes", "quoted", "uneven", "addresses", "european"],
 )
 def test_the_delimiter_is_the_one_that_splits_the_header(text, sep):
     data = text.encode()
