@@ -8,18 +8,17 @@ those three values of the last item served.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy.orm import Session
 
 from rolodex.activities import repository
 from rolodex.activities.schemas import TIMELINE_TYPES, TimelineItem
 from rolodex.errors import field_error
+from rolodex.kit.pagination import cursor_payload, cursor_text
 from rolodex.kit.time import as_utc
 from rolodex.models import Activity, AuditEntry, Order, StageTransition
 
@@ -43,33 +42,53 @@ RANK = {
 }
 
 
+# Sources whose items are audit entries, identified by their sequence number (a BIGINT);
+# the others by a UUID.
+SEQ_RANKS = frozenset({RANK["tag_change"], RANK["note_change"], RANK["audit"]})
+SEQ_MAX = 2**63  # past a BIGINT: no entry's number, and no driver binds it (a 500)
+NOT_OURS = "not a cursor from this timeline"
+
+
 def encode_cursor(item: TimelineItem, rank: int) -> str:
-    raw = orjson.dumps([item.at.isoformat(), rank, item.id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursor_text([item.at.isoformat(), rank, item.id])
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int, str]:
+def decode_cursor(cursor: str) -> tuple[datetime, int, uuid.UUID | int]:
+    """(time, source rank, id) of the last item served, the id as its source compares it;
+    a 422 for anything else (cursors are unsigned: anyone can write one)."""
     try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
-        at, rank, ident = orjson.loads(raw)
-        if not isinstance(rank, int) or not isinstance(ident, str) or rank not in RANK.values():
-            raise ValueError("bad cursor")
-        return as_utc(datetime.fromisoformat(at)), rank, ident
-    except (ValueError, TypeError, OverflowError, orjson.JSONDecodeError) as exc:
-        raise field_error("cursor", "not a cursor from this timeline") from exc
+        raw = cursor_payload(cursor)
+        if not isinstance(raw, list) or len(raw) != 3:
+            raise ValueError("not [time, rank, id]")
+        at, rank, ident = raw
+        if not isinstance(at, str) or not isinstance(ident, str):
+            raise ValueError("not a time and an id")
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank not in RANK.values():
+            raise ValueError("not a source rank")
+        return as_utc(datetime.fromisoformat(at)), rank, _ident(rank, ident)
+    except (ValueError, OverflowError) as exc:
+        raise field_error("cursor", NOT_OURS) from exc
 
 
-def _cursor_for(cursor: tuple[datetime, int, str] | None, rank: int, kind: type) -> Any:
-    """The cursor with its id in the type this source compares (uuid or audit seq)."""
+def _ident(rank: int, ident: str) -> uuid.UUID | int:
+    """An audit sequence number as the cursor wrote it (``str(seq)``: no sign, spaces or
+    ``_`` that int() would take) within a BIGINT, or a UUID."""
+    if rank not in SEQ_RANKS:
+        return uuid.UUID(ident)
+    if not (ident.isascii() and ident.isdigit()) or ident != str(int(ident)):
+        raise ValueError("not an audit sequence number")
+    seq = int(ident)
+    if seq >= SEQ_MAX:
+        raise ValueError("past any audit sequence number")
+    return seq
+
+
+def _cursor_for(cursor: tuple[datetime, int, uuid.UUID | int] | None, rank: int) -> Any:
+    """The cursor as one source reads it: its id only where the cursor's item is of it."""
     if cursor is None:
         return None
     at, c_rank, ident = cursor
-    if c_rank != rank:
-        return at, c_rank, None
-    try:
-        return at, c_rank, kind(ident)
-    except ValueError as exc:
-        raise field_error("cursor", "not a cursor from this timeline") from exc
+    return at, c_rank, ident if c_rank == rank else None
 
 
 def _activity(a: Activity) -> TimelineItem:
@@ -148,8 +167,8 @@ def timeline(
     def on(name: str) -> bool:
         return wanted is None or name in wanted
 
-    def cur(name: str, kind: type = uuid.UUID) -> Any:
-        return _cursor_for(after, RANK[name], kind)
+    def cur(name: str) -> Any:
+        return _cursor_for(after, RANK[name])
 
     fetched: list[tuple[TimelineItem, int]] = []
     n = limit + 1
@@ -178,7 +197,7 @@ def timeline(
                 actions=None,
                 changed=changed,
                 rank=RANK[name],
-                cursor=cur(name, int),
+                cursor=cur(name),
                 limit=n,
             )
             fetched += [(_audit(name, changed)(e), RANK[name]) for e in entries]
@@ -191,7 +210,7 @@ def timeline(
             actions=actions,
             changed=None,
             rank=RANK["audit"],
-            cursor=cur("audit", int),
+            cursor=cur("audit"),
             limit=n,
         )
         fetched += [(_audit(None, [])(e), RANK["audit"]) for e in entries]

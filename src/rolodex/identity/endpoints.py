@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.errors import Conflict, NotFound, field_error
+from rolodex.identity import cursor as cursor_of_pairs
 from rolodex.identity import presenters, repository, scan, service
 from rolodex.identity.schemas import (
     DismissOut,
@@ -33,14 +32,9 @@ router = APIRouter(tags=["identity"])
 
 def _decode_cursor(cursor: str) -> tuple[float, uuid.UUID]:
     try:
-        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return float(raw[0]), uuid.UUID(str(raw[1]))
-    except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+        return cursor_of_pairs.decode(cursor)
+    except ValueError as exc:
         raise field_error("cursor", "not a cursor from this list") from exc
-
-
-def _encode_cursor(score: float, last: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([score, str(last)])).decode().rstrip("=")
 
 
 @router.get("/v1/duplicates", response_model=DuplicateList)
@@ -66,7 +60,7 @@ def list_duplicates(
         out = [presenters.duplicate(c, people) for c in items]
     last = items[-1] if more and items else None
     return DuplicateList(
-        items=out, next_cursor=_encode_cursor(last.score, last.id) if last else None
+        items=out, next_cursor=cursor_of_pairs.encode(last.score, last.id) if last else None
     )
 
 

@@ -169,18 +169,30 @@ def _checked(key: SortKey, value: Any) -> Any:
     return value
 
 
+def cursor_text(payload: Any) -> str:
+    """A cursor carrying ``payload`` (JSON, base64url without padding)."""
+    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+
+
+def cursor_payload(cursor: str) -> Any:
+    """The JSON a cursor carries; a ValueError if it is not base64url JSON (a character
+    outside the alphabet is refused, not skipped). The caller checks its shape: cursors are
+    unsigned, anyone can write one."""
+    padded = (cursor + "=" * (-len(cursor) % 4)).encode()  # non-ASCII: a ValueError
+    return orjson.loads(base64.b64decode(padded, altchars=b"-_", validate=True))
+
+
 def encode_cursor(keys: list[SortKey], values: list[Any]) -> str:
     payload: dict[str, list[Any]] = {"k": [k.name + ("-" if k.desc else "") for k in keys]}
     payload["v"] = [_encode_value(v) for v in values]
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+    return cursor_text(payload)
 
 
 def decode_cursor(cursor: str, keys: list[SortKey]) -> list[Any]:
     """The values in a cursor; a 422 if it is damaged, was made for another sort or holds a
     value its sort column could not (cursors are unsigned: anyone can write one)."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+        payload = cursor_payload(cursor)
         names = [k.name + ("-" if k.desc else "") for k in keys]
         if payload["k"] != names or len(payload["v"]) != len(keys):
             raise ValueError("sort changed")

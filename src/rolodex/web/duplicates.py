@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from rolodex.auth.roles import Permission
 from rolodex.errors import RolodexError, field_error
+from rolodex.identity import cursor as cursor_of_pairs
 from rolodex.identity import presenters, repository
 from rolodex.identity import service as identity
 from rolodex.identity.merge import FILL_GROUPS, SURVIVOR_WINS
@@ -86,17 +85,12 @@ def differs(a: Any, b: Any, attr: str) -> bool:
 templates.env.globals["differs"] = differs
 
 
-def _cursor(score: float, last: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([score, str(last)])).decode().rstrip("=")
-
-
 def _after(cursor: str | None) -> tuple[float, uuid.UUID] | None:
     if not cursor:
         return None
     try:
-        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return float(raw[0]), uuid.UUID(str(raw[1]))
-    except (ValueError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+        return cursor_of_pairs.decode(cursor)
+    except ValueError as exc:
         raise field_error("cursor", "not a page of this list; start again") from exc
 
 
@@ -128,7 +122,7 @@ def duplicates_page(
         reasons=REASONS,
         merges=merges,
         names={cid: (c.full_name or c.email or "Unnamed") for cid, c in names.items()},
-        next_cursor=_cursor(last.score, last.id) if last else None,
+        next_cursor=cursor_of_pairs.encode(last.score, last.id) if last else None,
     )
 
 
