@@ -29,7 +29,7 @@ from rolodex.imports.endpoints import router as imports_router
 from rolodex.ingest.endpoints import hooks_router, sources_router
 from rolodex.jobs import embedded as embedded_worker
 from rolodex.jobs.endpoints import router as jobs_router
-from rolodex.kit import runtime
+from rolodex.kit import runtime, uploads
 from rolodex.kit.limits_asgi import BodyLimitMiddleware
 from rolodex.kit.observability import ObservabilityMiddleware, configure_logging, metrics_body
 from rolodex.kit.request_meta import RequestMetaMiddleware
@@ -97,21 +97,29 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = []
+        details, plain = [], []
         for err in exc.errors():
+            said = uploads.plain_message(err)  # in place of words naming FastAPI's internals
+            plain.append(said is not None)
             item = {
                 "field": _field_name(tuple(err.get("loc", ()))),
-                "message": err.get("msg", ""),
+                "message": said or err.get("msg", ""),
                 "type": err.get("type"),
             }
             details.append(item)
         if any(d["type"] == "json_invalid" for d in details):
             return _error(400, "invalid_json", "the request body is not valid JSON", details)
+        if plain and all(plain):
+            message = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+            return _error(422, "invalid_input", message, details)
         fields = ", ".join(sorted({d["field"] for d in details}))
         return _error(422, "invalid_input", f"invalid input: {fields}", details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        unreadable = uploads.unreadable_form(exc) if exc.status_code == 400 else None
+        if unreadable is not None:
+            return _error(422, unreadable.code, unreadable.message, unreadable.details)
         code = HTTP_CODES.get(exc.status_code, "error")
         return _error(exc.status_code, code, str(exc.detail), None, dict(exc.headers or {}) or None)
 

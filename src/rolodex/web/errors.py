@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from rolodex.errors import RolodexError
+from rolodex.kit import uploads
 
 log = logging.getLogger("rolodex.web")
 
@@ -94,7 +95,8 @@ def readable(exc: BaseException) -> str:
         parts = []
         for err in exc.errors()[:3]:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "form")]
-            msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+            msg = uploads.plain_message(err) or str(err.get("msg", "is not valid"))
+            msg = msg.removeprefix("Value error, ")
             parts.append(f"{_where(loc)}: {msg}")
         return "; ".join(parts) or "Some of what you entered is not valid."
     if isinstance(exc, RolodexError):
@@ -176,6 +178,9 @@ def install(app: Any) -> None:
         if not is_page_request(request):
             return await api[StarletteHTTPException](request, exc)
         assert isinstance(exc, StarletteHTTPException)
+        unreadable = uploads.unreadable_form(exc) if exc.status_code == 400 else None
+        if unreadable is not None:
+            return error_response(request, unreadable.status_code, readable(unreadable))
         message = "There is no page here." if exc.status_code == 404 else str(exc.detail)
         return error_response(request, exc.status_code, message)
 
