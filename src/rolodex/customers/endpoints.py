@@ -17,6 +17,7 @@ from rolodex.customers.schemas import CustomerCreate, CustomerList, CustomerOut,
 from rolodex.errors import Forbidden
 from rolodex.identity import http as identity_http
 from rolodex.identity.errors import CustomerMerged
+from rolodex.kit import query_params
 from rolodex.search import params as search_params
 from rolodex.search import service as search_service
 from rolodex.views import service as views_service
@@ -25,6 +26,12 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"])
 
 Csv = Annotated[list[str] | None, Query()]
 Text = Annotated[str | None, Query(max_length=2000)]
+# The list's own parameters (as declared below); the others it declares are list filters.
+LIST_PARAMS = ("q", "view", "sort", "limit", "cursor", "count")
+LIST_TAKES = (
+    "the list takes q, view, sort, limit, cursor, count and filters such as stage, status, "
+    "type, tag, source, country, segment, ltv_min, created_after, attr.<name> and filter"
+)
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -84,6 +91,10 @@ def list_customers(
     count: bool = False,
 ) -> CustomerList:
     """Search, filter and sort customers; keyset pagination with next_cursor."""
+    names = request.query_params.keys()
+    query_params.refuse_unknown(
+        names, LIST_PARAMS, also=search_params.is_filter_param, takes=LIST_TAKES
+    )
     node = search_params.filter_from_params(request.query_params.multi_items())
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         query = search_service.ListQuery(node, q, sort, limit, cursor, count)

@@ -26,7 +26,7 @@ from rolodex.audit import service as audit
 from rolodex.auth.roles import Principal
 from rolodex.customers import repository as customers_repo
 from rolodex.db import Database
-from rolodex.errors import InvalidInput, field_error
+from rolodex.errors import field_error
 from rolodex.exports import repository, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.cells import attr_cell, split_tags
@@ -34,7 +34,7 @@ from rolodex.imports.mapping import ADDRESS_PARTS
 from rolodex.imports.reader import MAX_COLUMNS
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
-from rolodex.kit import pagination
+from rolodex.kit import pagination, query_params
 from rolodex.kit.time import utcnow
 from rolodex.models import Customer
 from rolodex.search import filters
@@ -85,15 +85,13 @@ def format_of(value: str) -> str:
 def check_names(names: Iterable[str], own: Collection[str]) -> None:
     """A 422 naming the parameters an export does not read: a misspelt filter would
     otherwise be ignored and the export hold every customer. ``own``: the caller's others."""
-    known = set(own)
-    unknown = sorted({n for n in names if n not in known and not search_params.is_filter_param(n)})
-    unknown = [n[:100] for n in unknown[:20]]  # a bounded answer to any query string
-    if unknown:
-        raise InvalidInput(
-            f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; an "
-            f"export takes {', '.join(own)} and the filters of GET /v1/customers",
-            details=[{"field": n, "message": "not a parameter of exports"} for n in unknown],
-        )
+    query_params.refuse_unknown(
+        names,
+        own,
+        also=search_params.is_filter_param,
+        takes=f"an export takes {', '.join(own)} and the filters of GET /v1/customers",
+        detail="not a parameter of exports",
+    )
 
 
 def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str) -> None:

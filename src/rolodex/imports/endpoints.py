@@ -24,7 +24,7 @@ from rolodex.imports.schemas import (
     RowErrorList,
     RowErrorOut,
 )
-from rolodex.kit import keyset, pagination
+from rolodex.kit import keyset, pagination, query_params, uploads
 from rolodex.models import ImportRun
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
@@ -150,6 +150,7 @@ async def _known_fields(request: Request, allowed: frozenset[str]) -> None:
             f"unknown or repeated fields: {names} (options: {', '.join(sorted(allowed))})",
             details=details,
         )
+    uploads.check_filename(getattr(form.get("file"), "filename", None))
     _booleans(form, allowed & BOOLEAN_FIELDS)
 
 
@@ -264,13 +265,11 @@ def preview_import(
 def _list_params(request: Request) -> None:
     """The list takes no filter: one asked for (``?state=running``) is a 422, not ignored
     and answered with every import as if they all matched."""
-    unknown = sorted(k[:100] for k in request.query_params if k not in ("limit", "cursor"))[:20]
-    if unknown:
-        raise InvalidInput(
-            f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; the "
-            "list of imports takes limit and cursor (newest first)",
-            details=[{"field": k, "message": "not a parameter of this list"} for k in unknown],
-        )
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        ("limit", "cursor"),
+        takes="the list of imports takes limit and cursor (newest first)",
+    )
 
 
 @router.get("", response_model=ImportList)
