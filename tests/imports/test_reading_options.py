@@ -42,6 +42,7 @@ def test_the_api_refuses_an_unknown_option_naming_it_and_stores_nothing(
     r = upload(tenant, content, name, path=path, **{field: value})
     assert r.status_code == 422, r.text
     assert r.json()["error"]["details"] == [{"field": field, "message": said}]
+    assert r.json()["error"]["message"] == f"{field}: {said}"  # not "invalid input: encoding"
     assert _imports(tenant) == []
 
 

@@ -84,10 +84,14 @@ def _options(
         return ImportOptions.model_validate(values)
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+            {
+                "field": ".".join(str(p) for p in e["loc"]),
+                "message": str(e["msg"]).removeprefix("Value error, "),
+            }
+            for e in exc.errors()
         ]
-        fields = ", ".join(sorted({d["field"] for d in details}))
-        raise InvalidInput(f"invalid input: {fields}", details=details) from exc
+        said = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
+        raise InvalidInput(said, details=details) from exc  # each option's own words
 
 
 def _one_of(*values: str, description: str) -> Any:

@@ -28,7 +28,7 @@ from rolodex.imports import (
     stall,
 )
 from rolodex.imports.schemas import ImportOptions
-from rolodex.kit import keyset, pagination
+from rolodex.kit import keyset, pagination, uploads
 from rolodex.models import ImportRowError, ImportRun
 from rolodex.web import nav
 from rolodex.web.errors import readable
@@ -118,6 +118,7 @@ def _size(file: UploadFile) -> int:
 def _file(file: UploadFile | None) -> UploadFile:
     if file is None or not file.filename:
         raise InvalidInput("choose a CSV, JSON or NDJSON file first")
+    uploads.check_filename(file.filename)  # as POST /v1/imports: one rule for every name
     return file
 
 
