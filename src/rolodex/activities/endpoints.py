@@ -13,9 +13,12 @@ from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import service as customers
 from rolodex.errors import field_error
+from rolodex.kit import query_params
 from rolodex.lifecycle.endpoints import check_include_deleted
 
 router = APIRouter(tags=["activities"])
+
+TIMELINE_PARAMS = ("type", "include_deleted", "limit", "cursor")
 
 
 @router.post("/v1/events", status_code=201, response_model=EventsOut, openapi_extra=EVENTS_OPENAPI)
@@ -47,6 +50,11 @@ def customer_timeline(
 ) -> TimelineList:
     """A customer's timeline, newest first: activities, orders, stage, tag and note changes,
     merges and deletions."""
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        TIMELINE_PARAMS,
+        takes=f"the timeline takes {', '.join(TIMELINE_PARAMS)}",
+    )
     check_include_deleted(principal, include_deleted)
     types = [t.strip() for item in type or [] for t in item.split(",") if t.strip()]
     if len(types) > 50 or any(len(t) > 64 for t in types):

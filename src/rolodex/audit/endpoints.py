@@ -12,7 +12,7 @@ from rolodex.audit.schemas import AuditEntryOut, AuditList, VerifyOut
 from rolodex.auth.dependencies import require
 from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import service as customers
-from rolodex.kit import keyset, pagination
+from rolodex.kit import keyset, pagination, query_params
 from rolodex.kit.time import InputDatetime
 from rolodex.lifecycle.endpoints import check_include_deleted
 from rolodex.models import AuditEntry
@@ -22,6 +22,22 @@ router = APIRouter(tags=["audit"])
 Limit = Annotated[int, Query(ge=1, le=500)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
 Short = Annotated[str | None, Query(max_length=200)]
+LOG_PARAMS = (
+    "customer_id",
+    "action",
+    "actor_type",
+    "actor_id",
+    "since",
+    "until",
+    "limit",
+    "cursor",
+)
+CUSTOMER_PARAMS = ("action", "since", "until", "include_deleted", "limit", "cursor")
+
+
+def _own_params(request: Request, own: tuple[str, ...]) -> None:
+    takes = f"the audit list takes {', '.join(own)}"
+    query_params.refuse_unknown(request.query_params.keys(), own, takes=takes)
 
 
 def _page(
@@ -58,6 +74,7 @@ def list_audit(
     cursor: Cursor = None,
 ) -> AuditList:
     """The tenant's audit log, newest first, with filters."""
+    _own_params(request, LOG_PARAMS)
     actions = [a.strip() for item in action or [] for a in item.split(",") if a.strip()]
     f = repository.AuditFilter(customer_id, actions, actor_type, actor_id, since, until)
     return _page(request, principal, f, cursor, limit)
@@ -93,6 +110,7 @@ def customer_audit(
     cursor: Cursor = None,
 ) -> AuditList:
     """A customer's audit entries, newest first."""
+    _own_params(request, CUSTOMER_PARAMS)
     check_include_deleted(principal, include_deleted)
     actions = [a.strip() for item in action or [] for a in item.split(",") if a.strip()]
     f = repository.AuditFilter(customer_id, actions, None, None, since, until)

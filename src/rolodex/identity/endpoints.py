@@ -24,10 +24,19 @@ from rolodex.identity.schemas import (
     ThresholdsIO,
     UndoOut,
 )
+from rolodex.kit import query_params
 from rolodex.kit.ids import new_id
 from rolodex.models import DedupeScan
 
 router = APIRouter(tags=["identity"])
+
+DUPLICATE_PARAMS = ("min_score", "customer_id", "limit", "cursor")
+MERGE_PARAMS = ("customer_id", "limit")
+
+
+def _own_params(request: Request, own: tuple[str, ...], what: str) -> None:
+    takes = f"{what} takes {', '.join(own)}"
+    query_params.refuse_unknown(request.query_params.keys(), own, takes=takes)
 
 
 def _decode_cursor(cursor: str) -> tuple[float, uuid.UUID]:
@@ -47,6 +56,7 @@ def list_duplicates(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DuplicateList:
     """Candidate duplicate pairs, best first (default: at or above the review threshold)."""
+    _own_params(request, DUPLICATE_PARAMS, "the list of duplicates")
     after = _decode_cursor(cursor) if cursor else None
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         items, people, more = service.list_duplicates(
@@ -163,6 +173,7 @@ def list_merges(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MergeList:
     """Merges, newest first (of one customer, as survivor or duplicate, with customer_id)."""
+    _own_params(request, MERGE_PARAMS, "the list of merges")
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         logs = repository.merges_page(session, principal.tenant_id, customer_id, limit)
         return MergeList(items=[presenters.merge(session, log) for log in logs])

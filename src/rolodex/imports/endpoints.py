@@ -29,6 +29,8 @@ from rolodex.models import ImportRun
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
+ROW_PARAMS = ("action", "revert", "format", "limit", "cursor")
+
 FormText = Annotated[str | None, Form()]
 MAPPING_DOC = (
     'Column → field as a JSON object (`{"E-mail": "email", "Tier": "attr.tier", "Notes": '
@@ -380,6 +382,11 @@ def import_rows(
 ) -> Any:
     """Row by row: what each record did (a dry run: would do), the customer, the changes;
     `format=csv` downloads every row, its changes and problems in words."""
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        ROW_PARAMS,
+        takes=f"the rows of an import take {', '.join(ROW_PARAMS)}",
+    )
     format = format.lower()
     actions = service.parse_actions(action)
     db, tid = request.app.state.db, principal.tenant_id

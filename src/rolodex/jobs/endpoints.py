@@ -13,11 +13,13 @@ from rolodex.errors import NotFound, field_error
 from rolodex.jobs import queue, service
 from rolodex.jobs.registry import registry
 from rolodex.jobs.schemas import JobCounts, JobList, JobOut
-from rolodex.kit import keyset, pagination
+from rolodex.kit import keyset, pagination, query_params
 from rolodex.models import Job
 from rolodex.models.jobs import JOB_STATES
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+LIST_PARAMS = ("state", "kind", "limit", "cursor")
 
 
 def to_out(job: Job, default_max_attempts: int) -> JobOut:
@@ -55,6 +57,11 @@ def list_jobs(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> JobList:
     """Jobs of the tenant, newest first; `?state=dead` lists the dead letters."""
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        LIST_PARAMS,
+        takes=f"the list of jobs takes {', '.join(LIST_PARAMS)}",
+    )
     states = _split(state)
     for s in states:
         if s not in JOB_STATES:

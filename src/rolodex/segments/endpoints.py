@@ -12,6 +12,7 @@ from rolodex.auth.roles import Permission, Principal
 from rolodex.customers import service as customers
 from rolodex.customers.schemas import CustomerList
 from rolodex.errors import Forbidden
+from rolodex.kit import query_params
 from rolodex.search import params as search_params
 from rolodex.search import service as search
 from rolodex.segments import repository, service
@@ -26,6 +27,9 @@ from rolodex.segments.schemas import (
 )
 
 router = APIRouter(tags=["segments"])
+
+# The members list's own parameters (as declared below); the list filters come besides.
+MEMBER_PARAMS = ("q", "filter", "sort", "limit", "cursor", "count")
 
 
 @router.post("/v1/segments", status_code=201, response_model=SegmentOut)
@@ -104,6 +108,13 @@ def segment_members(
     principal: Principal = Depends(require(Permission.READ)),
 ) -> CustomerList:
     """The members, paged, filtered and sorted like GET /v1/customers."""
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        MEMBER_PARAMS,
+        also=search_params.is_filter_param,
+        takes="the members list takes q, filter, sort, limit, cursor, count and the filters "
+        "of GET /v1/customers such as stage, status, tag, segment, ltv_min and attr.<name>",
+    )
     node = search_params.filter_from_params(request.query_params.multi_items())
     if search.needs_admin(node) and not principal.can(Permission.ADMIN):
         raise Forbidden("only an admin can list deleted customers")
