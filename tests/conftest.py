@@ -224,7 +224,7 @@ def other_tenant(app_client: TestClient) -> TenantCtx:
 @pytest.fixture
 def cli(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``cli("import", path, "--tenant", slug)``: the rolodex command line on the test's
-    database, its result (exit code, output)."""
+    database, its result (exit code, output); ``input=`` is what is typed at its prompts."""
     from typer.testing import CliRunner
 
     from rolodex.cli.main import app
@@ -232,5 +232,5 @@ def cli(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     monkeypatch.setenv("ROLODEX_DATABASE_URL", backend.url)
     get_settings.cache_clear()
-    yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
+    yield lambda *args, input=None: CliRunner().invoke(app, [str(a) for a in args], input=input)
     get_settings.cache_clear()

@@ -80,12 +80,16 @@ def rotate_source(
         )
         t = resolve_tenant(db, tenant)
         hours = db.settings.webhook_secret_grace_hours if grace_hours is None else grace_hours
+        # a wrong id is said before the secret is asked for (and no transaction waits on it)
+        with db.session(t.id, write=False) as session:
+            sources.get_source(session, t.id, sid)
+        new_secret = _secret(secret)
         with db.session(t.id) as session:
             source = sources.rotate_secret(
                 session,
                 t.id,
                 sid,
-                _secret(secret),
+                new_secret,
                 grace=timedelta(hours=hours),
                 secret_key=db.settings.secret_key,
             )
