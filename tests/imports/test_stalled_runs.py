@@ -62,3 +62,35 @@ def test_an_import_whose_runner_died_says_since_when_it_waits_for_a_worker(cli, 
     )  # fmt: skip
     assert WAITS not in assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
     assert WAITS not in cli("imports", "list", "--tenant", tenant.slug).output
+
+
+def test_an_import_no_worker_starts_says_since_when_it_waits(cli, tenant, backend):
+    """No worker running (a server started with --no-worker and none beside it): the import
+    read "Waiting to start" without end."""
+    run_id = start(tenant, FILE)
+    fresh = status(tenant, run_id)  # a worker starts one within a second: nothing to say yet
+    assert (fresh["state"], fresh["stalled_since"]) == ("queued", None)
+    db = tenant.client.app.state.db  # type: ignore[attr-defined]
+    with db.session(tenant.id) as session:
+        key = (ImportRun.tenant_id == tenant.id, ImportRun.id == uuid.UUID(run_id))
+        queued = session.scalar(select(ImportRun.created_at).where(*key))
+        assert queued is not None
+        queued -= timedelta(minutes=3)
+        session.execute(update(ImportRun).where(*key).values(created_at=queued))
+
+    body = status(tenant, run_id)
+    assert body["state"] == "queued"
+    assert datetime.fromisoformat(body["stalled_since"]) == queued
+    said = f"Waiting since {queued:%H:%M} UTC for a worker to start it (is a worker running?"
+    signed_in(tenant)
+    assert said in assert_page(tenant.client.get(f"/imports/{run_id}/progress"))
+    listed = cli("imports", "list", "--tenant", tenant.slug)
+    assert listed.exit_code == 0, listed.output
+    assert said in listed.output.splitlines()[1]
+
+    drain(tenant)  # a worker comes and imports it
+    done = status(tenant, run_id)
+    assert (done["state"], done["stalled_since"], done["progress"]["rows_read"]) == (
+        "done", None, 12,
+    )  # fmt: skip
+    assert "Waiting since" not in assert_page(tenant.client.get(f"/imports/{run_id}/progress"))

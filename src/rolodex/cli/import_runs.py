@@ -51,8 +51,8 @@ def list_imports(
                     highlight=False,
                 )
                 since = stall.stalled_since(run, utcnow())
-                if since is not None:  # its runner died: say so under it
-                    console.print(f"  {stall.said(since)}", highlight=False)
+                if since is not None:  # nobody runs it: say so under it
+                    console.print(f"  {stall.said(since, run.state)}", highlight=False)
             if not runs:
                 console.print("no imports", style="dim")
 

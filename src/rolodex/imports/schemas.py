@@ -163,9 +163,10 @@ class ImportOut(BaseModel):
     finished_at: datetime | None
     stalled_since: datetime | None = Field(
         default=None,
-        description="Set while a running import makes no progress because nobody runs it: "
-        "its runner stopped (a worker killed) and its lease ran out. When it last made "
-        "progress; a worker takes it over and finishes it (eta_seconds is null meanwhile).",
+        description="Set while an import makes no progress because nobody runs it: a running "
+        "one whose runner stopped (a worker killed) and whose lease ran out, since it last made "
+        "progress (a worker takes it over and finishes it; eta_seconds is null meanwhile); a "
+        "queued one no worker has started for two minutes, since it was queued.",
     )
     revert: RevertOut
     links: dict[str, str]

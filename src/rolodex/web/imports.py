@@ -263,7 +263,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         and not out.dry_run
         and (out.revert.state in (None, "partial") or stalled),
         "labels": STATE_LABELS,
-        "stalled": stall.said(out.stalled_since) if out.stalled_since else None,
+        "stalled": stall.said(out.stalled_since, out.state) if out.stalled_since else None,
     }
 
 
