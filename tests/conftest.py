@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from rolodex.app import create_app
+from rolodex.auth import passwords
 from rolodex.config import Settings
 from rolodex.db import Database, make_owner_engine
 from rolodex.migrations.runner import upgrade
@@ -57,6 +59,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             f"CI=true but PostgreSQL is not reachable at {PG_URL}: {_PG_PROBLEM}. "
             "Set ROLODEX_TEST_PG_URL or start PostgreSQL."
         )
+
+
+APP_HASHER = passwords._hasher  # the app's own, checked in tests/auth/test_auth_rules.py
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Users the tests make get argon2id hashes of the lowest cost. With the app's (64 MiB,
+    three passes) a sign-in costs two runs of about 0.16 s of CPU each, one when the user
+    is made and one when it signs in, and hundreds of dashboard and browser tests sign in.
+    A hash says its own cost, so the verifying side follows it."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", cheap)
+        yield
 
 
 def _worker() -> str:

@@ -29,6 +29,20 @@ def test_malformed_keys_do_not_parse(raw):
     assert parse_key(raw) is None
 
 
+def test_the_app_hashes_passwords_with_argon2id_at_its_recommended_cost():
+    """The tests' users get cheap hashes (tests/conftest.py); the app's own hasher is this."""
+    from argon2 import Type
+
+    from tests.conftest import APP_HASHER
+
+    assert APP_HASHER.type is Type.ID
+    assert APP_HASHER.time_cost >= 3  # argon2-cffi's recommended cost, as the app uses it
+    assert APP_HASHER.memory_cost >= 65536
+    stored = APP_HASHER.hash("correct horse battery")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password("correct horse battery", stored)
+
+
 def test_passwords_are_argon2_and_verify():
     stored = hash_password("correct horse battery")
     assert stored.startswith("$argon2id$")
