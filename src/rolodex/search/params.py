@@ -146,8 +146,9 @@ Q_DOC = (
 FILTER_DOC = (
     'The filter language: JSON (`{"and": [{"field": "stage", "op": "in", "value": '
     '["customer"]}]}`) or terms such as `stage:customer status:vip tag:a,b -tag:spam '
-    "attr.score>=5 ltv>100 last_active>=-30d segment:value_high`. Also `attr.<name>=value` "
-    "parameters (`attr.score>=5` in a URL reads as name `attr.score>` and value `5`)."
+    "attr.score>=5 ltv>100 last_active>=-30d segment:value_high import:<import id>`. Also "
+    "`attr.<name>=value` parameters (`attr.score>=5` in a URL reads as name `attr.score>` "
+    "and value `5`)."
 )
 SORT_DOC = (
     "Comma-separated keys, `-` for descending: created_at, updated_at, ltv, last_name, "
