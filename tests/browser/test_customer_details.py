@@ -3,9 +3,15 @@ consent, custom attributes and the systems it comes from, all as text."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot, sign_in
+
+# What the page does in the browser is the same HTML and script on either engine: one of
+# them is enough here (the suite's ten minutes); the data behind the page is stored and read
+# on both engines by the API and dashboard tests (tests/imports, tests/exports, tests/web).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def _customer(site, **fields) -> str:

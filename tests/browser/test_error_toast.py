@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+
+# What the page does in the browser is the same HTML and script on either engine: one of
+# them is enough here (the suite's ten minutes); the data behind the page is stored and read
+# on both engines by the API and dashboard tests (tests/imports, tests/exports, tests/web).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 HOSTILE = (
     '<html><body><h1>Bad things</h1><img src="/nowhere.png" onerror="window.__ran = 1">'

@@ -8,9 +8,15 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+
+# What the page does in the browser is the same HTML and script on either engine: one of
+# them is enough here (the suite's ten minutes); the data behind the page is stored and read
+# on both engines by the API and dashboard tests (tests/imports, tests/exports, tests/web).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def _customer(site, **fields):

@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 from rolodex.jobs.worker import Worker
 from tests.browser.conftest import import_pressed, imported_from_page, shot, sign_in
 
-# What app.js does in the page, the same on either engine: one of them is enough (the suite's
-# ten minutes; the import it starts runs on both in tests/imports)
-SCRIPT_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+# What the page does in the browser is the same HTML and script on either engine: one of
+# them is enough here (the suite's ten minutes); the data behind the page is stored and read
+# on both engines by the API and dashboard tests (tests/imports, tests/exports, tests/web).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 FITS = """w => [w.clientWidth, w.scrollWidth, w.closest('.card').getBoundingClientRect().right,
     Math.max(...[...w.querySelectorAll('td')].map(c => c.getBoundingClientRect().right))]"""
@@ -147,7 +148,6 @@ def test_a_tag_separator_or_date_order_keeps_the_mapping_chosen(page, site):
     assert sorted(ada["tags"]) == ["fair", "vip"]
 
 
-@SCRIPT_ONLY
 def test_back_on_the_import_page_previews_the_file_it_kept(page, site, tmp_path):
     """The browser gives the file back on Back, not the mapping table: the file is previewed
     again, so the table shows what Import would use (it ran the guesses, unseen)."""
@@ -164,7 +164,6 @@ def test_back_on_the_import_page_previews_the_file_it_kept(page, site, tmp_path)
     expect(page.get_by_label("Field for column Tier")).to_be_visible()
 
 
-@SCRIPT_ONLY
 def test_a_double_click_on_import_imports_the_file_once(page, site):
     sign_in(page, site)
     page.goto(f"{site.base}/imports")
