@@ -53,8 +53,10 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; \
 	else echo "Chromium: missing and not root; browser tests will be skipped (CI=true fails them)"; fi
 
+# Three workers on two cores: a test spends much of its time waiting on PostgreSQL, Chromium
+# or a child process (tests/imports + tests/exports: 231 s with two workers, 183 s with three).
 test: install lint services browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 3 --dist loadgroup -q
 
 # The HTTP benchmarks load the server with wrk (Debian's package), installed like Chromium.
 bench: install
