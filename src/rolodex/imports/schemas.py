@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -62,22 +63,16 @@ class ImportOptions(BaseModel):
     # the file's refusal (the CLI's exit 1, not its 2 for bad usage), and a JSON file's
     # delimiter went unchecked. Blank: guessed from the file. A custom error's message is
     # said as is, without pydantic's "Value error, ".
-    @field_validator("encoding")
+    @field_validator("encoding", "delimiter")
     @classmethod
-    def _known_encoding(cls, v: str | None) -> str | None:
-        if v and detect.codec_named(v) is None:
-            raise PydanticCustomError(
-                "unknown_encoding", "{why}", {"why": detect.unknown_encoding(v)}
-            )
-        return v or None
-
-    @field_validator("delimiter")
-    @classmethod
-    def _known_delimiter(cls, v: str | None) -> str | None:
-        if v and detect.delimiter_named(v) is None:
-            raise PydanticCustomError(
-                "unknown_delimiter", "{why}", {"why": detect.unknown_delimiter(v)}
-            )
+    def _known(cls, v: str | None, info: ValidationInfo) -> str | None:
+        named, unknown = (
+            (detect.codec_named, detect.unknown_encoding)
+            if info.field_name == "encoding"
+            else (detect.delimiter_named, detect.unknown_delimiter)
+        )
+        if v and named(v) is None:
+            raise PydanticCustomError(f"unknown_{info.field_name}", "{why}", {"why": unknown(v)})
         return v or None
 
     @field_validator("source")
