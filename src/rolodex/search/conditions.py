@@ -201,9 +201,10 @@ def _from_source(ctx: Context, sources: list[str]) -> ColumnElement[bool]:
 
 
 def _from_import(ctx: Context, ids: list[str]) -> ColumnElement[bool]:
-    """The customers one of the imports ``ids`` created or updated, read once as a list from
-    its row report (through ix_import_rows_target: as many rows as the import has, whatever
-    the tenant's size). A dry run wrote no one: it finds nobody."""
+    """The customers of one of the imports ``ids``: those it created, updated or found as the
+    file has them (unchanged), the customers its file is about; not a row it skipped or that
+    failed. Read once as a list from its row report (through ix_import_rows_target: as many
+    rows as the import has, whatever the tenant's size). A dry run wrote no one: nobody."""
     return Customer.id.in_(
         select(ImportRow.target_id)
         .join(
@@ -213,7 +214,7 @@ def _from_import(ctx: Context, ids: list[str]) -> ColumnElement[bool]:
         .where(
             ImportRow.tenant_id == ctx.tenant_id,
             ImportRow.import_id.in_([uuid.UUID(x) for x in ids]),
-            ImportRow.action.in_(("create", "update")),
+            ImportRow.action.in_(("create", "update", "unchanged")),
             ImportRow.target_id.isnot(None),  # NOT IN a list holding NULL holds for no one
             ImportRun.dry_run.is_(False),
         )

@@ -73,7 +73,8 @@ FIELDS: dict[str, Field] = {
     "sms_consent": Field("bool", frozenset({"eq"})),
     "segment": Field("segment", frozenset({"in", "nin"})),
     "id": Field("uuid", SET_OPS),
-    # the customers an import created or updated (by the import's id): its own, not its source's
+    # the customers of an import (by its id): those it created, updated or found unchanged;
+    # its own, not its source's
     "import": Field("import", SET_OPS),
     "q": Field("q", frozenset({"match"})),
     "deleted": Field("deleted", frozenset({"eq"}), ("exclude", "include", "only")),
