@@ -75,3 +75,19 @@ def test_recent_imports_scroll_inside_their_wrapper_on_a_phone(page, site, tmp_p
     expect(wrap).to_have_class("table-wrap")
     assert wrap.evaluate(RIGHT) <= page.locator("#recent-imports").evaluate(RIGHT)
     shot(page, "recent-imports-390")
+
+
+def test_the_import_filters_line_has_a_row_of_its_own_and_the_fields_keep_theirs(page, site):
+    """The line saying the list holds one import's customers sat among the fields, pushing
+    Tag to a second row of the filter card."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site)
+    page.goto(f"{site.base}/customers?import=01a24b8b-76ec-730b-9b7b-b59ecaa533f2")
+    note = page.get_by_test_id("import-filter")
+    expect(note).to_contain_text("Only the customers this import created")
+    top = "e => Math.round(e.getBoundingClientRect().top)"
+    fields = [page.locator("#q"), page.get_by_label("Stage"), page.get_by_label("Tag").first]
+    tops = [f.evaluate(top) for f in fields]
+    assert max(tops) - min(tops) <= 4, tops  # one row (a second row is some 60 px lower)
+    assert note.evaluate("e => e.getBoundingClientRect().bottom") <= fields[0].evaluate(top)
+    shot(page, "import-filter-line")
