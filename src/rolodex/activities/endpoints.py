@@ -50,11 +50,7 @@ def customer_timeline(
 ) -> TimelineList:
     """A customer's timeline, newest first: activities, orders, stage, tag and note changes,
     merges and deletions."""
-    query_params.refuse_unknown(
-        request.query_params.keys(),
-        TIMELINE_PARAMS,
-        takes=f"the timeline takes {', '.join(TIMELINE_PARAMS)}",
-    )
+    query_params.only_own(request.query_params.keys(), TIMELINE_PARAMS, "the timeline")
     check_include_deleted(principal, include_deleted)
     types = [t.strip() for item in type or [] for t in item.split(",") if t.strip()]
     if len(types) > 50 or any(len(t) > 64 for t in types):

@@ -35,11 +35,6 @@ LOG_PARAMS = (
 CUSTOMER_PARAMS = ("action", "since", "until", "include_deleted", "limit", "cursor")
 
 
-def _own_params(request: Request, own: tuple[str, ...]) -> None:
-    takes = f"the audit list takes {', '.join(own)}"
-    query_params.refuse_unknown(request.query_params.keys(), own, takes=takes)
-
-
 def _page(
     request: Request,
     principal: Principal,
@@ -74,7 +69,7 @@ def list_audit(
     cursor: Cursor = None,
 ) -> AuditList:
     """The tenant's audit log, newest first, with filters."""
-    _own_params(request, LOG_PARAMS)
+    query_params.only_own(request.query_params.keys(), LOG_PARAMS, "the audit list")
     actions = [a.strip() for item in action or [] for a in item.split(",") if a.strip()]
     f = repository.AuditFilter(customer_id, actions, actor_type, actor_id, since, until)
     return _page(request, principal, f, cursor, limit)
@@ -110,7 +105,7 @@ def customer_audit(
     cursor: Cursor = None,
 ) -> AuditList:
     """A customer's audit entries, newest first."""
-    _own_params(request, CUSTOMER_PARAMS)
+    query_params.only_own(request.query_params.keys(), CUSTOMER_PARAMS, "the audit list")
     check_include_deleted(principal, include_deleted)
     actions = [a.strip() for item in action or [] for a in item.split(",") if a.strip()]
     f = repository.AuditFilter(customer_id, actions, None, None, since, until)

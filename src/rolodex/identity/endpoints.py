@@ -34,11 +34,6 @@ DUPLICATE_PARAMS = ("min_score", "customer_id", "limit", "cursor")
 MERGE_PARAMS = ("customer_id", "limit")
 
 
-def _own_params(request: Request, own: tuple[str, ...], what: str) -> None:
-    takes = f"{what} takes {', '.join(own)}"
-    query_params.refuse_unknown(request.query_params.keys(), own, takes=takes)
-
-
 def _decode_cursor(cursor: str) -> tuple[float, uuid.UUID]:
     try:
         return cursor_of_pairs.decode(cursor)
@@ -56,7 +51,7 @@ def list_duplicates(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> DuplicateList:
     """Candidate duplicate pairs, best first (default: at or above the review threshold)."""
-    _own_params(request, DUPLICATE_PARAMS, "the list of duplicates")
+    query_params.only_own(request.query_params.keys(), DUPLICATE_PARAMS, "the list of duplicates")
     after = _decode_cursor(cursor) if cursor else None
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         items, people, more = service.list_duplicates(
@@ -173,7 +168,7 @@ def list_merges(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MergeList:
     """Merges, newest first (of one customer, as survivor or duplicate, with customer_id)."""
-    _own_params(request, MERGE_PARAMS, "the list of merges")
+    query_params.only_own(request.query_params.keys(), MERGE_PARAMS, "the list of merges")
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         logs = repository.merges_page(session, principal.tenant_id, customer_id, limit)
         return MergeList(items=[presenters.merge(session, log) for log in logs])

@@ -12,6 +12,11 @@ MAX_NAMES = 20  # a bounded answer to any query string
 MAX_NAME_CHARS = 100
 
 
+def only_own(names: Iterable[str], own: Collection[str], what: str) -> None:
+    """refuse_unknown for a list whose parameters are all its own: "<what> takes a, b"."""
+    refuse_unknown(names, own, takes=f"{what} takes {', '.join(own)}")
+
+
 def refuse_unknown(
     names: Iterable[str],
     own: Collection[str],
