@@ -324,3 +324,39 @@ def test_a_local_phone_is_read_where_the_customer_lives_then_in_the_tenants_regi
     )
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["field"] == "phone"
+
+
+def test_a_source_id_the_customer_holds_beside_an_idless_link_is_kept_not_copied(tenant):
+    """A customer that absorbed another can hold a link of a source without an id and one
+    with id 77 (the merge moves the other's links to it); sending 77 again must find that
+    link, whatever their order, not write 77 into the one without an id (the unique key
+    refused it: 409 "the change conflicts with existing data")."""
+    h = tenant.headers()
+    ann = create(tenant, email="ann@example.com")
+    bo = create(tenant, email="bo@example.com", sources=[{"source": "api", "external_id": "77"}])
+    merged = tenant.client.post(
+        "/v1/merges", json={"survivor_id": ann["id"], "duplicate_id": bo["id"]}, headers=h
+    )
+    assert merged.status_code in (200, 201), merged.text
+
+    def links() -> set[tuple[str, str | None]]:
+        got = tenant.client.get(f"/v1/customers/{ann['id']}", headers=h).json()
+        return {(s["source"], s["external_id"]) for s in got["sources"]}
+
+    assert links() == {("api", None), ("api", "77")}
+    r = tenant.client.patch(
+        f"/v1/customers/{ann['id']}",
+        json={"company": "Annco", "sources": [{"source": "api", "external_id": "77"}]},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["company"] == "Annco"
+    assert links() == {("api", None), ("api", "77")}
+    # a new id of the source still fills the link without one
+    r = tenant.client.patch(
+        f"/v1/customers/{ann['id']}",
+        json={"sources": [{"source": "api", "external_id": "78"}]},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    assert links() == {("api", "78"), ("api", "77")}

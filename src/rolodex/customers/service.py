@@ -218,10 +218,14 @@ def _addresses(
 def _merge_sources(customer: Customer, tenant_id: uuid.UUID, items: list[SourceIn]) -> None:
     now = utcnow()
     for item in items:
-        for existing in customer.sources:
-            if existing.source == item.source and existing.external_id in (None, item.external_id):
-                existing.external_id, existing.last_synced_at = item.external_id, now
-                break
+        same = [s for s in customer.sources if s.source == item.source]
+        # the link holding this id first, whatever the order of the links: a customer that
+        # absorbed another can hold one without an id beside one with it
+        existing = next((s for s in same if s.external_id == item.external_id), None) or next(
+            (s for s in same if s.external_id is None), None
+        )
+        if existing is not None:
+            existing.external_id, existing.last_synced_at = item.external_id, now
         else:
             customer.sources.append(
                 CustomerSource(

@@ -524,19 +524,18 @@ def _sources(
         return
     wanted = list(prep.sources) + ([external] if external else [])
     for source, ext in wanted:
-        for existing in state.sources:
-            if existing["source"] != source:
-                continue
-            if ext is None:
-                break  # provenance without a key: this source is already known
-            if existing["external_id"] == ext:
-                break  # already known: a re-import of the same file changes nothing
-            if existing["external_id"] is None:
-                before = dict(existing)
-                existing["external_id"] = ext
-                existing["last_synced_at"] = prep.synced.get((source, ext), now)
-                change.sources_changed.append((before, dict(existing)))
-                break
+        same = [s for s in state.sources if s["source"] == source]
+        if same and (ext is None or any(s["external_id"] == ext for s in same)):
+            # provenance without a key, or a key the customer holds already (a re-import of
+            # the same file changes nothing), whatever the order of its links: a customer
+            # that absorbed another can hold one without an id beside one with this id
+            continue
+        idless = next((s for s in same if s["external_id"] is None), None)
+        if idless is not None and ext is not None:
+            before = dict(idless)
+            idless["external_id"] = ext
+            idless["last_synced_at"] = prep.synced.get((source, ext), now)
+            change.sources_changed.append((before, dict(idless)))
         else:
             at = prep.synced.get((source, ext), now) if ext else None
             row = _source_row(state.cols["tenant_id"], state.id, source, ext, at)
