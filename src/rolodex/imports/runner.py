@@ -392,10 +392,70 @@ def _batch(
     reader: Reader,
     first: Batch | None = None,
 ) -> None:
-    batch = first
+    """Store the records (in the caller's transaction) and count them on the import. Should
+    the database refuse them past the tries (a constraint or a value no check foresaw), the
+    rows it refuses are found by halves, each half stored and committed on its own: those
+    rows fail, each with the database's reason, and the others are stored, as a bad row
+    never stops an import (it failed on every retry of its job until it gave up)."""
+    seen = first.seen if first is not None else {}
+
+    def again() -> Batch:  # a retry starts from the records again
+        return _prepared(session, ctx, converter, records, seen)
+
+    try:
+        counts = _stored(session, ctx, run, runner, converter, first or again(), again)
+    except (IntegrityError, DataError) as exc:
+        session.rollback()
+        if len(records) > 1:
+            half = len(records) // 2
+            for part in (records[:half], records[half:]):
+                part_first = _prepared(session, ctx, converter, part, seen)
+                _batch(session, ctx, run, runner, converter, part, reader, part_first)
+                _hold(session, run, runner)
+                session.commit()  # the next half's refusal must not take this one with it
+            return
+        log.exception("import %s: row %d could not be stored", run.id, records[0].row_no)
+        reason = _refusal(exc)
+
+        def refused() -> Batch:
+            failed = Outcome(records[0], errors=[rows.RowError(reason)])
+            return Batch(session, ctx, [failed], utcnow(), seen=seen)
+
+        counts = _stored(session, ctx, run, runner, converter, refused(), refused)
+    _list_new_keys(run, converter)
+    run.rows_read += len(records)
+    run.created += counts["create"]
+    run.updated += counts["update"]
+    run.unchanged += counts["unchanged"]
+    run.skipped += counts["skip"]
+    run.failed += counts["fail"]
+    if run.problems is not None:  # None: made before migration 0112, counted when asked
+        run.problems += counts["problems"]
+    run.bytes_read = max(run.bytes_read, reader.bytes_read)
+    run.updated_at = utcnow()
+
+
+def _refusal(exc: IntegrityError | DataError) -> str:
+    said = (str(exc.orig).splitlines() or ["unknown"])[0] if exc.orig else "unknown"
+    return f"this row could not be stored: the database refused it ({said[:300]})"
+
+
+def _stored(
+    session: Session,
+    ctx: Context,
+    run: ImportRun,
+    runner: str,
+    converter: Converter,
+    first: Batch,
+    again: Callable[[], Batch],
+) -> dict[str, int]:
+    """The batch matched and written, TRIES times at most: a conflict with another writer
+    (an email, an external id), or a customer it updates deleted, merged or erased since,
+    starts it ``again``."""
+    batch: Batch | None = first
     for attempt in range(1, TRIES + 1):
-        if batch is None:  # a retry starts from the records again
-            batch = _prepared(session, ctx, converter, records, first.seen if first else {})
+        if batch is None:
+            batch = again()
         try:
             _hold(session, run, runner)  # first in the transaction: the batch is ours alone
             if not ctx.dry_run:  # a dry run writes no customers: it needs no turn
@@ -403,6 +463,7 @@ def _batch(
             batch.match()
             counts = writes.store(batch, converter.columns)
             session.flush()
+            return counts
         except (IntegrityError, Stale):
             # Someone else wrote a customer this batch also wrote (an email, an external id),
             # or deleted, merged or erased one it updates: look again and decide again.
@@ -410,19 +471,7 @@ def _batch(
             if attempt == TRIES:
                 raise
             batch = None
-            continue
-        _list_new_keys(run, converter)
-        run.rows_read += len(records)
-        run.created += counts["create"]
-        run.updated += counts["update"]
-        run.unchanged += counts["unchanged"]
-        run.skipped += counts["skip"]
-        run.failed += counts["fail"]
-        if run.problems is not None:  # None: made before migration 0112, counted when asked
-            run.problems += counts["problems"]
-        run.bytes_read = max(run.bytes_read, reader.bytes_read)
-        run.updated_at = utcnow()
-        return
+    raise AssertionError("unreachable")
 
 
 def _list_new_keys(run: ImportRun, converter: Converter) -> None:
