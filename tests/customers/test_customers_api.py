@@ -360,3 +360,51 @@ def test_a_source_id_the_customer_holds_beside_an_idless_link_is_kept_not_copied
     )
     assert r.status_code == 200, r.text
     assert links() == {("api", "78"), ("api", "77")}
+
+
+def _two_links(tenant, filled: str, moved: str) -> tuple[str, list[str]]:
+    """A customer holding ``api`` links ``filled`` and ``moved``: made without an id, it
+    absorbs one holding ``moved``, then a PATCH fills its own link with ``filled`` (an
+    update: PostgreSQL writes the row anew after the moved one, SQLite keeps its place).
+    Its id and the ids of the PATCH's answer."""
+    h = tenant.headers()
+    ann = create(tenant, email=f"ann{filled}@example.com")
+    bo = create(
+        tenant, email=f"bo{moved}@example.com", sources=[{"source": "api", "external_id": moved}]
+    )
+    merge = {"survivor_id": ann["id"], "duplicate_id": bo["id"]}
+    merged = tenant.client.post("/v1/merges", json=merge, headers=h)
+    assert merged.status_code in (200, 201), merged.text
+    return ann["id"], _patched(tenant, ann["id"], filled)
+
+
+def _patched(tenant, cid: str, external_id: str) -> list[str]:
+    r = tenant.client.patch(
+        f"/v1/customers/{cid}",
+        json={"sources": [{"source": "api", "external_id": external_id}]},
+        headers=tenant.headers(),
+    )
+    assert r.status_code == 200, r.text
+    return [s["external_id"] for s in r.json()["sources"]]
+
+
+def test_sources_of_one_source_are_listed_by_their_id_whatever_their_rows_order(tenant):
+    """Two links of one source came in the database's row order: a customer answered
+    77, 78 on one engine and 78, 77 on the other (and so in exports and the audit's
+    snapshots); a PATCH adding a link answered it last."""
+    h = tenant.headers()
+    # one customer's filled link sorts after the moved one, the other's before it
+    made = [_two_links(tenant, "78", "77"), _two_links(tenant, "87", "88")]
+    wanted = {made[0][0]: ["77", "78"], made[1][0]: ["87", "88"]}
+    added = create(tenant, email="cy@example.com", sources=[{"source": "api", "external_id": "98"}])
+    wanted[added["id"]] = ["97", "98"]
+    answered = [made[0][1], made[1][1], _patched(tenant, added["id"], "97")]
+    assert answered == list(wanted.values())
+    listed = tenant.client.get("/v1/customers", params={"sort": "created_at"}, headers=h).json()
+    by_id = {c["id"]: c for c in listed["items"]}
+    for cid, ids in wanted.items():
+        got = tenant.client.get(f"/v1/customers/{cid}", headers=h).json()
+        assert [(s["source"], s["external_id"]) for s in got["sources"]] == [
+            ("api", i) for i in ids
+        ]
+        assert [s["external_id"] for s in by_id[cid]["sources"]] == ids

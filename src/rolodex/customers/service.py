@@ -34,6 +34,7 @@ from rolodex.kit.time import utcnow
 from rolodex.lifecycle import repository as lifecycle_repository
 from rolodex.lifecycle import service as lifecycle
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Tenant
+from rolodex.models.customers import source_key
 
 _PLAIN = (
     "company",
@@ -315,7 +316,8 @@ def to_out(customer: Customer) -> CustomerOut:
         ),
         ltv=customer.ltv,
         addresses=customer.addresses,
-        sources=customer.sources,
+        # in source_order, not as held: a PATCH appends a new link after those it loaded
+        sources=sorted(customer.sources, key=lambda s: source_key(s.source, s.external_id, s.id)),
         created_at=customer.created_at,
         updated_at=customer.updated_at,
         last_active_at=customer.last_active_at,

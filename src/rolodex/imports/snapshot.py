@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from rolodex.imports.state import UTM, State
+from rolodex.models.customers import source_key
 
 
 def _dt(value: datetime | None) -> str | None:
@@ -23,7 +24,9 @@ def snapshot(state: State) -> dict[str, Any]:
     addresses = sorted(
         state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"], a["id"])
     )
-    sources = sorted(state.sources or [], key=lambda s: s["source"])
+    sources = sorted(
+        state.sources or [], key=lambda s: source_key(s["source"], s["external_id"], s["id"])
+    )
     return {
         "id": str(state.id),
         "email": c["email"],

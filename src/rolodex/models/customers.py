@@ -139,7 +139,7 @@ class Customer(TenantScoped, Timestamps, Base):
         order_by=lambda: [Address.is_default.desc(), Address.created_at, Address.id],
     )
     sources: Mapped[list[CustomerSource]] = relationship(
-        cascade="all, delete-orphan", lazy="select", order_by="CustomerSource.source"
+        cascade="all, delete-orphan", lazy="select", order_by=lambda: source_order()
     )
 
 
@@ -204,3 +204,16 @@ class CustomerSource(TenantScoped, Base):
     source: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(200))
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def source_order() -> list[Any]:
+    """A customer's sources in the order they are shown: by source, then id (none first),
+    then link: a customer that absorbed another holds several links of one source, which came
+    in the rows' order (SQLite's, or PostgreSQL's, where an update moves a row last)."""
+    s = CustomerSource
+    return [s.source, s.external_id.asc().nulls_first(), s.id]
+
+
+def source_key(source: str, external_id: str | None, link: uuid.UUID) -> tuple[Any, ...]:
+    """``source_order`` of one link, in Python."""
+    return (source, external_id is not None, external_id or "", str(link))
