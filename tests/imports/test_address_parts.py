@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import TenantCtx
 from tests.imports.helpers import customer, imported_table, made, reverted, rows
 
@@ -90,3 +92,37 @@ def test_the_same_address_given_again_is_unchanged(tenant):
         assert _parts(customer(tenant, bob["id"])) == _parts(bob)
     (row,) = rows(tenant, imported_table(tenant, again, overwrite=True))
     assert row["changes"]["addresses_changed"][0][1:] == [{"city": "Berlin"}, {"city": "berlin"}]
+
+
+@pytest.mark.parametrize("survivor_first", [True, False])
+def test_an_address_held_twice_is_filled_in_the_one_shown_first(tenant, survivor_first):
+    """A customer that absorbed another can hold one address twice (the merge moves the
+    other's, not as its default); the file's parts fill the one shown first, its default.
+    The last of them in the rows' order was filled: the moved one, or on SQLite, when the
+    absorbed customer was made first, the default."""
+    same = {"line1": "1 Main St", "postcode": "94110", "country": "US"}
+    bodies = [{"email": "ann@example.com", "addresses": [same]}, {"email": "bo@example.com"}]
+    bodies[1]["addresses"] = [same]
+    made_in_order = [made(tenant, b) for b in (bodies if survivor_first else bodies[::-1])]
+    ann, bo = made_in_order if survivor_first else made_in_order[::-1]
+    merge = {"survivor_id": ann["id"], "duplicate_id": bo["id"]}
+    merged = tenant.client.post("/v1/merges", json=merge, headers=tenant.headers())
+    assert merged.status_code in (200, 201), merged.text
+    held = customer(tenant, ann["id"])["addresses"]
+    default = ann["addresses"][0]["id"]
+    assert [(a["id"], a["is_default"]) for a in held] == [
+        (default, True),
+        (bo["addresses"][0]["id"], False),
+    ]
+    table = [HEADER, ["ann@example.com", "1 Main St", "94110", "San Francisco", "CA", "US"]]
+    dry = rows(tenant, imported_table(tenant, table, dry_run=True))
+    real = rows(tenant, imported_table(tenant, table))
+    for row in (dry[0], real[0]):
+        assert row["changes"]["addresses_changed"] == [
+            [default, {"city": None, "region": None}, {"city": "San Francisco", "region": "CA"}]
+        ]
+    after = customer(tenant, ann["id"])["addresses"]
+    assert [(a["city"], a["region"], a["is_default"]) for a in after] == [
+        ("San Francisco", "CA", True),
+        (None, None, False),
+    ]

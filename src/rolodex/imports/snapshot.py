@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rolodex.imports.state import UTM, State
+from rolodex.imports.state import UTM, State, address_order
 from rolodex.models.customers import source_key
 
 
@@ -20,10 +20,7 @@ def _dt(value: datetime | None) -> str | None:
 def snapshot(state: State) -> dict[str, Any]:
     """``customers.snapshot.snapshot`` of this state (CustomerOut as JSON)."""
     c = state.cols
-    # as the API orders them (customers.loading): the id breaks ties of one creation time
-    addresses = sorted(
-        state.addresses or [], key=lambda a: (not a["is_default"], a["created_at"], a["id"])
-    )
+    addresses = sorted(state.addresses or [], key=address_order)
     sources = sorted(
         state.sources or [], key=lambda s: source_key(s["source"], s["external_id"], s["id"])
     )

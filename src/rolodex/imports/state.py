@@ -404,6 +404,12 @@ def _attributes(c: dict[str, Any], given: dict[str, Any], replace: bool, change:
 ADDRESS_PARTS = ("line2", "city", "region", "country", "lat", "lng", "timezone")
 
 
+def address_order(address: dict[str, Any]) -> tuple[Any, ...]:
+    """The order the API shows a customer's addresses in (customers.loading): the default
+    first, then by creation, the id breaking ties of one creation time."""
+    return (not address["is_default"], address["created_at"], address["id"])
+
+
 def _address_key(line1: str | None, postcode: str | None) -> tuple[str | None, str | None]:
     return normalize.street_key(line1), normalize.postcode_key(postcode)
 
@@ -418,8 +424,17 @@ def _addresses(
         rows = _address_rows(tenant_id, cid, given, now, first_default=True)
         change.filled.append("addresses")
     else:
-        stored = state.addresses if state.addresses is not None else [state.default_address()]
-        known = {_address_key(a["line1"], a["postcode"]): a for a in stored if a is not None}
+        # an address held twice (a merge moves the other's): the one shown first, whatever
+        # the order of the rows (the last of them was filled)
+        stored = (
+            sorted(state.addresses, key=address_order)
+            if state.addresses is not None
+            else [state.default_address()]
+        )
+        known: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+        for a in stored:
+            if a is not None:
+                known.setdefault(_address_key(a["line1"], a["postcode"]), a)
         fresh = []
         for a in given:
             key = _address_key(a.line1, a.postcode)
