@@ -132,3 +132,16 @@ def test_a_cli_export_is_audited_with_its_text_search_too(cli, tenant):
     assert entry["meta"]["format"] == "ndjson"
     assert ["q", "ada"] in entry["meta"]["params"]
     assert ["stage", "prospect"] in entry["meta"]["params"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson"])
+def test_an_output_that_refuses_the_export_is_one_line_not_a_traceback(cli, tenant, fmt):
+    """/dev/full answers every write as a full disk does (ENOSPC)."""
+    add(tenant, "a@example.com", notes="x" * 5000)
+    result = cli("export", "--tenant", tenant.slug, "--format", fmt, "--out", "/dev/full")
+    assert result.exit_code == 1, result.output  # the run failed; the command line was right
+    assert isinstance(result.exception, SystemExit), result.exception  # not an OSError
+    assert "Traceback" not in result.output
+    last = result.output.splitlines()[-1]
+    assert last == "error: cannot write /dev/full: No space left on device", last
+    assert "exported 1 customers to" not in result.output

@@ -6,7 +6,7 @@ import sys
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -24,7 +24,7 @@ from rolodex.cli.context import (
     silence,
     stopped_by_sigterm,
 )
-from rolodex.cli.files import STDOUT, is_regular, writable
+from rolodex.cli.files import STDOUT, Output, is_regular, writable
 from rolodex.db import Database
 from rolodex.errors import RolodexError
 
@@ -60,7 +60,8 @@ def export_command(
     """Export customers (the same filters as GET /v1/customers); streamed, audited.
 
     Exit code: 0 exported; 2 bad usage (an option's value, a --where, an --out it cannot
-    write), said in one line before anything is written or audited; 1 another error; 141
+    write), said in one line before anything is written or audited; 1 another error (an
+    output that refuses the writes, as a full disk, is said in one line too); 141
     its reader went away (``| head``); 130 or 143 stopped by Ctrl-C or SIGTERM (an --out
     file is then left as it was).
     """
@@ -191,7 +192,7 @@ def _write(
     tenant_id: uuid.UUID,
     fmt: str,
     selection: Selection,
-    target: BinaryIO,
+    target: Output,
     total: int,
     *,
     show: bool,
