@@ -38,3 +38,31 @@ def test_a_flag_the_list_refuses_the_export_refuses_too(tenant):
         assert "include_deleted" in str(exported.json()["error"])
     off = tenant.client.get("/v1/exports", params={"include_deleted": "off"}, headers=h)
     assert off.status_code == 200, off.text
+
+
+def test_or_not_and_parentheses_in_a_filter_are_a_422_not_an_export_of_other_customers(cli, tenant):
+    h = tenant.headers()
+    people = [("ada", "Ada", None, ["vip"]), ("orla", "Orla", None, ["gold"]),
+              ("bo", "Bo", "Oracle", ["vip", "gold"])]  # fmt: skip
+    for email, first, company, tags in people:
+        body = {"email": f"{email}@example.com", "first_name": first, "company": company}
+        r = tenant.client.post("/v1/customers", json={**body, "tags": tags}, headers=h)
+        assert r.status_code == 201, r.text
+    for text in ("tag:vip OR tag:gold", "NOT tag:vip", "(tag:vip)"):
+        # tag:vip OR tag:gold exported Bo alone: both tags, and a company starting "or"
+        r = tenant.client.get("/v1/exports", params={"format": "ndjson", "filter": text}, headers=h)
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        assert error["details"][0]["field"] == "filter"
+        assert error["message"].startswith("filter: the filter language has no "), error
+    audited = tenant.client.get("/v1/audit", params={"action": "export"}, headers=h).json()
+    assert audited["items"] == []
+    r = tenant.client.get(
+        "/v1/exports", params={"format": "ndjson", "filter": "tag:vip,gold"}, headers=h
+    )  # as the message says to write it
+    assert sorted(json.loads(x)["first_name"] for x in r.text.splitlines()) == ["Ada", "Bo", "Orla"]
+    result = cli("export", "--tenant", tenant.slug, "--filter", "NOT tag:vip")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        "error: --filter: the filter language has no NOT: negate a term with -, as -tag:spam"
+    ]

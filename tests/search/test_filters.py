@@ -150,3 +150,33 @@ def test_list_parameters():
 
 def test_words_that_merely_end_in_a_colon_are_searched_for():
     assert filters.parse_expression("Re: http:") == filters.cond("q", "match", "Re: http:")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("tag:vip OR tag:gold", "has no OR: its terms are all ANDed; write either of"),
+        ("stage:customer || stage:churned", "has no ||: its terms are all ANDed"),
+        ("tag:vip AND tag:gold", "has no AND: its terms are all ANDed already; leave AND out"),
+        ("NOT tag:vip", "has no NOT: negate a term with -, as -tag:spam"),
+        ("Smith OR Jones", "has no OR"),
+        ("(tag:vip)", "has no parentheses: its terms are all ANDed; group them in its JSON"),
+        ("(stage:customer OR stage:churned)", "has no parentheses"),
+        ("((-attr.tier=gold))", "has no parentheses"),
+    ],
+)
+def test_another_languages_or_and_not_and_parentheses_are_refused_saying_what_to_write(text, says):
+    # They were words searched for: tag:vip OR tag:gold held those with both tags and a
+    # word starting "or" (a company Oracle), and an export of it was silently wrong.
+    with pytest.raises(InvalidInput) as err:
+        filters.parse_expression(text)
+    assert err.value.details[0]["field"] == "filter"
+    assert f"the filter language {says}" in err.value.message
+
+
+def test_or_quoted_lowercase_or_in_a_word_and_parentheses_of_text_are_searched_for():
+    assert filters.parse_expression('tag:vip "OR"') == filters.And(
+        (filters.cond("tags", "any", ["vip"]), filters.cond("q", "match", "OR"))
+    )
+    for text in ("Bo or Orla", "ORACLE Andes Nottingham", "(555) 123-4567", "(Acme)"):
+        assert filters.parse_expression(text) == filters.cond("q", "match", text)

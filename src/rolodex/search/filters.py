@@ -7,8 +7,9 @@ JSON: a condition ``{"field": "stage", "op": "in", "value": ["lead_qualified"]}`
 Query string (see ``parse_expression``): ``stage:lead_qualified status:vip tag:spring-2025
 attr.loyalty_tier=gold attr.score>=5 ltv>=100 last_active>=-30d -tag:spam john smith``:
 terms are ANDed, ``-`` negates a term, ``field:a,b`` means any of, and bare words are a text
-search. Relative times (``-30d``, ``-12h``, ``-2w``, ``now``) stay relative, so a saved segment
-"active in the last 30 days" moves with time.
+search; OR, AND, NOT and parentheses are refused (a 422 saying what to write). Relative
+times (``-30d``, ``-12h``, ``-2w``, ``now``) stay relative, so a saved segment "active in the
+last 30 days" moves with time.
 """
 
 from __future__ import annotations
@@ -414,6 +415,8 @@ def parse_expression(text: str, where: str = "filter") -> Node:
         value = _unquote(raw)
         if name is None or not raw.startswith('"'):  # ltv>= reads as ltv > "="
             _not_a_bare_condition((name or "") + (opsym or "") + raw, where)
+        if name is None and not raw.startswith('"'):
+            _not_an_operator(raw, where)
         if name is None:
             words.append(("-" if neg else "") + value)
             continue
@@ -438,8 +441,33 @@ def _not_a_bare_condition(raw: str, where: str) -> None:
     if m is None:
         return
     name, opsym = m.groups()
-    if name in ALIASES or name in FIELDS or name.startswith("attr."):
+    if _is_field_name(name):
         raise field_error(f"{where}.{name}", f"{name}{opsym} needs a value after {opsym!r}")
+
+
+_GROUP = 'its terms are all ANDed; group them in its JSON form ({"or": [...]}, {"not": ...})'
+_OPERATORS = {
+    "OR": "its terms are all ANDed; write either of several values as stage:customer,churned, "
+    'or either of two conditions in its JSON form ({"or": [...]})',
+    "AND": "its terms are all ANDed already; leave AND out",
+    "NOT": "negate a term with -, as -tag:spam",
+}
+_OPERATORS["||"], _OPERATORS["&&"] = _OPERATORS["OR"], _OPERATORS["AND"]
+
+
+def _not_an_operator(raw: str, where: str) -> None:
+    """OR, AND, NOT or a parenthesis were words searched for: ``tag:vip OR tag:gold`` matched
+    those with both tags and a word starting "or", silently. Quoted ("OR"), a word is."""
+    if raw in _OPERATORS:
+        raise field_error(where, f"the filter language has no {raw}: {_OPERATORS[raw]}")
+    inner = raw.lstrip("(")
+    m = _BARE.match(inner.lstrip("-"))
+    if inner != raw and m is not None and _is_field_name(m.group(1)):
+        raise field_error(where, "the filter language has no parentheses: " + _GROUP)
+
+
+def _is_field_name(name: str) -> bool:
+    return name in ALIASES or name in FIELDS or name.startswith("attr.")
 
 
 def _unquote(raw: str) -> str:

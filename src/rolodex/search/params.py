@@ -146,7 +146,8 @@ Q_DOC = (
 FILTER_DOC = (
     'The filter language: JSON (`{"and": [{"field": "stage", "op": "in", "value": '
     '["customer"]}]}`) or terms such as `stage:customer status:vip tag:a,b -tag:spam '
-    "attr.score>=5 ltv>100 last_active>=-30d segment:value_high import:<import id>`. Also "
+    "attr.score>=5 ltv>100 last_active>=-30d segment:value_high import:<import id>`, all "
+    "ANDed (no OR, AND, NOT or parentheses: the JSON form has `or` and `not`). Also "
     "`attr.<name>=value` parameters (`attr.score>=5` in a URL reads as name `attr.score>` "
     "and value `5`)."
 )
