@@ -1,6 +1,7 @@
 """Every GET list with filters refuses a query parameter it does not read (SQLite and
 PostgreSQL): a misspelt one (``?stagee=customer`` on a segment's members, ``?acton=merge`` on
-the audit log) was ignored and the list answered as if no filter had been asked for."""
+the audit log, ``?row=4`` on an import's problems) was ignored and the list answered as if no
+filter had been asked for."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ LISTS = [
     ("/v1/merges", "customerid", False),
     ("/v1/jobs", "status", False),
     ("/v1/imports/{import_id}/rows", "actions", False),
+    ("/v1/imports/{import_id}/errors", "row", False),  # ?row=4 listed every row's problems
 ]
 VALUES = {"action": "create", "format": "json", "revert": "kept", "state": "dead"}
 VALUES |= {"filter": "stage:customer", "sort": "-created_at", "q": "ann", "type": "order"}

@@ -30,6 +30,7 @@ from rolodex.models import ImportRun
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 
 ROW_PARAMS = ("action", "revert", "format", "limit", "cursor")
+ERROR_PARAMS = ("format", "limit", "cursor")
 
 FormText = Annotated[str | None, Form()]
 MAPPING_DOC = (
@@ -347,6 +348,12 @@ def import_errors(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
     """Row number, column, field, value and reason of each problem; `format=csv` downloads all."""
+    query_params.refuse_unknown(
+        request.query_params.keys(),
+        ERROR_PARAMS,
+        takes=f"the problems of an import take {', '.join(ERROR_PARAMS)} "
+        "(a row's problems: its rows, ?action=fail)",
+    )
     format = format.lower()  # in any case, as exports take it
     db, tid = request.app.state.db, principal.tenant_id
     with db.session(tid, write=format == "csv") as session:
