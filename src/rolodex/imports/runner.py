@@ -302,7 +302,8 @@ def _run_import(
                 if rest or problem is not None:
                     return _finish(session, run, "cancelled")
                 # asked during the last batch: nothing was left to stop, the import is whole
-                run.warnings = [*(run.warnings or []), LATE_CANCEL]
+                late = LATE_CANCEL_DRY_RUN if run.dry_run else LATE_CANCEL
+                run.warnings = [*(run.warnings or []), late]
                 break
         log.info(
             "import %s: %d rows in %.1fs",
@@ -333,6 +334,10 @@ def _run_import(
 
 
 LATE_CANCEL = "the cancel came during the last batch: every row was imported (revert to undo)"
+# a dry run imported nothing, and its revert is refused: it says what it did
+LATE_CANCEL_DRY_RUN = (
+    "the cancel came during the last batch: every row was checked (a dry run writes nothing)"
+)
 
 
 class Sizer:
