@@ -85,6 +85,15 @@ def request(
         raise NotFound(f"no import {import_id}")
     if run.dry_run:
         raise Conflict("a dry run changed nothing; there is nothing to revert")
+    if run.state == "running" and run.cancel_requested_at is not None:
+        raise Conflict(  # "cancel it first" read as if the cancel had not been taken
+            "the import is stopping: its cancel was asked and it stops at its next batch "
+            "boundary; revert it once it has stopped",
+            details={
+                "state": run.state,
+                "cancel_requested_at": run.cancel_requested_at.isoformat(),
+            },
+        )
     if run.state in ("queued", "running"):
         raise Conflict(f"the import is {run.state}; cancel it first", details={"state": run.state})
     if run.revert_state == "queued":

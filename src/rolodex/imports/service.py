@@ -431,13 +431,11 @@ def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> Impo
     if run is None:
         raise NotFound(f"no import {import_id}")
     if run.state in ("done", "failed"):
-        then = (
-            "a dry run writes nothing, so there is nothing to stop or undo"
-            if run.dry_run
-            else "revert it to undo what it did"
-        )
         what = "dry run" if run.dry_run else "import"
-        raise Conflict(f"the {what} is {run.state} already; {then}", details={"state": run.state})
+        raise Conflict(
+            f"the {what} is {run.state} already; {_undo(run)}",
+            details={"state": run.state, "revert": run.revert_state},
+        )
     now = utcnow()
     if run.cancel_requested_at is None:
         run.cancel_requested_at = now
@@ -447,6 +445,21 @@ def cancel(session: Session, principal: Principal, import_id: uuid.UUID) -> Impo
     run.updated_at = now
     session.flush()
     return run
+
+
+def _undo(run: ImportRun) -> str:
+    """What may undo a finished import, by where its revert stands: told to revert one that
+    was reverted already (or is being reverted), the caller got a 409 or a second pass."""
+    if run.dry_run:
+        return "a dry run writes nothing, so there is nothing to stop or undo"
+    return {
+        None: "revert it to undo what it did",
+        "queued": "its revert is queued, to undo what it did",
+        "running": "it is being reverted",
+        "partial": "it was reverted in part (what changed since was kept); revert it again to "
+        "undo what has become revertible since",
+        "done": "it was reverted already: nothing it did is left",
+    }.get(run.revert_state, "revert it to undo what it did")
 
 
 UNFINISHED_SHARE = 0.99
