@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun
-from tests.imports.helpers import csv_text, status
+from tests.imports.helpers import csv_text, drain, rows, status
 from tests.imports.test_runs import crash_after, start
 
 FILE = csv_text([["email"], *[[f"p{i}@example.com"] for i in range(8)], ["not-an-email"]])
@@ -27,6 +27,37 @@ def test_imports_are_listed_newest_first_with_their_figures(cli, tenant):
     assert "dry run queued" in lines[0]
     assert "cancelled" in lines[1]
     assert "customers.csv: 0 rows, 0 created, 0 updated, 0 failed, 0 problems" in lines[1]
+
+
+def test_a_reverted_import_is_listed_as_reverted(cli, tenant):
+    """It was listed 'done: 9 rows, 8 created' whether reverted or not."""
+    run_id = start(tenant, FILE)
+    drain(tenant)
+    line = cli("imports", "list", "--tenant", tenant.slug).output.splitlines()[0]
+    assert line.endswith("done      customers.csv: 9 rows, 8 created, 0 updated, 1 failed, "
+                         "1 problems"), line  # fmt: skip
+    r = tenant.client.post(f"/v1/imports/{run_id}/revert", headers=tenant.headers())
+    assert r.status_code == 202, r.text
+    line = cli("imports", "list", "--tenant", tenant.slug).output.splitlines()[0]
+    assert line.endswith("1 failed, 1 problems; revert queued"), line
+    drain(tenant)
+    line = cli("imports", "list", "--tenant", tenant.slug).output.splitlines()[0]
+    assert line.endswith("1 failed, 1 problems; reverted (8 customers)"), line
+
+
+def test_an_import_reverted_in_part_is_listed_with_what_was_kept(cli, tenant):
+    run_id = start(tenant, FILE)
+    drain(tenant)
+    [first, *_] = rows(tenant, run_id, action="create")
+    h = tenant.headers()
+    r = tenant.client.patch(f"/v1/customers/{first['customer_id']}", json={"company": "Mine"},
+                            headers=h)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert tenant.client.post(f"/v1/imports/{run_id}/revert", headers=h).status_code == 202
+    drain(tenant)
+    assert status(tenant, run_id)["revert"]["state"] == "partial"
+    line = cli("imports", "list", "--tenant", tenant.slug).output.splitlines()[0]
+    assert line.endswith("; reverted in part (7 reverted, 0 partly, 1 kept)"), line
 
 
 def test_a_running_import_whose_runner_died_is_cancelled_here(cli, tenant, backend):

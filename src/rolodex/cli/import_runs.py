@@ -9,10 +9,14 @@ lease, the command takes it over itself and stops it at once, keeping what is do
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 import typer
 
 from rolodex.cli.context import console, database, handled, id_argument, resolve_tenant, shown
+
+if TYPE_CHECKING:
+    from rolodex.models import ImportRun
 
 
 def import_uuid(text: str, tenant: str) -> uuid.UUID:
@@ -47,7 +51,8 @@ def list_imports(
                 console.print(
                     f"{run.id}  {run.created_at:%Y-%m-%d %H:%M}  {kind}{run.state:<9} "
                     f"{shown(run.filename)}: {run.rows_read:,} rows, {run.created:,} created, "
-                    f"{run.updated:,} updated, {run.failed:,} failed, {problems:,} problems",
+                    f"{run.updated:,} updated, {run.failed:,} failed, {problems:,} problems"
+                    f"{_reverted(run)}",
                     highlight=False,
                 )
                 since = stall.stalled_since(run, utcnow())
@@ -55,6 +60,19 @@ def list_imports(
                     console.print(f"  {stall.said(since, run.state)}", highlight=False)
             if not runs:
                 console.print("no imports", style="dim")
+
+
+def _reverted(run: ImportRun) -> str:
+    """Where the import's revert stands: a reverted import listed as done with its customers
+    created read as if they were still there."""
+    said = {
+        "queued": "revert queued",
+        "running": "reverting",
+        "partial": f"reverted in part ({run.reverted:,} reverted, {run.revert_partly:,} partly, "
+        f"{run.revert_kept:,} kept)",
+        "done": f"reverted ({run.reverted:,} customers)",
+    }.get(run.revert_state or "")
+    return f"; {said}" if said else ""
 
 
 @imports_app.command("cancel")
