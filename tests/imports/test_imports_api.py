@@ -458,6 +458,21 @@ def test_two_overrides_for_one_column_are_a_422_not_the_last_one_winning(tenant)
                   mapping={"Tier": "attr.tier", "TIER": "attr.tier"})  # fmt: skip
     assert same.status_code == 200, same.text  # said twice alike: nothing to choose between
     assert [c["field"] for c in same.json()["columns"]] == ["email", "attr.tier"]
+    # one in mapping, another in map: map won, silently
+    for path in ("/v1/imports/preview", "/v1/imports"):
+        both = upload(tenant, text, path=path, mapping={"Tier": "attr.tier"}, map="Tier=notes")
+        assert both.status_code == 422, both.text
+        error = both.json()["error"]
+        assert error["message"] == (
+            "mapping: column 'Tier' is mapped twice (attr.tier in mapping, notes in map)"
+        )
+        assert error["details"] == [
+            {"field": "mapping.Tier", "message": "mapped twice", "value": "Tier=notes"}
+        ]
+    alike = upload(tenant, text, path="/v1/imports/preview", mapping={"Tier": "attr.tier"},
+                   map="Tier=attr.tier")  # fmt: skip
+    assert alike.status_code == 200, alike.text
+    assert [c["field"] for c in alike.json()["columns"]] == ["email", "attr.tier"]
 
 
 def test_a_german_spreadsheet_is_understood_without_a_mapping(tenant):

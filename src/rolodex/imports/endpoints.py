@@ -69,7 +69,15 @@ def _options(
             isinstance(v, str) for v in overrides.values()
         ):
             raise field_error("mapping", "a JSON object of column → field names")
-    overrides.update(mapping.parse_overrides(maps or []))
+    for col, target in mapping.parse_overrides(maps or []).items():
+        if col in overrides and mapping.target_of(overrides[col]) != mapping.target_of(target):
+            raise InvalidInput(  # map won over mapping, silently
+                f"mapping: column {col!r} is mapped twice ({overrides[col]} in mapping, "
+                f"{target} in map)",
+                details=[{"field": f"mapping.{col}", "message": "mapped twice",
+                          "value": f"{col}={target}"}],
+            )  # fmt: skip
+        overrides[col] = target
     values: dict[str, Any] = {
         "format": format or None,
         "encoding": encoding or None,
