@@ -198,3 +198,38 @@ def test_a_column_is_kept_as_a_custom_attribute_of_another_name(page, site):
     import_pressed(page, site)
     (ada,) = site.api().get("/v1/customers").json()["items"]
     assert ada["attributes"] == {"loyalty_tier": "gold"}
+
+
+def test_the_arrow_keys_go_through_every_field_of_a_column(page, site):
+    """A keyboard user moving down a column's fields met the prompt for a custom attribute's
+    name among them; dismissed, the field went back, and the next arrow asked again."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    _file(page, b"email,Tier\nada@example.com,gold\n")
+    tier = page.get_by_label("Field for column Tier")
+    expect(tier).to_have_value("Tier=ignore")
+    asked = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    values = tier.locator("option").evaluate_all("os => os.map(o => o.value)")
+    tier.focus()
+    for _ in values[1:-1]:
+        page.keyboard.press("ArrowDown")
+    assert asked == []
+    expect(tier).to_have_value(values[-2])  # the last field; the attribute of another name after it
+    assert values[-1] == "Tier=attr."
+
+
+def test_a_long_column_name_leaves_its_field_in_sight(page, site):
+    """A 300-letter header widened the mapping table to 4,000 px: the fields to choose were
+    off the page, and the page scrolled sideways."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    _file(page, b"email," + b"X" * 300 + b"\nada@example.com,gold\n")
+    mapping = page.locator("#mapping")
+    expect(mapping).to_be_visible()
+    _fits(mapping.locator("xpath=.."), "the mapping")
+    field = page.get_by_label("Field for column " + "X" * 300)
+    right = field.evaluate("s => s.getBoundingClientRect().right")
+    assert right <= page.evaluate("document.documentElement.clientWidth")
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width), "the page scrolls sideways"

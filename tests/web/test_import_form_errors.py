@@ -80,3 +80,35 @@ def test_a_file_that_is_not_text_is_said_once(tenant, path, content, said):
     )
     alert = re.search(r'role="alert">(.*?)</p>', assert_page(fragment)).group(1)
     assert alert.removeprefix("The import did not start. ") == said
+
+
+SPACED = b"Email,First Name,Tier\nada@example.com,Ada,gold\n"
+CHOSEN = ["Email=email", "First%20Name=email", "Tier=attr.loyalty"]  # as the browser sends it
+
+
+def _previewed(tenant, csrf, maps):
+    files = {"file": ("people.csv", SPACED, "text/csv")}
+    data = {"csrf_token": csrf, "map": maps}
+    r = tenant.client.post("/imports/preview", data=data, files=files, headers={"HX-Request": "1"})
+    return assert_page(r)
+
+
+def test_a_refused_column_whose_name_holds_a_space_is_said_with_its_reason(tenant):
+    """Headers such as "First Name" said only 'Invalid mapping: mapping.First Name'."""
+    text = _previewed(tenant, signed_in(tenant), CHOSEN)
+    alert = re.search(r'role="alert">(.*?)</p>', text).group(1)
+    assert alert == "Invalid mapping: column “First Name”: email is already mapped"
+
+
+def test_a_refused_mapping_keeps_the_table_as_chosen_saying_which_column_and_why(tenant):
+    """The preview answered the error alone: the table went, with every choice made in it."""
+    csrf = signed_in(tenant)
+    text = _previewed(tenant, csrf, CHOSEN)
+    chosen = re.findall(r'<option value="([^"]*)" selected>', text)
+    assert chosen == CHOSEN
+    refused = re.search(r"First Name</th>.*?</tr>", text, re.S).group(0)
+    assert '<td class="error-text">email is already mapped</td>' in refused
+    assert "The first rows show once the mapping is accepted" in text
+    fixed = _previewed(tenant, csrf, [*CHOSEN[:1], "First%20Name=first_name"])
+    assert "First rows" in fixed
+    assert 'role="alert"' not in fixed

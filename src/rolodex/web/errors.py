@@ -103,8 +103,13 @@ def readable(exc: BaseException) -> str:
         message = exc.message
         field, sep, rest = message.partition(": ")
         reasons = _reasons(exc.details)
-        # "invalid mapping: mapping.a, mapping.b" names fields; "not text: it holds …" is a reason
-        names_fields = all(" " not in name.strip() for name in rest.split(","))
+        # "invalid mapping: mapping.a, mapping.b" names fields (a column's name may hold spaces:
+        # "mapping.First Name"); "not text: it holds …" is a reason
+        details = exc.details if isinstance(exc.details, list) else []
+        named = [str(d.get("field")) for d in details if isinstance(d, dict)]
+        names_fields = rest == ", ".join(named) or all(
+            " " not in name.strip() for name in rest.split(",")
+        )
         if sep and reasons and " " in field and names_fields:
             message = f"{field}: {'; '.join(reasons)}"
         elif sep and field.replace("_", "").replace(".", "").isalnum() and " " not in field:

@@ -27,7 +27,7 @@ from rolodex.imports import (
     service,
     stall,
 )
-from rolodex.imports.schemas import ImportOptions
+from rolodex.imports.schemas import ImportOptions, PreviewOut
 from rolodex.kit import keyset, pagination, uploads
 from rolodex.models import ImportRowError, ImportRun
 from rolodex.web import nav
@@ -99,9 +99,10 @@ class Choices:
             out[unquote(column).strip()] = field.strip()
         return out
 
-    def options(self, dry_run: bool) -> ImportOptions:
+    def options(self, dry_run: bool, mapped: bool = True) -> ImportOptions:
+        overrides = self.overrides() if mapped else {}
         try:
-            return ImportOptions(mapping=self.overrides(), dry_run=dry_run, **self.values)
+            return ImportOptions(mapping=overrides, dry_run=dry_run, **self.values)
         except ValidationError as exc:
             raise InvalidInput(readable(exc)) from exc
 
@@ -171,7 +172,7 @@ def preview(
     user = current_user(request)
     check_csrf(request, csrf_token)
     require_permission(user, Permission.INGEST)
-    error, shown = None, None
+    error, shown, refused = None, None, {}
     try:
         upload = _file(file)
         options = choices.options(False)
@@ -180,7 +181,9 @@ def preview(
                 session, user.tenant_id, upload.file, _size(upload), upload.filename, options
             )
     except RolodexError as exc:
-        error = readable(exc)
+        error, refused = readable(exc), _refused_columns(exc)
+        if refused:  # the table stays as chosen, the refused columns saying why
+            shown = _as_chosen(request, user, _file(file), choices, refused)
     fields = [f for f in mapping.field_names() if f != "attr.<name>"]
     # each column may be kept as a custom attribute named after it
     attributes = {c.name: mapping.attribute_name(c.name) for c in shown.columns} if shown else {}
@@ -189,12 +192,52 @@ def preview(
         "error": error,
         "fields": fields,
         "attributes": attributes,
+        "refused": bool(refused),
     }
     if request.headers.get("hx-request"):
         return render(request, "imports/_preview.html", **context)
     with request.app.state.db.session(user.tenant_id, write=False) as session:
         context.update(_recent(session, user))
     return render(request, "imports/index.html", labels=STATE_LABELS, **context)
+
+
+def _refused_columns(exc: RolodexError) -> dict[str, str]:
+    """The columns a refused mapping names, each with its reason; none for another error."""
+    details = exc.details if isinstance(exc.details, list) else []
+    return {
+        str(d["field"]).removeprefix("mapping."): str(d.get("message", ""))
+        for d in details
+        if isinstance(d, dict) and str(d.get("field", "")).startswith("mapping.")
+    }
+
+
+def _as_chosen(
+    request: Request, user: WebUser, upload: UploadFile, choices: Choices, refused: dict[str, str]
+) -> PreviewOut | None:
+    """The file's columns with the fields the user chose (a refused mapping used to take the
+    table away, and every choice made in it), and no rows: they would be read another way."""
+    upload.file.seek(0)
+    try:
+        with request.app.state.db.session(user.tenant_id, write=False) as session:
+            shown = service.preview(
+                session,
+                user.tenant_id,
+                upload.file,
+                _size(upload),
+                upload.filename,
+                choices.options(False, mapped=False),
+            )
+    except RolodexError:
+        return None
+    chosen = choices.overrides()
+    for col in shown.columns:
+        if col.name in chosen:
+            field = mapping.target_of(chosen[col.name])
+            col.field = None if field == mapping.IGNORE else field
+            col.how = "ignored" if field == mapping.IGNORE else "explicit"
+        col.how = refused.get(col.name, col.how)
+    shown.rows = []
+    return shown
 
 
 @router.post("")
