@@ -325,3 +325,28 @@ def test_a_cancel_asked_of_a_running_import_says_it_is_stopping(tenant, backend)
     assert re.search(r'data-testid="import-state">Stopping', panel)
     assert f'action="{url}"' not in panel  # asked once: no second Cancel button
     assert "every 1s" in panel  # it follows the import to its end
+
+
+def test_an_import_that_wrote_nothing_offers_no_revert_and_no_empty_report(tenant):
+    """An import cancelled before its first row, or whose every row failed, offered "Revert
+    import" (undoing nothing) and, when cancelled, a "Row by row" link to an empty report."""
+    csrf = signed_in(tenant)
+    client = tenant.client
+    failed = _start(tenant, csrf, "bad.csv", "email\nnot-an-email\nalso-not\n")
+    page = assert_page(client.get(f"/imports/{failed}"))
+    assert 'data-testid="revert"' not in page
+    assert "Row by row: what each record did" in page  # the report says why each failed
+
+    files = {"file": ("late.csv", b"email\nada@example.com\n", "text/csv")}
+    panel = assert_page(client.post("/imports", data={"csrf_token": csrf}, files=files, headers=HX))
+    queued = re.search(r'id="import-([0-9a-f-]{36})"', panel).group(1)
+    assert_page(client.post(f"/imports/{queued}/cancel", data={"csrf_token": csrf}, headers=HX))
+    Worker(client.app.state.db).drain()
+    page = assert_page(client.get(f"/imports/{queued}"))
+    assert re.search(r'data-testid="import-state">Cancelled', page), page
+    assert 'data-testid="revert"' not in page
+    assert "Row by row: what each record did" not in page  # its report is empty
+    assert '<p class="empty">No rows.</p>' in page
+
+    done = _start(tenant, csrf, "good.csv", "email\nada@example.com\n")
+    assert 'data-testid="revert"' in assert_page(client.get(f"/imports/{done}"))

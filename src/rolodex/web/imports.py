@@ -302,9 +302,12 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         "kept": kept,
         "finished": out.state in FINISHED,
         "polling": out.state not in FINISHED or reverting,
+        # an import that created or changed no one (cancelled before its first row, every
+        # row failed or unchanged) has nothing to undo: no Revert button
         "revertible": out.state in FINISHED
         and not out.dry_run
-        and (out.revert.state in (None, "partial") or stalled),
+        and (out.revert.state in (None, "partial") or stalled)
+        and (out.revert.state is not None or out.progress.created + out.progress.updated > 0),
         "labels": STATE_LABELS,
         "stalled": stall.said(out.stalled_since, out.state) if out.stalled_since else None,
     }
