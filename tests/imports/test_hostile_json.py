@@ -259,3 +259,33 @@ def test_the_lists_of_other_tools_json_exports_are_read_as_their_records(tenant)
     response = upload(tenant, twice, "both.json")
     assert response.status_code == 422, response.text
     assert "second list" in response.json()["error"]["message"]
+
+
+def test_a_first_record_longer_than_the_sample_read_does_not_refuse_the_file(tenant):
+    """Columns are found in the file's first 256 KiB: a JSON or NDJSON file whose first record
+    is longer (a 300 KB note, or one past 1 MiB that fails alone) had no key found, and the
+    preview showed no column and no row and the import was a 422 'no column of the file could
+    be mapped', the whole file refused for one record."""
+    long_note = "y" * 300_000
+    too_long = "z" * (1024 * 1024 + 10)
+    for filename, content in (
+        ("people.json", f'[{{"email": "a@example.com", "notes": "{long_note}"}},'
+                        ' {"email": "b@example.com", "first_name": "Bo"}]'),
+        ("people.ndjson", f'{{"email": "a@example.com", "notes": "{long_note}"}}\n'
+                          '{"email": "b@example.com", "first_name": "Bo"}\n'),
+        ("big.json", f'[{{"email": "c@example.com", "notes": "{too_long}"}},'
+                     ' {"email": "d@example.com", "first_name": "Di"}]'),
+    ):  # fmt: skip
+        seen = upload(tenant, content, filename, path="/v1/imports/preview")
+        assert seen.status_code == 200, seen.text
+        assert {c["name"] for c in seen.json()["columns"]} >= {"email", "first_name"}, filename
+        assert [r["row"] for r in seen.json()["rows"]] == [1, 2]
+        run = imported(tenant, content, filename)
+        assert run["state"] == "done", run
+        assert run["progress"]["rows_read"] == 2
+    found = {c["email"]: c for c in customers(tenant)}
+    assert (found["b@example.com"]["first_name"], found["d@example.com"]["first_name"]) == (
+        "Bo",
+        "Di",
+    )
+    assert "c@example.com" not in found

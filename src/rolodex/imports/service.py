@@ -31,6 +31,7 @@ from rolodex.errors import (
 from rolodex.exports import service as exports
 from rolodex.imports import dates, mapping, report, repository, stall
 from rolodex.imports.cells import storable
+from rolodex.imports.csv_lines import MAX_RECORD_CHARS
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, delimiter_hint, detect
 from rolodex.imports.layout import title_lines, unnamed
 from rolodex.imports.reader import Reader, Record, header_line
@@ -56,6 +57,9 @@ KIND = "import.run"
 CHUNK_BYTES = 1024 * 1024
 PREVIEW_ROWS = 20
 SAMPLE_RECORDS = 50
+# how far a JSON file is read for its first whole record: one of MAX_RECORD_CHARS (each
+# character up to four bytes of UTF-8), and a sample after it
+JSON_SAMPLE_BYTES = 4 * MAX_RECORD_CHARS + SAMPLE_BYTES
 NOTHING_MAPPED = (
     "No column is mapped to a customer field yet: choose a field or a custom attribute for "
     "each column to import (mapping column=field); an import refuses the file as it is"
@@ -110,21 +114,14 @@ def sniff(
         if line is not None:  # below title lines, which are skipped
             reader = Reader([sample], detected, header_line=line)
             header = reader.header()
-        records: list[Record] = []
-        keys: dict[str, None] = {}  # JSON: the keys of every record of the sample
-        try:
-            for record in reader:
-                if isinstance(record.cells, dict):
-                    keys.update(dict.fromkeys(record.cells))
-                if len(records) < SAMPLE_RECORDS:
-                    records.append(record)
-                elif header is not None:
-                    break
-        except FileProblem:
-            if whole:
-                raise
-        if not whole and records and records[-1].problem:
-            records.pop()  # the sample may end inside the last record
+        records, keys = _sampled(reader, header is not None, whole)
+        while header is None and not records and not whole and len(sample) < JSON_SAMPLE_BYTES:
+            # A JSON record longer than the sample (a long note): read on to its end, rather
+            # than find no key in the sample and refuse the file as mapping no column.
+            sample += upload.read(min(len(sample), JSON_SAMPLE_BYTES - len(sample)))
+            whole = len(sample) >= size
+            reader = Reader([sample], detected)
+            records, keys = _sampled(reader, False, whole)
     except FileProblem as exc:
         raise problem(exc) from exc
     if whole and not records:
@@ -180,6 +177,27 @@ def sniff(
         left_out = unnamed(header, resolved.columns, resolved.how, cells)
         notes += [left_out] if left_out else []
     return Sniffed(detected, header, resolved, records, stored, notes)
+
+
+def _sampled(reader: Reader, csv: bool, whole: bool) -> tuple[list[Record], dict[str, None]]:
+    """The first records of a sample (SAMPLE_RECORDS of them), and (JSON) the keys of every
+    record in it; the last record is left out when the sample may end inside it."""
+    records: list[Record] = []
+    keys: dict[str, None] = {}
+    try:
+        for record in reader:
+            if isinstance(record.cells, dict):
+                keys.update(dict.fromkeys(record.cells))
+            if len(records) < SAMPLE_RECORDS:
+                records.append(record)
+            elif csv:
+                break
+    except FileProblem:
+        if whole:
+            raise
+    if not whole and records and records[-1].problem:
+        records.pop()  # the sample may end inside the last record
+    return records, keys
 
 
 def _maps(row: list[str], overrides: dict[str, str] | None) -> int:
