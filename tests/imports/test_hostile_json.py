@@ -289,3 +289,29 @@ def test_a_first_record_longer_than_the_sample_read_does_not_refuse_the_file(ten
         "Di",
     )
     assert "c@example.com" not in found
+
+
+def test_tags_given_as_a_boolean_fail_their_row_not_the_tag_true(tenant):
+    """A boolean in a tags list failed its row, but one alone ("tags": true) was made text by
+    str(): the customer was tagged "True" (and false "False") without a word."""
+    records = [
+        {"email": "true@example.com", "tags": True},
+        {"email": "false@example.com", "tags": False},
+        {"email": "ok@example.com", "tags": "vip, gold"},
+        {"email": "num@example.com", "tags": 7},
+    ]
+    for filename, content in (
+        ("people.json", json.dumps(records)),
+        ("people.ndjson", "\n".join(map(json.dumps, records)) + "\n"),
+    ):
+        seen = upload(tenant, content, filename, path="/v1/imports/preview").json()
+        verdicts = [[e["field"] for e in r["errors"]] for r in seen["rows"]]
+        assert verdicts == [["tags"], ["tags"], [], []], seen["rows"]
+        run = imported(tenant, content, filename)
+        assert (run["progress"]["rows_read"], run["progress"]["failed"]) == (4, 2), run
+        found = {e["row"]: (e["field"], e["value"]) for e in errors(tenant, run["id"])}
+        assert found == {1: ("tags", "true"), 2: ("tags", "false")}
+    assert {c["email"]: sorted(c["tags"]) for c in customers(tenant)} == {
+        "ok@example.com": ["gold", "vip"],
+        "num@example.com": ["7"],
+    }

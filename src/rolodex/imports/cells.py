@@ -290,6 +290,8 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
         if any(isinstance(t, bool | dict | list) for t in raw):
             raise CellError("each tag must be text (or a number), not a list, object or boolean")
         return [str(t) for t in raw if t is not None and str(t).strip()]
+    if isinstance(raw, bool | dict):  # JSON's true or false alone: no tag "True"
+        raise CellError("tags must be text (or a number), not a boolean or an object")
     text = str(raw)
     groups = google_values(text) if delimiter is None else None
     if groups is None and delimiter is None and _google_group(text.strip()):
