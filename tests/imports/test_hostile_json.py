@@ -315,3 +315,27 @@ def test_tags_given_as_a_boolean_fail_their_row_not_the_tag_true(tenant):
         "ok@example.com": ["gold", "vip"],
         "num@example.com": ["7"],
     }
+
+
+def test_a_phone_written_as_a_float_is_read_as_its_digits(tenant):
+    """A CSV phone a spreadsheet made a number (4155550123.0) loses its ".0"; the same in a
+    JSON file (pandas writes a column of numbers with a gap as floats) was read as the text
+    "4155550123.0" and failed its row as 'not a valid phone number'."""
+    records = [
+        {"email": "a@example.com", "phone": 4155550123.0},
+        {"email": "b@example.com", "phone": 4155550124},
+        {"email": "c@example.com", "phone": 4155.5},
+    ]
+    for filename, content in (
+        ("people.json", json.dumps(records)),
+        ("people.ndjson", "\n".join(map(json.dumps, records)) + "\n"),
+    ):
+        seen = upload(tenant, content, filename, path="/v1/imports/preview").json()
+        assert [[e["field"] for e in r["errors"]] for r in seen["rows"]] == [[], [], ["phone"]]
+        run = imported(tenant, content, filename)
+        assert (run["progress"]["rows_read"], run["progress"]["failed"]) == (3, 1), run
+        assert {e["row"] for e in errors(tenant, run["id"])} == {3}
+    assert {c["email"]: c["phone"] for c in customers(tenant)} == {
+        "a@example.com": "4155550123",
+        "b@example.com": "4155550124",
+    }

@@ -326,6 +326,8 @@ def convert(
             if name in _CONTACTS and words.no_value(raw):  # the row is kept, without it
                 _note(extra, f"{column} {raw.strip()[:40]!r} read as no value")
                 continue
+        elif isinstance(raw, float) and name in ("phone", "other_phone"):
+            raw = spreadsheet_cell(name, repr(raw))  # a JSON phone written 4155550123.0
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
         if name.startswith("address") and name != "addresses":
