@@ -34,7 +34,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ORDER_FIGURES = ("order_count", "first_order_at", "last_order_at")
 
 
-def lived_in_demo(tenant: TenantCtx, backend: Backend, n: int = 200) -> int:
+def lived_in_demo(tenant: TenantCtx, backend: Backend, n: int = 120) -> int:
     """Make the tenant; returns how many customers it lists (merged and deleted ones not)."""
     records = list(generate_demo_people(n, seed=7, now=NOW))
     with backend.owner.begin() as conn:
