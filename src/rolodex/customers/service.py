@@ -34,7 +34,7 @@ from rolodex.kit.time import utcnow
 from rolodex.lifecycle import repository as lifecycle_repository
 from rolodex.lifecycle import service as lifecycle
 from rolodex.models import Address, Customer, CustomerSource, CustomerTag, Tenant
-from rolodex.models.customers import source_key
+from rolodex.models.customers import link_for, source_key
 
 _PLAIN = (
     "company",
@@ -219,11 +219,8 @@ def _addresses(
 def _merge_sources(customer: Customer, tenant_id: uuid.UUID, items: list[SourceIn]) -> None:
     now = utcnow()
     for item in items:
-        same = [s for s in customer.sources if s.source == item.source]
-        # the link holding this id first, whatever the order of the links: a customer that
-        # absorbed another can hold one without an id beside one with it
-        existing = next((s for s in same if s.external_id == item.external_id), None) or next(
-            (s for s in same if s.external_id is None), None
+        existing = link_for(
+            customer.sources, item.source, item.external_id, lambda s: (s.source, s.external_id)
         )
         if existing is not None:
             existing.external_id, existing.last_synced_at = item.external_id, now

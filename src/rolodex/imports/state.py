@@ -33,6 +33,7 @@ from rolodex.identity.batch import Person, stored_record
 from rolodex.identity.normalize import fold
 from rolodex.imports.rows import Prepared
 from rolodex.kit.ids import new_id
+from rolodex.models.customers import link_for
 
 FILLABLE = ("first_name", "last_name", "company", "acquisition_source", "notes", "internal_notes")
 CHOICES = ("lifecycle_stage", "status", "customer_type")
@@ -539,20 +540,20 @@ def _sources(
         return
     wanted = list(prep.sources) + ([external] if external else [])
     for source, ext in wanted:
-        same = [s for s in state.sources if s["source"] == source]
-        if same and (ext is None or any(s["external_id"] == ext for s in same)):
-            # provenance without a key, or a key the customer holds already (a re-import of
-            # the same file changes nothing), whatever the order of its links: a customer
-            # that absorbed another can hold one without an id beside one with this id
-            continue
-        idless = next((s for s in same if s["external_id"] is None), None)
-        if idless is not None and ext is not None:
-            before = dict(idless)
-            idless["external_id"] = ext
-            idless["last_synced_at"] = prep.synced.get((source, ext), now)
-            change.sources_changed.append((before, dict(idless)))
+        if ext is None:
+            if any(s["source"] == source for s in state.sources):
+                continue  # provenance without a key: this source is already known
         else:
-            at = prep.synced.get((source, ext), now) if ext else None
-            row = _source_row(state.cols["tenant_id"], state.id, source, ext, at)
-            state.sources.append(row)
-            change.sources_added.append(row)
+            link = link_for(state.sources, source, ext, lambda s: (s["source"], s["external_id"]))
+            if link is not None and link["external_id"] == ext:
+                continue  # already known: a re-import of the same file changes nothing
+            if link is not None:  # a link of the source without an id: it takes this one
+                before = dict(link)
+                link["external_id"] = ext
+                link["last_synced_at"] = prep.synced.get((source, ext), now)
+                change.sources_changed.append((before, dict(link)))
+                continue
+        at = prep.synced.get((source, ext), now) if ext else None
+        row = _source_row(state.cols["tenant_id"], state.id, source, ext, at)
+        state.sources.append(row)
+        change.sources_added.append(row)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -217,3 +218,17 @@ def source_order() -> list[Any]:
 def source_key(source: str, external_id: str | None, link: uuid.UUID) -> tuple[Any, ...]:
     """``source_order`` of one link, in Python."""
     return (source, external_id is not None, external_id or "", str(link))
+
+
+L = TypeVar("L")
+
+
+def link_for(
+    links: Iterable[L], source: str, external_id: str, of: Callable[[L], tuple[str, str | None]]
+) -> L | None:
+    """The link a source id goes to: the customer's link holding it, else one of that source
+    without an id (to fill), whatever their order (a customer that absorbed another can hold
+    both); None when it needs a new one. ``of`` gives a link's (source, external id)."""
+    same = [link for link in links if of(link)[0] == source]
+    held = next((link for link in same if of(link)[1] == external_id), None)
+    return held if held is not None else next((k for k in same if of(k)[1] is None), None)
