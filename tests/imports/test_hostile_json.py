@@ -339,3 +339,56 @@ def test_a_phone_written_as_a_float_is_read_as_its_digits(tenant):
         "a@example.com": "4155550123",
         "b@example.com": "4155550124",
     }
+
+
+def test_an_id_or_postcode_written_as_a_whole_float_is_read_as_its_digits(tenant):
+    """pandas writes a column of ids or postcodes with a gap as floats (12345.0): the id was
+    stored as "12345.0", so the CSV of the same export (12345) matched no one by it, and the
+    postcode read "94105.0". A whole number is read as its digits; any other is kept."""
+    records = [
+        {"email": "a@example.com", "external_id": 12345.0,
+         "address": {"line1": "1 Main St", "city": "Boston", "postcode": 94105.0}},
+        {"email": "b@example.com", "id": 777.0},
+        {"email": "c@example.com", "external_id": 12.5},
+        {"email": "d@example.com",
+         "addresses": [{"line1": "2 Side St", "city": "New York", "postcode": 10001.0}]},
+        {"email": "e@example.com", "sources": [{"source": "shopify", "external_id": 99.0}]},
+    ]  # fmt: skip
+    for filename, content in (
+        ("people.json", json.dumps(records)),
+        ("people.ndjson", "\n".join(map(json.dumps, records)) + "\n"),
+    ):
+        run = imported(tenant, content, filename)
+        assert (run["progress"]["rows_read"], run["progress"]["failed"]) == (5, 0), run
+    found = {c["email"]: c for c in customers(tenant)}
+    assert len(found) == 5  # the second file found each customer by its id or email
+    ids = {
+        e: [s["external_id"] for s in c["sources"] if s["external_id"]] for e, c in found.items()
+    }
+    assert ids == {
+        "a@example.com": ["12345"],
+        "b@example.com": ["777"],
+        "c@example.com": ["12.5"],
+        "d@example.com": [],
+        "e@example.com": ["99"],
+    }
+    postcodes = {e: [a["postcode"] for a in c["addresses"]] for e, c in found.items()}
+    assert postcodes["a@example.com"] == ["94105"]
+    assert postcodes["d@example.com"] == ["10001"]
+
+
+def test_a_source_id_given_as_true_or_an_object_fails_its_row(tenant):
+    """``{"source": "shopify", "external_id": true}`` linked the customer under the id "True"
+    (an object: under "{'a': 1}"); the row fails naming sources."""
+    records = [
+        {"email": "a@example.com", "sources": [{"source": "shopify", "external_id": True}]},
+        {"email": "b@example.com", "sources": [{"source": "shopify", "external_id": {"a": 1}}]},
+        {"email": "c@example.com", "sources": [{"source": "shopify", "external_id": 5}]},
+    ]
+    run = imported(tenant, json.dumps(records), "people.json")
+    assert (run["progress"]["rows_read"], run["progress"]["failed"]) == (3, 2), run
+    assert {(e["row"], e["field"]) for e in errors(tenant, run["id"])} == {
+        (1, "sources"),
+        (2, "sources"),
+    }
+    assert [c["email"] for c in customers(tenant)] == ["c@example.com"]

@@ -202,6 +202,16 @@ def spreadsheet_cell(name: str, text: str) -> str:
     return text
 
 
+def whole_number(raw: float) -> str | float:
+    """A JSON number given for a code (an id, a postcode) as its digits when it is whole:
+    pandas writes a column of ids with a gap as floats (12345.0), which read as "12345.0"
+    matched nothing the same tool's CSV (12345) was stored under. Past 2**53 a float's digits
+    are not the ones written: it is left as it is, as is a fraction."""
+    if raw.is_integer() and abs(raw) < 2**53:
+        return str(int(raw))
+    return raw
+
+
 class _Inexact(ValueError):
     """A number in a cell that reading would change."""
 
@@ -347,6 +357,10 @@ def sources_value(
             continue
         if source not in SOURCES:
             raise CellError(f"unknown source {source!r}; use {', '.join(SOURCES)}")
+        if isinstance(external, bool | dict | list):
+            raise CellError(f"the external id of source {source!r} must be text or a number")
+        if isinstance(external, float):
+            external = whole_number(external)
         ext = trim(str(external)) if external not in (None, "") else None
         if ext and len(ext) > 200:
             raise CellError("an external id is at most 200 characters")

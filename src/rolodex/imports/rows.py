@@ -47,6 +47,7 @@ from rolodex.imports.cells import (
     split_tags,
     spreadsheet_cell,
     trim,
+    whole_number,
 )
 from rolodex.ingest import shopify
 from rolodex.kit.phones import phone_regions, region_of
@@ -208,6 +209,7 @@ _BOUGHT = (
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
+_CODES = frozenset({"external_id", "id"})  # texts a JSON file may give as numbers
 
 
 def split_address(text: str) -> dict[str, Any]:
@@ -276,6 +278,8 @@ def _address(parts: dict[str, Any]) -> dict[str, Any]:
             out[part] = _text(raw).strip().lower()
         elif part == "country":
             out[part] = country_value(_text(raw))
+        elif part == "postcode" and isinstance(raw, float):
+            out[part] = _text(whole_number(raw))
         else:
             out[part] = _text(raw)
     return out
@@ -328,6 +332,8 @@ def convert(
                 continue
         elif isinstance(raw, float) and name in ("phone", "other_phone"):
             raw = spreadsheet_cell(name, repr(raw))  # a JSON phone written 4155550123.0
+        elif isinstance(raw, float) and (name in _CODES or name.endswith("_postcode")):
+            raw = whole_number(raw)  # a JSON id written 12345.0
         columns.setdefault(name, column)
         raws.setdefault(name, raw)
         if name.startswith("address") and name != "addresses":
