@@ -5,6 +5,8 @@ twice gives it once, as the API keeps it (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
+
 from tests.imports.helpers import csv_text, customers, imported, made, rows
 
 
@@ -61,4 +63,57 @@ def test_a_source_id_held_by_another_customer_fails_its_row_only(tenant):
     ]
     assert [(s["source"], s["external_id"]) for s in people["twice@example.com"]["sources"]] == [
         ("api", "A1")
+    ]
+
+
+def test_a_source_listed_without_an_id_beside_its_ids_keeps_a_link_without_one(tenant):
+    """An export writes the links of a customer that absorbed another as they are: "api:" (its
+    own, without an id) beside "api:66" (the merged one's); JSON says ``"external_id": null``.
+    Read back, that is two links. A bare "api" beside "api:66" names where the row came from
+    and adds no link, and "api:" alone is a link without an id, as before."""
+    table = [
+        ["email", "sources"],
+        ["both@example.com", "api:|api:66"],
+        ["bare@example.com", "api|api:67"],
+        ["alone@example.com", "api:"],
+        ["twice@example.com", "api:|api:|api:68"],
+    ]
+    for dry_run in (True, False):
+        run = imported(tenant, csv_text(table), dry_run=dry_run)
+        assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == (
+            "done",
+            4,
+            0,
+        ), run
+    none = {"source": "api", "external_id": None}
+    docs = [
+        {"email": "json@example.com", "sources": [none, {"source": "api", "external_id": "69"}]},
+        {"email": "keyless@example.com",
+         "sources": [{"source": "api"}, {"source": "api", "external_id": "70"}]},
+    ]  # fmt: skip
+    run = imported(tenant, json.dumps(docs), "people.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    links = {
+        c["email"]: sorted((s["source"], s["external_id"] or "") for s in c["sources"])
+        for c in customers(tenant)
+    }
+    assert links == {
+        "both@example.com": [("api", ""), ("api", "66")],
+        "bare@example.com": [("api", "67")],
+        "alone@example.com": [("api", "")],
+        "twice@example.com": [("api", ""), ("api", "68")],
+        "json@example.com": [("api", ""), ("api", "69")],
+        "keyless@example.com": [("api", "70")],
+    }
+    # the same file again changes no one; given to a customer holding api:66 alone, it adds
+    # the link without an id the file lists
+    again = imported(tenant, csv_text(table))
+    assert (again["progress"]["created"], again["progress"]["updated"]) == (0, 0), again
+    made(tenant, {"email": "held@example.com", "sources": [{"source": "api", "external_id": "71"}]})
+    run = imported(tenant, csv_text([["email", "sources"], ["held@example.com", "api:|api:71"]]))
+    assert (run["progress"]["updated"], run["progress"]["failed"]) == (1, 0), run
+    held = next(c for c in customers(tenant) if c["email"] == "held@example.com")
+    assert sorted((s["source"], s["external_id"] or "") for s in held["sources"]) == [
+        ("api", ""),
+        ("api", "71"),
     ]

@@ -338,7 +338,12 @@ def sources_value(
 ) -> tuple[list[tuple[str, str | None]], dict[tuple[str, str], datetime]]:
     """(source, external id) pairs of a sources cell, and when those a JSON export lists
     with their ``last_synced_at`` were last synced: a copy keeps when the shop last synced,
-    not the import's time."""
+    not the import's time.
+
+    A source without an id is where the record came from (None), except when it is written
+    as a link without one ("api:", or ``"external_id": null``) beside ids of that source: an
+    export writes so a customer that absorbed another holding its own link without an id
+    beside the other's, and its id is then "" (``state``: a link without an id besides)."""
     listed = json_list(raw)
     if isinstance(raw, dict):  # one source object of a JSON record
         listed = [raw]
@@ -346,12 +351,15 @@ def sources_value(
         listed if listed is not None else raw if isinstance(raw, list) else str(raw).split("|")
     )
     out = []
+    empty: set[str] = set()  # sources listed as a link without an id
     synced: dict[tuple[str, str], datetime] = {}
     for item in items:
         if isinstance(item, dict):
             source, external = item.get("source"), item.get("external_id")
+            linked = "external_id" in item
         else:
-            source, _, external = trim(str(item)).partition(":")
+            source, colon, external = trim(str(item)).partition(":")
+            linked = bool(colon)
         source = str(source or "").strip().lower()
         if not source:
             continue
@@ -364,6 +372,8 @@ def sources_value(
         ext = trim(str(external)) if external not in (None, "") else None
         if ext and len(ext) > 200:
             raise CellError("an external id is at most 200 characters")
+        if linked and not ext:
+            empty.add(source)
         out.append((source, ext))
         at = item.get("last_synced_at") if isinstance(item, dict) else None
         if ext and at not in (None, ""):
@@ -371,6 +381,11 @@ def sources_value(
                 synced[(source, ext)] = datetime_value(at, day_first)
             except CellError as exc:
                 raise CellError(f"last_synced_at of source {source!r}: {exc}") from exc
+    with_ids = {source for source, ext in out if ext} & empty
+    if with_ids:
+        # after the ids: an id fills a link without one the customer holds, then this keeps one
+        out = [s for s in out if s[1] or s[0] not in with_ids]
+        out += [(source, "") for source in sorted(with_ids)]
     return out, synced
 
 

@@ -368,7 +368,7 @@ def _preview_values(prep: Any) -> dict[str, Any]:
         if value is not None:
             values[name] = value.isoformat() if isinstance(value, datetime) else str(value)
     if prep.sources:
-        values["sources"] = [f"{s}:{e}" if e else s for s, e in prep.sources]
+        values["sources"] = [f"{s}:{e}" if e is not None else s for s, e in prep.sources]
     return values
 
 

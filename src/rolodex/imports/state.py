@@ -244,6 +244,10 @@ def create(
     addresses = _address_rows(tenant_id, cid, data.addresses or [], now, first_default=True)
     sources: list[dict[str, Any]] = []
     for s, e in prep.sources:  # one row a source id, as ``_sources`` (and the API) merge them
+        if e == "":  # a link without an id beside ids (cells.sources_value)
+            if not any(r["source"] == s and r["external_id"] is None for r in sources):
+                sources.append(_source_row(tenant_id, cid, s, None, None))
+            continue
         same = next(
             (
                 r
@@ -539,8 +543,12 @@ def _sources(
     if state.sources is None:
         return
     wanted = list(prep.sources) + ([external] if external else [])
-    for source, ext in wanted:
-        if ext is None:
+    for source, ext in sorted(wanted, key=lambda w: w[1] == ""):  # links without an id last
+        if ext == "":  # a link without an id beside ids (cells.sources_value)
+            if any(s["source"] == source and s["external_id"] is None for s in state.sources):
+                continue
+            ext = None
+        elif ext is None:
             if any(s["source"] == source for s in state.sources):
                 continue  # provenance without a key: this source is already known
         else:
