@@ -91,3 +91,30 @@ def test_the_import_filters_line_has_a_row_of_its_own_and_the_fields_keep_theirs
     assert max(tops) - min(tops) <= 4, tops  # one row (a second row is some 60 px lower)
     assert note.evaluate("e => e.getBoundingClientRect().bottom") <= fields[0].evaluate(top)
     shot(page, "import-filter-line")
+
+
+# the lines of a .kv's value (its text after the label)
+VALUE_LINES = "e => { const t = e.lastChild, r = document.createRange(); r.setStart(t, 1); r.setEnd(t, t.length); return r.getClientRects().length; }"  # noqa: E501
+LINES = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"  # noqa: E501
+
+
+def test_a_short_problem_value_is_not_split_beside_a_long_reason(page, site, tmp_path):
+    """A problem's value shares its table with a long reason, and the value column, free to
+    break anywhere, was squeezed to eight letters: "03/07/2024" read "03/07/20" over "24";
+    the preview's values too (long unbroken values still wrap:
+    tests/browser/test_import_preview.py)."""
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "Email,Created\nada@example.com,2024-03-05\nbob@example.com,03/07/2024\n",
+        encoding="utf-8",
+    )
+    imported_from_page(page, site, path)
+    # the preview's values beside the same reason: a time was "2024-03-" over "05T00:00…"
+    read = page.locator(".as-read .kv", has_text="created_at")
+    expect(read).to_be_visible()
+    assert read.evaluate(VALUE_LINES) == 1, read.evaluate("e => e.getBoundingClientRect().width")
+    value = page.get_by_role("cell", name="03/07/2024", exact=True)
+    expect(value).to_be_visible()
+    assert value.evaluate(LINES) == 1, value.evaluate("e => e.getBoundingClientRect().width")
+    _no_sideways_scroll(page, "the import's problems")
+    shot(page, "import-problem-values")
