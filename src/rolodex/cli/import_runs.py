@@ -55,8 +55,16 @@ def list_imports(
                     f"{_reverted(run)}",
                     highlight=False,
                 )
+                job = repository.gave_up(session, run)
                 since = stall.stalled_since(run, utcnow())
-                if since is not None:  # nobody runs it: say so under it
+                if job is not None:  # nothing runs it until someone retries its job
+                    console.print(
+                        f"  its {'revert' if job.kind != 'import.run' else 'import'} job gave up "
+                        f"after its last try: rolodex jobs retry {job.id} goes on from the "
+                        "last batch written",
+                        highlight=False,
+                    )
+                elif since is not None:  # nobody runs it: say so under it
                     console.print(f"  {stall.said(since, run.state)}", highlight=False)
             if not runs:
                 console.print("no imports", style="dim")

@@ -300,7 +300,9 @@ def list_imports(
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         stmt = repository.list_query(principal.tenant_id)
         items, next_cursor = keyset.page(session, stmt, keys, cursor, limit)
-        return ImportList(items=[service.to_out(r) for r in items], next_cursor=next_cursor)
+        return ImportList(
+            items=[service.read_out(session, r) for r in items], next_cursor=next_cursor
+        )
 
 
 @router.get("/{import_id}", response_model=ImportOut)
@@ -310,7 +312,7 @@ def get_import(
     """State and progress: rows read, created, updated, skipped, failed, rate, ETA."""
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         run = service.get_import(session, principal.tenant_id, import_id)
-        return service.to_out(run, report_repository.problems(session, run))
+        return service.read_out(session, run, report_repository.problems(session, run))
 
 
 @router.post("/{import_id}/cancel", response_model=ImportOut)

@@ -174,6 +174,33 @@ def touch_job(session: Session, tenant_id: uuid.UUID, job_id: uuid.UUID, seconds
     )
 
 
+def gave_up(session: Session, run: ImportRun) -> Job | None:
+    """The job that gave up on ``run`` (dead, in the job monitor), while nothing else will run
+    it: its import unfinished (``import.run``) or its revert (``import.revert``), and no job of
+    that kind for it waiting or running. Only jobs not done are read: dead and waiting ones
+    are kept until someone looks at them, done ones are the many."""
+    kinds = [k for k, open_ in (("import.run", run.state in ("queued", "running")),
+                                ("import.revert", run.revert_state in ("queued", "running")))
+             if open_]  # fmt: skip
+    if not kinds:
+        return None
+    jobs = session.scalars(
+        select(Job)
+        .where(
+            Job.tenant_id == run.tenant_id,
+            Job.state.in_(("queued", "running", "dead")),
+            Job.kind.in_(kinds),
+        )
+        .order_by(Job.created_at.desc(), Job.id.desc())
+    ).all()
+    mine = [j for j in jobs if str((j.payload or {}).get("import_id")) == str(run.id)]
+    dead = {j.kind: j for j in reversed(mine) if j.state == "dead"}  # the newest of a kind
+    for kind in kinds:
+        if kind in dead and not any(j.kind == kind and j.state != "dead" for j in mine):
+            return dead[kind]
+    return None
+
+
 # -- the stored file ----------------------------------------------------------------------
 
 

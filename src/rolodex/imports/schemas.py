@@ -163,6 +163,13 @@ class ImportOut(BaseModel):
         "progress (a worker takes it over and finishes it; eta_seconds is null meanwhile); a "
         "queued one no worker has started for two minutes, since it was queued.",
     )
+    gave_up_job_id: uuid.UUID | None = Field(
+        default=None,
+        description="Set while the import (or its revert) waits on a job that gave up after "
+        "its last try (dead, in the job monitor): nothing runs it until that job is retried "
+        "(POST /v1/jobs/{id}/retry, or `rolodex jobs retry ID`), which goes on from the last "
+        "batch committed.",
+    )
     revert: RevertOut
     links: dict[str, str]
 

@@ -483,7 +483,15 @@ def _undo(run: ImportRun) -> str:
 UNFINISHED_SHARE = 0.99
 
 
-def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
+def read_out(session: Session, run: ImportRun, errors_count: int | None = None) -> ImportOut:
+    """``to_out`` with the job that gave up on the import, when one did."""
+    job = repository.gave_up(session, run)
+    return to_out(run, errors_count, job.id if job is not None else None)
+
+
+def to_out(
+    run: ImportRun, errors_count: int | None = None, gave_up: uuid.UUID | None = None
+) -> ImportOut:
     now = utcnow()
     end: datetime = run.finished_at or now
     # at least 0: a worker whose clock runs ahead of this process stamps started_at in its future
@@ -534,6 +542,7 @@ def to_out(run: ImportRun, errors_count: int | None = None) -> ImportOut:
         started_at=run.started_at,
         finished_at=run.finished_at,
         stalled_since=stalled,
+        gave_up_job_id=gave_up,
         revert=RevertOut(
             state=run.revert_state,
             reverted=run.reverted,

@@ -285,7 +285,7 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
     tid = user.tenant_id
     with request.app.state.db.session(tid, write=False) as session:
         run = service.get_import(session, tid, import_id)
-        out = service.to_out(run, report_repository.problems(session, run))
+        out = service.read_out(session, run, report_repository.problems(session, run))
         stalled = revert.stalled(session, run)  # nobody runs it: asked again, it goes on
         errors, _ = keyset.page(
             session, report_repository.errors_query(tid, import_id), keys, None, SHOWN_ERRORS
@@ -309,7 +309,9 @@ def _panel(request: Request, user: WebUser, import_id: uuid.UUID) -> dict[str, A
         and (out.revert.state in (None, "partial") or stalled)
         and (out.revert.state is not None or out.progress.created + out.progress.updated > 0),
         "labels": STATE_LABELS,
-        "stalled": stall.said(out.stalled_since, out.state) if out.stalled_since else None,
+        "stalled": stall.said(out.stalled_since, out.state)
+        if out.stalled_since and not out.gave_up_job_id
+        else None,
     }
 
 
