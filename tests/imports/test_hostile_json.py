@@ -392,3 +392,51 @@ def test_a_source_id_given_as_true_or_an_object_fails_its_row(tenant):
         (2, "sources"),
     }
     assert [c["email"] for c in customers(tenant)] == ["c@example.com"]
+
+
+def test_an_api_export_of_hubspot_stripe_or_airtable_is_mapped(tenant):
+    """JSON saved from an API: HubSpot's contacts keep their fields under ``properties``,
+    Airtable's records under ``fields``, Stripe its customers' own keys under ``metadata``
+    inside a list object. HubSpot's imported customers holding only their id, Stripe's page
+    refused as "no column could be mapped"."""
+    hubspot = {
+        "results": [
+            {"id": "51", "archived": False,
+             "properties": {"email": "ann@hs.example", "firstname": "Ann", "lastname": "Lee",
+                            "company": "Lee Co", "lifecyclestage": "customer"}},
+        ],
+        "paging": {"next": {"after": "52"}},
+    }  # fmt: skip
+    stripe = {
+        "object": "list",
+        "data": [
+            {"id": "cus_N1", "object": "customer", "email": "jenny@stripe.example",
+             "name": "Jenny Rosen", "metadata": {"tier": "gold"},
+             "address": {"line1": "Unter den Linden 1", "city": "Berlin", "postal_code": "10117",
+                         "country": "DE", "line2": None, "state": None}},
+        ],
+        "has_more": False,
+    }  # fmt: skip
+    airtable = {
+        "records": [{"id": "rec1", "fields": {"Email": "max@at.example", "Name": "Max Roe"}}]
+    }
+    for name, doc in (("hubspot", hubspot), ("stripe", stripe), ("airtable", airtable)):
+        run = imported(tenant, json.dumps(doc, indent=2), f"{name}.json")
+        assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == (
+            "done", 1, 0,
+        ), run  # fmt: skip
+    found = {c["email"]: c for c in customers(tenant)}
+    ann = found["ann@hs.example"]
+    assert (ann["first_name"], ann["last_name"], ann["company"], ann["lifecycle_stage"]) == (
+        "Ann", "Lee", "Lee Co", "customer",
+    )  # fmt: skip
+    jenny = found["jenny@stripe.example"]
+    assert (jenny["first_name"], jenny["last_name"], jenny["attributes"]) == (
+        "Jenny", "Rosen", {"tier": "gold"},
+    )  # fmt: skip
+    assert [(a["city"], a["postcode"], a["country"]) for a in jenny["addresses"]] == [
+        ("Berlin", "10117", "DE")
+    ]
+    assert (found["max@at.example"]["first_name"], found["max@at.example"]["last_name"]) == (
+        "Max", "Roe",
+    )  # fmt: skip

@@ -45,6 +45,32 @@ def test_json_wrapper_objects_and_lone_objects():
     ]
 
 
+@pytest.mark.parametrize("piece", [5, 65536])
+def test_an_api_page_holds_its_records_after_its_page_figures(piece):
+    """Stripe's list ({"object": "list", "data": [...]}), HubSpot's search ({"total": 2,
+    "results": [...]}) and Django REST's pages ({"count": 2, "next": ..., "results": [...]})
+    were read as one record holding nothing to map, and the file was refused."""
+    people = [{"email": "a@x.com"}, {"email": "b@x.com"}]
+    pages = [
+        {"object": "list", "data": people, "has_more": False, "url": "/v1/customers"},
+        {"total": 2, "results": people, "paging": {"next": {"after": "2"}}},
+        {"count": 2, "next": 'https://x.example/?q="a", [b]', "previous": None, "results": people},
+    ]
+    for page in pages:
+        data = json.dumps(page, indent=2).encode()
+        assert [r.cells for r in records(data, piece)] == people, page
+
+
+def test_a_record_holding_a_list_of_items_is_one_record():
+    """Only page figures may come before the list of records: a customer whose record holds
+    its items (or contacts) after its own fields is one record."""
+    lone = {"email": "a@x.com", "items": [{"sku": "A1"}], "status": "vip"}
+    (found,) = records(json.dumps(lone).encode(), format="json")
+    assert found.cells == {"email": "a@x.com", "items": [{"sku": "A1"}], "status": "vip"}
+    listed = {"status": "vip", "data": [{"email": "a@x.com"}]}
+    assert len(records(json.dumps(listed).encode(), format="json")) == 1
+
+
 def test_json_elements_that_are_not_objects_are_row_problems():
     found = records(b'[{"email": "a@x.com"}, 5, "x", [1], {"email": "b@x.com"}]')
     assert [r.problem for r in found] == [

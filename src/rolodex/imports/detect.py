@@ -66,9 +66,18 @@ _QUOTED = re.compile(r'"[^"]*"')
 # Excel's line before the header naming the delimiter ("sep=;"): no header row
 _SEP_LINE = re.compile(r"\s*sep=([,;|\t])\s*", re.IGNORECASE)
 # A JSON object wrapping the records: its first key names their list ({"customers": [...]}
-# as Shopify writes it, "data" Klaviyo, "results" HubSpot, "members" Mailchimp).
+# as Shopify writes it, "data" Klaviyo, "results" HubSpot, "members" Mailchimp), or follows
+# an API's page figures ({"object": "list", "data": [...]} Stripe, {"total": 2, "results":
+# [...]} HubSpot's search, {"count": 9, "next": null, "results": [...]} Django REST): words no
+# customer record starts with, so that a record holding a list of items is still one record.
 WRAPPER_LISTS = ("items", "customers", "data", "records", "results", "members", "contacts")
-WRAPPER = re.compile(r'\{\s*"(' + "|".join(WRAPPER_LISTS) + r')"\s*:\s*\[')
+_ENVELOPE = ("object", "total", "count", "next", "previous", "has_more", "url", "page",
+             "per_page", "page_size", "total_count", "total_items", "offset", "limit")  # fmt: skip
+_SCALAR = r'(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.eE+-]*)'
+WRAPPER = re.compile(
+    r'\{\s*(?:"(?:' + "|".join(_ENVELOPE) + r')"\s*:\s*' + _SCALAR + r"\s*,\s*){0,12}"
+    r'"(' + "|".join(WRAPPER_LISTS) + r')"\s*:\s*\['
+)
 _JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')
 _EXTENSIONS = {
     ".csv": "csv",

@@ -323,6 +323,8 @@ PREFIXES = (
     "other",
     "physical",  # Lightspeed (Vend): physical_address1, postal_city
     "postal",
+    "properties",  # HubSpot's API: a contact's fields under properties (properties.email)
+    "fields",  # Airtable's API: a record's cells under fields (fields.Email)
 )
 # Prefixes of a second address: its columns take address2 when address1 is taken.
 ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing",

@@ -372,7 +372,7 @@ class _JsonElements:
 
     def __iter__(self) -> Iterator[tuple[int, str | None]]:
         first, wrapper = self._skip_space(), ""
-        while len(self.buf) - self.pos < 200 and self._more():
+        while len(self.buf) - self.pos < 4096 and self._more():  # a wrapper's page figures
             pass
         if first == "{":
             m = WRAPPER.match(self.buf, self.pos)
