@@ -440,3 +440,66 @@ def test_an_api_export_of_hubspot_stripe_or_airtable_is_mapped(tenant):
     assert (found["max@at.example"]["first_name"], found["max@at.example"]["last_name"]) == (
         "Max", "Roe",
     )  # fmt: skip
+
+
+KLAVIYO_PROFILE = {
+    "type": "profile",
+    "id": "01GDDKASAP8TKDDA2GRZDSVP4H",
+    "attributes": {
+        "email": "sarah.mason@klaviyo-demo.com", "phone_number": "+14155550106",
+        "external_id": "63f64a2b", "first_name": "Sarah", "last_name": "Mason",
+        "organization": "Example Corporation", "title": "Regional Manager",
+        "created": "2022-11-08T00:00:00+00:00",
+        "location": {"address1": "89 E 42nd St", "address2": "1st floor", "city": "New York",
+                     "country": "United States", "region": "NY", "zip": "10017",
+                     "timezone": "America/New_York"},
+        "properties": {"pseudonym": "Dr. Octopus"},
+        "subscriptions": {"email": {"marketing": {"consent": "SUBSCRIBED",
+                                                  "timestamp": "2023-02-21T20:07:38+00:00"}},
+                          "sms": {"marketing": {"consent": "NEVER_SUBSCRIBED"}}},
+    },
+    "links": {"self": "https://a.klaviyo.com/api/profiles/01GDDKASAP8TKDDA2GRZDSVP4H/"},
+}  # fmt: skip
+
+
+def test_a_klaviyo_api_page_of_profiles_is_read_as_its_profiles_fields(tenant):
+    """Klaviyo's API writes a profile as {"type": "profile", "id", "attributes": {...}}: the
+    whole profile became custom attributes of a customer holding nothing else (its email
+    among them). Its fields, address, custom properties and consent are read, as Klaviyo's
+    webhooks give them, its id under the klaviyo source."""
+    page = {"data": [KLAVIYO_PROFILE], "links": {"next": None}}
+    run = imported(tenant, json.dumps(page, indent=2), "profiles.json", source="klaviyo")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (sarah,) = customers(tenant)
+    got = {k: sarah[k] for k in ("email", "phone_e164", "first_name", "last_name", "company")}
+    assert got == {
+        "email": "sarah.mason@klaviyo-demo.com", "phone_e164": "+14155550106",
+        "first_name": "Sarah", "last_name": "Mason", "company": "Example Corporation",
+    }  # fmt: skip
+    assert sarah["attributes"] == {"pseudonym": "Dr. Octopus", "external_id": "63f64a2b"}
+    (address,) = sarah["addresses"]
+    assert (address["line1"], address["line2"], address["city"], address["postcode"]) == (
+        "89 E 42nd St", "1st floor", "New York", "10017",
+    )  # fmt: skip
+    assert (address["country"], address["timezone"]) == ("US", "America/New_York")
+    consent = sarah["consent"]
+    assert (consent["email"], consent["email_at"][:10], consent["sms"]) == (
+        True, "2023-02-21", False,
+    )  # fmt: skip
+    assert [(s["source"], s["external_id"]) for s in sarah["sources"]] == [
+        ("klaviyo", "01GDDKASAP8TKDDA2GRZDSVP4H")
+    ]
+    assert sarah["created_at"].startswith("2022-11-08")
+
+
+def test_tags_given_as_objects_with_a_name_are_their_names(tenant):
+    """Mailchimp's API lists a member's tags as {"id": 1, "name": "vip"}: the row failed."""
+    records = [
+        {"email": "a@example.com", "tags": [{"id": 1, "name": "vip"}, {"id": 2, "name": "b2b"}]},
+        {"email": "b@example.com", "tags": [{"id": 3}]},  # no name: still a problem
+    ]
+    run = imported(tenant, json.dumps(records), "members.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 1), run
+    assert [(e["row"], e["field"]) for e in errors(tenant, run["id"])] == [(2, "tags")]
+    (a,) = customers(tenant)
+    assert sorted(a["tags"]) == ["b2b", "vip"]

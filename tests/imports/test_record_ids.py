@@ -91,6 +91,28 @@ def test_ids_of_another_tool_are_not_ours_they_are_its_external_ids(tenant):
     ]
 
 
+def test_an_id_of_32_hex_digits_is_another_tools_not_a_rolodex_id(tenant):
+    """Mailchimp's member ids are 32 hex digits (the MD5 of the address), which a UUID's
+    parser takes without its dashes: a Mailchimp file created its customers under them as
+    Rolodex ids (a second tenant importing the same list had them refused). A Rolodex id is
+    written as Rolodex writes it (8-4-4-4-12, either case); others are the tool's ids."""
+    mailchimp = "852aaa9532cb36adfb5e9fef7a4206a9"
+    ours = str(uuid.UUID(int=7))
+    text = csv_text(
+        [["id", "email"], [mailchimp, "urist@example.com"], [ours.upper(), "max@example.com"],
+         ["{" + ours.replace("7", "8") + "}", "braced@example.com"]]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (3, 0), run
+    made = {c["email"]: c for c in customers(tenant)}
+    urist = made["urist@example.com"]
+    assert urist["id"] != str(uuid.UUID(mailchimp))
+    assert [(s["source"], s["external_id"]) for s in urist["sources"]] == [("import", mailchimp)]
+    assert made["max@example.com"]["id"] == ours
+    braced = made["braced@example.com"]
+    assert [s["external_id"] for s in braced["sources"]] == ["{" + ours.replace("7", "8") + "}"]
+
+
 def test_an_exported_phone_keeps_its_number_unless_the_phone_was_changed(tenant):
     h = tenant.headers()
     # a US number (the tenant's region) of a customer living in Germany

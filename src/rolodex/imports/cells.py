@@ -66,13 +66,15 @@ def e164(raw: str, region: str) -> str | None:
         return None
 
 
+_RECORD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
 def record_id_value(raw: Any) -> uuid.UUID | None:
-    """A Rolodex customer id (an export's ``id`` column); None for another tool's ids, which
-    ``convert`` takes as the record's external id."""
-    try:
-        return uuid.UUID(str(raw).strip())
-    except ValueError:
-        return None
+    """A Rolodex customer id (an export's ``id`` column), as Rolodex writes one (8-4-4-4-12);
+    None for another tool's ids, which ``convert`` takes as the record's external id: 32 hex
+    digits are Mailchimp's member id (an MD5), which a UUID's parser would take as well."""
+    text = str(raw).strip()
+    return uuid.UUID(text) if _RECORD_ID.fullmatch(text) else None
 
 
 def e164_value(raw: str) -> str:
@@ -297,8 +299,14 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     if listed is not None:
         raw = listed
     if isinstance(raw, list):
+        # a tag object of an API (Mailchimp's {"id": 1, "name": "vip"}): its name
+        raw = [t["name"] if isinstance(t, dict) and isinstance(t.get("name"), str) else t
+               for t in raw]  # fmt: skip
         if any(isinstance(t, bool | dict | list) for t in raw):
-            raise CellError("each tag must be text (or a number), not a list, object or boolean")
+            raise CellError(
+                "each tag must be text (or a number, or an object with a name), not a list, "
+                "another object or a boolean"
+            )
         return [str(t) for t in raw if t is not None and str(t).strip()]
     if isinstance(raw, bool | dict):  # JSON's true or false alone: no tag "True"
         raise CellError("tags must be text (or a number), not a boolean or an object")

@@ -302,7 +302,7 @@ def _document(row_no: int, line: int, text: str, whole_line: bool = False) -> Re
         return Record(row_no, line, None, reason)
     if not isinstance(value, dict):
         return Record(row_no, line, None, "not a JSON object")
-    return Record(row_no, line, flatten(value))
+    return Record(row_no, line, flatten(klaviyo_profile(value)))
 
 
 def loads(text: str) -> Any:
@@ -318,6 +318,42 @@ def loads(text: str) -> Any:
 
 # objects read whole: one address (one source) is a list of one
 _WHOLE = frozenset({"attributes", "addresses", "sources"})
+
+
+# Klaviyo's names for a profile's address parts, under its location
+_LOCATION = {"address1": "line1", "address2": "line2", "zip": "postcode", "latitude": "lat",
+             "longitude": "lng"}  # fmt: skip
+
+
+def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
+    """A profile as Klaviyo's API writes it (a JSON:API resource: ``{"type": "profile", "id":
+    ..., "attributes": {...}}``) as the record of its fields: its id (Klaviyo's, the external
+    id), its attributes, its ``location`` as an address, its custom ``properties`` as custom
+    attributes (and its ``external_id``, the profile's id in another system, among them), its
+    marketing consent. Read as it was, its email and name were custom attributes of a customer
+    holding nothing else. Any other record is returned as it is."""
+    attrs = doc.get("attributes")
+    if doc.get("type") != "profile" or "id" not in doc or not isinstance(attrs, dict):
+        return doc
+    own = ("location", "properties", "subscriptions", "external_id")
+    out: dict[str, Any] = {"id": doc["id"], **{k: v for k, v in attrs.items() if k not in own}}
+    location = attrs.get("location")
+    if isinstance(location, dict):
+        out["address"] = {_LOCATION.get(k, k): v for k, v in location.items()}
+    custom = dict(attrs["properties"]) if isinstance(attrs.get("properties"), dict) else {}
+    if attrs.get("external_id") not in (None, ""):
+        custom.setdefault("external_id", attrs["external_id"])
+    if custom:
+        out["attributes"] = custom
+    subscriptions = attrs.get("subscriptions")
+    for channel in ("email", "sms"):
+        given = subscriptions.get(channel) if isinstance(subscriptions, dict) else None
+        marketing = given.get("marketing") if isinstance(given, dict) else None
+        if isinstance(marketing, dict) and marketing.get("consent") not in (None, ""):
+            out[f"{channel}_consent"] = marketing["consent"]
+            if marketing.get("timestamp"):
+                out[f"{channel}_consent_at"] = marketing["timestamp"]
+    return out
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
