@@ -112,6 +112,13 @@ def test_formats_by_name_or_content(data, filename, kind):
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, 415, "PNG"),
         (b"email,name\n\x00\x01\x02\x03binary\x00\x00", 415, "binary"),
         (bytes(range(1, 32)) * 40, 415, "binary"),
+        # text, but no table: it read as a CSV of one column that could not be mapped, and
+        # the message spoke of delimiters
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n", 415, "vCard"),
+        ("\ufeff\n begin:vcard\nFN:Ann\nEND:VCARD\n".encode(), 415, "vCard"),
+        (b'<?xml version="1.0"?>\n<contacts><c email="a@x.com"/></contacts>\n', 415, "XML"),
+        (b"<!DOCTYPE html>\n<html><body><table></table></body></html>\n", 415, "web page"),
+        (b"<html>\n<table><tr><td>a@x.com</td></tr></table>\n", 415, "web page"),
     ],
 )
 def test_files_that_cannot_be_imported_are_refused_clearly(data, status, words):

@@ -328,11 +328,27 @@ def _has_utf8_sequences(data: bytes) -> bool:
     return False
 
 
+# Text that holds no table: read as CSV it was one column that could not be mapped, and the
+# refusal spoke of delimiters.
+_NOT_TABLES = (
+    (re.compile(r"begin:vcard", re.I),
+     "a vCard (.vcf) contact list; export the contacts as CSV instead (Google Contacts, "
+     "Outlook and Apple Contacts can)"),
+    (re.compile(r"<\?xml", re.I), "XML; save the data as CSV or JSON"),
+    (re.compile(r"<(?:!doctype\s+html|html|table)\b", re.I),
+     "a web page (HTML); save the table as CSV (a spreadsheet can open the page and save it)"),
+)  # fmt: skip
+
+
 def _refuse_binary_text(text: str) -> None:
     controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f\v")
     nuls = _binary_nuls(text.count("\x00"), len(text), "\x00\x00" in text)
     if nuls or controls > max(8, len(text[:65536]) // 100):
         raise FileProblem("the file is not text: it holds binary data", status=415)
+    start = text[:200].lstrip("\ufeff \t\r\n")
+    for pattern, what in _NOT_TABLES:
+        if pattern.match(start):
+            raise FileProblem(f"the file is {what}", status=415)
 
 
 def _by_name(filename: str | None) -> str | None:
