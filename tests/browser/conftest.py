@@ -145,9 +145,15 @@ def sign_in(page: object, site: LiveSite) -> None:
 def imported_from_page(page: object, site: LiveSite, path: Path) -> None:
     """Sign in, choose the file ``path`` on the import page, press Import and run the import
     to the end (the test server runs no worker)."""
+    from playwright.sync_api import expect
+
     sign_in(page, site)
     page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
     page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
+    # The file's preview comes first and pushes the buttons down: pressed while it was on its
+    # way, Import was clicked where the button had been (the suite failed now and then).
+    expect(page.locator("#preview > *").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)  # type: ignore[attr-defined]
     import_pressed(page, site)
 
 
