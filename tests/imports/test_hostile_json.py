@@ -503,3 +503,46 @@ def test_tags_given_as_objects_with_a_name_are_their_names(tenant):
     assert [(e["row"], e["field"]) for e in errors(tenant, run["id"])] == [(2, "tags")]
     (a,) = customers(tenant)
     assert sorted(a["tags"]) == ["b2b", "vip"]
+
+
+def test_a_mailchimp_api_page_of_members_is_read_with_their_merge_fields(tenant):
+    """Mailchimp's API keeps a member's name, phone and address under ``merge_fields``, the
+    address as an object: they were listed as not imported (an object under ADDRESS would
+    fail the row)."""
+    page = {
+        "members": [
+            {"id": "852aaa9532cb36adfb5e9fef7a4206a9", "email_address": "urist@example.com",
+             "status": "subscribed", "tags": [{"id": 1, "name": "vip"}],
+             "merge_fields": {"FNAME": "Urist", "LNAME": "McVankab", "PHONE": "+14045550100",
+                              "BIRTHDAY": "03/14",
+                              "ADDRESS": {"addr1": "1 Main St", "addr2": "", "city": "Atlanta",
+                                          "state": "GA", "zip": "30308", "country": "US"}}},
+            {"id": "0c3b5f1d0c3b5f1d0c3b5f1d0c3b5f1d", "email_address": "text@example.com",
+             "merge_fields": {"FNAME": "Tex", "ADDRESS": "2 Side St, Atlanta"}},
+        ],
+        "list_id": "57afe96172",
+        "total_items": 2,
+    }  # fmt: skip
+    run = imported(tenant, json.dumps(page, indent=2), "members.json", source="mailchimp")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["email"]: c for c in customers(tenant)}
+    urist = found["urist@example.com"]
+    got = {k: urist[k] for k in ("first_name", "last_name", "phone_e164", "tags", "attributes")}
+    assert got == {
+        "first_name": "Urist", "last_name": "McVankab", "phone_e164": "+14045550100",
+        "tags": ["vip"], "attributes": {"birthday": "03/14"},
+    }  # fmt: skip
+    parts = ("line1", "city", "region", "postcode", "country")
+    assert [tuple(a[p] for p in parts) for a in urist["addresses"]] == [
+        ("1 Main St", "Atlanta", "GA", "30308", "US")
+    ]
+    assert urist["consent"]["email"] is True
+    assert [s["external_id"] for s in urist["sources"]] == [
+        "mailchimp:852aaa9532cb36adfb5e9fef7a4206a9"
+    ]
+    tex = found["text@example.com"]
+    # an ADDRESS merge field of text is the address as written
+    assert (tex["first_name"], [a["line1"] for a in tex["addresses"]]) == (
+        "Tex",
+        ["2 Side St, Atlanta"],
+    )

@@ -302,7 +302,7 @@ def _document(row_no: int, line: int, text: str, whole_line: bool = False) -> Re
         return Record(row_no, line, None, reason)
     if not isinstance(value, dict):
         return Record(row_no, line, None, "not a JSON object")
-    return Record(row_no, line, flatten(klaviyo_profile(value)))
+    return Record(row_no, line, flatten(mailchimp_member(klaviyo_profile(value))))
 
 
 def loads(text: str) -> Any:
@@ -354,6 +354,26 @@ def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
             if marketing.get("timestamp"):
                 out[f"{channel}_consent_at"] = marketing["timestamp"]
     return out
+
+
+# Mailchimp's names for the parts of a member's ADDRESS merge field
+_MAILCHIMP_ADDRESS = {"addr1": "line1", "addr2": "line2", "state": "region", "zip": "postcode"}
+
+
+def mailchimp_member(doc: dict[str, Any]) -> dict[str, Any]:
+    """A member as Mailchimp's API writes it keeps its address under ``merge_fields.ADDRESS``
+    as an object (addr1, addr2, city, state, zip, country): it is the record's address (its
+    other merge fields, FNAME, LNAME, PHONE, are columns ``merge_fields.*``). An ADDRESS that
+    is text stays a column. Any other record is returned as it is."""
+    merged = doc.get("merge_fields")
+    if "email_address" not in doc or not isinstance(merged, dict) or "address" in doc:
+        return doc
+    key = next((k for k in merged if k.upper() == "ADDRESS"), None)
+    if key is None or not isinstance(merged[key], dict):
+        return doc
+    rest = {k: v for k, v in merged.items() if k != key}
+    address = {_MAILCHIMP_ADDRESS.get(k, k): v for k, v in merged[key].items()}
+    return {**doc, "merge_fields": rest, "address": address}
 
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
