@@ -508,11 +508,12 @@ def test_tags_given_as_objects_with_a_name_are_their_names(tenant):
 def test_a_mailchimp_api_page_of_members_is_read_with_their_merge_fields(tenant):
     """Mailchimp's API keeps a member's name, phone and address under ``merge_fields``, the
     address as an object: they were listed as not imported (an object under ADDRESS would
-    fail the row)."""
+    fail the row). Its ``location`` is a guess from the member's IP address: not read."""
     page = {
         "members": [
             {"id": "852aaa9532cb36adfb5e9fef7a4206a9", "email_address": "urist@example.com",
              "status": "subscribed", "tags": [{"id": 1, "name": "vip"}],
+             "location": {"latitude": 52.5, "longitude": 13.4, "country_code": "DE"},
              "merge_fields": {"FNAME": "Urist", "LNAME": "McVankab", "PHONE": "+14045550100",
                               "BIRTHDAY": "03/14",
                               "ADDRESS": {"addr1": "1 Main St", "addr2": "", "city": "Atlanta",
@@ -546,3 +547,45 @@ def test_a_mailchimp_api_page_of_members_is_read_with_their_merge_fields(tenant)
         "Tex",
         ["2 Side St, Atlanta"],
     )
+
+
+def test_a_salesforce_or_intercom_api_page_is_read(tenant):
+    """Salesforce's query result ({"totalSize", "done", "records"}) and Intercom's list
+    ({"type": "list", "data"}) were refused as one record with nothing to map; each
+    Salesforce record's own ``attributes`` ({"type", "url"}) would have become custom
+    attributes."""
+    salesforce = {
+        "totalSize": 1, "done": True,
+        "records": [
+            {"attributes": {"type": "Contact", "url": "/services/data/v59.0/sobjects/Contact/1"},
+             "Id": "003Dn00000AbCdEIAV", "FirstName": "Ann", "LastName": "Lee",
+             "Email": "ann@sf.example", "MailingCity": "San Francisco", "MailingCountry": "US",
+             "Account": {"attributes": {"type": "Account", "url": "/a/1"}, "Name": "Lee & Co"}},
+        ],
+        "nextRecordsUrl": None,
+    }  # fmt: skip
+    intercom = {
+        "type": "list",
+        "data": [
+            {"type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "role": "user",
+             "email": "joe@intercom.example", "name": "Joe Example", "created_at": 1537704658,
+             "location": {"type": "location", "country": "Ireland", "city": "Dublin"},
+             "custom_attributes": {"paid_subscriber": True}},
+        ],
+        "total_count": 1,
+    }  # fmt: skip
+    for name, doc in (("salesforce", salesforce), ("intercom", intercom)):
+        run = imported(tenant, json.dumps(doc), f"{name}.json", source=name)
+        assert (run["state"], run["progress"]["created"], run["progress"]["failed"]) == (
+            "done", 1, 0,
+        ), run  # fmt: skip
+    found = {c["email"]: c for c in customers(tenant)}
+    ann = found["ann@sf.example"]
+    assert (ann["first_name"], ann["last_name"], ann["company"], ann["attributes"]) == (
+        "Ann", "Lee", "Lee & Co", {},
+    )  # fmt: skip
+    assert [(a["city"], a["country"]) for a in ann["addresses"]] == [("San Francisco", "US")]
+    joe = found["joe@intercom.example"]
+    assert (joe["first_name"], joe["attributes"]) == ("Joe", {"paid_subscriber": True})
+    assert [(a["city"], a["country"]) for a in joe["addresses"]] == [("Dublin", "IE")]
+    assert joe["created_at"].startswith("2018-09-23")

@@ -68,14 +68,18 @@ _SEP_LINE = re.compile(r"\s*sep=([,;|\t])\s*", re.IGNORECASE)
 # A JSON object wrapping the records: its first key names their list ({"customers": [...]}
 # as Shopify writes it, "data" Klaviyo, "results" HubSpot, "members" Mailchimp), or follows
 # an API's page figures ({"object": "list", "data": [...]} Stripe, {"total": 2, "results":
-# [...]} HubSpot's search, {"count": 9, "next": null, "results": [...]} Django REST): words no
-# customer record starts with, so that a record holding a list of items is still one record.
+# [...]} HubSpot's search, {"count": 9, "next": null, "results": [...]} Django REST,
+# {"totalSize": 2, "done": true, "records": [...]} Salesforce): words no customer record
+# starts with, so that a record holding a list of items is still one record.
 WRAPPER_LISTS = ("items", "customers", "data", "records", "results", "members", "contacts")
 _ENVELOPE = ("object", "total", "count", "next", "previous", "has_more", "url", "page",
-             "per_page", "page_size", "total_count", "total_items", "offset", "limit")  # fmt: skip
+             "per_page", "page_size", "total_count", "total_items", "offset", "limit",
+             "totalSize", "done")  # fmt: skip
 _SCALAR = r'(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.eE+-]*)'
+# ... and Intercom's {"type": "list", "data": [...]} (a record's "type" is its customer type)
+_FIGURE = r'(?:"(?:' + "|".join(_ENVELOPE) + r')"\s*:\s*' + _SCALAR + r'|"type"\s*:\s*"list")'
 WRAPPER = re.compile(
-    r'\{\s*(?:"(?:' + "|".join(_ENVELOPE) + r')"\s*:\s*' + _SCALAR + r"\s*,\s*){0,12}"
+    r"\{\s*(?:" + _FIGURE + r"\s*,\s*){0,12}"
     r'"(' + "|".join(WRAPPER_LISTS) + r')"\s*:\s*\['
 )
 _JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')

@@ -326,6 +326,7 @@ PREFIXES = (
     "properties",  # HubSpot's API: a contact's fields under properties (properties.email)
     "fields",  # Airtable's API: a record's cells under fields (fields.Email)
     "mergefields",  # Mailchimp's API: a member's under merge_fields (merge_fields.FNAME)
+    "location",  # Intercom's API: a contact's city, region and country
 )
 # Prefixes of a second address: its columns take address2 when address1 is taken.
 ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing",

@@ -140,8 +140,9 @@ for _name, _attribute in BIRTH_DATES.items():
     _EXACT.setdefault(_name, "attr." + _attribute)
 
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
-# custom attributes; Stripe keeps a customer's own keys under metadata (metadata.tier)
-_ATTR = re.compile(r"(?:attr|attribute|attributes|metadata)\.(.+)", re.I | re.S)
+# custom attributes; Stripe keeps a customer's own keys under metadata (metadata.tier),
+# Intercom under custom_attributes
+_ATTR = re.compile(r"(?:attr|attribute|attributes|metadata|custom_attributes)\.(.+)", re.I | re.S)
 # a template's note after a column's name: "(required)", "[optional]", "(e.g. +49 30 123)"
 _NOTE = re.compile(
     r"\s*[(\[]\s*(?:required|optional|mandatory|pflicht(?:feld)?|freiwillig|"

@@ -302,7 +302,7 @@ def _document(row_no: int, line: int, text: str, whole_line: bool = False) -> Re
         return Record(row_no, line, None, reason)
     if not isinstance(value, dict):
         return Record(row_no, line, None, "not a JSON object")
-    return Record(row_no, line, flatten(mailchimp_member(klaviyo_profile(value))))
+    return Record(row_no, line, flatten(_own_shape(value)))
 
 
 def loads(text: str) -> Any:
@@ -320,9 +320,32 @@ def loads(text: str) -> Any:
 _WHOLE = frozenset({"attributes", "addresses", "sources"})
 
 
+def _own_shape(doc: dict[str, Any]) -> dict[str, Any]:
+    """A record of another tool's API in the shape the import reads (each returns any other
+    record as it is)."""
+    return mailchimp_member(klaviyo_profile(salesforce_record(doc)))
+
+
 # Klaviyo's names for a profile's address parts, under its location
 _LOCATION = {"address1": "line1", "address2": "line2", "zip": "postcode", "latitude": "lat",
              "longitude": "lng"}  # fmt: skip
+
+
+def salesforce_record(doc: dict[str, Any]) -> dict[str, Any]:
+    """A record of Salesforce's API starts with its own ``attributes`` ({"type": "Contact",
+    "url": ...}), which are not the customer's custom attributes: they are dropped; so are
+    those of a record nested in it (``"Account": {"attributes": {...}, "Name": ...}``)."""
+
+    def bare(value: Any) -> Any:
+        if isinstance(value, dict) and _salesforce_meta(value.get("attributes")):
+            return {k: bare(v) for k, v in value.items() if k != "attributes"}
+        return value
+
+    return bare(doc) if _salesforce_meta(doc.get("attributes")) else doc
+
+
+def _salesforce_meta(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"type", "url"}
 
 
 def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
@@ -364,12 +387,16 @@ def mailchimp_member(doc: dict[str, Any]) -> dict[str, Any]:
     """A member as Mailchimp's API writes it keeps its address under ``merge_fields.ADDRESS``
     as an object (addr1, addr2, city, state, zip, country): it is the record's address (its
     other merge fields, FNAME, LNAME, PHONE, are columns ``merge_fields.*``). An ADDRESS that
-    is text stays a column. Any other record is returned as it is."""
+    is text stays a column; its ``location`` is dropped. Any other record is returned as it
+    is."""
     merged = doc.get("merge_fields")
-    if "email_address" not in doc or not isinstance(merged, dict) or "address" in doc:
+    if "email_address" not in doc or not isinstance(merged, dict):
         return doc
+    # its location is Mailchimp's guess from the member's IP address, not where they live
+    # (its CSV's LATITUDE, LONGITUDE, CC are not imported either)
+    doc = {k: v for k, v in doc.items() if k != "location"}
     key = next((k for k in merged if k.upper() == "ADDRESS"), None)
-    if key is None or not isinstance(merged[key], dict):
+    if key is None or not isinstance(merged[key], dict) or "address" in doc:
         return doc
     rest = {k: v for k, v in merged.items() if k != key}
     address = {_MAILCHIMP_ADDRESS.get(k, k): v for k, v in merged[key].items()}
