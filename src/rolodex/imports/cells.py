@@ -298,8 +298,6 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     listed = json_list(raw) if delimiter is None else None
     if listed is not None:
         raw = listed
-    if isinstance(raw, dict) and isinstance(raw.get("data"), list):
-        raw = raw["data"]  # a list object of an API (Intercom's {"type": "list", "data": [...]})
     if isinstance(raw, list):
         # a tag object of an API (Mailchimp's {"id": 1, "name": "vip"}): its name
         raw = [t["name"] if isinstance(t, dict) and isinstance(t.get("name"), str) else t
