@@ -48,13 +48,19 @@ def test_json_wrapper_objects_and_lone_objects():
 @pytest.mark.parametrize("piece", [5, 65536])
 def test_an_api_page_holds_its_records_after_its_page_figures(piece):
     """Stripe's list ({"object": "list", "data": [...]}), HubSpot's search ({"total": 2,
-    "results": [...]}) and Django REST's pages ({"count": 2, "next": ..., "results": [...]})
-    were read as one record holding nothing to map, and the file was refused."""
+    "results": [...]}), Django REST's pages ({"count": 2, "next": ..., "results": [...]}) and
+    the others below were read as one record holding nothing to map, and the file was
+    refused."""
     people = [{"email": "a@x.com"}, {"email": "b@x.com"}]
     pages = [
         {"object": "list", "data": people, "has_more": False, "url": "/v1/customers"},
         {"total": 2, "results": people, "paging": {"next": {"after": "2"}}},
         {"count": 2, "next": 'https://x.example/?q="a", [b]', "previous": None, "results": people},
+        {"totalSize": 2, "done": True, "records": people, "nextRecordsUrl": None},  # Salesforce
+        {"type": "list", "data": people, "total_count": 2},  # Intercom
+        {"users": people, "next_page": None, "count": 2},  # Zendesk
+        {"success": True, "data": people, "additional_data": {}},  # Pipedrive
+        {"total_subscribers": 2, "page": 1, "total_pages": 1, "subscribers": people},  # Kit
     ]
     for page in pages:
         data = json.dumps(page, indent=2).encode()
