@@ -48,6 +48,19 @@ from rolodex.imports.schemas import ImportOptions
         ("Id", "id"),
         ("Customer ID", "external_id"),
         ("Type", None),
+        # JSON from APIs: HubSpot, Airtable, Mailchimp, Intercom, Stripe
+        ("properties.email", "email"),
+        ("properties.firstname", "first_name"),
+        ("fields.Email", "email"),
+        ("merge_fields.FNAME", "first_name"),
+        ("location.city", "address1_city"),
+        ("Location Country", "address1_country"),
+        ("metadata.tier", "attr.tier"),
+        ("custom_attributes.plan", "attr.plan"),
+        # a point of sale's store, not the customer: only address parts take "location"
+        ("Location Name", None),
+        ("Location ID", None),
+        ("Location Email", None),
     ],
 )
 def test_headers_of_other_tools_are_guessed(header, field):

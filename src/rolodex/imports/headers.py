@@ -326,8 +326,11 @@ PREFIXES = (
     "properties",  # HubSpot's API: a contact's fields under properties (properties.email)
     "fields",  # Airtable's API: a record's cells under fields (fields.Email)
     "mergefields",  # Mailchimp's API: a member's under merge_fields (merge_fields.FNAME)
-    "location",  # Intercom's API: a contact's city, region and country
+    "location",  # Intercom's API: a contact's city, region and country (address parts only)
 )
+# Prefixes of address parts only: a point of sale's "Location Name", "Location ID" or
+# "Location Email" is the store's, not the customer's.
+ADDRESS_ONLY_PREFIXES = ("location",)
 # Prefixes of a second address: its columns take address2 when address1 is taken.
 ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing",
                     "home", "business", "work", "other", "physical", "postal")  # fmt: skip

@@ -34,6 +34,7 @@ from functools import lru_cache
 
 from rolodex.errors import InvalidInput
 from rolodex.imports.headers import (
+    ADDRESS_ONLY_PREFIXES,
     ADDRESS_PREFIXES,
     BIRTH_DATES,
     OTHER_LANGUAGES,
@@ -252,6 +253,8 @@ def _guess_key(key: str, depth: int = 0) -> tuple[str | None, int]:
             if rest == "address" and prefix in WHOLE_ADDRESS_PREFIXES:
                 return None, 0  # Outlook's "Home Address": the whole address, beside its parts
             found = _guess_key(rest, depth + 1)[0]
+            if found is not None and prefix in ADDRESS_ONLY_PREFIXES and found[:7] != "address":
+                continue
             if found is not None:
                 return found, 1
     return None, 0
