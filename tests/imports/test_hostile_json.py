@@ -560,7 +560,8 @@ def test_a_salesforce_or_intercom_api_page_is_read(tenant):
             {"attributes": {"type": "Contact", "url": "/services/data/v59.0/sobjects/Contact/1"},
              "Id": "003Dn00000AbCdEIAV", "FirstName": "Ann", "LastName": "Lee",
              "Email": "ann@sf.example", "MailingCity": "San Francisco", "MailingCountry": "US",
-             "Account": {"attributes": {"type": "Account", "url": "/a/1"}, "Name": "Lee & Co"}},
+             "Account": {"attributes": {"type": "Account", "url": "/services/data/v59.0/a/1"},
+                         "Name": "Lee & Co"}},
         ],
         "nextRecordsUrl": None,
     }  # fmt: skip
@@ -589,3 +590,9 @@ def test_a_salesforce_or_intercom_api_page_is_read(tenant):
     assert (joe["first_name"], joe["attributes"]) == ("Joe", {"paid_subscriber": True})
     assert [(a["city"], a["country"]) for a in joe["addresses"]] == [("Dublin", "IE")]
     assert joe["created_at"].startswith("2018-09-23")
+    # a customer's own custom attributes named type and url are kept (an export copied back)
+    own = [{"email": "own@example.com", "attributes": {"type": "b2b", "url": "https://x.example"}}]
+    run = imported(tenant, json.dumps(own), "own.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (copied,) = [c for c in customers(tenant) if c["email"] == "own@example.com"]
+    assert copied["attributes"] == {"type": "b2b", "url": "https://x.example"}

@@ -345,7 +345,13 @@ def salesforce_record(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _salesforce_meta(value: Any) -> bool:
-    return isinstance(value, dict) and set(value) == {"type", "url"}
+    """Salesforce's record metadata: its type and its REST address, nothing else (a
+    customer's own custom attributes named type and url are not this)."""
+    return (
+        isinstance(value, dict)
+        and set(value) == {"type", "url"}
+        and str(value["url"]).startswith("/services/data/")
+    )
 
 
 def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
