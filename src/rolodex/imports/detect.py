@@ -347,6 +347,7 @@ _NOT_TABLES = (
 
 
 def _refuse_binary_text(text: str) -> None:
+    """Binary data decoded as text, and text that is no table (a vCard, XML, a web page)."""
     controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f\v")
     nuls = _binary_nuls(text.count("\x00"), len(text), "\x00\x00" in text)
     if nuls or controls > max(8, len(text[:65536]) // 100):

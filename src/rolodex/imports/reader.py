@@ -326,11 +326,6 @@ def _own_shape(doc: dict[str, Any]) -> dict[str, Any]:
     return mailchimp_member(klaviyo_profile(salesforce_record(doc)))
 
 
-# Klaviyo's names for a profile's address parts, under its location
-_LOCATION = {"address1": "line1", "address2": "line2", "zip": "postcode", "latitude": "lat",
-             "longitude": "lng"}  # fmt: skip
-
-
 def salesforce_record(doc: dict[str, Any]) -> dict[str, Any]:
     """A record of Salesforce's API starts with its own ``attributes`` ({"type": "Contact",
     "url": ...}), which are not the customer's custom attributes: they are dropped; so are
@@ -352,6 +347,11 @@ def _salesforce_meta(value: Any) -> bool:
         and set(value) == {"type", "url"}
         and str(value["url"]).startswith("/services/data/")
     )
+
+
+# Klaviyo's names for a profile's address parts, under its location
+_LOCATION = {"address1": "line1", "address2": "line2", "zip": "postcode", "latitude": "lat",
+             "longitude": "lng"}  # fmt: skip
 
 
 def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
