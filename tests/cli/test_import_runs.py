@@ -89,3 +89,14 @@ def test_cancel_refuses_what_it_cannot_stop(cli, tenant):
                   tenant.slug)  # fmt: skip
     assert unknown.exit_code == 1
     assert "no import" in unknown.output
+
+
+def test_one_row_is_one_row_in_what_the_cli_says(cli, tenant, tmp_path):
+    """'imported 1 rows (100%)', 'stripe.json: 1 rows'."""
+    path = tmp_path / "one.csv"
+    path.write_text("email\nada@example.com\n", encoding="utf-8")
+    ran = cli("import", str(path), "--tenant", tenant.slug)
+    assert ran.exit_code == 0, ran.output
+    assert "imported 1 row (100%): 1 created" in ran.output
+    line = cli("imports", "list", "--tenant", tenant.slug).output.splitlines()[0]
+    assert "one.csv: 1 row, 1 created" in line

@@ -76,6 +76,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+def rows(n: int) -> str:
+    """A count of rows in words: 1 row, 2,000 rows."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 def shown(text: str) -> str:
     """Text from a file or a record for a ``print`` with markup: printable, its brackets
     escaped (a header "[/]" is a column's name, not a Rich tag that ends the command)."""

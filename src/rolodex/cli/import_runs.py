@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from rolodex.cli.context import console, database, handled, id_argument, resolve_tenant, shown
+from rolodex.cli.context import (
+    console,
+    database,
+    handled,
+    id_argument,
+    resolve_tenant,
+    rows,
+    shown,
+)
 
 if TYPE_CHECKING:
     from rolodex.models import ImportRun
@@ -50,7 +58,7 @@ def list_imports(
                 problems = report_repository.problems(session, run)
                 console.print(
                     f"{run.id}  {run.created_at:%Y-%m-%d %H:%M}  {kind}{run.state:<9} "
-                    f"{shown(run.filename)}: {run.rows_read:,} rows, {run.created:,} created, "
+                    f"{shown(run.filename)}: {rows(run.rows_read)}, {run.created:,} created, "
                     f"{run.updated:,} updated, {run.failed:,} failed, {problems:,} problems"
                     f"{_reverted(run)}",
                     highlight=False,

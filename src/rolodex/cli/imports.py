@@ -33,6 +33,7 @@ from rolodex.cli.context import (
     handled,
     is_terminal,
     resolve_tenant,
+    rows,
     shown,
 )
 from rolodex.cli.files import STDOUT, is_regular, writable
@@ -401,10 +402,10 @@ def _interrupted(run: ImportRun, tenant: str) -> str:
     if run.dry_run or not (run.created or run.updated):
         what = "dry run" if run.dry_run else "import"
         return (
-            f"interrupted: {what} {run.id} cancelled after {run.rows_read:,} rows; it wrote nothing"
+            f"interrupted: {what} {run.id} cancelled after {rows(run.rows_read)}; it wrote nothing"
         )
     return (
-        f"interrupted: import {run.id} cancelled after {run.rows_read:,} rows; what it did "
+        f"interrupted: import {run.id} cancelled after {rows(run.rows_read)}; what it did "
         f"is kept ({run.created:,} created, {run.updated:,} updated); undo it with "
         f"rolodex revert-import {run.id} --tenant {shown(tenant)}"
     )
@@ -494,7 +495,7 @@ class _reporter:
         step = int(10 * run.bytes_read / self.size)
         if step != self.step:
             self.step = step
-            share = f"{run.rows_read:,} rows ({min(100, step * 10)}%)"
+            share = f"{rows(run.rows_read)} ({min(100, step * 10)}%)"
             if run.dry_run:  # nothing is imported: the counts are what would happen
                 line = (
                     f"dry run: read {share}: {run.created:,} to create, {run.updated:,} to "
