@@ -57,6 +57,19 @@ from rolodex.imports.schemas import ImportOptions
         ("Location Country", "address1_country"),
         ("metadata.tier", "attr.tier"),
         ("custom_attributes.plan", "attr.plan"),
+        # Brevo (Sendinblue)
+        ("ADDED_TIME", "created_at"),
+        ("EMAIL_BLACKLISTED", "email_opt_out"),
+        ("SMS_BLACKLISTED", "sms_opt_out"),
+        ("LANDLINE_NUMBER", "phone"),
+        # Constant Contact: the address's kind after its part
+        ("Street address line 1 - Home", "address1_line1"),
+        ("Street address line 2 - Home", "address1_line2"),
+        ("City - Home", "address1_city"),
+        ("State/Province - Work", "address1_region"),
+        ("Zip/Postal code - Home", "address1_postcode"),
+        ("Country - Other", "address1_country"),
+        ("Email permission status", "email_consent"),
         # a point of sale's store, not the customer: only address parts take "location"
         ("Location Name", None),
         ("Location ID", None),

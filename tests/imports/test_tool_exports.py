@@ -410,3 +410,49 @@ def test_a_mailchimp_address_cell_is_split_into_its_parts(tenant):
         "bob@example.com": ("10 Downing St", None, "London", None, "SW1A 2AA", "GB"),
         "cyd@example.com": ("1 Main St, Springfield, IL 62704", None, None, None, None, None),
     }
+
+
+def test_constant_contact_and_brevo_exports_keep_addresses_phones_and_opt_outs(tenant):
+    """Constant Contact writes an address's kind after its part ("City - Home"), Brevo its
+    opt-outs as EMAIL_BLACKLISTED and SMS_BLACKLISTED: every such column was listed as not
+    imported, so the customers came without an address and their opt-outs were lost."""
+    constant = csv_text(
+        [["Email address", "First name", "Last name", "Phone - mobile",
+          "Street address line 1 - Home", "City - Home", "State/Province - Home",
+          "Zip/Postal code - Home", "Country - Home", "Street address line 1 - Work",
+          "City - Work", "Zip/Postal code - Work", "Country - Work", "Email permission status"],
+         ["cara@cc.example", "Cara", "Diaz", "(312) 555-0147", "10 Lake St", "Chicago", "IL",
+          "60601", "United States", "1 Office Rd", "Evanston", "60201", "United States",
+          "Subscribed"]]
+    )  # fmt: skip
+    brevo = csv_text(
+        [["CONTACT ID", "EMAIL", "FIRSTNAME", "LASTNAME", "LANDLINE_NUMBER", "ADDED_TIME",
+          "EMAIL_BLACKLISTED", "SMS_BLACKLISTED"],
+         ["12", "anna@brevo.example", "Anna", "Schmidt", "+493012345678", "2024-02-01 10:00:00",
+          "true", "false"],
+         ["13", "ben@brevo.example", "Ben", "Meyer", "", "2024-02-02 11:00:00", "false", "true"]],
+        delimiter=";",
+    )  # fmt: skip
+    made = tenant.client.post(
+        "/v1/customers",
+        json={"email": "anna@brevo.example", "consent": {"email": True, "sms": True}},
+        headers=tenant.headers(),
+    )
+    assert made.status_code == 201, made.text
+    for name, text, done in (("constant.csv", constant, (1, 0)), ("brevo.csv", brevo, (1, 1))):
+        run = imported(tenant, text, name, overwrite=True)
+        progress = run["progress"]
+        assert (progress["created"], progress["updated"], progress["failed"]) == (*done, 0), run
+    people = _people(tenant)
+    cara = people["cara@cc.example"]
+    assert [(a["line1"], a["city"], a["region"], a["postcode"], a["country"])
+            for a in cara["addresses"]] == [
+        ("10 Lake St", "Chicago", "IL", "60601", "US"),
+        ("1 Office Rd", "Evanston", None, "60201", "US"),
+    ]  # fmt: skip
+    assert (cara["phone_e164"], cara["consent"]["email"]) == ("+13125550147", True)
+    anna = people["anna@brevo.example"]
+    assert anna["phone_e164"] == "+493012345678"
+    assert people["ben@brevo.example"]["created_at"][:10] == "2024-02-02"
+    # blacklisted for email: consent revoked; not for SMS: the consent held is kept
+    assert (anna["consent"]["email"], anna["consent"]["sms"]) == (False, True)

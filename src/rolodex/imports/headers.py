@@ -27,6 +27,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tel",
         "phone1",
         "primaryphone",
+        "landlinenumber",  # Brevo
+        "landline",
         "phones",  # JSON: a list of numbers, or of {"number": ..., "type": ...}
         "phonenumbers",
     ),
@@ -98,6 +100,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailconsent",
         "acceptsemailmarketing",
         "emailmarketingconsentstate",  # Shopify's JSON: email_marketing_consent.state
+        "emailpermissionstatus",  # Constant Contact
+        "emailpermission",
         "emailoptin",
         "emailsubscribed",
         "subscribed",
@@ -156,8 +160,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailoptedout",
         "optout",
         "optedout",
+        "emailblacklisted",  # Brevo
+        "emailblocklisted",
     ),
-    "sms_opt_out": ("smsoptout", "textoptout", "donottext", "donotsms", "smsunsubscribed"),
+    "sms_opt_out": (
+        "smsoptout",
+        "textoptout",
+        "donottext",
+        "donotsms",
+        "smsunsubscribed",
+        "smsblacklisted",  # Brevo
+        "smsblocklisted",
+    ),
     "sms_consent_source": (
         "smsconsentsource",
         "consentsmssource",
@@ -189,6 +203,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "createdtime",  # Zoho
         "dateregistered",  # WooCommerce
         "registrationdate",
+        "addedtime",  # Brevo
     ),
     "ltv": (
         "ltv",
@@ -220,6 +235,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "street",
         "streetaddress",
         "streetaddress1",  # Square
+        "streetaddressline1",  # Constant Contact
         "line1",
     ),
     "address1_line2": (
@@ -230,6 +246,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "suite",
         "apt",
         "streetaddress2",  # Square
+        "streetaddressline2",  # Constant Contact
         "street2",  # Outlook: "Home Street 2"
         "extendedaddress",  # Google Contacts
     ),

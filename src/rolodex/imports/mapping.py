@@ -257,6 +257,14 @@ def _guess_key(key: str, depth: int = 0) -> tuple[str | None, int]:
                 continue
             if found is not None:
                 return found, 1
+        # Constant Contact writes the address's kind after its part ("City - Home"): read as
+        # Outlook's "Home City"
+        for kind in ADDRESS_PREFIXES:
+            rest = key[: -len(kind)]
+            if key.endswith(kind) and rest and not key.startswith(kind):
+                found = _guess_key(kind + rest, depth + 1)[0]
+                if found is not None and found.startswith("address"):
+                    return found, 1
     return None, 0
 
 
@@ -507,6 +515,7 @@ def address_kind(header: str) -> str | None:
     billing, shipping or mailing; None when it names no kind."""
     name = normal(header)
     kind = next((p for p in ADDRESS_PREFIXES if name.startswith(p)), None)
+    kind = kind or next((p for p in ADDRESS_PREFIXES if name.endswith(p)), None)  # "City - Home"
     return None if kind is None else kind.removesuffix("address")
 
 
