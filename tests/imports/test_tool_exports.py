@@ -456,3 +456,38 @@ def test_constant_contact_and_brevo_exports_keep_addresses_phones_and_opt_outs(t
     assert people["ben@brevo.example"]["created_at"][:10] == "2024-02-02"
     # blacklisted for email: consent revoked; not for SMS: the consent held is kept
     assert (anna["consent"]["email"], anna["consent"]["sms"]) == (False, True)
+
+
+def test_a_name_column_beside_a_first_or_last_name_column_fills_the_other_part(tenant):
+    """A "Name" column is the whole name, but beside "Last name" (MailerLite's export) it is
+    the given name (or the whole name, holding the last): it was dropped, and the customers
+    came without a first name, without a word. Beside "First name" it gives the last."""
+    mailerlite = csv_text(
+        [["Email", "Name", "Last name", "Company"],
+         ["mia@ml.example", "Mia", "Wong", "Wong Inc"],
+         ["ray@ml.example", "Ray Fox", "Fox", ""],  # the whole name in Name
+         ["kim@ml.example", "Lee Kim", "Lee", ""],  # family name first
+         ["solo@ml.example", "", "Solo", ""]]
+    )  # fmt: skip
+    german = csv_text(
+        [["E-Mail", "Vorname", "Name"],
+         ["jonas@de.example", "Jonas", "Becker"]]
+    )  # fmt: skip
+    english = csv_text(
+        [["Email", "First name", "Name"],
+         ["ann@en.example", "Ann", "Ann Lee"],
+         ["bo@en.example", "Bo", "Bo"]]
+    )  # fmt: skip
+    for name, text in (("mailerlite.csv", mailerlite), ("kunden.csv", german), ("en.csv", english)):
+        run = imported(tenant, text, name)
+        assert run["progress"]["failed"] == 0, rows(tenant, run["id"])
+    names = {c["email"]: (c["first_name"], c["last_name"]) for c in customers(tenant)}
+    assert names == {
+        "mia@ml.example": ("Mia", "Wong"),
+        "ray@ml.example": ("Ray", "Fox"),
+        "kim@ml.example": ("Kim", "Lee"),
+        "solo@ml.example": (None, "Solo"),
+        "jonas@de.example": ("Jonas", "Becker"),  # (Name beside Vorname: the surname already)
+        "ann@en.example": ("Ann", "Lee"),
+        "bo@en.example": ("Bo", None),
+    }

@@ -573,18 +573,18 @@ def _name_beside_given_name(
     headers: list[str], fields: list[str | None], how: list[str], taken: dict[str, int]
 ) -> None:
     """A column headed just "Name" beside a guessed given-name column and no surname column
-    is the surname (German forms: "Vorname", "Name"), not a whole name."""
+    is the surname (German forms: "Vorname", "Name"), not a whole name; beside a surname
+    column and no given-name column, the given name (MailerLite: "Name", "Last name"). Its
+    cells may hold the whole name all the same: ``rows.convert`` takes the other part off."""
     i = taken.get("full_name")
-    if (
-        i is not None
-        and how[i] == "auto"
-        and normal(headers[i]) == "name"
-        and "first_name" in taken
-        and "last_name" not in taken
-    ):
-        fields[i] = "last_name"
-        del taken["full_name"]
-        taken["last_name"] = i
+    if i is None or how[i] != "auto" or normal(headers[i]) != "name":
+        return
+    for given, other in (("first_name", "last_name"), ("last_name", "first_name")):
+        if given in taken and other not in taken:
+            fields[i] = other
+            del taken["full_name"]
+            taken[other] = i
+            return
 
 
 def field_names() -> list[str]:

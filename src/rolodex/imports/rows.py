@@ -355,6 +355,7 @@ def convert(
         body["first_name"] = first
         if last:
             body["last_name"] = last
+    _whole_name_in_part(body, columns)
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
         (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
@@ -621,6 +622,25 @@ def _phone_problem(
 
 def _account_state(raw: Any) -> bool:
     return isinstance(raw, str) and raw.strip().lower() in ACCOUNT_STATES
+
+
+def _whole_name_in_part(body: dict[str, Any], columns: dict[str, str]) -> None:
+    """A column headed "Name" read as one part of a name beside a column of the other part
+    (``mapping._name_beside_given_name``) may hold the whole name: "Ray Fox" beside "Fox" is
+    Ray, "Ann Lee" beside "Ann" is Lee, "Bo" beside "Bo" no surname."""
+    for part, other in (("first_name", "last_name"), ("last_name", "first_name")):
+        value, known = body.get(part), body.get(other)
+        if not isinstance(value, str) or not isinstance(known, str):
+            continue
+        if mapping.normal(columns.get(part, "")) != "name":
+            continue
+        words, sep = " ".join(value.split()), " ".join(known.split())
+        if words.casefold() == sep.casefold():
+            del body[part]
+        elif words.casefold().startswith(sep.casefold() + " "):
+            body[part] = words[len(sep) + 1 :]
+        elif words.casefold().endswith(" " + sep.casefold()):
+            body[part] = words[: -len(sep) - 1]
 
 
 def _note(extra: dict[str, Any], note: str) -> None:
