@@ -478,7 +478,15 @@ def test_a_name_column_beside_a_first_or_last_name_column_fills_the_other_part(t
          ["ann@en.example", "Ann", "Ann Lee"],
          ["bo@en.example", "Bo", "Bo"]]
     )  # fmt: skip
-    for name, text in (("mailerlite.csv", mailerlite), ("kunden.csv", german), ("en.csv", english)):
+    full = csv_text(
+        [["Email", "First Name", "Last Name", "Full Name"],
+         ["cy@full.example", "Cy", "", "Cy Young"],  # the last name from the full one
+         ["di@full.example", "", "Hart", "Di Hart"],
+         ["ed@full.example", "Ed", "", "Edward Stone"]]  # holding neither end: not guessed
+    )  # fmt: skip
+    files = [("mailerlite.csv", mailerlite), ("kunden.csv", german), ("en.csv", english),
+             ("full.csv", full)]  # fmt: skip
+    for name, text in files:
         run = imported(tenant, text, name)
         assert run["progress"]["failed"] == 0, rows(tenant, run["id"])
     names = {c["email"]: (c["first_name"], c["last_name"]) for c in customers(tenant)}
@@ -490,4 +498,7 @@ def test_a_name_column_beside_a_first_or_last_name_column_fills_the_other_part(t
         "jonas@de.example": ("Jonas", "Becker"),  # (Name beside Vorname: the surname already)
         "ann@en.example": ("Ann", "Lee"),
         "bo@en.example": ("Bo", None),
+        "cy@full.example": ("Cy", "Young"),
+        "di@full.example": ("Di", "Hart"),
+        "ed@full.example": ("Ed", None),
     }

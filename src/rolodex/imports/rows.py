@@ -355,6 +355,15 @@ def convert(
         body["first_name"] = first
         if last:
             body["last_name"] = last
+    elif "full_name" in extra and not (body.get("first_name") and body.get("last_name")):
+        # "First Name" and "Full Name": the full name gives the part missing, when it holds
+        # the other at one end ("Ann" and "Ann Lee": Lee)
+        known, missing = ("first_name", "last_name") if body.get("first_name") else (
+            "last_name", "first_name")  # fmt: skip
+        full = extra.pop("full_name")
+        rest = _rest_of(full, str(body[known]))
+        if rest is not None and rest is not full:
+            body[missing] = rest
     _whole_name_in_part(body, columns)
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
@@ -634,13 +643,25 @@ def _whole_name_in_part(body: dict[str, Any], columns: dict[str, str]) -> None:
             continue
         if mapping.normal(columns.get(part, "")) != "name":
             continue
-        words, sep = " ".join(value.split()), " ".join(known.split())
-        if words.casefold() == sep.casefold():
-            del body[part]
-        elif words.casefold().startswith(sep.casefold() + " "):
-            body[part] = words[len(sep) + 1 :]
-        elif words.casefold().endswith(" " + sep.casefold()):
-            body[part] = words[: -len(sep) - 1]
+        rest = _rest_of(value, known)
+        if rest is None:
+            del body[part]  # the whole name is the other part alone ("Bo" beside "Bo")
+        elif rest is not value:
+            body[part] = rest
+
+
+def _rest_of(whole: str, part: str) -> str | None:
+    """``whole`` without ``part`` at its start or end ("Ann Lee" without "Ann": Lee), None
+    when it is ``part`` alone, ``whole`` itself (the same object) when it holds ``part`` at
+    neither end."""
+    words, sep = " ".join(whole.split()), " ".join(part.split())
+    if words.lower() == sep.lower():
+        return None
+    if words.lower().startswith(sep.lower() + " "):
+        return words[len(sep) + 1 :]
+    if words.lower().endswith(" " + sep.lower()):
+        return words[: -len(sep) - 1]
+    return whole
 
 
 def _note(extra: dict[str, Any], note: str) -> None:
