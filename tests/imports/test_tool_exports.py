@@ -502,3 +502,36 @@ def test_a_name_column_beside_a_first_or_last_name_column_fills_the_other_part(t
         "di@full.example": ("Di", "Hart"),
         "ed@full.example": ("Ed", None),
     }
+
+
+def test_a_bigcommerce_export_keeps_its_addresses(tenant):
+    """BigCommerce writes a customer's addresses in one cell, "address_id: 1, address_line_1:
+    3 Elm St, ..., address_city: Boston, ..." and several joined by "|": every row failed
+    ("must be a list of address objects"), a BigCommerce export imported no one."""
+    one = ("address_id: 1, address_first_name: Bea, address_last_name: Cole, address_company: "
+           "Cole Co, address_line_1: 3 Elm St, Apt 2, address_line_2: , address_city: Boston, "
+           "address_state: Massachusetts, address_zip: 02108, address_country: United States, "
+           "address_phone: +16175550100")  # fmt: skip
+    two = one + (" | address_id: 2, address_line_1: 9 Bay Rd, address_city: Salem, "
+                 "address_state: Massachusetts, address_zip: 01970, "
+                 "address_country: United States")  # fmt: skip
+    text = csv_text(
+        [["Customer ID", "First Name", "Last Name", "Email", "Phone", "Date Joined", "Addresses"],
+         ["7", "Bea", "Cole", "bea@bc.example", "+16175550100", "2023-02-03", one],
+         ["8", "Cy", "Dee", "cy@bc.example", "", "2023-02-04", two],
+         ["9", "Di", "Eve", "di@bc.example", "", "2023-02-05", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text, "customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (3, 0), run
+    people = _people(tenant)
+    found = {
+        email: [(a["line1"], a["city"], a["region"], a["postcode"], a["country"])
+                for a in people[email]["addresses"]]
+        for email in ("bea@bc.example", "cy@bc.example", "di@bc.example")
+    }  # fmt: skip
+    assert found == {
+        "bea@bc.example": [("3 Elm St, Apt 2", "Boston", "Massachusetts", "02108", "US")],
+        "cy@bc.example": [("3 Elm St, Apt 2", "Boston", "Massachusetts", "02108", "US"),
+                          ("9 Bay Rd", "Salem", "Massachusetts", "01970", "US")],
+        "di@bc.example": [],
+    }  # fmt: skip

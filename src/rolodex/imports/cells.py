@@ -397,6 +397,32 @@ def sources_value(
     return out, synced
 
 
+_BIGCOMMERCE_KEY = re.compile(r"(?:^|,)\s*(address_[a-z0-9_]+):[ \t]*")
+_BIGCOMMERCE_PARTS = {"address_line_1": "line1", "address_line_2": "line2",
+                      "address_city": "city", "address_state": "region",
+                      "address_zip": "postcode", "address_country": "country"}  # fmt: skip
+
+
+def bigcommerce_addresses(text: str) -> list[dict[str, str]] | None:
+    """BigCommerce's customer export writes a customer's addresses in one cell: "address_id:
+    1, address_line_1: 3 Elm St, address_city: Boston, ...", several joined by "|". Their
+    parts as address objects; None for a cell not written so."""
+    if not text.lstrip().startswith("address_"):
+        return None
+    out = []
+    for chunk in text.split("|"):
+        keys = list(_BIGCOMMERCE_KEY.finditer(chunk))
+        item = {}
+        for key, after in zip(keys, [*keys[1:], None], strict=True):
+            value = chunk[key.end() : after.start() if after is not None else len(chunk)].strip()
+            part = _BIGCOMMERCE_PARTS.get(key.group(1))
+            if part is not None and value:
+                item[part] = value
+        if item:
+            out.append(item)
+    return out
+
+
 def has_nul(value: Any) -> bool:
     """Does a NUL hide in ``value``, its keys or items (at any depth: without recursing)?"""
     stack = [value]

@@ -27,6 +27,7 @@ from rolodex.imports import countries, mapping, names, words
 from rolodex.imports.cells import (
     CellError,
     attr_cell,
+    bigcommerce_addresses,
     birth_reading,
     bool_value,
     count_value,
@@ -517,6 +518,9 @@ def _cell(
         addresses.setdefault(number, {})[part] = _address({part: raw})[part]
     elif kind == "addresses":
         listed = [raw] if isinstance(raw, dict) else raw
+        parsed = bigcommerce_addresses(raw) if isinstance(raw, str) else None
+        if parsed is not None:  # BigCommerce's "address_line_1: ..., address_city: ..."
+            listed = parsed
         if not isinstance(listed, list) or not all(isinstance(a, dict) for a in listed):
             raise CellError("must be a list of address objects")
         for item in listed:
