@@ -70,6 +70,10 @@ from rolodex.imports.schemas import ImportOptions
         ("Zip/Postal code - Home", "address1_postcode"),
         ("Country - Other", "address1_country"),
         ("Email permission status", "email_consent"),
+        # Wix: the time zone of a time column after its name
+        ("Created At (UTC+0)", "created_at"),
+        ("Last Active (GMT)", "last_active_at"),
+        ("Email subscriber status", "email_consent"),
         # a point of sale's store, not the customer: only address parts take "location"
         ("Location Name", None),
         ("Location ID", None),

@@ -101,6 +101,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "acceptsemailmarketing",
         "emailmarketingconsentstate",  # Shopify's JSON: email_marketing_consent.state
         "emailpermissionstatus",  # Constant Contact
+        "emailsubscriberstatus",  # Wix
         "emailpermission",
         "emailoptin",
         "emailsubscribed",

@@ -147,7 +147,8 @@ _ATTR = re.compile(r"(?:attr|attribute|attributes|metadata|custom_attributes)\.(
 # a template's note after a column's name: "(required)", "[optional]", "(e.g. +49 30 123)"
 _NOTE = re.compile(
     r"\s*[(\[]\s*(?:required|optional|mandatory|pflicht(?:feld)?|freiwillig|"
-    r"obligatoire|facultatif|obligatorio|e\.\s?g\.?|eg|z\.\s?b\.|ex\.|.*separated|.*getrennt)"
+    r"obligatoire|facultatif|obligatorio|e\.\s?g\.?|eg|z\.\s?b\.|ex\.|.*separated|.*getrennt|"
+    r"utc|gmt)"  # the time zone of a time column: "Created At (UTC+0)" (Wix)
     r"(?:\W.*)?[)\]]\s*",
     re.IGNORECASE | re.DOTALL,
 )
