@@ -70,6 +70,13 @@ from rolodex.imports.schemas import ImportOptions
         ("Zip/Postal code - Home", "address1_postcode"),
         ("Country - Other", "address1_country"),
         ("Email permission status", "email_consent"),
+        # Xero: its postal address first, its street address second
+        ("POAddressLine1", "address1_line1"),
+        ("POPostalCode", "address1_postcode"),
+        ("SACity", "address2_city"),
+        ("SACountry", "address2_country"),
+        ("Postcode", "address1_postcode"),
+        ("Salutation", None),
         # Wix: the time zone of a time column after its name
         ("Created At (UTC+0)", "created_at"),
         ("Last Active (GMT)", "last_active_at"),

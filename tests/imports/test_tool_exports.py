@@ -535,3 +535,29 @@ def test_a_bigcommerce_export_keeps_its_addresses(tenant):
                           ("9 Bay Rd", "Salem", "Massachusetts", "01970", "US")],
         "di@bc.example": [],
     }  # fmt: skip
+
+
+def test_a_xero_export_keeps_its_postal_and_street_addresses(tenant):
+    """Xero writes a contact's postal address as PO... columns and its street address as
+    SA...: both were listed as not imported."""
+    text = csv_text(
+        [["*ContactName", "EmailAddress", "FirstName", "LastName", "POAddressLine1", "POCity",
+          "POPostalCode", "POCountry", "SAAddressLine1", "SACity", "SAPostalCode", "SACountry"],
+         ["Ann Lee Ltd", "ann@xero.example", "Ann", "Lee", "PO Box 12", "Wellington", "6011",
+          "New Zealand", "1 Queen St", "Auckland", "1010", "New Zealand"],
+         ["Street Only", "sam@xero.example", "Sam", "Ray", "", "", "", "", "2 King St",
+          "Auckland", "1010", "New Zealand"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    people = _people(tenant)
+    found = {
+        email: [(a["line1"], a["city"], a["postcode"], a["country"], a["is_default"])
+                for a in people[email]["addresses"]]
+        for email in ("ann@xero.example", "sam@xero.example")
+    }  # fmt: skip
+    assert found == {
+        "ann@xero.example": [("PO Box 12", "Wellington", "6011", "NZ", True),
+                             ("1 Queen St", "Auckland", "1010", "NZ", False)],
+        "sam@xero.example": [("2 King St", "Auckland", "1010", "NZ", True)],
+    }  # fmt: skip

@@ -322,7 +322,14 @@ WEAK: dict[str, str] = {
     "confirmtime": "email_consent_at",  # Mailchimp: double opt-in, beside OPTIN_TIME
     # Shopify's older flag, beside email_marketing_consent.state (what its webhook reads first)
     "acceptsmarketing": "email_consent",
-}
+    # Xero: its postal address (PO...) and its street address (SA...), the second address
+    **{f"po{xero}": f"address1_{part}" for xero, part in (
+        ("addressline1", "line1"), ("addressline2", "line2"), ("city", "city"),
+        ("region", "region"), ("postalcode", "postcode"), ("country", "country"))},
+    **{f"sa{xero}": f"address2_{part}" for xero, part in (
+        ("addressline1", "line1"), ("addressline2", "line2"), ("city", "city"),
+        ("region", "region"), ("postalcode", "postcode"), ("country", "country"))},
+}  # fmt: skip
 PREFIXES = (
     "defaultaddress",
     "billingaddress",
