@@ -561,3 +561,29 @@ def test_a_xero_export_keeps_its_postal_and_street_addresses(tenant):
                              ("1 Queen St", "Auckland", "1010", "NZ", False)],
         "sam@xero.example": [("2 King St", "Auckland", "1010", "NZ", True)],
     }  # fmt: skip
+
+
+def test_time_zones_named_as_zendesk_freshdesk_or_shopify_name_them_are_read(tenant):
+    """Zendesk, Freshdesk and Shopify name time zones as Rails does ("Eastern Time (US &
+    Canada)", "(GMT+01:00) Berlin"): every row of their exports failed as "not an IANA time
+    zone". They are read as the IANA zone they stand for; a name that stands for none still
+    fails its row."""
+    text = csv_text(
+        [["Email", "Name", "Time zone"],
+         ["a@tz.example", "A", "Eastern Time (US & Canada)"],
+         ["b@tz.example", "B", "(GMT+01:00) Berlin"],
+         ["c@tz.example", "C", "Mexico City"],
+         ["d@tz.example", "D", "Europe/Paris"],
+         ["e@tz.example", "E", "New Delhi"],
+         ["f@tz.example", "F", "Atlantis Standard Time"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "users.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (5, 1), run
+    zones = {c["email"]: [a["timezone"] for a in c["addresses"]] for c in customers(tenant)}
+    assert zones == {
+        "a@tz.example": ["America/New_York"],
+        "b@tz.example": ["Europe/Berlin"],
+        "c@tz.example": ["America/Mexico_City"],
+        "d@tz.example": ["Europe/Paris"],
+        "e@tz.example": ["Asia/Kolkata"],
+    }

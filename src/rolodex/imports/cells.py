@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -141,6 +142,38 @@ def country_value(raw: str) -> str:
             "not a country: write an ISO 3166-1 alpha-2 code (DE) or the country's name (Germany)"
         )
     return code
+
+
+_ZONES = zoneinfo.available_timezones()
+# Time zones as Rails names them (Zendesk, Freshdesk, Shopify, Intercom write them so) that
+# are no IANA zone's city: the rest are ("Berlin", "Mexico City": Europe/Berlin...)
+_RAILS_ZONES = {
+    "hawaii": "Pacific/Honolulu", "alaska": "America/Juneau",
+    "pacific time (us & canada)": "America/Los_Angeles", "arizona": "America/Phoenix",
+    "mountain time (us & canada)": "America/Denver", "central time (us & canada)":
+    "America/Chicago", "eastern time (us & canada)": "America/New_York",
+    "indiana (east)": "America/Indiana/Indianapolis", "atlantic time (canada)": "America/Halifax",
+    "newfoundland": "America/St_Johns", "saskatchewan": "America/Regina",
+    "brasilia": "America/Sao_Paulo", "edinburgh": "Europe/London", "bern": "Europe/Zurich",
+    "beijing": "Asia/Shanghai", "new delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata", "chennai": "Asia/Kolkata", "osaka": "Asia/Tokyo",
+    "sapporo": "Asia/Tokyo", "wellington": "Pacific/Auckland", "canberra": "Australia/Sydney",
+    "utc": "UTC",
+}  # fmt: skip
+_ZONE_CITIES = {zone.rsplit("/", 1)[-1].replace("_", " ").lower(): zone
+                for zone in sorted(_ZONES, reverse=True) if "/" in zone}  # fmt: skip
+_GMT_OFFSET = re.compile(r"\(\s*(?:gmt|utc)\s*[+-]?\d{1,2}(?::?\d{2})?\s*\)\s*", re.I)
+
+
+def timezone_value(raw: str) -> str:
+    """An IANA time zone from one as written, or from the name Rails gives it ("Eastern Time
+    (US & Canada)", "(GMT+01:00) Berlin", "Mexico City"); other text goes on as written, for
+    the address validation to judge."""
+    text = raw.strip()
+    if text in _ZONES:
+        return text
+    name = " ".join(_GMT_OFFSET.sub("", text).split()).lower()
+    return _RAILS_ZONES.get(name) or _ZONE_CITIES.get(name) or text
 
 
 def birth_date(value: Any, day_first: bool | None = None) -> Any:

@@ -47,6 +47,7 @@ from rolodex.imports.cells import (
     sources_value,
     split_tags,
     spreadsheet_cell,
+    timezone_value,
     trim,
     whole_number,
 )
@@ -279,6 +280,8 @@ def _address(parts: dict[str, Any]) -> dict[str, Any]:
             out[part] = _text(raw).strip().lower()
         elif part == "country":
             out[part] = country_value(_text(raw))
+        elif part == "timezone":
+            out[part] = timezone_value(_text(raw))
         elif part == "postcode" and isinstance(raw, float):
             out[part] = _text(whole_number(raw))
         else:
