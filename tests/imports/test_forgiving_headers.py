@@ -77,6 +77,9 @@ from rolodex.imports.schemas import ImportOptions
         ("SACountry", "address2_country"),
         ("Postcode", "address1_postcode"),
         ("Salutation", None),
+        # Freshdesk
+        ("Unique external ID", "external_id"),
+        ("Background information", "notes"),
         # Wix: the time zone of a time column after its name
         ("Created At (UTC+0)", "created_at"),
         ("Last Active (GMT)", "last_active_at"),

@@ -82,7 +82,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle", "leadstage", "customerstage"),
     "status": ("status", "customerstatus", "accountstatus", "accountstate", "customerstate"),
     "customer_type": ("customertype", "accounttype", "contacttype"),
-    "notes": ("notes", "note", "comments", "comment", "memo", "description"),  # Square; Zoho
+    "notes": (
+        "notes",
+        "note",
+        "comments",
+        "comment",
+        "memo",
+        "description",  # Square; Zoho
+        "backgroundinformation",  # Freshdesk
+        "background",  # Highrise
+    ),
     "internal_notes": ("internalnotes", "internalnote", "staffnotes", "privatenotes"),
     "acquisition_source": (
         "acquisitionsource",
@@ -227,6 +236,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "contactid",
         "sourceid",
         "squarecustomerid",
+        "uniqueexternalid",  # Freshdesk
         "customercode",  # Lightspeed (Vend)
     ),
     "address1_line1": (
