@@ -587,3 +587,39 @@ def test_time_zones_named_as_zendesk_freshdesk_or_shopify_name_them_are_read(ten
         "d@tz.example": ["Europe/Paris"],
         "e@tz.example": ["Asia/Kolkata"],
     }
+
+
+SHOPIFY_ORDERS = [
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Accepts Marketing",
+    "Currency", "Total", "Created at", "Lineitem quantity", "Lineitem name", "Billing Name",
+    "Billing Street", "Billing Address1", "Billing Address2", "Billing Company", "Billing City",
+    "Billing Zip", "Billing Province", "Billing Country", "Billing Phone", "Shipping Name",
+    "Shipping Street", "Shipping Address1", "Shipping Address2", "Shipping City",
+    "Shipping Zip", "Shipping Province", "Shipping Country", "Tags",
+]  # fmt: skip
+
+
+def test_a_shopify_orders_export_names_its_customers_by_their_billing_name(tenant):
+    """Shopify's orders export heads the order's number "Name" (#1001): its customers were
+    named "#1001" and their Billing Name was not imported; its "Street" (Address1 and
+    Address2 in one) beside "Address1" made each a second address of one line."""
+    text = csv_text(
+        [SHOPIFY_ORDERS,
+         ["#1001", "ann@shop.example", "paid", "2024-01-05 10:00:00 -0500", "fulfilled", "yes",
+          "USD", "26.60", "2024-01-05 09:59:00 -0500", "1", "Mug", "Ann Lee",
+          "1 Main St, Apt 4", "1 Main St", "Apt 4", "Lee Co", "Springfield", "62701", "IL",
+          "US", "+12175550134", "Ann Lee", "9 Oak Rd", "9 Oak Rd", "", "Decatur", "62521",
+          "IL", "US", "vip"],
+         ["#1001", "ann@shop.example", "", "", "", "", "", "", "2024-01-05 09:59:00 -0500",
+          "2", "Plate", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+          "", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text, "orders_export.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    assert any("order" in w and "'Name'" in w for w in run["warnings"]), run["warnings"]
+    (ann,) = customers(tenant)
+    assert (ann["first_name"], ann["last_name"], ann["company"]) == ("Ann", "Lee", "Lee Co")
+    assert [(a["line1"], a["line2"], a["city"], a["postcode"]) for a in ann["addresses"]] == [
+        ("1 Main St", "Apt 4", "Springfield", "62701"),
+        ("9 Oak Rd", None, "Decatur", "62521"),
+    ]

@@ -418,8 +418,13 @@ def resolve(
         raise InvalidInput(f"invalid mapping: {names}", details=errors)
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     geolocation = _mailchimp_geolocation(headers)
+    orders = _shopify_orders(headers)
     guesses = [
-        (i, IGNORE, 2) if i in geolocation else (i, *guess(headers[i]))
+        (i, IGNORE, 2)
+        if i in geolocation
+        else (i, orders[i], 2)
+        if i in orders
+        else (i, *guess(headers[i]))
         for i in range(len(columns))
         if how[i] == "unknown"
     ]
@@ -427,6 +432,11 @@ def resolve(
         f"{col!r} is in none of the first records; later records that have it fill it"
         for col in extra
     ]
+    if any(field == IGNORE and normal(headers[i]) == "name" for i, field in orders.items()):
+        warnings.append(
+            "column 'Name' is the order's number (#1001) in Shopify's orders export: not "
+            "imported; Billing Name is the customer's name"
+        )
     if geolocation:
         located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
         warnings.append(
@@ -503,6 +513,31 @@ def _mailchimp_geolocation(headers: list[str]) -> set[int]:
     if len(_MAILCHIMP.intersection(names)) < 3:
         return set()
     return {i for i, name in enumerate(names) if name in _GEOLOCATION}
+
+
+# Shopify's orders export: its own columns
+_SHOPIFY_ORDERS = frozenset({"financialstatus", "fulfillmentstatus", "lineitemname",
+                             "lineitemquantity", "lineitemprice", "paidat"})  # fmt: skip
+
+
+def _shopify_orders(headers: list[str]) -> dict[int, str]:
+    """The columns of Shopify's orders export (a shop with no customers export of its own
+    imports its orders) read otherwise than their names say: "Name" is the order's number
+    (#1001), not the customer's, whose name is "Billing Name"; "Billing Street" is Address1
+    and Address2 in one, beside them. A file is that export when it has three of its own
+    columns (Financial Status, Lineitem name, Paid at...)."""
+    names = [normal(h) for h in headers]
+    if len(_SHOPIFY_ORDERS.intersection(names)) < 3:
+        return {}
+    out = {}
+    for i, name in enumerate(names):
+        if name == "name" and "billingname" in names:
+            out[i] = IGNORE
+        elif name == "billingname":
+            out[i] = "full_name"
+        elif name in ("billingstreet", "shippingstreet") and name[:-6] + "address1" in names:
+            out[i] = IGNORE
+    return out
 
 
 def _twice(first: str, column: str) -> str:
