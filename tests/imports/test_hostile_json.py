@@ -596,3 +596,40 @@ def test_a_salesforce_or_intercom_api_page_is_read(tenant):
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
     (copied,) = [c for c in customers(tenant) if c["email"] == "own@example.com"]
     assert copied["attributes"] == {"type": "b2b", "url": "https://x.example"}
+
+
+def test_a_google_people_api_page_of_contacts_is_read(tenant):
+    """Google's People API lists contacts under ``connections``, each with lists of names,
+    emails, phones, addresses (streetAddress, postalCode) and organizations: the file was
+    refused as one record with nothing to map."""
+    page = {
+        "connections": [
+            {"resourceName": "people/c1", "etag": "%EgU",
+             "names": [{"displayName": "Gail Park", "familyName": "Park", "givenName": "Gail"}],
+             "emailAddresses": [{"value": "gail@g.example", "type": "home"},
+                                {"value": "gail@work.example", "type": "work"}],
+             "phoneNumbers": [{"value": "+1 415-555-0199", "type": "mobile"}],
+             "addresses": [{"streetAddress": "3 Pine St", "extendedAddress": "Unit 2",
+                            "city": "San Francisco", "region": "CA", "postalCode": "94111",
+                            "country": "United States", "countryCode": "US", "type": "home"}],
+             "organizations": [{"name": "Park Co", "title": "Owner"}],
+             "biographies": [{"value": "Met at the expo"}]},
+        ],
+        "totalPeople": 1,
+        "totalItems": 1,
+    }  # fmt: skip
+    run = imported(tenant, json.dumps(page), "connections.json", source="google")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (gail,) = customers(tenant)
+    got = {k: gail[k] for k in ("email", "phone_e164", "first_name", "last_name", "company",
+                                "notes")}  # fmt: skip
+    assert got == {
+        "email": "gail@g.example", "phone_e164": "+14155550199", "first_name": "Gail",
+        "last_name": "Park", "company": "Park Co", "notes": "Met at the expo",
+    }  # fmt: skip
+    assert gail["attributes"].get("other_email") == "gail@work.example"
+    assert [(a["line1"], a["line2"], a["city"], a["postcode"], a["country"])
+            for a in gail["addresses"]] == [
+        ("3 Pine St", "Unit 2", "San Francisco", "94111", "US")
+    ]  # fmt: skip
+    assert [s["external_id"] for s in gail["sources"]] == ["google:people/c1"]

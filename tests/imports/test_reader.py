@@ -61,6 +61,7 @@ def test_an_api_page_holds_its_records_after_its_page_figures(piece):
         {"users": people, "next_page": None, "count": 2},  # Zendesk
         {"success": True, "data": people, "additional_data": {}},  # Pipedrive
         {"total_subscribers": 2, "page": 1, "total_pages": 1, "subscribers": people},  # Kit
+        {"totalPeople": 2, "connections": people, "nextPageToken": "x"},  # Google People
     ]
     for page in pages:
         data = json.dumps(page, indent=2).encode()

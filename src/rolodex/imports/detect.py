@@ -72,11 +72,12 @@ _SEP_LINE = re.compile(r"\s*sep=([,;|\t])\s*", re.IGNORECASE)
 # {"totalSize": 2, "done": true, "records": [...]} Salesforce): words no customer record
 # starts with, so that a record holding a list of items is still one record.
 WRAPPER_LISTS = ("items", "customers", "data", "records", "results", "members", "contacts",
-                 "users", "subscribers", "people", "persons", "profiles", "leads")  # fmt: skip
+                 "users", "subscribers", "people", "persons", "profiles", "leads",
+                 "connections")  # fmt: skip
 _ENVELOPE = ("object", "total", "count", "next", "previous", "has_more", "url", "page",
              "per_page", "page_size", "total_count", "total_items", "offset", "limit",
              "totalSize", "done", "success", "total_pages", "total_subscribers", "next_page",
-             "previous_page")  # fmt: skip
+             "previous_page", "totalPeople", "totalItems", "nextPageToken")  # fmt: skip
 _SCALAR = r'(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.eE+-]*)'
 # ... and Intercom's {"type": "list", "data": [...]} (a record's "type" is its customer type)
 _FIGURE = r'(?:"(?:' + "|".join(_ENVELOPE) + r')"\s*:\s*' + _SCALAR + r'|"type"\s*:\s*"list")'

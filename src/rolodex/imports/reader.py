@@ -323,7 +323,54 @@ _WHOLE = frozenset({"attributes", "addresses", "sources"})
 def _own_shape(doc: dict[str, Any]) -> dict[str, Any]:
     """A record of another tool's API in the shape the import reads (each returns any other
     record as it is)."""
-    return mailchimp_member(klaviyo_profile(salesforce_record(doc)))
+    return google_person(mailchimp_member(klaviyo_profile(salesforce_record(doc))))
+
+
+def _first(values: Any, key: str = "value") -> Any:
+    """``key`` of the primary item of a Google list of objects, else of the first."""
+    items = [v for v in values if isinstance(v, dict)] if isinstance(values, list) else []
+    primary = next((v for v in items if (v.get("metadata") or {}).get("primary")), None)
+    chosen = primary or (items[0] if items else None)
+    return chosen.get(key) if chosen is not None else None
+
+
+# Google's names for an address's parts
+_GOOGLE_ADDRESS = {"streetAddress": "line1", "extendedAddress": "line2", "city": "city",
+                   "region": "region", "postalCode": "postcode"}  # fmt: skip
+
+
+def google_person(doc: dict[str, Any]) -> dict[str, Any]:
+    """A contact as Google's People API writes it (``{"resourceName": "people/c1", "names":
+    [...], "emailAddresses": [...], ...}``): its id, given and family name, emails and phones
+    (the first is the field's, the others kept as other_email, other_phone), addresses,
+    company and notes. Any other record is returned as it is."""
+    name = doc.get("resourceName")
+    if not isinstance(name, str) or not name.startswith("people/"):
+        return doc
+    out: dict[str, Any] = {"id": name}
+    for key, target in (("givenName", "first_name"), ("familyName", "last_name")):
+        if _first(doc.get("names"), key):
+            out[target] = _first(doc.get("names"), key)
+    for key, target in (("emailAddresses", "emails"), ("phoneNumbers", "phones")):
+        listed = [v for v in doc.get(key) or [] if isinstance(v, dict) and v.get("value")]
+        if listed:
+            out[target] = listed
+    addresses = []
+    for item in doc.get("addresses") or []:
+        if not isinstance(item, dict):
+            continue
+        address = {part: item[k] for k, part in _GOOGLE_ADDRESS.items() if item.get(k)}
+        if item.get("countryCode") or item.get("country"):
+            address["country"] = item.get("countryCode") or item.get("country")
+        if address:
+            addresses.append(address)
+    if addresses:
+        out["addresses"] = addresses
+    for key, target, part in (("organizations", "company", "name"),
+                              ("biographies", "notes", "value")):  # fmt: skip
+        if _first(doc.get(key), part):
+            out[target] = _first(doc.get(key), part)
+    return out
 
 
 def salesforce_record(doc: dict[str, Any]) -> dict[str, Any]:
