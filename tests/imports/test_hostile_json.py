@@ -454,9 +454,10 @@ KLAVIYO_PROFILE = {
                      "country": "United States", "region": "NY", "zip": "10017",
                      "timezone": "America/New_York"},
         "properties": {"pseudonym": "Dr. Octopus"},
-        "subscriptions": {"email": {"marketing": {"consent": "SUBSCRIBED",
-                                                  "timestamp": "2023-02-21T20:07:38+00:00"}},
-                          "sms": {"marketing": {"consent": "NEVER_SUBSCRIBED"}}},
+        "subscriptions": {
+            "email": {"marketing": {"consent": "SUBSCRIBED",
+                                    "consent_timestamp": "2023-02-21T20:07:38+00:00"}},
+            "sms": {"marketing": {"consent": "NEVER_SUBSCRIBED"}}},
     },
     "links": {"self": "https://a.klaviyo.com/api/profiles/01GDDKASAP8TKDDA2GRZDSVP4H/"},
 }  # fmt: skip

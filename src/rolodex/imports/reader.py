@@ -33,6 +33,8 @@ from rolodex.imports.detect import (
     trailing_json,
 )
 from rolodex.imports.layout import Table, filled, holds_value
+from rolodex.ingest import klaviyo
+from rolodex.ingest.records import when
 
 MAX_COLUMNS = 2000
 HEADER_SEARCH = 20  # the non-blank lines of a file's start its header is looked for in
@@ -422,13 +424,14 @@ def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
     if custom:
         out["attributes"] = custom
     subscriptions = attrs.get("subscriptions")
+    updated = when(attrs.get("updated"))
     for channel in ("email", "sms"):
         given = subscriptions.get(channel) if isinstance(subscriptions, dict) else None
-        marketing = given.get("marketing") if isinstance(given, dict) else None
-        if isinstance(marketing, dict) and marketing.get("consent") not in (None, ""):
-            out[f"{channel}_consent"] = marketing["consent"]
-            if marketing.get("timestamp"):
-                out[f"{channel}_consent_at"] = marketing["timestamp"]
+        consent = klaviyo.marketing_consent(given, updated) if isinstance(given, dict) else None
+        if consent is not None:  # read as Klaviyo's webhooks read it
+            out[f"{channel}_consent"] = consent.subscribed
+            if consent.at is not None:
+                out[f"{channel}_consent_at"] = consent.at.isoformat()
     return out
 
 

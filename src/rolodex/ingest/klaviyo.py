@@ -142,7 +142,9 @@ def _unix(value: Any) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _consent(channel: dict[str, Any], at_fallback: datetime | None) -> Consent | None:
+def marketing_consent(channel: dict[str, Any], at_fallback: datetime | None) -> Consent | None:
+    """A profile's marketing consent on one channel (``subscriptions.email``), as its API and
+    webhooks write it; the import reads a profile page with it too."""
     marketing = obj(channel.get("marketing"))
     state = text(marketing.get("consent"), 32)
     if not state:
@@ -191,8 +193,8 @@ def profile_record(resource: dict[str, Any]) -> tuple[Profile, Predictions | Non
         if any((address.line1, address.city, address.region, address.postcode, address.country)):
             profile.addresses = [address]
     subs = obj(attrs.get("subscriptions"))
-    profile.email_consent = _consent(obj(subs.get("email")), updated)
-    profile.sms_consent = _consent(obj(subs.get("sms")), updated)
+    profile.email_consent = marketing_consent(obj(subs.get("email")), updated)
+    profile.sms_consent = marketing_consent(obj(subs.get("sms")), updated)
     props = obj(attrs.get("properties"))
     if props:
         profile.extra["properties"] = {
