@@ -351,8 +351,8 @@ def google_person(doc: dict[str, Any]) -> dict[str, Any]:
         return doc
     out: dict[str, Any] = {"id": name}
     for key, target in (("givenName", "first_name"), ("familyName", "last_name")):
-        if _first(doc.get("names"), key):
-            out[target] = _first(doc.get("names"), key)
+        if value := _first(doc.get("names"), key):
+            out[target] = value
     for key, target in (("emailAddresses", "emails"), ("phoneNumbers", "phones")):
         listed = [v for v in doc.get(key) or [] if isinstance(v, dict) and v.get("value")]
         if listed:
@@ -370,8 +370,8 @@ def google_person(doc: dict[str, Any]) -> dict[str, Any]:
         out["addresses"] = addresses
     for key, target, part in (("organizations", "company", "name"),
                               ("biographies", "notes", "value")):  # fmt: skip
-        if _first(doc.get(key), part):
-            out[target] = _first(doc.get(key), part)
+        if value := _first(doc.get(key), part):
+            out[target] = value
     return out
 
 
