@@ -419,12 +419,9 @@ def resolve(
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     geolocation = _mailchimp_geolocation(headers)
     orders = _shopify_orders(headers)
+    fixed = {i: IGNORE for i in geolocation} | orders  # what an export's own shape decides
     guesses = [
-        (i, IGNORE, 2)
-        if i in geolocation
-        else (i, orders[i], 2)
-        if i in orders
-        else (i, *guess(headers[i]))
+        (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
         for i in range(len(columns))
         if how[i] == "unknown"
     ]
