@@ -623,3 +623,55 @@ def test_a_shopify_orders_export_names_its_customers_by_their_billing_name(tenan
         ("1 Main St", "Apt 4", "Springfield", "62701"),
         ("9 Oak Rd", None, "Decatur", "62521"),
     ]
+
+
+def test_a_shopify_orders_export_links_no_order_id_and_keeps_one_address_for_both(tenant):
+    """Its "Id" is the order's id: a customer of two orders was linked under both ids (a
+    third import of the shop's customers would have found neither); an order shipped to where
+    it was billed (nearly every one) gave its customer the same address twice, billing and
+    shipping."""
+    text = csv_text(
+        [[*SHOPIFY_ORDERS, "Id"],
+         ["#1002", "bo@shop.example", "paid", "2024-02-01 10:00:00 -0500", "fulfilled", "no",
+          "USD", "12.00", "2024-02-01 09:59:00 -0500", "1", "Cup", "Bo Chan", "3 Elm St",
+          "3 Elm St", "", "", "Austin", "73301", "TX", "US", "", "Bo Chan", "3 Elm St",
+          "3  ELM st", "", "Austin", "73301", "TX", "US", "", "5550002"],
+         ["#1001", "bo@shop.example", "paid", "2024-01-05 10:00:00 -0500", "fulfilled", "no",
+          "USD", "26.60", "2024-01-05 09:59:00 -0500", "1", "Mug", "Bo Chan", "3 Elm St",
+          "3 Elm St", "", "", "Austin", "73301", "TX", "US", "", "Bo Chan", "3 Elm St",
+          "3 Elm St", "", "Austin", "73301", "TX", "US", "", "5550001"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "orders_export.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    assert any("'Id'" in w and "order's id" in w for w in run["warnings"]), run["warnings"]
+    (bo,) = customers(tenant)
+    assert [(s["source"], s["external_id"]) for s in bo["sources"]] == [("import", None)]
+    assert [(a["type"], a["line1"], a["city"], a["postcode"]) for a in bo["addresses"]] == [
+        ("both", "3 Elm St", "Austin", "73301")
+    ]
+
+
+def test_billing_and_shipping_addresses_apart_stay_two_and_a_typed_pair_stays_as_typed(tenant):
+    text = csv_text(
+        [["Email", "Billing Address", "Billing City", "Shipping Address", "Shipping City"],
+         ["cy@shop.example", "1 Main St", "Boston", "1 Main St", "Salem"],
+         ["di@shop.example", "5 Oak Rd", "Boston", "5 Oak Rd", "Boston"]]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    kept = {c["email"]: [(a["type"], a["city"]) for a in c["addresses"]] for c in customers(tenant)}
+    assert kept == {
+        "cy@shop.example": [("billing", "Boston"), ("shipping", "Salem")],
+        "di@shop.example": [("both", "Boston")],
+    }
+    # an export of Rolodex's own writes each address with its type: a customer holding the
+    # same place as a billing and a shipping address is copied as it is
+    own = csv_text(
+        [["email", "address1_type", "address1_line1", "address1_city", "address2_type",
+          "address2_line1", "address2_city"],
+         ["ed@shop.example", "billing", "7 Pine Rd", "Boston", "shipping", "7 Pine Rd",
+          "Boston"]]
+    )  # fmt: skip
+    imported(tenant, own)
+    ed = next(c for c in customers(tenant) if c["email"] == "ed@shop.example")
+    assert [a["type"] for a in ed["addresses"]] == ["billing", "shipping"]

@@ -434,6 +434,11 @@ def resolve(
             "column 'Name' is the order's number (#1001) in Shopify's orders export: not "
             "imported; Billing Name is the customer's name"
         )
+    if any(field == IGNORE and normal(headers[i]) == "id" for i, field in orders.items()):
+        warnings.append(
+            "column 'Id' is the order's id in Shopify's orders export, not the customer's: "
+            "not imported; customers are matched by email and phone"
+        )
     if geolocation:
         located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
         warnings.append(
@@ -520,19 +525,22 @@ _SHOPIFY_ORDERS = frozenset({"financialstatus", "fulfillmentstatus", "lineitemna
 def _shopify_orders(headers: list[str]) -> dict[int, str]:
     """The columns of Shopify's orders export (a shop with no customers export of its own
     imports its orders) read otherwise than their names say: "Name" is the order's number
-    (#1001), not the customer's, whose name is "Billing Name"; "Billing Street" is Address1
-    and Address2 in one, beside them. A file is that export when it has three of its own
-    columns (Financial Status, Lineitem name, Paid at...)."""
+    (#1001), not the customer's, whose name is "Billing Name"; "Id" is the order's id (a
+    customer of three orders would have been linked under three ids); "Billing Street" is
+    Address1 and Address2 in one, beside them. A file is that export when it has three of its
+    own columns (Financial Status, Lineitem name, Paid at...)."""
     names = [normal(h) for h in headers]
     if len(_SHOPIFY_ORDERS.intersection(names)) < 3:
         return {}
     out = {}
     for i, name in enumerate(names):
-        if name == "name" and "billingname" in names:
-            out[i] = IGNORE
-        elif name == "billingname":
+        if name == "billingname":
             out[i] = "full_name"
-        elif name in ("billingstreet", "shippingstreet") and name[:-6] + "address1" in names:
+        elif (
+            (name == "name" and "billingname" in names)
+            or name == "id"
+            or (name in ("billingstreet", "shippingstreet") and name[:-6] + "address1" in names)
+        ):
             out[i] = IGNORE
     return out
 

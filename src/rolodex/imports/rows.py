@@ -411,11 +411,19 @@ def convert(
                 address.update(split)
                 if not split and len(_TWO_SPACES.split(address["line1"].strip())) > 2:
                     _note(extra, _KEPT_WHOLE.format(shown(address["line1"])))
+        typed: dict[str, int] = {}
         for n, address in addresses.items():
             said = kinds.get(str(n), set())
             kind = next(iter(said)) if len(said) == 1 else None
             if "type" not in address and kind in ("billing", "shipping"):
                 address["type"] = kind  # Billing City, Billing Zip...: a billing address
+                typed.setdefault(kind, n)
+        if len(typed) == 2 and _same_place(
+            addresses[typed["billing"]], addresses[typed["shipping"]]
+        ):
+            first, second = sorted(typed.values())
+            addresses[first]["type"] = "both"  # a shop's order with one address for both
+            del addresses[second]
         body["addresses"] = [addresses[n] for n in sorted(addresses)]
     all_tags = tags + list(options.default_tags)
     if all_tags:
@@ -669,6 +677,20 @@ def _rest_of(whole: str, part: str) -> str | None:
     if words.lower().endswith(" " + sep.lower()):
         return words[: -len(sep) - 1]
     return whole
+
+
+def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """A billing and a shipping address that are one place, written alike but for case and
+    spaces (an order's, nearly always): the row has one address, of type both."""
+
+    def parts(address: dict[str, Any]) -> dict[str, str]:
+        return {
+            k: " ".join(str(v).split()).casefold()
+            for k, v in address.items()
+            if k != "type" and str(v).strip()
+        }
+
+    return parts(a) == parts(b)
 
 
 def _note(extra: dict[str, Any], note: str) -> None:
