@@ -421,9 +421,9 @@ def convert(
         if len(typed) == 2 and _same_place(
             addresses[typed["billing"]], addresses[typed["shipping"]]
         ):
-            first, second = sorted(typed.values())
-            addresses[first]["type"] = "both"  # a shop's order with one address for both
-            del addresses[second]
+            kept, same = sorted(typed.values())
+            addresses[kept]["type"] = "both"  # a shop's order with one address for both
+            del addresses[same]
         body["addresses"] = [addresses[n] for n in sorted(addresses)]
     all_tags = tags + list(options.default_tags)
     if all_tags:
