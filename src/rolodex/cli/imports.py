@@ -150,7 +150,7 @@ def import_command(
             _say(err_console, *(f"[yellow]warning:[/yellow] {shown(w)}" for w in run.warnings))
             _print_mapping(run)
             started = time.monotonic()
-            done = _run(db, principal, run, size, batch, stop)
+            done = _run(db, principal, run, batch, stop)
         _drop_job(db, t.id, run.job_id)
         _summary(db, done, time.monotonic() - started, errors)
         for path, out in outputs.items():
@@ -299,9 +299,7 @@ def _map_error(exc: InvalidInput) -> UsageError | None:
     return UsageError("; ".join(lines))
 
 
-def _run(
-    db: Database, principal: Principal, run: ImportRun, size: int, batch: int, stop: _Stop
-) -> ImportRun:
+def _run(db: Database, principal: Principal, run: ImportRun, batch: int, stop: _Stop) -> ImportRun:
     """Run the import here, now. A signal asks for its cancel at the next batch boundary,
     where the runner stops as for the API's cancel (the import cancelled, its lease given
     up): an interrupt inside a database call could leave SQLite locked for the cancel. A
@@ -319,7 +317,7 @@ def _run(
     try:
         try:
             with (
-                _reporter(size, cancel_if_asked) as progress,
+                _reporter(run.size_bytes, cancel_if_asked) as progress,  # a workbook's: its CSV
                 db.session(run.tenant_id) as session,
             ):
                 done = runner.run_import(

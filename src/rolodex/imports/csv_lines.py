@@ -134,7 +134,7 @@ class Feed:
     one it opened on are read again as records of their own (``cut``).
     """
 
-    def __init__(self, lines: Lines, delimiter: str) -> None:
+    def __init__(self, lines: Lines, delimiter: str, *, rows_are_lines: bool = False) -> None:
         self.lines = lines
         self.source = iter(lines)
         self.delimiter = delimiter
@@ -146,15 +146,21 @@ class Feed:
         self.ended_open = False  # the file ended inside the record's quoted value
         self.quotes: Quotes | None = None
         self.scanned = self.likes = self.likes_of = 0
+        # a workbook's sheet (Detected.sheet): records are numbered as its rows, the lines
+        # that the line breaks of earlier records' values added (``folded``) not counted
+        self.rows_are_lines = rows_are_lines
+        self.folded = 0
 
     def start(self) -> None:
+        if self.rows_are_lines and len(self.record) > 1:
+            self.folded += len(self.record) - 1
         self.record, self.size = [], 0
         if self.quotes is not None:  # only records over several lines are scanned
             self.quotes, self.scanned, self.likes, self.likes_of = None, 0, 0, 0
 
     def first(self, default: int = 0) -> int:
-        """The line the record starts on."""
-        return self.start_line if self.record else default
+        """The line the record starts on (a workbook's: its row)."""
+        return self.start_line - self.folded if self.record else default
 
     def _pull(self) -> tuple[int, str, bool] | None:
         if self.again:

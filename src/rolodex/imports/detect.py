@@ -51,7 +51,11 @@ CANDIDATES = (",", ";", "\t", "|")  # the delimiters guessed, the first at a tie
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SAMPLE_BYTES = 256 * 1024
 MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save the sheet as CSV"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive that is no workbook an import reads (an Excel .xlsx or an "
+        "OpenDocument .ods); upload the file inside it, or a sheet saved as CSV",
+    ),
     (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook; save the sheet as CSV"),
     (b"%PDF", "a PDF document"),
     (b"\x89PNG", "a PNG image"),
@@ -136,6 +140,9 @@ class Detected:
     newline: str = "\n"
     warnings: list[str] = field(default_factory=list)
     guessed: bool = False  # the delimiter: neither given nor named by a "sep=" line
+    # a workbook's sheet written as CSV (``workbook``), one row a record: a record's line is
+    # its row in the sheet, a value's line breaks not counted
+    sheet: bool = False
 
 
 # -- decoding -----------------------------------------------------------------------------

@@ -131,7 +131,13 @@ DATE_ORDER_DOC = (
     "month could be swapped (03/04/2024); auto by default: the order the file's other dates "
     "show, else such a date fails its row"
 )
-FileField = Annotated[UploadFile, File(description="CSV, JSON or NDJSON")]
+FileField = Annotated[
+    UploadFile,
+    File(
+        description="CSV, JSON or NDJSON, or a spreadsheet workbook (Excel .xlsx, .xlsm, .xlsb, "
+        ".xls; OpenDocument .ods): its first visible sheet holding rows, read as CSV"
+    ),
+]
 FormatField = Annotated[
     str | None, _one_of("csv", "json", "ndjson", description="detected from the file if not given")
 ]

@@ -119,7 +119,8 @@ class Reader:
         if self.detected.format != "csv":
             raise ValueError("only CSV files have a header row")
         delimiter = self.detected.delimiter or ","
-        self._feed = feed = Feed(Lines(self._texts, self.detected.newline), delimiter)
+        lines = Lines(self._texts, self.detected.newline)
+        self._feed = feed = Feed(lines, delimiter, rows_are_lines=self.detected.sheet)
         self._csv = csv.reader(feed, delimiter=delimiter)
         first = True
         while True:

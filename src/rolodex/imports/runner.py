@@ -256,7 +256,11 @@ def _run_import(
     run.updated_at = utcnow()
     session.commit()
     detected = Detected(
-        run.format, run.encoding, run.delimiter, (run.options or {}).get("newline", "\n")
+        run.format,
+        run.encoding,
+        run.delimiter,
+        (run.options or {}).get("newline", "\n"),
+        sheet=bool((run.options or {}).get("sheet")),
     )
     chunks = repository.chunks(session, tenant_id, import_id, run.chunk_count)
     reader = Reader(chunks, detected, (run.options or {}).get("header_line"))

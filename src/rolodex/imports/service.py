@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
@@ -29,7 +29,7 @@ from rolodex.errors import (
     field_error,
 )
 from rolodex.exports import service as exports
-from rolodex.imports import dates, mapping, report, repository, stall
+from rolodex.imports import dates, mapping, report, repository, stall, workbook
 from rolodex.imports.cells import storable
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, delimiter_hint, detect
@@ -83,6 +83,25 @@ class Sniffed:
     notes: list[str]  # warnings of how the file was read
 
 
+def _sheet_of(
+    upload: BinaryIO, size: int, options: ImportOptions
+) -> tuple[BinaryIO, int, ImportOptions, list[str]]:
+    """A workbook's sheet as CSV (see ``workbook``), with the options that read it and the
+    note saying so; any other upload as it is."""
+    try:
+        sheet = workbook.as_csv(upload)
+    except FileProblem as exc:
+        raise problem(exc) from exc
+    if sheet is None:
+        return upload, size, options, []
+    notes = sheet.notes
+    given = [n for n in ("format", "encoding", "delimiter") if getattr(options, n)]
+    if given:
+        notes.append(f"{', '.join(given)} not used: the file is {sheet.kind}")
+    read = options.model_copy(update={"format": "csv", "encoding": "utf-8", "delimiter": ","})
+    return sheet.file, sheet.size, read, notes
+
+
 def sniff(
     upload: BinaryIO,
     size: int,
@@ -90,6 +109,7 @@ def sniff(
     options: ImportOptions,
     *,
     mapped: bool = True,
+    sheet: bool = False,
 ) -> Sniffed:
     """Detect the file's kind, read its header (or first documents) and resolve the mapping;
     a file that cannot be imported at all is a 415 or 422 here, before anything is stored
@@ -106,6 +126,7 @@ def sniff(
             encoding=options.encoding,
             delimiter=options.delimiter,
         )
+        detected = replace(detected, sheet=sheet)  # a workbook's (``_sheet_of``)
         reader = Reader([sample], detected)
         header = reader.header() if detected.format == "csv" else None
         line = None
@@ -168,6 +189,8 @@ def sniff(
         ),
         "date_order": options.date_order,
     }
+    if sheet:
+        stored["sheet"] = True
     notes = []
     if line is not None:
         stored["header_line"] = line
@@ -236,7 +259,8 @@ def create_import(
     None: no job, the caller runs it). The request it comes in (none from the CLI) is kept
     with it: its audit entries, written by the job, say where the change came from."""
     _may_import(principal, options)
-    sniffed = sniff(upload, size, filename, options)
+    upload, size, options, read_from = _sheet_of(upload, size, options)
+    sniffed = sniff(upload, size, filename, options, sheet=bool(read_from))
     now = utcnow()
     where = request_meta.current()
     run = ImportRun(
@@ -255,7 +279,12 @@ def create_import(
         mapping={storable(k): v for k, v in sniffed.mapping.as_dict().items()},
         warnings=[
             storable(w)
-            for w in (*sniffed.detected.warnings, *sniffed.notes, *sniffed.mapping.warnings)
+            for w in (
+                *read_from,
+                *sniffed.detected.warnings,
+                *sniffed.notes,
+                *sniffed.mapping.warnings,
+            )
         ],
         actor_type=principal.actor_type,
         actor_id=principal.actor_id,
@@ -308,7 +337,8 @@ def preview(
     from rolodex.imports.batch import phone_of
 
     # a file no column of which maps is shown all the same, for its columns to be mapped
-    sniffed = sniff(upload, size, filename, options, mapped=False)
+    upload, size, options, read_from = _sheet_of(upload, size, options)
+    sniffed = sniff(upload, size, filename, options, mapped=False, sheet=bool(read_from))
     tenant = session.get(Tenant, tenant_id)
     region = tenant.default_region if tenant else "US"
     converter = Converter(
@@ -347,6 +377,7 @@ def preview(
         delimiter=sniffed.detected.delimiter,
         columns=[ColumnOut(**c) for c in _columns(sniffed.mapping)],
         warnings=[
+            *read_from,
             *sniffed.detected.warnings,
             *sniffed.notes,
             *sniffed.mapping.warnings,

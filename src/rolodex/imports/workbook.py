@@ -1,0 +1,189 @@
+"""Spreadsheet workbooks (Excel .xlsx, .xlsm, .xlsb and .xls, OpenDocument .ods) read as the
+CSV of one of their sheets, before anything else looks at the upload: the import then reads
+that CSV as it reads any (header guessing, title lines above the header, row reports), on the
+API, the CLI and the dashboard alike, and stores it as the import's file.
+
+The sheet read is the first visible worksheet holding a cell; a workbook of several says
+which it read. Each sheet row is one CSV line, the empty ones too, so that a row report's line
+is the row number the spreadsheet shows (a cell holding a line break moves the lines after it
+by one). Cells are written as a spreadsheet shows them, not as floats: a whole number as its
+digits (a phone typed as 4155550123, a zip as 94105), other numbers with Excel's fifteen
+significant digits, dates and times in ISO 8601 (a date cell as its day), TRUE and FALSE. A
+formula's last computed value is read (a workbook written by a program that never computed
+it holds none). Read with calamine (python-calamine), which holds the sheet in memory: a
+zipped workbook whose sheets unpack to more than MAX_SHEET_BYTES is refused, saying to save
+the sheet as CSV, which an import reads at any size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, BinaryIO, cast
+
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from rolodex.imports.detect import FileProblem
+
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+MAX_SHEET_BYTES = 512 * 1024 * 1024  # about 650,000 rows of 15 columns of Excel's XML
+SPOOL_BYTES = 16 * 1024 * 1024  # the CSV is kept in memory up to this, then on disk
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+_SAVE_AS_CSV = "save the sheet as CSV (File > Save As > CSV UTF-8) and import that"
+
+
+@dataclass
+class Sheet:
+    """The CSV of a workbook's sheet: a file positioned at its start, and its size."""
+
+    file: BinaryIO
+    size: int
+    kind: str  # what the workbook is, as said to the user ("an Excel workbook (.xlsx)")
+    notes: list[str] = field(default_factory=list)
+
+
+def as_csv(upload: BinaryIO) -> Sheet | None:
+    """The CSV of the upload's sheet when the upload is a workbook; None when it is not (it
+    is then read as it is: CSV, JSON or NDJSON, or refused by ``detect``). A workbook that
+    cannot be read is a FileProblem (415)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(ZIP):
+        kind = _zipped_kind(upload)
+        if kind is None:
+            return None  # a ZIP archive of something else: detect says so
+    elif head.startswith(OLE):
+        kind = "an old Excel workbook (.xls)"
+    else:
+        return None
+    try:
+        book = CalamineWorkbook.from_filelike(upload)
+        chosen, others = _sheet(book)
+        if chosen is None:
+            raise FileProblem(f"the file is {kind} with no sheet holding a cell", status=415)
+        rows = book.get_sheet_by_name(chosen).iter_rows()
+        start = book.get_sheet_by_name(chosen).start
+        out = _write(rows, start[0] if start else 0)
+    except PasswordError as exc:
+        raise FileProblem(
+            f"the file is {kind} protected by a password: remove the password, or {_SAVE_AS_CSV}",
+            status=415,
+        ) from exc
+    except CalamineError as exc:
+        what = "an Office document that is not a workbook, or one" if head.startswith(OLE) else kind
+        raise FileProblem(
+            f"the file is {what} that could not be read ({str(exc)[:200]}); {_SAVE_AS_CSV}",
+            status=415,
+        ) from exc
+    finally:
+        upload.seek(0)
+    notes = [f"read as CSV from sheet {chosen!r} of {kind}"]
+    if others:
+        listed = ", ".join(repr(n) for n in others[:5]) + (", ..." if len(others) > 5 else "")
+        notes[0] += (
+            f", the first of its {len(others) + 1} sheets holding rows; the others ({listed}) "
+            "are not read: save each as its own file to import it"
+        )
+    return Sheet(out, out.tell(), kind, notes)
+
+
+def _zipped_kind(upload: BinaryIO) -> str | None:
+    """What a ZIP upload is when it is a workbook (None when not), checked for how large its
+    sheets unpack (a few MB of XML can unpack to many GB)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                ext = ".xlsb" if "xl/workbook.bin" in names else ".xlsx"
+                kind = f"an Excel workbook ({ext})"
+                sheets = [
+                    i
+                    for i in infos
+                    if i.filename.startswith("xl/worksheets/")
+                    or i.filename == "xl/sharedStrings.xml"
+                ]
+            elif "content.xml" in names and archive.read("mimetype")[:60].startswith(_ODS):
+                kind = "an OpenDocument spreadsheet (.ods)"
+                sheets = [i for i in infos if i.filename == "content.xml"]
+            else:
+                return None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None
+    finally:
+        upload.seek(0)
+    unpacked = sum(i.file_size for i in sheets)
+    if unpacked > MAX_SHEET_BYTES:
+        raise FileProblem(
+            f"the file is {kind} whose sheets unpack to {unpacked // (1024 * 1024)} MiB, more "
+            f"than the {MAX_SHEET_BYTES // (1024 * 1024)} MiB read from a workbook; "
+            f"{_SAVE_AS_CSV}",
+            status=415,
+        )
+    return kind
+
+
+def _sheet(book: CalamineWorkbook) -> tuple[str | None, list[str]]:
+    """The first visible worksheet holding a cell, and the names of the other such sheets."""
+    holding = []
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        if sheet.height and sheet.width:
+            holding.append(meta.name)
+    return (holding[0] if holding else None), holding[1:]
+
+
+def _write(rows: Any, skipped: int) -> BinaryIO:
+    """The rows as CSV (UTF-8), one line a row; ``skipped`` empty rows above the sheet's
+    first, so that lines are the sheet's row numbers."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    text.write("\n" * skipped)
+    width = 0  # of the widest row so far (the header, nearly always): rows are padded to it
+    for row in rows:
+        cells = [cell_text(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        width = max(width, len(cells))
+        if cells:
+            cells += [""] * (width - len(cells))
+        writer.writerow(cells)
+    text.flush()
+    text.detach()
+    return cast(BinaryIO, out)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the spreadsheet shows it (see the module's docstring)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)

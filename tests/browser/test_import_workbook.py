@@ -1,0 +1,32 @@
+"""A spreadsheet workbook chosen on the import page in a real browser: its sheet is previewed,
+said to be read from the workbook, and imported."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import import_pressed, shot, sign_in
+from tests.imports.test_workbooks import CUSTOMERS, xlsx
+
+pytestmark = pytest.mark.parametrize(
+    "backend", ["sqlite"], indirect=True
+)  # see test_import_preview
+
+
+def test_an_excel_workbook_is_previewed_and_imported_from_the_import_page(page, site, tmp_path):
+    path = tmp_path / "customers.xlsx"
+    path.write_bytes(xlsx({"Customers": CUSTOMERS, "Notes": [["a note"]]}))
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("read as CSV from sheet 'Customers' of an Excel workbook")
+    expect(preview.get_by_label("Field for column E-mail")).to_have_value("E-mail=email")
+    expect(preview).to_contain_text("ann@sheet.example")
+    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)
+    shot(page, "import-workbook-preview")
+    import_pressed(page, site)
+    expect(page.locator(".import-progress")).to_contain_text("2")
+    page.goto(f"{site.base}/customers?q=ann%40sheet.example")
+    expect(page.locator("main")).to_contain_text("Ann Lee")
