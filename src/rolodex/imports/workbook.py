@@ -28,6 +28,7 @@ from typing import Any, BinaryIO, cast
 
 from python_calamine import (
     CalamineError,
+    CalamineSheet,
     CalamineWorkbook,
     PasswordError,
     SheetTypeEnum,
@@ -73,9 +74,7 @@ def as_csv(upload: BinaryIO) -> Sheet | None:
         chosen, others = _sheet(book)
         if chosen is None:
             raise FileProblem(f"the file is {kind} with no sheet holding a cell", status=415)
-        rows = book.get_sheet_by_name(chosen).iter_rows()
-        start = book.get_sheet_by_name(chosen).start
-        out = _write(rows, start[0] if start else 0)
+        out = _write(chosen.iter_rows(), chosen.start[0] if chosen.start else 0)
     except PasswordError as exc:
         raise FileProblem(
             f"the file is {kind} protected by a password: remove the password, or {_SAVE_AS_CSV}",
@@ -89,14 +88,16 @@ def as_csv(upload: BinaryIO) -> Sheet | None:
         ) from exc
     finally:
         upload.seek(0)
-    notes = [f"read as CSV from sheet {chosen!r} of {kind}"]
+    notes = [f"read as CSV from sheet {chosen.name!r} of {kind}"]
     if others:
         listed = ", ".join(repr(n) for n in others[:5]) + (", ..." if len(others) > 5 else "")
         notes[0] += (
             f", the first of its {len(others) + 1} sheets holding rows; the others ({listed}) "
             "are not read: save each as its own file to import it"
         )
-    return Sheet(out, out.tell(), kind, notes)
+    size = out.tell()
+    out.seek(0)
+    return Sheet(out, size, kind, notes)
 
 
 def _zipped_kind(upload: BinaryIO) -> str | None:
@@ -135,16 +136,20 @@ def _zipped_kind(upload: BinaryIO) -> str | None:
     return kind
 
 
-def _sheet(book: CalamineWorkbook) -> tuple[str | None, list[str]]:
-    """The first visible worksheet holding a cell, and the names of the other such sheets."""
-    holding = []
+def _sheet(book: CalamineWorkbook) -> tuple[CalamineSheet | None, list[str]]:
+    """The first visible worksheet holding a cell, and the names of the other such sheets
+    (each sheet is read once: reading one reads all its cells)."""
+    chosen, others = None, []
     for meta in book.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
             continue
         sheet = book.get_sheet_by_name(meta.name)
         if sheet.height and sheet.width:
-            holding.append(meta.name)
-    return (holding[0] if holding else None), holding[1:]
+            if chosen is None:
+                chosen = sheet
+            else:
+                others.append(meta.name)
+    return chosen, others
 
 
 def _write(rows: Any, skipped: int) -> BinaryIO:
@@ -156,7 +161,7 @@ def _write(rows: Any, skipped: int) -> BinaryIO:
     text.write("\n" * skipped)
     width = 0  # of the widest row so far (the header, nearly always): rows are padded to it
     for row in rows:
-        cells = [cell_text(v) for v in row]
+        cells = [v if type(v) is str else cell_text(v) for v in row]
         while cells and not cells[-1]:
             cells.pop()
         width = max(width, len(cells))
