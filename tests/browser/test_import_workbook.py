@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import import_pressed, shot, sign_in
-from tests.imports.test_workbooks import CUSTOMERS, xlsx
+from tests.imports.test_workbooks import CUSTOMERS, TWO_SHEETS, xlsx
 
 pytestmark = pytest.mark.parametrize(
     "backend", ["sqlite"], indirect=True
@@ -30,3 +30,25 @@ def test_an_excel_workbook_is_previewed_and_imported_from_the_import_page(page, 
     expect(page.locator(".import-progress")).to_contain_text("2")
     page.goto(f"{site.base}/customers?q=ann%40sheet.example")
     expect(page.locator("main")).to_contain_text("Ann Lee")
+
+
+def test_another_sheet_is_chosen_in_the_preview_and_imported(page, site, tmp_path):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(xlsx(TWO_SHEETS))
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    sheet = page.get_by_label("Sheet")
+    expect(sheet).to_have_value("Customers")
+    page.locator("#preview").get_by_text("cu@sheet.example").wait_for()
+    sheet.select_option("Leads")
+    preview = page.locator("#preview")
+    expect(preview.get_by_label("Field for column Company")).to_have_value("Company=company")
+    expect(preview).to_contain_text("le2@sheet.example")
+    expect(page.get_by_label("Sheet")).to_have_value("Leads")
+    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)
+    shot(page, "import-workbook-sheet")
+    import_pressed(page, site)
+    page.goto(f"{site.base}/customers?q=sheet.example")
+    expect(page.locator("main")).to_contain_text("le2@sheet.example")
+    expect(page.locator("main")).not_to_contain_text("cu@sheet.example")

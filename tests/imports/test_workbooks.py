@@ -226,3 +226,62 @@ def _zip(parts: dict[str, str]) -> bytes:
         for name, text in parts.items():
             archive.writestr(name, text)
     return out.getvalue()
+
+
+TWO_SHEETS = {
+    "Customers": [["Email", "Name"], ["cu@sheet.example", "Cu Stomer"]],
+    "Leads": [["E-mail address", "Company"], ["le@sheet.example", "Lead Co"],
+              ["le2@sheet.example", "Lead Two"]],
+    "Archive": [["Email"], ["old@sheet.example"]],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("asked", ["Leads", "leads", " 2 "])
+def test_a_sheet_is_chosen_by_its_name_or_number(tenant, asked):
+    data = xlsx(TWO_SHEETS, hidden=("Archive",))
+    run = imported(tenant, data, "book.xlsx", sheet=asked)
+    assert run["progress"]["created"] == 2, run
+    assert sorted(c["email"] for c in customers(tenant)) == [
+        "le2@sheet.example",
+        "le@sheet.example",
+    ]
+    assert run["warnings"][0] == "read as CSV from sheet 'Leads' of an Excel workbook (.xlsx)"
+
+
+def test_a_hidden_sheet_is_read_when_named_and_a_missing_or_empty_one_is_refused(tenant):
+    data = xlsx({**TWO_SHEETS, "Blank": []}, hidden=("Archive",))
+    run = imported(tenant, data, "book.xlsx", sheet="Archive")
+    assert [c["email"] for c in customers(tenant)] == ["old@sheet.example"], run
+    missing = upload(tenant, data, "book.xlsx", sheet="Kunden")
+    assert missing.status_code == 422, missing.text
+    error = missing.json()["error"]
+    assert error["details"][0]["field"] == "sheet"
+    assert "no sheet 'Kunden'; its sheets: 'Customers', 'Leads', 'Blank'" in error["message"]
+    assert upload(tenant, data, "book.xlsx", sheet="4").status_code == 422  # 3 visible
+    empty = upload(tenant, data, "book.xlsx", sheet="Blank")
+    assert empty.status_code == 422, empty.text
+    assert "holds no cell" in empty.json()["error"]["message"]
+
+
+def test_the_preview_names_the_sheets_to_choose_from_and_a_csv_ignores_a_sheet(tenant):
+    data = xlsx(TWO_SHEETS, hidden=("Archive",))
+    shown = upload(tenant, data, "book.xlsx", path="/v1/imports/preview").json()
+    assert (shown["sheet"], shown["sheets"]) == ("Customers", ["Customers", "Leads"])
+    assert "choose one as the sheet to read" in shown["warnings"][0]
+    leads = upload(tenant, data, "book.xlsx", path="/v1/imports/preview", sheet="Leads").json()
+    assert [c["name"] for c in leads["columns"]] == ["E-mail address", "Company"]
+    plain = upload(tenant, "Email\na@x.example\n", "a.csv", path="/v1/imports/preview", sheet="2")
+    assert plain.status_code == 200, plain.text
+    assert (plain.json()["sheet"], plain.json()["sheets"]) == (None, [])
+    assert "sheet not used: the file is no workbook" in plain.json()["warnings"]
+
+
+def test_the_cli_reads_the_sheet_asked_for(cli, tenant: TenantCtx, tmp_path):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(xlsx(TWO_SHEETS))
+    result = cli("import", path, "--tenant", tenant.slug, "--sheet", "Leads")
+    assert result.exit_code == 0, result.output
+    assert len(customers(tenant)) == 2
+    result = cli("import", path, "--tenant", tenant.slug, "--sheet", "Nope")
+    assert result.exit_code == 1, result.output
+    assert "no sheet 'Nope'" in result.output

@@ -85,6 +85,12 @@ def import_command(
         help="day-first or month-first: how to read 03/04/2024 (auto: as the file's other "
         "dates show).",
     ),
+    sheet: str | None = typer.Option(
+        None,
+        "--sheet",
+        help="A workbook's sheet to read, by name or number (1: the first); the first visible "
+        "sheet holding rows if not given.",
+    ),
     batch: int = typer.Option(
         2000,
         "--batch",
@@ -128,7 +134,7 @@ def import_command(
             stack.enter_context(_human_output_on_stderr())
         options = _options(
             maps, dry_run, match, overwrite, tags, source, format, encoding, delimiter,
-            tag_delimiter, date_order,
+            tag_delimiter, date_order, sheet,
         )  # fmt: skip
         handle, size, name = _input(stack, file)
         t = resolve_tenant(db, tenant)
@@ -215,6 +221,7 @@ def _options(
     delimiter: str | None,
     tag_delimiter: str | None,
     date_order: str | None,
+    sheet: str | None,
 ) -> ImportOptions:
     """The command line's options as the API takes them; a bad one is a UsageError."""
     from pydantic import ValidationError
@@ -231,7 +238,7 @@ def _options(
             format=format, encoding=encoding, delimiter=delimiter, mapping=overrides,
             dry_run=dry_run, match=match, overwrite=overwrite,
             tags=[x for x in tags.split(",") if x.strip()], source=source,
-            tag_delimiter=tag_delimiter, date_order=date_order,
+            tag_delimiter=tag_delimiter, date_order=date_order, sheet=sheet,
         )  # fmt: skip
     except ValidationError as exc:
         said = "; ".join(

@@ -58,6 +58,7 @@ def _options(
     source: str | None,
     tag_delimiter: str | None,
     date_order: str | None = None,
+    sheet: str | None = None,
 ) -> ImportOptions:
     overrides: dict[str, Any] = {}
     if mapping_json and mapping_json.strip():
@@ -90,6 +91,7 @@ def _options(
         "source": source or "import",
         "tag_delimiter": tag_delimiter or None,
         "date_order": date_order or None,
+        "sheet": sheet.strip() if sheet and sheet.strip() else None,
     }
     try:
         return ImportOptions.model_validate(values)
@@ -118,13 +120,13 @@ def _one_of(*values: str, description: str) -> Any:
 
 CREATE_FIELDS = frozenset(
     {"file", "format", "encoding", "delimiter", "mapping", "map", "dry_run", "match",
-     "overwrite", "tags", "source", "tag_delimiter", "date_order"}
+     "overwrite", "tags", "source", "tag_delimiter", "date_order", "sheet"}
 )  # fmt: skip
 BOOLEAN_FIELDS = frozenset({"dry_run", "overwrite"})  # a bool Form() parameter: see _booleans
 _BOOL = TypeAdapter(bool)
 PREVIEW_FIELDS = frozenset(
     {"file", "format", "encoding", "delimiter", "mapping", "map", "tags", "tag_delimiter",
-     "date_order"}
+     "date_order", "sheet"}
 )  # fmt: skip
 DATE_ORDER_DOC = (
     "day_first (31/01/2024) or month_first (01/31/2024): how to read a date whose day and "
@@ -140,6 +142,14 @@ FileField = Annotated[
 ]
 FormatField = Annotated[
     str | None, _one_of("csv", "json", "ndjson", description="detected from the file if not given")
+]
+SheetField = Annotated[
+    str | None,
+    Form(
+        max_length=100,
+        description="a workbook's sheet to read, by its name or number (1: the first); the "
+        "first visible sheet holding rows if not given",
+    ),
 ]
 DateOrderField = Annotated[
     str | None, _one_of("auto", "day_first", "month_first", description=DATE_ORDER_DOC)
@@ -238,11 +248,12 @@ def create_import(
     source: Annotated[str | None, Form(description="where the file comes from")] = None,
     tag_delimiter: FormText = None,
     date_order: DateOrderField = None,
+    sheet: SheetField = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> ImportOut:
     """Upload a file to import; it runs as a job: follow it at GET /v1/imports/{id}."""
     options = _options(format, encoding, delimiter, mapping_json, maps, dry_run, match,
-                       overwrite, tags, source, tag_delimiter, date_order)  # fmt: skip
+                       overwrite, tags, source, tag_delimiter, date_order, sheet)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id) as session:
         run = service.create_import(
             session,
@@ -272,11 +283,12 @@ def preview_import(
     tags: FormText = None,
     tag_delimiter: FormText = None,
     date_order: DateOrderField = None,
+    sheet: SheetField = None,
     principal: Principal = Depends(require(Permission.INGEST)),
 ) -> PreviewOut:
     """How a file would be read: format, columns → fields, the first rows and their errors."""
     options = _options(format, encoding, delimiter, mapping_json, maps, False, "update", False,
-                       tags, None, tag_delimiter, date_order)  # fmt: skip
+                       tags, None, tag_delimiter, date_order, sheet)  # fmt: skip
     with request.app.state.db.session(principal.tenant_id, write=False) as session:
         return service.preview(
             session, principal.tenant_id, file.file, _size(file), file.filename, options

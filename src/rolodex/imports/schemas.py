@@ -50,6 +50,9 @@ class ImportOptions(BaseModel):
     # How to read a slashed date whose day and month could be swapped (03/04/2024): None
     # (auto) reads it in the order the file's other dates show, or refuses it.
     date_order: DateOrder | None = None
+    # A workbook's sheet to read, by its name or its number (1: the first); None: the first
+    # visible sheet holding rows.
+    sheet: str | None = Field(default=None, max_length=100)
 
     @field_validator("date_order", mode="before")
     @classmethod
@@ -95,7 +98,7 @@ class ImportOptions(BaseModel):
     @model_validator(mode="after")
     def _no_nul(self) -> ImportOptions:
         texts = [*self.mapping, *self.mapping.values(), *self.tags, self.encoding or "",
-                 self.delimiter or "", self.tag_delimiter or ""]  # fmt: skip
+                 self.delimiter or "", self.tag_delimiter or "", self.sheet or ""]  # fmt: skip
         if any("\x00" in t for t in texts):
             raise ValueError("options cannot contain NUL characters")
         return self
@@ -235,6 +238,9 @@ class PreviewOut(BaseModel):
     format: str
     encoding: str
     delimiter: str | None
+    # a workbook's: the sheet read, and every visible sheet holding rows (to choose another)
+    sheet: str | None = None
+    sheets: list[str] = Field(default_factory=list)
     columns: list[ColumnOut]
     warnings: list[str]
     rows: list[PreviewRow]

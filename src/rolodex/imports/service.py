@@ -83,23 +83,32 @@ class Sniffed:
     notes: list[str]  # warnings of how the file was read
 
 
-def _sheet_of(
-    upload: BinaryIO, size: int, options: ImportOptions
-) -> tuple[BinaryIO, int, ImportOptions, list[str]]:
-    """A workbook's sheet as CSV (see ``workbook``), with the options that read it and the
-    note saying so; any other upload as it is."""
+@dataclass
+class Upload:
+    """What an import reads: the upload, or a workbook's sheet as CSV (``sheet``), with the
+    options that read it and notes saying how it was read."""
+
+    file: BinaryIO
+    size: int
+    options: ImportOptions
+    sheet: workbook.Sheet | None
+    notes: list[str]
+
+
+def _readable(upload: BinaryIO, size: int, options: ImportOptions) -> Upload:
     try:
-        sheet = workbook.as_csv(upload)
+        sheet = workbook.as_csv(upload, options.sheet)
     except FileProblem as exc:
         raise problem(exc) from exc
     if sheet is None:
-        return upload, size, options, []
+        notes = ["sheet not used: the file is no workbook"] if options.sheet else []
+        return Upload(upload, size, options, None, notes)
     notes = sheet.notes
     given = [n for n in ("format", "encoding", "delimiter") if getattr(options, n)]
     if given:
         notes.append(f"{', '.join(given)} not used: the file is {sheet.kind}")
     read = options.model_copy(update={"format": "csv", "encoding": "utf-8", "delimiter": ","})
-    return sheet.file, sheet.size, read, notes
+    return Upload(sheet.file, sheet.size, read, sheet, notes)
 
 
 def sniff(
@@ -109,7 +118,7 @@ def sniff(
     options: ImportOptions,
     *,
     mapped: bool = True,
-    sheet: bool = False,
+    sheet: workbook.Sheet | None = None,
 ) -> Sniffed:
     """Detect the file's kind, read its header (or first documents) and resolve the mapping;
     a file that cannot be imported at all is a 415 or 422 here, before anything is stored
@@ -126,7 +135,7 @@ def sniff(
             encoding=options.encoding,
             delimiter=options.delimiter,
         )
-        detected = replace(detected, sheet=sheet)  # a workbook's (``_sheet_of``)
+        detected = replace(detected, sheet=sheet is not None)  # a workbook's (``_readable``)
         reader = Reader([sample], detected)
         header = reader.header() if detected.format == "csv" else None
         line = None
@@ -189,8 +198,8 @@ def sniff(
         ),
         "date_order": options.date_order,
     }
-    if sheet:
-        stored["sheet"] = True
+    if sheet is not None:
+        stored["sheet"] = sheet.name
     notes = []
     if line is not None:
         stored["header_line"] = line
@@ -259,8 +268,9 @@ def create_import(
     None: no job, the caller runs it). The request it comes in (none from the CLI) is kept
     with it: its audit entries, written by the job, say where the change came from."""
     _may_import(principal, options)
-    upload, size, options, read_from = _sheet_of(upload, size, options)
-    sniffed = sniff(upload, size, filename, options, sheet=bool(read_from))
+    read = _readable(upload, size, options)
+    upload, size, options = read.file, read.size, read.options
+    sniffed = sniff(upload, size, filename, options, sheet=read.sheet)
     now = utcnow()
     where = request_meta.current()
     run = ImportRun(
@@ -280,7 +290,7 @@ def create_import(
         warnings=[
             storable(w)
             for w in (
-                *read_from,
+                *read.notes,
                 *sniffed.detected.warnings,
                 *sniffed.notes,
                 *sniffed.mapping.warnings,
@@ -337,8 +347,8 @@ def preview(
     from rolodex.imports.batch import phone_of
 
     # a file no column of which maps is shown all the same, for its columns to be mapped
-    upload, size, options, read_from = _sheet_of(upload, size, options)
-    sniffed = sniff(upload, size, filename, options, mapped=False, sheet=bool(read_from))
+    read = _readable(upload, size, options)
+    sniffed = sniff(read.file, read.size, filename, read.options, mapped=False, sheet=read.sheet)
     tenant = session.get(Tenant, tenant_id)
     region = tenant.default_region if tenant else "US"
     converter = Converter(
@@ -375,9 +385,11 @@ def preview(
         format=sniffed.detected.format,
         encoding=sniffed.detected.encoding,
         delimiter=sniffed.detected.delimiter,
+        sheet=read.sheet.name if read.sheet else None,
+        sheets=read.sheet.sheets if read.sheet else [],
         columns=[ColumnOut(**c) for c in _columns(sniffed.mapping)],
         warnings=[
-            *read_from,
+            *read.notes,
             *sniffed.detected.warnings,
             *sniffed.notes,
             *sniffed.mapping.warnings,

@@ -51,13 +51,16 @@ class Sheet:
     file: BinaryIO
     size: int
     kind: str  # what the workbook is, as said to the user ("an Excel workbook (.xlsx)")
+    name: str  # the sheet's
+    sheets: list[str]  # the visible sheets holding rows, this one among them or not
     notes: list[str] = field(default_factory=list)
 
 
-def as_csv(upload: BinaryIO) -> Sheet | None:
-    """The CSV of the upload's sheet when the upload is a workbook; None when it is not (it
-    is then read as it is: CSV, JSON or NDJSON, or refused by ``detect``). A workbook that
-    cannot be read is a FileProblem (415)."""
+def as_csv(upload: BinaryIO, asked: str | None = None) -> Sheet | None:
+    """The CSV of the upload's sheet (``asked``: by its name or number, else the first
+    visible sheet holding rows) when the upload is a workbook; None when it is not (it is
+    then read as it is: CSV, JSON or NDJSON, or refused by ``detect``). A workbook that
+    cannot be read is a FileProblem (415), a sheet it does not have one of field sheet."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -71,7 +74,7 @@ def as_csv(upload: BinaryIO) -> Sheet | None:
         return None
     try:
         book = CalamineWorkbook.from_filelike(upload)
-        chosen, others = _sheet(book)
+        chosen, holding = _sheet(book, asked)
         if chosen is None:
             raise FileProblem(f"the file is {kind} with no sheet holding a cell", status=415)
         out = _write(chosen.iter_rows(), chosen.start[0] if chosen.start else 0)
@@ -89,15 +92,16 @@ def as_csv(upload: BinaryIO) -> Sheet | None:
     finally:
         upload.seek(0)
     notes = [f"read as CSV from sheet {chosen.name!r} of {kind}"]
-    if others:
+    others = [n for n in holding if n != chosen.name]
+    if others and asked is None:
         listed = ", ".join(repr(n) for n in others[:5]) + (", ..." if len(others) > 5 else "")
         notes[0] += (
-            f", the first of its {len(others) + 1} sheets holding rows; the others ({listed}) "
-            "are not read: save each as its own file to import it"
+            f", the first of its {len(holding)} sheets holding rows; the others ({listed}) are "
+            "not read: choose one as the sheet to read to import it"
         )
     size = out.tell()
     out.seek(0)
-    return Sheet(out, size, kind, notes)
+    return Sheet(out, size, kind, chosen.name, holding, notes)
 
 
 def _zipped_kind(upload: BinaryIO) -> str | None:
@@ -136,20 +140,43 @@ def _zipped_kind(upload: BinaryIO) -> str | None:
     return kind
 
 
-def _sheet(book: CalamineWorkbook) -> tuple[CalamineSheet | None, list[str]]:
-    """The first visible worksheet holding a cell, and the names of the other such sheets
-    (each sheet is read once: reading one reads all its cells)."""
-    chosen, others = None, []
-    for meta in book.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
+def _sheet(book: CalamineWorkbook, asked: str | None) -> tuple[CalamineSheet | None, list[str]]:
+    """The sheet ``asked`` for (None: the first visible worksheet holding a cell), and the
+    names of the visible worksheets holding a cell. Each sheet is read once (reading one reads
+    all its cells)."""
+    worksheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    visible = [m.name for m in worksheets if m.visible == SheetVisibleEnum.Visible]
+    wanted = None if asked is None else _named(asked, [m.name for m in worksheets], visible)
+    chosen, holding = None, []
+    for name in visible:
+        sheet = book.get_sheet_by_name(name)
         if sheet.height and sheet.width:
-            if chosen is None:
+            holding.append(name)
+            if chosen is None and wanted is None:
                 chosen = sheet
-            else:
-                others.append(meta.name)
-    return chosen, others
+        if name == wanted:
+            chosen = sheet
+    if wanted is not None:
+        chosen = chosen or book.get_sheet_by_name(wanted)  # a hidden one, asked for by name
+        if not (chosen.height and chosen.width):
+            raise FileProblem(f"sheet {wanted!r} of the workbook holds no cell", field="sheet")
+    return chosen, holding
+
+
+def _named(asked: str, names: list[str], visible: list[str]) -> str:
+    """The sheet a name (in any case) or a number (of the visible sheets: 1 is the first tab)
+    names; a FileProblem of field sheet when none."""
+    given = asked.strip()
+    found = next((n for n in names if n == given), None)
+    found = found or next((n for n in names if n.casefold() == given.casefold()), None)
+    if found is None and given.isdigit() and 1 <= int(given) <= len(visible):
+        found = visible[int(given) - 1]
+    if found is None:
+        listed = ", ".join(repr(n) for n in visible[:20])
+        raise FileProblem(
+            f"the workbook has no sheet {given!r}; its sheets: {listed}", field="sheet"
+        )
+    return found
 
 
 def _write(rows: Any, skipped: int) -> BinaryIO:

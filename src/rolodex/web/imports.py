@@ -72,6 +72,7 @@ class Choices:
         delimiter: Annotated[str, Form(max_length=10)] = "",
         tag_delimiter: Annotated[str, Form(max_length=5)] = "",
         date_order: Annotated[str, Form(max_length=20)] = "",
+        sheet: Annotated[str, Form(max_length=100)] = "",
         map: Annotated[list[str] | None, Form()] = None,
     ) -> None:
         self.values: dict[str, Any] = {
@@ -84,6 +85,7 @@ class Choices:
             "delimiter": delimiter or None,
             "tag_delimiter": tag_delimiter or None,
             "date_order": date_order or None,
+            "sheet": sheet.strip() or None,
         }
         self.maps = [m for m in map or [] if m.strip()]
 
