@@ -202,3 +202,34 @@ def test_a_csv_whose_header_starts_with_a_bracket_stays_csv(data):
 @pytest.mark.parametrize("given", ["JSON", "Json", " ndjson ", "CSV"])
 def test_the_format_option_is_read_in_any_case(given):
     assert ImportOptions(format=given).format == given.strip().lower()
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # the word a spreadsheet has for the people it lists: these were left unimported
+        ("Client Name", "full_name"),
+        ("Client Email", "email"),
+        ("Client Phone", "phone"),
+        ("Client Address", "address1_line1"),
+        ("Lead Email", "email"),
+        ("Lead Phone", "phone"),
+        ("Member Name", "full_name"),
+        ("Subscriber Email", "email"),
+        ("Buyer Email", "email"),
+        ("Guest Name", "full_name"),
+        ("Patient First Name", "first_name"),
+        ("Personal Email", "email"),
+        ("Client ID", "external_id"),
+        ("Member No.", "external_id"),
+        ("Customer Number", "external_id"),
+        ("Client Since", "created_at"),
+        ("Member Since", "created_at"),
+        ("Subscriber Status", "email_consent"),
+        # left alone: a login, an owner
+        ("Username", None),
+        ("Lead Owner", None),
+    ],
+)
+def test_the_words_for_a_sheets_people_lead_their_fields(header, field):
+    assert resolve([header]).fields == [field]

@@ -111,6 +111,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailmarketingconsentstate",  # Shopify's JSON: email_marketing_consent.state
         "emailpermissionstatus",  # Constant Contact
         "emailsubscriberstatus",  # Wix
+        "subscriberstatus",  # a mailing list's: subscribed, unsubscribed (not a "Status")
         "emailpermission",
         "emailoptin",
         "emailsubscribed",
@@ -202,6 +203,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "datecreated",
         "signupdate",
         "customersince",
+        "clientsince",
+        "membersince",
         "createdate",  # HubSpot
         "createddate",  # Salesforce
         "createdon",
@@ -238,6 +241,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "squarecustomerid",
         "uniqueexternalid",  # Freshdesk
         "customercode",  # Lightspeed (Vend)
+        # a spreadsheet's own numbering of the people it lists, under the word it has for them
+        *(
+            f"{who}{n}"
+            for who in (
+                "customer",
+                "client",
+                "member",
+                "lead",
+                "subscriber",
+                "patient",
+                "guest",
+                "buyer",
+            )
+            for n in ("id", "number", "no", "nr")
+            if f"{who}{n}" not in ("customerid",)
+        ),
     ),
     "address1_line1": (
         "address",
@@ -349,6 +368,16 @@ PREFIXES = (
     "mailing",
     "customer",
     "contact",
+    # the word a spreadsheet has for the people it lists ("Client Email", "Lead Phone",
+    # "Member Name"); not "user": "Username" is a login, not a name
+    "client",
+    "lead",
+    "member",
+    "subscriber",
+    "buyer",
+    "guest",
+    "patient",
+    "personal",  # "Personal Email", "Personal Phone"
     "primary",
     "person",  # Pipedrive: "Person - Email - Work"
     "address",  # Stripe: "Address City"
