@@ -285,3 +285,27 @@ def test_the_cli_reads_the_sheet_asked_for(cli, tenant: TenantCtx, tmp_path):
     result = cli("import", path, "--tenant", tenant.slug, "--sheet", "Nope")
     assert result.exit_code == 1, result.output
     assert "no sheet 'Nope'" in result.output
+
+
+def test_a_workbook_spread_over_a_huge_area_is_refused_and_the_server_lives(tenant):
+    """A 5 KB workbook with a cell in its last row and one in its last column: calamine asked
+    for 500 GB for it and the process aborted (Rust's out-of-memory abort, no exception),
+    the server with it. It reads workbooks in a child process bounded in memory."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Email"])
+    sheet.append(["a@sheet.example"])
+    sheet["XFD1048576"] = "far away"
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(tenant, out.getvalue(), "far.xlsx")
+    assert response.status_code == 415, response.text
+    assert "memory" in response.json()["error"]["message"]
+    assert tenant.client.get("/v1/imports", headers=tenant.headers()).status_code == 200
+
+
+def test_a_workbook_read_for_too_long_is_refused(tenant, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SECONDS", 0.001)
+    response = upload(tenant, xlsx({"Customers": CUSTOMERS}), "slow.xlsx")
+    assert response.status_code == 415, response.text
+    assert "took longer than" in response.json()["error"]["message"]

@@ -12,14 +12,22 @@ significant digits, dates and times in ISO 8601 (a date cell as its day), TRUE a
 formula's last computed value is read (a workbook written by a program that never computed
 it holds none). Read with calamine (python-calamine), which holds the sheet in memory: a
 zipped workbook whose sheets unpack to more than MAX_SHEET_BYTES is refused, saying to save
-the sheet as CSV, which an import reads at any size.
+the sheet as CSV, which an import reads at any size; calamine runs in a child process bounded
+in memory and time (see ``as_csv``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
 import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -39,9 +47,11 @@ from rolodex.imports.detect import FileProblem
 
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 MAX_SHEET_BYTES = 512 * 1024 * 1024  # about 650,000 rows of 15 columns of Excel's XML
-SPOOL_BYTES = 16 * 1024 * 1024  # the CSV is kept in memory up to this, then on disk
+MAX_MEMORY_BYTES = 3 * 1024 * 1024 * 1024  # the reading process's (about 1 GB at most above)
+MAX_SECONDS = 300  # the reading process's, of processor time and in all
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _SAVE_AS_CSV = "save the sheet as CSV (File > Save As > CSV UTF-8) and import that"
+_log = logging.getLogger("rolodex.imports")
 
 
 @dataclass
@@ -60,7 +70,13 @@ def as_csv(upload: BinaryIO, asked: str | None = None) -> Sheet | None:
     """The CSV of the upload's sheet (``asked``: by its name or number, else the first
     visible sheet holding rows) when the upload is a workbook; None when it is not (it is
     then read as it is: CSV, JSON or NDJSON, or refused by ``detect``). A workbook that
-    cannot be read is a FileProblem (415), a sheet it does not have one of field sheet."""
+    cannot be read is a FileProblem (415), a sheet it does not have one of field sheet.
+
+    calamine is native code reading a file from anyone, and it holds a sheet as one block of
+    its height by its width: a workbook of a few KB with one cell in its last row and one in
+    its last column asks for 500 GB, and the process aborts (no Python exception). So it runs
+    in a child process (``main``) bounded in memory (MAX_MEMORY_BYTES) and time: the server
+    answers 415 instead of dying."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -72,36 +88,92 @@ def as_csv(upload: BinaryIO, asked: str | None = None) -> Sheet | None:
         kind = "an old Excel workbook (.xls)"
     else:
         return None
-    try:
-        book = CalamineWorkbook.from_filelike(upload)
-        chosen, holding = _sheet(book, asked)
-        if chosen is None:
-            raise FileProblem(f"the file is {kind} with no sheet holding a cell", status=415)
-        out = _write(chosen.iter_rows(), chosen.start[0] if chosen.start else 0)
-    except PasswordError as exc:
-        raise FileProblem(
-            f"the file is {kind} protected by a password: remove the password, or {_SAVE_AS_CSV}",
-            status=415,
-        ) from exc
-    except CalamineError as exc:
-        what = "an Office document that is not a workbook, or one" if head.startswith(OLE) else kind
-        raise FileProblem(
-            f"the file is {what} that could not be read ({str(exc)[:200]}); {_SAVE_AS_CSV}",
-            status=415,
-        ) from exc
-    finally:
+    with tempfile.TemporaryDirectory(prefix="rolodex-workbook-") as where:
+        book, sheet = os.path.join(where, "book"), os.path.join(where, "sheet.csv")
+        with open(book, "wb") as copy:
+            shutil.copyfileobj(upload, copy, 1024 * 1024)
         upload.seek(0)
-    notes = [f"read as CSV from sheet {chosen.name!r} of {kind}"]
-    others = [n for n in holding if n != chosen.name]
+        said = _convert(book, sheet, asked, kind, head.startswith(OLE))
+        out = open(sheet, "rb")  # noqa: SIM115 (returned open; the directory goes, it stays)
+    chosen, holding = str(said["name"]), [str(n) for n in said["sheets"]]
+    notes = [f"read as CSV from sheet {chosen!r} of {kind}"]
+    others = [n for n in holding if n != chosen]
     if others and asked is None:
         listed = ", ".join(repr(n) for n in others[:5]) + (", ..." if len(others) > 5 else "")
         notes[0] += (
             f", the first of its {len(holding)} sheets holding rows; the others ({listed}) are "
             "not read: choose one as the sheet to read to import it"
         )
-    size = out.tell()
-    out.seek(0)
-    return Sheet(out, size, kind, chosen.name, holding, notes)
+    return Sheet(cast(BinaryIO, out), os.fstat(out.fileno()).st_size, kind, chosen, holding, notes)
+
+
+def _convert(book: str, sheet: str, asked: str | None, kind: str, ole: bool) -> dict[str, Any]:
+    """Run ``main`` on the workbook at ``book``, writing its sheet's CSV to ``sheet``; what
+    it says of the sheet (its name, the sheets holding rows), or its FileProblem raised."""
+    args = [sys.executable, "-m", "rolodex.imports.workbook", book, sheet, asked or "", kind]
+    try:
+        done = subprocess.run(
+            [*args, "1" if ole else ""],
+            capture_output=True,
+            timeout=MAX_SECONDS,
+            check=False,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+        )
+    except subprocess.TimeoutExpired:
+        raise FileProblem(
+            f"the file is {kind} that took longer than {MAX_SECONDS} s to read; {_SAVE_AS_CSV}",
+            status=415,
+        ) from None
+    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    said = json.loads(lines[-1]) if done.returncode == 0 and lines else None
+    if not isinstance(said, dict):
+        why = done.stderr.decode("utf-8", "replace").strip()[:300]
+        _log.warning("reading a workbook failed (exit %s): %s", done.returncode, why)
+        raise FileProblem(
+            f"the file is {kind} that could not be read within {MAX_MEMORY_BYTES >> 30} GiB of "
+            "memory (are its cells spread over a very large area: a cell far below or to the "
+            f"right of the rest?); {_SAVE_AS_CSV}",
+            status=415,
+        )
+    if "problem" in said:
+        raise FileProblem(str(said["problem"]), status=int(said["status"]), field=said["field"])
+    return said
+
+
+def main() -> int:
+    """The child process of ``as_csv``: ``python -m rolodex.imports.workbook BOOK SHEET
+    ASKED KIND OLE`` writes the CSV of the sheet of the workbook BOOK to SHEET, and prints
+    what it read (JSON: its name and the sheets holding rows) or why it could not."""
+    book, sheet, asked, kind, ole = sys.argv[1:6]
+    resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (MAX_SECONDS, MAX_SECONDS))
+    try:
+        try:
+            with open(book, "rb") as f:
+                workbook = CalamineWorkbook.from_filelike(f)
+            chosen, holding = _sheet(workbook, asked or None)
+            if chosen is None:
+                raise FileProblem(f"the file is {kind} with no sheet holding a cell", status=415)
+            with open(sheet, "wb") as out:
+                _write(chosen.iter_rows(), chosen.start[0] if chosen.start else 0, out)
+        except PasswordError as exc:
+            raise FileProblem(
+                f"the file is {kind} protected by a password: remove the password, or "
+                f"{_SAVE_AS_CSV}",
+                status=415,
+            ) from exc
+        except CalamineError as exc:
+            what = "an Office document that is not a workbook, or one" if ole else kind
+            raise FileProblem(
+                f"the file is {what} that could not be read ({str(exc)[:200]}); {_SAVE_AS_CSV}",
+                status=415,
+            ) from exc
+    except FileProblem as exc:
+        said: dict[str, Any] = {"problem": exc.message, "status": exc.status, "field": exc.field}
+    else:
+        said = {"name": chosen.name, "sheets": holding}
+    sys.stdout.write(json.dumps(said) + "\n")
+    return 0
 
 
 def _zipped_kind(upload: BinaryIO) -> str | None:
@@ -179,10 +251,9 @@ def _named(asked: str, names: list[str], visible: list[str]) -> str:
     return found
 
 
-def _write(rows: Any, skipped: int) -> BinaryIO:
-    """The rows as CSV (UTF-8), one line a row; ``skipped`` empty rows above the sheet's
-    first, so that lines are the sheet's row numbers."""
-    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
+def _write(rows: Any, skipped: int, out: BinaryIO) -> None:
+    """The rows as CSV (UTF-8) to ``out``, one line a row; ``skipped`` empty rows above the
+    sheet's first, so that lines are the sheet's row numbers."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text, lineterminator="\n")
     text.write("\n" * skipped)
@@ -197,7 +268,6 @@ def _write(rows: Any, skipped: int) -> BinaryIO:
         writer.writerow(cells)
     text.flush()
     text.detach()
-    return cast(BinaryIO, out)
 
 
 def cell_text(value: Any) -> str:
@@ -219,3 +289,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, timedelta):
         return str(value)
     return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
