@@ -47,7 +47,7 @@ from rolodex.imports.detect import FileProblem
 
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 MAX_SHEET_BYTES = 512 * 1024 * 1024  # about 650,000 rows of 15 columns of Excel's XML
-MAX_MEMORY_BYTES = 3 * 1024 * 1024 * 1024  # the reading process's (about 1 GB at most above)
+MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024  # the reading process's (about 1 GB at most above)
 MAX_SECONDS = 300  # the reading process's, of processor time and in all
 _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _SAVE_AS_CSV = "save the sheet as CSV (File > Save As > CSV UTF-8) and import that"
