@@ -634,3 +634,38 @@ def test_a_google_people_api_page_of_contacts_is_read(tenant):
         ("3 Pine St", "Unit 2", "San Francisco", "94111", "US")
     ]  # fmt: skip
     assert [s["external_id"] for s in gail["sources"]] == ["google:people/c1"]
+
+
+def test_an_intercom_contact_with_its_own_external_id_and_an_opt_out_is_read(tenant):
+    """An Intercom contact holds Intercom's id and its id in the workspace's own system
+    (external_id): every contact having both failed ("column 'external_id' gives the external
+    id"), and its unsubscribed_from_emails and last_seen_at were not imported."""
+    contact = {
+        "type": "contact", "id": "5ba682d23d7cf92bef87bfd4", "workspace_id": "ecahpwf5",
+        "external_id": "25", "role": "user", "email": "joe@intercom.example",
+        "name": "Joe Bloggs", "unsubscribed_from_emails": True, "created_at": 1571672154,
+        "last_seen_at": 1571069751, "custom_attributes": {"monthly_spend": 155.5},
+    }  # fmt: skip
+    other = {**contact, "id": "5ba682d23d7cf92bef87bfd5", "external_id": None,
+             "email": "lee@intercom.example", "unsubscribed_from_emails": False}  # fmt: skip
+    for email in ("joe@intercom.example", "lee@intercom.example"):  # both said yes before
+        made = tenant.client.post(
+            "/v1/customers", json={"email": email, "consent": {"email": True}},
+            headers=tenant.headers(),
+        )  # fmt: skip
+        assert made.status_code == 201, made.text
+    page = {"type": "list", "data": [contact, other], "total_count": 2}
+    run = imported(tenant, json.dumps(page), "contacts.json", source="intercom")
+    assert (run["progress"]["updated"], run["progress"]["failed"]) == (2, 0), run
+    assert not any("'type'" in w for w in run["warnings"]), run["warnings"]
+    found = {c["email"]: c for c in customers(tenant)}
+    joe, lee = found["joe@intercom.example"], found["lee@intercom.example"]
+    # Intercom is none of Rolodex's sources: its ids live under import, named by the source
+    assert ("import", "intercom:5ba682d23d7cf92bef87bfd4") in [
+        (s["source"], s["external_id"]) for s in joe["sources"]
+    ]
+    assert joe["attributes"] == {"monthly_spend": 155.5, "external_id": "25"}
+    # unsubscribed revokes the consent; not unsubscribed leaves it as it was
+    assert (joe["consent"]["email"], lee["consent"]["email"]) == (False, True)
+    assert joe["last_active_at"].startswith("2019-10-14")
+    assert lee["attributes"] == {"monthly_spend": 155.5}

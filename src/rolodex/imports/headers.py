@@ -167,6 +167,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "unsubscribed",
         "emailunsubscribed",
         "unsubscribedfromallemail",  # HubSpot
+        "unsubscribedfromemails",  # Intercom
         "optedoutofemail",
         "emailoptedout",
         "optout",
@@ -192,6 +193,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastactiveat",
         "lastactive",
         "lastseen",
+        "lastseenat",  # Intercom
         "lastactivity",
         "lastactivitydate",
         "lastactivitytime",  # Zoho

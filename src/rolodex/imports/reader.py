@@ -326,7 +326,9 @@ _WHOLE = frozenset({"attributes", "addresses", "sources"})
 def _own_shape(doc: dict[str, Any]) -> dict[str, Any]:
     """A record of another tool's API in the shape the import reads (each returns any other
     record as it is)."""
-    return google_person(mailchimp_member(klaviyo_profile(salesforce_record(doc))))
+    return google_person(
+        mailchimp_member(klaviyo_profile(salesforce_record(intercom_contact(doc))))
+    )
 
 
 def _first(values: Any, key: str = "value") -> Any:
@@ -402,6 +404,24 @@ def _salesforce_meta(value: Any) -> bool:
 # Klaviyo's names for a profile's address parts, under its location
 _LOCATION = {"address1": "line1", "address2": "line2", "zip": "postcode", "latitude": "lat",
              "longitude": "lng"}  # fmt: skip
+
+
+def intercom_contact(doc: dict[str, Any]) -> dict[str, Any]:
+    """A contact as Intercom's API writes it (``{"type": "contact", "id": ...,
+    "workspace_id": ..., "external_id": ...}``): its ``id`` is Intercom's (the external id),
+    its ``external_id`` the contact's id in the workspace's own system, kept as the custom
+    attribute external_id as a Klaviyo profile's is (beside Intercom's id it failed every row
+    holding both, as two external ids); its ``type`` names the object, not the customer's
+    type. Any other record is returned as it is."""
+    if doc.get("type") != "contact" or "workspace_id" not in doc or "id" not in doc:
+        return doc
+    out = {k: v for k, v in doc.items() if k not in ("type", "external_id")}
+    if doc.get("external_id") not in (None, ""):
+        custom = doc.get("custom_attributes")
+        custom = dict(custom) if isinstance(custom, dict) else {}
+        custom.setdefault("external_id", doc["external_id"])
+        out["custom_attributes"] = custom
+    return out
 
 
 def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
