@@ -675,3 +675,52 @@ def test_billing_and_shipping_addresses_apart_stay_two_and_a_typed_pair_stays_as
     imported(tenant, own)
     ed = next(c for c in customers(tenant) if c["email"] == "ed@shop.example")
     assert [a["type"] for a in ed["addresses"]] == ["billing", "shipping"]
+
+
+def test_a_linkedin_connections_export_is_read_below_its_notes(tenant):
+    """LinkedIn's Connections.csv starts with a "Notes:" line and a paragraph above its
+    header: "Notes:" maps (to notes) and was taken for the header, and every row failed as
+    wider than it. Its URL (the profile), Position and Connected On were not imported."""
+    text = (
+        "Notes:\n"
+        '"When exporting your connection data, you may notice that some of the email addresses'
+        " are missing. You will only see email addresses for connections who have allowed "
+        'their connections to see or download their email address."\n'
+        "\n"
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ann,Lee,https://www.linkedin.com/in/annlee,ann@li.example,Acme Inc,Head of Sales,"
+        "07 Dec 2023\n"
+        "Bo,Chan,https://www.linkedin.com/in/bochan,,Globex,CTO,15 Jan 2022\n"
+    )
+    run = imported(tenant, text, "Connections.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    assert any("line 4" in w and "'Notes:'" in w for w in run["warnings"]), run["warnings"]
+    people = {c["last_name"]: c for c in customers(tenant)}
+    ann, bo = people["Lee"], people["Chan"]
+    assert (ann["email"], ann["company"], ann["created_at"][:10]) == (
+        "ann@li.example",
+        "Acme Inc",
+        "2023-12-07",
+    )
+    assert ann["attributes"] == {
+        "linkedin": "https://www.linkedin.com/in/annlee",
+        "job_title": "Head of Sales",
+    }
+    assert (bo["email"], bo["attributes"]["job_title"]) == (None, "CTO")
+    assert [e["line"] for e in rows(tenant, run["id"])] == [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Job Title", "attr.job_title"), ("Position", "attr.job_title"),
+     ("Website", "attr.website"), ("Web Page", "attr.website"), ("LinkedIn URL", "attr.linkedin"),
+     ("Title", None), ("URL", None)],
+)  # fmt: skip
+def test_a_contacts_job_title_website_and_linkedin_are_kept_as_attributes(header, field):
+    assert _fields([header]) == {header: field}
+
+
+def test_a_one_column_file_whose_header_is_one_word_keeps_it_as_its_header(tenant):
+    run = imported(tenant, "Email\na@one.example\nb@one.example\n", "one.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    assert not any("title" in w for w in run["warnings"]), run["warnings"]

@@ -205,6 +205,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "datecreated",
         "signupdate",
         "customersince",
+        "connectedon",  # LinkedIn's connections: when they became one
         "clientsince",
         "membersince",
         "createdate",  # HubSpot
@@ -403,6 +404,16 @@ ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", 
 # Prefixes whose bare "... Address" is a whole address in one cell beside its parts (Outlook's
 # "Home Address" beside "Home Street"): not a first line.
 WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
+
+# What a contact list says of a person that no customer field holds, kept as the custom
+# attribute named here (a bare "Title" is not among them: Outlook's is Mr. or Ms.; nor "URL").
+CONTACT_ATTRIBUTES = {
+    "jobtitle": "job_title", "position": "job_title", "jobposition": "job_title",
+    "website": "website", "websiteurl": "website", "webpage": "website",
+    "homepage": "website", "webaddress": "website",
+    "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
+    "linkedinprofileurl": "linkedin",
+}  # fmt: skip
 
 # Birth dates are custom attributes, under a name matching reads as one
 # (identity.normalize.DOB_ATTRIBUTES): the file's own word where it is one of them.

@@ -37,6 +37,7 @@ from rolodex.imports.headers import (
     ADDRESS_ONLY_PREFIXES,
     ADDRESS_PREFIXES,
     BIRTH_DATES,
+    CONTACT_ATTRIBUTES,
     OTHER_LANGUAGES,
     PREFIXES,
     SYNONYMS,
@@ -136,8 +137,9 @@ _EXACT.update(
         "consentsmssource": "sms_consent_source",
     }
 )
-# Birth dates are custom attributes, under a name matching reads as one.
-for _name, _attribute in BIRTH_DATES.items():
+# Birth dates are custom attributes, under a name matching reads as one; so are a contact's
+# job title, website and LinkedIn profile.
+for _name, _attribute in (BIRTH_DATES | CONTACT_ATTRIBUTES).items():
     _EXACT.setdefault(_name, "attr." + _attribute)
 
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
@@ -419,7 +421,8 @@ def resolve(
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     geolocation = _mailchimp_geolocation(headers)
     orders = _shopify_orders(headers)
-    fixed = {i: IGNORE for i in geolocation} | orders  # what an export's own shape decides
+    # what an export's own shape decides
+    fixed = {i: IGNORE for i in geolocation} | orders | _linkedin_connections(headers)
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
         for i in range(len(columns))
@@ -543,6 +546,15 @@ def _shopify_orders(headers: list[str]) -> dict[int, str]:
         ):
             out[i] = IGNORE
     return out
+
+
+def _linkedin_connections(headers: list[str]) -> dict[int, str]:
+    """LinkedIn's connections export (First Name, Last Name, URL, Email Address, Company,
+    Position, Connected On): its bare "URL" is the person's LinkedIn profile."""
+    names = [normal(h) for h in headers]
+    if "connectedon" not in names:
+        return {}
+    return {i: "attr.linkedin" for i, name in enumerate(names) if name == "url"}
 
 
 def _twice(first: str, column: str) -> str:

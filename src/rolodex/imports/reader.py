@@ -237,7 +237,8 @@ def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], int
     map), holds no value (an email, a number, a date) and is wider than each line above it,
     which hold at most two values (labels: a blank between them, and fewer columns mapped).
     None when the first line is the header or none is: a file without a header is not given
-    one of its rows as its header."""
+    one of its rows as its header. A first line of one value that maps ("Notes:", "Customers")
+    is a title when such a line follows it."""
     found: list[tuple[int, list[str]]] = []
     try:
         for line, row in islice(Reader([data], detected)._leading(), HEADER_SEARCH):
@@ -248,7 +249,9 @@ def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], int
         return None
     mapped = maps(found[0][1])
     # a first line that maps is the header, as ever, unless it holds labels of merged cells
-    lines = (found[:2] if _labels(found[0][1]) else []) if mapped else found
+    # or is one word that happens to map, above the wider header (LinkedIn's "Notes:")
+    lone = len(filled(found[0][1])) == 1
+    lines = (found[:2] if _labels(found[0][1]) else []) if mapped and not lone else found
     above = 0  # the most values a line above holds
     for n, (line, row) in enumerate(lines):
         width = len(filled(row))
