@@ -724,3 +724,57 @@ def test_a_one_column_file_whose_header_is_one_word_keeps_it_as_its_header(tenan
     run = imported(tenant, "Email\na@one.example\nb@one.example\n", "one.csv")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
     assert not any("title" in w for w in run["warnings"]), run["warnings"]
+
+
+def test_calendly_etsy_facebook_leads_and_google_forms_exports_are_read(tenant):
+    """Calendly's invitees ("Invitee Email": the whole file was refused, no column mapping),
+    Etsy's orders ("Street 1", "Ship City" not imported beside "Street 2" as the first line;
+    "Status: Completed", the order's, failed every row), Facebook's lead ads (lead_status
+    CREATED failed every row as a stage; its phones are written "p:+1..."), a Google Form's
+    "How did you hear about us?" (the acquisition source)."""
+    calendly = csv_text(
+        [["Invitee Name", "Invitee First Name", "Invitee Last Name", "Invitee Email",
+          "Text Reminder Number", "Event Type Name", "Invitee Time Zone"],
+         ["Cal Lee", "Cal", "Lee", "cal@tools.example", "+1 503-555-0100", "Intro Call",
+          "Pacific Time - US & Canada"]]
+    )  # fmt: skip
+    etsy = csv_text(
+        [["Sale Date", "Order ID", "Buyer User ID", "Full Name", "First Name", "Last Name",
+          "Street 1", "Street 2", "Ship City", "Ship State", "Ship Zipcode", "Ship Country",
+          "Order Total", "Status", "Buyer"],
+         ["03/05/24", "3012345678", "987654321", "Et Sy", "Et", "Sy", "12 Oak St", "Apt 4",
+          "Portland", "OR", "97201", "United States", "30.00", "Completed", "etsy123"]]
+    )  # fmt: skip
+    leads = csv_text(
+        [["id", "created_time", "ad_id", "ad_name", "adset_id", "campaign_id", "campaign_name",
+          "form_id", "is_organic", "platform", "full_name", "email", "phone_number",
+          "lead_status"],
+         ["l:1234567890123456", "2024-03-05T10:15:30-08:00", "ag:1", "Spring Ad", "as:2",
+          "c:3", "Spring Campaign", "f:4", "false", "ig", "Fay Book", "fay@tools.example",
+          "p:+15035550101", "CREATED"]]
+    )  # fmt: skip
+    form = csv_text(
+        [["Timestamp", "Email Address", "Name", "How did you hear about us?"],
+         ["3/5/2024 10:15:30", "gf@tools.example", "Gee Form", "Instagram"]]
+    )  # fmt: skip
+    for name, text in (("calendly", calendly), ("etsy", etsy), ("leads", leads),
+                       ("form", form)):  # fmt: skip
+        run = imported(tenant, text, f"{name}.csv")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = {c["last_name"]: c for c in customers(tenant)}
+    cal = found["Lee"]
+    assert (cal["email"], cal["phone_e164"]) == ("cal@tools.example", "+15035550100")
+    sy = found["Sy"]
+    assert [(a["type"], a["line1"], a["line2"], a["city"], a["postcode"], a["country"])
+            for a in sy["addresses"]] == [
+        ("both", "12 Oak St", "Apt 4", "Portland", "97201", "US")
+    ]  # fmt: skip
+    assert (sy["status"], [s["external_id"] for s in sy["sources"]]) == ("active", ["987654321"])
+    fay = found["Book"]
+    assert (fay["lifecycle_stage"], fay["phone_e164"]) == ("prospect", "+15035550101")
+    assert (fay["utm"]["campaign"], fay["utm"]["content"], fay["utm"]["source"]) == (
+        "Spring Campaign",
+        "Spring Ad",
+        "ig",
+    )
+    assert found["Form"]["acquisition_source"] == "Instagram"

@@ -13,6 +13,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "customeremail",
         "emails",
         "emailaddresses",  # Google People API: a list of {"value": ...}
+        "inviteeemail",  # Calendly
     ),
     "phone": (
         "phone",
@@ -31,6 +32,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "landline",
         "phones",  # JSON: a list of numbers, or of {"number": ..., "type": ...}
         "phonenumbers",
+        "textremindernumber",  # Calendly
     ),
     # a JSON name object's keys come flattened: "name": {"first": ...} is name.first
     "first_name": (
@@ -43,6 +45,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "namegiven",
         "namegivenname",
         "namefirstname",
+        "inviteefirstname",  # Calendly
     ),
     "last_name": (
         "lastname",
@@ -55,6 +58,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "namefamilyname",
         "namelastname",
         "namesurname",
+        "inviteelastname",  # Calendly
     ),
     "full_name": (
         "fullname",
@@ -66,6 +70,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "namefullname",
         "namedisplayname",
         "nameformatted",
+        "inviteename",  # Calendly
     ),
     "company": (
         "company",
@@ -99,6 +104,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "referralsource",
         "originalsource",
         "source",
+        # a sign-up form's question (Google Forms, Typeform)
+        "howdidyouhearaboutus",
+        "howdidyoufindus",
+        "howdidyouhearofus",
+        "howdidyoufindoutaboutus",
+        "wheredidyouhearaboutus",
     ),
     "utm_source": ("utmsource",),
     "utm_medium": ("utmmedium",),
@@ -244,6 +255,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "squarecustomerid",
         "uniqueexternalid",  # Freshdesk
         "customercode",  # Lightspeed (Vend)
+        "buyeruserid",  # Etsy's orders: the buyer's Etsy account
         # a spreadsheet's own numbering of the people it lists, under the word it has for them
         *(
             f"{who}{n}"
@@ -270,6 +282,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "streetaddress1",  # Square
         "streetaddressline1",  # Constant Contact
         "line1",
+        "street1",  # Etsy: "Street 1" beside "Street 2"
     ),
     "address1_line2": (
         "address2",
@@ -368,6 +381,7 @@ PREFIXES = (
     "shippingaddress",
     "billing",
     "shipping",
+    "ship",  # Etsy: "Ship City", "Ship Zipcode" (address parts only)
     "mailing",
     "customer",
     "contact",
@@ -397,9 +411,9 @@ PREFIXES = (
 )
 # Prefixes of address parts only: a point of sale's "Location Name", "Location ID" or
 # "Location Email" is the store's, not the customer's.
-ADDRESS_ONLY_PREFIXES = ("location",)
+ADDRESS_ONLY_PREFIXES = ("location", "ship")
 # Prefixes of a second address: its columns take address2 when address1 is taken.
-ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "mailing",
+ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "ship", "mailing",
                     "home", "business", "work", "other", "physical", "postal")  # fmt: skip
 # Prefixes whose bare "... Address" is a whole address in one cell beside its parts (Outlook's
 # "Home Address" beside "Home Street"): not a first line.

@@ -421,8 +421,15 @@ def resolve(
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     geolocation = _mailchimp_geolocation(headers)
     orders = _shopify_orders(headers)
+    order_status = _order_status(headers)
     # what an export's own shape decides
-    fixed = {i: IGNORE for i in geolocation} | orders | _linkedin_connections(headers)
+    fixed = (
+        {i: IGNORE for i in geolocation}
+        | orders
+        | order_status
+        | _linkedin_connections(headers)
+        | _facebook_leads(headers)
+    )
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
         for i in range(len(columns))
@@ -441,6 +448,11 @@ def resolve(
         warnings.append(
             "column 'Id' is the order's id in Shopify's orders export, not the customer's: "
             "not imported; customers are matched by email and phone"
+        )
+    for i in order_status:
+        warnings.append(
+            f"column {columns[i]!r} is the order's status in an orders export (Completed, "
+            "Shipped), not the customer's: not imported"
         )
     if geolocation:
         located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
@@ -520,6 +532,37 @@ def _mailchimp_geolocation(headers: list[str]) -> set[int]:
     return {i for i, name in enumerate(names) if name in _GEOLOCATION}
 
 
+# An orders export (Etsy's, a shop's own): an order's id and its amount, each under one of
+# these names; its bare "Status" is the order's (Completed), not the customer's.
+_ORDER_IDS = frozenset({"orderid", "ordernumber", "orderno", "order"})
+_ORDER_AMOUNTS = frozenset({"ordertotal", "ordervalue", "ordernet", "total", "subtotal",
+                            "totalpaid", "orderamount", "amount"})  # fmt: skip
+
+
+def _order_status(headers: list[str]) -> dict[int, str]:
+    names = [normal(h) for h in headers]
+    if not (_ORDER_IDS.intersection(names) and _ORDER_AMOUNTS.intersection(names)):
+        return {}
+    return {i: IGNORE for i, name in enumerate(names) if name == "status"}
+
+
+# Facebook's lead ads export: its own columns
+_FACEBOOK_LEADS = frozenset({"adid", "adname", "adsetid", "adsetname", "campaignid",
+                             "campaignname", "formid", "formname", "isorganic"})  # fmt: skip
+_FACEBOOK_FIELDS = {"leadstatus": IGNORE, "campaignname": "utm_campaign", "adname": "utm_content",
+                    "platform": "utm_source"}  # fmt: skip
+
+
+def _facebook_leads(headers: list[str]) -> dict[int, str]:
+    """Facebook's lead ads export: its lead_status is the lead's state in Facebook (CREATED),
+    not a stage (every row failed on it); the campaign, ad and platform (fb, ig) the lead
+    came through are its UTM campaign, content and source."""
+    names = [normal(h) for h in headers]
+    if len(_FACEBOOK_LEADS.intersection(names)) < 3:
+        return {}
+    return {i: _FACEBOOK_FIELDS[n] for i, n in enumerate(names) if n in _FACEBOOK_FIELDS}
+
+
 # Shopify's orders export: its own columns
 _SHOPIFY_ORDERS = frozenset({"financialstatus", "fulfillmentstatus", "lineitemname",
                              "lineitemquantity", "lineitemprice", "paidat"})  # fmt: skip
@@ -569,6 +612,8 @@ def address_kind(header: str) -> str | None:
     name = normal(header)
     kind = next((p for p in ADDRESS_PREFIXES if name.startswith(p)), None)
     kind = kind or next((p for p in ADDRESS_PREFIXES if name.endswith(p)), None)  # "City - Home"
+    if kind == "ship":  # Etsy's "Ship City": the shipping address's
+        return "shipping"
     return None if kind is None else kind.removesuffix("address")
 
 
