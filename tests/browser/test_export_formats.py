@@ -1,12 +1,14 @@
-"""The customer list offers its export as CSV, JSON and NDJSON, each link following the
+"""The customer list offers its export as CSV, Excel, JSON and NDJSON, each link following the
 filter a search typed after the page loaded (JSON was reachable only by editing the address)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -49,6 +51,13 @@ def test_json_and_ndjson_exports_are_offered_and_follow_a_search(page, site):
     name, text = _download(page, "Export NDJSON")
     assert name.endswith(".ndjson"), name
     assert sorted(json.loads(line)["email"] for line in text.splitlines()) == found
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export Excel", exact=True).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(book["Customers"].iter_rows(values_only=True))
+    emails = [dict(zip(rows[0], row, strict=True))["email"] for row in rows[1:]]
+    assert sorted(emails) == found
     name, text = _download(page, "Export CSV")  # the CSV link is as it was
     assert name.endswith(".csv"), name
     assert "ann@brook.example" in text

@@ -72,7 +72,9 @@ def test_a_format_in_any_case_and_a_bad_one_in_one_line(cli, tenant):
     add(tenant, "a@example.com")
     result = cli("export", "--tenant", tenant.slug, "--format", "xml")
     assert result.exit_code == 2  # bad usage
-    assert result.output.splitlines() == ["error: --format: one of csv, json, ndjson (got 'xml')"]
+    assert result.output.splitlines() == [
+        "error: --format: one of csv, json, ndjson, xlsx (got 'xml')"
+    ]
     result = cli("export", "--tenant", tenant.slug, "--format", "NDJSON")
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["email"] for x in result.stdout.splitlines()] == ["a@example.com"]

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 def export_command(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
-    format: str = typer.Option("csv", "--format", help="csv, json or ndjson."),
+    format: str = typer.Option(
+        "csv", "--format", help="csv, json, ndjson or xlsx (an Excel workbook: give --out)."
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="File to write, moved into place whole (default or -: stdout)."
     ),
@@ -116,6 +118,11 @@ def export_command(
                 # file of an earlier one as it was. Before the audit: an export it cannot write
                 # is not recorded.
                 path = out if to_file and out else STDOUT
+                if format == "xlsx" and not to_file and sys.stdout.isatty():
+                    raise UsageError(
+                        "--format xlsx writes a workbook (binary): give --out FILE, or "
+                        "redirect standard output to a file"
+                    )
                 bom = is_regular(path)  # before writable opens it
                 target = files.enter_context(writable(path))
                 service.record_audit(session, principal, format, node, audited)

@@ -1,4 +1,5 @@
-"""Export endpoint: any customer list filter as CSV, JSON or NDJSON, streamed."""
+"""Export endpoint: any customer list filter as CSV, JSON, NDJSON or an Excel workbook,
+streamed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ from rolodex.views import service as views_service
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 
-FORMAT_DOC = "csv, json or ndjson (any case). "
+FORMAT_DOC = (
+    "csv, json, ndjson or xlsx (any case): xlsx is an Excel workbook of the CSV's columns, "
+    "every cell text (no formula, no apostrophe before a phone) but LTV and order count, "
+    "sent once it is written whole. "
+)
 FILTERS_DOC = (
     "Any filter of GET /v1/customers (stage, status, type, tag, tag_any, source, country, "
     "segment, ltv_min, created_after, attr.<name>, filter=...). Deleted customers are never "

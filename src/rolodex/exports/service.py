@@ -44,7 +44,8 @@ from rolodex.search.filters import Node
 
 PAGE = 1000
 SQL_COUNT_MAX = 2**63 - 1
-FORMATS = ("csv", "json", "ndjson")
+FORMATS = ("csv", "json", "ndjson", "xlsx")
+NUMBERS = ("ltv", "order_count")  # numbers in a workbook, text in every other cell
 COLUMNS = (
     "id", "email", "email_normalized", "phone", "phone_e164", "first_name", "last_name",
     "full_name", "company", "lifecycle_stage", "status", "customer_type", "tags", "notes",
@@ -78,7 +79,7 @@ def format_of(value: str) -> str:
     """The format ``value`` names, in any case; a 422 naming the formats for anything else."""
     fmt = value.strip().lower()
     if fmt not in FORMATS:
-        raise field_error("format", "one of csv, json, ndjson", value[:50])
+        raise field_error("format", "one of csv, json, ndjson, xlsx", value[:50])
     return fmt
 
 
@@ -98,7 +99,7 @@ def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str
     """A 422 for what the export cannot do, before its response starts and before it is
     audited (an error once streaming has begun can only cut the download short)."""
     if fmt not in FORMATS:
-        raise field_error("format", "one of csv, json, ndjson", fmt)
+        raise field_error("format", "one of csv, json, ndjson, xlsx", fmt)
     if search.needs_admin(selection.node):
         raise field_error("deleted", "exports never include deleted customers")
     if selection.limit is not None and selection.limit < 1:
@@ -318,10 +319,15 @@ def stream(
                     on_page(len(page))
                 yield page
 
-        if fmt == "csv":
+        if fmt in ("csv", "xlsx"):
             columns, n, names = csv_columns(session, tenant_id, selection)
             rows = ([flat(d, n, names) for d in page] for page in counted())
-            yield from writers.stream(writers.CsvWriter(columns, bom=bom), rows)
+            writer = (
+                writers.CsvWriter(columns, bom=bom)
+                if fmt == "csv"
+                else writers.XlsxWriter(columns, NUMBERS)
+            )
+            yield from writers.stream(writer, rows)
         elif fmt == "json":
             yield from writers.stream(writers.JsonWriter(), counted())
         else:
