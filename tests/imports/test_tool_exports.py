@@ -713,6 +713,7 @@ def test_a_linkedin_connections_export_is_read_below_its_notes(tenant):
 @pytest.mark.parametrize(
     ("header", "field"),
     [("Job Title", "attr.job_title"), ("Position", "attr.job_title"),
+     ("Organization Title", "attr.job_title"), ("Website 1 - Value", "attr.website"),
      ("Website", "attr.website"), ("Web Page", "attr.website"), ("LinkedIn URL", "attr.linkedin"),
      ("Title", None), ("URL", None)],
 )  # fmt: skip

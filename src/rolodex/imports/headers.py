@@ -423,7 +423,9 @@ WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
 # attribute named here (a bare "Title" is not among them: Outlook's is Mr. or Ms.; nor "URL").
 CONTACT_ATTRIBUTES = {
     "jobtitle": "job_title", "position": "job_title", "jobposition": "job_title",
+    "organizationtitle": "job_title", "organization1title": "job_title",  # Google Contacts
     "website": "website", "websiteurl": "website", "webpage": "website",
+    "website1value": "website",  # Google Contacts
     "homepage": "website", "webaddress": "website",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
     "linkedinprofileurl": "linkedin",
