@@ -94,6 +94,13 @@ class Upload:
     sheet: workbook.Sheet | None
     notes: list[str]
 
+    def __enter__(self) -> Upload:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.sheet is not None:  # the upload itself is its caller's
+            self.file.close()
+
 
 def _readable(upload: BinaryIO, size: int, options: ImportOptions) -> Upload:
     try:
@@ -269,69 +276,70 @@ def create_import(
     with it: its audit entries, written by the job, say where the change came from."""
     _may_import(principal, options)
     read = _readable(upload, size, options)
-    upload, size, options = read.file, read.size, read.options
-    sniffed = sniff(upload, size, filename, options, sheet=read.sheet)
-    now = utcnow()
-    where = request_meta.current()
-    run = ImportRun(
-        tenant_id=principal.tenant_id,
-        id=new_id(),
-        state="queued",
-        dry_run=options.dry_run,
-        filename=storable((filename or "upload")[:300]),
-        content_type=storable(content_type[:200]) if content_type else None,
-        size_bytes=size,
-        format=sniffed.detected.format,
-        encoding=sniffed.detected.encoding,
-        delimiter=sniffed.detected.delimiter,
-        options=sniffed.options,
-        columns=_columns(sniffed.mapping),
-        mapping={storable(k): v for k, v in sniffed.mapping.as_dict().items()},
-        warnings=[
-            storable(w)
-            for w in (
-                *read.notes,
-                *sniffed.detected.warnings,
-                *sniffed.notes,
-                *sniffed.mapping.warnings,
-            )
-        ],
-        actor_type=principal.actor_type,
-        actor_id=principal.actor_id,
-        actor_name=principal.name[:200],
-        actor_role=principal.role,
-        ip=where.ip,
-        user_agent=where.user_agent,
-        created_at=now,
-        updated_at=now,
-        rows_read=0,
-        created=0,
-        updated=0,
-        unchanged=0,
-        skipped=0,
-        failed=0,
-        problems=0,
-        bytes_read=0,
-        reverted=0,
-        revert_kept=0,
-        revert_partly=0,
-    )
-    session.add(run)
-    session.flush()
-    upload.seek(0)
-    digest, seq = hashlib.sha256(), 0
-    while data := upload.read(CHUNK_BYTES):
-        digest.update(data)
-        repository.add_chunk(session, run.tenant_id, run.id, seq, data)
-        seq += 1
-    run.chunk_count, run.sha256 = seq, digest.hexdigest()
-    if run_after is not None:
-        job = queue.enqueue(
-            session, run.tenant_id, KIND, {"import_id": str(run.id)}, run_at=now + run_after
+    with read:  # a workbook's sheet as CSV: its file closed once stored
+        upload, size, options = read.file, read.size, read.options
+        sniffed = sniff(upload, size, filename, options, sheet=read.sheet)
+        now = utcnow()
+        where = request_meta.current()
+        run = ImportRun(
+            tenant_id=principal.tenant_id,
+            id=new_id(),
+            state="queued",
+            dry_run=options.dry_run,
+            filename=storable((filename or "upload")[:300]),
+            content_type=storable(content_type[:200]) if content_type else None,
+            size_bytes=size,
+            format=sniffed.detected.format,
+            encoding=sniffed.detected.encoding,
+            delimiter=sniffed.detected.delimiter,
+            options=sniffed.options,
+            columns=_columns(sniffed.mapping),
+            mapping={storable(k): v for k, v in sniffed.mapping.as_dict().items()},
+            warnings=[
+                storable(w)
+                for w in (
+                    *read.notes,
+                    *sniffed.detected.warnings,
+                    *sniffed.notes,
+                    *sniffed.mapping.warnings,
+                )
+            ],
+            actor_type=principal.actor_type,
+            actor_id=principal.actor_id,
+            actor_name=principal.name[:200],
+            actor_role=principal.role,
+            ip=where.ip,
+            user_agent=where.user_agent,
+            created_at=now,
+            updated_at=now,
+            rows_read=0,
+            created=0,
+            updated=0,
+            unchanged=0,
+            skipped=0,
+            failed=0,
+            problems=0,
+            bytes_read=0,
+            reverted=0,
+            revert_kept=0,
+            revert_partly=0,
         )
-        run.job_id = job.id
-    session.flush()
-    return run
+        session.add(run)
+        session.flush()
+        upload.seek(0)
+        digest, seq = hashlib.sha256(), 0
+        while data := upload.read(CHUNK_BYTES):
+            digest.update(data)
+            repository.add_chunk(session, run.tenant_id, run.id, seq, data)
+            seq += 1
+        run.chunk_count, run.sha256 = seq, digest.hexdigest()
+        if run_after is not None:
+            job = queue.enqueue(
+                session, run.tenant_id, KIND, {"import_id": str(run.id)}, run_at=now + run_after
+            )
+            run.job_id = job.id
+        session.flush()
+        return run
 
 
 def preview(
@@ -347,8 +355,10 @@ def preview(
     from rolodex.imports.batch import phone_of
 
     # a file no column of which maps is shown all the same, for its columns to be mapped
-    read = _readable(upload, size, options)
-    sniffed = sniff(read.file, read.size, filename, read.options, mapped=False, sheet=read.sheet)
+    with _readable(upload, size, options) as read:
+        sniffed = sniff(
+            read.file, read.size, filename, read.options, mapped=False, sheet=read.sheet
+        )
     tenant = session.get(Tenant, tenant_id)
     region = tenant.default_region if tenant else "US"
     converter = Converter(
