@@ -309,3 +309,27 @@ def test_a_workbook_read_for_too_long_is_refused(tenant, monkeypatch):
     response = upload(tenant, xlsx({"Customers": CUSTOMERS}), "slow.xlsx")
     assert response.status_code == 415, response.text
     assert "took longer than" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("code", "stderr", "words"),
+    [
+        (-9, b"", "within 2 GiB of memory"),  # killed
+        (1, b"Traceback (most recent call last):\nMemoryError", "within 2 GiB of memory"),
+        (1, b"Traceback (most recent call last):\nValueError: boom", "(ValueError: boom)"),
+        (0, b"", "(exit 0)"),  # it said nothing
+    ],
+)
+def test_a_reading_process_that_dies_is_a_refusal_saying_how(monkeypatch, code, stderr, words):
+    import subprocess
+
+    from rolodex.imports.detect import FileProblem
+
+    def died(args, **_kw):
+        return subprocess.CompletedProcess(args, code, b"not json\n" if code == 0 else b"", stderr)
+
+    monkeypatch.setattr(workbook.subprocess, "run", died)
+    with pytest.raises(FileProblem) as refused:
+        workbook.as_csv(io.BytesIO(xlsx({"Customers": CUSTOMERS})))
+    assert refused.value.status == 415
+    assert words in refused.value.message

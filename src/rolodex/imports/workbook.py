@@ -125,15 +125,23 @@ def _convert(book: str, sheet: str, asked: str | None, kind: str, ole: bool) -> 
             status=415,
         ) from None
     lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
-    said = json.loads(lines[-1]) if done.returncode == 0 and lines else None
+    try:
+        said = json.loads(lines[-1]) if done.returncode == 0 and lines else None
+    except ValueError:
+        said = None
     if not isinstance(said, dict):
-        why = done.stderr.decode("utf-8", "replace").strip()[:300]
-        _log.warning("reading a workbook failed (exit %s): %s", done.returncode, why)
+        why = done.stderr.decode("utf-8", "replace").strip()
+        _log.warning("reading a workbook failed (exit %s): %s", done.returncode, why[:300])
+        if done.returncode < 0 or "memory" in why.lower():  # aborted, killed, out of memory
+            raise FileProblem(
+                f"the file is {kind} that could not be read within "
+                f"{MAX_MEMORY_BYTES >> 30} GiB of memory (are its cells spread over a very "
+                f"large area: a cell far below or to the right of the rest?); {_SAVE_AS_CSV}",
+                status=415,
+            )
+        last = why.splitlines()[-1][:200] if why else f"exit {done.returncode}"
         raise FileProblem(
-            f"the file is {kind} that could not be read within {MAX_MEMORY_BYTES >> 30} GiB of "
-            "memory (are its cells spread over a very large area: a cell far below or to the "
-            f"right of the rest?); {_SAVE_AS_CSV}",
-            status=415,
+            f"the file is {kind} that could not be read ({last}); {_SAVE_AS_CSV}", status=415
         )
     if "problem" in said:
         raise FileProblem(str(said["problem"]), status=int(said["status"]), field=said["field"])
