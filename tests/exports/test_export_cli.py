@@ -144,4 +144,4 @@ def test_an_output_that_refuses_the_export_is_one_line_not_a_traceback(cli, tena
     assert "Traceback" not in result.output
     last = result.output.splitlines()[-1]
     assert last == "error: cannot write /dev/full: No space left on device", last
-    assert "exported 1 customers to" not in result.output
+    assert "exported 1 customer to" not in result.output

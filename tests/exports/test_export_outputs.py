@@ -119,4 +119,4 @@ def test_the_count_said_is_the_customers_written_though_one_came_meanwhile(
     result = cli("export", "--tenant", tenant.slug, "--format", "ndjson", "--out", out)
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 1
-    assert result.stdout.strip() == f"exported 1 customers to {out}"  # said 0
+    assert result.stdout.strip() == f"exported 1 customer to {out}"  # said 0 (then "1 customers")

@@ -81,6 +81,11 @@ def rows(n: int) -> str:
     return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
+def customers(n: int) -> str:
+    """A count of customers in words: 1 customer, 2,000 customers."""
+    return f"{n:,} customer" if n == 1 else f"{n:,} customers"
+
+
 def shown(text: str) -> str:
     """Text from a file or a record for a ``print`` with markup: printable, its brackets
     escaped (a header "[/]" is a column's name, not a Rich tag that ends the command)."""

@@ -16,6 +16,7 @@ from rolodex.cli.context import (
     READER_GONE,
     UsageError,
     console,
+    customers,
     database,
     err_console,
     handled,
@@ -134,7 +135,7 @@ def export_command(
             silence(sys.stdout)
         raise typer.Exit(READER_GONE) from None
     if to_file:
-        console.print(f"exported {written:,} customers to {out}", highlight=False)
+        console.print(f"exported {customers(written)} to {out}", highlight=False)
 
 
 MAX_Q = 200  # as GET /v1/customers and /v1/exports take it
@@ -229,7 +230,7 @@ def _write(
         step = int(10 * done["rows"] / max(total, 1))
         if show and step != done["step"]:
             done["step"] = step
-            err_console.print(f"exported {done['rows']:,}/{total:,} customers", highlight=False)
+            err_console.print(f"exported {done['rows']:,}/{customers(total)}", highlight=False)
 
     for piece in service.stream(db, tenant_id, fmt, selection, plain, bom=bom):
         target.write(piece)
