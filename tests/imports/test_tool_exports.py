@@ -714,6 +714,7 @@ def test_a_linkedin_connections_export_is_read_below_its_notes(tenant):
     ("header", "field"),
     [("Job Title", "attr.job_title"), ("Position", "attr.job_title"),
      ("Organization Title", "attr.job_title"), ("Website 1 - Value", "attr.website"),
+     ("Gender", "attr.gender"), ("Pronouns", "attr.pronouns"),
      ("Website", "attr.website"), ("Web Page", "attr.website"), ("LinkedIn URL", "attr.linkedin"),
      ("Title", None), ("URL", None)],
 )  # fmt: skip
@@ -779,3 +780,28 @@ def test_calendly_etsy_facebook_leads_and_google_forms_exports_are_read(tenant):
         "ig",
     )
     assert found["Form"]["acquisition_source"] == "Instagram"
+
+
+def test_a_salon_or_studio_client_list_keeps_its_consent_referral_and_gender(tenant):
+    """Mindbody-style client lists: "Marketing Emails Opt-in", "Text Message Opt-in",
+    "Referred By" and "Gender" were not imported (the consents lost)."""
+    text = csv_text(
+        [["Client ID", "First Name", "Last Name", "Email", "Mobile Phone", "Home Phone",
+          "Birthday", "Gender", "Client Since", "Last Visit", "Total Visits", "Referred By",
+          "Marketing Emails Opt-in", "Text Message Opt-in"],
+         ["100023", "Sara", "Pine", "sara@studio.example", "(503) 555-0111", "(503) 555-0112",
+          "04/12/1985", "Female", "01/15/2019", "11/20/2024", "37", "Instagram", "Yes", "No"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "clients.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (sara,) = customers(tenant)
+    assert (sara["consent"]["email"], sara["consent"]["sms"]) == (True, False)
+    assert sara["consent"]["email_at"] is not None  # given, as the file says
+    assert sara["acquisition_source"] == "Instagram"
+    assert sara["attributes"] == {
+        "birthday": "1985-04-12",
+        "gender": "Female",
+        "other_phone": "(503) 555-0112",
+    }
+    assert (sara["created_at"][:10], sara["last_active_at"][:10]) == ("2019-01-15", "2024-11-20")
+    assert [s["external_id"] for s in sara["sources"]] == ["100023"]

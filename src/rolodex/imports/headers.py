@@ -104,6 +104,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "referralsource",
         "originalsource",
         "source",
+        "referredby",  # Mindbody, salons: who or what sent the client
         # a sign-up form's question (Google Forms, Typeform)
         "howdidyouhearaboutus",
         "howdidyoufindus",
@@ -125,6 +126,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "subscriberstatus",  # a mailing list's: subscribed, unsubscribed (not a "Status")
         "emailpermission",
         "emailoptin",
+        "marketingemailsoptin",  # Mindbody
+        "marketingemailoptin",
         "emailsubscribed",
         "subscribed",
         "consentemail",
@@ -157,6 +160,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "smsconsent",
         "acceptssmsmarketing",
         "smsoptin",
+        "textoptin",
+        "textmessageoptin",  # Mindbody, salon and studio software
+        "textmessagesoptin",
         "smssubscribed",
         "consentsms",
         "smsmarketingconsent",
@@ -427,6 +433,7 @@ CONTACT_ATTRIBUTES = {
     "website": "website", "websiteurl": "website", "webpage": "website",
     "website1value": "website",  # Google Contacts
     "homepage": "website", "webaddress": "website",
+    "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
     "linkedinprofileurl": "linkedin",
 }  # fmt: skip
