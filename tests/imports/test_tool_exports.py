@@ -805,3 +805,38 @@ def test_a_salon_or_studio_client_list_keeps_its_consent_referral_and_gender(ten
     }
     assert (sara["created_at"][:10], sara["last_active_at"][:10]) == ("2019-01-15", "2024-11-20")
     assert [s["external_id"] for s in sara["sources"]] == ["100023"]
+
+
+def test_substack_gumroad_and_patreon_lists_keep_opt_outs_ids_and_since(tenant):
+    """Substack's email_disabled and Gumroad's "Do not contact?" (opt-outs) were not
+    imported, nor Patreon's "User ID" and "Patronage Since Date"."""
+    for email in ("sub@creator.example", "gum@creator.example"):  # both had said yes
+        made = tenant.client.post(
+            "/v1/customers", json={"email": email, "consent": {"email": True}},
+            headers=tenant.headers(),
+        )  # fmt: skip
+        assert made.status_code == 201, made.text
+    substack = csv_text(
+        [["email", "active_subscription", "plan", "email_disabled", "created_at"],
+         ["sub@creator.example", "false", "", "true", "2023-02-06T10:00:00.000Z"]]
+    )  # fmt: skip
+    gumroad = csv_text(
+        [["Purchase Date", "Item Name", "Buyer Name", "Buyer Email", "Do not contact?", "Price"],
+         ["2024-03-05", "Ebook", "Gum Road", "gum@creator.example", "1", "10.00"]]
+    )  # fmt: skip
+    patreon = csv_text(
+        [["Name", "Email", "Patron Status", "Tier", "Patronage Since Date", "User ID"],
+         ["Pat Ron", "pat@creator.example", "Active patron", "Gold",
+          "2022-05-01 10:00:00.000000", "12345678"]]
+    )  # fmt: skip
+    for name, text in (("substack", substack), ("gumroad", gumroad), ("patreon", patreon)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = {c["email"]: c for c in customers(tenant)}
+    assert found["sub@creator.example"]["consent"]["email"] is False
+    assert found["gum@creator.example"]["consent"]["email"] is False
+    pat = found["pat@creator.example"]
+    assert (pat["created_at"][:10], [s["external_id"] for s in pat["sources"]]) == (
+        "2022-05-01",
+        ["12345678"],
+    )

@@ -191,6 +191,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "optedout",
         "emailblacklisted",  # Brevo
         "emailblocklisted",
+        "emaildisabled",  # Substack: the subscriber turned its emails off
+        "donotcontact",  # Gumroad: "Do not contact?"
     ),
     "sms_opt_out": (
         "smsoptout",
@@ -225,6 +227,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "connectedon",  # LinkedIn's connections: when they became one
         "clientsince",
         "membersince",
+        "patronagesincedate",  # Patreon
+        "patronsince",
         "createdate",  # HubSpot
         "createddate",  # Salesforce
         "createdon",
@@ -262,6 +266,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "uniqueexternalid",  # Freshdesk
         "customercode",  # Lightspeed (Vend)
         "buyeruserid",  # Etsy's orders: the buyer's Etsy account
+        "userid",  # Patreon, an app's users: the person's id in the tool
         # a spreadsheet's own numbering of the people it lists, under the word it has for them
         *(
             f"{who}{n}"
