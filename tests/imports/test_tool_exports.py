@@ -840,3 +840,28 @@ def test_substack_gumroad_and_patreon_lists_keep_opt_outs_ids_and_since(tenant):
         "2022-05-01",
         ["12345678"],
     )
+
+
+def test_an_email_cell_as_a_mail_program_writes_it_is_read(tenant):
+    """ "Jane Smith <jane@x.com>" (copied from a To: line), several addresses in one cell and
+    "mailto:" each failed the row as not an email address."""
+    text = csv_text(
+        [["Name", "Email"],
+         ["Jane Smith", "Jane Smith <jane@mail.example>"],
+         ["John Public", "john@mail.example; jq@mail.example"],
+         ["Ann Lee", "ann@mail.example, ann.lee@work.example"],
+         ["Mai To", "mailto:mai@mail.example"],
+         ["Not Two", "not@two@mail.example"]]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 1), run
+    found = {c["last_name"]: c for c in customers(tenant)}
+    assert found["Smith"]["email"] == "jane@mail.example"
+    assert (found["Public"]["email"], found["Public"]["attributes"]) == (
+        "john@mail.example",
+        {"other_email": "jq@mail.example"},
+    )
+    assert found["Lee"]["attributes"] == {"other_email": "ann.lee@work.example"}
+    assert found["To"]["email"] == "mai@mail.example"
+    notes = [r["note"] for r in rows(tenant, run["id"]) if r["note"]]
+    assert "Email 'Jane Smith <jane@mail.example>' read as jane@mail.example" in notes

@@ -313,6 +313,30 @@ def google_values(raw: Any) -> list[str] | None:
     return [p.strip() for p in raw.split(":::") if p.strip()]
 
 
+_ANGLED = re.compile(r"<\s*([^<>\s]+@[^<>\s]+?)\s*>")
+_LIST_SEPARATORS = re.compile(r"[;,\s]+")
+
+
+def email_values(raw: Any) -> list[str] | None:
+    """The addresses of an email cell written as a mail program writes them: "Jane Smith
+    <jane@x.com>" (copied from a To: line), several in one cell ("a@x.com; b@y.com",
+    "a@x.com, b@y.com"), "mailto:a@x.com"; else None (the cell is read as it is). Each of
+    these failed its row as not an email address."""
+    if not isinstance(raw, str) or "@" not in raw:
+        return None
+    angled = _ANGLED.findall(raw)
+    if angled and _ANGLED.sub("", raw).count("@") == 0:
+        return angled
+    text = raw.strip()
+    if text[:7].lower() == "mailto:" and text.count("@") == 1:
+        return [text[7:].strip()]
+    if text.count("@") > 1:
+        parts = [p for p in _LIST_SEPARATORS.split(text) if p]
+        if all(p.count("@") == 1 for p in parts):
+            return parts
+    return None
+
+
 # Google Contacts' system groups, written "* name" in its CSV. Those no user chose are no
 # tag: myContacts (every contact saved in the address book: a contact's only group when it
 # has no label of its own), all, chatBuddies (Hangouts) and blocked. The ones a user puts a

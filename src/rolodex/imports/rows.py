@@ -35,6 +35,7 @@ from rolodex.imports.cells import (
     datetime_read,
     e164,
     e164_value,
+    email_values,
     enum_value,
     fast_check_email,
     google_values,
@@ -509,6 +510,10 @@ def _cell(
 ) -> None:
     kind = mapping.field_kind(name)
     several = google_values(raw) if name in _CONTACTS else None
+    if several is None and name in ("email", mapping.OTHER_EMAIL):
+        several = email_values(raw)
+        if several is not None:
+            _note(extra, f"{column} {shown(raw)!r} read as {', '.join(several)}")
     if several is not None:  # read as a list of them: the first is the field's, others kept
         raw = several
     if kind == "attr":
