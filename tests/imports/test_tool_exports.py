@@ -865,3 +865,34 @@ def test_an_email_cell_as_a_mail_program_writes_it_is_read(tenant):
     assert found["To"]["email"] == "mai@mail.example"
     notes = [r["note"] for r in rows(tenant, run["id"]) if r["note"]]
     assert "Email 'Jane Smith <jane@mail.example>' read as jane@mail.example" in notes
+
+
+def test_a_phone_cell_with_two_numbers_or_a_label_and_excels_short_dates_are_read(tenant):
+    """Two numbers in one phone cell ("... / ...", "..., ...", "... or ...") or a label after
+    the number ("(mobile)", "- cell") failed the row as not a phone number; Excel's d-mmm-yy
+    dates (5-Jan-24) as not a date."""
+    text = csv_text(
+        [["Name", "Email", "Phone", "Signup Date"],
+         ["A One", "a1@cells.example", "503-555-0100 / 503-555-0199", "5-Jan-24"],
+         ["B Two", "b2@cells.example", "+1 503 555 0101 (mobile)", "05-JAN-2024"],
+         ["C Three", "c3@cells.example", "503-555-0104, 503-555-0105", "12-Mar-99"],
+         ["D Four", "d4@cells.example", "503-555-0106 - cell", "5 Jan 24"],
+         ["E Five", "e5@cells.example", "503-555-0100, ext 12", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (5, 0), run
+    found = {c["last_name"]: c for c in customers(tenant)}
+    assert (found["One"]["phone_e164"], found["One"]["attributes"]) == (
+        "+15035550100",
+        {"other_phone": "503-555-0199"},
+    )
+    assert (found["Two"]["phone_e164"], found["Two"]["attributes"]) == ("+15035550101", {})
+    assert found["Three"]["attributes"] == {"other_phone": "503-555-0105"}
+    assert found["Four"]["phone_e164"] == "+15035550106"
+    created = [found[n]["created_at"][:10] for n in ("One", "Two", "Three", "Four")]
+    assert created == ["2024-01-05", "2024-01-05", "1999-03-12", "2024-01-05"]
+    # an extension is no second number: the cell is read as it is (the number, its extension)
+    assert (found["Five"]["phone"], found["Five"]["phone_e164"]) == (
+        "503-555-0100, ext 12",
+        "+15035550100",
+    )

@@ -337,6 +337,25 @@ def email_values(raw: Any) -> list[str] | None:
     return None
 
 
+_PHONE_LABEL = re.compile(r"\s*(?:\(\s*[A-Za-z][A-Za-z .]{0,19}\)|-\s+[A-Za-z]{1,10})\s*$")
+_PHONE_SEPARATORS = re.compile(r"\s*(?:[;,|]|\s/\s|\s+or\s+)\s*")
+
+
+def phone_values(raw: Any) -> list[str] | None:
+    """The numbers of a phone cell holding more than one ("503-555-0100 / 503-555-0199",
+    "..., ...", "... or ...") or a label after its number ("+1 503 555 0101 (mobile)",
+    "503-555-0100 - cell"), each number without its label; else None (read as it is). Each
+    failed its row as not a valid phone number. A part of fewer than seven digits is no
+    number of its own ("..., ext 12"): the cell is then read as it is."""
+    if not isinstance(raw, str):
+        return None
+    parts = [p for p in _PHONE_SEPARATORS.split(raw.strip()) if p]
+    if any(sum(ch.isdigit() for ch in p) < 7 for p in parts):
+        return None
+    numbers = [_PHONE_LABEL.sub("", p) for p in parts]
+    return numbers if numbers != [raw.strip()] else None
+
+
 # Google Contacts' system groups, written "* name" in its CSV. Those no user chose are no
 # tag: myContacts (every contact saved in the address book: a contact's only group when it
 # has no label of its own), all, chatBuddies (Hangouts) and blocked. The ones a user puts a

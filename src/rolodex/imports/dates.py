@@ -63,8 +63,9 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _WEEKDAY = r"(?:[A-Za-z]{3,9},? )?"
+# 5 January 2024, and Excel's 5-Jan-24 (its d-mmm-yy, with a two-digit year)
 _DAY_MONTH = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ .-]{1,2}" + _MONTH
-                        + r"[ ,.-]{1,2}(?P<y>\d{4}),?" + _TIME)  # fmt: skip
+                        + r"[ ,.-]{1,2}(?P<y>\d{4}|\d{2}),?" + _TIME)  # fmt: skip
 _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|rd|th)?,? "
                         + r"(?P<y>\d{4}),?" + _TIME)  # fmt: skip
 _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
@@ -128,6 +129,9 @@ def _read(text: str, day_first: bool | None, birth: bool, year: int) -> Reading 
         month = _MONTHS.get(m["mon"].lower())
         if month is None:
             return FORMS
+        if len(m["y"]) == 2:
+            year, note = _century(m["y"], birth, year)
+            return _noted(_build(year, month, int(m["d"]), m), note)
         return _noted(_build(int(m["y"]), month, int(m["d"]), m))
     if text.upper().endswith((" UTC", " GMT")):  # 2024-01-31 14:30:00 UTC
         value = _read(text[:-4].rstrip(), day_first, birth, year)
@@ -174,6 +178,20 @@ def excel_day(serial: float) -> datetime | str:
     return start + timedelta(days=day, seconds=round((serial - day) * 86_400))
 
 
+def _century(yy: str, birth: bool, this_year: int) -> tuple[int, str]:
+    """The year of a two-digit one, in the century the module docstring gives, and the note
+    saying so."""
+    year = 2000 + int(yy)
+    if year > (this_year - MIN_AGE if birth else this_year):
+        year -= 100
+    rule = (
+        f"a birth date is 19yy unless 20yy is at least {MIN_AGE} years ago"
+        if birth
+        else "a date is 20yy unless that year is still to come"
+    )
+    return year, f"a two-digit year, read as {year}: {rule}"
+
+
 def _numeric(
     text: str, m: re.Match[str], day_first: bool | None, birth: bool, this_year: int
 ) -> Reading | str:
@@ -182,15 +200,7 @@ def _numeric(
         return _noted(_build(int(a), b, int(c), m)) if len(c) <= 2 else FORMS
     note = None
     if len(c) == 2 and len(a) <= 2:  # 3/15/23: in the century the module docstring gives
-        year = 2000 + int(c)
-        if year > (this_year - MIN_AGE if birth else this_year):
-            year -= 100
-        rule = (
-            f"a birth date is 19yy unless 20yy is at least {MIN_AGE} years ago"
-            if birth
-            else "a date is 20yy unless that year is still to come"
-        )
-        note = f"a two-digit year, read as {year}: {rule}"
+        year, note = _century(c, birth, this_year)
     elif len(c) != 4 or len(a) > 2:
         return FORMS
     else:

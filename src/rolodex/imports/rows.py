@@ -42,6 +42,7 @@ from rolodex.imports.cells import (
     has_nul,
     money_value,
     opt_out_value,
+    phone_values,
     read_note,
     record_id_value,
     shown,
@@ -510,8 +511,8 @@ def _cell(
 ) -> None:
     kind = mapping.field_kind(name)
     several = google_values(raw) if name in _CONTACTS else None
-    if several is None and name in ("email", mapping.OTHER_EMAIL):
-        several = email_values(raw)
+    if several is None and name in _CONTACTS:
+        several = (email_values if "email" in name else phone_values)(raw)
         if several is not None:
             _note(extra, f"{column} {shown(raw)!r} read as {', '.join(several)}")
     if several is not None:  # read as a list of them: the first is the field's, others kept
