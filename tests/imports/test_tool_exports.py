@@ -896,3 +896,20 @@ def test_a_phone_cell_with_two_numbers_or_a_label_and_excels_short_dates_are_rea
         "503-555-0100, ext 12",
         "+15035550100",
     )
+
+
+def test_a_sheets_check_marks_are_yes_and_no(tenant):
+    """A consent column ticked "✓" or crossed "✗" failed its row as no yes or no."""
+    text = csv_text(
+        [["Email", "Newsletter", "SMS"],
+         ["tick@marks.example", "✓", "☐"],
+         ["box@marks.example", "☑", "✗"],
+         ["none@marks.example", "☒", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text)
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 1), run
+    found = {c["email"]: c["consent"] for c in customers(tenant)}
+    assert [(found[e]["email"], found[e]["sms"]) for e in ("tick@marks.example",
+                                                          "box@marks.example")] == [
+        (True, False), (True, False)
+    ]  # fmt: skip

@@ -186,8 +186,16 @@ def yes_no(raw: str) -> bool | None:
     return _yes_no(raw) if len(raw) <= LONGEST else None
 
 
+# A sheet's check marks: ticked or crossed (a bare "x" is a tick: TRUE has it).
+_MARKS = {"✓": True, "✔": True, "☑": True, "✅": True, "✗": False, "✘": False, "☐": False,
+          "❌": False}  # fmt: skip
+
+
 @lru_cache(maxsize=1024)
 def _yes_no(raw: str) -> bool | None:
+    mark = _MARKS.get(raw.strip())
+    if mark is not None:
+        return mark
     word = mapping.normal(raw)
     if word in TRUE:
         return True
