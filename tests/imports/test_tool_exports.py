@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from rolodex.imports.mapping import resolve
-from tests.conftest import TenantCtx
+from tests.conftest import TenantCtx, make_tenant
 from tests.imports.helpers import csv_text, customers, imported, rows
 
 
@@ -913,3 +913,22 @@ def test_a_sheets_check_marks_are_yes_and_no(tenant):
                                                           "box@marks.example")] == [
         (True, False), (True, False)
     ]  # fmt: skip
+
+
+def test_tags_written_as_hashtags_are_each_a_tag_and_such_a_tag_is_copied_whole(tenant):
+    """ "#vip #newsletter" was one tag of that text; a stored tag that reads so is exported as
+    a JSON list, so that a copy keeps it whole."""
+    run = imported(tenant, csv_text([["Email", "Tags"], ["hash@tags.example", "#vip #newsletter"]]))
+    assert run["progress"]["created"] == 1, run
+    (one,) = customers(tenant)
+    assert one["tags"] == ["newsletter", "vip"]
+    made = tenant.client.post(
+        "/v1/customers", json={"email": "whole@tags.example", "tags": ["#a #b"]},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    file = tenant.client.get("/v1/exports", params={"format": "csv"}, headers=tenant.headers())
+    empty = make_tenant(tenant.client, "Copy of tags")
+    imported(empty, file.content, "copy.csv")
+    copied = {c["email"]: c["tags"] for c in customers(empty)}
+    assert copied["whole@tags.example"] == ["#a #b"]

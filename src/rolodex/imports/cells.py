@@ -393,9 +393,15 @@ def split_tags(raw: Any, delimiter: str | None) -> list[str]:
     if groups is not None:  # Google Contacts: "* myContacts ::: Friends ::: * starred"
         parts = (g.removeprefix("* ").strip() for g in groups)
         return [t for t in parts if t and t.casefold() not in GOOGLE_AUTOMATIC]
+    if delimiter is None and _HASHTAGS.fullmatch(text.strip()):  # "#vip #newsletter"
+        return [t[1:] for t in text.split()]
     sep = delimiter or ("|" if "|" in text else ";" if ";" in text else ",")
     # Mailchimp quotes each tag: "Customer","VIP"
     return [t for t in (_unquoted(p.strip()) for p in text.split(sep)) if t]
+
+
+# Tags written as hashtags, two or more apart by spaces and nothing else: each without its #
+_HASHTAGS = re.compile(r"#[^\s#,;|]+(?:\s+#[^\s#,;|]+)+")
 
 
 def _unquoted(tag: str) -> str:
