@@ -226,6 +226,15 @@ def test_the_format_option_is_read_in_any_case(given):
         ("Client Since", "created_at"),
         ("Member Since", "created_at"),
         ("Subscriber Status", "email_consent"),
+        # when they came, when they said yes
+        ("Signup", "created_at"),
+        ("Signed up", "created_at"),
+        ("Join Date", "created_at"),
+        ("First Seen", "created_at"),
+        ("Added On", "created_at"),
+        ("Opt-in Date", "email_consent_at"),
+        ("Subscribed At", "email_consent_at"),
+        ("Registered", None),  # a yes or no as often as a date
         # left alone: a login, an owner
         ("Username", None),
         ("Lead Owner", None),

@@ -148,6 +148,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailmarketingconsenttimestamp",
         "emailconsenttimestamp",
         "optintime",
+        "optindate",
+        "subscribedat",
+        "subscribedate",
+        "subscriptiondate",
         "acceptsmarketingupdatedat",  # Shopify
         "emailmarketingconsentconsentupdatedat",
     ),
@@ -224,6 +228,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "datecreated",
         "signupdate",
         "customersince",
+        "signup",
+        "signedup",  # Intercom's CSV export ("Signed up")
+        "dateofsignup",
+        "joined",
+        "joindate",
+        "firstseen",  # Intercom's CSV export
+        "addedon",
         "connectedon",  # LinkedIn's connections: when they became one
         "clientsince",
         "membersince",
