@@ -212,3 +212,14 @@ def made(tenant: TenantCtx, body: dict[str, Any]) -> dict[str, Any]:
     response = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def consented(tenant: TenantCtx, *emails: str) -> None:
+    """Customers of these emails, each having said yes to email (for an import to revoke)."""
+    for email in emails:
+        made = tenant.client.post(
+            "/v1/customers",
+            json={"email": email, "consent": {"email": True}},
+            headers=tenant.headers(),
+        )
+        assert made.status_code == 201, made.text

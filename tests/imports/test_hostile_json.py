@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.imports.helpers import customers, errors, imported, upload
+from tests.imports.helpers import consented, customers, errors, imported, upload
 
 
 def test_an_integer_too_large_for_64_bits_is_kept_exact_not_rounded_to_a_float(tenant):
@@ -648,12 +648,7 @@ def test_an_intercom_contact_with_its_own_external_id_and_an_opt_out_is_read(ten
     }  # fmt: skip
     other = {**contact, "id": "5ba682d23d7cf92bef87bfd5", "external_id": None,
              "email": "lee@intercom.example", "unsubscribed_from_emails": False}  # fmt: skip
-    for email in ("joe@intercom.example", "lee@intercom.example"):  # both said yes before
-        made = tenant.client.post(
-            "/v1/customers", json={"email": email, "consent": {"email": True}},
-            headers=tenant.headers(),
-        )  # fmt: skip
-        assert made.status_code == 201, made.text
+    consented(tenant, "joe@intercom.example", "lee@intercom.example")  # both said yes before
     page = {"type": "list", "data": [contact, other], "total_count": 2}
     run = imported(tenant, json.dumps(page), "contacts.json", source="intercom")
     assert (run["progress"]["updated"], run["progress"]["failed"]) == (2, 0), run

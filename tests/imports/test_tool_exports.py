@@ -11,7 +11,7 @@ import pytest
 
 from rolodex.imports.mapping import resolve
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import csv_text, customers, imported, rows
+from tests.imports.helpers import consented, csv_text, customers, imported, rows
 
 
 def _people(tenant: TenantCtx) -> dict[str, dict[str, Any]]:
@@ -810,12 +810,7 @@ def test_a_salon_or_studio_client_list_keeps_its_consent_referral_and_gender(ten
 def test_substack_gumroad_and_patreon_lists_keep_opt_outs_ids_and_since(tenant):
     """Substack's email_disabled and Gumroad's "Do not contact?" (opt-outs) were not
     imported, nor Patreon's "User ID" and "Patronage Since Date"."""
-    for email in ("sub@creator.example", "gum@creator.example"):  # both had said yes
-        made = tenant.client.post(
-            "/v1/customers", json={"email": email, "consent": {"email": True}},
-            headers=tenant.headers(),
-        )  # fmt: skip
-        assert made.status_code == 201, made.text
+    consented(tenant, "sub@creator.example", "gum@creator.example")  # both had said yes
     substack = csv_text(
         [["email", "active_subscription", "plan", "email_disabled", "created_at"],
          ["sub@creator.example", "false", "", "true", "2023-02-06T10:00:00.000Z"]]
