@@ -419,16 +419,17 @@ def resolve(
         names = ", ".join(e["field"] for e in errors)
         raise InvalidInput(f"invalid mapping: {names}", details=errors)
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
-    geolocation = _mailchimp_geolocation(headers)
-    orders = _shopify_orders(headers)
-    order_status = _order_status(headers)
+    normals = [normal(h) for h in headers]
+    geolocation = _mailchimp_geolocation(normals)
+    orders = _shopify_orders(normals)
+    order_status = _order_status(normals)
     # what an export's own shape decides
     fixed = (
         {i: IGNORE for i in geolocation}
         | orders
         | order_status
-        | _linkedin_connections(headers)
-        | _facebook_leads(headers)
+        | _linkedin_connections(normals)
+        | _facebook_leads(normals)
     )
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
@@ -439,12 +440,12 @@ def resolve(
         f"{col!r} is in none of the first records; later records that have it fill it"
         for col in extra
     ]
-    if any(field == IGNORE and normal(headers[i]) == "name" for i, field in orders.items()):
+    if any(field == IGNORE and normals[i] == "name" for i, field in orders.items()):
         warnings.append(
             "column 'Name' is the order's number (#1001) in Shopify's orders export: not "
             "imported; Billing Name is the customer's name"
         )
-    if any(field == IGNORE and normal(headers[i]) == "id" for i, field in orders.items()):
+    if any(field == IGNORE and normals[i] == "id" for i, field in orders.items()):
         warnings.append(
             "column 'Id' is the order's id in Shopify's orders export, not the customer's: "
             "not imported; customers are matched by email and phone"
@@ -520,13 +521,12 @@ _GEOLOCATION = frozenset({"latitude", "longitude", "gmtoff", "dstoff", "timezone
                           "region"})  # fmt: skip
 
 
-def _mailchimp_geolocation(headers: list[str]) -> set[int]:
+def _mailchimp_geolocation(names: list[str]) -> set[int]:
     """The columns of a Mailchimp members export that place the subscriber's IP address
     (LATITUDE, TIMEZONE, CC, REGION...): guessed as the postal address's parts, they made its
     one-cell ADDRESS a first line with parts beside it, never split into its own parts
     (``rows.split_address``), and put an IP's region in a postal address. A file is
     Mailchimp's when it has three of its own columns (MEMBER_RATING, OPTIN_TIME, LEID...)."""
-    names = [normal(h) for h in headers]
     if len(_MAILCHIMP.intersection(names)) < 3:
         return set()
     return {i for i, name in enumerate(names) if name in _GEOLOCATION}
@@ -539,8 +539,7 @@ _ORDER_AMOUNTS = frozenset({"ordertotal", "ordervalue", "ordernet", "total", "su
                             "totalpaid", "orderamount", "amount"})  # fmt: skip
 
 
-def _order_status(headers: list[str]) -> dict[int, str]:
-    names = [normal(h) for h in headers]
+def _order_status(names: list[str]) -> dict[int, str]:
     if not (_ORDER_IDS.intersection(names) and _ORDER_AMOUNTS.intersection(names)):
         return {}
     return {i: IGNORE for i, name in enumerate(names) if name == "status"}
@@ -553,11 +552,10 @@ _FACEBOOK_FIELDS = {"leadstatus": IGNORE, "campaignname": "utm_campaign", "adnam
                     "platform": "utm_source"}  # fmt: skip
 
 
-def _facebook_leads(headers: list[str]) -> dict[int, str]:
+def _facebook_leads(names: list[str]) -> dict[int, str]:
     """Facebook's lead ads export: its lead_status is the lead's state in Facebook (CREATED),
     not a stage (every row failed on it); the campaign, ad and platform (fb, ig) the lead
     came through are its UTM campaign, content and source."""
-    names = [normal(h) for h in headers]
     if len(_FACEBOOK_LEADS.intersection(names)) < 3:
         return {}
     return {i: _FACEBOOK_FIELDS[n] for i, n in enumerate(names) if n in _FACEBOOK_FIELDS}
@@ -568,14 +566,13 @@ _SHOPIFY_ORDERS = frozenset({"financialstatus", "fulfillmentstatus", "lineitemna
                              "lineitemquantity", "lineitemprice", "paidat"})  # fmt: skip
 
 
-def _shopify_orders(headers: list[str]) -> dict[int, str]:
+def _shopify_orders(names: list[str]) -> dict[int, str]:
     """The columns of Shopify's orders export (a shop with no customers export of its own
     imports its orders) read otherwise than their names say: "Name" is the order's number
     (#1001), not the customer's, whose name is "Billing Name"; "Id" is the order's id (a
     customer of three orders would have been linked under three ids); "Billing Street" is
     Address1 and Address2 in one, beside them. A file is that export when it has three of its
     own columns (Financial Status, Lineitem name, Paid at...)."""
-    names = [normal(h) for h in headers]
     if len(_SHOPIFY_ORDERS.intersection(names)) < 3:
         return {}
     out = {}
@@ -591,10 +588,9 @@ def _shopify_orders(headers: list[str]) -> dict[int, str]:
     return out
 
 
-def _linkedin_connections(headers: list[str]) -> dict[int, str]:
+def _linkedin_connections(names: list[str]) -> dict[int, str]:
     """LinkedIn's connections export (First Name, Last Name, URL, Email Address, Company,
     Position, Connected On): its bare "URL" is the person's LinkedIn profile."""
-    names = [normal(h) for h in headers]
     if "connectedon" not in names:
         return {}
     return {i: "attr.linkedin" for i, name in enumerate(names) if name == "url"}
