@@ -329,9 +329,9 @@ _WHOLE = frozenset({"attributes", "addresses", "sources"})
 def _own_shape(doc: dict[str, Any]) -> dict[str, Any]:
     """A record of another tool's API in the shape the import reads (each returns any other
     record as it is)."""
-    return google_person(
-        mailchimp_member(klaviyo_profile(salesforce_record(intercom_contact(doc))))
-    )
+    for shape in _SHAPES:
+        doc = shape(doc)
+    return doc
 
 
 def _first(values: Any, key: str = "value") -> Any:
@@ -649,3 +649,7 @@ class _JsonElements:
         if overlong or len(text) > MAX_RECORD_CHARS:
             return None
         return text.strip()
+
+
+# Other tools' API records, each read by its own function, in this order (see _own_shape).
+_SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person)
