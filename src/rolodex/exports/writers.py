@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 
 from rolodex.exports.csv_safety import neutralize
 
+_log = logging.getLogger("rolodex.exports")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -94,7 +96,7 @@ class XlsxWriter:
     holds): a bold header row kept in view, then rows. Every cell is written as text (never a
     formula: "=1+1" or "+1 415..." stays as written, no apostrophe needed as in CSV), but the
     ``numbers`` columns (LTV, order count) as numbers. Text longer than a cell holds (32,767
-    characters) is cut, and the file's ``cut`` says how many were."""
+    characters) is cut; how many were is logged."""
 
     SHEET_ROWS = 1_048_575  # Excel's rows, the header's taken off
     CELL_CHARS = 32_767
@@ -155,6 +157,10 @@ class XlsxWriter:
         """The workbook's bytes, once it is closed; its temporary files go with the last."""
         try:
             self._book.close()
+            if self.cut:
+                _log.warning(
+                    "xlsx export: %d cells cut to %d characters", self.cut, self.CELL_CHARS
+                )
             with open(self._path, "rb") as done:
                 while piece := done.read(1024 * 1024):
                     yield piece
