@@ -97,6 +97,11 @@ def test_old_mac_line_ends_are_read():
         (b"email\na@example.com\n", None, "csv"),
         (b"email\na@example.com\n", "people.json", "json"),
         (b'{"email": "a@example.com"}\n', "people.jsonl", "ndjson"),
+        # vCards, whatever the file's name (they were refused as no table)
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n", None, "vcard"),
+        ("\ufeff\n begin:vcard\nFN:Ann\nEND:VCARD\n".encode(), "contacts.csv", "vcard"),
+        (b"BEGIN:VCARD\nFN:Ann\nEND:VCARD\n", "contacts.txt", "vcard"),
+        (b"email\na@example.com\n", "contacts.vcf", "csv"),  # named .vcf, holding a CSV
     ],
 )
 def test_formats_by_name_or_content(data, filename, kind):
@@ -114,8 +119,6 @@ def test_formats_by_name_or_content(data, filename, kind):
         (bytes(range(1, 32)) * 40, 415, "binary"),
         # text, but no table: it read as a CSV of one column that could not be mapped, and
         # the message spoke of delimiters
-        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n", 415, "vCard"),
-        ("\ufeff\n begin:vcard\nFN:Ann\nEND:VCARD\n".encode(), 415, "vCard"),
         (b'<?xml version="1.0"?>\n<contacts><c email="a@x.com"/></contacts>\n', 415, "XML"),
         (b"<!DOCTYPE html>\n<html><body><table></table></body></html>\n", 415, "web page"),
         (b"<html>\n<table><tr><td>a@x.com</td></tr></table>\n", 415, "web page"),

@@ -73,7 +73,9 @@ def import_command(
     ),
     tags: str = typer.Option("", "--tags", help="Tags for every row: a,b."),
     source: str = typer.Option("import", "--source", help="Where the file comes from."),
-    format: str | None = typer.Option(None, "--format", help="csv, json or ndjson."),
+    format: str | None = typer.Option(
+        None, "--format", help="csv, json, ndjson or vcard (a .vcf contact list)."
+    ),
     encoding: str | None = typer.Option(None, "--encoding", help="utf-8, utf-16 or latin-1."),
     delimiter: str | None = typer.Option(None, "--delimiter", help="',', ';', tab or '|'."),
     tag_delimiter: str | None = typer.Option(

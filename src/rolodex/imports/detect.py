@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-FORMATS = ("csv", "json", "ndjson")
+FORMATS = ("csv", "json", "ndjson", "vcard")
 ENCODINGS = {
     "utf-8": "utf-8",
     "utf8": "utf-8",
@@ -89,6 +89,8 @@ WRAPPER = re.compile(
     r"\{\s*(?:" + _FIGURE + r"\s*,\s*){0,12}"
     r'"(' + "|".join(WRAPPER_LISTS) + r')"\s*:\s*\['
 )
+_VCARD_START = re.compile(r"\s*begin\s*:\s*vcard\s*$", re.I | re.M)
+_NAMES = {"csv": "CSV", "json": "JSON", "ndjson": "NDJSON", "vcard": "vCards"}
 _JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')
 _EXTENSIONS = {
     ".csv": "csv",
@@ -97,6 +99,8 @@ _EXTENSIONS = {
     ".json": "json",
     ".ndjson": "ndjson",
     ".jsonl": "ndjson",
+    ".vcf": "vcard",
+    ".vcard": "vcard",
 }
 
 
@@ -229,7 +233,8 @@ def detect(
             "check accented letters in the result"
         )
     kind = _format(text, filename, format)
-    renamed = kind != "csv" and not format and _by_name(filename) == "csv"
+    named = _by_name(filename)
+    renamed = kind != named and not format and named in ("csv", "vcard")
     whole = len(sample) >= total_size
     if kind == "json" and _one_object_a_line(text, whole):
         kind = "ndjson"
@@ -239,10 +244,10 @@ def detect(
         )
     elif kind == "json":
         _refuse_trailing_json(text)
-    if renamed:
+    if renamed and named is not None:
         warnings.append(
-            f"the file is named {filename!r} but holds {kind.upper()}, not CSV; it was read "
-            f"as {kind.upper()}"
+            f"the file is named {filename!r} but holds {_NAMES[kind]}, not {_NAMES[named]}; "
+            f"it was read as {_NAMES[kind]}"
         )
     if kind != "csv":
         return Detected(kind, codec, None, "\n", warnings)
@@ -345,9 +350,6 @@ def _has_utf8_sequences(data: bytes) -> bool:
 # Text that holds no table: read as CSV it was one column that could not be mapped, and the
 # refusal spoke of delimiters.
 _NOT_TABLES = (
-    (re.compile(r"begin:vcard", re.I),
-     "a vCard (.vcf) contact list; export the contacts as CSV instead (Google Contacts, "
-     "Outlook and Apple Contacts can)"),
     (re.compile(r"<\?xml", re.I), "XML; save the data as CSV or JSON"),
     (re.compile(r"<(?:!doctype\s+html|html|table)\b", re.I),
      "a web page (HTML); save the table as CSV (a spreadsheet can open the page and save it)"),
@@ -375,11 +377,17 @@ def _format(text: str, filename: str | None, given: str | None) -> str:
     if given:
         kind = given.strip().lower()
         if kind not in FORMATS:
-            raise FileProblem(f"unknown format {given!r}; use csv, json or ndjson", field="format")
+            raise FileProblem(
+                f"unknown format {given!r}; use csv, json, ndjson or vcard", field="format"
+            )
         return kind
+    if _VCARD_START.match(text):  # a contact list, whatever its name (.txt, .csv)
+        return "vcard"
     by_name = _by_name(filename)
     # A JSON export saved under a .csv name (or a .txt one) is JSON: no CSV header row starts
     # with '[{' or '{"'. The content decides when it is that clearly JSON.
+    if by_name == "vcard":
+        by_name = None  # named .vcf, holding no card: read as what it holds (a warning says)
     if by_name is not None and (by_name != "csv" or not _JSON_START.match(text)):
         return by_name
     start = text.lstrip()[:1]

@@ -136,12 +136,14 @@ DATE_ORDER_DOC = (
 FileField = Annotated[
     UploadFile,
     File(
-        description="CSV, JSON or NDJSON, or a spreadsheet workbook (Excel .xlsx, .xlsm, .xlsb, "
-        ".xls; OpenDocument .ods): its first visible sheet holding rows, read as CSV"
+        description="CSV, JSON or NDJSON; a spreadsheet workbook (Excel .xlsx, .xlsm, .xlsb, "
+        ".xls; OpenDocument .ods): its first visible sheet holding rows, read as CSV; or a "
+        "contact list of vCards (.vcf: Apple, Google, Android, Outlook), a card a record"
     ),
 ]
 FormatField = Annotated[
-    str | None, _one_of("csv", "json", "ndjson", description="detected from the file if not given")
+    str | None,
+    _one_of("csv", "json", "ndjson", "vcard", description="detected from the file if not given"),
 ]
 SheetField = Annotated[
     str | None,

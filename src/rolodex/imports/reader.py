@@ -1,6 +1,6 @@
 """Records of an uploaded file, streamed in constant memory: CSV (quoted newlines, any of the
 detected delimiters), a JSON array (or ``{"items": [...]}``, or one object; anything after
-it is a file problem, never dropped) and NDJSON.
+it is a file problem, never dropped), NDJSON and vCards (``vcard``).
 
 A record longer than MAX_RECORD_CHARS is not kept in memory: it becomes a record with a
 ``problem`` (so one bad line fails one row, not the file), and reading goes on after it.
@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from rolodex.imports import vcard
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS, Feed, Lines, TooLong, Unclosed
 from rolodex.imports.detect import (
     WRAPPER,
@@ -149,6 +150,8 @@ class Reader:
             return self._csv_records()
         if kind == "ndjson":
             return self._ndjson_records()
+        if kind == "vcard":
+            return self._vcard_records()
         return self._json_records()
 
     def _csv_records(self) -> Iterator[Record]:
@@ -219,6 +222,16 @@ class Reader:
                 continue
             row_no += 1
             yield _document(row_no, line, text, whole_line=True)
+
+    def _vcard_records(self) -> Iterator[Record]:
+        for row_no, card in enumerate(vcard.cards(Lines(self._texts, "\n")), 1):
+            if card.lines is None:
+                yield Record(row_no, card.line, None, card.problem)
+                continue
+            try:
+                yield Record(row_no, card.line, vcard.record(card))
+            except vcard.Unreadable as exc:
+                yield Record(row_no, card.line, None, str(exc))
 
     def _json_records(self) -> Iterator[Record]:
         row_no = 0

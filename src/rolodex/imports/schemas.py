@@ -34,7 +34,7 @@ class ImportOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    format: Literal["csv", "json", "ndjson"] | None = None
+    format: Literal["csv", "json", "ndjson", "vcard"] | None = None
     encoding: str | None = Field(default=None, max_length=32)
     delimiter: str | None = Field(default=None, max_length=10)
     mapping: dict[str, str] = Field(default_factory=dict, max_length=2000)
