@@ -1,0 +1,33 @@
+"""A phone's contact list (.vcf) chosen on the import page in a real browser: its cards are
+previewed as rows, the fields they fill shown, and imported."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import import_pressed, shot, sign_in
+from tests.imports.test_vcards import PEOPLE
+
+pytestmark = pytest.mark.parametrize(
+    "backend", ["sqlite"], indirect=True
+)  # see test_import_preview
+
+
+def test_a_vcard_contact_list_is_previewed_and_imported_from_the_import_page(page, site, tmp_path):
+    path = tmp_path / "contacts.vcf"
+    path.write_text(PEOPLE, newline="")
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")
+    page.set_input_files("#import-file", str(path))
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("vCards, a card a row")
+    expect(preview.get_by_label("Field for column emails")).to_have_value("emails=email")
+    expect(preview).to_contain_text("jane@acme.example")
+    expect(preview).to_contain_text("Jürgen")
+    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)
+    shot(page, "import-vcard-preview")
+    import_pressed(page, site)
+    expect(page.locator(".import-progress")).to_contain_text("4")
+    page.goto(f"{site.base}/customers?q=juergen%40example.de")
+    expect(page.locator("main")).to_contain_text("Müller")
