@@ -21,7 +21,7 @@ def test_the_upload_requires_its_file_and_lists_the_choices_of_its_options(app_c
     for path in ("/v1/imports", "/v1/imports/preview"):
         form = _form(spec, path)
         assert form["required"] == ["file"], path
-        assert form["properties"]["format"]["enum"] == ["csv", "json", "ndjson"]
+        assert form["properties"]["format"]["enum"] == ["csv", "json", "ndjson", "vcard"]
         assert form["properties"]["date_order"]["enum"] == ["auto", "day_first", "month_first"]
     options = _form(spec, "/v1/imports")["properties"]
     assert options["match"]["enum"] == ["update", "skip", "create"]
@@ -37,6 +37,7 @@ def test_the_choices_documented_are_the_ones_taken(tenant):
         "csv": text,
         "json": '[{"email": "a@example.com"}]',
         "ndjson": '{"email": "a@example.com"}\n',
+        "vcard": "BEGIN:VCARD\nVERSION:3.0\nEMAIL:a@example.com\nEND:VCARD\n",
     }
     for value in form["format"]["enum"]:
         assert upload(tenant, files[value], format=value).status_code == 202, value
