@@ -927,3 +927,104 @@ def test_tags_written_as_hashtags_are_each_a_tag_and_such_a_tag_is_copied_whole(
     imported(empty, file.content, "copy.csv")
     copied = {c["email"]: c["tags"] for c in customers(empty)}
     assert copied["whole@tags.example"] == ["#a #b"]
+
+
+def test_field_service_and_accounting_exports_keep_every_phone_email_and_address_part(tenant):
+    """FreshBooks' "Province/State" and "Postal Code/Zip" (a field named twice) were lost, as
+    were Jobber's main and mobile numbers and its service address, Housecall Pro's home and
+    work numbers, additional emails and "Street Line 2"."""
+    freshbooks = csv_text(
+        [["Organization", "First Name", "Last Name", "Email", "Phone", "Address Line 1",
+          "City", "Province/State", "Country", "Postal Code/Zip", "Currency"],
+         ["Pine Bakery", "Sara", "Pine", "sara@pine.example", "(503) 555-0111", "1 Main St",
+          "Portland", "OR", "United States", "97201", "USD"]]
+    )  # fmt: skip
+    jobber = csv_text(
+        [["Display Name", "First Name", "Last Name", "Main Phone #s", "Mobile Phone #s",
+          "E-mails", "Billing Street 1", "Billing City", "Billing State", "Billing Zip code",
+          "Service Street 1", "Service City", "Service State", "Service Zip code"],
+         ["Joe Field", "Joe", "Field", "(503) 555-0121", "(503) 555-0122",
+          "joe@field.example", "9 Office Rd", "Salem", "OR", "97301", "4 Farm Ln",
+          "Albany", "OR", "97321"]]
+    )  # fmt: skip
+    housecall = csv_text(
+        [["First Name", "Last Name", "Mobile Number", "Home Number", "Work Number", "Email",
+          "Additional Emails", "Address", "Street Line 2", "City", "State", "Zip"],
+         ["Hal Call", "Call", "(503) 555-0131", "(503) 555-0132", "", "hal@call.example",
+          "hal@work.example", "5 Elm St", "Unit 2", "Eugene", "OR", "97401"]]
+    )  # fmt: skip
+    for name, text in (("freshbooks", freshbooks), ("jobber", jobber), ("housecall", housecall)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = _people(tenant)
+    [sara] = found["sara@pine.example"]["addresses"]
+    assert (sara["region"], sara["postcode"]) == ("OR", "97201")
+    joe = found["joe@field.example"]
+    assert (joe["phone_e164"], joe["attributes"]["other_phone"]) == (
+        "+15035550121",
+        "(503) 555-0122",
+    )
+    kinds = {a["type"]: (a["line1"], a["city"]) for a in joe["addresses"]}
+    assert kinds == {"billing": ("9 Office Rd", "Salem"), "shipping": ("4 Farm Ln", "Albany")}
+    hal = found["hal@call.example"]
+    assert hal["attributes"] == {"other_phone": "(503) 555-0132",
+                                 "other_email": "hal@work.example"}  # fmt: skip
+    assert hal["addresses"][0]["line2"] == "Unit 2"
+
+
+def test_point_of_sale_booking_and_course_exports_keep_their_consent(tenant):
+    """Clover's "Marketing Allowed", Squarespace's "Subscribed to Marketing", Vagaro's
+    "Email Promotions" and "Text Promotions" (consents) and Teachable's
+    unsubscribe_from_marketing_emails (an opt-out) were not imported."""
+    consented(tenant, "tea@course.example")
+    files = {
+        "clover": [["Customer ID", "First Name", "Email Address", "Marketing Allowed"],
+                   ["C1", "Clo", "clo@pos.example", "true"]],
+        "squarespace": [["Email", "Name", "Subscribed to Marketing", "Customer Since"],
+                        ["squ@shop.example", "Squ Are", "Yes", "2024-01-02"]],
+        "vagaro": [["First Name", "Last Name", "Email", "Cell Phone", "Day Phone",
+                    "Email Promotions", "Text Promotions"],
+                   ["Vag", "Aro", "vag@salon.example", "(503) 555-0141", "(503) 555-0142",
+                    "Yes", "Yes"]],
+        "teachable": [["name", "email", "unsubscribe_from_marketing_emails"],
+                      ["Tea Chable", "tea@course.example", "true"]],
+    }  # fmt: skip
+    for name, table in files.items():
+        run = imported(tenant, csv_text(table), f"{name}.csv")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = _people(tenant)
+    assert found["clo@pos.example"]["consent"]["email"] is True
+    assert found["squ@shop.example"]["consent"]["email"] is True
+    vag = found["vag@salon.example"]
+    assert (vag["consent"]["email"], vag["consent"]["sms"]) == (True, True)
+    assert vag["attributes"]["other_phone"] == "(503) 555-0142"
+    assert found["tea@course.example"]["consent"]["email"] is False
+
+
+def test_a_subscribers_state_is_no_region_and_kits_api_state_is_its_consent(tenant):
+    """Kit's (ConvertKit's) subscribers: a bare "state" of active, cancelled or bounced was
+    stored as an address whose region was "active"."""
+    kit_csv = csv_text(
+        [["id", "first_name", "email_address", "state", "created_at"],
+         ["101", "Kim", "kim@kit.example", "active", "2024-01-02T10:00:00Z"],
+         ["102", "Ken", "ken@kit.example", "bounced", "2024-01-03T10:00:00Z"]]
+    )  # fmt: skip
+    run = imported(tenant, kit_csv, "subscribers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    page = (
+        '{"subscribers": [{"id": 201, "first_name": "Kay", "email_address": "kay@kit.example",'
+        ' "state": "active", "created_at": "2024-02-01T10:00:00Z", "fields": {}},'
+        ' {"id": 202, "first_name": "Kai", "email_address": "kai@kit.example",'
+        ' "state": "cancelled", "created_at": "2024-02-02T10:00:00Z", "fields": {}}],'
+        ' "pagination": {"has_next_page": false}}'
+    )
+    consented(tenant, "kai@kit.example")
+    run = imported(tenant, page, "subscribers.json")
+    assert run["progress"]["failed"] == 0, run
+    found = _people(tenant)
+    for email in ("kim@kit.example", "ken@kit.example", "kay@kit.example"):
+        assert found[email]["addresses"] == [], email
+    assert found["kim@kit.example"]["attributes"]["account_state"] == "active"
+    assert found["ken@kit.example"]["consent"]["email"] is False
+    assert found["kay@kit.example"]["consent"]["email"] is True
+    assert found["kai@kit.example"]["consent"]["email"] is False

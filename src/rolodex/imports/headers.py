@@ -33,6 +33,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "phones",  # JSON: a list of numbers, or of {"number": ..., "type": ...}
         "phonenumbers",
         "textremindernumber",  # Calendly
+        "mainphone",
+        "mainphones",  # Jobber: "Main Phone #s", "Mobile Phone #s"
+        "mobilephones",
+        "cellphones",
     ),
     # a JSON name object's keys come flattened: "name": {"first": ...} is name.first
     "first_name": (
@@ -127,6 +131,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailpermission",
         "emailoptin",
         "marketingemailsoptin",  # Mindbody
+        "marketingallowed",  # Clover
+        "subscribedtomarketing",  # Squarespace
+        "emailpromotions",  # Vagaro
         "marketingemailoptin",
         "emailsubscribed",
         "subscribed",
@@ -167,6 +174,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "textoptin",
         "textmessageoptin",  # Mindbody, salon and studio software
         "textmessagesoptin",
+        "textpromotions",  # Vagaro
+        "smspromotions",
         "smssubscribed",
         "consentsms",
         "smsmarketingconsent",
@@ -197,6 +206,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailblocklisted",
         "emaildisabled",  # Substack: the subscriber turned its emails off
         "donotcontact",  # Gumroad: "Do not contact?"
+        "unsubscribefrommarketingemails",  # Teachable
     ),
     "sms_opt_out": (
         "smsoptout",
@@ -305,6 +315,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "streetaddressline1",  # Constant Contact
         "line1",
         "street1",  # Etsy: "Street 1" beside "Street 2"
+        "streetline1",
     ),
     "address1_line2": (
         "address2",
@@ -316,6 +327,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "streetaddress2",  # Square
         "streetaddressline2",  # Constant Contact
         "street2",  # Outlook: "Home Street 2"
+        "streetline2",  # Housecall Pro
         "extendedaddress",  # Google Contacts
     ),
     "address1_city": ("city", "town", "locality"),
@@ -387,6 +399,10 @@ WEAK: dict[str, str] = {
     "secondaryemail": "email",  # Zoho
     "firstvisit": "created_at",  # Square
     "confirmtime": "email_consent_at",  # Mailchimp: double opt-in, beside OPTIN_TIME
+    # a contact's other numbers and emails (Housecall Pro, Vagaro), second to a mobile number
+    "homenumber": "phone", "worknumber": "phone", "dayphone": "phone", "nightphone": "phone",
+    "eveningphone": "phone", "additionalphone": "phone", "additionalphones": "phone",
+    "additionalemail": "email", "additionalemails": "email",
     # Shopify's older flag, beside email_marketing_consent.state (what its webhook reads first)
     "acceptsmarketing": "email_consent",
     # Xero: its postal address (PO...) and its street address (SA...), the second address
@@ -430,13 +446,15 @@ PREFIXES = (
     "fields",  # Airtable's API: a record's cells under fields (fields.Email)
     "mergefields",  # Mailchimp's API: a member's under merge_fields (merge_fields.FNAME)
     "location",  # Intercom's API: a contact's city, region and country (address parts only)
+    "service",  # Jobber: "Service Street 1", where the work is done (address parts only)
 )
 # Prefixes of address parts only: a point of sale's "Location Name", "Location ID" or
 # "Location Email" is the store's, not the customer's.
-ADDRESS_ONLY_PREFIXES = ("location", "ship")
+ADDRESS_ONLY_PREFIXES = ("location", "ship", "service")
 # Prefixes of a second address: its columns take address2 when address1 is taken.
 ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", "ship", "mailing",
-                    "home", "business", "work", "other", "physical", "postal")  # fmt: skip
+                    "home", "business", "work", "other", "physical", "postal",
+                    "service")  # fmt: skip
 # Prefixes whose bare "... Address" is a whole address in one cell beside its parts (Outlook's
 # "Home Address" beside "Home Street"): not a first line.
 WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")

@@ -230,10 +230,23 @@ def guess(header: str) -> tuple[str | None, int]:
     if not key:
         return None, 0
     found = _guess_key(key)
+    if found[0] is None and "/" in text:
+        found = _alternatives(text)
     note = _NOTE.search(text)
     if found[0] is None and note is not None and note.start() and note.end() == len(text):
         return guess(text[: note.start()])
     return found
+
+
+def _alternatives(text: str) -> tuple[str | None, int]:
+    """A header naming one field in two words ("Province/State", "Postal Code/Zip", Wave's
+    "Billing province/state"): that field (FreshBooks' region and postcode were lost)."""
+    parts = [p for p in text.split("/") if p.strip()]
+    guesses = [guess(p) for p in parts]
+    targets = {target for target, _ in guesses}
+    if len(parts) < 2 or len(targets) != 1 or None in targets:
+        return None, 0
+    return guesses[0][0], min(confidence for _, confidence in guesses)
 
 
 def _guess_key(key: str, depth: int = 0) -> tuple[str | None, int]:
@@ -608,7 +621,7 @@ def address_kind(header: str) -> str | None:
     name = normal(header)
     kind = next((p for p in ADDRESS_PREFIXES if name.startswith(p)), None)
     kind = kind or next((p for p in ADDRESS_PREFIXES if name.endswith(p)), None)  # "City - Home"
-    if kind == "ship":  # Etsy's "Ship City": the shipping address's
+    if kind in ("ship", "service"):  # Etsy's "Ship City"; Jobber's "Service City"
         return "shipping"
     return None if kind is None else kind.removesuffix("address")
 

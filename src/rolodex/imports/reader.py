@@ -496,6 +496,24 @@ def mailchimp_member(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "merge_fields": rest, "address": address}
 
 
+# Kit's (ConvertKit's) subscriber states and the email consent each is
+_KIT_STATES = {"active": True, "inactive": None, "cancelled": False, "bounced": False,
+               "complained": False}  # fmt: skip
+
+
+def kit_subscriber(doc: dict[str, Any]) -> dict[str, Any]:
+    """A subscriber as Kit's API writes it (``{"id": ..., "first_name": ..., "email_address":
+    ..., "state": "active", "fields": {...}}``): its state is its email consent (active: yes;
+    cancelled, bounced, complained: no; inactive, never confirmed: unknown), and is kept as
+    the attribute account_state (``rows``); it was the region of an address. Any other record
+    is returned as it is."""
+    state = doc.get("state")
+    if "email_address" not in doc or "merge_fields" in doc or state not in _KIT_STATES:
+        return doc
+    consent = _KIT_STATES[state]
+    return doc if consent is None else {**doc, "email_consent": consent}
+
+
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``,
     ``sources`` and lists stay."""
@@ -665,4 +683,5 @@ class _JsonElements:
 
 
 # Other tools' API records, each read by its own function, in this order (see _own_shape).
-_SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person)
+_SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person,
+           kit_subscriber)  # fmt: skip

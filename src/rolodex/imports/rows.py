@@ -137,8 +137,12 @@ def _text(raw: Any) -> str:
 # own reading (ingest.shopify), not a second copy of it
 _SHOPIFY_ADDRESS = frozenset({"address1", "address2", "province", "province_code", "zip",
                               "country_code", "country_name"})  # fmt: skip
-# Shopify's customer account states, in a top-level "state" key: not a region
-ACCOUNT_STATES = frozenset({"enabled", "disabled", "invited", "declined"})
+# A customer's account states in a bare "State" column, not a region: Shopify's (its JSON's
+# top-level "state") and a mailing list's subscriber (Kit: active, inactive, cancelled; its
+# bounced and complained are subscription words, read as email consent). Kept as the
+# attribute account_state; they were stored as an address of region "active".
+ACCOUNT_STATES = frozenset({"enabled", "disabled", "invited", "declined", "active", "inactive",
+                            "cancelled", "canceled", "unconfirmed"})  # fmt: skip
 # Where a contact list's items hold their value: {"value": ...} (Google), {"number": ...}
 _ITEM_KEYS = ("value", "address", "email", "number", "phone", "phone_number", "e164")
 
@@ -529,9 +533,14 @@ def _cell(
         attributes[key] = value
     elif kind == "address":
         number, part = mapping.address_field(name) or (0, "")
-        if part == "region" and mapping.normal(column) == "state" and _account_state(raw):
-            attributes.setdefault("account_state", raw.strip())  # Shopify's "state": "enabled"
-            return
+        if part == "region" and mapping.normal(column) == "state" and isinstance(raw, str):
+            if _account_state(raw):
+                attributes.setdefault("account_state", raw.strip())  # Shopify's "enabled"
+                return
+            subscribed = words.SUBSCRIPTION_WORDS.get(mapping.normal(raw))
+            if subscribed is not None:  # a subscriber's state: "unsubscribed", "bounced"
+                extra.setdefault("routed.email_consent", subscribed)
+                return
         addresses.setdefault(number, {})[part] = _address({part: raw})[part]
     elif kind == "addresses":
         listed = [raw] if isinstance(raw, dict) else raw
