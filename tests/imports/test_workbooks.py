@@ -176,8 +176,12 @@ def test_the_preview_reads_a_workbook_and_the_reading_options_give_way(tenant):
 @pytest.mark.parametrize(
     ("make", "words"),
     [
-        # a Word document is a ZIP archive too
-        (lambda: _zip({"word/document.xml": "<w:document/>"}), "ZIP archive"),
+        # a Word document is a ZIP archive too; so is an Apple Numbers spreadsheet (it said
+        # "a ZIP archive ... upload the file inside it")
+        (lambda: _zip({"word/document.xml": "<w:document/>"}), "a Word document"),
+        (lambda: _zip({"Index/Document.iwa": "\x00", "Metadata/Properties.plist": "x"}),
+         "in Numbers, export it as CSV or Excel"),
+        (lambda: _zip({"docs/readme.txt": "x"}), "ZIP archive"),
         # named as a workbook, and damaged
         (lambda: _zip({"xl/workbook.xml": "<not xml", "[Content_Types].xml": "x"}),
          "could not be read"),

@@ -204,6 +204,7 @@ def _zipped_kind(upload: BinaryIO) -> str | None:
                 kind = "an OpenDocument spreadsheet (.ods)"
                 sheets = [i for i in infos if i.filename == "content.xml"]
             else:
+                _refuse_documents(names)
                 return None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
         return None
@@ -218,6 +219,25 @@ def _zipped_kind(upload: BinaryIO) -> str | None:
             status=415,
         )
     return kind
+
+
+# ZIP archives that are documents no import reads, and what to do instead (detect's message
+# for any other ZIP says to upload the file inside it, which is no help for these)
+_DOCUMENTS = (
+    ("Index/Document.iwa", "an Apple Numbers spreadsheet (or another iWork document), which "
+     "no import reads; in Numbers, export it as CSV or Excel (File > Export To) and import "
+     "that"),
+    ("word/document.xml", "a Word document (.docx), which holds no table an import reads; "
+     "copy its table into a spreadsheet and save that as CSV"),
+    ("ppt/presentation.xml", "a PowerPoint presentation (.pptx), which holds no table an "
+     "import reads"),
+)  # fmt: skip
+
+
+def _refuse_documents(names: set[str]) -> None:
+    for member, what in _DOCUMENTS:
+        if member in names:
+            raise FileProblem(f"the file is {what}", status=415)
 
 
 def _sheet(book: CalamineWorkbook, asked: str | None) -> tuple[CalamineSheet | None, list[str]]:
