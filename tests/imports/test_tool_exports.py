@@ -5,6 +5,7 @@ address's field, not dropped."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -1028,3 +1029,93 @@ def test_a_subscribers_state_is_no_region_and_kits_api_state_is_its_consent(tena
     assert found["ken@kit.example"]["consent"]["email"] is False
     assert found["kay@kit.example"]["consent"]["email"] is True
     assert found["kai@kit.example"]["consent"]["email"] is False
+
+
+def test_square_pipedrive_activecampaign_and_zendesk_api_json_is_read_whole(tenant):
+    """Square's API customers with a reference_id failed every row (two external ids: its
+    id and the shop's reference); their region (administrative_district_level_1) and their
+    opt-out (preferences.email_unsubscribed) were lost; so were Pipedrive's and
+    ActiveCampaign's company and created time (org_name, add_time; orgname, cdate) and
+    Zendesk's user_fields."""
+    consented(tenant, "amelia@example.com")
+    square = {
+        "customers": [
+            {
+                "id": "JDKYHBWT1D4F8MFH63DBMEN8Y4",
+                "created_at": "2016-03-23T20:21:54.859Z",
+                "given_name": "Amelia",
+                "family_name": "Earhart",
+                "email_address": "amelia@example.com",
+                "address": {
+                    "address_line_1": "500 Electric Ave",
+                    "locality": "New York",
+                    "administrative_district_level_1": "NY",
+                    "postal_code": "10003",
+                    "country": "US",
+                },
+                "reference_id": "REF-77",
+                "preferences": {"email_unsubscribed": True},
+                "creation_source": "THIRD_PARTY",
+                "version": 1,
+            }
+        ],
+        "cursor": "next",
+    }
+    pipedrive = {
+        "success": True,
+        "data": [
+            {
+                "id": 7,
+                "name": "Pip Drive",
+                "first_name": "Pip",
+                "last_name": "Drive",
+                "email": [{"value": "pip@drive.example", "primary": True, "label": "work"}],
+                "org_name": "Drive Co",
+                "add_time": "2020-01-02 10:00:00",
+            }
+        ],
+    }
+    active = {
+        "contacts": [
+            {
+                "id": "3",
+                "email": "ac@tive.example",
+                "firstName": "Ac",
+                "lastName": "Tive",
+                "orgname": "Tive Org",
+                "cdate": "2018-09-12T16:53:47-05:00",
+            }
+        ]
+    }
+    zendesk = {
+        "users": [
+            {
+                "id": 35436,
+                "name": "Zen Desk",
+                "email": "zen@desk.example",
+                "user_fields": {"plan": "gold"},
+            }
+        ],
+        "next_page": None,
+        "count": 1,
+    }
+    for name, doc in (
+        ("square", square),
+        ("pipedrive", pipedrive),
+        ("activecampaign", active),
+        ("zendesk", zendesk),
+    ):
+        run = imported(tenant, json.dumps(doc), f"{name}.json")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = _people(tenant)
+    amelia = found["amelia@example.com"]
+    assert amelia["addresses"][0]["region"] == "NY"
+    assert amelia["consent"]["email"] is False
+    imported_ids = [s["external_id"] for s in amelia["sources"] if s["source"] == "import"]
+    assert imported_ids == ["JDKYHBWT1D4F8MFH63DBMEN8Y4"]
+    assert amelia["attributes"]["reference_id"] == "REF-77"
+    pip = found["pip@drive.example"]
+    assert (pip["company"], pip["created_at"][:10]) == ("Drive Co", "2020-01-02")
+    ac = found["ac@tive.example"]
+    assert (ac["company"], ac["created_at"][:10]) == ("Tive Org", "2018-09-12")
+    assert found["zen@desk.example"]["attributes"] == {"plan": "gold"}

@@ -87,6 +87,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "organizationname",  # Google Contacts
         "organization1name",  # Google Contacts, older files
         "accountname",  # Salesforce, Zoho: a contact's account is their company
+        "orgname",  # Pipedrive's and ActiveCampaign's APIs
     ),
     "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle", "leadstage", "customerstage"),
     "status": ("status", "customerstatus", "accountstatus", "accountstate", "customerstate"),
@@ -262,6 +263,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dateregistered",  # WooCommerce
         "registrationdate",
         "addedtime",  # Brevo
+        "addtime",  # Pipedrive's API
+        "cdate",  # ActiveCampaign's API
     ),
     "ltv": (
         "ltv",
@@ -339,6 +342,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "county",
         "stateregion",
         "stateprovince",
+        "administrativedistrictlevel1",  # Square's API
     ),
     "address1_postcode": ("postcode", "zip", "zipcode", "postalcode", "postal", "zippostalcode"),
     "address1_country": (
@@ -447,6 +451,7 @@ PREFIXES = (
     "mergefields",  # Mailchimp's API: a member's under merge_fields (merge_fields.FNAME)
     "location",  # Intercom's API: a contact's city, region and country (address parts only)
     "service",  # Jobber: "Service Street 1", where the work is done (address parts only)
+    "preferences",  # Square's API: preferences.email_unsubscribed
 )
 # Prefixes of address parts only: a point of sale's "Location Name", "Location ID" or
 # "Location Email" is the store's, not the customer's.

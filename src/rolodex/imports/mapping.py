@@ -144,8 +144,11 @@ for _name, _attribute in (BIRTH_DATES | CONTACT_ATTRIBUTES).items():
 
 _ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
 # custom attributes; Stripe keeps a customer's own keys under metadata (metadata.tier),
-# Intercom under custom_attributes
-_ATTR = re.compile(r"(?:attr|attribute|attributes|metadata|custom_attributes)\.(.+)", re.I | re.S)
+# Intercom under custom_attributes, Zendesk under user_fields, Freshdesk under custom_fields
+_ATTR = re.compile(
+    r"(?:attr|attribute|attributes|metadata|custom_attributes|user_fields|custom_fields)\.(.+)",
+    re.I | re.S,
+)
 # a template's note after a column's name: "(required)", "[optional]", "(e.g. +49 30 123)"
 _NOTE = re.compile(
     r"\s*[(\[]\s*(?:required|optional|mandatory|pflicht(?:feld)?|freiwillig|"
@@ -492,6 +495,7 @@ def resolve(
         else:
             fields[i], how[i] = target, "auto"
             taken[target] = i
+    _weak_key_beside_id(columns, fields, guesses, taken, warnings)
     _one_kind_per_address(headers, fields, how, taken, losers)
     for i, target in _second_address(headers, losers, taken):
         fields[i], how[i] = target, "auto"
@@ -607,6 +611,33 @@ def _linkedin_connections(names: list[str]) -> dict[int, str]:
     if "connectedon" not in names:
         return {}
     return {i: "attr.linkedin" for i, name in enumerate(names) if name == "url"}
+
+
+def _weak_key_beside_id(
+    columns: list[str],
+    fields: list[str | None],
+    guesses: list[tuple[int, str | None, int]],
+    taken: dict[str, int],
+    warnings: list[str],
+) -> None:
+    """A column only weakly named as the external id (Square's reference_id: the shop's own
+    reference) beside an "id" column (the record's id in the tool the file came from, its
+    external id) is kept as a custom attribute: as the external id it made every row holding
+    both fail, as two external ids."""
+    i, j = taken.get("external_id"), taken.get("id")
+    weak = {k for k, target, confidence in guesses if target == "external_id" and confidence < 2}
+    if i is None or j is None or i not in weak:
+        return
+    name = attribute_name(columns[i])
+    if name is None or name in taken:
+        return
+    fields[i] = name
+    del taken["external_id"]
+    taken[name] = i
+    warnings.append(
+        f"column {columns[i]!r} is kept as {name}: column {columns[j]!r} is the record's id in "
+        "the tool the file came from, its external id"
+    )
 
 
 def _twice(first: str, column: str) -> str:
