@@ -1119,3 +1119,62 @@ def test_square_pipedrive_activecampaign_and_zendesk_api_json_is_read_whole(tena
     ac = found["ac@tive.example"]
     assert (ac["company"], ac["created_at"][:10]) == ("Tive Org", "2018-09-12")
     assert found["zen@desk.example"]["attributes"] == {"plan": "gold"}
+
+
+def test_yahoo_and_thunderbird_address_books_keep_the_street_and_the_birthday(tenant):
+    """Their "Home Address" and "Work Address" (the street, beside city, state and zip and no
+    "Home Street") were lost as Outlook's whole address in one cell; Thunderbird's Birth Day
+    alone ("12") was stored as the birthday, beside its Birth Year and Birth Month."""
+    yahoo = csv_text(
+        [["First", "Last", "Email", "Alternate Email 1", "Mobile", "Work Address", "Work City",
+          "Work State", "Work ZIP", "Home Address", "Home City", "Home State", "Home ZIP"],
+         ["Yan", "Hoo", "yan@hoo.example", "yan@old.example", "(503) 555-0151",
+          "1 Office Pl", "Portland", "OR", "97201", "2 Home Ct", "Salem", "OR", "97301"]]
+    )  # fmt: skip
+    thunderbird = csv_text(
+        [["First Name", "Last Name", "Primary Email", "Home Address", "Home Address 2",
+          "Home City", "Home State", "Home ZipCode", "Web Page 1", "Birth Year", "Birth Month",
+          "Birth Day"],
+         ["Thun", "Der", "thun@der.example", "3 Bird Way", "Apt 5", "Eugene", "OR", "97401",
+          "https://der.example", "1984", "7", "12"],
+         ["Bird", "Less", "bird@der.example", "", "", "", "", "", "", "", "2", "29"]]
+    )  # fmt: skip
+    for name, text in (("yahoo", yahoo), ("thunderbird", thunderbird)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = _people(tenant)
+    yan = found["yan@hoo.example"]
+    assert sorted((a["line1"], a["city"]) for a in yan["addresses"]) == [
+        ("1 Office Pl", "Portland"), ("2 Home Ct", "Salem")]  # fmt: skip
+    assert yan["attributes"]["other_email"] == "yan@old.example"
+    thun = found["thun@der.example"]
+    [home] = thun["addresses"]
+    assert (home["line1"], home["line2"], home["city"]) == ("3 Bird Way", "Apt 5", "Eugene")
+    assert thun["attributes"] == {"birthday": "1984-07-12", "website": "https://der.example"}
+    assert found["bird@der.example"]["attributes"] == {"birthday": "--02-29"}
+
+
+def test_newsletter_booking_and_crm_columns_of_consent_and_company_are_read(tenant):
+    """Omnisend's "SMS Status", Booksy's "Agreed to marketing", Campaign Monitor's "Date
+    Subscribed" and Salesforce's "Company / Account" were not imported; Campaign Monitor's
+    subscriber state "Active" failed its row."""
+    files = {
+        "omnisend": [["Email", "Phone", "Email Status", "SMS Status"],
+                     ["omni@send.example", "(503) 555-0161", "subscribed", "subscribed"]],
+        "booksy": [["Name", "Phone", "Email", "Agreed to marketing"],
+                   ["Boo Ksy", "(503) 555-0162", "boo@ksy.example", "Yes"]],
+        "campaignmonitor": [["Email Address", "Name", "Subscriber Status", "Date Subscribed"],
+                            ["cam@mon.example", "Cam Mon", "Active", "2023-05-06 10:00:00"]],
+        "salesforce": [["Lead ID", "First Name", "Last Name", "Company / Account", "Email"],
+                       ["00Q1", "Sal Es", "Force", "Force Inc", "sal@force.example"]],
+    }  # fmt: skip
+    for name, table in files.items():
+        run = imported(tenant, csv_text(table), f"{name}.csv")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = _people(tenant)
+    omni = found["omni@send.example"]
+    assert (omni["consent"]["email"], omni["consent"]["sms"]) == (True, True)
+    assert found["boo@ksy.example"]["consent"]["email"] is True
+    assert found["sal@force.example"]["company"] == "Force Inc"
+    cam = found["cam@mon.example"]  # its "Active" failed the row, as no consent word
+    assert (cam["consent"]["email"], cam["consent"]["email_at"][:10]) == (True, "2023-05-06")

@@ -88,6 +88,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "organization1name",  # Google Contacts, older files
         "accountname",  # Salesforce, Zoho: a contact's account is their company
         "orgname",  # Pipedrive's and ActiveCampaign's APIs
+        "companyaccount",  # Salesforce's leads report: "Company / Account"
     ),
     "lifecycle_stage": ("lifecyclestage", "stage", "lifecycle", "leadstage", "customerstage"),
     "status": ("status", "customerstatus", "accountstatus", "accountstate", "customerstate"),
@@ -135,6 +136,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "marketingallowed",  # Clover
         "subscribedtomarketing",  # Squarespace
         "emailpromotions",  # Vagaro
+        "agreedtomarketing",  # Booksy
         "marketingemailoptin",
         "emailsubscribed",
         "subscribed",
@@ -160,6 +162,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "subscribedat",
         "subscribedate",
         "subscriptiondate",
+        "datesubscribed",  # Campaign Monitor
         "acceptsmarketingupdatedat",  # Shopify
         "emailmarketingconsentconsentupdatedat",
     ),
@@ -182,6 +185,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "smsmarketingconsent",
         "smsmarketing",
         "smsmarketingconsentstate",
+        "smsstatus",  # Omnisend: subscribed, unsubscribed, nonSubscribed
     ),
     "sms_consent_at": (
         "smsconsentat",
@@ -407,6 +411,7 @@ WEAK: dict[str, str] = {
     "homenumber": "phone", "worknumber": "phone", "dayphone": "phone", "nightphone": "phone",
     "eveningphone": "phone", "additionalphone": "phone", "additionalphones": "phone",
     "additionalemail": "email", "additionalemails": "email",
+    "alternateemail": "email", "alternateemail1": "email", "alternateemail2": "email",  # Yahoo
     # Shopify's older flag, beside email_marketing_consent.state (what its webhook reads first)
     "acceptsmarketing": "email_consent",
     # Xero: its postal address (PO...) and its street address (SA...), the second address
@@ -461,7 +466,8 @@ ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", 
                     "home", "business", "work", "other", "physical", "postal",
                     "service")  # fmt: skip
 # Prefixes whose bare "... Address" is a whole address in one cell beside its parts (Outlook's
-# "Home Address" beside "Home Street"): not a first line.
+# "Home Address" beside "Home Street"): not a first line; beside no "... Street" (Yahoo's and
+# Thunderbird's "Home Address" beside "Home City") it is the street (``mapping``).
 WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
 
 # What a contact list says of a person that no customer field holds, kept as the custom
@@ -471,6 +477,7 @@ CONTACT_ATTRIBUTES = {
     "organizationtitle": "job_title", "organization1title": "job_title",  # Google Contacts
     "website": "website", "websiteurl": "website", "webpage": "website",
     "website1value": "website",  # Google Contacts
+    "webpage1": "website",  # Thunderbird
     "homepage": "website", "webaddress": "website",
     "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",

@@ -446,6 +446,8 @@ def resolve(
         | order_status
         | _linkedin_connections(normals)
         | _facebook_leads(normals)
+        | _street_as_address(normals)
+        | _birth_parts(normals)
     )
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
@@ -603,6 +605,36 @@ def _shopify_orders(names: list[str]) -> dict[int, str]:
         ):
             out[i] = IGNORE
     return out
+
+
+def _street_as_address(names: list[str]) -> dict[int, str]:
+    """Yahoo's and Thunderbird's "Home Address" and "Work Address" beside their city, state
+    and zip and no "Home Street": the street, not a whole address in one cell (Outlook's,
+    beside its "Home Street"); the street was lost."""
+    out = {}
+    for i, name in enumerate(names):
+        kind = name.removesuffix("address")
+        if (
+            kind != name
+            and kind in WHOLE_ADDRESS_PREFIXES
+            and not any(n.startswith(kind + "street") for n in names)
+        ):
+            out[i] = "address1_line1"
+    return out
+
+
+# Thunderbird's birthday in three columns; "Birth Day" alone read as the birthday
+_BIRTH_PARTS = {"birthyear": "attr.birth_year", "birthmonth": "attr.birth_month",
+                "birthday": "attr.birth_day"}  # fmt: skip
+
+
+def _birth_parts(names: list[str]) -> dict[int, str]:
+    """Birth Year, Birth Month and Birth Day side by side: the parts of one birthday (the
+    day alone was stored as the birthday, "12"), put together by ``rows``."""
+    found = {name: i for i, name in enumerate(names) if name in _BIRTH_PARTS}
+    if len(found) < 3:
+        return {}
+    return {i: _BIRTH_PARTS[name] for name, i in found.items()}
 
 
 def _linkedin_connections(names: list[str]) -> dict[int, str]:

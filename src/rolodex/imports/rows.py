@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -375,6 +375,7 @@ def convert(
         if rest is not None and rest is not full:
             body[missing] = rest
     _whole_name_in_part(body, columns)
+    _birth_parts(attributes)
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
         (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
@@ -657,6 +658,27 @@ def _phone_problem(
         return None
     reason = f"not a valid phone number (read with the region {' or '.join(regions)})"
     return RowError(reason, "phone", columns.get("phone"), shown(phone))
+
+
+def _birth_parts(attributes: dict[str, Any]) -> None:
+    """Thunderbird's Birth Year, Birth Month and Birth Day (``mapping._birth_parts``): one
+    birthday, YYYY-MM-DD (--MM-DD without a year, as a vCard writes it); parts that make no
+    date stay as they are."""
+    parts = [attributes.get(k) for k in ("birth_year", "birth_month", "birth_day")]
+    try:
+        year, month, day = (int(str(p).strip()) if p not in (None, "") else None for p in parts)
+    except ValueError:
+        return
+    if month is None or day is None or (year is not None and year < 1000):
+        return
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return
+    for key in ("birth_year", "birth_month", "birth_day"):
+        attributes.pop(key, None)
+    when = f"{month:02d}-{day:02d}"
+    attributes["birthday"] = f"{year:04d}-{when}" if year else f"--{when}"
 
 
 def _account_state(raw: Any) -> bool:

@@ -125,6 +125,10 @@ SUBSCRIPTION_WORDS: dict[str, bool] = {
     "transactional": False,  # Mailchimp: receipts only, no marketing
     "optedout": False,
     "invalid": False,  # Shopify: the address cannot receive email
+    # Campaign Monitor's subscriber states: Active (subscribed), Unconfirmed, Deleted
+    "active": True,
+    "unconfirmed": False,
+    "deleted": False,
 }
 # Consent and yes/no cells: the subscription states and the usual spreadsheet words.
 TRUE = frozenset(
