@@ -1,5 +1,6 @@
-"""The customer list offers its export as CSV, Excel, JSON and NDJSON, each link following the
-filter a search typed after the page loaded (JSON was reachable only by editing the address)."""
+"""The customer list offers its export as CSV, Excel, JSON, NDJSON and vCards, each link
+following the filter a search typed after the page loaded (JSON was reachable only by editing
+the address)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,9 @@ def test_json_and_ndjson_exports_are_offered_and_follow_a_search(page, site):
     rows = list(book["Customers"].iter_rows(values_only=True))
     emails = [dict(zip(rows[0], row, strict=True))["email"] for row in rows[1:]]
     assert sorted(emails) == found
+    name, text = _download(page, "Export vCards")  # contacts for a phone
+    assert name.endswith(".vcf"), name
+    assert sorted(re.findall(r"TYPE=pref:(\S+@brook\.example)", text)) == found
     name, text = _download(page, "Export CSV")  # the CSV link is as it was
     assert name.endswith(".csv"), name
     assert "ann@brook.example" in text

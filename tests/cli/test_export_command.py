@@ -73,7 +73,7 @@ def test_a_format_in_any_case_and_a_bad_one_in_one_line(cli, tenant):
     result = cli("export", "--tenant", tenant.slug, "--format", "xml")
     assert result.exit_code == 2  # bad usage
     assert result.output.splitlines() == [
-        "error: --format: one of csv, json, ndjson, xlsx (got 'xml')"
+        "error: --format: one of csv, json, ndjson, xlsx, vcard (got 'xml')"
     ]
     result = cli("export", "--tenant", tenant.slug, "--format", "NDJSON")
     assert result.exit_code == 0, result.output

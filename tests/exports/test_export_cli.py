@@ -28,7 +28,7 @@ def exports_audited(tenant) -> list[dict]:
 
 
 USAGE = [
-    (["--format", "xml"], "--format: one of csv, json, ndjson, xlsx (got 'xml')"),
+    (["--format", "xml"], "--format: one of csv, json, ndjson, xlsx, vcard (got 'xml')"),
     (["--limit", "0"], "--limit: at least 1 (got 0)"),
     (["--sort", "shoe_size"], "--sort: cannot sort by 'shoe_size'; use one of created_at,"),
     (["--sort", "relevance"], "--sort: exports are not ordered by relevance"),

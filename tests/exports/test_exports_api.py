@@ -278,7 +278,7 @@ def test_a_format_is_one_of_four_in_any_case_and_a_422_says_which(tenant):
         )
         assert response.status_code == 422, response.text
         error = response.json()["error"]
-        assert error["message"] == "format: one of csv, json, ndjson, xlsx"
+        assert error["message"] == "format: one of csv, json, ndjson, xlsx, vcard"
         assert error["details"][0]["field"] == "format"
     response = tenant.client.get("/v1/exports", params={"format": "CSV"}, headers=tenant.headers())
     assert response.status_code == 200, response.text

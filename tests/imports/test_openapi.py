@@ -58,5 +58,5 @@ def test_the_error_report_and_row_report_document_their_csv_download(app_client)
 def test_the_export_format_lists_its_choices(app_client):
     spec = _spec(app_client)
     (fmt,) = [p for p in spec["paths"]["/v1/exports"]["get"]["parameters"] if p["name"] == "format"]
-    assert fmt["schema"]["enum"] == ["csv", "json", "ndjson", "xlsx"]
+    assert fmt["schema"]["enum"] == ["csv", "json", "ndjson", "xlsx", "vcard"]
     assert fmt["schema"]["default"] == "csv"

@@ -31,7 +31,7 @@ def test_a_format_in_any_case_and_a_bad_one_says_which_there_are(tenant):
     signed_in(tenant)
     new_customer(tenant, first_name="Ada")
     page = assert_page(tenant.client.get("/customers/export", params={"format": "xml"}), 422)
-    assert "Format: one of csv, json, ndjson, xlsx" in page
+    assert "Format: one of csv, json, ndjson, xlsx, vcard" in page
     r = tenant.client.get("/customers/export", params={"format": "JSON"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/json")

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 def export_command(
     tenant: str = typer.Option(..., "--tenant", help="Tenant slug or id."),
     format: str = typer.Option(
-        "csv", "--format", help="csv, json, ndjson or xlsx (an Excel workbook: give --out)."
+        "csv",
+        "--format",
+        help="csv, json, ndjson, xlsx (an Excel workbook: give --out) or vcard (contacts, .vcf).",
     ),
     out: Path | None = typer.Option(
         None, "--out", help="File to write, moved into place whole (default or -: stdout)."

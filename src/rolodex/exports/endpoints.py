@@ -21,9 +21,11 @@ from rolodex.views import service as views_service
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 
 FORMAT_DOC = (
-    "csv, json, ndjson or xlsx (any case): xlsx is an Excel workbook of the CSV's columns, "
+    "csv, json, ndjson, xlsx or vcard (any case): xlsx is an Excel workbook of the CSV's columns, "
     "every cell text (no formula, no apostrophe before a phone) but LTV and order count, "
-    "sent once it is written whole. "
+    "sent once it is written whole; vcard is a .vcf of the customers as contacts (name, "
+    "company, emails, phones, addresses, notes, birthday, tags) for a phone or an address "
+    "book. "
 )
 FILTERS_DOC = (
     "Any filter of GET /v1/customers (stage, status, type, tag, tag_any, source, country, "
@@ -84,7 +86,7 @@ def export_customers(
         selection = service.Selection(node, sort, limit, now)
         service.check(session, principal.tenant_id, selection, format)
         service.record_audit(session, principal, format, node, items)
-    name = f"customers-{now:%Y%m%d-%H%M%S}.{format}"
+    name = f"customers-{now:%Y%m%d-%H%M%S}.{writers.EXTENSIONS.get(format, format)}"
     return writers.attachment(
         service.stream(db, principal.tenant_id, format, selection),
         writers.MEDIA_TYPES[format],

@@ -1,4 +1,5 @@
-"""Export use cases: the customers of any list filter as CSV, JSON or NDJSON, streamed.
+"""Export use cases: the customers of any list filter as CSV, JSON, NDJSON, an Excel workbook
+or vCards (``vcard``), streamed.
 
 The filter is the customer list's own (search.params / search.service.base_condition), so an
 export gives exactly the customers GET /v1/customers lists for the same parameters; deleted
@@ -27,7 +28,7 @@ from rolodex.auth.roles import Principal
 from rolodex.customers import repository as customers_repo
 from rolodex.db import Database
 from rolodex.errors import field_error
-from rolodex.exports import repository, writers
+from rolodex.exports import repository, vcard, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.cells import attr_cell, split_tags
 from rolodex.imports.mapping import ADDRESS_PARTS
@@ -44,7 +45,7 @@ from rolodex.search.filters import Node
 
 PAGE = 1000
 SQL_COUNT_MAX = 2**63 - 1
-FORMATS = ("csv", "json", "ndjson", "xlsx")
+FORMATS = ("csv", "json", "ndjson", "xlsx", "vcard")
 NUMBERS = ("ltv", "order_count")  # numbers in a workbook, text in every other cell
 COLUMNS = (
     "id", "email", "email_normalized", "phone", "phone_e164", "first_name", "last_name",
@@ -79,7 +80,7 @@ def format_of(value: str) -> str:
     """The format ``value`` names, in any case; a 422 naming the formats for anything else."""
     fmt = value.strip().lower()
     if fmt not in FORMATS:
-        raise field_error("format", "one of csv, json, ndjson, xlsx", value[:50])
+        raise field_error("format", "one of csv, json, ndjson, xlsx, vcard", value[:50])
     return fmt
 
 
@@ -99,7 +100,7 @@ def check(session: Session, tenant_id: uuid.UUID, selection: Selection, fmt: str
     """A 422 for what the export cannot do, before its response starts and before it is
     audited (an error once streaming has begun can only cut the download short)."""
     if fmt not in FORMATS:
-        raise field_error("format", "one of csv, json, ndjson, xlsx", fmt)
+        raise field_error("format", "one of csv, json, ndjson, xlsx, vcard", fmt)
     if search.needs_admin(selection.node):
         raise field_error("deleted", "exports never include deleted customers")
     if selection.limit is not None and selection.limit < 1:
@@ -330,5 +331,7 @@ def stream(
             yield from writers.stream(writer, rows)
         elif fmt == "json":
             yield from writers.stream(writers.JsonWriter(), counted())
+        elif fmt == "vcard":
+            yield from writers.stream(vcard.VcardWriter(), counted())
         else:
             yield from writers.stream(writers.NdjsonWriter(), counted())

@@ -35,7 +35,9 @@ MEDIA_TYPES = {
     "json": "application/json",
     "ndjson": "application/x-ndjson",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "vcard": "text/vcard; charset=utf-8",
 }
+EXTENSIONS = {"vcard": "vcf"}  # a download's file name ends so; the others by the format's name
 
 
 def _default(value: Any) -> Any:

@@ -21,8 +21,10 @@ preferred first, then a mobile number; the others are kept as other emails and p
 (addresses), ORG (company), TITLE, URL and a LinkedIn profile (the job_title, website and
 linkedin attributes, as a CSV's columns of those names are kept), NOTE, BDAY (the birthday
 attribute, read by matching), CATEGORIES (tags) and UID (the external id: the same card
-imported again updates its customer). Any other property is a ``vcard.<name>`` key, which no
-field maps, so that the preview and the mapping list it as not imported.
+imported again updates its customer); X-ROLODEX-ID (Rolodex's own export) is the customer's
+id, and its export's billing and shipping address types are read back. Any other property
+is a ``vcard.<name>`` key, which no field maps, so that the preview and the mapping list it
+as not imported.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ _GENDERS = {"F": "female", "M": "male", "O": "other"}
 _LINKEDIN = re.compile(r"(?:^|[/.])linkedin\.com/", re.I)
 _PO_BOX = re.compile(r"p\.?\s*o\.?\s|po box", re.I)
 # the keys of a record in the order a preview lists them (``vcard.*`` last)
-_ORDER = ("external_id", "name", "first_name", "last_name", "emails", "phones", "company",
+_ORDER = ("id", "external_id", "name", "first_name", "last_name", "emails", "phones", "company",
           "job_title", "addresses", "birthday", "gender", "website", "linkedin", "tags",
           "notes")  # fmt: skip
 
@@ -282,6 +284,9 @@ def record(card: Card) -> dict[str, Any]:
             number = re.sub(r"^tel:", "", prop.text(), flags=re.I)
             phones.append((not prop.pref, not prop.kinds & {"cell", "mobile"}, index, number))
         elif name == "ADR" and (address := _address(prop.parts())):
+            kind = prop.kinds & {"billing", "shipping"}  # Rolodex's own export types them
+            if len(kind) == 1:
+                address["type"] = kind.pop()
             addresses.append((not prop.pref, index, address))
         elif name == "ORG":
             company = next((p for p in prop.parts() if p), None)
@@ -292,7 +297,10 @@ def record(card: Card) -> dict[str, Any]:
             out.setdefault("tags", []).extend(tags)
         else:
             _other(out, prop)
-    _named(out, full_name, company)
+    shown = {company or ""} | {e[-1] for e in emails} | {p[-1] for p in phones}
+    _named(out, full_name, company, {t.casefold() for t in shown})
+    if "id" in out and out.get("external_id") == f"urn:uuid:{out['id']}":
+        del out["external_id"]
     for key, listed in (("emails", emails), ("phones", phones), ("addresses", addresses)):
         if listed:
             out[key] = [item[-1] for item in sorted(listed, key=lambda i: i[:-1])]
@@ -319,18 +327,23 @@ def _other(out: dict[str, Any], prop: _Property) -> None:
         out.setdefault("birthday", _birthday(text, prop.params.get("X-APPLE-OMIT-YEAR")))
     elif name == "UID":
         out.setdefault("external_id", text)
+    elif name == "X-ROLODEX-ID":  # Rolodex's own export: the customer's id (its UID too)
+        out.setdefault("id", text)
     elif name == "GENDER" and text.split(";")[0].upper() in _GENDERS:
         out.setdefault("gender", _GENDERS[text.split(";")[0].upper()])
     else:
         out.setdefault(f"vcard.{name.lower()}", text)
 
 
-def _named(out: dict[str, Any], full_name: str | None, company: str | None) -> None:
-    """FN is the name when N gives none, unless it is the company's (a company's card)."""
+def _named(
+    out: dict[str, Any], full_name: str | None, company: str | None, shown: set[str]
+) -> None:
+    """FN is the name when N gives none, unless it is what an address book shows for a card
+    without a name: the company (a company's card), an email or a phone."""
     if company:
         out["company"] = company
     named = "first_name" in out or "last_name" in out
-    if full_name and not named and full_name.casefold() != (company or "").casefold():
+    if full_name and not named and full_name.casefold() not in shown:
         out["name"] = full_name
 
 
