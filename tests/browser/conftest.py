@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -147,14 +148,21 @@ def imported_from_page(page: object, site: LiveSite, path: Path) -> None:
     to the end (the test server runs no worker)."""
     from playwright.sync_api import expect
 
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
-    page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
+    file_chosen(page, site, path)
     # The file's preview comes first and pushes the buttons down: pressed while it was on its
     # way, Import was clicked where the button had been (the suite failed now and then).
     expect(page.locator("#preview > *").first).to_be_visible()  # type: ignore[attr-defined]
     expect(page.locator("#import-busy.htmx-request")).to_have_count(0)  # type: ignore[attr-defined]
     import_pressed(page, site)
+
+
+def file_chosen(page: object, site: LiveSite, path: object) -> Any:
+    """Sign in, open the import page and choose the file at ``path``: its preview's
+    locator."""
+    sign_in(page, site)
+    page.goto(f"{site.base}/imports")  # type: ignore[attr-defined]
+    page.set_input_files("#import-file", str(path))  # type: ignore[attr-defined]
+    return page.locator("#preview")  # type: ignore[attr-defined]
 
 
 def import_pressed(page: object, site: LiveSite) -> None:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rolodex.jobs.worker import Worker
-from tests.browser.conftest import import_pressed, imported_from_page, shot, sign_in
+from tests.browser.conftest import file_chosen, import_pressed, imported_from_page, shot, sign_in
 
 # What the page does in the browser is the same HTML and script on either engine: one of
 # them is enough here (the suite's ten minutes); the data behind the page is stored and read
@@ -32,10 +32,7 @@ def test_a_long_unbroken_value_stays_inside_the_import_tables(page, site, tmp_pa
         f"Cat,{'B' * 300},not-an-email,\n",
         encoding="utf-8",
     )
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    rows = page.locator("#preview .table-wrap").nth(1)
+    rows = file_chosen(page, site, path).locator(".table-wrap").nth(1)
     expect(rows.locator(".error-text").first).to_be_visible()
     _fits(rows, "the preview's rows")
     problems = rows.locator("tr.bad td:last-child").evaluate("c => c.getBoundingClientRect().width")
@@ -153,9 +150,7 @@ def test_back_on_the_import_page_previews_the_file_it_kept(page, site, tmp_path)
     again, so the table shows what Import would use (it ran the guesses, unseen)."""
     path = tmp_path / "tiers.csv"
     path.write_text("email,Tier\nada@example.com,gold\n", encoding="utf-8")
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
+    file_chosen(page, site, path)
     expect(page.get_by_label("Field for column Tier")).to_be_visible()
     page.get_by_role("link", name="Customers", exact=True).first.click()
     page.wait_for_url(f"{site.base}/customers**")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import import_pressed, shot, sign_in
+from tests.browser.conftest import file_chosen, import_pressed, shot
 from tests.imports.test_vcards import PEOPLE
 
 pytestmark = pytest.mark.parametrize(
@@ -17,10 +17,7 @@ pytestmark = pytest.mark.parametrize(
 def test_a_vcard_contact_list_is_previewed_and_imported_from_the_import_page(page, site, tmp_path):
     path = tmp_path / "contacts.vcf"
     path.write_text(PEOPLE, newline="")
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    preview = page.locator("#preview")
+    preview = file_chosen(page, site, path)
     expect(preview).to_contain_text("vCards, a card a row")
     expect(preview.get_by_label("Field for column emails")).to_have_value("emails=email")
     expect(preview).to_contain_text("jane@acme.example")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import import_pressed, shot, sign_in
+from tests.browser.conftest import file_chosen, import_pressed, shot
 from tests.imports.test_workbooks import CUSTOMERS, TWO_SHEETS, xlsx
 
 pytestmark = pytest.mark.parametrize(
@@ -17,10 +17,7 @@ pytestmark = pytest.mark.parametrize(
 def test_an_excel_workbook_is_previewed_and_imported_from_the_import_page(page, site, tmp_path):
     path = tmp_path / "customers.xlsx"
     path.write_bytes(xlsx({"Customers": CUSTOMERS, "Notes": [["a note"]]}))
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
-    preview = page.locator("#preview")
+    preview = file_chosen(page, site, path)
     expect(preview).to_contain_text("read as CSV from sheet 'Customers' of an Excel workbook")
     expect(preview.get_by_label("Field for column E-mail")).to_have_value("E-mail=email")
     expect(preview).to_contain_text("ann@sheet.example")
@@ -35,9 +32,7 @@ def test_an_excel_workbook_is_previewed_and_imported_from_the_import_page(page, 
 def test_another_sheet_is_chosen_in_the_preview_and_imported(page, site, tmp_path):
     path = tmp_path / "book.xlsx"
     path.write_bytes(xlsx(TWO_SHEETS))
-    sign_in(page, site)
-    page.goto(f"{site.base}/imports")
-    page.set_input_files("#import-file", str(path))
+    file_chosen(page, site, path)
     sheet = page.get_by_label("Sheet")
     expect(sheet).to_have_value("Customers")
     page.locator("#preview").get_by_text("cu@sheet.example").wait_for()
