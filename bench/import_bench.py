@@ -375,7 +375,7 @@ def remeasure_exports(engines: list[str]) -> None:
                 str(conn.execute(text("SELECT id FROM tenants WHERE slug = 'bench'")).scalar())
             )
         owner.dispose()
-        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson", "xlsx")}
+        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson", "xlsx", "vcard")}
         exports["idle_child"] = run_export(url, tid, "csv", idle=True)
         print(f"  {engine} export {exports}", flush=True)
         results[engine]["export"] = exports
@@ -417,7 +417,7 @@ def main() -> None:
         print(f"== {engine}: import with matching", flush=True)
         imported, url, tid = run_import(engine, path, n)
         print(f"  {imported}", flush=True)
-        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson", "xlsx")}
+        exports = {fmt: run_export(url, tid, fmt) for fmt in ("csv", "ndjson", "xlsx", "vcard")}
         exports["idle_child"] = run_export(url, tid, "csv", idle=True)
         print(f"  export {exports}", flush=True)
         results[engine] = {
