@@ -4,13 +4,17 @@ trip: export, import into an empty tenant, export again: the same cards."""
 
 from __future__ import annotations
 
+from hypothesis import given
+
 from rolodex.exports import vcard, writers
 from rolodex.imports.detect import detect
 from rolodex.imports.reader import Reader
 from tests.conftest import TenantCtx, make_tenant
 from tests.exports.test_round_trip import rich_customers
 from tests.exports.test_round_trip_demo import lived_in_demo
-from tests.imports.helpers import imported
+from tests.exports.test_round_trip_property import made, tenants
+from tests.imports.helpers import errors, imported
+from tests.properties import property_settings
 from tests.web.helpers import signed_in
 
 ADA = {
@@ -136,3 +140,21 @@ def test_the_demo_tenant_lived_in_is_copied_as_the_same_cards(tenant: TenantCtx,
     assert _cards(again.text) == _cards(first.text)
     rerun = imported(empty, first.content, "customers.vcf")
     assert (rerun["progress"]["unchanged"], rerun["progress"]["created"]) == (listed, 0), rerun
+
+
+@property_settings(20)
+@given(people=tenants())
+def test_hostile_customers_are_copied_as_the_same_cards(app_client, people):
+    """Customers of hostile but valid text (tests/exports/test_round_trip_property.py's):
+    exported as vCards, imported into an empty tenant, exported again: the same cards."""
+    tenant = make_tenant(app_client)
+    made(tenant, people)
+    first = tenant.client.get("/v1/exports", params={"format": "vcard"}, headers=tenant.headers())
+    empty = make_tenant(app_client, "Copy vcard")
+    run = imported(empty, first.content, "customers.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (len(people), 0), (
+        run["progress"],
+        errors(empty, run["id"]),
+    )
+    again = empty.client.get("/v1/exports", params={"format": "vcard"}, headers=empty.headers())
+    assert _cards(again.text) == _cards(first.text)

@@ -114,8 +114,9 @@ def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields()
         "last_name": "Müller",
         "emails": ["juergen@example.de"],
         "phones": ["+49 170 1234567", "089 123456"],
-        "addresses": [{"line1": "Hauptstraße 1", "city": "München", "postcode": "80331",
-                       "country": "Deutschland"}],
+        # every part, an empty one None: a card's street is never split as a whole address
+        "addresses": [{"line1": "Hauptstraße 1", "line2": None, "city": "München",
+                       "region": None, "postcode": "80331", "country": "Deutschland"}],
         "notes": "Stammkunde seit 2019, bevorzugt Anrufe am Vormittag\nGröße M",
     }  # fmt: skip
     # Google's automatic group myContacts is no tag (as in its CSV)

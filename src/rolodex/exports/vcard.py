@@ -50,8 +50,10 @@ def card(doc: dict[str, Any]) -> str:
     attrs = doc.get("attributes") or {}
     first, last = _text(doc.get("first_name")), _text(doc.get("last_name"))
     company = _text(doc.get("company"))
+    phone = _text(doc.get("phone_e164")) or _text(doc.get("phone"))
     shown = _text(doc.get("full_name")) or " ".join(p for p in (first, last) if p)
-    shown = shown or company or _text(doc.get("email")) or _text(doc.get("phone")) or "Customer"
+    # no name: what an address book shows (an import reads this back as no name), or nothing
+    shown = shown or company or _text(doc.get("email")) or phone
     lines = [
         "BEGIN:VCARD",
         "VERSION:3.0",
@@ -68,7 +70,6 @@ def card(doc: dict[str, Any]) -> str:
     if _text(doc.get("email")):
         lines.append(f"EMAIL;TYPE=INTERNET;TYPE=pref:{escape(_text(doc['email']))}")
     lines += [f"EMAIL;TYPE=INTERNET:{escape(e)}" for e in _others(attrs.get("other_email"))]
-    phone = _text(doc.get("phone_e164")) or _text(doc.get("phone"))
     if phone:
         lines.append(f"TEL;TYPE=VOICE;TYPE=pref:{escape(phone)}")
     lines += [f"TEL;TYPE=VOICE:{escape(p)}" for p in _others(attrs.get("other_phone"))]
@@ -96,8 +97,16 @@ def _others(value: Any) -> list[str]:
     return [v.strip() for v in listed if isinstance(v, str) and v.strip()]
 
 
+def _one_line(value: Any) -> str:
+    """An address line as one line: a card's street is its lines, so a line break inside
+    one would make it two."""
+    return ", ".join(p.strip() for p in _text(value).split("\n") if p.strip())
+
+
 def _address(address: dict[str, Any]) -> list[str]:
-    street = "\n".join(p for p in (_text(address.get("line1")), _text(address.get("line2"))) if p)
+    street = "\n".join(
+        p for p in (_one_line(address.get("line1")), _one_line(address.get("line2"))) if p
+    )
     parts = [street] + [_text(address.get(k)) for k in ("city", "region", "postcode", "country")]
     if not any(parts):
         return []

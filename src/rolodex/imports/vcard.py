@@ -265,7 +265,7 @@ def record(card: Card) -> dict[str, Any]:
     out: dict[str, Any] = {}
     emails: list[tuple[bool, int, str]] = []
     phones: list[tuple[bool, bool, int, str]] = []
-    addresses: list[tuple[bool, int, dict[str, str]]] = []
+    addresses: list[tuple[bool, int, dict[str, str | None]]] = []
     notes: list[str] = []
     full_name = company = None
     for index, (line, text) in enumerate(card.lines):
@@ -347,12 +347,12 @@ def _named(
         out["name"] = full_name
 
 
-def _address(parts: list[str]) -> dict[str, str]:
+def _address(parts: list[str]) -> dict[str, str | None]:
     """An ADR's parts (PO box; extended address; street; locality; region; postal code;
     country) as an import's address: the street's first line is line1; the rest of it, the
     extended address and the PO box line2."""
     box, extended, street, city, region, code, country = (parts + [""] * 7)[:7]
-    lines = [s.strip() for s in street.splitlines() if s.strip()]
+    lines = [s.strip() for s in street.split("\n") if s.strip()]  # \n only: not U+0085
     lines += [extended] if extended else []
     if box:
         lines.append(box if _PO_BOX.match(box) else f"PO Box {box}")
@@ -364,7 +364,9 @@ def _address(parts: list[str]) -> dict[str, str]:
         "postcode": code,
         "country": country,
     }
-    return {k: v for k, v in found.items() if v}
+    # every part, empty ones as None: a card's street is a street, never a whole address in
+    # one cell to split (as a file's lone address column is)
+    return {k: v or None for k, v in found.items()} if any(found.values()) else {}
 
 
 def _birthday(text: str, omitted: list[str] | None) -> str:
