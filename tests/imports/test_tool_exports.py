@@ -1178,3 +1178,33 @@ def test_newsletter_booking_and_crm_columns_of_consent_and_company_are_read(tena
     assert found["sal@force.example"]["company"] == "Force Inc"
     cam = found["cam@mon.example"]  # its "Active" failed the row, as no consent word
     assert (cam["consent"]["email"], cam["consent"]["email_at"][:10]) == (True, "2023-05-06")
+
+
+def test_zoho_books_and_zenoti_exports_keep_the_email_postcodes_id_and_consents(tenant):
+    """Zoho Books' "EmailID" (the email: every row was refused as naming no one when it was
+    the only contact) and its addresses' "Code" (the postcode), Zenoti's Guest Code, its
+    opt-ins and Last Visit Date were not imported."""
+    books = csv_text(
+        [["Display Name", "First Name", "Last Name", "EmailID", "Billing Address",
+          "Billing City", "Billing Code", "Billing Country", "Shipping Address",
+          "Shipping City", "Shipping Code"],
+         ["Bo Oks", "Bo", "Oks", "bo@books.example", "1 Ledger Rd", "Pune", "411001", "India",
+          "2 Dock Rd", "Mumbai", "400001"]]
+    )  # fmt: skip
+    zenoti = csv_text(
+        [["Guest Code", "First Name", "Last Name", "Mobile Number", "Email", "Last Visit Date",
+          "Opt-in for Marketing Emails", "Opt-in for SMS"],
+         ["G-1001", "Zen", "Oti", "(503) 555-0171", "zen@oti.example", "2024-11-02", "Yes",
+          "No"]]
+    )  # fmt: skip
+    for name, text in (("zoho-books", books), ("zenoti", zenoti)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = _people(tenant)
+    bo = found["bo@books.example"]
+    assert sorted((a["city"], a["postcode"]) for a in bo["addresses"]) == [
+        ("Mumbai", "400001"), ("Pune", "411001")]  # fmt: skip
+    zen = found["zen@oti.example"]
+    assert (zen["consent"]["email"], zen["consent"]["sms"]) == (True, False)
+    assert zen["last_active_at"][:10] == "2024-11-02"
+    assert [s["external_id"] for s in zen["sources"]] == ["G-1001"]

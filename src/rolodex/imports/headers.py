@@ -14,6 +14,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emails",
         "emailaddresses",  # Google People API: a list of {"value": ...}
         "inviteeemail",  # Calendly
+        "emailid",  # Zoho Books: "EmailID", the address (as "email ID" is said in India)
     ),
     "phone": (
         "phone",
@@ -137,6 +138,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "subscribedtomarketing",  # Squarespace
         "emailpromotions",  # Vagaro
         "agreedtomarketing",  # Booksy
+        "optinformarketingemails",  # Zenoti
         "marketingemailoptin",
         "emailsubscribed",
         "subscribed",
@@ -179,6 +181,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "textmessageoptin",  # Mindbody, salon and studio software
         "textmessagesoptin",
         "textpromotions",  # Vagaro
+        "optinforsms",  # Zenoti
         "smspromotions",
         "smssubscribed",
         "consentsms",
@@ -236,6 +239,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastactivitydate",
         "lastactivitytime",  # Zoho
         "lastvisit",  # Square
+        "lastvisitdate",
     ),
     "created_at": (
         "createdat",
@@ -308,8 +312,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "guest",
                 "buyer",
             )
-            for n in ("id", "number", "no", "nr")
-            if f"{who}{n}" not in ("customerid",)
+            for n in ("id", "number", "no", "nr", "code")
+            if f"{who}{n}" not in ("customerid", "customercode")
         ),
     ),
     "address1_line1": (
@@ -323,6 +327,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "line1",
         "street1",  # Etsy: "Street 1" beside "Street 2"
         "streetline1",
+        "addr1line1",  # MYOB: "Addr 1 - Line 1"
     ),
     "address1_line2": (
         "address2",
@@ -412,6 +417,8 @@ WEAK: dict[str, str] = {
     "eveningphone": "phone", "additionalphone": "phone", "additionalphones": "phone",
     "additionalemail": "email", "additionalemails": "email",
     "alternateemail": "email", "alternateemail1": "email", "alternateemail2": "email",  # Yahoo
+    # Zoho Books: an address's postal code is its "Code"
+    "billingcode": "address1_postcode", "shippingcode": "address1_postcode",
     # Shopify's older flag, beside email_marketing_consent.state (what its webhook reads first)
     "acceptsmarketing": "email_consent",
     # Xero: its postal address (PO...) and its street address (SA...), the second address
@@ -478,6 +485,7 @@ CONTACT_ATTRIBUTES = {
     "website": "website", "websiteurl": "website", "webpage": "website",
     "website1value": "website",  # Google Contacts
     "webpage1": "website",  # Thunderbird
+    "www": "website",  # MYOB
     "homepage": "website", "webaddress": "website",
     "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
