@@ -251,3 +251,18 @@ def test_the_cli_imports_a_vcard_file(cli, tenant: TenantCtx, tmp_path):
     assert result.exit_code == 0, result.output
     assert "imported 4 rows (100%): 4 created, 0 updated, 0 failed" in result.output
     assert len(customers(tenant)) == 4
+
+
+def test_a_contact_group_is_no_customer():
+    """iCloud's export holds its groups as cards (X-ADDRESSBOOKSERVER-KIND:group, vCard 4's
+    KIND:group): each was imported as a customer named after the group."""
+    text = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann;;;\nEMAIL:ann@x.example\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Friends\nN:Friends;;;;\nX-ADDRESSBOOKSERVER-KIND:group\n"
+        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:5B2E9C1A-7D3F-4E8B-9A61-0C4D2F8E7B13\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Team\nEND:VCARD\n"
+    )
+    ann, friends, team = records(text)
+    assert ann.cells == {"first_name": "Ann", "last_name": "Lee", "emails": ["ann@x.example"]}
+    assert friends.problem == "a contact group ('Friends'), not a person: not imported"
+    assert team.problem == "a contact group ('Team'), not a person: not imported"

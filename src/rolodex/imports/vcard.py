@@ -186,7 +186,7 @@ def _unended(line: int, next_card: int | None) -> str:
 
 
 class Unreadable(Exception):
-    """A card holding a value that cannot be decoded."""
+    """A card holding a value that cannot be decoded, or a card of no customer (a group)."""
 
 
 @dataclass(slots=True)
@@ -273,6 +273,8 @@ def record(card: Card) -> dict[str, Any]:
         if prop is None or prop.name in _META:
             continue
         name = prop.name
+        if name in _KINDS and prop.text().lower() == "group":
+            raise Unreadable(_group(card))
         if name == "N":
             family, given = (prop.parts() + ["", ""])[:2]
             out.update({k: v for k, v in (("first_name", given), ("last_name", family)) if v})
@@ -310,6 +312,17 @@ def record(card: Card) -> dict[str, Any]:
         out.pop("tags", None)
     order = {key: i for i, key in enumerate(_ORDER)}
     return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+_KINDS = ("KIND", "X-ADDRESSBOOKSERVER-KIND")  # vCard 4's; Apple's (iCloud) before it
+
+
+def _group(card: Card) -> str:
+    """Why a group's card (iCloud's "Friends", vCard 4's KIND:group) is not imported."""
+    assert card.lines is not None
+    names = (_read(n, t) for n, t in card.lines if t[:2].upper() == "FN")
+    shown = next((p.text() for p in names if p is not None and p.name == "FN"), "")
+    return f"a contact group{f' ({shown!r})' if shown else ''}, not a person: not imported"
 
 
 def _other(out: dict[str, Any], prop: _Property) -> None:
