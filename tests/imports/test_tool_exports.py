@@ -1208,3 +1208,47 @@ def test_zoho_books_and_zenoti_exports_keep_the_email_postcodes_id_and_consents(
     assert (zen["consent"]["email"], zen["consent"]["sms"]) == (True, False)
     assert zen["last_active_at"][:10] == "2024-11-02"
     assert [s["external_id"] for s in zen["sources"]] == ["G-1001"]
+
+
+SHOPIFY_GRAPHQL = [
+    {"id": "gid://shopify/Customer/7001", "email": "gq@shop.example", "firstName": "Gra",
+     "lastName": "Phql", "createdAt": "2023-01-02T03:04:05Z", "tags": ["vip"],
+     "state": "ENABLED", "numberOfOrders": "3",
+     "amountSpent": {"amount": "199.50", "currencyCode": "USD"},
+     "defaultAddress": {"id": "gid://shopify/MailingAddress/2", "address1": "2 Ship Rd",
+                        "city": "Toronto", "provinceCode": "ON", "countryCodeV2": "CA",
+                        "zip": "M5V 2T6"},
+     "addresses": [{"id": "gid://shopify/MailingAddress/1", "address1": "1 Main St",
+                    "city": "Ottawa", "provinceCode": "ON", "countryCodeV2": "CA",
+                    "zip": "K2P 1L4"},
+                   {"id": "gid://shopify/MailingAddress/2", "address1": "2 Ship Rd",
+                    "city": "Toronto", "provinceCode": "ON", "countryCodeV2": "CA",
+                    "zip": "M5V 2T6"}],
+     "emailMarketingConsent": {"marketingState": "SUBSCRIBED",
+                               "consentUpdatedAt": "2023-01-02T03:04:05Z"},
+     "smsMarketingConsent": {"marketingState": "NOT_SUBSCRIBED", "consentUpdatedAt": None}},
+    {"id": "gid://shopify/Customer/7002", "email": "gone@shop.example", "firstName": "Un",
+     "state": "DISABLED", "emailMarketingConsent": {"marketingState": "UNSUBSCRIBED"},
+     "defaultAddress": {"address1": "9 Rue", "city": "Lyon", "countryCodeV2": "FR"}},
+]  # fmt: skip
+
+
+def test_a_shopify_graphql_bulk_export_keeps_consent_spend_and_addresses(tenant):
+    """Shopify's GraphQL customers (its bulk operations' JSONL, the way it says to export
+    many): their consent, amount spent, province and country were lost, and the account
+    state ENABLED took the province's place."""
+    consented(tenant, "gone@shop.example")
+    text = "".join(json.dumps(doc) + "\n" for doc in SHOPIFY_GRAPHQL)
+    run = imported(tenant, text, "bulk-customers.jsonl")
+    assert run["progress"]["failed"] == 0, run
+    found = _people(tenant)
+    gra = found["gq@shop.example"]
+    assert (gra["consent"]["email"], gra["consent"]["sms"]) == (True, False)
+    assert (gra["ltv"], gra["lifecycle_stage"]) == ("199.50", "customer")
+    kept = {(a["line1"], a["region"], a["country"], a["is_default"]) for a in gra["addresses"]}
+    assert kept == {("1 Main St", "ON", "CA", False), ("2 Ship Rd", "ON", "CA", True)}
+    assert gra["attributes"] == {"account_state": "enabled"}
+    assert [s["external_id"] for s in gra["sources"]] == ["7001"]
+    gone = found["gone@shop.example"]
+    assert gone["consent"]["email"] is False
+    assert [(a["city"], a["country"]) for a in gone["addresses"]] == [("Lyon", "FR")]

@@ -514,6 +514,54 @@ def kit_subscriber(doc: dict[str, Any]) -> dict[str, Any]:
     return doc if consent is None else {**doc, "email_consent": consent}
 
 
+# Shopify's GraphQL names for an address's parts, as its REST API (and webhooks) name them
+_SHOPIFY_GRAPHQL_ADDRESS = {"provinceCode": "province_code", "countryCodeV2": "country_code",
+                            "countryCode": "country_code"}  # fmt: skip
+# read here; the rest of a GraphQL customer is read by its key, as any record's
+_SHOPIFY_GRAPHQL_OWN = ("id", "state", "amountSpent", "numberOfOrders", "emailMarketingConsent",
+                        "smsMarketingConsent", "defaultAddress", "addresses")  # fmt: skip
+
+
+def shopify_graphql_customer(doc: dict[str, Any]) -> dict[str, Any]:
+    """A customer as Shopify's GraphQL Admin API writes it (a bulk operation's JSONL, the
+    way Shopify says to export many): ``{"id": "gid://shopify/Customer/7001", "firstName":
+    ..., "amountSpent": {"amount": ...}, "emailMarketingConsent": {"marketingState":
+    "SUBSCRIBED"}, "defaultAddress": {"provinceCode": ...}, "state": "ENABLED"}``. Read as
+    it was, its consent, amount spent, province and country were lost (its account state
+    took the province's place). Its id is Shopify's number, as its webhooks give it; its
+    addresses are read as Shopify's REST addresses. Any other record is returned as it is."""
+    gid = doc.get("id")
+    if not isinstance(gid, str) or not gid.startswith("gid://shopify/Customer/"):
+        return doc
+    out = {k: v for k, v in doc.items() if k not in _SHOPIFY_GRAPHQL_OWN}
+    out["id"] = gid.rsplit("/", 1)[1]
+    if isinstance(doc.get("state"), str):
+        out["attr.account_state"] = doc["state"].lower()  # ENABLED: not a region
+    spent = doc.get("amountSpent")
+    if isinstance(spent, dict) and spent.get("amount") is not None:
+        out["total_spent"] = spent["amount"]
+    if doc.get("numberOfOrders") is not None:
+        out["orders_count"] = doc["numberOfOrders"]
+    for channel in ("email", "sms"):
+        consent = doc.get(f"{channel}MarketingConsent")
+        if isinstance(consent, dict) and isinstance(consent.get("marketingState"), str):
+            out[f"{channel}_consent"] = consent["marketingState"].lower()
+            if consent.get("consentUpdatedAt"):
+                out[f"{channel}_consent_at"] = consent["consentUpdatedAt"]
+    listed = doc["addresses"] if isinstance(doc.get("addresses"), list) else []
+    default = doc.get("defaultAddress")
+    addresses = [a for a in listed if isinstance(a, dict)] or (
+        [default] if isinstance(default, dict) else []
+    )
+    if addresses:
+        out["addresses"] = [
+            {**{_SHOPIFY_GRAPHQL_ADDRESS.get(k, k): v for k, v in a.items()},
+             "default": a == default or a.get("id") == (default or {}).get("id")}
+            for a in addresses
+        ]  # fmt: skip
+    return out
+
+
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``,
     ``sources`` and lists stay."""
@@ -684,4 +732,4 @@ class _JsonElements:
 
 # Other tools' API records, each read by its own function, in this order (see _own_shape).
 _SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person,
-           kit_subscriber)  # fmt: skip
+           kit_subscriber, shopify_graphql_customer)  # fmt: skip
