@@ -1252,3 +1252,68 @@ def test_a_shopify_graphql_bulk_export_keeps_consent_spend_and_addresses(tenant)
     gone = found["gone@shop.example"]
     assert gone["consent"]["email"] is False
     assert [(a["city"], a["country"]) for a in gone["addresses"]] == [("Lyon", "FR")]
+
+
+def test_brevo_mailerlite_and_constant_contact_api_records_keep_names_email_and_consent(tenant):
+    """Brevo's contacts kept their names, mobile and company as custom attributes of a
+    customer with no name; MailerLite's subscriber state failed its row as a customer status
+    (junk, unconfirmed) and its "name" field beside last_name was a whole name; Constant
+    Contact's email object, phones and street addresses were lost (a contact without its
+    email)."""
+    brevo = {"contacts": [{"email": "bre@vo.example", "id": 12, "emailBlacklisted": False,
+                           "smsBlacklisted": False, "createdAt": "2023-02-03T10:00:00.000+01:00",
+                           "attributes": {"FIRSTNAME": "Bre", "LASTNAME": "Vo",
+                                          "SMS": "+33612345678", "COMPANY": "Brevo SA",
+                                          "LOYALTY": "gold"}, "listIds": [2]}],
+             "count": 1}  # fmt: skip
+    mailerlite = {
+        "data": [
+            {
+                "id": "318973",
+                "email": "mai@ler.example",
+                "status": "junk",
+                "opens_count": 0,
+                "fields": {"name": "Mai", "last_name": "Ler", "company": None},
+                "groups": [{"id": "1", "name": "Newsletter"}],
+                "created_at": "2022-11-10 09:00:00",
+            },
+            {
+                "id": "318974",
+                "email": "lite@ler.example",
+                "status": "active",
+                "opens_count": 3,
+                "fields": {"name": "Li", "last_name": "Te"},
+                "groups": [],
+                "subscribed_at": "2022-11-11 09:00:00",
+                "created_at": "2022-11-11 09:00:00",
+            },
+        ]
+    }
+    constant = {"contacts": [
+        {"contact_id": "1618ae62-4752-11e9-9c8a-fa163e6b01c1",
+         "email_address": {"address": "con@stant.example", "permission_to_send": "explicit",
+                           "created_at": "2019-03-15T19:14:12Z"},
+         "first_name": "Con", "last_name": "Stant", "company_name": "CC Inc",
+         "phone_numbers": [{"phone_number": "+15035550112", "kind": "home"},
+                           {"phone_number": "+15035550111", "kind": "mobile"}],
+         "street_addresses": [{"kind": "home", "street": "1 Main St", "city": "Waltham",
+                               "state": "MA", "postal_code": "02451",
+                               "country": "United States"}],
+         "taggings": ["b8c6c8b4-0000-0000-0000-000000000000"]}]}  # fmt: skip
+    for name, doc in (("brevo", brevo), ("mailerlite", mailerlite), ("constant", constant)):
+        run = imported(tenant, json.dumps(doc), f"{name}.json")
+        assert run["progress"]["failed"] == 0, (name, run)
+    found = _people(tenant)
+    bre = found["bre@vo.example"]
+    assert (bre["first_name"], bre["last_name"], bre["company"]) == ("Bre", "Vo", "Brevo SA")
+    assert (bre["phone_e164"], bre["attributes"]) == ("+33612345678", {"LOYALTY": "gold"})
+    mai, lite = found["mai@ler.example"], found["lite@ler.example"]
+    assert (mai["first_name"], mai["last_name"], mai["tags"]) == ("Mai", "Ler", ["Newsletter"])
+    assert (mai["consent"]["email"], lite["consent"]["email"]) == (False, True)
+    con = found["con@stant.example"]
+    assert (con["first_name"], con["company"], con["consent"]["email"]) == ("Con", "CC Inc", True)
+    assert con["phone_e164"] == "+15035550111"  # the mobile number first
+    [home] = con["addresses"]
+    assert (home["line1"], home["region"], home["postcode"], home["country"]) == (
+        "1 Main St", "MA", "02451", "US")  # fmt: skip
+    assert con["tags"] == []

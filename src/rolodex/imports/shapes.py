@@ -1,12 +1,14 @@
 """Records of other tools' APIs (Google People, Salesforce, Intercom, Klaviyo, Mailchimp,
-Kit, Shopify's GraphQL), saved as JSON and imported, in the shape the import reads: each
-function returns a record of its tool in the keys the mapping knows, and any other record as
-it is; ``own_shape`` applies them all (``reader`` flattens the result)."""
+Kit, Shopify's GraphQL, Brevo, MailerLite, Constant Contact), saved as JSON and imported, in
+the shape the import reads: each function returns a record of its tool in the keys the
+mapping knows, and any other record as it is; ``own_shape`` applies them all (``reader``
+flattens the result)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rolodex.imports import mapping
 from rolodex.ingest import klaviyo
 from rolodex.ingest.records import when
 
@@ -234,6 +236,84 @@ def shopify_graphql_customer(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def brevo_contact(doc: dict[str, Any]) -> dict[str, Any]:
+    """A contact as Brevo's API writes it: its fields are under ``attributes`` in Brevo's
+    names (FIRSTNAME, LASTNAME, SMS: the mobile number; COMPANY), which were kept as custom
+    attributes of a customer with no name. Those that name a field are the record's own;
+    the others stay custom attributes. Any other record is returned as it is."""
+    attrs = doc.get("attributes")
+    if not isinstance(attrs, dict) or not {"emailBlacklisted", "smsBlacklisted"} & doc.keys():
+        return doc
+    out = {k: v for k, v in doc.items() if k != "attributes"}
+    kept = {}
+    for key, value in attrs.items():
+        name = "phone" if str(key).upper() == "SMS" else str(key)
+        target = mapping.guess(name)[0]
+        if target is None or target == mapping.IGNORE or target.startswith("attr."):
+            kept[key] = value
+        else:
+            out.setdefault(name, value)
+    if kept:
+        out["attributes"] = kept
+    return out
+
+
+# MailerLite's subscriber states and the email consent each is
+_MAILERLITE_STATES = {"active": True, "unsubscribed": False, "bounced": False, "junk": False,
+                      "unconfirmed": None}  # fmt: skip
+
+
+def mailerlite_subscriber(doc: dict[str, Any]) -> dict[str, Any]:
+    """A subscriber as MailerLite's API writes it (``{"email": ..., "status": "active",
+    "fields": {"name": ..., "last_name": ...}, "opens_count": ...}``): its status is its
+    email consent (it failed the row as a customer status: junk, unconfirmed) and its
+    ``name`` field is the first name beside ``last_name``. Any other record is returned as
+    it is."""
+    fields, status = doc.get("fields"), doc.get("status")
+    if not isinstance(fields, dict) or "opens_count" not in doc or status not in _MAILERLITE_STATES:
+        return doc
+    out = {k: v for k, v in doc.items() if k not in ("status", "fields")}
+    for key, value in fields.items():
+        name = "first_name" if key == "name" and "last_name" in fields else key
+        out.setdefault(f"fields.{name}", value)
+    if _MAILERLITE_STATES[status] is not None:
+        out["email_consent"] = _MAILERLITE_STATES[status]
+    return out
+
+
+# Constant Contact's permission to send and the email consent each is
+_PERMISSIONS = {"explicit": True, "implicit": True, "unsubscribed": False}
+
+
+def constant_contact(doc: dict[str, Any]) -> dict[str, Any]:
+    """A contact as Constant Contact's API (v3) writes it: its email is an object (address,
+    permission_to_send: explicit or implicit, unsubscribed), its phones and street addresses
+    lists of objects; each was lost (a contact without its email). Its taggings are tag ids,
+    not names: left out. Any other record is returned as it is."""
+    email = doc.get("email_address")
+    if "contact_id" not in doc or not isinstance(email, dict):
+        return doc
+    own = ("email_address", "phone_numbers", "street_addresses", "taggings")
+    out = {k: v for k, v in doc.items() if k not in own}
+    out["email"] = email.get("address")
+    consent = _PERMISSIONS.get(str(email.get("permission_to_send")))
+    if consent is not None:
+        out["email_consent"] = consent
+        if consent and email.get("created_at"):
+            out["email_consent_at"] = email["created_at"]
+    phones = [p for p in doc.get("phone_numbers") or [] if isinstance(p, dict)]
+    phones.sort(key=lambda p: p.get("kind") != "mobile")
+    if phones:
+        out["phones"] = [p.get("phone_number") for p in phones if p.get("phone_number")]
+    streets = [a for a in doc.get("street_addresses") or [] if isinstance(a, dict)]
+    parts = {"street": "line1", "city": "city", "state": "region", "postal_code": "postcode",
+             "country": "country"}  # fmt: skip
+    if streets:
+        out["addresses"] = [{parts[k]: v for k, v in a.items() if k in parts} for a in streets]
+    return out
+
+
 # Other tools' API records, each read by its own function, in this order (see own_shape).
 _SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person,
-           kit_subscriber, shopify_graphql_customer)  # fmt: skip
+           kit_subscriber, shopify_graphql_customer, brevo_contact, mailerlite_subscriber,
+           constant_contact)  # fmt: skip
