@@ -31,6 +31,7 @@ APPLE = (
     "EMAIL;type=INTERNET;type=WORK;type=pref:jane@acme.example\r\n"
     "TEL;type=WORK;type=VOICE:(503) 555-0199\r\n"
     "TEL;type=CELL;type=VOICE:(503) 555-0100\r\n"
+    "TEL;type=WORK;type=FAX:(503) 555-0198\r\n"
     "item2.ADR;type=HOME;type=pref:;;1 Main St\\nApt 4;Portland;OR;97201;United States\r\n"
     "item2.X-ABADR:us\r\n"
     "NOTE:Met at the fair\\, wants a demo\\nCall after 5\r\n"
@@ -108,6 +109,7 @@ def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields()
         "linkedin": "http://www.linkedin.com/in/janesmith",
         "notes": "Met at the fair, wants a demo\nCall after 5",
         "vcard.nickname": "JJ",
+        "vcard.fax": "(503) 555-0198",  # no phone: listed as not imported
     }  # fmt: skip
     assert android.cells == {
         "first_name": "Jürgen",

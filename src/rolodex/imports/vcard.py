@@ -284,7 +284,11 @@ def record(card: Card) -> dict[str, Any]:
             emails.append((not prop.pref, index, prop.text()))
         elif name == "TEL" and prop.text():
             number = re.sub(r"^tel:", "", prop.text(), flags=re.I)
-            phones.append((not prop.pref, not prop.kinds & {"cell", "mobile"}, index, number))
+            machine = next((k for k in ("fax", "pager") if k in prop.kinds), None)
+            if machine:  # no one to call or text: listed as not imported
+                out.setdefault(f"vcard.{machine}", number)
+            else:
+                phones.append((not prop.pref, not prop.kinds & {"cell", "mobile"}, index, number))
         elif name == "ADR" and (address := _address(prop.parts())):
             kind = prop.kinds & {"billing", "shipping"}  # Rolodex's own export types them
             if len(kind) == 1:
