@@ -165,6 +165,17 @@ def file_chosen(page: object, site: LiveSite, path: object) -> Any:
     return page.locator("#preview")  # type: ignore[attr-defined]
 
 
+def imported_as_previewed(page: object, site: LiveSite, shot_name: str, rows: int) -> None:
+    """Once the preview has settled, a screenshot of it, then Import pressed and run to the
+    end: the progress says how many rows were read."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)  # type: ignore[attr-defined]
+    shot(page, shot_name)
+    import_pressed(page, site)
+    expect(page.locator(".import-progress")).to_contain_text(str(rows))  # type: ignore[attr-defined]
+
+
 def import_pressed(page: object, site: LiveSite) -> None:
     """Press Import on the import page and run the import to the end (the test server runs
     no worker)."""

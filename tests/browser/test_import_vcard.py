@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import file_chosen, import_pressed, shot
+from tests.browser.conftest import file_chosen, imported_as_previewed
 from tests.imports.test_vcards import PEOPLE
 
 pytestmark = pytest.mark.parametrize(
@@ -22,9 +22,6 @@ def test_a_vcard_contact_list_is_previewed_and_imported_from_the_import_page(pag
     expect(preview.get_by_label("Field for column emails")).to_have_value("emails=email")
     expect(preview).to_contain_text("jane@acme.example")
     expect(preview).to_contain_text("Jürgen")
-    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)
-    shot(page, "import-vcard-preview")
-    import_pressed(page, site)
-    expect(page.locator(".import-progress")).to_contain_text("4")
+    imported_as_previewed(page, site, "import-vcard-preview", 4)
     page.goto(f"{site.base}/customers?q=juergen%40example.de")
     expect(page.locator("main")).to_contain_text("Müller")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import file_chosen, import_pressed, shot
+from tests.browser.conftest import file_chosen, import_pressed, imported_as_previewed, shot
 from tests.imports.test_workbooks import CUSTOMERS, TWO_SHEETS, xlsx
 
 pytestmark = pytest.mark.parametrize(
@@ -21,10 +21,7 @@ def test_an_excel_workbook_is_previewed_and_imported_from_the_import_page(page, 
     expect(preview).to_contain_text("read as CSV from sheet 'Customers' of an Excel workbook")
     expect(preview.get_by_label("Field for column E-mail")).to_have_value("E-mail=email")
     expect(preview).to_contain_text("ann@sheet.example")
-    expect(page.locator("#import-busy.htmx-request")).to_have_count(0)
-    shot(page, "import-workbook-preview")
-    import_pressed(page, site)
-    expect(page.locator(".import-progress")).to_contain_text("2")
+    imported_as_previewed(page, site, "import-workbook-preview", 2)
     page.goto(f"{site.base}/customers?q=ann%40sheet.example")
     expect(page.locator("main")).to_contain_text("Ann Lee")
 
