@@ -19,6 +19,7 @@ def test_a_vcard_contact_list_is_previewed_and_imported_from_the_import_page(pag
     path.write_text(PEOPLE, newline="")
     preview = file_chosen(page, site, path)
     expect(preview).to_contain_text("vCards, a card a row")
+    expect(preview.get_by_role("row", name="emails")).to_contain_text("read from the card")
     expect(preview.get_by_label("Field for column emails")).to_have_value("emails=email")
     expect(preview).to_contain_text("jane@acme.example")
     expect(preview).to_contain_text("Jürgen")
