@@ -1317,3 +1317,30 @@ def test_brevo_mailerlite_and_constant_contact_api_records_keep_names_email_and_
     assert (home["line1"], home["region"], home["postcode"], home["country"]) == (
         "1 Main St", "MA", "02451", "US")  # fmt: skip
     assert con["tags"] == []
+
+
+def test_wordpress_users_and_memberpress_members_keep_their_email_and_street(tenant):
+    """WordPress's users export (user_email, user_registered, user_url) lost the email,
+    when the account was made and the website: the rows of users without a billing phone
+    named no one; MemberPress's address_one and address_two were lost."""
+    wordpress = csv_text(
+        [["ID", "user_login", "user_email", "user_registered", "display_name", "first_name",
+          "last_name", "roles", "user_url"],
+         ["17", "wpann", "ann@wp.example", "2021-05-06 07:08:09", "Ann W", "Ann", "Press",
+          "customer", "https://ann.example"]]
+    )  # fmt: skip
+    memberpress = csv_text(
+        [["username", "email", "first_name", "last_name", "address_one", "address_two",
+          "city", "state", "zip", "country"],
+         ["mem", "mem@press.example", "Mem", "Ber", "4 Club St", "Suite 9", "Austin", "TX",
+          "73301", "US"]]
+    )  # fmt: skip
+    for name, text in (("wordpress", wordpress), ("memberpress", memberpress)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = _people(tenant)
+    ann = found["ann@wp.example"]
+    assert (ann["created_at"][:10], ann["attributes"]) == (
+        "2021-05-06", {"website": "https://ann.example"})  # fmt: skip
+    [club] = found["mem@press.example"]["addresses"]
+    assert (club["line1"], club["line2"], club["city"]) == ("4 Club St", "Suite 9", "Austin")

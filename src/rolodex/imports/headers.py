@@ -15,6 +15,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailaddresses",  # Google People API: a list of {"value": ...}
         "inviteeemail",  # Calendly
         "emailid",  # Zoho Books: "EmailID", the address (as "email ID" is said in India)
+        "useremail",  # WordPress's users (user_email; "user" is no prefix: a login's)
     ),
     "phone": (
         "phone",
@@ -272,6 +273,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "registrationdate",
         "addedtime",  # Brevo
         "addtime",  # Pipedrive's API
+        "userregistered",  # WordPress's users
         "cdate",  # ActiveCampaign's API
     ),
     "ltv": (
@@ -328,6 +330,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "street1",  # Etsy: "Street 1" beside "Street 2"
         "streetline1",
         "addr1line1",  # MYOB: "Addr 1 - Line 1"
+        "addressone",  # MemberPress
     ),
     "address1_line2": (
         "address2",
@@ -340,6 +343,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "streetaddressline2",  # Constant Contact
         "street2",  # Outlook: "Home Street 2"
         "streetline2",  # Housecall Pro
+        "addresstwo",  # MemberPress
         "extendedaddress",  # Google Contacts
     ),
     "address1_city": ("city", "town", "locality"),
@@ -486,6 +490,7 @@ CONTACT_ATTRIBUTES = {
     "website1value": "website",  # Google Contacts
     "webpage1": "website",  # Thunderbird
     "www": "website",  # MYOB
+    "userurl": "website",  # WordPress's users
     "homepage": "website", "webaddress": "website",
     "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
