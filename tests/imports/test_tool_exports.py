@@ -1344,3 +1344,28 @@ def test_wordpress_users_and_memberpress_members_keep_their_email_and_street(ten
         "2021-05-06", {"website": "https://ann.example"})  # fmt: skip
     [club] = found["mem@press.example"]["addresses"]
     assert (club["line1"], club["line2"], club["city"]) == ("4 Club St", "Suite 9", "Austin")
+
+
+def test_hubspot_v1_and_zoho_crm_api_records_keep_their_values_and_company(tenant):
+    """HubSpot's older API (v1) holds each property's value in an object: every row failed
+    ("must be text"); Zoho CRM's API holds the contact's company as a lookup (Account_Name:
+    {"name": ..., "id": ...}), which was lost."""
+    hubspot = {"contacts": [{"vid": 123, "canonical-vid": 123,
+                             "properties": {"firstname": {"value": "Hub"},
+                                            "lastname": {"value": "One"},
+                                            "email": {"value": "hub1@spot.example"},
+                                            "lifecyclestage": {"value": "lead"}}}],
+               "has-more": False, "vid-offset": 123}  # fmt: skip
+    zoho = {"data": [{"id": "3477061000000419001", "First_Name": "Zo", "Last_Name": "Ho",
+                      "Email": "zo@ho.example", "Account_Name": {"name": "Zoho Acc", "id": "1"},
+                      "Owner": {"name": "Pat", "id": "2", "email": "pat@zoho.example"}}],
+            "info": {"per_page": 200, "count": 1, "page": 1, "more_records": False}}  # fmt: skip
+    for name, doc in (("hubspot", hubspot), ("zoho", zoho)):
+        run = imported(tenant, json.dumps(doc), f"{name}.json")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = _people(tenant)
+    hub = found["hub1@spot.example"]
+    assert (hub["first_name"], hub["last_name"], hub["lifecycle_stage"]) == (
+        "Hub", "One", "prospect")  # fmt: skip
+    assert [s["external_id"] for s in hub["sources"]] == ["123"]
+    assert found["zo@ho.example"]["company"] == "Zoho Acc"

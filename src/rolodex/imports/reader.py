@@ -339,15 +339,22 @@ _WHOLE = frozenset({"attributes", "addresses", "sources"})
 
 def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested objects become dotted keys (``consent.email``); ``attributes``, ``addresses``,
-    ``sources`` and lists stay."""
+    ``sources`` and lists stay. A lookup of another record, ``{"name": ..., "id": ...}``
+    (Zoho CRM's Account_Name), is its name: its parts' keys named no field (the contact's
+    company was lost)."""
     out: dict[str, Any] = {}
     for key, value in doc.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and key.lower() not in _WHOLE and not prefix:
+        if isinstance(value, dict) and value.keys() == _LOOKUP and isinstance(value["name"], str):
+            out[name] = value["name"]
+        elif isinstance(value, dict) and key.lower() not in _WHOLE and not prefix:
             out.update(flatten(value, name + "."))
         else:
             out[name] = value
     return out
+
+
+_LOOKUP = {"name", "id"}
 
 
 class _JsonElements:

@@ -1,8 +1,8 @@
 """Records of other tools' APIs (Google People, Salesforce, Intercom, Klaviyo, Mailchimp,
-Kit, Shopify's GraphQL, Brevo, MailerLite, Constant Contact), saved as JSON and imported, in
-the shape the import reads: each function returns a record of its tool in the keys the
-mapping knows, and any other record as it is; ``own_shape`` applies them all (``reader``
-flattens the result)."""
+Kit, Shopify's GraphQL, Brevo, MailerLite, Constant Contact, HubSpot's v1), saved as JSON and
+imported, in the shape the import reads: each function returns a record of its tool in the
+keys the mapping knows, and any other record as it is; ``own_shape`` applies them all
+(``reader`` flattens the result)."""
 
 from __future__ import annotations
 
@@ -313,7 +313,19 @@ def constant_contact(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def hubspot_v1_contact(doc: dict[str, Any]) -> dict[str, Any]:
+    """A contact of HubSpot's older API (v1: ``{"vid": 123, "properties": {"email":
+    {"value": ...}}}``): each property an object holding its value, which failed every row
+    ("must be text"); its vid is HubSpot's id. Any other record is returned as it is."""
+    props = doc.get("properties")
+    if "vid" not in doc or not isinstance(props, dict):
+        return doc
+    values = {k: v.get("value") if isinstance(v, dict) else v for k, v in props.items()}
+    rest = {k: v for k, v in doc.items() if k not in ("vid", "canonical-vid", "properties")}
+    return {"id": doc["vid"], **rest, "properties": values}
+
+
 # Other tools' API records, each read by its own function, in this order (see own_shape).
 _SHAPES = (intercom_contact, salesforce_record, klaviyo_profile, mailchimp_member, google_person,
            kit_subscriber, shopify_graphql_customer, brevo_contact, mailerlite_subscriber,
-           constant_contact)  # fmt: skip
+           constant_contact, hubspot_v1_contact)  # fmt: skip
