@@ -1369,3 +1369,23 @@ def test_hubspot_v1_and_zoho_crm_api_records_keep_their_values_and_company(tenan
         "Hub", "One", "prospect")  # fmt: skip
     assert [s["external_id"] for s in hub["sources"]] == ["123"]
     assert found["zo@ho.example"]["company"] == "Zoho Acc"
+
+
+def test_buy_me_a_coffee_supporters_and_circle_members_are_read(tenant):
+    """Buy Me a Coffee's supporters ("Supporter Name", "Supporter Email") were refused as a
+    file no column of which maps; Circle's "Joined at" was not the created time."""
+    coffee = csv_text(
+        [["Supporter Name", "Supporter Email", "Support Date", "Message", "Amount"],
+         ["Cof Fee", "cof@fee.example", "2024-02-03", "Thanks!", "5"]]
+    )  # fmt: skip
+    circle = csv_text(
+        [["Name", "Email", "Joined at", "Headline", "Tags"],
+         ["Cir Cle", "cir@cle.example", "2023-08-09 10:11:12 UTC", "Maker", "founding"]]
+    )  # fmt: skip
+    for name, text in (("coffee", coffee), ("circle", circle)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), (name, run)
+    found = _people(tenant)
+    assert (found["cof@fee.example"]["first_name"], found["cof@fee.example"]["last_name"]) == (
+        "Cof", "Fee")  # fmt: skip
+    assert found["cir@cle.example"]["created_at"][:10] == "2023-08-09"

@@ -253,6 +253,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dateofsignup",
         "joined",
         "joindate",
+        "joinedat",  # Circle
         "firstseen",  # Intercom's CSV export
         "addedon",
         "connectedon",  # LinkedIn's connections: when they became one
@@ -453,6 +454,7 @@ PREFIXES = (
     "guest",
     "patient",
     "personal",  # "Personal Email", "Personal Phone"
+    "supporter",  # Buy Me a Coffee: "Supporter Name", "Supporter Email"
     "primary",
     "person",  # Pipedrive: "Person - Email - Work"
     "address",  # Stripe: "Address City"
