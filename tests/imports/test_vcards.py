@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rolodex.imports.detect import detect
+from rolodex.imports.detect import FileProblem, detect
 from rolodex.imports.reader import Reader
 from tests.conftest import TenantCtx
 from tests.imports.helpers import customers, errors, imported, rows, upload
+from tests.properties import property_settings
 
 PHOTO = "\r\n ".join(
     ["/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEx8eHh"] * 40
@@ -268,3 +271,31 @@ def test_a_contact_group_is_no_customer():
     assert ann.cells == {"first_name": "Ann", "last_name": "Lee", "emails": ["ann@x.example"]}
     assert friends.problem == "a contact group ('Friends'), not a person: not imported"
     assert team.problem == "a contact group ('Team'), not a person: not imported"
+
+
+_PIECES = ["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:3.0", "N:Lee;Ann;;;", "FN:Ann",
+           "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BC;=", "=C3", "NOTE;ENCODING=QUOTED-"
+           "PRINTABLE:a=", "EMAIL;TYPE=\"pref,x\":a@x.example", "TEL;CELL;PREF:+1 503 555 0100",
+           "ADR;TYPE=home:;;1 St\\n2;City;;;US", "ADR:a;b;c;d;e;f;g;h;i", "BDAY:--0229",
+           "BDAY:1604-13-45", "CATEGORIES:a\\,b,,c", "PHOTO;ENCODING=b:AAAA", " folded", "\tfolded",
+           "AGENT:", "KIND:group", "X-ROLODEX-ID:not-a-uuid", "UID:urn:uuid:x", "ORG:;;;",
+           "junk without a colon", "N;CHARSET=NOPE;ENCODING=QUOTED-PRINTABLE:x", "item1.URL:\\:",
+           "", "\\", ";;;:", "\u2028", "\x85", "é", "😀", "TEL;TYPE=FAX:1",
+           "X-A;B=\"\":"]  # fmt: skip
+
+
+@property_settings(300)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=20)), max_size=40),
+       st.sampled_from(["\n", "\r\n"]))  # fmt: skip
+def test_any_text_of_cards_is_read_into_records_or_reasons_never_an_error(lines, newline):
+    """Whatever a .vcf holds, reading it gives records and reasons, never an exception (an
+    import job that raised would stop, not fail the rows)."""
+    data = newline.join(["BEGIN:VCARD", *lines]).encode()
+    try:
+        detected = detect(data, total_size=len(data), filename="contacts.vcf")
+    except FileProblem:
+        return  # refused whole, saying why (binary data): a clear error too
+    for record in Reader([data], detected):
+        assert (record.cells is None) != (record.problem is None), record
+        if record.cells is not None:
+            assert all(isinstance(k, str) for k in record.cells)
