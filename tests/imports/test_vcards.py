@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rolodex.imports.detect import FileProblem, detect
-from rolodex.imports.reader import Reader
+from rolodex.imports.reader import Reader, vcard_groups
 from tests.conftest import TenantCtx
 from tests.imports.helpers import customers, errors, imported, rows, upload
 from tests.properties import property_settings
@@ -91,7 +91,8 @@ BEGINS = [n for n, line in enumerate(PEOPLE.split("\r\n"), 1) if line == "BEGIN:
 
 def records(text: str, filename: str = "contacts.vcf") -> list[Any]:
     data = text.encode()
-    return list(Reader([data], detect(data, total_size=len(data), filename=filename)))
+    detected = detect(data, total_size=len(data), filename=filename)
+    return list(Reader([data], detected, groups=vcard_groups([data], detected)))
 
 
 def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields():
@@ -258,19 +259,43 @@ def test_the_cli_imports_a_vcard_file(cli, tenant: TenantCtx, tmp_path):
     assert len(customers(tenant)) == 4
 
 
-def test_a_contact_group_is_no_customer():
+def test_a_contact_group_is_no_customer_and_its_members_are_tagged_with_its_name():
     """iCloud's export holds its groups as cards (X-ADDRESSBOOKSERVER-KIND:group, vCard 4's
-    KIND:group): each was imported as a customer named after the group."""
+    KIND:group), after their members or before: each was imported as a customer named
+    after the group. A group is its members' tag now."""
     text = (
-        "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann;;;\nEMAIL:ann@x.example\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann;;;\nEMAIL:ann@x.example\n"
+        "UID:5B2E9C1A-7D3F-4E8B-9A61-0C4D2F8E7B13\nEND:VCARD\n"
         "BEGIN:VCARD\nVERSION:3.0\nFN:Friends\nN:Friends;;;;\nX-ADDRESSBOOKSERVER-KIND:group\n"
-        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:5B2E9C1A-7D3F-4E8B-9A61-0C4D2F8E7B13\nEND:VCARD\n"
-        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Team\nEND:VCARD\n"
+        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:5b2e9c1a-7d3f-4e8b-9a61-0c4d2f8e7b13\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Team\nMEMBER:urn:uuid:b0b\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Bob Ray\nUID:urn:uuid:B0B\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Empty\nEND:VCARD\n"
     )
-    ann, friends, team = records(text)
-    assert ann.cells == {"first_name": "Ann", "last_name": "Lee", "emails": ["ann@x.example"]}
-    assert friends.problem == "a contact group ('Friends'), not a person: not imported"
-    assert team.problem == "a contact group ('Team'), not a person: not imported"
+    ann, friends, team, bob, empty = records(text)
+    assert ann.cells["tags"] == ["Friends"]
+    assert bob.cells["tags"] == ["Team"]
+    assert (
+        friends.problem
+        == "a contact group ('Friends'), not a person: its members are tagged 'Friends'"
+    )
+    assert team.problem == "a contact group ('Team'), not a person: its members are tagged 'Team'"
+    assert empty.problem == "a contact group ('Empty'), not a person: not imported"
+
+
+def test_a_groups_members_are_tagged_through_the_api_when_the_group_comes_last(
+    tenant: TenantCtx,
+):
+    group = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Clients\r\nX-ADDRESSBOOKSERVER-KIND:group\r\n"
+        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:5B2E9C1A-7D3F-4E8B-9A61-0C4D2F8E7B13\r\n"
+        "END:VCARD\r\n"
+    )
+    run = imported(tenant, PEOPLE + group, "contacts.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 1), run
+    tagged = {c["email"]: c["tags"] for c in customers(tenant)}
+    assert tagged["jane@acme.example"] == ["Clients"]
+    assert tagged["juergen@example.de"] == []
 
 
 _PIECES = ["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:3.0", "N:Lee;Ann;;;", "FN:Ann",

@@ -82,9 +82,14 @@ class Reader:
     """``header()`` (CSV), then iterate the data records."""
 
     def __init__(
-        self, chunks: Iterable[bytes], detected: Detected, header_line: int | None = None
+        self,
+        chunks: Iterable[bytes],
+        detected: Detected,
+        header_line: int | None = None,
+        groups: dict[str, list[str]] | None = None,
     ) -> None:
         self.detected = detected
+        self.groups = groups  # vCards: the file's groups (``vcard_groups``), their members' tags
         self.header_line = header_line  # below title lines; None: the first non-blank line
         self.skipped: list[tuple[int, list[str]]] = []  # the title lines above it
         self.pieces = Pieces(chunks)
@@ -227,7 +232,7 @@ class Reader:
                 yield Record(row_no, card.line, None, card.problem)
                 continue
             try:
-                yield Record(row_no, card.line, vcard.record(card))
+                yield Record(row_no, card.line, vcard.record(card, self.groups))
             except vcard.Unreadable as exc:
                 yield Record(row_no, card.line, None, str(exc))
 
@@ -239,6 +244,15 @@ class Reader:
                 yield Record(row_no, line, None, "the element is longer than 1 MiB; skipped")
                 continue
             yield _document(row_no, line, text)
+
+
+def vcard_groups(chunks: Iterable[bytes], detected: Detected) -> dict[str, list[str]] | None:
+    """A file of vCards' groups (``vcard.memberships``: a first pass over the file); None
+    for any other file."""
+    if detected.format != "vcard":
+        return None
+    texts = _texts(Pieces(chunks), TextDecoder(detected.encoding))
+    return vcard.memberships(Lines(texts, "\n"))
 
 
 def header_line(data: bytes, detected: Detected, maps: Callable[[list[str]], int]) -> int | None:

@@ -29,7 +29,7 @@ from rolodex.imports import cells, mapping, repository, rows, writes
 from rolodex.imports.batch import Batch
 from rolodex.imports.detect import Detected, FileProblem
 from rolodex.imports.outcome import Context, Outcome, Stale
-from rolodex.imports.reader import MAX_COLUMNS, Reader, Record
+from rolodex.imports.reader import MAX_COLUMNS, Reader, Record, vcard_groups
 from rolodex.kit.stats import Growth
 from rolodex.kit.time import utcnow
 from rolodex.models import ImportRun, Tenant
@@ -263,7 +263,12 @@ def _run_import(
         sheet=bool((run.options or {}).get("sheet")),
     )
     chunks = repository.chunks(session, tenant_id, import_id, run.chunk_count)
-    reader = Reader(chunks, detected, (run.options or {}).get("header_line"))
+    groups = None
+    if detected.format == "vcard":  # a first pass over the file for its groups
+        groups = vcard_groups(
+            repository.chunks(session, tenant_id, import_id, run.chunk_count), detected
+        )
+    reader = Reader(chunks, detected, (run.options or {}).get("header_line"), groups)
     try:
         header = reader.header() if run.format == "csv" else None
         ctx = context(session, run)

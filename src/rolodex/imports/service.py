@@ -34,7 +34,7 @@ from rolodex.imports.cells import storable
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS
 from rolodex.imports.detect import SAMPLE_BYTES, Detected, FileProblem, delimiter_hint, detect
 from rolodex.imports.layout import title_lines, unnamed
-from rolodex.imports.reader import Reader, Record, header_line
+from rolodex.imports.reader import Reader, Record, header_line, vcard_groups
 from rolodex.imports.rows import RowError
 from rolodex.imports.runner import Converter
 from rolodex.imports.schemas import (
@@ -143,7 +143,7 @@ def sniff(
             delimiter=options.delimiter,
         )
         detected = replace(detected, sheet=sheet is not None)  # a workbook's (``_readable``)
-        reader = Reader([sample], detected)
+        reader = Reader([sample], detected, groups=vcard_groups([sample], detected))
         header = reader.header() if detected.format == "csv" else None
         line = None
         if header is not None:
@@ -157,7 +157,7 @@ def sniff(
             # than find no key in the sample and refuse the file as mapping no column.
             sample += upload.read(min(len(sample), JSON_SAMPLE_BYTES - len(sample)))
             whole = len(sample) >= size
-            reader = Reader([sample], detected)
+            reader = Reader([sample], detected, groups=vcard_groups([sample], detected))
             records, keys = _sampled(reader, False, whole)
     except FileProblem as exc:
         raise problem(exc) from exc

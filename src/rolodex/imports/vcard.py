@@ -259,8 +259,10 @@ def _unescape(value: str) -> str:
     return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], value)
 
 
-def record(card: Card) -> dict[str, Any]:
-    """The fields of a card as an import's record (a JSON record's keys)."""
+def record(card: Card, groups: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The fields of a card as an import's record (a JSON record's keys); ``groups``
+    (``memberships``): the names of the groups of the file each card's UID is a member of,
+    its tags."""
     assert card.lines is not None
     out: dict[str, Any] = {}
     emails: list[tuple[bool, int, str]] = []
@@ -305,6 +307,8 @@ def record(card: Card) -> dict[str, Any]:
             _other(out, prop)
     shown = {company or ""} | {e[-1] for e in emails} | {p[-1] for p in phones}
     _named(out, full_name, company, {t.casefold() for t in shown})
+    for uid in {_uid(out.get("external_id")), _uid(out.get("id"))} - {""}:
+        out.setdefault("tags", []).extend((groups or {}).get(uid, []))
     if "id" in out and out.get("external_id") == f"urn:uuid:{out['id']}":
         del out["external_id"]
     for key, listed in (("emails", emails), ("phones", phones), ("addresses", addresses)):
@@ -321,12 +325,49 @@ def record(card: Card) -> dict[str, Any]:
 _KINDS = ("KIND", "X-ADDRESSBOOKSERVER-KIND")  # vCard 4's; Apple's (iCloud) before it
 
 
-def _group(card: Card) -> str:
-    """Why a group's card (iCloud's "Friends", vCard 4's KIND:group) is not imported."""
+_MEMBERS = ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
+
+
+def _uid(value: Any) -> str:
+    """A card's UID as a group's member list names it (urn:uuid: and case left out)."""
+    text = str(value or "").strip().lower()
+    return text.removeprefix("urn:uuid:")
+
+
+def _group_of(card: Card) -> tuple[str, list[str]] | None:
+    """A group's card (iCloud's "Friends", vCard 4's KIND:group): its name and its members'
+    UIDs; None for any other card."""
     assert card.lines is not None
-    names = (_read(n, t) for n, t in card.lines if t[:2].upper() == "FN")
-    shown = next((p.text() for p in names if p is not None and p.name == "FN"), "")
-    return f"a contact group{f' ({shown!r})' if shown else ''}, not a person: not imported"
+    props = [p for n, t in card.lines if (p := _read(n, t)) is not None]
+    if not any(p.name in _KINDS and p.text().lower() == "group" for p in props):
+        return None
+    name = next((p.text() for p in props if p.name == "FN"), "")
+    return name, [_uid(p.text()) for p in props if p.name in _MEMBERS and p.text()]
+
+
+def memberships(lines: Lines) -> dict[str, list[str]]:
+    """The groups of a file of cards (a first pass over it: a group's card may come after
+    its members): each member's UID and the names of its groups, which ``record`` makes its
+    tags."""
+    out: dict[str, list[str]] = {}
+    for card in cards(lines):
+        try:
+            group = _group_of(card) if card.lines is not None else None
+        except Unreadable:
+            continue  # the card fails its own row, saying why
+        if group is not None and group[0]:
+            for uid in group[1]:
+                out.setdefault(uid, []).append(group[0])
+    return out
+
+
+def _group(card: Card) -> str:
+    """Why a group's card is not imported, and what became of it."""
+    name, members = _group_of(card) or ("", [])
+    shown = f" ({name!r})" if name else ""
+    if name and members:
+        return f"a contact group{shown}, not a person: its members are tagged {name!r}"
+    return f"a contact group{shown}, not a person: not imported"
 
 
 def _other(out: dict[str, Any], prop: _Property) -> None:
