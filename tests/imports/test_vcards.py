@@ -305,6 +305,8 @@ _PIECES = ["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:3.0", "N:Lee;Ann;
            "BDAY:1604-13-45", "CATEGORIES:a\\,b,,c", "PHOTO;ENCODING=b:AAAA", " folded", "\tfolded",
            "AGENT:", "KIND:group", "X-ROLODEX-ID:not-a-uuid", "UID:urn:uuid:x", "ORG:;;;",
            "junk without a colon", "N;CHARSET=NOPE;ENCODING=QUOTED-PRINTABLE:x", "item1.URL:\\:",
+           "KIND:GROUP", "X-ADDRESSBOOKSERVER-KIND:group", "MEMBER:urn:uuid:x",
+           "X-ADDRESSBOOKSERVER-MEMBER:", "UID:X",
            "", "\\", ";;;:", "\u2028", "\x85", "é", "😀", "TEL;TYPE=FAX:1",
            "X-A;B=\"\":"]  # fmt: skip
 
@@ -320,7 +322,7 @@ def test_any_text_of_cards_is_read_into_records_or_reasons_never_an_error(lines,
         detected = detect(data, total_size=len(data), filename="contacts.vcf")
     except FileProblem:
         return  # refused whole, saying why (binary data): a clear error too
-    for record in Reader([data], detected):
+    for record in Reader([data], detected, groups=vcard_groups([data], detected)):
         assert (record.cells is None) != (record.problem is None), record
         if record.cells is not None:
             assert all(isinstance(k, str) for k in record.cells)
