@@ -84,6 +84,17 @@ from rolodex.imports.schemas import ImportOptions
         ("Created At (UTC+0)", "created_at"),
         ("Last Active (GMT)", "last_active_at"),
         ("Email subscriber status", "email_consent"),
+        # a form's or a shop's hint after a column's name: a currency, a date's form, a
+        # length, "if any" (each was no column); another person's column stays none
+        ("Total Spent (USD)", "ltv"),
+        ("Lifetime Value (EUR)", "ltv"),
+        ("Date of Birth (DD/MM/YYYY)", "attr.date_of_birth"),
+        ("Birthday (mm/dd)", "attr.birthday"),
+        ("Zip Code (5 digits)", "address1_postcode"),
+        ("Company (if any)", "company"),
+        ("Phone (Emergency Contact)", None),
+        ("Name (Parent/Guardian)", None),
+        ("Email (Parent)", None),
         # a point of sale's store, not the customer: only address parts take "location"
         ("Location Name", None),
         ("Location ID", None),

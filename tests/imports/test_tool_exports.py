@@ -1389,3 +1389,18 @@ def test_buy_me_a_coffee_supporters_and_circle_members_are_read(tenant):
     assert (found["cof@fee.example"]["first_name"], found["cof@fee.example"]["last_name"]) == (
         "Cof", "Fee")  # fmt: skip
     assert found["cir@cle.example"]["created_at"][:10] == "2023-08-09"
+
+
+def test_a_forms_date_column_names_its_order_and_a_shops_total_its_currency(tenant):
+    """ "Date of Birth (DD/MM/YYYY)": 05/06/1985 was read month first when no value showed
+    the order (the header names it: June 5th); "Total Spent (USD)" was no column."""
+    text = csv_text(
+        [["Email", "Date of Birth (DD/MM/YYYY)", "Total Spent (USD)", "Zip Code (5 digits)"],
+         ["form@x.example", "05/06/1985", "120.50", "97201"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "form.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (person,) = customers(tenant)
+    assert person["attributes"]["date_of_birth"] == "1985-06-05"
+    assert person["ltv"] == "120.50"
+    assert person["addresses"][0]["postcode"] == "97201"

@@ -89,6 +89,22 @@ def order_of(values: Iterable[Any]) -> bool | None:
     return None if day == month else day
 
 
+_NAMED_ORDER = re.compile(r"\b(d{1,2}|m{1,2})[/.-](d{1,2}|m{1,2})\b", re.I)
+
+
+def order_named(headers: Iterable[str]) -> bool | None:
+    """The order of slashed dates a file's headers name ("Date of Birth (DD/MM/YYYY)", "Joined
+    (mm/dd/yy)"): day first (True), month first (False), None when none or both are named."""
+    named = {
+        m[1][0].lower() == "d"
+        for h in headers
+        if isinstance(h, str)
+        for m in _NAMED_ORDER.finditer(h)
+        if m[1][0].lower() != m[2][0].lower()
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 def read(
     raw: str, day_first: bool | None = None, *, birth: bool = False, today: date | None = None
 ) -> datetime | str:

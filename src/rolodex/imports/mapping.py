@@ -153,7 +153,11 @@ _ATTR = re.compile(
 _NOTE = re.compile(
     r"\s*[(\[]\s*(?:required|optional|mandatory|pflicht(?:feld)?|freiwillig|"
     r"obligatoire|facultatif|obligatorio|e\.\s?g\.?|eg|z\.\s?b\.|ex\.|.*separated|.*getrennt|"
-    r"utc|gmt)"  # the time zone of a time column: "Created At (UTC+0)" (Wix)
+    r"if any|if applicable|"
+    r"utc|gmt|"  # the time zone of a time column: "Created At (UTC+0)" (Wix)
+    r"[dmy]{1,4}[/.-][dmy]{1,4}(?:[/.-][dmy]{1,4})?|"  # a date's form: "Birthday (MM/DD)"
+    r"\d+ (?:digits|characters)|"  # "Zip Code (5 digits)"
+    r"usd|eur|gbp|cad|aud|nzd|chf|sek|nok|dkk|jpy|inr|brl|mxn|zar|sgd|hkd)"  # the currency
     r"(?:\W.*)?[)\]]\s*",
     re.IGNORECASE | re.DOTALL,
 )

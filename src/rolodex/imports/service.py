@@ -195,12 +195,16 @@ def sniff(
         "tag_delimiter": options.tag_delimiter,
         "newline": detected.newline,
         "overrides": options.mapping,
-        # the order of the file's slashed dates: as asked, else as its sample shows it
+        # the order of the file's slashed dates: as asked, else as its sample shows it, else
+        # as its headers name it ("Date of Birth (DD/MM/YYYY)")
         "day_first": (
             options.date_order == "day_first"
             if options.date_order is not None
-            else dates.order_of(
-                cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
+            else _first_known(
+                dates.order_of(
+                    cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
+                ),
+                dates.order_named(names),
             )
         ),
         "date_order": options.date_order,
@@ -237,6 +241,10 @@ def _sampled(reader: Reader, csv: bool, whole: bool) -> tuple[list[Record], dict
     if not whole and records and records[-1].problem:
         records.pop()  # the sample may end inside the last record
     return records, keys
+
+
+def _first_known(*orders: bool | None) -> bool | None:
+    return next((o for o in orders if o is not None), None)
 
 
 def _maps(row: list[str], overrides: dict[str, str] | None) -> int:
