@@ -1404,3 +1404,21 @@ def test_a_forms_date_column_names_its_order_and_a_shops_total_its_currency(tena
     assert person["attributes"]["date_of_birth"] == "1985-06-05"
     assert person["ltv"] == "120.50"
     assert person["addresses"][0]["postcode"] == "97201"
+
+
+def test_a_records_notes_columns_are_all_kept_one_paragraph_each(tenant):
+    """Follow Up Boss writes "Notes" and "Background": the second was not imported (a field
+    took one column); both are the notes now, one paragraph each."""
+    text = csv_text(
+        [["First Name", "Last Name", "Email 1", "Phone 1", "Stage", "Notes", "Background"],
+         ["Fol", "Lowup", "fol@boss.example", "(503) 555-0191", "Lead", "Met at open house",
+          "First-time buyer, pre-approved"],
+         ["Bo", "Ss", "bo@boss.example", "", "", "", "Only background"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "people.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = _people(tenant)
+    assert found["fol@boss.example"]["notes"] == (
+        "Met at open house\n\nFirst-time buyer, pre-approved"
+    )
+    assert found["bo@boss.example"]["notes"] == "Only background"

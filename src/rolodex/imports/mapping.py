@@ -11,7 +11,8 @@ export's ``id`` is the customer's own (``rows``: a Rolodex id finds that custome
 a new one under it; another tool's id in an "ID" column, not a UUID, is the record's external
 id) and its ``phone_e164`` the phone as stored (read in no region).
 
-A field takes one column. When several columns guess the same field the best guess wins (an
+A field takes one column (tags and notes take several: a record's notes columns are its
+notes, one paragraph each). When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
 "Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
 reported. An opt-out column (Zoho's and Salesforce's "Email Opt Out", HubSpot's "Unsubscribed
@@ -115,7 +116,9 @@ READ_ONLY = frozenset(
 OTHER_PHONE = "other_phone"  # the attribute a second phone column is kept as
 OTHER_EMAIL = "other_email"  # the attribute a second email column is kept as
 OTHERS = {"phone": OTHER_PHONE, "email": OTHER_EMAIL}
-MULTI = frozenset({"tags", OTHER_PHONE, OTHER_EMAIL})  # fields that take several columns
+# fields that take several columns; a record's notes columns (Notes and Background) are
+# joined, one paragraph each: the second was not imported
+MULTI = frozenset({"tags", OTHER_PHONE, OTHER_EMAIL, "notes"})
 
 _EXACT: dict[str, str] = {}
 for _field, _names in SYNONYMS.items():

@@ -633,6 +633,8 @@ def _cell(
         extra.setdefault(name, []).append((column, raw, _text(raw)))
     elif name == "full_name":
         extra[name] = " ".join(_text(raw).split())
+    elif name == "notes" and body.get("notes"):  # a second notes column: a paragraph more
+        body["notes"] = f"{body['notes']}\n\n{_text(raw)}"
     elif kind in ("text", "longtext"):
         body[name] = _text(raw)
 
