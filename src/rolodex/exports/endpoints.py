@@ -86,7 +86,7 @@ def export_customers(
         selection = service.Selection(node, sort, limit, now)
         service.check(session, principal.tenant_id, selection, format)
         service.record_audit(session, principal, format, node, items)
-    name = f"customers-{now:%Y%m%d-%H%M%S}.{writers.EXTENSIONS.get(format, format)}"
+    name = writers.filename(format, now)
     return writers.attachment(
         service.stream(db, principal.tenant_id, format, selection),
         writers.MEDIA_TYPES[format],

@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +39,11 @@ MEDIA_TYPES = {
     "vcard": "text/vcard; charset=utf-8",
 }
 EXTENSIONS = {"vcard": "vcf"}  # a download's file name ends so; the others by the format's name
+
+
+def filename(fmt: str, at: datetime) -> str:
+    """An export download's file name: customers-20261206-223000.csv (a vCard file's .vcf)."""
+    return f"customers-{at:%Y%m%d-%H%M%S}.{EXTENSIONS.get(fmt, fmt)}"
 
 
 def _default(value: Any) -> Any:

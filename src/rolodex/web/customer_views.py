@@ -96,7 +96,7 @@ def export(request: Request, format: Annotated[str, Query()] = "csv") -> Any:
         selection = exports.Selection(node, order)
         exports.check(session, user.tenant_id, selection, format)
         exports.record_audit(session, user.principal, format, node, list(params.items()))
-    name = f"customers-{utcnow():%Y%m%d-%H%M%S}.{writers.EXTENSIONS.get(format, format)}"
+    name = writers.filename(format, utcnow())
     return writers.attachment(
         exports.stream(db, user.tenant_id, format, selection), writers.MEDIA_TYPES[format], name
     )
