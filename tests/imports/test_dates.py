@@ -192,3 +192,59 @@ def test_two_digit_years_are_imported_as_a_crm_reads_them(tenant):
     ada, bob = people["ada@example.com"], people["bob@example.com"]
     assert (ada["created_at"][:10], ada["attributes"]["birthday"]) == ("2023-03-15", "1985-12-10")
     assert (bob["created_at"][:10], bob["attributes"]["birthday"]) == ("1999-12-31", "2005-01-02")
+
+
+@pytest.mark.parametrize(
+    ("written", "day_first", "read"),
+    [
+        ("12/31", None, ("--12-31", None)),  # Mailchimp's birthday, month first
+        ("31/12", None, ("--12-31", None)),
+        ("12.04.", None, ("--04-12", None)),  # dots: day first
+        ("12-Apr", None, ("--04-12", None)),  # Excel's d-mmm
+        ("April 12th", None, ("--04-12", None)),
+        ("12th of April", None, ("--04-12", None)),
+        ("--0412", None, ("--04-12", None)),  # vCard 4
+        ("29/02", None, ("--02-29", None)),  # a leap day is a birthday
+        ("04/04", None, ("--04-04", None)),
+        ("04/12", True, ("--12-04", "day first, as the file writes its dates")),
+        ("04/12", False, ("--04-12", "month first, as the file writes its dates")),
+        ("04/12", None, None),  # either order, the file's unknown: not guessed
+        ("02/30", None, None),
+        ("13/13", None, None),
+        ("Jun 2024", None, None),
+        ("1/2/3", None, None),
+        ("Foo 12", None, None),
+    ],
+)
+def test_a_birthday_without_its_year_is_read_as_a_vcard_writes_it(written, day_first, read):
+    assert dates.yearless(written, day_first) == read
+
+
+def test_birthdays_without_a_year_show_the_order_of_the_file():
+    assert dates.order_of(["04/12", "12/31"], years=False) is False
+    assert dates.order_of(["04/12", "31/12"], years=False) is True
+    assert dates.order_of(["04/12", "31/12", "12/31"], years=False) is None
+    assert dates.order_of(["12.31."], years=False) is None  # dots say nothing of the order
+    assert dates.order_of(["31/12"]) is None  # a date's order needs its year
+
+
+def test_mailchimps_birthdays_are_imported_as_birthdays_in_the_order_the_file_shows(tenant):
+    """Mailchimp exports its birthday field month first without a year (04/12, 12/31): each
+    was stored as written; now --MM-DD as a vCard writes it, the column's unambiguous days
+    giving the order of the others (04/12 is April 12th beside 12/31)."""
+    header = ["Email Address", "First Name", "Last Name", "Birthday", "MEMBER_RATING"]
+    text = csv_text(
+        [header, ["a@mc.example", "A", "Apr", "04/12", "2"],
+         ["b@mc.example", "B", "Dec", "12/31", "2"], ["c@mc.example", "C", "No", "", "1"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "subscribed_members_export.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (3, 0), run
+    found = {c["email"]: c["attributes"].get("birthday") for c in customers(tenant)}
+    assert found == {"a@mc.example": "--04-12", "b@mc.example": "--12-31", "c@mc.example": None}
+    notes = [r["note"] for r in rows(tenant, run["id"]) if r.get("note")]
+    assert any("'04/12' read as --04-12" in n and "month first" in n for n in notes), notes
+    day_first = csv_text([header, ["d@mc.example", "D", "Day", "04/12", ""],
+                          ["e@mc.example", "E", "Day", "31/12", ""]])  # fmt: skip
+    imported(tenant, day_first, "day_first.csv")
+    found = {c["email"]: c["attributes"].get("birthday") for c in customers(tenant)}
+    assert (found["d@mc.example"], found["e@mc.example"]) == ("--12-04", "--12-31")

@@ -164,7 +164,8 @@ def test_a_date_that_cannot_be_read_fails_its_row_naming_the_forms(written, word
         ("1980-03-15", "1980-03-15"),
         ("1980-03-15T00:00:00Z", "1980-03-15"),
         ("03/04/1980", "03/04/1980"),  # either day or month first: kept as written
-        ("03/15", "03/15"),  # no year (Mailchimp's birthday): kept as written
+        ("03/15", "--03-15"),  # no year (Mailchimp's birthday): as a vCard writes it
+        ("03/04", "03/04"),  # no year, either day or month first: kept as written
         ("unknown", "unknown"),
     ],
 )

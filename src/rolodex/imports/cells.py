@@ -177,19 +177,26 @@ def timezone_value(raw: str) -> str:
 
 
 def birth_date(value: Any, day_first: bool | None = None) -> Any:
-    """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date;
-    anything else as given (an attribute is free text; "03/15" has no year)."""
+    """A birth date attribute as matching reads it (YYYY-MM-DD) when it reads as a date, as
+    --MM-DD when it has no year (03/15); anything else as given (an attribute is free text)."""
     return birth_reading(value, day_first)[0]
 
 
 def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str | None]:
     """``birth_date``, with how it was read when not as written (an Excel day number, 19yy
-    or 20yy of a two-digit year: ``dates.reading``)."""
+    or 20yy of a two-digit year: ``dates.reading``; a birthday without its year, 04/12, as
+    --04-12: ``dates.yearless``)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return value, None
     read = dates.reading(str(value), day_first, birth=True)
     if isinstance(read, str):
-        return value, None
+        no_year = dates.yearless(value, day_first) if isinstance(value, str) else None
+        if no_year is None:
+            return value, None
+        if no_year[0] == str(value).strip():  # --04-12 already
+            return no_year[0], None
+        how = "a birthday without its year" + (f", {no_year[1]}" if no_year[1] else "")
+        return no_year[0], how
     return read[0].date().isoformat(), read[1]
 
 

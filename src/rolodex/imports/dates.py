@@ -70,18 +70,28 @@ _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|r
                         + r"(?P<y>\d{4}),?" + _TIME)  # fmt: skip
 _MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")  # fmt: skip
+# A birthday without its year: 04/12, 12.04., 12-Apr (Excel's d-mmm), April 12th, 12 April,
+# and vCard's --04-12 / --0412
+_YEARLESS = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})\.?")
+_YEARLESS_VCARD = re.compile(r"--(?P<m>\d{2})-?(?P<d>\d{2})")
+_DAY_MON = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?(?: of)?[ .-]{1,2}" + _MONTH)
+_MON_DAY = re.compile(_MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|rd|th)?")
 
 
-def order_of(values: Iterable[Any]) -> bool | None:
+def order_of(values: Iterable[Any], *, years: bool = True) -> bool | None:
     """Whether a file writes its slashed dates day first (True) or month first (False), by
-    those of ``values`` that show it (31/01/2024, 01/31/2024); None when none does, or some
-    show one order and some the other."""
+    those of ``values`` that show it (31/01/2024, 01/31/2024; without ``years``, birthdays
+    without one: 31/12, 12/31); None when none does, or some show one order and some the
+    other."""
     day = month = False
     for value in values:
         if not isinstance(value, str) or len(value) > LONGEST:
             continue
-        m = _NUMERIC.fullmatch(" ".join(value.split()))
-        if m is None or m["sep"] == "." or len(m["a"]) > 2 or len(m["c"]) not in (2, 4):
+        text = " ".join(value.split())
+        m = _NUMERIC.fullmatch(text) if years else _YEARLESS.fullmatch(text)
+        if m is None or m["sep"] == "." or len(m["a"]) > 2:
+            continue
+        if years and len(m["c"]) not in (2, 4):
             continue
         first, second = int(m["a"]), int(m["b"])
         day = day or first > 12 >= second
@@ -260,6 +270,44 @@ def _build(year: int, month: int, day: int, m: re.Match[str]) -> datetime | str:
         )
     except ValueError:
         return f"not a real date or time: {m.group(0)!r}"
+
+
+def yearless(raw: str, day_first: bool | None = None) -> tuple[str, str | None] | None:
+    """A birthday written without its year (Mailchimp's 04/12, 12.04., April 12, 12-Apr,
+    vCard's --0412) as --MM-DD, the form a vCard gives it, with how its order was read when
+    the file's order (``day_first``) decided it; None when it is no such day, or its day and
+    month could be swapped and the file's order is unknown (04/05)."""
+    text = " ".join(raw.split())
+    if len(text) > LONGEST:
+        return None
+    m = _YEARLESS_VCARD.fullmatch(text)
+    if m:
+        return _month_day(int(m["m"]), int(m["d"]), None)
+    m = _DAY_MON.fullmatch(text) or _MON_DAY.fullmatch(text)
+    if m:
+        month = _MONTHS.get(m["mon"].lower())
+        return _month_day(month, int(m["d"]), None) if month else None
+    m = _YEARLESS.fullmatch(text)
+    if m is None or (text.endswith(".") and m["sep"] != "."):
+        return None
+    first, second = int(m["a"]), int(m["b"])
+    if m["sep"] == "." or first > 12 >= second:  # 12.04. (day first, as dots are), 31/12
+        return _month_day(second, first, None)
+    if second > 12 >= first or first == second:  # 12/31, 04/04
+        return _month_day(first, second, None)
+    if day_first is None:
+        return None
+    order = "day first" if day_first else "month first"
+    how = f"{order}, as the file writes its dates"
+    return _month_day(second, first, how) if day_first else _month_day(first, second, how)
+
+
+def _month_day(month: int, day: int, how: str | None) -> tuple[str, str | None] | None:
+    try:
+        date(2000, month, day)  # a leap year: 29 February is a birthday
+    except ValueError:
+        return None
+    return f"--{month:02d}-{day:02d}", how
 
 
 def _zone(text: str | None) -> timezone | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
@@ -29,6 +30,7 @@ from rolodex.errors import (
     field_error,
 )
 from rolodex.exports import service as exports
+from rolodex.identity.normalize import DOB_ATTRIBUTES
 from rolodex.imports import dates, mapping, report, repository, stall, workbook
 from rolodex.imports.cells import storable
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS
@@ -196,7 +198,8 @@ def sniff(
         "newline": detected.newline,
         "overrides": options.mapping,
         # the order of the file's slashed dates: as asked, else as its sample shows it, else
-        # as its headers name it ("Date of Birth (DD/MM/YYYY)")
+        # as its headers name it ("Date of Birth (DD/MM/YYYY)"), else as its birthdays
+        # without a year show it (Mailchimp's 12/31)
         "day_first": (
             options.date_order == "day_first"
             if options.date_order is not None
@@ -205,6 +208,7 @@ def sniff(
                     cell for r in records for cell in _cells(r.cells) if isinstance(cell, str)
                 ),
                 dates.order_named(names),
+                dates.order_of(_birthdays(records, resolved), years=False),
             )
         ),
         "date_order": options.date_order,
@@ -253,6 +257,19 @@ def _maps(row: list[str], overrides: dict[str, str] | None) -> int:
         return len(mapping.resolve(row, overrides).used())
     except InvalidInput:  # the mapping names columns this line lacks
         return 0
+
+
+def _birthdays(records: list[Record], resolved: mapping.Mapping) -> Iterator[Any]:
+    """The cells of a sample's columns mapped to a birth date attribute."""
+    births = [
+        (i, c) for i, c, f in resolved.used() if f.startswith("attr.") and f[5:] in DOB_ATTRIBUTES
+    ]
+    for record in records:
+        for i, column in births:
+            if isinstance(record.cells, list):
+                yield record.cells[i] if i < len(record.cells) else None
+            elif isinstance(record.cells, dict):
+                yield record.cells.get(column)
 
 
 def _cells(cells: Any) -> list[Any]:

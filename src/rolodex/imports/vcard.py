@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rolodex.imports import dates
 from rolodex.imports.cells import GOOGLE_AUTOMATIC
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS, Lines
 from rolodex.imports.detect import cp1252_text
@@ -55,7 +56,6 @@ _META = frozenset({"VERSION", "PRODID", "REV", "X-ABADR", "X-ABLABEL", "X-ABUID"
                    "LABEL"})  # fmt: skip
 _ESCAPED = re.compile(r"\\([nN,;:\\])")
 _YEAR_FIRST = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
-_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})$")
 _GENDERS = {"F": "female", "M": "male", "O": "other"}
 _LINKEDIN = re.compile(r"(?:^|[/.])linkedin\.com/", re.I)
 _PO_BOX = re.compile(r"p\.?\s*o\.?\s|po box", re.I)
@@ -436,5 +436,5 @@ def _birthday(text: str, omitted: list[str] | None) -> str:
         if omitted and omitted[0] == found[1]:
             return f"--{found[2]}-{found[3]}"
         return f"{found[1]}-{found[2]}-{found[3]}"
-    no_year = _NO_YEAR.match(text)
-    return f"--{no_year[1]}-{no_year[2]}" if no_year else text
+    no_year = dates.yearless(text) if text.startswith("--") else None
+    return no_year[0] if no_year else text
