@@ -148,3 +148,32 @@ def test_viewer_sees_no_actions_and_every_post_is_refused(tenant):
         "active",
         None,
     )
+
+
+def test_a_merged_customers_long_notes_do_not_stop_the_other_notes_being_saved(tenant):
+    """A merge appends the notes of both: 24,000 characters, more than one edit gives. The
+    notes form autosaves both notes whichever was edited, and the one sent back unchanged
+    refused the edit of the other ("at most 20000 characters"): it is left out now."""
+    csrf = signed_in(tenant)
+    ann = new_customer(tenant, email="ann@long.example", notes="a" * 12_000)
+    bob = new_customer(tenant, email="bob@long.example", notes="b" * 12_000)
+    merge = {"survivor_id": ann["id"], "duplicate_id": bob["id"]}
+    assert tenant.client.post("/v1/merges", json=merge, headers=tenant.headers()).is_success
+    stored = api_customer(tenant, ann["id"])["notes"]
+    assert len(stored) > 20_000
+    form = {
+        "csrf_token": csrf,
+        "partial": "customers/_notes_status.html",
+        "notes": stored,
+        "internal_notes": "Call before noon",
+    }
+    r = tenant.client.post(f"/customers/{ann['id']}/edit", data=form, headers={"HX-Request": "1"})
+    assert "Saved automatically" in assert_page(r)
+    after = api_customer(tenant, ann["id"])
+    assert (after["notes"], after["internal_notes"]) == (stored, "Call before noon")
+    # the long notes themselves edited: refused, saying why, and nothing is lost
+    form |= {"notes": stored + " more", "internal_notes": "Call after noon"}
+    r = tenant.client.post(f"/customers/{ann['id']}/edit", data=form, headers={"HX-Request": "1"})
+    assert "at most 20000 characters" in assert_page(r, 422)
+    after = api_customer(tenant, ann["id"])
+    assert (after["notes"], after["internal_notes"]) == (stored, "Call before noon")

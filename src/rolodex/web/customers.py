@@ -85,6 +85,21 @@ def customer_detail(
     return customer_tabs.detail_page(request, customer_id, tab)
 
 
+def _unchanged_notes_left_out(
+    request: Request, tenant_id: uuid.UUID, customer_id: uuid.UUID, changes: dict[str, Any]
+) -> None:
+    """The notes form sends both notes as the autosave fires on either: the one not edited
+    is left out. A merge's notes may be longer than one edit gives (both appended), and
+    sent back unchanged they refused every edit of the other ("at most 20000 characters")."""
+    if "notes" not in changes and "internal_notes" not in changes:
+        return
+    with request.app.state.db.session(tenant_id, write=False) as session:
+        stored = service.get_customer(session, tenant_id, customer_id)
+        for name in ("notes", "internal_notes"):
+            if name in changes and changes[name] == ((getattr(stored, name) or "").strip() or None):
+                del changes[name]
+
+
 @router.post("/{customer_id}/edit")
 async def edit_customer(request: Request, customer_id: uuid.UUID) -> Any:
     """Inline edits: contact fields, notes (autosave), tags, status. Form fields map to PATCH."""
@@ -112,6 +127,7 @@ async def edit_customer(request: Request, customer_id: uuid.UUID) -> Any:
         changes["remove_tags"] = [str(form["remove_tag"])]
     error = None
     try:
+        _unchanged_notes_left_out(request, user.tenant_id, customer_id, changes)
         data = CustomerUpdate.model_validate(changes)
         with request.app.state.db.session(user.tenant_id) as session:
             service.update_customer(session, user.principal, customer_id, data)
