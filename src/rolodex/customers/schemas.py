@@ -136,16 +136,16 @@ class UtmIn(StrictModel):
         return blank_is_none(v)
 
 
-def _check_attributes(v: dict[str, Any] | None) -> dict[str, Any] | None:
+def _check_attributes(v: dict[str, Any] | None, limited: bool = True) -> dict[str, Any] | None:
     if v is None:
         return v
-    if len(v) > MAX_ATTRIBUTES:
+    if limited and len(v) > MAX_ATTRIBUTES:
         raise ValueError(f"at most {MAX_ATTRIBUTES} custom attributes")
     for key in v:
         if not key.strip() or len(key) > 64:
             raise ValueError("attribute names are 1 to 64 characters, not only spaces")
     check_storable(v)
-    if len(json.dumps(v, ensure_ascii=False)) > MAX_ATTRIBUTES_CHARS:
+    if limited and len(json.dumps(v, ensure_ascii=False)) > MAX_ATTRIBUTES_CHARS:
         # a customer's record must fit the 1 MiB an import reads of one record
         raise ValueError(f"custom attributes take at most {MAX_ATTRIBUTES_CHARS:,} characters")
     return v
@@ -209,6 +209,29 @@ class CustomerCreate(CustomerFields):
     @classmethod
     def _tags(cls, v: list[str]) -> list[str]:
         return clean_tags(v)
+
+
+# What one record of an import may hold (csv_lines.MAX_RECORD_CHARS, the import's 1 MiB).
+RecordText = Annotated[str, StringConstraints(max_length=1024 * 1024)]
+
+
+class CustomerImport(CustomerCreate):
+    """A customer as an import writes it: the API's rules, except that a record may hold
+    more notes, addresses, links, tags and attributes than one API write gives. A merge
+    joins two customers' (notes appended, the others together), and an import must copy
+    what an export holds: such a customer failed its row, and a copied tenant lost it. The
+    record's own size bounds them (1 MiB)."""
+
+    notes: RecordText | None = None
+    internal_notes: RecordText | None = None
+    addresses: list[AddressIn] | None = None
+    sources: list[SourceIn] | None = None
+    tags: list[Tag] = Field(default_factory=list)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _check_attributes(v, limited=False)
 
 
 class CustomerUpdate(CustomerFields):

@@ -31,7 +31,7 @@ from rolodex.errors import field_error
 from rolodex.exports import repository, vcard, writers
 from rolodex.imports import repository as customer_rows
 from rolodex.imports.cells import attr_cell, split_tags
-from rolodex.imports.mapping import ADDRESS_PARTS
+from rolodex.imports.mapping import ADDRESS_PARTS, MAX_ADDRESSES
 from rolodex.imports.reader import MAX_COLUMNS
 from rolodex.imports.snapshot import snapshot
 from rolodex.imports.state import State
@@ -219,8 +219,9 @@ def _sorted_pages(
 
 def csv_columns(
     session: Session, tenant_id: uuid.UUID, selection: Selection
-) -> tuple[list[str], int, list[str] | None]:
-    """The CSV header for the selected customers: fixed columns, their addresses, their
+) -> tuple[list[str], int | None, list[str] | None]:
+    """The CSV header for the selected customers: fixed columns, their addresses (None:
+    in one column of JSON, when one has more than an import reads as columns), their
     attributes (their names; None for one ``attributes`` column of JSON, when a column per
     name would make a file wider than an import reads). With a limit, of the customers in
     the file: the first of its order, not every match of its filter."""
@@ -233,10 +234,15 @@ def csv_columns(
         first = min(selection.limit, SQL_COUNT_MAX)
         ids = repository.first(condition, pagination.order_by(keys), first)
         condition = Customer.id.in_(ids)
-    n = repository.max_addresses(session, tenant_id, ids)
+    n: int | None = repository.max_addresses(session, tenant_id, ids)
     names: list[str] | None = repository.attribute_names(session, tenant_id, condition)
     columns = list(COLUMNS)
-    columns += [f"address{i}_{part}" for i in range(1, n + 1) for part in ADDRESS_PARTS]
+    if n is not None and n > MAX_ADDRESSES:
+        # more than an import reads as columns (a merge's): one ``addresses`` column of JSON
+        n = None
+        columns.append("addresses")
+    else:
+        columns += [f"address{i}_{part}" for i in range(1, (n or 0) + 1) for part in ADDRESS_PARTS]
     if names is not None and len(columns) + len(names) > MAX_COLUMNS:
         names = None
     columns += ["attributes"] if names is None else [f"attr.{name}" for name in names]
@@ -267,8 +273,11 @@ def _list_text(items: list[str], *, tags: bool = False) -> str:
     return joined
 
 
-def flat(doc: dict[str, Any], addresses: int, attributes: list[str] | None) -> dict[str, Any]:
-    """One CSV row of an export record."""
+def flat(
+    doc: dict[str, Any], addresses: int | None, attributes: list[str] | None
+) -> dict[str, Any]:
+    """One CSV row of an export record: its addresses in ``addresses`` columns of each part
+    (None: as one column of JSON)."""
     out: dict[str, Any] = {name: doc[name] for name in _PLAIN}
     out["tags"] = _list_text(doc["tags"], tags=True)
     consent = doc["consent"]
@@ -279,7 +288,10 @@ def flat(doc: dict[str, Any], addresses: int, attributes: list[str] | None) -> d
     for part, value in doc["utm"].items():
         out[f"utm_{part}"] = value
     out["sources"] = _list_text([f"{s['source']}:{s['external_id'] or ''}" for s in doc["sources"]])
-    for i, address in enumerate(doc["addresses"][:addresses], start=1):
+    if addresses is None:
+        listed = [{p: a[p] for p in ADDRESS_PARTS if a[p] is not None} for a in doc["addresses"]]
+        out["addresses"] = writers.dumps(listed).decode() if listed else None
+    for i, address in enumerate(doc["addresses"][: addresses or 0], start=1):
         for part in ADDRESS_PARTS:
             out[f"address{i}_{part}"] = address[part]
     attrs = doc["attributes"] or {}

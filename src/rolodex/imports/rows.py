@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from rolodex.customers.schemas import CustomerCreate
+from rolodex.customers.schemas import CustomerCreate, CustomerImport
 from rolodex.exports.csv_safety import restore
 from rolodex.identity.normalize import DOB_ATTRIBUTES
 from rolodex.imports import countries, mapping, names, words
@@ -40,6 +40,7 @@ from rolodex.imports.cells import (
     fast_check_email,
     google_values,
     has_nul,
+    json_list,
     money_value,
     opt_out_value,
     phone_values,
@@ -446,7 +447,7 @@ def convert(
             reason = f"not a valid email address: {exc}"
             errors.append(RowError(reason, "email", columns["email"], email))
     try:
-        data = CustomerCreate.model_validate(body)
+        data = CustomerImport.model_validate(body)
     except ValidationError as exc:
         errors.extend(_pydantic_error(e, columns, raws) for e in exc.errors())
     if errors:
@@ -545,7 +546,9 @@ def _cell(
         addresses.setdefault(number, {})[part] = _address({part: raw})[part]
     elif kind == "addresses":
         listed = [raw] if isinstance(raw, dict) else raw
-        parsed = bigcommerce_addresses(raw) if isinstance(raw, str) else None
+        # a CSV's cell: a JSON list (Rolodex's export of a merge's many addresses), else
+        # BigCommerce's "address_line_1: ..., address_city: ..."
+        parsed = (json_list(raw) or bigcommerce_addresses(raw)) if isinstance(raw, str) else None
         if parsed is not None:  # BigCommerce's "address_line_1: ..., address_city: ..."
             listed = parsed
         if not isinstance(listed, list) or not all(isinstance(a, dict) for a in listed):
