@@ -79,16 +79,26 @@ def test_rows_past_what_a_sheet_holds_go_on_in_another_sheet(tenant, monkeypatch
     assert emails == [f"p{n}@x.example" for n in range(5)]
 
 
-def test_text_longer_than_a_cell_holds_is_cut_to_it(tenant, monkeypatch):
-    monkeypatch.setattr(writers.XlsxWriter, "CELL_CHARS", 10)
+def test_text_longer_than_a_cell_holds_is_cut_to_it_saying_so(tenant, monkeypatch):
+    """Cut silently, the sheet showed part of the notes as if it were all of them."""
+    monkeypatch.setattr(writers.XlsxWriter, "CELL_CHARS", 200)
+    notes = "".join(f"{n:04d} " for n in range(100))  # 500 characters
     tenant.client.post(
-        "/v1/customers",
-        json={"email": "long@x.example", "notes": "0123456789abcdef"},
-        headers=tenant.headers(),
+        "/v1/customers", json={"email": "long@x.example", "notes": notes}, headers=tenant.headers()
     )
     response = tenant.client.get("/v1/exports", params={"format": "xlsx"}, headers=tenant.headers())
     (row,) = _table(_book(response.content)["Customers"])
-    assert row["notes"] == "0123456789"
+    cell = row["notes"]
+    assert len(cell) == 200
+    kept = cell.index(" [... ")
+    assert notes.startswith(cell[:kept])
+    assert cell[kept:] == (
+        f" [... {500 - kept} more characters: a cell of a sheet holds 200; "
+        "a CSV or JSON export has them all]"
+    )
+    monkeypatch.setattr(writers.XlsxWriter, "CELL_CHARS", 10)  # no room to say it: only cut
+    response = tenant.client.get("/v1/exports", params={"format": "xlsx"}, headers=tenant.headers())
+    assert _table(_book(response.content)["Customers"])[0]["notes"] == notes[:10]
 
 
 def test_an_unknown_format_names_xlsx_among_the_formats(tenant):

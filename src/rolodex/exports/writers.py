@@ -104,7 +104,8 @@ class XlsxWriter:
     holds): a bold header row kept in view, then rows. Every cell is written as text (never a
     formula: "=1+1" or "+1 415..." stays as written, no apostrophe needed as in CSV), but the
     ``numbers`` columns (LTV, order count) as numbers. Text longer than a cell holds (32,767
-    characters) is cut; how many were is logged."""
+    characters) is cut, its end saying how many characters are left out; how many cells
+    were cut is logged."""
 
     SHEET_ROWS = 1_048_575  # Excel's rows, the header's taken off
     CELL_CHARS = 32_767
@@ -157,9 +158,26 @@ class XlsxWriter:
                         pass
                 text = _cell(value)
                 if len(text) > self.CELL_CHARS:
-                    text, self.cut = text[: self.CELL_CHARS], self.cut + 1
+                    text, self.cut = self._cut(text), self.cut + 1
                 sheet.write_string(at, i, text)
         return b""
+
+    def _cut(self, text: str) -> str:
+        """Text longer than a cell holds, cut to it, saying so at its end: a sheet opened
+        (or imported again) showed the cut text as if it were all."""
+        said = ""
+        while True:  # the count's digits lengthen what is said, which leaves out more
+            left_out = len(text) - (self.CELL_CHARS - len(said))
+            saying = (
+                f" [... {left_out:,} more characters: a cell of a sheet holds "
+                f"{self.CELL_CHARS:,}; a CSV or JSON export has them all]"
+            )
+            done = len(saying) == len(said)
+            said = saying
+            if done:
+                break
+        kept = self.CELL_CHARS - len(said)
+        return text[:kept] + said if kept > 0 else text[: self.CELL_CHARS]
 
     def end(self) -> Iterator[bytes]:
         """The workbook's bytes, once it is closed; its temporary files go with the last."""
