@@ -1421,3 +1421,27 @@ def test_a_records_notes_columns_are_all_kept_one_paragraph_each(tenant):
         "Met at open house\n\nFirst-time buyer, pre-approved"
     )
     assert found["bo@boss.example"]["notes"] == "Only background"
+
+
+def test_do_not_contact_revokes_email_and_sms_consent_and_do_not_call_the_sms(tenant):
+    """ "Do Not Contact" was an email opt-out only: a customer who had said yes to texts kept
+    that consent. It revokes both now; Salesforce's "Do Not Call" (a text message is a call
+    to the US's TCPA) was not imported and revokes the SMS consent; "no" grants nothing."""
+    for email in ("dnc@x.example", "call@x.example", "keep@x.example"):
+        body = {"email": email, "consent": {"email": True, "sms": True}}
+        made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+        assert made.status_code == 201, made.text
+    text = csv_text(
+        [["Email", "Do Not Contact", "Do Not Call"],
+         ["dnc@x.example", "Yes", ""], ["call@x.example", "", "true"],
+         ["keep@x.example", "No", "false"], ["new@x.example", "No", "No"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "contacts.csv")
+    assert (run["progress"]["failed"], run["progress"]["created"]) == (0, 1), run
+    found = {c["email"]: (c["consent"]["email"], c["consent"]["sms"]) for c in customers(tenant)}
+    assert found == {
+        "dnc@x.example": (False, False),
+        "call@x.example": (True, False),
+        "keep@x.example": (True, True),
+        "new@x.example": (False, False),
+    }

@@ -214,13 +214,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailblacklisted",  # Brevo
         "emailblocklisted",
         "emaildisabled",  # Substack: the subscriber turned its emails off
-        "donotcontact",  # Gumroad: "Do not contact?"
         "unsubscribefrommarketingemails",  # Teachable
+    ),
+    # an opt-out of every channel: revokes email and SMS consent alike
+    "contact_opt_out": (
+        "donotcontact",  # Gumroad: "Do not contact?"; Salesforce's and others' Do Not Contact
+        "donotsolicit",
+        "donotmarket",
+        "marketingoptout",
+        "optedoutofmarketing",
     ),
     "sms_opt_out": (
         "smsoptout",
         "textoptout",
         "donottext",
+        "donotcall",  # Salesforce's DoNotCall: a text message is a call to the US's TCPA
         "donotsms",
         "smsunsubscribed",
         "smsblacklisted",  # Brevo

@@ -17,7 +17,8 @@ exact name beats a prefixed one such as "Default Address Phone" or a weaker name
 "Lead Status" beside "Lifecycle Stage"), then the leftmost; the others are left unmapped and
 reported. An opt-out column (Zoho's and Salesforce's "Email Opt Out", HubSpot's "Unsubscribed
 from all email", "Do Not Email") is ``email_opt_out``: yes revokes consent, no leaves it
-unknown (``rows``: an opt-out never grants consent). Billing and shipping columns side by side
+unknown (``rows``: an opt-out never grants consent); "Do Not Contact" is ``contact_opt_out``, of
+email and SMS alike. Billing and shipping columns side by side
 fill two addresses. Further phone columns ("Mobile Phone Number" beside "Phone Number";
 Outlook's Home, Business and Mobile Phone) are ``other_phone``: the first of them a row fills
 is its phone when its phone is empty, the rest are kept as the custom attribute
@@ -76,6 +77,7 @@ FIELDS: dict[str, str] = {
     "sms_consent_source": "text",
     "email_opt_out": "bool",  # Email Opt Out, Unsubscribed, Do Not Email: consent inverted
     "sms_opt_out": "bool",
+    "contact_opt_out": "bool",  # Do Not Contact: both consents inverted
     "last_active_at": "datetime",
     "created_at": "datetime",
     "ltv": "money",

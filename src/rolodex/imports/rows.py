@@ -380,10 +380,11 @@ def convert(
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
         (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
+    every = extra.pop("contact_opt_out", False)  # Do Not Contact: every channel
     for channel in ("email", "sms"):
         # an opt-out revokes consent, even beside a consent column saying yes; "not opted out"
         # grants none (the consent stays unknown, or what the consent column says)
-        if extra.pop(f"{channel}_opt_out", False):
+        if extra.pop(f"{channel}_opt_out", False) or every:
             extra[f"{channel}_consent"] = False
             extra.pop(f"routed.{channel}_consent", None)
     for channel in ("email", "sms"):
@@ -594,7 +595,7 @@ def _cell(
                 body[name] = value
             else:
                 extra["routed." + target] = value
-    elif name in ("email_opt_out", "sms_opt_out"):
+    elif name in ("email_opt_out", "sms_opt_out", "contact_opt_out"):
         extra[name] = opt_out_value(raw)
     elif kind == "bool":
         extra[name] = bool_value(raw)
