@@ -1445,3 +1445,35 @@ def test_do_not_contact_revokes_email_and_sms_consent_and_do_not_call_the_sms(te
         "keep@x.example": (True, True),
         "new@x.example": (False, False),
     }
+
+
+def test_a_hubspot_contacts_export_keeps_its_total_revenue_as_the_lifetime_value(tenant):
+    """HubSpot's contacts export: "Total Revenue" (its closed-won deals' revenue, what a
+    customer is worth) was not imported."""
+    header = [
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone Number",
+        "Lifecycle Stage",
+        "Contact owner",
+        "Create Date",
+        "Total Revenue",
+        "Annual Revenue",
+        "Company Name",
+    ]
+    assert _fields(header)["Total Revenue"] == "ltv"
+    assert _fields(header)["Annual Revenue"] is None  # the company's, not the customer's
+    text = csv_text(
+        [header, ["51", "Hub", "Spot", "hub@spot.example", "+1 617 555 0142", "customer",
+                  "Sam Seller", "2023-04-05 10:00", "1,250.00", "5000000", "Spot Inc"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "hubspot-crm-exports-all-contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (hub,) = customers(tenant)
+    assert (hub["ltv"], hub["lifecycle_stage"], hub["company"]) == (
+        "1250.00",
+        "customer",
+        "Spot Inc",
+    )

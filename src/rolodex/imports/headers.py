@@ -292,6 +292,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "totalspend",  # Square, Stripe, WooCommerce
         "clv",
         "customerlifetimevalue",
+        "totalrevenue",  # HubSpot's contacts: the revenue of their closed-won deals
+        "lifetimerevenue",
+        "lifetimespend",
+        "lifetimespent",
+        "totalamountspent",
     ),
     "order_count": ("ordercount", "totalorders", "orderscount", "numberoforders"),  # Shopify
     "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
