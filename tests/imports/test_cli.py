@@ -303,3 +303,23 @@ def test_a_column_mapped_twice_is_bad_usage_not_the_last_map_winning(cli, tenant
                 "--map", "Email=email")  # fmt: skip
     assert alike.exit_code == 0, alike.output
     assert [c["email"] for c in customers(tenant)] == ["ada@example.com"]
+
+
+def test_an_import_that_created_and_updated_no_one_has_nothing_to_revert(cli, tenant, tmp_path):
+    """Its rows unchanged, its revert was taken and ended "reverted 0"."""
+    h = tenant.headers()
+    tenant.client.post("/v1/customers", json={"email": "same@example.com"}, headers=h)
+    path = tmp_path / "same.csv"
+    path.write_text(csv_text([["email"], ["same@example.com"], ["SAME@example.com"]]))
+    made = cli("import", path, "--tenant", tenant.slug)
+    assert made.exit_code == 0, made.output
+    import_id = made.output.split("import ", 1)[1].split()[0]
+    r = tenant.client.post(f"/v1/imports/{import_id}/revert", headers=h)
+    assert r.status_code == 409, r.text
+    assert "created and updated no customer: there is nothing to revert" in r.text
+    result = cli("revert-import", import_id, "--tenant", tenant.slug)
+    assert result.exit_code != 0
+    assert "nothing to revert" in result.output
+    assert (
+        tenant.client.get(f"/v1/imports/{import_id}", headers=h).json()["revert"]["state"] is None
+    )

@@ -113,6 +113,12 @@ def request(
             "the import was reverted already: nothing it did is left to undo",
             details={"revert": run.revert_state},
         )
+    if run.revert_state is None and run.created == 0 and run.updated == 0:
+        # its rows were unchanged, skipped or failed: a revert ended "reverted 0"
+        raise Conflict(
+            "the import created and updated no customer: there is nothing to revert",
+            details={"state": run.state, "rows_read": run.rows_read},
+        )
     where = request_meta.current()  # none from the CLI
     run.revert_ip, run.revert_user_agent = where.ip, where.user_agent
     run.revert_actor_id = principal.actor_id
