@@ -13,7 +13,10 @@ ZIP = b"PK\x03\x04" + bytes(range(256)) * 4  # a file refused whatever the optio
 JSON = b'[{"email": "a@example.com"}]'  # no delimiter is looked at
 UNKNOWN = [
     pytest.param(
-        "encoding", "bogus", "unknown encoding 'bogus'; use utf-8, utf-16 or latin-1", id="encoding"
+        "encoding",
+        "bogus",
+        "unknown encoding 'bogus'; use utf-8, utf-16, latin-1 or mac-roman",
+        id="encoding",
     ),
     pytest.param(
         "delimiter",

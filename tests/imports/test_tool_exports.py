@@ -12,7 +12,8 @@ import pytest
 
 from rolodex.imports.mapping import resolve
 from tests.conftest import TenantCtx, make_tenant
-from tests.imports.helpers import consented, csv_text, customers, imported, rows
+from tests.imports.helpers import consented, csv_text, customers, imported, rows, upload
+from tests.web.helpers import signed_in
 
 
 def _people(tenant: TenantCtx) -> dict[str, dict[str, Any]]:
@@ -1477,3 +1478,33 @@ def test_a_hubspot_contacts_export_keeps_its_total_revenue_as_the_lifetime_value
         "customer",
         "Spot Inc",
     )
+
+
+def test_excel_for_macs_csv_in_mac_roman_is_read_with_its_accents(tenant, cli, tmp_path):
+    """Excel for Mac's "Comma Separated Values" is Mac Roman (old ones with CR line ends):
+    read as Windows-1252, José Müller of Zürich was "JosŽ MŸller" of "ZŸrich", silently."""
+    text = "First Name,Last Name,Email,City\rJosé,Müller,jose@mac.example,Zürich\r" + (
+        "Françoise,Ångström,fran@mac.example,Besançon\r"
+    )
+    data = text.encode("mac_roman")
+    preview = upload(tenant, data, "Customers.csv", path="/v1/imports/preview")
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["encoding"] == "mac_roman"
+    assert any("Mac Roman" in w for w in preview.json()["warnings"])
+    run = imported(tenant, data, "Customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["email"]: (c["first_name"], c["last_name"], c["addresses"][0]["city"])
+             for c in customers(tenant)}  # fmt: skip
+    assert found == {
+        "jose@mac.example": ("José", "Müller", "Zürich"),
+        "fran@mac.example": ("Françoise", "Ångström", "Besançon"),
+    }
+    # named, as the dashboard's Reading the file and the CLI's --encoding name it
+    path = tmp_path / "one.csv"
+    path.write_bytes("Email,Last Name\rbjorn@mac.example,Björn\r".encode("mac_roman"))
+    result = cli("import", path, "--tenant", tenant.slug, "--encoding", "mac-roman")
+    assert result.exit_code == 0, result.output
+    assert {c["last_name"] for c in customers(tenant)} == {"Müller", "Ångström", "Björn"}
+    signed_in(tenant)
+    page = tenant.client.get("/imports")
+    assert '<option value="mac-roman">Mac Roman (Excel for Mac)</option>' in page.text

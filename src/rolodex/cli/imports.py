@@ -76,7 +76,9 @@ def import_command(
     format: str | None = typer.Option(
         None, "--format", help="csv, json, ndjson or vcard (a .vcf contact list)."
     ),
-    encoding: str | None = typer.Option(None, "--encoding", help="utf-8, utf-16 or latin-1."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="utf-8, utf-16, latin-1 or mac-roman."
+    ),
     delimiter: str | None = typer.Option(None, "--delimiter", help="',', ';', tab or '|'."),
     tag_delimiter: str | None = typer.Option(
         None, "--tag-delimiter", help="What separates tags in the tags column (guessed)."

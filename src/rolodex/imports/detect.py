@@ -35,6 +35,11 @@ ENCODINGS = {
     "iso-8859-1": "cp1252",
     "cp1252": "cp1252",
     "windows-1252": "cp1252",
+    "mac-roman": "mac_roman",
+    "macroman": "mac_roman",
+    "mac_roman": "mac_roman",
+    "macintosh": "mac_roman",
+    "x-mac-roman": "mac_roman",
 }
 # The characters, and their names as a form or a command line may give them.
 DELIMITERS = {
@@ -116,7 +121,7 @@ def delimiter_named(given: str) -> str | None:
 
 # Said by ImportOptions, before an upload is stored, and by detect for a caller that did not.
 def unknown_encoding(given: str) -> str:
-    return f"unknown encoding {given!r}; use utf-8, utf-16 or latin-1"
+    return f"unknown encoding {given!r}; use utf-8, utf-16, latin-1 or mac-roman"
 
 
 def unknown_delimiter(given: str) -> str:
@@ -232,6 +237,12 @@ def detect(
             "some bytes are not UTF-8; they were read as Windows-1252 (Latin-1): "
             "check accented letters in the result"
         )
+    if codec == "mac_roman" and not encoding:
+        warnings.append(
+            "the file is not UTF-8: its accented letters read as Mac Roman, the encoding of "
+            'Excel for Mac\'s "Comma Separated Values" (check them in the result; a file saved '
+            'as "CSV UTF-8" is read without guessing)'
+        )
     kind = _format(text, filename, format)
     named = _by_name(filename)
     renamed = kind != named and not format and named in ("csv", "vcard")
@@ -301,8 +312,47 @@ def _encoding(sample: bytes, given: str | None) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    # Not UTF-8 throughout: UTF-8 with stray Latin-1 bytes, or plain Latin-1?
-    return "utf-8" if _has_utf8_sequences(sample) else "cp1252"
+    # Not UTF-8 throughout: UTF-8 with stray Latin-1 bytes, or plain Latin-1 (or Mac Roman)?
+    if _has_utf8_sequences(sample):
+        return "utf-8"
+    return "mac_roman" if _mac_roman(sample) else "cp1252"
+
+
+# What may follow a lowercase letter inside or at the end of a word, besides lowercase letters
+_AFTER_LETTER = frozenset("\u2019\u201d\u00bb\u2026\u2013\u2014\u2122\u00ae\u00b0\u00a2\u20ac")
+
+
+_BEFORE_WORD = frozenset("\u201c\u2018\u00ab\u00bf\u00a1\u201e\u201a")
+
+
+def _mac_roman(sample: bytes) -> bool:
+    """Is a file that is no UTF-8 Mac Roman rather than Windows-1252? Excel for Mac writes
+    its "Comma Separated Values" so, and read as Windows-1252 "José Müller" was "JosŽ
+    MŸller". A byte past ASCII after a letter is, in the file's encoding, a letter (lowercase
+    beside a lowercase one), an apostrophe, or at a word's end its closing punctuation (” … –);
+    one before a word is its first letter (Ünal) or its opening punctuation (“ ¿);
+    whichever encoding reads fewer of them as anything else is the file's: é is 0x8E in Mac
+    Roman, where Windows-1252 has Ž, and 0xE9 in Windows-1252, where Mac Roman has È."""
+    odd = {"mac_roman": 0, "cp1252": 0}
+    for i in range(1, len(sample)):
+        byte, before = sample[i], chr(sample[i - 1])
+        if byte < 0x80:
+            continue
+        after = chr(sample[i + 1]) if i + 1 < len(sample) else " "
+        inside = after.isascii() and after.isalpha()
+        if not (before.isascii() and before.isalpha()):
+            if inside:  # a word's first letter (Ünal, Åsa), or its opening punctuation (“)
+                for codec in odd:
+                    char = bytes([byte]).decode(codec, errors="replace")
+                    odd[codec] += not (char.isalpha() or char in _BEFORE_WORD)
+            continue
+        lower = before.islower() or (inside and after.islower())  # Müller, Jürgen; MÜLLER
+        for codec in odd:
+            char = bytes([byte]).decode(codec, errors="replace")
+            letter = char.islower() if lower else char.isalpha()
+            if not (letter or char == "\u2019" or (not inside and char in _AFTER_LETTER)):
+                odd[codec] += 1
+    return odd["mac_roman"] < odd["cp1252"]
 
 
 def _utf16(sample: bytes) -> str | None:
