@@ -248,3 +248,13 @@ def test_mailchimps_birthdays_are_imported_as_birthdays_in_the_order_the_file_sh
     imported(tenant, day_first, "day_first.csv")
     found = {c["email"]: c["attributes"].get("birthday") for c in customers(tenant)}
     assert (found["d@mc.example"], found["e@mc.example"]) == ("--12-04", "--12-31")
+
+
+@pytest.mark.parametrize(
+    ("written", "zero"),
+    [("0/0/00", True), ("00/00/0000", True), ("0000-00-00", True), ("0000-00-00 00:00:00", True),
+     ("00.00.0000", True), (" 0/0/00 ", True), ("0", False), ("0/0", False), ("00:00", False),
+     ("0/0/01", False), ("2000-00-00", False), ("10/0/00", False)],
+)  # fmt: skip
+def test_a_date_of_zeros_is_told_from_a_date(written, zero):
+    assert dates.zero(written) is zero

@@ -1508,3 +1508,28 @@ def test_excel_for_macs_csv_in_mac_roman_is_read_with_its_accents(tenant, cli, t
     signed_in(tenant)
     page = tenant.client.get("/imports")
     assert '<option value="mac-roman">Mac Roman (Excel for Mac)</option>' in page.text
+
+
+def test_a_date_of_zeros_is_no_date_not_a_birthday_or_a_failed_row(tenant):
+    """Outlook writes 0/0/00 where a contact has no birthday (it was stored as the birthday),
+    and MySQL, so WordPress and WooCommerce, 0000-00-00 00:00:00 for a date never set (the
+    row failed: "not a real date")."""
+    outlook = csv_text(
+        [["First Name", "Last Name", "E-mail Address", "Birthday", "Anniversary"],
+         ["Out", "Look", "out@look.example", "0/0/00", "0/0/00"],
+         ["Bea", "Day", "bea@look.example", "4/30/1985", "0/0/00"]]
+    )  # fmt: skip
+    wordpress = csv_text(
+        [["user_email", "first_name", "user_registered", "date_of_birth"],
+         ["wp@press.example", "Word", "0000-00-00 00:00:00", "0000-00-00"]]
+    )  # fmt: skip
+    for name, text in (("outlook", outlook), ("wordpress", wordpress)):
+        run = imported(tenant, text, f"{name}.csv")
+        assert run["progress"]["failed"] == 0, (name, rows(tenant, run["id"]))
+        notes = [r["note"] for r in rows(tenant, run["id"]) if r.get("note")]
+        assert any("read as no date" in n for n in notes), notes
+    found = {c["email"]: c for c in customers(tenant)}
+    assert found["out@look.example"]["attributes"] == {}
+    assert found["bea@look.example"]["attributes"] == {"birthday": "1985-04-30"}
+    assert found["wp@press.example"]["attributes"] == {}
+    assert found["wp@press.example"]["first_name"] == "Word"  # created, its dates none

@@ -78,6 +78,16 @@ _DAY_MON = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?(?: of)?[ .-]{1,2}" + _
 _MON_DAY = re.compile(_MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|rd|th)?")
 
 
+# A date of zeros: Outlook's blank Birthday (0/0/00), MySQL's and so WordPress's and
+# WooCommerce's blank dates (0000-00-00 00:00:00)
+_ZERO = re.compile(r"0{1,4}([/.-])0{1,2}\1(?:0{2}|0{4})(?:[ T]0{1,2}:00(?::00)?)?")
+
+
+def zero(raw: str) -> bool:
+    """A date written as zeros, which says there is none (0/0/00, 0000-00-00 00:00:00)."""
+    return _ZERO.fullmatch(raw.strip()) is not None
+
+
 def order_of(values: Iterable[Any], *, years: bool = True) -> bool | None:
     """Whether a file writes its slashed dates day first (True) or month first (False), by
     those of ``values`` that show it (31/01/2024, 01/31/2024; without ``years``, birthdays

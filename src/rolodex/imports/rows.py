@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from rolodex.customers.schemas import CustomerCreate, CustomerImport
 from rolodex.exports.csv_safety import restore
 from rolodex.identity.normalize import DOB_ATTRIBUTES
-from rolodex.imports import countries, mapping, names, words
+from rolodex.imports import countries, dates, mapping, names, words
 from rolodex.imports.cells import (
     CellError,
     attr_cell,
@@ -218,6 +218,11 @@ _BOUGHT = (
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
+# date fields, and the birth date attributes (identity.normalize.DOB_ATTRIBUTES)
+_DATES = frozenset(
+    [f for f, kind in mapping.FIELDS.items() if kind == "datetime"]
+    + [f"attr.{name}" for name in DOB_ATTRIBUTES]
+)
 _CODES = frozenset({"external_id", "id"})  # texts a JSON file may give as numbers
 
 
@@ -340,6 +345,9 @@ def convert(
                 continue  # blank; a name of U+001C..U+001F is one to the API (see trim)
             if name in _CONTACTS and words.no_value(raw):  # the row is kept, without it
                 _note(extra, f"{column} {raw.strip()[:40]!r} read as no value")
+                continue
+            if name in _DATES and dates.zero(raw):  # Outlook's 0/0/00: no birthday
+                _note(extra, f"{column} {raw.strip()!r} read as no date")
                 continue
         elif isinstance(raw, float) and name in ("phone", "other_phone"):
             raw = spreadsheet_cell(name, repr(raw))  # a JSON phone written 4155550123.0
