@@ -158,3 +158,26 @@ def test_hostile_customers_are_copied_as_the_same_cards(app_client, people):
     )
     again = empty.client.get("/v1/exports", params={"format": "vcard"}, headers=empty.headers())
     assert _cards(again.text) == _cards(first.text)
+
+
+def test_a_names_prefix_middle_name_and_suffix_go_out_and_come_back_in_its_n(
+    tenant: TenantCtx,
+):
+    """A card's N holds the middle name, prefix and suffix beside given and family name; they
+    were left out when read (Dr. Jane Q. Smith, Jr. was Jane Smith) and not written. From a
+    CSV (Outlook's Middle Name and Suffix, Google Contacts' Name Prefix) they are custom
+    attributes, which a card's N carries."""
+    outlook = (
+        "First Name,Middle Name,Last Name,Suffix,Name Prefix,E-mail Address\r\n"
+        "Jane,Q.,Smith,Jr.,Dr.,jane@n.example\r\n"
+    )
+    run = imported(tenant, outlook, "contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    first = tenant.client.get("/v1/exports", params={"format": "vcard"}, headers=tenant.headers())
+    assert "\r\nN:Smith;Jane;Q.;Dr.;Jr.\r\n" in first.text
+    empty = make_tenant(tenant.client, "Copy names")
+    run = imported(empty, first.content, "contacts.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (copy,) = empty.client.get("/v1/customers", headers=empty.headers()).json()["items"]
+    parts = {"middle_name": "Q.", "name_suffix": "Jr.", "name_prefix": "Dr."}
+    assert (copy["first_name"], copy["last_name"], copy["attributes"]) == ("Jane", "Smith", parts)

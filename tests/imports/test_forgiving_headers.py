@@ -76,7 +76,7 @@ from rolodex.imports.schemas import ImportOptions
         ("SACity", "address2_city"),
         ("SACountry", "address2_country"),
         ("Postcode", "address1_postcode"),
-        ("Salutation", None),
+        ("Salutation", "attr.salutation"),  # kept: Mr. or Dr. (it was not imported)
         # Freshdesk
         ("Unique external ID", "external_id"),
         ("Background information", "notes"),

@@ -99,7 +99,9 @@ def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields()
     apple, android, google, company = records(PEOPLE)
     assert apple.cells == {
         "external_id": "5B2E9C1A-7D3F-4E8B-9A61-0C4D2F8E7B13",
+        "name_prefix": "Dr.",  # N's prefix and middle name (additional), each was left out
         "first_name": "Jane",
+        "middle_name": "Q.",
         "last_name": "Smith",
         # the preferred first, then a mobile number
         "emails": ["jane@acme.example", "jane@home.example"],
@@ -195,6 +197,7 @@ def test_a_phones_contact_list_is_imported_with_its_people(tenant: TenantCtx):
     )
     assert jane["phone_e164"] == "+15035550100"
     assert jane["attributes"] == {
+        "name_prefix": "Dr.", "middle_name": "Q.",
         "job_title": "Head of Sales", "birthday": "--04-12", "website": "https://acme.example",
         "linkedin": "http://www.linkedin.com/in/janesmith",
         "other_email": "jane@home.example", "other_phone": "(503) 555-0199",

@@ -51,6 +51,7 @@ def card(doc: dict[str, Any]) -> str:
     first, last = _text(doc.get("first_name")), _text(doc.get("last_name"))
     company = _text(doc.get("company"))
     phone = _text(doc.get("phone_e164")) or _text(doc.get("phone"))
+    names = [_text(attrs.get(k)) for k in ("middle_name", "name_prefix", "name_suffix")]
     shown = _text(doc.get("full_name")) or " ".join(p for p in (first, last) if p)
     # no name: what an address book shows (an import reads this back as no name), or nothing
     shown = shown or company or _text(doc.get("email")) or phone
@@ -60,7 +61,7 @@ def card(doc: dict[str, Any]) -> str:
         "PRODID:-//Rolodex//Rolodex//EN",
         f"UID:urn:uuid:{doc['id']}",
         f"X-ROLODEX-ID:{doc['id']}",
-        f"N:{escape(last)};{escape(first)};;;",
+        "N:" + ";".join(escape(p) for p in (last, first, *names)),
         f"FN:{escape(shown)}",
     ]
     if company:

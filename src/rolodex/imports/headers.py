@@ -497,7 +497,8 @@ ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", 
 WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
 
 # What a contact list says of a person that no customer field holds, kept as the custom
-# attribute named here (a bare "Title" is not among them: Outlook's is Mr. or Ms.; nor "URL").
+# attribute named here (a bare "Title" is not among them: Outlook's is Mr. or Ms., another
+# file's a job title; nor "URL").
 CONTACT_ATTRIBUTES = {
     "jobtitle": "job_title", "position": "job_title", "jobposition": "job_title",
     "organizationtitle": "job_title", "organization1title": "job_title",  # Google Contacts
@@ -510,6 +511,10 @@ CONTACT_ATTRIBUTES = {
     "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
     "linkedinprofileurl": "linkedin",
+    # a name's other parts (Outlook's, Google Contacts', a vCard's N), which no field holds
+    "middlename": "middle_name", "additionalname": "middle_name",  # Google Contacts' old
+    "nameprefix": "name_prefix", "salutation": "salutation",  # Mr. or Dr. (HubSpot, Salesforce)
+    "namesuffix": "name_suffix", "suffix": "name_suffix",
 }  # fmt: skip
 
 # Birth dates are custom attributes, under a name matching reads as one

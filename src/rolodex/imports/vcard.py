@@ -60,9 +60,9 @@ _GENDERS = {"F": "female", "M": "male", "O": "other"}
 _LINKEDIN = re.compile(r"(?:^|[/.])linkedin\.com/", re.I)
 _PO_BOX = re.compile(r"p\.?\s*o\.?\s|po box", re.I)
 # the keys of a record in the order a preview lists them (``vcard.*`` last)
-_ORDER = ("id", "external_id", "name", "first_name", "last_name", "emails", "phones", "company",
-          "job_title", "addresses", "birthday", "gender", "website", "linkedin", "tags",
-          "notes")  # fmt: skip
+_ORDER = ("id", "external_id", "name", "name_prefix", "first_name", "middle_name", "last_name",
+          "name_suffix", "emails", "phones", "company", "job_title", "addresses", "birthday",
+          "gender", "website", "linkedin", "tags", "notes")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -277,9 +277,10 @@ def record(card: Card, groups: dict[str, list[str]] | None = None) -> dict[str, 
         name = prop.name
         if name in _KINDS and prop.text().lower() == "group":
             raise Unreadable(_group(card))
-        if name == "N":
-            family, given = (prop.parts() + ["", ""])[:2]
-            out.update({k: v for k, v in (("first_name", given), ("last_name", family)) if v})
+        if name == "N":  # family; given; additional (middle); prefix; suffix
+            parts = (prop.parts() + [""] * 5)[:5]
+            keys = ("last_name", "first_name", "middle_name", "name_prefix", "name_suffix")
+            out.update({k: v for k, v in zip(keys, parts, strict=True) if v})
         elif name == "FN":
             full_name = prop.text()
         elif name == "EMAIL" and prop.text():
