@@ -164,20 +164,22 @@ def test_a_names_prefix_middle_name_and_suffix_go_out_and_come_back_in_its_n(
     tenant: TenantCtx,
 ):
     """A card's N holds the middle name, prefix and suffix beside given and family name; they
-    were left out when read (Dr. Jane Q. Smith, Jr. was Jane Smith) and not written. From a
-    CSV (Outlook's Middle Name and Suffix, Google Contacts' Name Prefix) they are custom
-    attributes, which a card's N carries."""
+    were left out when read (Dr. Jane Q. Smith, Jr. was Jane Smith) and not written, as were
+    NICKNAME and ORG's unit. From a CSV (Outlook's Middle Name, Suffix and Department, Google
+    Contacts' Name Prefix and Nickname) they are custom attributes, which a card carries."""
     outlook = (
-        "First Name,Middle Name,Last Name,Suffix,Name Prefix,E-mail Address\r\n"
-        "Jane,Q.,Smith,Jr.,Dr.,jane@n.example\r\n"
+        "First Name,Middle Name,Last Name,Suffix,Name Prefix,Nickname,Company,Department,"
+        "E-mail Address\r\nJane,Q.,Smith,Jr.,Dr.,JJ,Acme,Sales,jane@n.example\r\n"
     )
     run = imported(tenant, outlook, "contacts.csv")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
     first = tenant.client.get("/v1/exports", params={"format": "vcard"}, headers=tenant.headers())
     assert "\r\nN:Smith;Jane;Q.;Dr.;Jr.\r\n" in first.text
+    assert "\r\nNICKNAME:JJ\r\nORG:Acme;Sales\r\n" in first.text
     empty = make_tenant(tenant.client, "Copy names")
     run = imported(empty, first.content, "contacts.vcf")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
     (copy,) = empty.client.get("/v1/customers", headers=empty.headers()).json()["items"]
-    parts = {"middle_name": "Q.", "name_suffix": "Jr.", "name_prefix": "Dr."}
+    parts = {"middle_name": "Q.", "name_suffix": "Jr.", "name_prefix": "Dr.", "nickname": "JJ",
+             "department": "Sales"}  # fmt: skip
     assert (copy["first_name"], copy["last_name"], copy["attributes"]) == ("Jane", "Smith", parts)

@@ -103,10 +103,12 @@ def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields()
         "first_name": "Jane",
         "middle_name": "Q.",
         "last_name": "Smith",
+        "nickname": "JJ",  # was not imported, nor ORG's unit (the department)
         # the preferred first, then a mobile number
         "emails": ["jane@acme.example", "jane@home.example"],
         "phones": ["(503) 555-0100", "(503) 555-0199"],
         "company": "Acme, Inc.",
+        "department": "Sales",
         "job_title": "Head of Sales",
         "addresses": [{"line1": "1 Main St", "line2": "Apt 4", "city": "Portland",
                        "region": "OR", "postcode": "97201", "country": "United States"}],
@@ -114,7 +116,6 @@ def test_cards_of_apple_android_google_and_vcard_4_are_records_of_their_fields()
         "website": "https://acme.example",
         "linkedin": "http://www.linkedin.com/in/janesmith",
         "notes": "Met at the fair, wants a demo\nCall after 5",
-        "vcard.nickname": "JJ",
         "vcard.fax": "(503) 555-0198",  # no phone: listed as not imported
     }  # fmt: skip
     assert android.cells == {
@@ -197,7 +198,7 @@ def test_a_phones_contact_list_is_imported_with_its_people(tenant: TenantCtx):
     )
     assert jane["phone_e164"] == "+15035550100"
     assert jane["attributes"] == {
-        "name_prefix": "Dr.", "middle_name": "Q.",
+        "name_prefix": "Dr.", "middle_name": "Q.", "nickname": "JJ", "department": "Sales",
         "job_title": "Head of Sales", "birthday": "--04-12", "website": "https://acme.example",
         "linkedin": "http://www.linkedin.com/in/janesmith",
         "other_email": "jane@home.example", "other_phone": "(503) 555-0199",
@@ -234,7 +235,7 @@ def test_the_preview_reads_cards_and_lists_what_no_field_holds(tenant: TenantCtx
     fields = {c["name"]: c["field"] for c in preview["columns"]}
     assert fields["emails"] == "email"
     assert fields["external_id"] == "external_id"
-    assert fields["vcard.nickname"] is None  # listed as not imported
+    assert fields["vcard.fax"] is None  # listed as not imported
     assert [r["line"] for r in preview["rows"]] == BEGINS
 
 

@@ -64,8 +64,11 @@ def card(doc: dict[str, Any]) -> str:
         "N:" + ";".join(escape(p) for p in (last, first, *names)),
         f"FN:{escape(shown)}",
     ]
+    if _text(attrs.get("nickname")):
+        lines.append(f"NICKNAME:{escape(_text(attrs['nickname']))}")
+    department = _text(attrs.get("department"))
     if company:
-        lines.append(f"ORG:{escape(company)}")
+        lines.append(f"ORG:{escape(company)}" + (f";{escape(department)}" if department else ""))
     if _text(attrs.get("job_title")):
         lines.append(f"TITLE:{escape(_text(attrs['job_title']))}")
     if _text(doc.get("email")):

@@ -515,6 +515,8 @@ CONTACT_ATTRIBUTES = {
     "middlename": "middle_name", "additionalname": "middle_name",  # Google Contacts' old
     "nameprefix": "name_prefix", "salutation": "salutation",  # Mr. or Dr. (HubSpot, Salesforce)
     "namesuffix": "name_suffix", "suffix": "name_suffix",
+    "nickname": "nickname", "department": "department",
+    "organizationdepartment": "department", "organization1department": "department",
 }  # fmt: skip
 
 # Birth dates are custom attributes, under a name matching reads as one

@@ -18,8 +18,10 @@ Outlook) leave commas in text as they are.
 
 What a card gives: N (given and family name; FN when N has none), EMAIL and TEL (the
 preferred first, then a mobile number; the others are kept as other emails and phones), ADR
-(addresses), ORG (company), TITLE, URL and a LinkedIn profile (the job_title, website and
-linkedin attributes, as a CSV's columns of those names are kept), NOTE, BDAY (the birthday
+(addresses), ORG (company, and its unit the department attribute), TITLE, NICKNAME, URL and
+a LinkedIn profile (the job_title, nickname, website and linkedin attributes, as a CSV's
+columns of those names are kept); N's middle name, prefix and suffix (the middle_name,
+name_prefix and name_suffix attributes), NOTE, BDAY (the birthday
 attribute, read by matching), CATEGORIES (tags) and UID (the external id: the same card
 imported again updates its customer); X-ROLODEX-ID (Rolodex's own export) is the customer's
 id, and its export's billing and shipping address types are read back. Any other property
@@ -61,8 +63,9 @@ _LINKEDIN = re.compile(r"(?:^|[/.])linkedin\.com/", re.I)
 _PO_BOX = re.compile(r"p\.?\s*o\.?\s|po box", re.I)
 # the keys of a record in the order a preview lists them (``vcard.*`` last)
 _ORDER = ("id", "external_id", "name", "name_prefix", "first_name", "middle_name", "last_name",
-          "name_suffix", "emails", "phones", "company", "job_title", "addresses", "birthday",
-          "gender", "website", "linkedin", "tags", "notes")  # fmt: skip
+          "name_suffix", "nickname", "emails", "phones", "company", "department", "job_title",
+          "addresses", "birthday", "gender", "website", "linkedin", "tags",
+          "notes")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -297,8 +300,13 @@ def record(card: Card, groups: dict[str, list[str]] | None = None) -> dict[str, 
             if len(kind) == 1:
                 address["type"] = kind.pop()
             addresses.append((not prop.pref, index, address))
-        elif name == "ORG":
-            company = next((p for p in prop.parts() if p), None)
+        elif name == "ORG":  # the company; its unit (department) after it
+            parts = prop.parts()
+            company = next((p for p in parts if p), None)
+            if parts and parts[0] and len(parts) > 1 and parts[1]:
+                out["department"] = parts[1]
+        elif name == "NICKNAME" and prop.text():
+            out["nickname"] = prop.text()
         elif name == "NOTE" and prop.text():
             notes.append(prop.text().replace("\r\n", "\n"))
         elif name == "CATEGORIES":
