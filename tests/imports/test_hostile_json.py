@@ -477,7 +477,10 @@ def test_a_klaviyo_api_page_of_profiles_is_read_as_its_profiles_fields(tenant):
         "email": "sarah.mason@klaviyo-demo.com", "phone_e164": "+14155550106",
         "first_name": "Sarah", "last_name": "Mason", "company": "Example Corporation",
     }  # fmt: skip
-    assert sarah["attributes"] == {"pseudonym": "Dr. Octopus", "external_id": "63f64a2b"}
+    assert sarah["attributes"] == {
+        "pseudonym": "Dr. Octopus", "external_id": "63f64a2b",
+        "job_title": "Regional Manager",  # its title (was not imported)
+    }  # fmt: skip
     (address,) = sarah["addresses"]
     assert (address["line1"], address["line2"], address["city"], address["postcode"]) == (
         "89 E 42nd St", "1st floor", "New York", "10017",

@@ -725,7 +725,7 @@ def test_a_linkedin_connections_export_is_read_below_its_notes(tenant):
      ("Organization Title", "attr.job_title"), ("Website 1 - Value", "attr.website"),
      ("Gender", "attr.gender"), ("Pronouns", "attr.pronouns"),
      ("Website", "attr.website"), ("Web Page", "attr.website"), ("LinkedIn URL", "attr.linkedin"),
-     ("Title", None), ("URL", None)],
+     ("Title", "attr.job_title"), ("URL", None)],  # a bare Title: a job title or Mr. by value
 )  # fmt: skip
 def test_a_contacts_job_title_website_and_linkedin_are_kept_as_attributes(header, field):
     assert _fields([header]) == {header: field}
@@ -1533,3 +1533,28 @@ def test_a_date_of_zeros_is_no_date_not_a_birthday_or_a_failed_row(tenant):
     assert found["bea@look.example"]["attributes"] == {"birthday": "1985-04-30"}
     assert found["wp@press.example"]["attributes"] == {}
     assert found["wp@press.example"]["first_name"] == "Word"  # created, its dates none
+
+
+def test_a_bare_title_is_a_job_title_or_a_names_prefix_by_its_value(tenant):
+    """A bare "Title" was not imported: Salesforce's contacts hold the job title in it (lost),
+    Outlook's the name's prefix (Mr., Dr.). Its value decides now; beside a Job Title column
+    (Outlook's) it is the prefix, and in an orders export the item's (not imported)."""
+    assert _fields(["Email", "Title"])["Title"] == "attr.job_title"
+    assert _fields(["Email", "Title", "Job Title"]) == {
+        "Email": "email", "Title": "attr.name_prefix", "Job Title": "attr.job_title"}  # fmt: skip
+    assert _fields(["Order ID", "Total", "Email", "Title"])["Title"] == "ignore"
+    salesforce = csv_text(
+        [["Salutation", "First Name", "Last Name", "Title", "Email", "Account Name"],
+         ["Mr.", "Sal", "Force", "VP Sales", "sal@force.example", "Force Inc"],
+         ["", "Doc", "Tor", "Prof. Dr.", "doc@force.example", ""]]
+    )  # fmt: skip
+    run = imported(tenant, salesforce, "salesforce-contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["email"]: c["attributes"] for c in customers(tenant)}
+    assert found["sal@force.example"] == {"salutation": "Mr.", "job_title": "VP Sales"}
+    assert found["doc@force.example"] == {"name_prefix": "Prof. Dr."}
+    outlook = csv_text([["Title", "First Name", "Last Name", "Job Title", "E-mail Address"],
+                        ["Ms.", "Out", "Look", "Buyer", "out@look.example"]])  # fmt: skip
+    imported(tenant, outlook, "outlook.csv")
+    found = {c["email"]: c["attributes"] for c in customers(tenant)}
+    assert found["out@look.example"] == {"name_prefix": "Ms.", "job_title": "Buyer"}

@@ -430,6 +430,9 @@ WEAK: dict[str, str] = {
     "secondaryemail": "email",  # Zoho
     "firstvisit": "created_at",  # Square
     "confirmtime": "email_consent_at",  # Mailchimp: double opt-in, beside OPTIN_TIME
+    # a bare Title: Salesforce's job title, Outlook's Mr. or Dr. (rows: an honorific is the
+    # name_prefix attribute), beside a Job Title column none
+    "title": "attr.job_title",
     # a contact's other numbers and emails (Housecall Pro, Vagaro), second to a mobile number
     "homenumber": "phone", "worknumber": "phone", "dayphone": "phone", "nightphone": "phone",
     "eveningphone": "phone", "additionalphone": "phone", "additionalphones": "phone",
@@ -497,8 +500,8 @@ ADDRESS_PREFIXES = ("billingaddress", "shippingaddress", "billing", "shipping", 
 WHOLE_ADDRESS_PREFIXES = ("home", "business", "work", "other")
 
 # What a contact list says of a person that no customer field holds, kept as the custom
-# attribute named here (a bare "Title" is not among them: Outlook's is Mr. or Ms., another
-# file's a job title; nor "URL").
+# attribute named here (a bare "Title" is a weak name, WEAK: Outlook's is Mr. or Ms.,
+# Salesforce's a job title; "URL" is none).
 CONTACT_ATTRIBUTES = {
     "jobtitle": "job_title", "position": "job_title", "jobposition": "job_title",
     "organizationtitle": "job_title", "organization1title": "job_title",  # Google Contacts

@@ -457,6 +457,7 @@ def resolve(
         | _facebook_leads(normals)
         | _street_as_address(normals)
         | _birth_parts(normals)
+        | _title_beside_job_title(normals)
     )
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
@@ -481,6 +482,9 @@ def resolve(
         warnings.append(
             f"column {columns[i]!r} is the order's status in an orders export (Completed, "
             "Shipped), not the customer's: not imported"
+            if normals[i] == "status"
+            else f"column {columns[i]!r} is the item's title in an orders export, not the "
+            "customer's: not imported"
         )
     if geolocation:
         located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
@@ -570,7 +574,7 @@ _ORDER_AMOUNTS = frozenset({"ordertotal", "ordervalue", "ordernet", "total", "su
 def _order_status(names: list[str]) -> dict[int, str]:
     if not (_ORDER_IDS.intersection(names) and _ORDER_AMOUNTS.intersection(names)):
         return {}
-    return {i: IGNORE for i, name in enumerate(names) if name == "status"}
+    return {i: IGNORE for i, name in enumerate(names) if name in ("status", "title")}
 
 
 # Facebook's lead ads export: its own columns
@@ -630,6 +634,14 @@ def _street_as_address(names: list[str]) -> dict[int, str]:
         ):
             out[i] = "address1_line1"
     return out
+
+
+def _title_beside_job_title(names: list[str]) -> dict[int, str]:
+    """Outlook's "Title" (Mr., Dr.) beside its "Job Title": the name's prefix (a bare Title
+    is otherwise a job title or a prefix by its value: ``rows``); it was not imported."""
+    if "jobtitle" not in names:
+        return {}
+    return {i: "attr.name_prefix" for i, name in enumerate(names) if name == "title"}
 
 
 # Thunderbird's birthday in three columns; "Birth Day" alone read as the birthday

@@ -541,6 +541,8 @@ def _cell(
             value, how = birth_reading(value, options.day_first)
             if how:
                 _note(extra, f"{column} {str(raw)!r} read as {value} ({how})")
+        elif key == "job_title" and mapping.normal(column) == "title" and words.honorific(value):
+            key = "name_prefix"  # Outlook's bare Title: Mr., Dr.
         attributes[key] = value
     elif kind == "address":
         number, part = mapping.address_field(name) or (0, "")

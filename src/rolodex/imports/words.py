@@ -13,6 +13,7 @@ email consent), unless the record gives that field in a column of its own.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from rolodex.imports import mapping
 from rolodex.models.customers import STAGES, STATUSES, TYPES
@@ -156,6 +157,22 @@ _VALUES = {"lifecycle_stage": STAGES, "status": STATUSES, "customer_type": TYPES
 
 
 LONGEST = 64  # characters: longer text is no word of these tables (and is not cached)
+
+
+# A name's prefix, as a bare Title column holds it (Outlook's): each word of it one of these
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "master", "dr", "doctor", "prof", "professor", "sir",
+    "dame", "lord", "lady", "rev", "reverend", "fr", "father", "hon", "capt", "col", "gen",
+    "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "don", "dona", "dott", "ing",
+})  # fmt: skip
+
+
+def honorific(value: Any) -> bool:
+    """Is ``value`` a name's prefix (Mr., Dr., Prof. Dr., Mme), not a job title?"""
+    if not isinstance(value, str) or len(value) > LONGEST:
+        return False
+    found = [mapping.normal(w) for w in value.replace(".", " ").split()]
+    return bool(found) and all(w in HONORIFICS for w in found)
 
 
 def no_value(text: str) -> bool:
