@@ -258,3 +258,18 @@ def test_mailchimps_birthdays_are_imported_as_birthdays_in_the_order_the_file_sh
 )  # fmt: skip
 def test_a_date_of_zeros_is_told_from_a_date(written, zero):
     assert dates.zero(written) is zero
+
+
+def test_a_small_mailchimp_export_reads_its_birthdays_month_first(tenant):
+    """Mailchimp writes its birthday field month/day (04/05 is April 5th): in a file none of
+    whose birthdays shows the order (every day 12 or less) each was kept as written. A
+    Mailchimp export (three of its own columns) reads them month first; another file's stay
+    as written, its order unknown."""
+    header = ["Email Address", "Birthday", "MEMBER_RATING", "OPTIN_TIME", "LEID"]
+    text = csv_text([header, ["m@mc.example", "04/05", "2", "2023-01-05 10:00:00", "7"]])
+    run = imported(tenant, text, "members_export.csv")
+    assert run["progress"]["failed"] == 0, run
+    other = csv_text([["Email", "Birthday"], ["o@x.example", "04/05"]])
+    imported(tenant, other, "people.csv")
+    found = {c["email"]: c["attributes"].get("birthday") for c in customers(tenant)}
+    assert found == {"m@mc.example": "--04-05", "o@x.example": "04/05"}

@@ -553,13 +553,18 @@ _GEOLOCATION = frozenset({"latitude", "longitude", "gmtoff", "dstoff", "timezone
                           "region"})  # fmt: skip
 
 
+def mailchimp(names: list[str]) -> bool:
+    """Is a file of these normal-form headers a Mailchimp members export? It has three of its
+    own columns (MEMBER_RATING, OPTIN_TIME, LEID...)."""
+    return len(_MAILCHIMP.intersection(names)) >= 3
+
+
 def _mailchimp_geolocation(names: list[str]) -> set[int]:
     """The columns of a Mailchimp members export that place the subscriber's IP address
     (LATITUDE, TIMEZONE, CC, REGION...): guessed as the postal address's parts, they made its
     one-cell ADDRESS a first line with parts beside it, never split into its own parts
-    (``rows.split_address``), and put an IP's region in a postal address. A file is
-    Mailchimp's when it has three of its own columns (MEMBER_RATING, OPTIN_TIME, LEID...)."""
-    if len(_MAILCHIMP.intersection(names)) < 3:
+    (``rows.split_address``), and put an IP's region in a postal address."""
+    if not mailchimp(names):
         return set()
     return {i for i, name in enumerate(names) if name in _GEOLOCATION}
 

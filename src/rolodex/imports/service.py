@@ -199,7 +199,8 @@ def sniff(
         "overrides": options.mapping,
         # the order of the file's slashed dates: as asked, else as its sample shows it, else
         # as its headers name it ("Date of Birth (DD/MM/YYYY)"), else as its birthdays
-        # without a year show it (Mailchimp's 12/31)
+        # without a year show it (12/31), else month first in a Mailchimp export (its
+        # birthdays are month/day, 04/12; its other dates ISO)
         "day_first": (
             options.date_order == "day_first"
             if options.date_order is not None
@@ -209,6 +210,7 @@ def sniff(
                 ),
                 dates.order_named(names),
                 dates.order_of(_birthdays(records, resolved), years=False),
+                False if mapping.mailchimp([mapping.normal(n) for n in names]) else None,
             )
         ),
         "date_order": options.date_order,
