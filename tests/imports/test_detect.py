@@ -72,6 +72,29 @@ def test_windows_1252_and_mac_roman_files_are_told_apart():
     assert wrong["mac_roman"] <= 15, wrong  # of 1,500
 
 
+POLISH = ["Michał", "Dąbrowski", "Żak", "Łukasz", "Małgorzata", "Wójcik", "Kraków", "Gdańsk",
+          "Paweł", "Zieliński", "Szymańska", "Wrocław", "Łódź", "Jabłoński", "Ewa",
+          "Nowak"]  # fmt: skip
+
+
+def test_a_polish_excels_csv_is_read_as_windows_1250():
+    """A Polish (Windows-1250) file was read as Windows-1252: "Michał Dąbrowski" as "Micha³
+    D¹browski". Its ą ł ż ź are no letters in Windows-1252 or Mac Roman. Of 1,500 files of
+    1-6 rows of Polish names, nearly all are read right (a few of only ń ó ś, letters in
+    Windows-1252 too, stay Windows-1252); the Western files above are not taken for it."""
+    rng = random.Random(11)
+    right = 0
+    for _ in range(1500):
+        rows = [",".join(rng.choice(POLISH) for _ in range(3)) for _ in range(rng.randint(1, 6))]
+        found = sniff(("first,last,city\n" + "\n".join(rows) + "\n").encode("cp1250"))
+        right += found.encoding == "cp1250"
+        if found.encoding == "cp1250":
+            assert any("Windows-1250" in w for w in found.warnings)
+    assert right >= 1400, right
+    header, rows = read_all("email,name\nm@x.pl,Michał Dąbrowski\n".encode("cp1250"))
+    assert rows == [["m@x.pl", "Michał Dąbrowski"]]
+
+
 def test_a_mixed_file_reads_stray_latin1_bytes_and_warns():
     data = (HEADER + "ada@example.com,Ada,Lovelace,Zürich\n").encode() + (
         "bob@example.com,Bob,Müller,Köln\n".encode("latin-1")

@@ -15,7 +15,7 @@ UNKNOWN = [
     pytest.param(
         "encoding",
         "bogus",
-        "unknown encoding 'bogus'; use utf-8, utf-16, latin-1 or mac-roman",
+        "unknown encoding 'bogus'; use utf-8, utf-16, latin-1, mac-roman or windows-1250",
         id="encoding",
     ),
     pytest.param(

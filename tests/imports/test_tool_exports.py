@@ -1558,3 +1558,24 @@ def test_a_bare_title_is_a_job_title_or_a_names_prefix_by_its_value(tenant):
     imported(tenant, outlook, "outlook.csv")
     found = {c["email"]: c["attributes"] for c in customers(tenant)}
     assert found["out@look.example"] == {"name_prefix": "Ms.", "job_title": "Buyer"}
+
+
+def test_a_polish_excels_csv_in_windows_1250_is_read_with_its_letters(tenant, cli, tmp_path):
+    """A Polish Excel saves its CSV in Windows-1250: read as Windows-1252, Michał Dąbrowski of
+    Łódź was "Micha³ D¹browski" of "£ódŸ", silently."""
+    text = "First Name,Last Name,Email,City\r\nMichał,Dąbrowski,m@pl.example,Łódź\r\n"
+    preview = upload(tenant, text.encode("cp1250"), "klienci.csv", path="/v1/imports/preview")
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["encoding"] == "cp1250"
+    assert any("Windows-1250" in w for w in preview.json()["warnings"])
+    run = imported(tenant, text.encode("cp1250"), "klienci.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    path = tmp_path / "cz.csv"  # Czech letters read as Western ones too: named, they are read
+    path.write_bytes("Email,Last Name\r\nj@cz.example,Dvořák\r\n".encode("cp1250"))
+    result = cli("import", path, "--tenant", tenant.slug, "--encoding", "windows-1250")
+    assert result.exit_code == 0, result.output
+    found = {c["email"]: (c["first_name"], c["last_name"]) for c in customers(tenant)}
+    assert found["j@cz.example"] == (None, "Dvořák")
+    assert found["m@pl.example"] == ("Michał", "Dąbrowski")
+    cities = {c["email"]: c["addresses"][0]["city"] for c in customers(tenant) if c["addresses"]}
+    assert cities == {"m@pl.example": "Łódź"}

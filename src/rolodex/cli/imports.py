@@ -77,7 +77,7 @@ def import_command(
         None, "--format", help="csv, json, ndjson or vcard (a .vcf contact list)."
     ),
     encoding: str | None = typer.Option(
-        None, "--encoding", help="utf-8, utf-16, latin-1 or mac-roman."
+        None, "--encoding", help="utf-8, utf-16, latin-1, mac-roman or windows-1250."
     ),
     delimiter: str | None = typer.Option(None, "--delimiter", help="',', ';', tab or '|'."),
     tag_delimiter: str | None = typer.Option(

@@ -40,6 +40,8 @@ ENCODINGS = {
     "mac_roman": "mac_roman",
     "macintosh": "mac_roman",
     "x-mac-roman": "mac_roman",
+    "cp1250": "cp1250",
+    "windows-1250": "cp1250",
 }
 # The characters, and their names as a form or a command line may give them.
 DELIMITERS = {
@@ -121,7 +123,7 @@ def delimiter_named(given: str) -> str | None:
 
 # Said by ImportOptions, before an upload is stored, and by detect for a caller that did not.
 def unknown_encoding(given: str) -> str:
-    return f"unknown encoding {given!r}; use utf-8, utf-16, latin-1 or mac-roman"
+    return f"unknown encoding {given!r}; use utf-8, utf-16, latin-1, mac-roman or windows-1250"
 
 
 def unknown_delimiter(given: str) -> str:
@@ -237,6 +239,12 @@ def detect(
             "some bytes are not UTF-8; they were read as Windows-1252 (Latin-1): "
             "check accented letters in the result"
         )
+    if codec == "cp1250" and not encoding:
+        warnings.append(
+            "the file is not UTF-8: its accented letters read as Windows-1250 (Central "
+            "European: ą, ł, ż), the encoding of a Polish or Czech Excel's CSV (check them in "
+            'the result; a file saved as "CSV UTF-8" is read without guessing)'
+        )
     if codec == "mac_roman" and not encoding:
         warnings.append(
             "the file is not UTF-8: its accented letters read as Mac Roman, the encoding of "
@@ -315,25 +323,28 @@ def _encoding(sample: bytes, given: str | None) -> str:
     # Not UTF-8 throughout: UTF-8 with stray Latin-1 bytes, or plain Latin-1 (or Mac Roman)?
     if _has_utf8_sequences(sample):
         return "utf-8"
-    return "mac_roman" if _mac_roman(sample) else "cp1252"
+    return _single_byte(sample)
 
 
 # What may follow a lowercase letter inside or at the end of a word, besides lowercase letters
 _AFTER_LETTER = frozenset("\u2019\u201d\u00bb\u2026\u2013\u2014\u2122\u00ae\u00b0\u00a2\u20ac")
 
 
+# What may open a word, besides a letter
 _BEFORE_WORD = frozenset("\u201c\u2018\u00ab\u00bf\u00a1\u201e\u201a")
 
 
-def _mac_roman(sample: bytes) -> bool:
-    """Is a file that is no UTF-8 Mac Roman rather than Windows-1252? Excel for Mac writes
-    its "Comma Separated Values" so, and read as Windows-1252 "José Müller" was "JosŽ
-    MŸller". A byte past ASCII after a letter is, in the file's encoding, a letter (lowercase
+def _single_byte(sample: bytes) -> str:
+    """The encoding of a file that is no UTF-8: Windows-1252, or Mac Roman (Excel for Mac
+    writes its "Comma Separated Values" so: read as Windows-1252 "José Müller" was "JosŽ
+    MŸller"), or Windows-1250 (a Polish Excel's: "Michał Dąbrowski" was "Micha³ D¹browski").
+    A byte past ASCII after a letter is, in the file's encoding, a letter (lowercase
     beside a lowercase one), an apostrophe, or at a word's end its closing punctuation (” … –);
     one before a word is its first letter (Ünal) or its opening punctuation (“ ¿);
     whichever encoding reads fewer of them as anything else is the file's: é is 0x8E in Mac
-    Roman, where Windows-1252 has Ž, and 0xE9 in Windows-1252, where Mac Roman has È."""
-    odd = {"mac_roman": 0, "cp1252": 0}
+    Roman, where Windows-1252 has Ž, and 0xE9 in Windows-1252, where Mac Roman has È; ł is
+    0xB3 in Windows-1250, ³ in Windows-1252. A tie is Windows-1252's, then Mac Roman's."""
+    odd = {"cp1252": 0, "mac_roman": 0, "cp1250": 0}
     for i in range(1, len(sample)):
         byte, before = sample[i], chr(sample[i - 1])
         if byte < 0x80:
@@ -352,7 +363,7 @@ def _mac_roman(sample: bytes) -> bool:
             letter = char.islower() if lower else char.isalpha()
             if not (letter or char == "\u2019" or (not inside and char in _AFTER_LETTER)):
                 odd[codec] += 1
-    return odd["mac_roman"] < odd["cp1252"]
+    return min(odd, key=lambda codec: odd[codec])  # the first of the fewest
 
 
 def _utf16(sample: bytes) -> str | None:
