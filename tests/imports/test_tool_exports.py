@@ -1562,8 +1562,13 @@ def test_a_bare_title_is_a_job_title_or_a_names_prefix_by_its_value(tenant):
 
 def test_a_polish_excels_csv_in_windows_1250_is_read_with_its_letters(tenant, cli, tmp_path):
     """A Polish Excel saves its CSV in Windows-1250: read as Windows-1252, Michał Dąbrowski of
-    Łódź was "Micha³ D¹browski" of "£ódŸ", silently."""
-    text = "First Name,Last Name,Email,City\r\nMichał,Dąbrowski,m@pl.example,Łódź\r\n"
+    Łódź was "Micha³ D¹browski" of "£ódŸ", silently. Polish and Czech headers (Imię,
+    Nazwisko, Miasto; Jméno, Příjmení, PSČ) were not guessed: no column mapped."""
+    text = (
+        "Imię,Nazwisko,Adres e-mail,Numer telefonu,Ulica,Kod pocztowy,Miasto,Województwo,"
+        "Państwo,Data urodzenia,Uwagi\r\nMichał,Dąbrowski,m@pl.example,+48 601 234 567,"
+        "ul. Piotrkowska 1,90-001,Łódź,łódzkie,Polska,1985-04-12,Stały klient\r\n"
+    )
     preview = upload(tenant, text.encode("cp1250"), "klienci.csv", path="/v1/imports/preview")
     assert preview.status_code == 200, preview.text
     assert preview.json()["encoding"] == "cp1250"
@@ -1571,11 +1576,20 @@ def test_a_polish_excels_csv_in_windows_1250_is_read_with_its_letters(tenant, cl
     run = imported(tenant, text.encode("cp1250"), "klienci.csv")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
     path = tmp_path / "cz.csv"  # Czech letters read as Western ones too: named, they are read
-    path.write_bytes("Email,Last Name\r\nj@cz.example,Dvořák\r\n".encode("cp1250"))
+    path.write_bytes(
+        "Jméno,Příjmení,E-mail,Město,PSČ,Země\r\nJiří,Dvořák,j@cz.example,Brno,602 00,"
+        "Česká republika\r\n".encode("cp1250")
+    )
     result = cli("import", path, "--tenant", tenant.slug, "--encoding", "windows-1250")
     assert result.exit_code == 0, result.output
     found = {c["email"]: (c["first_name"], c["last_name"]) for c in customers(tenant)}
-    assert found["j@cz.example"] == (None, "Dvořák")
+    assert found["j@cz.example"] == ("Jiří", "Dvořák")
     assert found["m@pl.example"] == ("Michał", "Dąbrowski")
-    cities = {c["email"]: c["addresses"][0]["city"] for c in customers(tenant) if c["addresses"]}
-    assert cities == {"m@pl.example": "Łódź"}
+    people = {c["email"]: c for c in customers(tenant)}
+    michal, jiri = people["m@pl.example"], people["j@cz.example"]
+    (home,) = michal["addresses"]
+    assert (home["line1"], home["postcode"], home["city"], home["region"], home["country"]) == (
+        "ul. Piotrkowska 1", "90-001", "Łódź", "łódzkie", "PL")  # fmt: skip
+    assert (michal["phone_e164"], michal["notes"]) == ("+48601234567", "Stały klient")
+    assert michal["attributes"] == {"date_of_birth": "1985-04-12"}
+    assert (jiri["addresses"][0]["city"], jiri["addresses"][0]["country"]) == ("Brno", "CZ")

@@ -32,7 +32,7 @@ ALIASES = {
     "wales": "GB", "northernireland": "GB", "unitedkingdom": "GB",
     "holland": "NL", "thenetherlands": "NL", "southkorea": "KR", "korea": "KR",
     "northkorea": "KP", "russia": "RU", "vietnam": "VN", "laos": "LA", "syria": "SY",
-    "iran": "IR", "turkey": "TR", "czechrepublic": "CZ", "ivorycoast": "CI",
+    "iran": "IR", "turkey": "TR", "czechrepublic": "CZ", "ceskarepublika": "CZ", "ivorycoast": "CI",
     "macedonia": "MK", "capeverde": "CV", "swaziland": "SZ", "burma": "MM", "easttimor": "TL",
     "vatican": "VA", "vaticancity": "VA", "palestine": "PS", "taiwan": "TW", "uae": "AE",
     "emirates": "AE", "drc": "CD", "drcongo": "CD", "congokinshasa": "CD",

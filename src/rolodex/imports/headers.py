@@ -389,17 +389,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # else in English, or two things in one language (Spanish "estado"), are left out.
 OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
     "email": ("emailadresse", "courriel", "adressemail", "adresseemail", "correo",
-              "correoelectronico", "postaelettronica", "emailadres"),
+              "correoelectronico", "postaelettronica", "emailadres",
+              "adresemail", "emailovaadresa"),  # Polish, Czech
     "phone": ("telefon", "telefonnummer", "handy", "mobil", "mobiltelefon", "numerodetelephone",
               "portable", "telefono", "celular", "movil", "cellulare", "telefoon",
-              "telefoonnummer", "mobiel", "telemovel"),
-    "first_name": ("vorname", "prenom", "nombre", "nome", "voornaam", "primeironome"),
+              "telefoonnummer", "mobiel", "telemovel", "numertelefonu", "telefonkomorkowy",
+              "komorka", "telefonnicislo"),
+    "first_name": ("vorname", "prenom", "nombre", "nome", "voornaam", "primeironome", "imie",
+                   "jmeno"),
     "last_name": ("nachname", "familienname", "nom", "nomdefamille", "apellido", "apellidos",
-                  "cognome", "achternaam", "sobrenome", "ultimonome"),
+                  "cognome", "achternaam", "sobrenome", "ultimonome", "nazwisko", "prijmeni"),
     "company": ("firma", "unternehmen", "societe", "entreprise", "empresa", "azienda",
-                "bedrijf"),
+                "bedrijf", "nazwafirmy", "spolecnost"),
     "notes": ("notiz", "notizen", "bemerkung", "bemerkungen", "anmerkung", "remarque",
-              "remarques", "nota", "notas", "opmerking", "opmerkingen"),
+              "remarques", "nota", "notas", "opmerking", "opmerkingen", "uwagi", "notatki",
+              "notatka", "poznamka", "poznamky"),
     "tags": ("schlagworte", "schlagwoerter", "etiketten", "etiquettes", "etiquetas",
              "etichette"),
     "external_id": ("kundennummer", "kundenid", "numeroclient", "idclient", "numerocliente",
@@ -407,14 +411,17 @@ OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
     "created_at": ("erstelltam", "angelegtam", "datedecreation", "kundeseit", "clientdepuis"),
     "ltv": ("umsatz", "gesamtumsatz", "chiffredaffaires", "totalgastado"),
     "address1_line1": ("strasse", "strasseundhausnummer", "anschrift", "adresse", "rue",
-                       "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua"),
+                       "direccion", "calle", "indirizzo", "straat", "adres", "endereco", "rua",
+                       "ulica", "ulice", "adresa"),
     "address1_city": ("stadt", "ort", "wohnort", "ville", "ciudad", "localidad", "citta",
-                      "comune", "plaats", "woonplaats", "cidade"),
+                      "comune", "plaats", "woonplaats", "cidade", "miasto", "miejscowosc",
+                      "mesto", "obec"),
     "address1_region": ("bundesland", "kanton", "departement", "provincia", "regione",
-                        "provincie"),
+                        "provincie", "wojewodztwo"),
     "address1_postcode": ("plz", "postleitzahl", "codepostal", "cp", "codigopostal", "cap",
-                          "postcodenummer", "cep"),
-    "address1_country": ("land", "pays", "pais", "paese", "nazione"),
+                          "postcodenummer", "cep", "kodpocztowy", "psc"),
+    # not Kraj: Polish for country, Czech for region
+    "address1_country": ("land", "pays", "pais", "paese", "nazione", "panstwo", "zeme"),
 }  # fmt: skip
 # Names a column has only when no better one is in the file: HubSpot writes "Phone Number"
 # and "Mobile Phone Number", "Lifecycle Stage" and "Lead Status"; Klaviyo "External ID" (the
@@ -529,5 +536,6 @@ BIRTH_DATES = {
     "birthday": "birthday", "geburtsdatum": "date_of_birth", "geburtstag": "birthday",
     "datedenaissance": "date_of_birth", "fechadenacimiento": "date_of_birth",
     "datadinascita": "date_of_birth", "geboortedatum": "date_of_birth",
-    "datadenascimento": "date_of_birth",
+    "datadenascimento": "date_of_birth", "dataurodzenia": "date_of_birth",
+    "datumnarozeni": "date_of_birth",
 }  # fmt: skip
