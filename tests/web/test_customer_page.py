@@ -177,3 +177,16 @@ def test_a_merged_customers_long_notes_do_not_stop_the_other_notes_being_saved(t
     assert "at most 20000 characters" in assert_page(r, 422)
     after = api_customer(tenant, ann["id"])
     assert (after["notes"], after["internal_notes"]) == (stored, "Call before noon")
+
+
+def test_a_birthday_without_its_year_reads_as_a_day_of_the_year(tenant):
+    """Imports store a birthday without its year as a vCard writes it, --04-12; the page
+    showed that form. It reads "April 12"; a full date and other text stay as they are."""
+    signed_in(tenant)
+    attributes = {"birthday": "--04-12", "anniversary": "1999-06-01", "code": "--13-01"}
+    c = new_customer(tenant, attributes=attributes)
+    page = assert_page(tenant.client.get(f"/customers/{c['id']}"))
+    details = page.split('data-testid="attributes"', 1)[1].split("</dl>", 1)[0]
+    assert "<dt>birthday</dt><dd>April 12</dd>" in details
+    assert "<dt>anniversary</dt><dd>1999-06-01</dd>" in details
+    assert "<dt>code</dt><dd>--13-01</dd>" in details

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -46,6 +47,20 @@ def attribute_value(value: Any) -> str:
     )
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+_YEARLESS = re.compile(r"--(\d{2})-(\d{2})")
+
+
+def day_of_year(value: str) -> str:
+    """A birthday stored without its year as a vCard writes it (--04-12), as a person reads
+    it: "April 12"; any other text as it is."""
+    m = _YEARLESS.fullmatch(value)
+    if m is None or not 1 <= int(m[1]) <= 12:
+        return value
+    return f"{_MONTHS[int(m[1]) - 1]} {int(m[2])}"
+
+
 def register(env: object) -> None:
     filters = env.filters  # type: ignore[attr-defined]
     filters["initials"] = initials
@@ -53,3 +68,4 @@ def register(env: object) -> None:
     filters["ago"] = ago
     filters["stage_label"] = stage_label
     filters["attribute_value"] = attribute_value
+    filters["day_of_year"] = day_of_year
