@@ -68,7 +68,7 @@ _DAY_MONTH = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[ .-]{1,2}" +
                         + r"[ ,.-]{1,2}(?P<y>\d{4}|\d{2}),?" + _TIME)  # fmt: skip
 _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"[ .-]{1,2}(?P<d>\d{1,2})(?:st|nd|rd|th)?,? "
                         + r"(?P<y>\d{4}),?" + _TIME)  # fmt: skip
-_MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")  # fmt: skip
 # A birthday without its year: 04/12, 12.04., 12-Apr (Excel's d-mmm), April 12th, 12 April,
 # and vCard's --04-12 / --0412
@@ -252,8 +252,8 @@ def _numeric(
         return FORMS
     if day_first is not None:  # the file's own order (order_of)
         return _noted(_build(year, b, first, m) if day_first else _build(year, first, b, m), note)
-    as_month_first = f"{_MONTH_NAMES[first]} {b}, {year}"
-    as_day_first = f"{first} {_MONTH_NAMES[b]} {year}"
+    as_month_first = f"{MONTH_NAMES[first]} {b}, {year}"
+    as_day_first = f"{first} {MONTH_NAMES[b]} {year}"
     return (
         f"{text!r} could be {as_month_first} (month first) or {as_day_first} (day first): "
         f"write it as {year}-{first:02d}-{b:02d} or {year}-{b:02d}-{first:02d} (year-month-day),"

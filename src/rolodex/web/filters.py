@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from rolodex.imports.dates import MONTH_NAMES
 from rolodex.kit.time import utcnow
 
 
@@ -47,8 +48,6 @@ def attribute_value(value: Any) -> str:
     )
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
 _YEARLESS = re.compile(r"--(\d{2})-(\d{2})")
 
 
@@ -58,7 +57,7 @@ def day_of_year(value: str) -> str:
     m = _YEARLESS.fullmatch(value)
     if m is None or not 1 <= int(m[1]) <= 12:
         return value
-    return f"{_MONTHS[int(m[1]) - 1]} {int(m[2])}"
+    return f"{MONTH_NAMES[int(m[1])]} {int(m[2])}"
 
 
 def register(env: object) -> None:
