@@ -239,17 +239,10 @@ def detect(
             "some bytes are not UTF-8; they were read as Windows-1252 (Latin-1): "
             "check accented letters in the result"
         )
-    if codec == "cp1250" and not encoding:
+    if codec in _GUESSED and not encoding:
         warnings.append(
-            "the file is not UTF-8: its accented letters read as Windows-1250 (Central "
-            "European: ą, ł, ż), the encoding of a Polish or Czech Excel's CSV (check them in "
-            'the result; a file saved as "CSV UTF-8" is read without guessing)'
-        )
-    if codec == "mac_roman" and not encoding:
-        warnings.append(
-            "the file is not UTF-8: its accented letters read as Mac Roman, the encoding of "
-            'Excel for Mac\'s "Comma Separated Values" (check them in the result; a file saved '
-            'as "CSV UTF-8" is read without guessing)'
+            f"the file is not UTF-8: its accented letters read as {_GUESSED[codec]} (check "
+            'them in the result; a file saved as "CSV UTF-8" is read without guessing)'
         )
     kind = _format(text, filename, format)
     named = _by_name(filename)
@@ -325,6 +318,13 @@ def _encoding(sample: bytes, given: str | None) -> str:
         return "utf-8"
     return _single_byte(sample)
 
+
+# The encodings a file that is no UTF-8 is told to be in besides Windows-1252 (_single_byte)
+_GUESSED = {
+    "mac_roman": 'Mac Roman, the encoding of Excel for Mac\'s "Comma Separated Values"',
+    "cp1250": "Windows-1250 (Central European: ą, ł, ż), the encoding of a Polish or Czech "
+    "Excel's CSV",
+}
 
 # What may follow a lowercase letter inside or at the end of a word, besides lowercase letters
 _AFTER_LETTER = frozenset("\u2019\u201d\u00bb\u2026\u2013\u2014\u2122\u00ae\u00b0\u00a2\u20ac")
