@@ -360,6 +360,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "addresstwo",  # MemberPress
         "extendedaddress",  # Google Contacts
     ),
+    "address1_line3": (
+        "addressline3",
+        "line3",
+        "street3",  # Outlook: "Home Street 3"
+        "streetaddress3",
+        "streetaddressline3",
+        "streetline3",
+    ),
+    "address1_po_box": (
+        "pobox",  # Google Contacts: "Address 1 - PO Box"
+        "addresspobox",  # Outlook: "Home Address PO Box"
+        "postofficebox",
+        "postbox",
+        "postfach",
+        "boitepostale",
+        "apartadopostal",
+        "casellapostale",
+    ),
     "address1_city": ("city", "town", "locality"),
     "address1_region": (
         "region",

@@ -11,6 +11,10 @@ export's ``id`` is the customer's own (``rows``: a Rolodex id finds that custome
 a new one under it; another tool's id in an "ID" column, not a UUID, is the record's external
 id) and its ``phone_e164`` the phone as stored (read in no region).
 
+Google Contacts' custom fields, events and relations are each a label column and a value column
+("Custom Field 1 - Label", "Custom Field 1 - Value"): ``attr_name1`` and ``attr_value1``, a
+custom attribute named by each row's label (``rows``).
+
 A field takes one column (tags and notes take several: a record's notes columns are its
 notes, one paragraph each). When several columns guess the same field the best guess wins (an
 exact name beats a prefixed one such as "Default Address Phone" or a weaker name such as
@@ -103,6 +107,9 @@ ADDRESS_PARTS = (
     "lng",
     "timezone",
 )
+# read by an import and folded into line2 (``rows``): Outlook's "Home Street 3" and "Home Address
+# PO Box", Google Contacts' "Address 1 - PO Box" (they were not imported)
+FOLDED_PARTS = ("line3", "po_box")
 MAX_ADDRESSES = 50
 IGNORE = "ignore"
 # Written by exports, kept by the system: recognized, never imported.
@@ -147,7 +154,9 @@ _EXACT.update(
 for _name, _attribute in (BIRTH_DATES | CONTACT_ATTRIBUTES).items():
     _EXACT.setdefault(_name, "attr." + _attribute)
 
-_ADDRESS = re.compile(r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS) + r")", re.I)
+_ADDRESS = re.compile(
+    r"address[ _.-]?(\d{1,2})[ _.-]?(" + "|".join(ADDRESS_PARTS + FOLDED_PARTS) + r")", re.I
+)
 # custom attributes; Stripe keeps a customer's own keys under metadata (metadata.tier),
 # Intercom under custom_attributes, Zendesk under user_fields, Freshdesk under custom_fields
 _ATTR = re.compile(
@@ -177,12 +186,23 @@ def normal(header: str) -> str:
 
 
 _ADDRESS_FIELD = re.compile(r"address(\d{1,2})_(\w+)")
+# a custom attribute's name and its value in two columns (Google Contacts' "Custom Field 1 -
+# Label" and "Custom Field 1 - Value"): attr_name1 and attr_value1
+_PAIR_FIELD = re.compile(r"attr_(name|value)(\d{1,2})")
+MAX_PAIRS = 50
 
 
 def address_field(name: str) -> tuple[int, str] | None:
     """(number, part) of a numbered address field (``address2_city``); None for another."""
     m = _ADDRESS_FIELD.fullmatch(name)
     return (int(m.group(1)), m.group(2)) if m else None
+
+
+def pair_field(name: str) -> tuple[int, str] | None:
+    """(number, name or value) of a custom attribute's name or value column (``attr_name2``,
+    ``attr_value2``); None for another field."""
+    m = _PAIR_FIELD.fullmatch(name)
+    return (int(m.group(2)), m.group(1)) if m and 1 <= int(m.group(2)) <= MAX_PAIRS else None
 
 
 def is_field(name: str) -> bool:
@@ -193,8 +213,14 @@ def is_field(name: str) -> bool:
         return True
     if name.startswith("attr."):
         return 1 <= len(name) - 5 <= 64
+    if pair_field(name) is not None:
+        return True
     found = address_field(name)
-    return bool(found and 1 <= found[0] <= MAX_ADDRESSES and found[1] in ADDRESS_PARTS)
+    return bool(
+        found
+        and 1 <= found[0] <= MAX_ADDRESSES
+        and (found[1] in ADDRESS_PARTS or found[1] in FOLDED_PARTS)
+    )
 
 
 def _not_a_field(raw: str, target: str) -> str:
@@ -224,6 +250,8 @@ def field_kind(name: str) -> str:
         return "attr"
     if name.startswith("address") and name != "addresses":
         return "address"
+    if pair_field(name) is not None:
+        return "pair"
     return FIELDS.get(name, IGNORE)
 
 
@@ -446,6 +474,7 @@ def resolve(
     # Guess from the header as written: a repeated "Email" guesses email like the first one.
     normals = [normal(h) for h in headers]
     geolocation = _mailchimp_geolocation(normals)
+    pairs = _labelled_values(normals, {pair_field(f) for f in taken} - {None})
     orders = _shopify_orders(normals)
     order_status = _order_status(normals)
     # what an export's own shape decides
@@ -458,6 +487,7 @@ def resolve(
         | _street_as_address(normals)
         | _birth_parts(normals)
         | _title_beside_job_title(normals)
+        | pairs
     )
     guesses = [
         (i, fixed[i], 2) if i in fixed else (i, *guess(headers[i]))
@@ -485,6 +515,13 @@ def resolve(
             if normals[i] == "status"
             else f"column {columns[i]!r} is the item's title in an orders export, not the "
             "customer's: not imported"
+        )
+    if any(how[i] == "unknown" for i in pairs):
+        warnings.append(
+            "columns of a label and a value (Custom Field 1 - Label, Custom Field 1 - Value) "
+            "are custom attributes: each row's value is kept under the name its label gives "
+            "(Loyalty Tier: attr.loyalty_tier), or the column's (attr.custom_field_1) where "
+            "the label is empty"
         )
     if geolocation:
         located = ", ".join(repr(columns[i]) for i in sorted(geolocation))
@@ -663,6 +700,30 @@ def _birth_parts(names: list[str]) -> dict[int, str]:
     return {i: _BIRTH_PARTS[name] for name, i in found.items()}
 
 
+# Google Contacts: "Custom Field 1 - Label" (or "- Type", its older exports) and "Custom Field
+# 1 - Value"; an event's ("Anniversary") and a relation's ("Spouse") likewise
+_LABELLED = re.compile(r"(customfield|event|relation)(\d{1,2})(label|type|value)")
+
+
+def _labelled_values(names: list[str], taken: set[tuple[int, str] | None]) -> dict[int, str]:
+    """Columns holding a custom attribute's name (the label) and its value: attr_nameN and
+    attr_valueN, N counting the pairs past those ``taken`` by overrides (they were not
+    imported, and a value's name changes from row to row, so no column can be kept as one
+    attribute)."""
+    numbers = (n for n in range(1, MAX_PAIRS + 1) if not {(n, "name"), (n, "value")} & taken)
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for i, name in enumerate(names):
+        m = _LABELLED.fullmatch(name)
+        if m:
+            part = "value" if m[3] == "value" else "name"
+            found.setdefault((m[1], m[2]), {}).setdefault(part, i)
+    out: dict[int, str] = {}
+    for n, columns in zip(numbers, (c for c in found.values() if "value" in c), strict=False):
+        for part, i in columns.items():
+            out[i] = f"attr_{part}{n}"
+    return out
+
+
 def _linkedin_connections(names: list[str]) -> dict[int, str]:
     """LinkedIn's connections export (First Name, Last Name, URL, Email Address, Company,
     Position, Connected On): its bare "URL" is the person's LinkedIn profile."""
@@ -785,5 +846,5 @@ def _name_beside_given_name(
 
 def field_names() -> list[str]:
     """Every target, for documentation and error messages."""
-    parts = [f"address1_{p}" for p in ADDRESS_PARTS]
-    return [*FIELDS, *parts, "attr.<name>", IGNORE]
+    parts = [f"address1_{p}" for p in ADDRESS_PARTS + FOLDED_PARTS]
+    return [*FIELDS, *parts, "attr.<name>", "attr_name1", "attr_value1", IGNORE]

@@ -384,6 +384,11 @@ def convert(
         if rest is not None and rest is not full:
             body[missing] = rest
     _whole_name_in_part(body, columns)
+    for column, raw, key in _labelled(extra.pop("pairs", {}), attributes):
+        try:
+            _cell(f"attr.{key}", column, raw, options, body, extra, attributes, addresses, tags)
+        except CellError as exc:
+            errors.append(RowError(str(exc), f"attr.{key}", column, shown(raw)))
     _birth_parts(attributes)
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
@@ -421,6 +426,8 @@ def convert(
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
+        for address in addresses.values():
+            _fold(address)
         parted |= extra.pop("parted", set())
         for n, address in addresses.items():
             if n not in parted and set(address) <= _LINE_ONLY and "line1" in address:
@@ -554,7 +561,13 @@ def _cell(
             if subscribed is not None:  # a subscriber's state: "unsubscribed", "bounced"
                 extra.setdefault("routed.email_consent", subscribed)
                 return
-        addresses.setdefault(number, {})[part] = _address({part: raw})[part]
+        value = _address({part: raw})[part]
+        addresses.setdefault(number, {})[part] = (
+            _po_box(value, column) if part == "po_box" else value
+        )
+    elif kind == "pair":  # a custom attribute's name or value: see _labelled
+        number, part = mapping.pair_field(name) or (0, "")
+        extra.setdefault("pairs", {}).setdefault(number, {})[part] = (column, raw)
     elif kind == "addresses":
         listed = [raw] if isinstance(raw, dict) else raw
         # a CSV's cell: a JSON list (Rolodex's export of a merge's many addresses), else
@@ -674,6 +687,65 @@ def _phone_problem(
         return None
     reason = f"not a valid phone number (read with the region {' or '.join(regions)})"
     return RowError(reason, "phone", columns.get("phone"), shown(phone))
+
+
+_VALUE_SUFFIX = re.compile(r"[\s_.:-]*value\s*$", re.IGNORECASE)
+
+
+def _labelled(
+    pairs: dict[int, dict[str, tuple[str, Any]]], attributes: dict[str, Any]
+) -> list[tuple[str, Any, str]]:
+    """(value column, value, attribute name) of each custom attribute given as a label and a
+    value: named by the label in snake case ("Loyalty Tier": loyalty_tier; Google's "* "
+    before its own labels read past), else by the value column without its "Value" (Custom
+    Field 1). A name another column (or an earlier pair) fills with another value gets _2,
+    _3...: neither value is lost."""
+    out: list[tuple[str, Any, str]] = []
+    for number in sorted(pairs):
+        pair = pairs[number]
+        if "value" not in pair:
+            continue
+        column, raw = pair["value"]
+        label = pair.get("name", (None, None))[1]
+        label = label.strip().lstrip("*").strip() if isinstance(label, str) else None
+        if not label and isinstance(pair.get("name", (None, None))[1], int | float):
+            label = str(pair["name"][1])
+        named = mapping.attribute_name(label or _VALUE_SUFFIX.sub("", column) or column)
+        if named is None:  # a label of a NUL: the column's name
+            named = mapping.attribute_name(column) or f"attr.attr_value{number}"
+        key, n = named[5:], 1
+        while (key in attributes and str(attributes[key]) != str(raw).strip()) or key in (
+            k for _, _, k in out
+        ):
+            n += 1
+            key = f"{named[5:][:60]}_{n}"
+        out.append((column, raw, key))
+    return out
+
+
+# a PO box's word where the cell holds only its number, by the column's language
+_PO_BOX_WORDS = {"postfach": "Postfach", "boitepostale": "BP", "apartadopostal": "Apartado",
+                 "casellapostale": "Casella postale"}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]{2}")
+
+
+def _po_box(text: str, column: str) -> str:
+    """A PO box as an address line: "PO Box 5" for a cell of "5" (Google's and Outlook's PO
+    Box columns hold the number or the whole line)."""
+    if not text.strip() or _WORD.search(text):
+        return text
+    name = mapping.normal(column)
+    word = next((w for key, w in _PO_BOX_WORDS.items() if name.endswith(key)), "PO Box")
+    return f"{word} {text.strip()}"
+
+
+def _fold(address: dict[str, Any]) -> None:
+    """An address's third street line and PO box (no part of a stored address) joined to its
+    second line, comma separated."""
+    more = [address.pop(part, None) for part in mapping.FOLDED_PARTS]
+    lines = [t for t in (address.get("line2"), *more) if isinstance(t, str) and t.strip()]
+    if len(lines) > (1 if address.get("line2") else 0):
+        address["line2"] = ", ".join(t.strip() for t in lines)
 
 
 def _birth_parts(attributes: dict[str, Any]) -> None:
