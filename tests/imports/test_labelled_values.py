@@ -145,3 +145,38 @@ def test_the_dry_run_report_and_the_dashboards_preview_show_the_pairs(tenant):
     assert "Custom%20Field%201%20-%20Label=attr_name1" in chosen, chosen
     assert "Custom%20Field%201%20-%20Value=attr_value1" in chosen, chosen
     assert customers(tenant) == []  # a dry run and a preview write nothing
+
+
+# a phone's contacts: Apple's (and Google's) dates and related names labelled by X-ABLabel,
+# vCard 4's ANNIVERSARY and RELATED, Outlook's X-MS-*, Android's X-ANDROID-CUSTOM
+CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:García;Ana;;;\r\nFN:Ana García\r\n"
+    "EMAIL;type=INTERNET;type=pref:ana@example.com\r\n"
+    "item1.X-ABDATE;type=pref:2010-06-01\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+    "item2.X-ABRELATEDNAMES;type=pref:Luis\r\nitem2.X-ABLabel:_$!<Spouse>!$_\r\n"
+    "item3.X-ABDATE:2019-03-03\r\nitem3.X-ABLabel:First visit\r\n"
+    "item4.X-ABRELATEDNAMES:Marta\r\nitem4.X-ABLabel:_$!<Sister>!$_\r\n"
+    "item5.X-ABRELATEDNAMES:Pilar\r\nitem5.X-ABLabel:_$!<Sister>!$_\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bob Stone\r\nN:Stone;Bob;;;\r\n"
+    "EMAIL:bob@stone.example\r\nANNIVERSARY:19950505\r\n"
+    "RELATED;TYPE=spouse;VALUE=text:Mary\r\nX-MS-MANAGER:Sue\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lee;Cy;;;\r\nTEL;CELL:+1 415 555 0100\r\n"
+    "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Dan;14;;;;;;;;;;;;;\r\n"
+    "X-ANDROID-CUSTOM:vnd.android.cursor.item/contact_event;2001-02-03;1;;;;;;;;;;;;;\r\n"
+    "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Zed;0;Coach;;;;;;;;;;;;\r\n"
+    "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Cyc;1;;;;;;;;;;;;;\r\nEND:VCARD\r\n"
+)
+
+
+def test_a_phones_anniversaries_and_related_people_are_kept_under_their_labels(tenant):
+    run = imported(tenant, CARDS, "contacts.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (3, 0), run
+    found = {c["first_name"]: c["attributes"] for c in customers(tenant)}
+    assert found == {
+        "Ana": {"anniversary": "2010-06-01", "spouse": "Luis", "first_visit": "2019-03-03",
+                "sister": "Marta", "sister_2": "Pilar"},
+        "Bob": {"anniversary": "1995-05-05", "spouse": "Mary", "manager": "Sue"},
+        "Cy": {"spouse": "Dan", "anniversary": "2001-02-03", "coach": "Zed", "nickname": "Cyc"},
+    }  # fmt: skip
+    again = imported(tenant, CARDS, "contacts.vcf")
+    assert again["progress"]["unchanged"] == 3, again

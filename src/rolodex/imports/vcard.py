@@ -16,17 +16,19 @@ Not vobject: it keeps only the part of a text before its first comma ("NOTE:Regu
 2019, prefers mornings" read as "Regular since 2019"), and vCard 2.1 writers (Android,
 Outlook) leave commas in text as they are.
 
-What a card gives: N (given and family name; FN when N has none), EMAIL and TEL (the
-preferred first, then a mobile number; the others are kept as other emails and phones), ADR
-(addresses), ORG (company, and its unit the department attribute), TITLE, NICKNAME, URL and
-a LinkedIn profile (the job_title, nickname, website and linkedin attributes, as a CSV's
-columns of those names are kept); N's middle name, prefix and suffix (the middle_name,
-name_prefix and name_suffix attributes), NOTE, BDAY (the birthday
-attribute, read by matching), CATEGORIES (tags) and UID (the external id: the same card
-imported again updates its customer); X-ROLODEX-ID (Rolodex's own export) is the customer's
-id, and its export's billing and shipping address types are read back. Any other property
-is a ``vcard.<name>`` key, which no field maps, so that the preview and the mapping list it
-as not imported.
+What a card gives: N (given and family name; FN when N has none), EMAIL and TEL (the preferred
+first, then a mobile number; the others are kept as other emails and phones), ADR (addresses),
+ORG (company, and its unit the department attribute), TITLE, NICKNAME (or Android's), URL and a
+LinkedIn profile (the job_title, nickname, website and linkedin attributes, as a CSV's columns
+of those names are kept); N's middle name, prefix and suffix (the middle_name, name_prefix and
+name_suffix attributes), NOTE, BDAY (the birthday attribute, read by matching), CATEGORIES
+(tags) and UID (the external id: the same card imported again updates its customer);
+anniversaries, other dates and related people (Apple's and Google's X-ABDATE and
+X-ABRELATEDNAMES with their X-ABLabel, vCard 4's ANNIVERSARY and RELATED, Outlook's
+X-MS-SPOUSE, Android's X-ANDROID-CUSTOM) custom attributes named by their labels (attr.anniversary,
+attr.spouse); X-ROLODEX-ID (Rolodex's own export) is the customer's id, and its export's
+billing and shipping address types are read back. Any other property is a ``vcard.<name>`` key,
+which no field maps, so that the preview and the mapping list it as not imported.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rolodex.imports import dates
+from rolodex.imports import dates, mapping
 from rolodex.imports.cells import GOOGLE_AUTOMATIC
 from rolodex.imports.csv_lines import MAX_RECORD_CHARS, Lines
 from rolodex.imports.detect import cp1252_text
@@ -48,6 +50,7 @@ _END = re.compile(r"\s*end\s*:\s*vcard\s*$", re.I)
 # group.NAME;param=value;"quoted";...: (the start of a content line, RFC 6350 3.3)
 _PROPERTY = re.compile(r'(?:[A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)((?:;(?:"[^"]*"|[^";:])*)*):')
 _PARAM = re.compile(r'(?:"[^"]*"|[^";])+')
+_GROUP = re.compile(r"([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+[;:]")  # item1.X-ABDATE: item1
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # vCard 2.1's bare parameters that are no TYPE (;QUOTED-PRINTABLE)
 _BARE = {"QUOTED-PRINTABLE": "ENCODING", "BASE64": "ENCODING", "8BIT": "ENCODING",
@@ -198,6 +201,7 @@ class _Property:
     kinds: set[str]  # its TYPE values in lowercase, 2.1's bare ones among them
     params: dict[str, list[str]]
     value: str  # decoded (quoted-printable), still escaped
+    group: str | None = None  # item1 of item1.X-ABDATE (Apple's: its X-ABLabel names it)
 
     @property
     def pref(self) -> bool:
@@ -228,7 +232,9 @@ def _read(line: int, text: str) -> _Property | None:
         return None
     if encoding == "QUOTED-PRINTABLE":
         value = _quoted_printable(line, value, (params.get("CHARSET") or ["utf-8"])[0])
-    return _Property(found[1].upper(), kinds, params, value)
+    grouped = _GROUP.match(text)
+    group = grouped[1].lower() if grouped else None
+    return _Property(found[1].upper(), kinds, params, value, group)
 
 
 def _quoted_printable(line: int, value: str, charset: str) -> str:
@@ -273,8 +279,9 @@ def record(card: Card, groups: dict[str, list[str]] | None = None) -> dict[str, 
     addresses: list[tuple[bool, int, dict[str, str | None]]] = []
     notes: list[str] = []
     full_name = company = None
-    for index, (line, text) in enumerate(card.lines):
-        prop = _read(line, text)
+    props = [(index, _read(line, text)) for index, (line, text) in enumerate(card.lines)]
+    labels = {p.group: p.text() for _, p in props if p and p.name == "X-ABLABEL" and p.group}
+    for index, prop in props:
         if prop is None or prop.name in _META:
             continue
         name = prop.name
@@ -312,6 +319,8 @@ def record(card: Card, groups: dict[str, list[str]] | None = None) -> dict[str, 
         elif name == "CATEGORIES":
             tags = [t for t in prop.parts(",") if t and t.casefold() not in GOOGLE_AUTOMATIC]
             out.setdefault("tags", []).extend(tags)
+        elif name in _DATED or name in _RELATED or name == "X-ANDROID-CUSTOM":
+            _labelled(out, prop, labels.get(prop.group or ""))
         else:
             _other(out, prop)
     shown = {company or ""} | {e[-1] for e in emails} | {p[-1] for p in phones}
@@ -400,6 +409,64 @@ def _other(out: dict[str, Any], prop: _Property) -> None:
         out.setdefault("gender", _GENDERS[text.split(";")[0].upper()])
     else:
         out.setdefault(f"vcard.{name.lower()}", text)
+
+
+# a date of the contact's other than its birthday, and a person related to it: a custom
+# attribute named by its label (Apple's, Google's: item1.X-ABDATE beside item1.X-ABLabel) or by
+# the property (vCard 4's ANNIVERSARY; Outlook's X-MS-SPOUSE; Evolution's)
+_DATED = {"X-ABDATE": "date", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
+          "X-MS-ANNIVERSARY": "anniversary", "X-EVOLUTION-ANNIVERSARY": "anniversary"}  # fmt: skip
+_RELATED = {"X-ABRELATEDNAMES": "related_name", "RELATED": "related_name",
+            "X-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse", "X-EVOLUTION-SPOUSE": "spouse",
+            "X-MANAGER": "manager", "X-MS-MANAGER": "manager", "X-EVOLUTION-MANAGER": "manager",
+            "X-ASSISTANT": "assistant", "X-MS-ASSISTANT": "assistant",
+            "X-EVOLUTION-ASSISTANT": "assistant"}  # fmt: skip
+# Android's X-ANDROID-CUSTOM (vnd.android.cursor.item/relation;Luis;14;...): its type numbers
+_ANDROID = {
+    "relation": ("related_name", {"1": "assistant", "2": "brother", "3": "child",
+                 "4": "domestic_partner", "5": "father", "6": "friend", "7": "manager",
+                 "8": "mother", "9": "parent", "10": "partner", "11": "referred_by",
+                 "12": "relative", "13": "sister", "14": "spouse"}),
+    "contact_event": ("date", {"1": "anniversary", "2": "date", "3": "birthday"}),
+}  # fmt: skip
+_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
+
+
+def _labelled(out: dict[str, Any], prop: _Property, label: str | None) -> None:
+    """An anniversary, another date or a related person: ``attr.<name>``, the name its label
+    gives (Apple's "_$!<Anniversary>!$_", a label typed: "Met", vCard 4's TYPE=spouse), else
+    the property's (they were listed as not imported). A second of one name gets _2, _3..."""
+    name, value = prop.name, prop.text()
+    if name == "X-ANDROID-CUSTOM":
+        parts = prop.parts()
+        kind = parts[0].rsplit("/", 1)[-1] if parts else ""
+        if kind == "nickname" and len(parts) > 1 and parts[1]:
+            out.setdefault("nickname", parts[1])
+            return
+        if kind not in _ANDROID or len(parts) < 3 or not parts[1]:
+            out.setdefault("vcard.x-android-custom", value)
+            return
+        default, types = _ANDROID[kind]
+        value = parts[1]
+        typed = parts[3] if parts[2] == "0" and len(parts) > 3 else types.get(parts[2])
+        label, dated = typed or default, kind == "contact_event"
+    else:
+        dated = name in _DATED
+        default = _DATED.get(name) or _RELATED[name]
+        typed = next((k for k in prop.kinds if k not in ("pref", "text", "uri")), None)
+        label = label or (typed if name == "RELATED" else None) or default
+    if not value:
+        return
+    apple = _APPLE_LABEL.fullmatch(label.strip())
+    label = (apple[1] if apple else label).strip() or default
+    if dated:
+        value = _birthday(value, prop.params.get("X-APPLE-OMIT-YEAR"))
+    snake = (mapping.attribute_name(label) or f"attr.{default}")[5:][:60]
+    key, n = f"attr.{snake}", 1
+    while key in out and out[key] != value:
+        n += 1
+        key = f"attr.{snake}_{n}"
+    out[key] = value
 
 
 def _named(
