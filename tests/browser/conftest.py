@@ -20,10 +20,9 @@ from typing import Any
 import pytest
 import uvicorn
 
-from rolodex.app import create_app
 from rolodex.db import Database
 from rolodex.tenants import service
-from tests.conftest import IN_CI, Backend
+from tests.conftest import IN_CI, Backend, shared_app
 
 CHROMIUM = os.environ.get("ROLODEX_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -99,9 +98,7 @@ def site(backend: Backend) -> Iterator[LiveSite]:
         email = f"owner-{tid.hex[:6]}@example.com"
         service.create_user(s, tid, email, PASSWORD, role="admin")
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(db.settings, db), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(shared_app(backend), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
