@@ -297,8 +297,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lifetimespend",
         "lifetimespent",
         "totalamountspent",
+        # Klaviyo: what the profile's placed orders came to (its "Total" adds the predicted)
+        "historiccustomerlifetimevalue",
+        "historicclv",
     ),
-    "order_count": ("ordercount", "totalorders", "orderscount", "numberoforders"),  # Shopify
+    "order_count": (
+        "ordercount",
+        "totalorders",
+        "orderscount",
+        "numberoforders",  # Shopify
+        "historicnumberoforders",
+    ),  # Klaviyo  # fmt: skip
     "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
     "attributes": ("attributes", "customattributes"),
     "addresses": ("addresses",),

@@ -119,13 +119,21 @@ def klaviyo_profile(doc: dict[str, Any]) -> dict[str, Any]:
     ..., "attributes": {...}}``) as the record of its fields: its id (Klaviyo's, the external
     id), its attributes, its ``location`` as an address, its custom ``properties`` as custom
     attributes (and its ``external_id``, the profile's id in another system, among them), its
-    marketing consent. Read as it was, its email and name were custom attributes of a customer
-    holding nothing else. Any other record is returned as it is."""
+    marketing consent, and of its ``predictive_analytics`` (when asked for) what its orders
+    came to and their number (the lifetime value; a profile with orders is a customer). Read
+    as it was, its email and name were custom attributes of a customer holding nothing else.
+    Any other record is returned as it is."""
     attrs = doc.get("attributes")
     if doc.get("type") != "profile" or "id" not in doc or not isinstance(attrs, dict):
         return doc
-    own = ("location", "properties", "subscriptions", "external_id")
+    own = ("location", "properties", "subscriptions", "external_id", "predictive_analytics")
     out: dict[str, Any] = {"id": doc["id"], **{k: v for k, v in attrs.items() if k not in own}}
+    predicted = attrs.get("predictive_analytics")
+    if isinstance(predicted, dict):  # what its orders came to and their number (the rest is
+        # Klaviyo's guesses, which the import does not store)
+        for key in ("historic_clv", "historic_number_of_orders"):
+            if predicted.get(key) is not None:
+                out[key] = predicted[key]
     location = attrs.get("location")
     if isinstance(location, dict):
         out["address"] = {_LOCATION.get(k, k): v for k, v in location.items()}
