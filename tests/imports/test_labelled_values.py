@@ -19,7 +19,8 @@ GOOGLE = ["First Name", "Last Name", "E-mail 1 - Label", "E-mail 1 - Value", "Bi
           "Custom Field 2 - Value", "Address 1 - Street", "Address 1 - City",
           "Address 1 - PO Box", "Address 1 - Postal Code"]  # fmt: skip
 GOOGLE_OLD = ["Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value",
-              "Custom Field 1 - Type", "Custom Field 1 - Value"]  # fmt: skip
+              "Custom Field 1 - Type", "Custom Field 1 - Value", "Website 1 - Type",
+              "Website 1 - Value", "Website 2 - Type", "Website 2 - Value"]  # fmt: skip
 
 
 def test_google_contacts_custom_fields_events_and_relations_are_kept_under_their_labels(tenant):
@@ -65,7 +66,10 @@ def test_google_contacts_custom_fields_events_and_relations_are_kept_under_their
 def test_an_older_google_export_names_its_labels_type_and_a_mapping_names_any_pair(
     tenant, cli, tmp_path
 ):
-    text = csv_text([GOOGLE_OLD, ["Bob", "Stone", "* Work", "bob@stone.example", "Since", "2001"]])
+    text = csv_text(
+        [GOOGLE_OLD, ["Bob", "Stone", "* Work", "bob@stone.example", "Since", "2001", "Profile",
+                      "https://stone.example", "Blog", "https://blog.stone.example"]]
+    )  # fmt: skip
     fields = dict(zip(GOOGLE_OLD, resolve(GOOGLE_OLD).fields, strict=True))
     assert (fields["Custom Field 1 - Type"], fields["Custom Field 1 - Value"]) == (
         "attr_name1",
@@ -80,7 +84,12 @@ def test_an_older_google_export_names_its_labels_type_and_a_mapping_names_any_pa
     )
     assert mapped["progress"]["updated"] == 1, mapped
     (bob,) = customers(tenant)
-    assert bob["attributes"] == {"since": 2001, "shoe_size": 44}
+    assert bob["attributes"] == {
+        "since": 2001,
+        "shoe_size": 44,
+        "website": "https://stone.example",
+        "website_2": "https://blog.stone.example",  # was not imported
+    }
     path = tmp_path / "own.csv"
     path.write_text(own.replace("44", "45"))
     result = cli(

@@ -721,7 +721,14 @@ def _labelled_values(names: list[str], taken: set[tuple[int, str] | None]) -> di
     for n, columns in zip(numbers, (c for c in found.values() if "value" in c), strict=False):
         for part, i in columns.items():
             out[i] = f"attr_{part}{n}"
+    for i, name in enumerate(names):  # "Website 2 - Value": website_2 (the first is website)
+        m = _FURTHER_WEBSITE.fullmatch(name)
+        if m and int(m[1]) > 1:
+            out[i] = f"attr.website_{int(m[1])}"
     return out
+
+
+_FURTHER_WEBSITE = re.compile(r"website(\d{1,2})value")
 
 
 def _linkedin_connections(names: list[str]) -> dict[int, str]:
