@@ -189,3 +189,32 @@ def test_a_phones_anniversaries_and_related_people_are_kept_under_their_labels(t
     }  # fmt: skip
     again = imported(tenant, CARDS, "contacts.vcf")
     assert again["progress"]["unchanged"] == 3, again
+
+
+def test_outlooks_anniversary_spouse_children_assistant_and_manager_are_kept(tenant):
+    """Outlook keeps a contact's anniversary, spouse, children, assistant and manager in
+    columns of those names: they were listed as not imported (a Google or phone contact's
+    are kept). Its anniversary is a date as its birthday is (0/0/00 none, 6/13/2010 in the
+    file's order), so the same day from a phone is the same value."""
+    header = ["First Name", "Last Name", "E-mail Address", "Birthday", "Anniversary", "Spouse",
+              "Children", "Assistant's Name", "Manager's Name"]  # fmt: skip
+    text = csv_text(
+        [header,
+         ["Eve", "Ott", "eve@ott.example", "0/0/00", "6/13/2010", "Sam", "Kit, Lou", "Al", "Bo"],
+         ["Max", "Ott", "max@ott.example", "3/14/1980", "0/0/00", "", "", "", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text, "outlook.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["first_name"]: c["attributes"] for c in customers(tenant)}
+    assert found == {
+        "Eve": {"anniversary": "2010-06-13", "spouse": "Sam", "children": "Kit, Lou",
+                "assistant": "Al", "manager": "Bo"},
+        "Max": {"birthday": "1980-03-14"},
+    }  # fmt: skip
+    # the same anniversary from the phone's card: the same value, nothing changed
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Ott;Eve;;;\r\nEMAIL:eve@ott.example\r\n"
+        "item1.X-ABDATE:20100613\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\nEND:VCARD\r\n"
+    )
+    again = imported(tenant, card, "eve.vcf")
+    assert again["progress"]["unchanged"] == 1, again

@@ -182,10 +182,12 @@ def birth_date(value: Any, day_first: bool | None = None) -> Any:
     return birth_reading(value, day_first)[0]
 
 
-def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str | None]:
+def birth_reading(
+    value: Any, day_first: bool | None = None, what: str = "birthday"
+) -> tuple[Any, str | None]:
     """``birth_date``, with how it was read when not as written (an Excel day number, 19yy
     or 20yy of a two-digit year: ``dates.reading``; a birthday without its year, 04/12, as
-    --04-12: ``dates.yearless``)."""
+    --04-12: ``dates.yearless``); ``what``: the date's name in that (an anniversary)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return value, None
     read = dates.reading(str(value), day_first, birth=True)
@@ -195,7 +197,9 @@ def birth_reading(value: Any, day_first: bool | None = None) -> tuple[Any, str |
             return value, None
         if no_year[0] == str(value).strip():  # --04-12 already
             return no_year[0], None
-        how = "a birthday without its year" + (f", {no_year[1]}" if no_year[1] else "")
+        how = f"{'an' if what[0] in 'aeiou' else 'a'} {what} without its year" + (
+            f", {no_year[1]}" if no_year[1] else ""
+        )
         return no_year[0], how
     return read[0].date().isoformat(), read[1]
 

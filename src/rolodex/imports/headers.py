@@ -554,6 +554,10 @@ CONTACT_ATTRIBUTES = {
     "namesuffix": "name_suffix", "suffix": "name_suffix",
     "nickname": "nickname", "department": "department",
     "organizationdepartment": "department", "organization1department": "department",
+    # the dates and people Outlook keeps of a contact (a vCard's, Google's: ``vcard``,
+    # ``mapping._labelled_values``)
+    "anniversary": "anniversary", "spouse": "spouse", "children": "children",
+    "assistantsname": "assistant", "managersname": "manager",
 }  # fmt: skip
 
 # Birth dates are custom attributes, under a name matching reads as one

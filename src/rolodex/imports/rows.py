@@ -218,10 +218,13 @@ _BOUGHT = (
 _LINE_ONLY = frozenset({"line1", "type", "is_default"})  # an address of these may be split
 _NAMES = frozenset({"first_name", "last_name"})  # the API trims them, no blank_is_none
 _CONTACTS = frozenset({"email", "phone", mapping.OTHER_EMAIL, mapping.OTHER_PHONE})
+# a contact's dates other than its birthday, read as birthdays are (Outlook's 6/1/2010 and
+# 0/0/00, a vCard's 20100601: as Google's 2010-06-01)
+OTHER_DATES = frozenset({"anniversary"})
 # date fields, and the birth date attributes (identity.normalize.DOB_ATTRIBUTES)
 _DATES = frozenset(
     [f for f, kind in mapping.FIELDS.items() if kind == "datetime"]
-    + [f"attr.{name}" for name in DOB_ATTRIBUTES]
+    + [f"attr.{name}" for name in (*DOB_ATTRIBUTES, *OTHER_DATES)]
 )
 _CODES = frozenset({"external_id", "id"})  # texts a JSON file may give as numbers
 
@@ -544,8 +547,9 @@ def _cell(
         value = attr_cell(raw) if options.is_csv and isinstance(raw, str) else raw
         if value is None:
             return  # "null": no value, as a blank cell (the API stores no null attribute)
-        if key in DOB_ATTRIBUTES:
-            value, how = birth_reading(value, options.day_first)
+        if key in DOB_ATTRIBUTES or key in OTHER_DATES:
+            what = "birthday" if key in DOB_ATTRIBUTES else key
+            value, how = birth_reading(value, options.day_first, what)
             if how:
                 _note(extra, f"{column} {str(raw)!r} read as {value} ({how})")
         elif key == "job_title" and mapping.normal(column) == "title" and words.honorific(value):
