@@ -183,3 +183,31 @@ def test_a_names_prefix_middle_name_and_suffix_go_out_and_come_back_in_its_n(
     parts = {"middle_name": "Q.", "name_suffix": "Jr.", "name_prefix": "Dr.", "nickname": "JJ",
              "department": "Sales"}  # fmt: skip
     assert (copy["first_name"], copy["last_name"], copy["attributes"]) == ("Jane", "Smith", parts)
+
+
+def test_an_anniversary_spouse_manager_and_assistant_go_out_and_come_back_labelled(
+    tenant: TenantCtx,
+):
+    """A contact's anniversary and related people (kept from Outlook's, Google's and a
+    phone's contacts) go out as Apple's labelled items, which phones and Google Contacts
+    show, and an import reads back as the same attributes."""
+    body = {"email": "eve@ott.example", "first_name": "Eve",
+            "attributes": {"anniversary": "2010-06-13", "spouse": "Sam", "manager": "Bo",
+                           "assistant": "Al; Cy", "children": "Kit"}}  # fmt: skip
+    made = tenant.client.post("/v1/customers", json=body, headers=tenant.headers())
+    assert made.status_code == 201, made.text
+    first = tenant.client.get("/v1/exports", params={"format": "vcard"}, headers=tenant.headers())
+    assert (
+        "\r\nitem1.X-ABDATE:2010-06-13\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\n"
+        "item2.X-ABRELATEDNAMES:Sam\r\nitem2.X-ABLabel:_$!<Spouse>!$_\r\n"
+        "item3.X-ABRELATEDNAMES:Bo\r\nitem3.X-ABLabel:_$!<Manager>!$_\r\n"
+        "item4.X-ABRELATEDNAMES:Al\\; Cy\r\nitem4.X-ABLabel:_$!<Assistant>!$_\r\n"
+    ) in first.text, first.text
+    empty = make_tenant(tenant.client, "Copy dates")
+    run = imported(empty, first.content, "contacts.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (copy,) = empty.client.get("/v1/customers", headers=empty.headers()).json()["items"]
+    # children stay in the CSV and JSON exports (a card's Child label is one child)
+    assert copy["attributes"] == {k: v for k, v in body["attributes"].items() if k != "children"}
+    again = empty.client.get("/v1/exports", params={"format": "vcard"}, headers=empty.headers())
+    assert _cards(again.text) == _cards(first.text)

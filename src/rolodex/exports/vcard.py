@@ -2,7 +2,8 @@
 filtered list on a phone or in an address book. One card a customer, streamed, of what a card
 holds: name, company, job title, emails and phones (the customer's own first, marked
 preferred; other_email and other_phone after it), addresses (a billing or shipping one typed
-so), notes, birthday, website, LinkedIn profile and tags (CATEGORIES). The customer's id is
+so), notes, birthday, website, LinkedIn profile, anniversary, spouse, manager and assistant
+(Apple's X-ABDATE and X-ABRELATEDNAMES, labelled) and tags (CATEGORIES). The customer's id is
 its UID and X-ROLODEX-ID, which an import reads back as the customer's id: a file exported,
 edited in an address book and imported again updates the same customers, and one imported
 into another tenant keeps their ids. Stages, consent, figures and other attributes stay in
@@ -88,11 +89,23 @@ def card(doc: dict[str, Any]) -> str:
         lines.append(f"URL:{escape(_text(attrs['website']))}")
     if _text(attrs.get("linkedin")):
         lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{escape(_text(attrs['linkedin']))}")
+    item = 0
+    for key, prop, label in _LABELLED:  # Apple's grouped items, which Google's cards use too
+        if _text(attrs.get(key)):
+            item += 1
+            lines.append(f"item{item}.{prop}:{escape(_text(attrs[key]))}")
+            lines.append(f"item{item}.X-ABLabel:_$!<{label}>!$_")
     tags = [escape(t) for t in doc.get("tags") or [] if _text(t)]
     if tags:
         lines.append("CATEGORIES:" + ",".join(tags))
     lines.append("END:VCARD")
     return "".join(fold(line) for line in lines)
+
+
+# attributes a contact app shows as a dated or a related person's item, with its label
+_LABELLED = (("anniversary", "X-ABDATE", "Anniversary"), ("spouse", "X-ABRELATEDNAMES", "Spouse"),
+             ("manager", "X-ABRELATEDNAMES", "Manager"),
+             ("assistant", "X-ABRELATEDNAMES", "Assistant"))  # fmt: skip
 
 
 def _others(value: Any) -> list[str]:
