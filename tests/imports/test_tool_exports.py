@@ -1575,11 +1575,14 @@ def test_a_polish_excels_csv_in_windows_1250_is_read_with_its_letters(tenant, cl
     assert any("Windows-1250" in w for w in preview.json()["warnings"])
     run = imported(tenant, text.encode("cp1250"), "klienci.csv")
     assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
-    path = tmp_path / "cz.csv"  # Czech letters read as Western ones too: named, they are read
+    path = tmp_path / "cz.csv"  # Czech letters read as Western ones too (Jiøí Dvoøák)
     path.write_bytes(
         "Jméno,Příjmení,E-mail,Město,PSČ,Země\r\nJiří,Dvořák,j@cz.example,Brno,602 00,"
         "Česká republika\r\n".encode("cp1250")
     )
+    result = cli("import", path, "--tenant", tenant.slug, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "csv, cp1250" in result.output, result.output
     result = cli("import", path, "--tenant", tenant.slug, "--encoding", "windows-1250")
     assert result.exit_code == 0, result.output
     found = {c["email"]: (c["first_name"], c["last_name"]) for c in customers(tenant)}

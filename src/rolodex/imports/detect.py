@@ -343,7 +343,8 @@ def _single_byte(sample: bytes) -> str:
     one before a word is its first letter (Ünal) or its opening punctuation (“ ¿);
     whichever encoding reads fewer of them as anything else is the file's: é is 0x8E in Mac
     Roman, where Windows-1252 has Ž, and 0xE9 in Windows-1252, where Mac Roman has È; ł is
-    0xB3 in Windows-1250, ³ in Windows-1252. A tie is Windows-1252's, then Mac Roman's."""
+    0xB3 in Windows-1250, ³ in Windows-1252. A tie is Windows-1252's, then Mac Roman's, but
+    for a Czech file's (``_czech``)."""
     odd = {"cp1252": 0, "mac_roman": 0, "cp1250": 0}
     for i in range(1, len(sample)):
         byte, before = sample[i], chr(sample[i - 1])
@@ -363,7 +364,34 @@ def _single_byte(sample: bytes) -> str:
             letter = char.islower() if lower else char.isalpha()
             if not (letter or char == "\u2019" or (not inside and char in _AFTER_LETTER)):
                 odd[codec] += 1
-    return min(odd, key=lambda codec: odd[codec])  # the first of the fewest
+    best = min(odd, key=lambda codec: odd[codec])  # the first of the fewest
+    if best == "cp1252" and odd["cp1250"] <= odd["cp1252"] and _czech(sample):
+        return "cp1250"
+    return best
+
+
+# Czech letters of Windows-1250 read as Windows-1252 are letters too (č è, ř ø, ě ì, ů ù): a
+# Czech file tied with Windows-1252 and was read so, "Dvořák" as "Dvoøák". What Czech writes
+# and Western languages do not: ì or ù inside a word (Italian and French have them at its end:
+# più, où), ø beside an acute vowel (Jiøí; Danish has none), è beside one (Èížek), È opening a
+# word (Èerný; French opens only Ève and Èze so).
+_ACUTE = "áéíóúýÁÉÍÓÚÝ"
+_CZECH_TELLS = re.compile(
+    rf"[ìù](?=[^\W\d_])|[øØèÈ](?=[{_ACUTE}])|(?<=[{_ACUTE}])[øØèÈ]|(?<![^\W\d_])È(?=[a-uw-y])"
+)
+# The letters of Czech (and Slovak's ľ, ô) past ASCII: a file whose reading as Windows-1250
+# holds any other (ŕ of à, ĺ of å, ń of ñ) is no Czech one
+_CZECH = frozenset("áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽľĽôÔ")
+
+
+def _czech(sample: bytes) -> bool:
+    """Is a file of letters that read as letters in Windows-1252 and Windows-1250 alike a
+    Czech one? Its letters are all Czech ones read as Windows-1250, and read as
+    Windows-1252 it shows a tell of Czech (``_CZECH_TELLS``)."""
+    central = sample.decode("cp1250", errors="replace")
+    if any(not c.isascii() and c.isalpha() and c not in _CZECH for c in central):
+        return False
+    return _CZECH_TELLS.search(sample.decode("cp1252", errors="replace")) is not None
 
 
 def _utf16(sample: bytes) -> str | None:
