@@ -1639,3 +1639,36 @@ def test_klaviyos_historic_lifetime_value_and_orders_are_the_ltv_and_make_a_cust
     assert "predictive_analytics" not in {c["name"] for c in run["columns"]}
     found = {c["first_name"]: (c["ltv"], c["lifecycle_stage"]) for c in customers(tenant)}
     assert found == {"Kim": ("1204.10", "customer"), "Lee": ("93.87", "customer")}
+
+
+def test_a_quickbooks_customers_export_keeps_the_customers_name(tenant):
+    """QuickBooks Online's customers export heads the customer's display name "Customer": it
+    was not imported (a customer with no email or phone was refused as naming no one). It is
+    the name, but where it is the company's (a business customer) or an id."""
+    header = ["Customer", "Company", "Street Address", "City", "State", "Country", "Zip",
+              "Phone", "Email", "Attachments", "Open Balance", "Notes"]  # fmt: skip
+    text = csv_text(
+        [header,
+         ["Amy Lee", "", "4581 Finch St.", "Bayshore", "CA", "USA", "94326", "(650) 555-3311",
+          "amy@example.com", "", "239.00", "Prefers email"],
+         ["Bill's Windsurf Shop", "Bill's Windsurf Shop", "12 Ocean Dr.", "Half Moon Bay", "CA",
+          "USA", "94213", "(415) 444-6538", "surf@example.com", "", "85.00", ""],
+         ["Cool Cars", "", "65 Ocean Dr.", "Half Moon Bay", "CA", "USA", "94213",
+          "(415) 555-9933", "", "", "0.00", ""],
+         ["cus_NffrFeUfNV2Hib", "", "", "", "", "", "", "", "stripe@example.com", "", "", ""]]
+    )  # fmt: skip
+    run = imported(tenant, text, "Customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 0), run
+    found = {
+        c["email"] or c["phone_e164"]: (c["first_name"], c["last_name"], c["company"])
+        for c in customers(tenant)
+    }
+    assert found == {
+        "amy@example.com": ("Amy", "Lee", None),
+        "surf@example.com": (None, None, "Bill's Windsurf Shop"),  # the company's name
+        "+14155559933": ("Cool", "Cars", None),  # a name as a Name column's would be
+        "stripe@example.com": (None, None, None),  # an id, not a name
+    }
+    notes = {r["row"]: r.get("note") or "" for r in rows(tenant, run["id"])}
+    assert "Customer \"Bill's Windsurf Shop\" read as the company's name" in notes[2], notes
+    assert "Customer 'cus_NffrFeUfNV2Hib' read as an id, not a person's name" in notes[4]

@@ -467,6 +467,9 @@ WEAK: dict[str, str] = {
     # a bare Title: Salesforce's job title, Outlook's Mr. or Dr. (rows: an honorific is the
     # name_prefix attribute), beside a Job Title column none
     "title": "attr.job_title",
+    # QuickBooks' customers: a bare Customer is the display name (``rows``: but a company's
+    # or an id), second to a name column
+    "customer": "full_name",
     # a contact's other numbers and emails (Housecall Pro, Vagaro), second to a mobile number
     "homenumber": "phone", "worknumber": "phone", "dayphone": "phone", "nightphone": "phone",
     "eveningphone": "phone", "additionalphone": "phone", "additionalphones": "phone",

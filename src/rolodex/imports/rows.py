@@ -372,6 +372,7 @@ def convert(
             errors.append(RowError(str(exc), name, column, shown(raw)))
     # Every problem of the record at once, not one per upload: the cells that could not be
     # read above, then what the API's validation and the email check say of the rest.
+    _customer_no_name(extra, body, columns)
     if "full_name" in extra and not body.get("first_name") and not body.get("last_name"):
         first, last = names.split(extra.pop("full_name"))
         body["first_name"] = first
@@ -792,6 +793,20 @@ def _whole_name_in_part(body: dict[str, Any], columns: dict[str, str]) -> None:
             del body[part]  # the whole name is the other part alone ("Bo" beside "Bo")
         elif rest is not value:
             body[part] = rest
+
+
+def _customer_no_name(extra: dict[str, Any], body: dict[str, Any], columns: dict[str, str]) -> None:
+    """A bare "Customer" column (QuickBooks': the customer's display name) is the name but
+    where it is the company's (a business customer: "Acme Inc", its Company too) or an id
+    (Stripe's cus_NffrFeUfNV2Hib, a number)."""
+    if "full_name" not in extra or mapping.normal(columns.get("full_name", "")) != "customer":
+        return
+    who = extra["full_name"]
+    company = str(body.get("company") or "")
+    if any(c.isdigit() for c in who) or " ".join(company.split()).casefold() == who.casefold():
+        del extra["full_name"]
+        what = "the company's name" if not any(c.isdigit() for c in who) else "an id"
+        _note(extra, f"{columns['full_name']} {shown(who)!r} read as {what}, not a person's name")
 
 
 def _rest_of(whole: str, part: str) -> str | None:
