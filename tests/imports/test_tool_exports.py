@@ -158,6 +158,10 @@ def test_square_and_woocommerce_exports_keep_the_amount_spent_and_the_street(ten
     assert [s["external_id"] for s in ada["sources"]] == ["7XK9Q2ZP4WB1H3E6"]
     assert ada["created_at"].startswith("2023-03-15")
     assert bob["created_at"].startswith("2023-03-15")
+    # the shop's own Reference ID beside Square's id, and the Transaction Count (12 purchases:
+    # a customer), were not imported
+    assert ada["attributes"]["reference_id"] == "R-17"
+    assert ada["lifecycle_stage"] == "customer"
 
 
 GOOGLE = ["First Name", "Middle Name", "Last Name", "Nickname", "Organization Name",

@@ -306,8 +306,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "totalorders",
         "orderscount",
         "numberoforders",  # Shopify
-        "historicnumberoforders",
-    ),  # Klaviyo  # fmt: skip
+        "historicnumberoforders",  # Klaviyo
+        "transactioncount",  # Square
+    ),
     "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
     "attributes": ("attributes", "customattributes"),
     "addresses": ("addresses",),

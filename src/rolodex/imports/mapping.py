@@ -567,6 +567,14 @@ def resolve(
             f"empty, and is kept as attr.{other} where both are given"
         )
     for i, target in sorted(losers):
+        name = attribute_name(columns[i]) if target == "external_id" else None
+        if how[i] == "unknown" and strength.get(i, 2) < 2 and name and name not in taken:
+            # Square's Reference ID (the shop's own reference) beside its Square Customer ID:
+            # not the record's id, and not to be lost
+            fields[i], how[i] = name, "auto"
+            taken[name] = i
+            warnings.append(_kept_beside_id(columns[i], name, columns[taken[target]]))
+    for i, target in sorted(losers):
         if how[i] == "unknown":
             how[i] = "duplicate"
             # a JSON key left out still fills the field of a record without the chosen key
@@ -760,9 +768,13 @@ def _weak_key_beside_id(
     fields[i] = name
     del taken["external_id"]
     taken[name] = i
-    warnings.append(
-        f"column {columns[i]!r} is kept as {name}: column {columns[j]!r} is the record's id in "
-        "the tool the file came from, its external id"
+    warnings.append(_kept_beside_id(columns[i], name, columns[j]))
+
+
+def _kept_beside_id(column: str, name: str, id_column: str) -> str:
+    return (
+        f"column {column!r} is kept as {name}: column {id_column!r} is the record's id in the "
+        "tool the file came from, its external id"
     )
 
 
