@@ -84,6 +84,7 @@ from rolodex.imports.schemas import ImportOptions
         ("Created At (UTC+0)", "created_at"),
         ("Last Active (GMT)", "last_active_at"),
         ("Email subscriber status", "email_consent"),
+        ("SMS subscriber status", "sms_consent"),  # was not imported
         # a form's or a shop's hint after a column's name: a currency, a date's form, a
         # length, "if any" (each was no column); another person's column stays none
         ("Total Spent (USD)", "ltv"),

@@ -1676,3 +1676,22 @@ def test_a_quickbooks_customers_export_keeps_the_customers_name(tenant):
     notes = {r["row"]: r.get("note") or "" for r in rows(tenant, run["id"])}
     assert "Customer \"Bill's Windsurf Shop\" read as the company's name" in notes[2], notes
     assert "Customer 'cus_NffrFeUfNV2Hib' read as an id, not a person's name" in notes[4]
+
+
+def test_a_wix_contacts_export_keeps_the_sms_consent_beside_the_email_one(tenant):
+    """Wix's contacts export: "SMS subscriber status" was not imported (a texting customer's
+    consent lost) beside the "Email subscriber status" that was."""
+    text = csv_text(
+        [["First Name", "Last Name", "Email 1", "Phone 1", "Email subscriber status",
+          "SMS subscriber status", "Created At (UTC+0)"],
+         ["Wil", "Xu", "wil@x.example", "+1 415 555 0142", "Subscribed", "Subscribed",
+          "2024-02-03 10:00"],
+         ["Yan", "Zo", "yan@x.example", "+1 415 555 0143", "Unsubscribed", "Never subscribed",
+          "2024-02-03 10:00"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {
+        c["first_name"]: (c["consent"]["email"], c["consent"]["sms"]) for c in customers(tenant)
+    }
+    assert found == {"Wil": (True, True), "Yan": (False, False)}

@@ -190,6 +190,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "smsmarketing",
         "smsmarketingconsentstate",
         "smsstatus",  # Omnisend: subscribed, unsubscribed, nonSubscribed
+        "smssubscriberstatus",  # Wix, beside its Email subscriber status
+        "smssubscriptionstatus",
     ),
     "sms_consent_at": (
         "smsconsentat",
