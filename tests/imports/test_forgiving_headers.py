@@ -85,6 +85,17 @@ from rolodex.imports.schemas import ImportOptions
         ("Last Active (GMT)", "last_active_at"),
         ("Email subscriber status", "email_consent"),
         ("SMS subscriber status", "sms_consent"),  # was not imported
+        # a restaurant's, a salon's, a booking tool's: their consents, spend and last visit
+        # (none was imported)
+        ("Email Marketing Opt-In", "email_consent"),
+        ("SMS Marketing Opt-In", "sms_consent"),
+        ("Marketing Email", "email_consent"),
+        ("Marketing SMS", "sms_consent"),
+        ("Marketing Post", None),
+        ("Total Paid", "ltv"),
+        ("Total Sales", "ltv"),
+        ("Last Appointment", "last_active_at"),
+        ("Last Sale Date", "last_active_at"),
         # a form's or a shop's hint after a column's name: a currency, a date's form, a
         # length, "if any" (each was no column); another person's column stays none
         ("Total Spent (USD)", "ltv"),

@@ -1695,3 +1695,28 @@ def test_a_wix_contacts_export_keeps_the_sms_consent_beside_the_email_one(tenant
         c["first_name"]: (c["consent"]["email"], c["consent"]["sms"]) for c in customers(tenant)
     }
     assert found == {"Wil": (True, True), "Yan": (False, False)}
+
+
+def test_a_salons_clients_keep_their_marketing_consents_spend_and_last_visit(other_tenant):
+    """A salon's or a restaurant's client list ("Marketing Email", "Marketing SMS", "Total
+    Sales", "Last Sale Date"; Toast's "Email Marketing Opt-In"): none was imported, so a
+    client who had said yes to texts was imported as unknown, and their spend as nothing."""
+    text = csv_text(
+        [["Contact ID", "Full Name", "Email", "Mobile", "Marketing Email", "Marketing SMS",
+          "Marketing Post", "Total Sales", "Last Sale Date"],
+         ["C-1", "Pat Ray", "pat@x.example", "07400 123456", "Yes", "Yes", "No", "£1,020.50",
+          "14/03/2024"],
+         ["C-2", "Sam Oak", "sam@x.example", "07400 123457", "No", "No", "No", "£0.00", ""]]
+    )  # fmt: skip
+    tenant = other_tenant  # a British salon's: its phones read in the region GB
+    run = imported(tenant, text, "clients.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {
+        c["first_name"]: (c["consent"]["email"], c["consent"]["sms"], c["ltv"],
+                          (c["last_active_at"] or "")[:10])
+        for c in customers(tenant)
+    }  # fmt: skip
+    assert found == {
+        "Pat": (True, True, "1020.50", "2024-03-14"),
+        "Sam": (False, False, "0.00", ""),
+    }

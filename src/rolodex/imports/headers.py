@@ -141,6 +141,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "agreedtomarketing",  # Booksy
         "optinformarketingemails",  # Zenoti
         "marketingemailoptin",
+        "emailmarketingoptin",  # Toast
+        "marketingemail",  # salon software's "Marketing Email" beside "Marketing SMS"
+        "marketingemails",
         "emailsubscribed",
         "subscribed",
         "consentemail",
@@ -191,6 +194,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "smsmarketingconsentstate",
         "smsstatus",  # Omnisend: subscribed, unsubscribed, nonSubscribed
         "smssubscriberstatus",  # Wix, beside its Email subscriber status
+        "smsmarketingoptin",  # Toast
+        "marketingsms",
+        "marketingtext",
         "smssubscriptionstatus",
     ),
     "sms_consent_at": (
@@ -251,6 +257,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastactivitytime",  # Zoho
         "lastvisit",  # Square
         "lastvisitdate",
+        "lastappointment",  # booking software (Acuity, Vagaro)
+        "lastappointmentdate",
+        "lastsaledate",  # point of sale
+        "lastpurchasedate",
     ),
     "created_at": (
         "createdat",
@@ -299,6 +309,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lifetimespend",
         "lifetimespent",
         "totalamountspent",
+        "totalpaid",  # booking software (Acuity)
+        "totalsales",  # point of sale: a customer's sales
         # Klaviyo: what the profile's placed orders came to (its "Total" adds the predicted)
         "historiccustomerlifetimevalue",
         "historicclv",
