@@ -35,6 +35,7 @@ it for anything (person or company, phone kinds). A template's note in brackets 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -243,6 +244,19 @@ def attribute_name(header: str) -> str | None:
     snake = _NON_ALNUM_RUN.sub("_", search_text.normalize(header).lower()).strip("_")
     name = (snake or header.strip())[:64]
     return "attr." + name if name else None
+
+
+def labelled_attribute(label: str, default: str, taken: Container[str]) -> str:
+    """The custom attribute a value named by a label is kept as (a Google contact's custom
+    field, event or relation; a vCard's X-ABLabel): the label in snake case ("Loyalty Tier":
+    loyalty_tier), ``default`` where that leaves no name; then _2, _3... past the names
+    ``taken`` (holding another value): no value is lost to another of the same name."""
+    base = (attribute_name(label) or f"attr.{default}")[5:][:60] or default
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
 
 
 def field_kind(name: str) -> str:

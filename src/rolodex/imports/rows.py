@@ -715,15 +715,14 @@ def _labelled(
         label = label.strip().lstrip("*").strip() if isinstance(label, str) else None
         if not label and isinstance(pair.get("name", (None, None))[1], int | float):
             label = str(pair["name"][1])
-        named = mapping.attribute_name(label or _VALUE_SUFFIX.sub("", column) or column)
-        if named is None:  # a label of a NUL: the column's name
-            named = mapping.attribute_name(column) or f"attr.attr_value{number}"
-        key, n = named[5:], 1
-        while (key in attributes and str(attributes[key]) != str(raw).strip()) or key in (
-            k for _, _, k in out
-        ):
-            n += 1
-            key = f"{named[5:][:60]}_{n}"
+        used = {k for _, _, k in out} | {
+            k for k, v in attributes.items() if str(v) != str(raw).strip()
+        }
+        key = mapping.labelled_attribute(
+            label or _VALUE_SUFFIX.sub("", column) or column,
+            f"attr_value{number}",
+            used,
+        )
         out.append((column, raw, key))
     return out
 

@@ -461,12 +461,9 @@ def _labelled(out: dict[str, Any], prop: _Property, label: str | None) -> None:
     label = (apple[1] if apple else label).strip() or default
     if dated:
         value = _birthday(value, prop.params.get("X-APPLE-OMIT-YEAR"))
-    snake = (mapping.attribute_name(label) or f"attr.{default}")[5:][:60]
-    key, n = f"attr.{snake}", 1
-    while key in out and out[key] != value:
-        n += 1
-        key = f"attr.{snake}_{n}"
-    out[key] = value
+    taken = {k[5:] for k, v in out.items() if k.startswith("attr.") and v != value}
+    key = mapping.labelled_attribute(label, default, taken)
+    out[f"attr.{key}"] = value
 
 
 def _named(
