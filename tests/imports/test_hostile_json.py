@@ -639,6 +639,43 @@ def test_a_google_people_api_page_of_contacts_is_read(tenant):
     assert [s["external_id"] for s in gail["sources"]] == ["google:people/c1"]
 
 
+def test_a_google_people_api_contacts_other_fields_are_kept_as_a_csv_of_it_keeps_them(tenant):
+    """A person of Google's People API holds more than names, emails, phones, addresses and
+    a company: a middle name, prefix and suffix, a nickname, a job title and department, a
+    website, a gender, a birthday (a date object), events, relations and custom fields
+    (userDefined). All were dropped; they are the attributes a Google Contacts CSV gives."""
+    person = {
+        "resourceName": "people/c2",
+        "names": [{"givenName": "Ana", "familyName": "García", "middleName": "Luz",
+                   "honorificPrefix": "Dr.", "honorificSuffix": "PhD"}],
+        "nicknames": [{"value": "Anita"}],
+        "emailAddresses": [{"value": "ana@g.example"}],
+        "organizations": [{"name": "Flores", "title": "Owner", "department": "Sales"}],
+        "urls": [{"value": "https://flores.example", "type": "homePage"}],
+        "genders": [{"value": "female", "formattedValue": "Female"}],
+        "birthdays": [{"date": {"month": 3, "day": 4}}],
+        "events": [{"date": {"year": 2010, "month": 6, "day": 1}, "type": "anniversary",
+                    "formattedType": "Anniversary"},
+                   {"date": {"year": 2019, "month": 3, "day": 3}, "type": "First visit",
+                    "formattedType": "First visit"}],
+        "relations": [{"person": "Luis", "type": "spouse", "formattedType": "Spouse"},
+                      {"person": "Marta", "type": "sister", "formattedType": "Sister"},
+                      {"person": "Pilar", "type": "sister", "formattedType": "Sister"}],
+        "userDefined": [{"key": "Loyalty Tier", "value": "Gold"}, {"key": "", "value": "x"}],
+    }  # fmt: skip
+    run = imported(tenant, json.dumps({"connections": [person]}), "connections.json")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (ana,) = customers(tenant)
+    assert (ana["first_name"], ana["last_name"], ana["company"]) == ("Ana", "García", "Flores")
+    assert ana["attributes"] == {
+        "middle_name": "Luz", "name_prefix": "Dr.", "name_suffix": "PhD", "nickname": "Anita",
+        "job_title": "Owner", "department": "Sales", "website": "https://flores.example",
+        "gender": "female", "birthday": "--03-04", "anniversary": "2010-06-01",
+        "first_visit": "2019-03-03", "spouse": "Luis", "sister": "Marta", "sister_2": "Pilar",
+        "loyalty_tier": "Gold", "custom_field": "x",
+    }  # fmt: skip
+
+
 def test_an_intercom_contact_with_its_own_external_id_and_an_opt_out_is_read(tenant):
     """An Intercom contact holds Intercom's id and its id in the workspace's own system
     (external_id): every contact having both failed ("column 'external_id' gives the external

@@ -38,7 +38,8 @@ def google_person(doc: dict[str, Any]) -> dict[str, Any]:
     """A contact as Google's People API writes it (``{"resourceName": "people/c1", "names":
     [...], "emailAddresses": [...], ...}``): its id, given and family name, emails and phones
     (the first is the field's, the others kept as other_email, other_phone), addresses,
-    company and notes. Any other record is returned as it is."""
+    company and notes, and what ``_google_more`` reads. Any other record is returned as it
+    is."""
     name = doc.get("resourceName")
     if not isinstance(name, str) or not name.startswith("people/"):
         return doc
@@ -65,7 +66,55 @@ def google_person(doc: dict[str, Any]) -> dict[str, Any]:
                               ("biographies", "notes", "value")):  # fmt: skip
         if value := _first(doc.get(key), part):
             out[target] = value
+    _google_more(doc, out)
     return out
+
+
+# what else a person holds, each a key the mapping reads as the custom attribute of its name
+_GOOGLE_MORE = (("names", "middleName", "middle_name"), ("names", "honorificPrefix", "name_prefix"),
+                ("names", "honorificSuffix", "name_suffix"), ("nicknames", "value", "nickname"),
+                ("organizations", "title", "job_title"),
+                ("organizations", "department", "department"), ("urls", "value", "website"),
+                ("genders", "value", "gender"))  # fmt: skip
+# its lists of labelled values: (list, the value's key, the attribute's name without a label)
+_GOOGLE_LABELLED = (("events", "date", "date"), ("relations", "person", "related_name"),
+                    ("userDefined", "value", "custom_field"))  # fmt: skip
+
+
+def _google_more(doc: dict[str, Any], out: dict[str, Any]) -> None:
+    """A person's middle name, prefix, suffix, nickname, job title, department, website,
+    gender and birthday, and its events (Anniversary), relations (Spouse) and custom fields
+    (userDefined: Loyalty Tier) as custom attributes named by their labels, as a Google
+    Contacts CSV's are read (they were dropped)."""
+    for key, part, target in _GOOGLE_MORE:
+        if (value := _first(doc.get(key), part)) and isinstance(value, str):
+            out[target] = value
+    birthday = _first(doc.get("birthdays"), "date")
+    if (when := _google_date(birthday) or _first(doc.get("birthdays"), "text")) is not None:
+        out["birthday"] = when
+    for key, part, default in _GOOGLE_LABELLED:
+        for item in doc.get(key) or []:
+            if not isinstance(item, dict):
+                continue
+            value = _google_date(item.get(part)) if key == "events" else item.get(part)
+            if value in (None, ""):
+                continue
+            label = item.get("key") or item.get("formattedType") or item.get("type") or default
+            taken = {k[5:] for k, v in out.items() if k.startswith("attr.") and v != value}
+            out["attr." + mapping.labelled_attribute(str(label), default, taken)] = value
+
+
+def _google_date(date: Any) -> str | None:
+    """A date of Google's ({"year": 2010, "month": 6, "day": 1}) as YYYY-MM-DD, or --MM-DD
+    without its year; None for anything else."""
+    if not isinstance(date, dict):
+        return None
+    year, month, day = (date.get(k) for k in ("year", "month", "day"))
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (month, day)):
+        return None
+    if isinstance(year, int) and not isinstance(year, bool) and year > 0:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"--{month:02d}-{day:02d}"
 
 
 def salesforce_record(doc: dict[str, Any]) -> dict[str, Any]:
