@@ -218,3 +218,36 @@ def test_outlooks_anniversary_spouse_children_assistant_and_manager_are_kept(ten
     )
     again = imported(tenant, card, "eve.vcf")
     assert again["progress"]["unchanged"] == 1, again
+
+
+def test_social_profiles_of_a_card_or_a_sheet_are_kept_and_go_out_on_cards(tenant):
+    """A card's Instagram, Facebook or Twitter profile (Apple's X-SOCIALPROFILE) was listed
+    as not imported, and a sheet's Instagram or HubSpot's Twitter Username column too; they
+    are attributes of the network's name, and a vCard export carries them back out."""
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kim;Ida;;;\r\nEMAIL:ida@k.example\r\n"
+        "X-SOCIALPROFILE;type=instagram;x-user=ida.bakes:http://instagram.com/ida.bakes\r\n"
+        "X-SOCIALPROFILE:https://www.facebook.com/ida.kim\r\n"
+        "X-SOCIALPROFILE;type=twitter:https://x.com/idakim\r\n"
+        "X-SOCIALPROFILE;type=myspace:http://myspace.com/ida\r\nEND:VCARD\r\n"
+    )
+    run = imported(tenant, card, "ida.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    sheet = csv_text(
+        [["Email", "Instagram", "Twitter Username", "TikTok"],
+         ["jo@k.example", "@jo.flowers", "jo_flowers", "@jo"]]
+    )  # fmt: skip
+    run = imported(tenant, sheet, "hubspot.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    found = {c["email"]: c["attributes"] for c in customers(tenant)}
+    assert found == {
+        "ida@k.example": {"instagram": "http://instagram.com/ida.bakes",
+                          "facebook": "https://www.facebook.com/ida.kim",
+                          "twitter": "https://x.com/idakim"},
+        "jo@k.example": {"instagram": "@jo.flowers", "twitter": "jo_flowers", "tiktok": "@jo"},
+    }  # fmt: skip
+    cards = tenant.client.get("/v1/exports", params={"format": "vcard"}, headers=tenant.headers())
+    assert "\r\nX-SOCIALPROFILE;TYPE=instagram:http://instagram.com/ida.bakes\r\n" in cards.text
+    assert "\r\nX-SOCIALPROFILE;TYPE=tiktok:@jo\r\n" in cards.text
+    again = imported(tenant, cards.content, "contacts.vcf")
+    assert again["progress"]["unchanged"] == 2, again

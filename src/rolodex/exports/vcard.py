@@ -2,8 +2,9 @@
 filtered list on a phone or in an address book. One card a customer, streamed, of what a card
 holds: name, company, job title, emails and phones (the customer's own first, marked
 preferred; other_email and other_phone after it), addresses (a billing or shipping one typed
-so), notes, birthday, website, LinkedIn profile, anniversary, spouse, manager and assistant
-(Apple's X-ABDATE and X-ABRELATEDNAMES, labelled) and tags (CATEGORIES). The customer's id is
+so), notes, birthday, website, LinkedIn, Instagram, Facebook, Twitter and TikTok profiles,
+anniversary, spouse, manager and assistant (Apple's X-ABDATE and X-ABRELATEDNAMES, labelled)
+and tags (CATEGORIES). The customer's id is
 its UID and X-ROLODEX-ID, which an import reads back as the customer's id: a file exported,
 edited in an address book and imported again updates the same customers, and one imported
 into another tenant keeps their ids. Stages, consent, figures and other attributes stay in
@@ -87,8 +88,9 @@ def card(doc: dict[str, Any]) -> str:
         lines.append(f"BDAY:{escape(_text(birthday))}")
     if _text(attrs.get("website")):
         lines.append(f"URL:{escape(_text(attrs['website']))}")
-    if _text(attrs.get("linkedin")):
-        lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{escape(_text(attrs['linkedin']))}")
+    for network in _NETWORKS:
+        if _text(attrs.get(network)):
+            lines.append(f"X-SOCIALPROFILE;TYPE={network}:{escape(_text(attrs[network]))}")
     item = 0
     for key, prop, label in _LABELLED:  # Apple's grouped items, which Google's cards use too
         if _text(attrs.get(key)):
@@ -102,6 +104,8 @@ def card(doc: dict[str, Any]) -> str:
     return "".join(fold(line) for line in lines)
 
 
+# the social profiles a card carries (Apple's X-SOCIALPROFILE), each an attribute of its name
+_NETWORKS = ("linkedin", "instagram", "facebook", "twitter", "tiktok")
 # attributes a contact app shows as a dated or a related person's item, with its label
 _LABELLED = (("anniversary", "X-ABDATE", "Anniversary"), ("spouse", "X-ABRELATEDNAMES", "Spouse"),
              ("manager", "X-ABRELATEDNAMES", "Manager"),

@@ -566,6 +566,11 @@ CONTACT_ATTRIBUTES = {
     "gender": "gender", "pronouns": "pronouns",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
     "linkedinprofileurl": "linkedin",
+    # a shop's customers' social profiles (a vCard's X-SOCIALPROFILE: ``vcard``)
+    "instagram": "instagram", "instagramhandle": "instagram", "instagramprofile": "instagram",
+    "facebook": "facebook", "facebookprofile": "facebook", "facebookurl": "facebook",
+    "twitter": "twitter", "twitterusername": "twitter", "twitterhandle": "twitter",
+    "tiktok": "tiktok", "tiktokhandle": "tiktok",
     # a name's other parts (Outlook's, Google Contacts', a vCard's N), which no field holds
     "middlename": "middle_name", "additionalname": "middle_name",  # Google Contacts' old
     "nameprefix": "name_prefix", "salutation": "salutation",  # Mr. or Dr. (HubSpot, Salesforce)

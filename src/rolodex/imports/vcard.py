@@ -395,6 +395,8 @@ def _other(out: dict[str, Any], prop: _Property) -> None:
         return
     if name in ("URL", "X-SOCIALPROFILE") and (_LINKEDIN.search(text) or "linkedin" in prop.kinds):
         out.setdefault("linkedin", text)
+    elif name == "X-SOCIALPROFILE" and (social := _social(prop, text)) is not None:
+        out.setdefault(f"attr.{social}", text)  # Instagram, Facebook: listed as not imported
     elif name == "URL":
         out.setdefault("website", text)
     elif name == "TITLE":
@@ -464,6 +466,29 @@ def _labelled(out: dict[str, Any], prop: _Property, label: str | None) -> None:
     taken = {k[5:] for k, v in out.items() if k.startswith("attr.") and v != value}
     key = mapping.labelled_attribute(label, default, taken)
     out[f"attr.{key}"] = value
+
+
+# the networks whose profile a card's X-SOCIALPROFILE names, by its type or its address
+_SOCIAL = {"instagram": "instagram", "facebook": "facebook", "twitter": "twitter", "x": "twitter",
+           "tiktok": "tiktok", "youtube": "youtube", "pinterest": "pinterest",
+           "threads": "threads", "bluesky": "bluesky", "mastodon": "mastodon"}  # fmt: skip
+_SOCIAL_HOST = re.compile(
+    r"(?:^|[/.@])(instagram|facebook|twitter|x|tiktok|youtube|pinterest|threads|bsky)\.(?:com|net|app)/",
+    re.I,
+)
+
+
+def _social(prop: _Property, text: str) -> str | None:
+    """The network of a social profile (Apple's X-SOCIALPROFILE;type=instagram): the
+    custom attribute it is kept as, as a CSV's Instagram column is."""
+    typed = next((_SOCIAL[k] for k in prop.kinds if k in _SOCIAL), None)
+    if typed is not None:
+        return typed
+    host = _SOCIAL_HOST.search(text)
+    if host is None:
+        return None
+    name = host[1].lower()
+    return "bluesky" if name == "bsky" else _SOCIAL.get(name)
 
 
 def _named(
