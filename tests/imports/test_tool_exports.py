@@ -1720,3 +1720,36 @@ def test_a_salons_clients_keep_their_marketing_consents_spend_and_last_visit(oth
         "Pat": (True, True, "1020.50", "2024-03-14"),
         "Sam": (False, False, "0.00", ""),
     }
+
+
+def test_pipedrives_marketing_status_and_squarespaces_orders_are_read(tenant):
+    """Pipedrive's "Person - Marketing status" (Subscribed, Unsubscribed, No consent,
+    Archived) and Squarespace's "Total Order Count" and "Last Order Date" were not
+    imported."""
+    pipedrive = csv_text(
+        [["Person - Name", "Person - Email - Work", "Person - Marketing status"],
+         ["Ann Sub", "ann@p.example", "Subscribed"], ["Ben Uns", "ben@p.example", "Unsubscribed"],
+         ["Cy None", "cy@p.example", "No consent"], ["Di Arch", "di@p.example", "Archived"]]
+    )  # fmt: skip
+    run = imported(tenant, pipedrive, "people.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (4, 0), run
+    squarespace = csv_text(
+        [["First Name", "Last Name", "Email", "Accepts Marketing", "Created On",
+          "Last Order Date", "Total Order Count", "Total Spent"],
+         ["Eve", "Sq", "eve@sq.example", "true", "2023-01-05", "2024-04-30", "3", "120.00"]]
+    )  # fmt: skip
+    run = imported(tenant, squarespace, "profiles.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    found = {c["email"]: c for c in customers(tenant)}
+    assert {e: found[e]["consent"]["email"] for e in found if e.endswith("p.example")} == {
+        "ann@p.example": True,
+        "ben@p.example": False,
+        "cy@p.example": False,
+        "di@p.example": False,
+    }
+    eve = found["eve@sq.example"]
+    assert (eve["lifecycle_stage"], eve["ltv"], eve["last_active_at"][:10]) == (
+        "customer",
+        "120.00",
+        "2024-04-30",
+    )

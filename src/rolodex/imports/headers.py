@@ -156,6 +156,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "emailstatus",
         "subscriptionstatus",
         "emailsubscriptionstatus",
+        "marketingstatus",  # Pipedrive: Subscribed, Unsubscribed, No consent, Archived
         "newsletter",
     ),
     "email_consent_at": (
@@ -257,6 +258,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastactivitytime",  # Zoho
         "lastvisit",  # Square
         "lastvisitdate",
+        "lastorderdate",  # Squarespace (Rolodex's own last_order_at is counted from orders)
         "lastappointment",  # booking software (Acuity, Vagaro)
         "lastappointmentdate",
         "lastsaledate",  # point of sale
@@ -321,6 +323,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "orderscount",
         "numberoforders",  # Shopify
         "historicnumberoforders",  # Klaviyo
+        "totalordercount",  # Squarespace
         "transactioncount",  # Square
     ),
     "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),

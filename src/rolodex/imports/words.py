@@ -126,6 +126,7 @@ SUBSCRIPTION_WORDS: dict[str, bool] = {
     "transactional": False,  # Mailchimp: receipts only, no marketing
     "optedout": False,
     "invalid": False,  # Shopify: the address cannot receive email
+    "noconsent": False,  # Pipedrive's marketing status
     # Campaign Monitor's subscriber states: Active (subscribed), Unconfirmed, Deleted
     "active": True,
     "unconfirmed": False,
@@ -136,7 +137,8 @@ TRUE = frozenset(
     {"true", "t", "yes", "y", "1", "on", "optin", "x", "granted", "consented", "ja", "oui", "si"}
 ) | {w for w, v in SUBSCRIPTION_WORDS.items() if v}
 FALSE = frozenset({"false", "f", "no", "n", "0", "off", "optout", "pending", "redacted",
-                   "revoked", "withdrawn", "denied", "suppressed", "nein", "non"}) | {
+                   "revoked", "withdrawn", "denied", "suppressed", "nein", "non",
+                   "archived"}) | {  # Pipedrive's marketing status: no marketing
     w for w, v in SUBSCRIPTION_WORDS.items() if not v
 }  # fmt: skip
 
