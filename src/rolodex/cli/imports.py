@@ -56,7 +56,8 @@ def import_command(
         [],
         "--map",
         help="column=field (repeatable): a field (email, phone, other_phone, ...), "
-        "attr.<name> for a custom attribute, or ignore.",
+        "attr.<name> for a custom attribute, attr_name1 and attr_value1 for a column of "
+        "attribute names and one of their values, or ignore.",
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Report what would happen; write nothing."

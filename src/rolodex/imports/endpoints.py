@@ -35,7 +35,10 @@ ERROR_PARAMS = ("format", "limit", "cursor")
 FormText = Annotated[str | None, Form()]
 MAPPING_DOC = (
     'Column → field as a JSON object (`{"E-mail": "email", "Tier": "attr.tier", "Notes": '
-    '"ignore"}`); columns not named are guessed from their header.'
+    '"ignore"}`); columns not named are guessed from their header. A column of attribute '
+    'names beside one of their values (Google Contacts\' "Custom Field 1 - Label" and "- '
+    "Value\") is `attr_name1` and `attr_value1` (2, 3... for more pairs): each row's value is "
+    "kept as the custom attribute its name gives."
 )
 MAP_DOC = "Repeatable `column=field` (the CLI's --map); merged into `mapping`."
 MATCH_DOC = (
