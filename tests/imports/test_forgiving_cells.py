@@ -311,6 +311,21 @@ def test_a_consent_word_that_cannot_be_read_fails_its_row():
         ("Jean Paul Sartre", "Jean Paul", "Sartre"),
         ("Cher", "Cher", None),
         ("Smith, J.", "J.", "Smith"),
+        # a surname's particles go with it (the given name was "Anna van der")
+        ("Anna van der Berg", "Anna", "van der Berg"),
+        ("Ludwig van Beethoven", "Ludwig", "van Beethoven"),
+        ("Maria De La Cruz", "Maria", "De La Cruz"),
+        ("Mohammed Al Fayed", "Mohammed", "Al Fayed"),
+        ("John van Berg Jr", "John", "van Berg Jr"),
+        ("Minh Van Tran", "Minh Van", "Tran"),  # Vietnamese Văn: a middle name
+        # a surname first in capitals, as French and official lists write it (Jean was the
+        # surname); a given name's initials and a company's name are not that
+        ("DUPONT Jean", "Jean", "DUPONT"),
+        ("VAN DER BERG Anna Maria", "Anna Maria", "VAN DER BERG"),
+        ("O'BRIEN Pat", "Pat", "O'BRIEN"),
+        ("AJ Smith", "AJ", "Smith"),
+        ("JOHN SMITH", "JOHN", "SMITH"),
+        ("IBM Corp", "IBM", "Corp"),
     ],
 )
 def test_a_whole_name_is_split_sensibly(written, first, last):
