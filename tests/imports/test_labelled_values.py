@@ -128,6 +128,19 @@ def test_outlooks_third_street_line_and_po_boxes_are_kept_in_the_second_line(ten
     assert run["progress"]["created"] == 1, run
     (kai,) = customers(tenant, q="kai@x.example")
     assert [(a["line2"], a["city"]) for a in kai["addresses"]] == [("Postfach 42", "Köln")]
+    # a whole address in one cell (Mailchimp's) beside a PO box: the cell is still split
+    whole = csv_text(
+        [
+            ["Email", "Address", "PO Box"],
+            ["lu@x.example", "1 Main St  Springfield  IL  62704  US", "5"],
+        ]
+    )
+    run = imported(tenant, whole, "members.csv")
+    assert run["progress"]["created"] == 1, run
+    (lu,) = customers(tenant, q="lu@x.example")
+    assert [(a["line1"], a["line2"], a["city"], a["postcode"]) for a in lu["addresses"]] == [
+        ("1 Main St", "PO Box 5", "Springfield", "62704")
+    ]
 
 
 def test_the_dry_run_report_and_the_dashboards_preview_show_the_pairs(tenant):

@@ -337,7 +337,11 @@ def convert(
     # addresses the record has columns for other parts of (empty ones too): their first line
     # is a street as written (an export's), not a whole address in one cell (split_address)
     numbered = [mapping.address_field(n) for n, _, _ in cells]
-    parted = {f[0] for f in numbered if f is not None and f[1] not in _LINE_ONLY}
+    parted = {
+        f[0]
+        for f in numbered
+        if f is not None and f[1] not in _LINE_ONLY and f[1] not in mapping.FOLDED_PARTS
+    }
     for name, column, raw in cells:
         if raw is None or raw == "" or raw == [] or raw == {}:
             continue
@@ -430,15 +434,16 @@ def convert(
     if attributes:
         body["attributes"] = {**body.get("attributes", {}), **attributes}
     if addresses:
-        for address in addresses.values():
-            _fold(address)
         parted |= extra.pop("parted", set())
         for n, address in addresses.items():
-            if n not in parted and set(address) <= _LINE_ONLY and "line1" in address:
+            # a PO box beside a whole address in one cell: the cell is split all the same
+            lines = set(address) - set(mapping.FOLDED_PARTS)
+            if n not in parted and lines <= _LINE_ONLY and "line1" in address:
                 split = split_address(address["line1"])
                 address.update(split)
                 if not split and len(_TWO_SPACES.split(address["line1"].strip())) > 2:
                     _note(extra, _KEPT_WHOLE.format(shown(address["line1"])))
+            _fold(address)
         typed: dict[str, int] = {}
         for n, address in addresses.items():
             said = kinds.get(str(n), set())
