@@ -264,3 +264,30 @@ def test_social_profiles_of_a_card_or_a_sheet_are_kept_and_go_out_on_cards(tenan
     assert "\r\nX-SOCIALPROFILE;TYPE=tiktok:@jo\r\n" in cards.text
     again = imported(tenant, cards.content, "contacts.vcf")
     assert again["progress"]["unchanged"] == 2, again
+
+
+def test_messengers_of_a_card_or_a_sheet_are_kept(tenant):
+    """A card's Skype, Telegram or WhatsApp (IMPP) and a sheet's Skype ID, Telegram or
+    WhatsApp Number column were listed as not imported; the messengers are attributes of
+    their names, and a WhatsApp number is a phone (the row's own, or kept beside it)."""
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Oz;Al;;;\r\nEMAIL:al@oz.example\r\n"
+        "IMPP;X-SERVICE-TYPE=Skype;type=pref:skype:al.oz\r\n"
+        "IMPP;X-SERVICE-TYPE=Telegram:x-apple:aloz\r\n"
+        "IMPP:xmpp:al@jabber.example\r\nEND:VCARD\r\n"
+    )
+    run = imported(tenant, card, "al.vcf")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    sheet = csv_text(
+        [["Name", "Email", "Phone", "WhatsApp Number", "Skype ID"],
+         ["Bo Oz", "bo@oz.example", "+1 415 555 0150", "+44 7400 123456", "bo.oz"],
+         ["Cy Oz", "cy@oz.example", "", "+44 7400 123457", ""]]
+    )  # fmt: skip
+    run = imported(tenant, sheet, "contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["email"]: (c["phone_e164"], c["attributes"]) for c in customers(tenant)}
+    assert found == {
+        "al@oz.example": (None, {"skype": "al.oz", "telegram": "aloz"}),
+        "bo@oz.example": ("+14155550150", {"other_phone": "+44 7400 123456", "skype": "bo.oz"}),
+        "cy@oz.example": ("+447400123457", {}),
+    }

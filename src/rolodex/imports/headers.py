@@ -485,6 +485,8 @@ WEAK: dict[str, str] = {
     # a bare Title: Salesforce's job title, Outlook's Mr. or Dr. (rows: an honorific is the
     # name_prefix attribute), beside a Job Title column none
     "title": "attr.job_title",
+    # a WhatsApp number: the phone, or another beside it (a bare "WhatsApp" may be yes or no)
+    "whatsappnumber": "phone", "whatsappphone": "phone", "whatsappphonenumber": "phone",
     # QuickBooks' customers: a bare Customer is the display name (``rows``: but a company's
     # or an id), second to a name column
     "customer": "full_name",
@@ -574,6 +576,9 @@ CONTACT_ATTRIBUTES = {
     "facebook": "facebook", "facebookprofile": "facebook", "facebookurl": "facebook",
     "twitter": "twitter", "twitterusername": "twitter", "twitterhandle": "twitter",
     "tiktok": "tiktok", "tiktokhandle": "tiktok",
+    # messengers (a vCard's IMPP: ``vcard``)
+    "skype": "skype", "skypeid": "skype", "skypename": "skype", "telegram": "telegram",
+    "telegramusername": "telegram", "wechat": "wechat", "wechatid": "wechat", "lineid": "line",
     # a name's other parts (Outlook's, Google Contacts', a vCard's N), which no field holds
     "middlename": "middle_name", "additionalname": "middle_name",  # Google Contacts' old
     "nameprefix": "name_prefix", "salutation": "salutation",  # Mr. or Dr. (HubSpot, Salesforce)

@@ -397,6 +397,8 @@ def _other(out: dict[str, Any], prop: _Property) -> None:
         out.setdefault("linkedin", text)
     elif name == "X-SOCIALPROFILE" and (social := _social(prop, text)) is not None:
         out.setdefault(f"attr.{social}", text)  # Instagram, Facebook: listed as not imported
+    elif name == "IMPP" and (messenger := _messenger(prop, text)) is not None:
+        out.setdefault(f"attr.{messenger[0]}", messenger[1])  # Skype, Telegram, WhatsApp
     elif name == "URL":
         out.setdefault("website", text)
     elif name == "TITLE":
@@ -489,6 +491,22 @@ def _social(prop: _Property, text: str) -> str | None:
         return None
     name = host[1].lower()
     return "bluesky" if name == "bsky" else _SOCIAL.get(name)
+
+
+# a card's messenger (IMPP;X-SERVICE-TYPE=Skype:skype:echo123): the attribute of its name
+_MESSENGERS = frozenset({"skype", "telegram", "whatsapp", "wechat", "line", "signal", "viber"})
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")  # skype:, x-apple: (Apple's for the others)
+
+
+def _messenger(prop: _Property, text: str) -> tuple[str, str] | None:
+    """(messenger, address without its scheme) of an IMPP property, by its X-SERVICE-TYPE or
+    its scheme (skype:echo123); None for another (XMPP, AIM...: listed as not imported)."""
+    scheme, colon, rest = text.partition(":")
+    service = ((prop.params.get("X-SERVICE-TYPE") or [""])[0] or scheme).strip().lower()
+    if service not in _MESSENGERS:
+        return None
+    bare = rest if colon and _SCHEME.fullmatch(scheme) else text
+    return service, bare.strip() or text
 
 
 def _named(
