@@ -96,6 +96,13 @@ from rolodex.imports.schemas import ImportOptions
         ("Total Sales", "ltv"),
         ("Last Appointment", "last_active_at"),
         ("Last Sale Date", "last_active_at"),
+        # a shop's or a point of sale's customer group (Wholesale, VIP) is a tag; a messenger
+        # an attribute of its name, a WhatsApp number a phone (none was imported)
+        ("Customer Group", "tags"),
+        ("Skype ID", "attr.skype"),
+        ("Telegram", "attr.telegram"),
+        ("WhatsApp Number", "phone"),
+        ("WhatsApp", None),  # as often yes or no
         # a form's or a shop's hint after a column's name: a currency, a date's form, a
         # length, "if any" (each was no column); another person's column stays none
         ("Total Spent (USD)", "ltv"),

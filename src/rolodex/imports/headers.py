@@ -326,7 +326,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "totalordercount",  # Squarespace
         "transactioncount",  # Square
     ),
-    "tags": ("tags", "tag", "labels", "label", "groups", "groupmembership", "categories"),
+    "tags": (
+        "tags",
+        "tag",
+        "labels",
+        "label",
+        "groups",
+        "groupmembership",
+        "categories",
+        # a shop's or a point of sale's group of the customer (Wholesale, VIP: BigCommerce,
+        # Lightspeed), a tag as Google's groups are
+        "customergroup",
+        "customergroups",
+        "clientgroup",
+        "contactgroup",
+    ),
     "attributes": ("attributes", "customattributes"),
     "addresses": ("addresses",),
     "sources": ("sources",),
