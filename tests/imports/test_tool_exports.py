@@ -1753,3 +1753,19 @@ def test_pipedrives_marketing_status_and_squarespaces_orders_are_read(tenant):
         "120.00",
         "2024-04-30",
     )
+
+
+def test_a_salons_blocked_client_is_blocked_with_the_reason_kept_for_staff(tenant):
+    """Fresha's clients export marks a client a salon will not book ("Blocked", "Block
+    Reason"): neither was imported, so a no-show client came back as any other."""
+    text = csv_text(
+        [["Client ID", "First Name", "Last Name", "Blocked", "Block Reason", "Email",
+          "Accepts Marketing", "Accepts SMS Marketing"],
+         ["91", "Nia", "Lo", "Yes", "Three no-shows", "nia@f.example", "No", "No"],
+         ["92", "Ola", "Ma", "No", "", "ola@f.example", "Yes", "Yes"]]
+    )  # fmt: skip
+    assert _fields(text.splitlines()[0].split(","))["Blocked"] == "blocked"
+    run = imported(tenant, text, "clients.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {c["first_name"]: (c["status"], c["internal_notes"]) for c in customers(tenant)}
+    assert found == {"Nia": ("blocked", "Three no-shows"), "Ola": ("active", None)}

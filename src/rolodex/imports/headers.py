@@ -105,7 +105,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "backgroundinformation",  # Freshdesk
         "background",  # Highrise
     ),
-    "internal_notes": ("internalnotes", "internalnote", "staffnotes", "privatenotes"),
+    "internal_notes": (
+        "internalnotes",
+        "internalnote",
+        "staffnotes",
+        "privatenotes",
+        "blockreason",
+    ),  # Fresha: why the client is blocked  # fmt: skip
+    "blocked": ("blocked", "isblocked", "blockedclient", "blacklisted", "banned"),
     "acquisition_source": (
         "acquisitionsource",
         "leadsource",

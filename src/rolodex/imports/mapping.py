@@ -83,6 +83,7 @@ FIELDS: dict[str, str] = {
     "email_opt_out": "bool",  # Email Opt Out, Unsubscribed, Do Not Email: consent inverted
     "sms_opt_out": "bool",
     "contact_opt_out": "bool",  # Do Not Contact: both consents inverted
+    "blocked": "bool",  # a salon's Blocked client: yes is the status blocked, no says nothing
     "last_active_at": "datetime",
     "created_at": "datetime",
     "ltv": "money",

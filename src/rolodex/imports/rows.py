@@ -401,6 +401,8 @@ def convert(
     for key in [k for k in extra if k.startswith("routed.")]:
         # another field's word in a status or type column: the field's own column wins
         (extra if key == "routed.email_consent" else body).setdefault(key[7:], extra.pop(key))
+    if extra.pop("blocked", False):  # a client a salon blocks from booking, whatever else
+        body["status"] = "blocked"  # a status column says; "not blocked" says nothing
     every = extra.pop("contact_opt_out", False)  # Do Not Contact: every channel
     for channel in ("email", "sms"):
         # an opt-out revokes consent, even beside a consent column saying yes; "not opted out"
