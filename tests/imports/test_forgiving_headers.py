@@ -103,6 +103,10 @@ from rolodex.imports.schemas import ImportOptions
         ("Telegram", "attr.telegram"),
         ("WhatsApp Number", "phone"),
         ("WhatsApp", None),  # as often yes or no
+        ("Language", "attr.language"),  # Wix's: the language to write to them in
+        ("Preferred language", "attr.language"),  # HubSpot's
+        ("Profession", "attr.job_title"),
+        ("Occupation", "attr.job_title"),
         # a form's or a shop's hint after a column's name: a currency, a date's form, a
         # length, "if any" (each was no column); another person's column stays none
         ("Total Spent (USD)", "ltv"),

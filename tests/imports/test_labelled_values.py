@@ -291,3 +291,19 @@ def test_messengers_of_a_card_or_a_sheet_are_kept(tenant):
         "bo@oz.example": ("+14155550150", {"other_phone": "+44 7400 123456", "skype": "bo.oz"}),
         "cy@oz.example": ("+447400123457", {}),
     }
+
+
+def test_a_weaker_job_title_column_beside_a_job_title_is_kept_under_its_own_name():
+    """Google's older export has Occupation beside Organization 1 - Title; a sheet has a
+    Profession beside its Job Title: the second was not imported. It is kept as an attribute
+    of its own name, saying so."""
+    header = ["Given Name", "Family Name", "Occupation", "Organization 1 - Title", "Language"]
+    found = resolve(header)
+    assert dict(zip(header, found.fields, strict=True)) == {
+        "Given Name": "first_name",
+        "Family Name": "last_name",
+        "Occupation": "attr.occupation",
+        "Organization 1 - Title": "attr.job_title",
+        "Language": "attr.language",
+    }
+    assert "column 'Occupation' is kept as attr.occupation" in " ".join(found.warnings)

@@ -506,6 +506,7 @@ WEAK: dict[str, str] = {
     # a bare Title: Salesforce's job title, Outlook's Mr. or Dr. (rows: an honorific is the
     # name_prefix attribute), beside a Job Title column none
     "title": "attr.job_title",
+    "occupation": "attr.job_title", "profession": "attr.job_title",  # beside a Job Title none
     # a WhatsApp number: the phone, or another beside it (a bare "WhatsApp" may be yes or no)
     "whatsappnumber": "phone", "whatsappphone": "phone", "whatsappphonenumber": "phone",
     # QuickBooks' customers: a bare Customer is the display name (``rows``: but a company's
@@ -590,6 +591,8 @@ CONTACT_ATTRIBUTES = {
     "userurl": "website",  # WordPress's users
     "homepage": "website", "webaddress": "website",
     "gender": "gender", "pronouns": "pronouns",
+    # the language to write to a customer in (Wix's Language, HubSpot's Preferred language)
+    "language": "language", "preferredlanguage": "language", "languagepreference": "language",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
     "linkedinprofileurl": "linkedin",
     # a shop's customers' social profiles (a vCard's X-SOCIALPROFILE: ``vcard``)

@@ -582,13 +582,19 @@ def resolve(
             f"empty, and is kept as attr.{other} where both are given"
         )
     for i, target in sorted(losers):
-        name = attribute_name(columns[i]) if target == "external_id" else None
+        kept = target == "external_id" or target.startswith("attr.")
+        name = attribute_name(columns[i]) if kept else None
         if how[i] == "unknown" and strength.get(i, 2) < 2 and name and name not in taken:
             # Square's Reference ID (the shop's own reference) beside its Square Customer ID:
-            # not the record's id, and not to be lost
+            # not the record's id, and not to be lost; Google's Occupation beside its job title
             fields[i], how[i] = name, "auto"
             taken[name] = i
-            warnings.append(_kept_beside_id(columns[i], name, columns[taken[target]]))
+            warnings.append(
+                _kept_beside_id(columns[i], name, columns[taken[target]])
+                if target == "external_id"
+                else f"column {columns[i]!r} is kept as {name}: column "
+                f"{columns[taken[target]]!r} fills {target}"
+            )
     for i, target in sorted(losers):
         if how[i] == "unknown":
             how[i] = "duplicate"
