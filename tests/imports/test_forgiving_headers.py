@@ -103,6 +103,9 @@ from rolodex.imports.schemas import ImportOptions
         ("Telegram", "attr.telegram"),
         ("WhatsApp Number", "phone"),
         ("WhatsApp", None),  # as often yes or no
+        ("Company Main Phone", "phone"),  # Outlook's: a B2B contact's only number, often
+        ("Car Phone", "phone"),
+        ("Assistant's Phone", None),  # the assistant's, not the customer's
         ("Language", "attr.language"),  # Wix's: the language to write to them in
         ("Preferred language", "attr.language"),  # HubSpot's
         ("Profession", "attr.job_title"),

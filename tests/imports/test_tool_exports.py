@@ -1769,3 +1769,23 @@ def test_a_salons_blocked_client_is_blocked_with_the_reason_kept_for_staff(tenan
     assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
     found = {c["first_name"]: (c["status"], c["internal_notes"]) for c in customers(tenant)}
     assert found == {"Nia": ("blocked", "Three no-shows"), "Ola": ("active", None)}
+
+
+def test_an_outlook_contact_whose_only_number_is_the_company_main_phone_keeps_it(tenant):
+    """Outlook's "Company Main Phone" and "Car Phone" were not imported: a business contact
+    with only its switchboard number came in with no phone at all."""
+    header = ["First Name", "Last Name", "Company", "E-mail Address", "Business Phone",
+              "Mobile Phone", "Company Main Phone", "Car Phone", "Assistant's Phone"]  # fmt: skip
+    text = csv_text(
+        [header,
+         ["Vi", "Ng", "Acme", "vi@acme.example", "", "", "+1 212 555 0100", "", "+1 212 555 0199"],
+         ["Wu", "Li", "Acme", "wu@acme.example", "", "+1 212 555 0101", "", "+1 212 555 0102",
+          ""]]
+    )  # fmt: skip
+    run = imported(tenant, text, "contacts.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (2, 0), run
+    found = {
+        c["first_name"]: (c["phone_e164"], c["attributes"].get("other_phone"))
+        for c in customers(tenant)
+    }
+    assert found == {"Vi": ("+12125550100", None), "Wu": ("+12125550101", "+1 212 555 0102")}

@@ -507,6 +507,8 @@ WEAK: dict[str, str] = {
     # name_prefix attribute), beside a Job Title column none
     "title": "attr.job_title",
     "occupation": "attr.job_title", "profession": "attr.job_title",  # beside a Job Title none
+    # Outlook's company switchboard and car phone: a B2B contact's only number, often
+    "companymainphone": "phone", "carphone": "phone",
     # a WhatsApp number: the phone, or another beside it (a bare "WhatsApp" may be yes or no)
     "whatsappnumber": "phone", "whatsappphone": "phone", "whatsappphonenumber": "phone",
     # QuickBooks' customers: a bare Customer is the display name (``rows``: but a company's
