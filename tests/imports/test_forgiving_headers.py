@@ -104,6 +104,11 @@ from rolodex.imports.schemas import ImportOptions
         ("WhatsApp Number", "phone"),
         ("WhatsApp", None),  # as often yes or no
         ("Company Main Phone", "phone"),  # Outlook's: a B2B contact's only number, often
+        # a point of sale's loyalty points, store credit and visits: kept (were not imported)
+        ("Loyalty Points", "attr.loyalty_points"),
+        ("Store Credit", "attr.store_credit"),
+        ("Visits", "attr.visits"),
+        ("Total Visits", "attr.visits"),
         ("Car Phone", "phone"),
         ("Assistant's Phone", None),  # the assistant's, not the customer's
         ("Language", "attr.language"),  # Wix's: the language to write to them in

@@ -1789,3 +1789,18 @@ def test_an_outlook_contact_whose_only_number_is_the_company_main_phone_keeps_it
         for c in customers(tenant)
     }
     assert found == {"Vi": ("+12125550100", None), "Wu": ("+12125550101", "+1 212 555 0102")}
+
+
+def test_a_point_of_sales_loyalty_points_store_credit_and_visits_are_kept(tenant):
+    """A point of sale's customers export ("Loyalty Points", "Store Credit", "Visits",
+    "Customer Group"): none was imported, a customer's balance with the shop lost."""
+    text = csv_text(
+        [["Name", "Email", "Customer Group", "Loyalty Points", "Store Credit", "Visits",
+          "Total Spent"],
+         ["Rae Po", "rae@pos.example", "VIP", "1250", "$12.50", "17", "$830.00"]]
+    )  # fmt: skip
+    run = imported(tenant, text, "customers.csv")
+    assert (run["progress"]["created"], run["progress"]["failed"]) == (1, 0), run
+    (rae,) = customers(tenant)
+    assert (rae["tags"], rae["ltv"]) == (["VIP"], "830.00")
+    assert rae["attributes"] == {"loyalty_points": 1250, "store_credit": "$12.50", "visits": 17}

@@ -593,6 +593,11 @@ CONTACT_ATTRIBUTES = {
     "userurl": "website",  # WordPress's users
     "homepage": "website", "webaddress": "website",
     "gender": "gender", "pronouns": "pronouns",
+    # a point of sale's and a salon's figures of a customer, which no field holds
+    "loyaltypoints": "loyalty_points", "rewardpoints": "loyalty_points",
+    "loyaltybalance": "loyalty_points", "storecredit": "store_credit",
+    "accountcredit": "store_credit", "creditbalance": "store_credit", "visits": "visits",
+    "totalvisits": "visits", "visitcount": "visits", "numberofvisits": "visits",
     # the language to write to a customer in (Wix's Language, HubSpot's Preferred language)
     "language": "language", "preferredlanguage": "language", "languagepreference": "language",
     "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
