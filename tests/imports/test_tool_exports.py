@@ -815,6 +815,7 @@ def test_a_salon_or_studio_client_list_keeps_its_consent_referral_and_gender(ten
         "birthday": "1985-04-12",
         "gender": "Female",
         "other_phone": "(503) 555-0112",
+        "visits": 37,  # Total Visits
     }
     assert (sara["created_at"][:10], sara["last_active_at"][:10]) == ("2019-01-15", "2024-11-20")
     assert [s["external_id"] for s in sara["sources"]] == ["100023"]
