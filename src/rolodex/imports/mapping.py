@@ -38,6 +38,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rolodex.errors import InvalidInput
 from rolodex.imports.headers import (
@@ -258,6 +259,13 @@ def labelled_attribute(label: str, default: str, taken: Container[str]) -> str:
         n += 1
         key = f"{base}_{n}"
     return key
+
+
+def add_labelled(record: dict[str, Any], label: str, default: str, value: Any) -> None:
+    """``value`` into a record of keys (a vCard's, an API's contact) as the ``attr.<name>`` key
+    ``labelled_attribute`` names, past the attr. keys holding another value."""
+    taken = {k[5:] for k, v in record.items() if k.startswith("attr.") and v != value}
+    record["attr." + labelled_attribute(label, default, taken)] = value
 
 
 def field_kind(name: str) -> str:
@@ -732,6 +740,7 @@ def _birth_parts(names: list[str]) -> dict[int, str]:
 # Google Contacts: "Custom Field 1 - Label" (or "- Type", its older exports) and "Custom Field
 # 1 - Value"; an event's ("Anniversary") and a relation's ("Spouse") likewise
 _LABELLED = re.compile(r"(customfield|event|relation)(\d{1,2})(label|type|value)")
+_FURTHER_WEBSITE = re.compile(r"website(\d{1,2})value")
 
 
 def _labelled_values(names: list[str], taken: set[tuple[int, str] | None]) -> dict[int, str]:
@@ -755,9 +764,6 @@ def _labelled_values(names: list[str], taken: set[tuple[int, str] | None]) -> di
         if m and int(m[1]) > 1:
             out[i] = f"attr.website_{int(m[1])}"
     return out
-
-
-_FURTHER_WEBSITE = re.compile(r"website(\d{1,2})value")
 
 
 def _linkedin_connections(names: list[str]) -> dict[int, str]:

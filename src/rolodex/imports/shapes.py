@@ -100,8 +100,7 @@ def _google_more(doc: dict[str, Any], out: dict[str, Any]) -> None:
             if value in (None, ""):
                 continue
             label = item.get("key") or item.get("formattedType") or item.get("type") or default
-            taken = {k[5:] for k, v in out.items() if k.startswith("attr.") and v != value}
-            out["attr." + mapping.labelled_attribute(str(label), default, taken)] = value
+            mapping.add_labelled(out, str(label), default, value)
 
 
 def _google_date(date: Any) -> str | None:

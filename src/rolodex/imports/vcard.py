@@ -465,9 +465,7 @@ def _labelled(out: dict[str, Any], prop: _Property, label: str | None) -> None:
     label = (apple[1] if apple else label).strip() or default
     if dated:
         value = _birthday(value, prop.params.get("X-APPLE-OMIT-YEAR"))
-    taken = {k[5:] for k, v in out.items() if k.startswith("attr.") and v != value}
-    key = mapping.labelled_attribute(label, default, taken)
-    out[f"attr.{key}"] = value
+    mapping.add_labelled(out, label, default, value)
 
 
 # the networks whose profile a card's X-SOCIALPROFILE names, by its type or its address
